@@ -1,0 +1,96 @@
+"""Every error scorekit raises on purpose.
+
+Each concrete error subclasses `ScorekitError` *and* the builtin a caller would
+catch without knowing scorekit (`ValueError`, `LookupError`, `PermissionError`),
+as hypothesis and cattrs do.  Messages say what was wrong, with the value, and
+what would be right.
+
+>>> from scorekit import InvalidWeight, ScorekitError
+>>> issubclass(InvalidWeight, ScorekitError), issubclass(InvalidWeight, ValueError)
+(True, True)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CardNotFound",
+    "ConflictError",
+    "InvalidDocument",
+    "InvalidNumber",
+    "InvalidParameter",
+    "InvalidPeriod",
+    "InvalidScorecard",
+    "InvalidWeight",
+    "MissingMeasurement",
+    "PermissionDenied",
+    "ScorekitError",
+]
+
+
+class ScorekitError(Exception):
+    """The base of every error scorekit raises on purpose.
+
+    >>> try:
+    ...     raise ScorekitError("boom")
+    ... except ScorekitError as error:
+    ...     print(error)
+    boom
+    """
+
+
+class InvalidNumber(ScorekitError, ValueError):
+    """A value is not a finite number (NaN, infinity, a bool, a word...).
+
+    >>> from scorekit.numbers import to_decimal
+    >>> to_decimal("lots")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidNumber: value must be a finite number (int, str, Decimal or float), got 'lots'
+    """
+
+
+class InvalidWeight(ScorekitError, ValueError):
+    """A weight is out of (0, 100], too precise, or weights do not sum to 100%.
+
+    >>> from scorekit import Weight
+    >>> Weight.percent(0)
+    Traceback (most recent call last):
+    scorekit.errors.InvalidWeight: weight must be more than 0% and at most 100%, got 0
+    """
+
+
+class InvalidPeriod(ScorekitError, ValueError):
+    """A period, cadence, date, instant or time zone is not valid.
+
+    >>> from scorekit import Period
+    >>> Period("2024-02-01", "2024-01-01")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidPeriod: period end 2024-01-01 must be after its start 2024-02-01 (periods are half-open [start, end))
+    """
+
+
+class InvalidParameter(ScorekitError, ValueError):
+    """A parameter's target, cap, threshold or metric is not valid."""
+
+
+class InvalidScorecard(ScorekitError, ValueError):
+    """A scorecard breaks one of its rules (weights, period, metrics, time zone...)."""
+
+
+class MissingMeasurement(ScorekitError, LookupError):
+    """An active metric that has started has no measurement; never silently 0."""
+
+
+class CardNotFound(ScorekitError, LookupError):
+    """No card with that id exists, or the actor may not see it."""
+
+
+class ConflictError(ScorekitError, RuntimeError):
+    """A stale version, or an id or (series, period start) that is already taken."""
+
+
+class PermissionDenied(ScorekitError, PermissionError):
+    """The actor's role does not allow the use case; nothing was changed."""
+
+
+class InvalidDocument(ScorekitError, ValueError):
+    """A serialized document is malformed; the message names each JSON path."""

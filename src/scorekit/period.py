@@ -1,0 +1,350 @@
+"""`Period` and `Cadence`: the period calculator (F2, F3).
+
+A `Period` is a half-open range of calendar dates ``[start, end)``.  A `Cadence`
+cuts time into contiguous periods anchored at one start date.  Period ``k`` (any
+integer) always starts at ``start`` shifted by ``k`` steps, computed from the
+anchor and never from the previous period, so month ends never drift: a monthly
+cadence from January 31 starts on Jan 31, Feb 29 (in a leap year), Mar 31, Apr 30...
+
+Dates are calendar dates; instants are bucketed by their local date in a time
+zone (`Period.instants` gives the local midnights).  Indexes are computed with
+integer arithmetic and corrected by comparison; pendulum's `Interval`
+membership and ``in_months()`` are not used (both are wrong at month ends).
+
+>>> c = Cadence.monthly(Date(2024, 1, 31))
+>>> [str(c.period(k)) for k in range(3)]
+['[2024-01-31, 2024-02-29)', '[2024-02-29, 2024-03-31)', '[2024-03-31, 2024-04-30)']
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import enum
+from collections.abc import Iterator
+from typing import Any, Final
+
+import attrs
+import pendulum
+from pendulum import Date, DateTime
+from pendulum.tz.exceptions import InvalidTimezone
+from pendulum.tz.timezone import Timezone
+
+from scorekit.errors import InvalidPeriod
+
+__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "zone"]
+
+_MONTHS_IN_YEAR: Final = 12
+
+
+def as_date(value: object, *, name: str = "date") -> Date:
+    """`value` as a `pendulum.Date`: a date or an ISO ``YYYY-MM-DD`` string, never a datetime.
+
+    >>> as_date("2024-02-29")
+    Date(2024, 2, 29)
+    >>> as_date(pendulum.datetime(2024, 2, 29))
+    Traceback (most recent call last):
+    scorekit.errors.InvalidPeriod: date must be a calendar date, got the datetime 2024-02-29T00:00:00+00:00; use .date() in the card's time zone
+    """
+    if isinstance(value, _dt.datetime):
+        msg = (
+            f"{name} must be a calendar date, got the datetime {value.isoformat()}; use .date() in the card's time zone"
+        )
+        raise InvalidPeriod(msg)
+    if type(value) is Date:
+        return value
+    if isinstance(value, _dt.date):
+        return Date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            parsed = _dt.date.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is not None and len(value) == len("YYYY-MM-DD"):
+            return Date(parsed.year, parsed.month, parsed.day)
+    msg = f"{name} must be a date or an ISO date string 'YYYY-MM-DD', got {value!r}"
+    raise InvalidPeriod(msg)
+
+
+def zone(name: str | Timezone | _dt.tzinfo) -> Timezone:
+    """The time zone called `name` (an IANA name such as ``"Europe/Warsaw"``).
+
+    >>> zone("Europe/Warsaw").name
+    'Europe/Warsaw'
+    >>> zone("Mars/Olympus")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidPeriod: unknown time zone 'Mars/Olympus'; use an IANA name such as 'Europe/Warsaw' or 'UTC'
+    """
+    if isinstance(name, Timezone):
+        return name
+    key = getattr(name, "key", None) if isinstance(name, _dt.tzinfo) else name
+    if isinstance(key, str) and key:
+        try:
+            return pendulum.timezone(key)
+        except (InvalidTimezone, ValueError):
+            pass
+    msg = f"unknown time zone {name!r}; use an IANA name such as 'Europe/Warsaw' or 'UTC'"
+    raise InvalidPeriod(msg)
+
+
+def _period_start(value: object) -> Date:
+    return as_date(value, name="period start")
+
+
+def _period_end(value: object) -> Date:
+    return as_date(value, name="period end")
+
+
+def _cadence_start(value: object) -> Date:
+    return as_date(value, name="cadence start")
+
+
+@attrs.frozen(order=True, repr=False)
+class Period:
+    """The calendar dates ``[start, end)``: `start` is in, `end` is not.
+
+    >>> p = Period(Date(2024, 2, 1), Date(2024, 3, 1))
+    >>> p.days, p.last_day, Date(2024, 2, 29) in p, Date(2024, 3, 1) in p
+    (29, Date(2024, 2, 29), True, False)
+    """
+
+    start: Date = attrs.field(converter=_period_start)
+    end: Date = attrs.field(converter=_period_end)
+
+    def __attrs_post_init__(self) -> None:
+        if self.end <= self.start:
+            msg = f"period end {self.end} must be after its start {self.start} (periods are half-open [start, end))"
+            raise InvalidPeriod(msg)
+
+    @classmethod
+    def _trusted(cls, start: Date, end: Date) -> Period:
+        """A period whose dates are already known to be valid: skips validation (hot path)."""
+        period = object.__new__(cls)
+        object.__setattr__(period, "start", start)
+        object.__setattr__(period, "end", end)
+        return period
+
+    @property
+    def days(self) -> int:
+        """How many dates the period holds."""
+        return self.end.toordinal() - self.start.toordinal()
+
+    @property
+    def last_day(self) -> Date:
+        """The last date in the period: the day before `end`."""
+        return Date.fromordinal(self.end.toordinal() - 1)
+
+    def __contains__(self, value: object) -> bool:
+        day = as_date(value)
+        return self.start <= day < self.end
+
+    def instants(self, tz: str | Timezone | _dt.tzinfo = "UTC") -> tuple[DateTime, DateTime]:
+        """The local midnights that open and close the period in `tz`, as aware datetimes.
+
+        A Warsaw March loses an hour to daylight saving time:
+
+        >>> start, end = Period(Date(2024, 3, 1), Date(2024, 4, 1)).instants("Europe/Warsaw")
+        >>> start.isoformat(), (end - start).in_hours()
+        ('2024-03-01T00:00:00+01:00', 743)
+        """
+        tzinfo = zone(tz)
+        return _midnight(self.start, tzinfo), _midnight(self.end, tzinfo)
+
+    def __str__(self) -> str:
+        return f"[{self.start}, {self.end})"
+
+    def __repr__(self) -> str:
+        return f"Period({self.start!r}, {self.end!r})"
+
+
+def _midnight(day: Date, tzinfo: Timezone) -> DateTime:
+    """The first instant of `day` in `tzinfo` (01:00 where a DST gap swallows midnight)."""
+    return pendulum.datetime(day.year, day.month, day.day, tz=tzinfo)
+
+
+class Step(enum.Enum):
+    """The unit a `Cadence` steps by."""
+
+    MONTHS = "months"
+    WEEKS = "weeks"
+    DAYS = "days"
+
+
+def _positive_count(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checks any input
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        msg = f"a cadence step must be a whole number of at least 1, got {value!r}"
+        raise InvalidPeriod(msg)
+
+
+@attrs.frozen(repr=False)
+class Cadence:
+    """Contiguous periods of `count` `unit`s, anchored at `start`.
+
+    Build one with `monthly`, `quarterly`, `every` or `custom`.
+
+    >>> fiscal = Cadence.quarterly(Date(2024, 4, 1))
+    >>> [str(fiscal.period(k).start) for k in range(4)]
+    ['2024-04-01', '2024-07-01', '2024-10-01', '2025-01-01']
+    """
+
+    start: Date = attrs.field(converter=_cadence_start)
+    count: int = attrs.field(validator=_positive_count)
+    unit: Step = attrs.field(converter=Step)
+    _days: int = attrs.field(init=False, eq=False, repr=False, order=False)
+    _anchor: tuple[int, int, int] = attrs.field(init=False, eq=False, repr=False, order=False)
+
+    def __attrs_post_init__(self) -> None:
+        step_days = {Step.DAYS: self.count, Step.WEEKS: 7 * self.count, Step.MONTHS: 0}[self.unit]
+        object.__setattr__(self, "_days", step_days)
+        anchor = (self.start.toordinal(), self.start.year * _MONTHS_IN_YEAR + self.start.month - 1, self.start.day)
+        object.__setattr__(self, "_anchor", anchor)
+
+    @classmethod
+    def monthly(cls, start: Date | _dt.date | str) -> Cadence:
+        """Calendar-month periods from `start`, keeping its day of the month.
+
+        >>> str(Cadence.monthly(Date(2024, 1, 1)).period(1))
+        '[2024-02-01, 2024-03-01)'
+        """
+        return cls(start, 1, Step.MONTHS)
+
+    @classmethod
+    def quarterly(cls, start: Date | _dt.date | str) -> Cadence:
+        """Three-month periods from `start` (a fiscal year from April: ``Date(y, 4, 1)``).
+
+        >>> str(Cadence.quarterly(Date(2024, 1, 1)).period(0))
+        '[2024-01-01, 2024-04-01)'
+        """
+        return cls(start, 3, Step.MONTHS)
+
+    @classmethod
+    def every(
+        cls,
+        start: Date | _dt.date | str,
+        *,
+        months: int | None = None,
+        weeks: int | None = None,
+        days: int | None = None,
+    ) -> Cadence:
+        """Periods of exactly one of `months`, `weeks` or `days`.
+
+        >>> str(Cadence.every(Date(2024, 1, 1), weeks=2).period(1))
+        '[2024-01-15, 2024-01-29)'
+        >>> Cadence.every(Date(2024, 1, 1), weeks=2, days=3)
+        Traceback (most recent call last):
+        scorekit.errors.InvalidPeriod: give exactly one of months=, weeks= or days=, got months=None, weeks=2, days=3
+        """
+        given = [
+            (unit, n) for unit, n in ((Step.MONTHS, months), (Step.WEEKS, weeks), (Step.DAYS, days)) if n is not None
+        ]
+        if len(given) != 1:
+            msg = f"give exactly one of months=, weeks= or days=, got months={months}, weeks={weeks}, days={days}"
+            raise InvalidPeriod(msg)
+        unit, n = given[0]
+        return cls(start, n, unit)
+
+    @classmethod
+    def custom(cls, start: Date | _dt.date | str, end: Date | _dt.date | str) -> Cadence:
+        """Periods as long as ``[start, end)``, rolling over by the same number of days.
+
+        >>> str(Cadence.custom(Date(2024, 1, 1), Date(2024, 1, 15)).period(1))
+        '[2024-01-15, 2024-01-29)'
+        """
+        first = Period(start, end)
+        return cls(first.start, first.days, Step.DAYS)
+
+    def _start_of(self, k: int) -> Date:
+        ordinal, month0, day = self._anchor
+        if self._days:
+            return Date.fromordinal(ordinal + k * self._days)
+        year, month = divmod(month0 + k * self.count, _MONTHS_IN_YEAR)
+        month += 1
+        if day > 28:  # noqa: PLR2004 - only days past the 28th can overflow a month
+            day = min(day, calendar.monthrange(year, month)[1])
+        try:
+            return Date(year, month, day)
+        except ValueError:
+            msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
+            raise InvalidPeriod(msg) from None
+
+    def period(self, k: int) -> Period:
+        """Period number `k` (0 is the one that opens at `start`; negative ones come before).
+
+        >>> str(Cadence.monthly(Date(2024, 1, 31)).period(-1))
+        '[2023-12-31, 2024-01-31)'
+        """
+        if isinstance(k, bool) or not isinstance(k, int):
+            msg = f"a period index must be an integer, got {k!r}"
+            raise InvalidPeriod(msg)
+        return Period._trusted(self._start_of(k), self._start_of(k + 1))  # noqa: SLF001
+
+    def index_of(self, day: Date | _dt.date | str) -> int:
+        """The index of the period that holds `day`.
+
+        >>> Cadence.monthly(Date(2024, 1, 31)).index_of(Date(2024, 3, 30))
+        1
+        """
+        target = as_date(day)
+        ordinal, month0, _day = self._anchor
+        if self._days:
+            return (target.toordinal() - ordinal) // self._days
+        k = (target.year * _MONTHS_IN_YEAR + target.month - 1 - month0) // self.count
+        # The estimate is off by at most one either way at month ends: correct it by comparison.
+        while self._start_of(k) > target:
+            k -= 1
+        while self._start_of(k + 1) <= target:
+            k += 1
+        return k
+
+    def period_containing(self, day: Date | _dt.date | str) -> Period:
+        """The one period that holds `day`.
+
+        >>> str(Cadence.quarterly(Date(2024, 4, 1)).period_containing(Date(2025, 2, 14)))
+        '[2025-01-01, 2025-04-01)'
+        """
+        return self.period(self.index_of(day))
+
+    def has_period(self, period: Period) -> bool:
+        """Whether `period` is exactly one of this cadence's periods.
+
+        >>> c = Cadence.monthly(Date(2024, 1, 1))
+        >>> c.has_period(Period(Date(2024, 2, 1), Date(2024, 3, 1))), c.has_period(Period(Date(2024, 2, 1), Date(2024, 2, 15)))
+        (True, False)
+        """
+        return self.period(self.index_of(period.start)) == period
+
+    def following(self, period: Period) -> Period:
+        """The period right after `period`, which must be one of this cadence's.
+
+        >>> c = Cadence.monthly(Date(2024, 1, 31))
+        >>> str(c.following(c.period(0)))
+        '[2024-02-29, 2024-03-31)'
+        """
+        k = self.index_of(period.start)
+        if self.period(k) != period:
+            msg = f"{period} is not a period of {self}; its period holding {period.start} is {self.period(k)}"
+            raise InvalidPeriod(msg)
+        return self.period(k + 1)
+
+    def periods(self, k0: int = 0) -> Iterator[Period]:
+        """The periods from number `k0` on, without end.
+
+        >>> from itertools import islice
+        >>> [str(p) for p in islice(Cadence.every(Date(2024, 1, 1), days=10).periods(), 2)]
+        ['[2024-01-01, 2024-01-11)', '[2024-01-11, 2024-01-21)']
+        """
+        k = k0
+        while True:
+            yield self.period(k)
+            k += 1
+
+    def __str__(self) -> str:
+        names = {(1, Step.MONTHS): "monthly", (3, Step.MONTHS): "quarterly"}
+        name = names.get((self.count, self.unit), f"every {self.count} {self.unit.value}")
+        return f"{name} from {self.start}"
+
+    def __repr__(self) -> str:
+        if self.unit is Step.MONTHS and self.count in (1, 3):
+            factory = "monthly" if self.count == 1 else "quarterly"
+            return f"Cadence.{factory}({self.start!r})"
+        return f"Cadence.every({self.start!r}, {self.unit.value}={self.count})"
