@@ -18,23 +18,43 @@ from scorekit.errors import (
     PermissionDenied,
     ScorekitError,
 )
+from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
+from scorekit.parameter import Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
+from scorekit.scorecard import Scorecard, Team, User
+from scorekit.scoring import CardScore, ParameterScore, Status, score
 from scorekit.weight import Weight
 
 __all__ = [
     "Cadence",
     "CardNotFound",
+    "CardScore",
     "ConflictError",
     "Date",
+    "Direction",
+    "Evidence",
     "InvalidDocument",
     "InvalidNumber",
     "InvalidParameter",
     "InvalidPeriod",
     "InvalidScorecard",
     "InvalidWeight",
+    "ManualEntry",
+    "Measurement",
+    "Metric",
+    "MetricKind",
+    "MetricRequest",
     "MissingMeasurement",
+    "Parameter",
+    "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Scorecard",
     "ScorekitError",
+    "Status",
+    "Team",
+    "User",
     "Weight",
+    "requests_for",
+    "score",
 ]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import enum
+import functools
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -32,7 +33,7 @@ from pendulum.tz.timezone import Timezone
 
 from scorekit.errors import InvalidPeriod
 
-__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "zone"]
+__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "midnight", "zone"]
 
 _MONTHS_IN_YEAR: Final = 12
 
@@ -148,7 +149,7 @@ class Period:
         ('2024-03-01T00:00:00+01:00', 743)
         """
         tzinfo = zone(tz)
-        return _midnight(self.start, tzinfo), _midnight(self.end, tzinfo)
+        return midnight(self.start, tzinfo), midnight(self.end, tzinfo)
 
     def __str__(self) -> str:
         return f"[{self.start}, {self.end})"
@@ -157,8 +158,16 @@ class Period:
         return f"Period({self.start!r}, {self.end!r})"
 
 
-def _midnight(day: Date, tzinfo: Timezone) -> DateTime:
-    """The first instant of `day` in `tzinfo` (01:00 where a DST gap swallows midnight)."""
+@functools.lru_cache(maxsize=8192)
+def midnight(day: Date, tzinfo: Timezone) -> DateTime:
+    """The first instant of `day` in `tzinfo` (01:00 where a DST gap swallows midnight).
+
+    A pure function, memoized: many cards share a window, and resolving local time
+    is the costliest step of building a request.
+
+    >>> midnight(Date(2024, 3, 31), zone("Europe/Warsaw")).isoformat()
+    '2024-03-31T00:00:00+01:00'
+    """
     return pendulum.datetime(day.year, day.month, day.day, tz=tzinfo)
 
 

@@ -1,0 +1,166 @@
+"""What scorekit asks of the CRM, and what comes back (F7, F12).
+
+`requests_for` turns a card into `MetricRequest`s: a metric, the user ids whose
+records count, and the half-open window of aware instants to count in.  The host
+answers each with a `Measurement`: the value and the `Evidence` records behind it.
+Hand-entered metrics are never requested; their values are `ManualEntry` records.
+
+>>> import pendulum
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+>>> c = Cadence.monthly(Date(2024, 2, 1))
+>>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)], timezone="Europe/Warsaw")
+>>> (request,) = requests_for(card, as_of=pendulum.datetime(2024, 2, 10, tz="UTC"))
+>>> request.metric, request.start.isoformat(), request.end.isoformat()
+('deals_won', '2024-02-01T00:00:00+01:00', '2024-02-10T00:00:00+00:00')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+import attrs
+import pendulum
+from pendulum import DateTime
+
+from scorekit.errors import InvalidNumber, InvalidPeriod, InvalidScorecard
+from scorekit.numbers import ONE, to_decimal
+from scorekit.period import midnight
+from scorekit.scorecard import Scorecard
+
+__all__ = ["Evidence", "ManualEntry", "Measurement", "MetricRequest", "as_instant", "requests_for"]
+
+
+def as_instant(value: object, *, name: str = "as_of") -> DateTime:
+    """`value` as an aware `pendulum.DateTime`; naive datetimes and plain dates are refused.
+
+    >>> as_instant(pendulum.datetime(2024, 1, 1, 12, tz="Europe/Warsaw")).isoformat()
+    '2024-01-01T12:00:00+01:00'
+    >>> as_instant(_dt.datetime(2024, 1, 1))
+    Traceback (most recent call last):
+    scorekit.errors.InvalidPeriod: as_of must be an aware datetime (with a time zone), got the naive 2024-01-01T00:00:00
+    """
+    if isinstance(value, DateTime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = f"{name} must be an aware datetime (with a time zone), got the naive {value.isoformat()}"
+            raise InvalidPeriod(msg)
+        return pendulum.instance(value)
+    if isinstance(value, _dt.date):
+        msg = (
+            f"{name} must be an aware datetime, got the date {value.isoformat()}; an instant is needed to cut a window"
+        )
+        raise InvalidPeriod(msg)
+    msg = f"{name} must be an aware datetime, got {value!r}"
+    raise InvalidPeriod(msg)
+
+
+def _occurred_at(value: object) -> DateTime:
+    return as_instant(value, name="evidence occurred_at")
+
+
+def _recorded_at(value: object) -> DateTime:
+    return as_instant(value, name="recorded_at")
+
+
+def _value(value: object) -> Decimal:
+    return to_decimal(value, name="measurement value", error=InvalidNumber)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # hosts' record ids are often integers
+    msg = f"expected a string (an id, a key or a label), got {value!r}"
+    raise InvalidScorecard(msg)
+
+
+@attrs.frozen
+class Evidence:
+    """One record that was counted: a won deal, a call... (F12).
+
+    >>> Evidence("deal-7", pendulum.datetime(2024, 2, 3, tz="UTC"), value=2500, label="ACME renewal").value
+    Decimal('2500')
+    """
+
+    id: str = attrs.field(converter=_text)
+    occurred_at: DateTime = attrs.field(converter=_occurred_at)
+    value: Decimal = attrs.field(default=ONE, converter=_value)
+    label: str = attrs.field(default="", converter=_text)
+
+
+def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return value if type(value) is tuple else tuple(value)
+
+
+@attrs.frozen
+class Measurement:
+    """A metric's value over a window, and the records behind it.
+
+    Negative values are allowed (returns and refunds exist); NaN is not.
+
+    >>> Measurement(3).value, Measurement("-2.5").value
+    (Decimal('3'), Decimal('-2.5'))
+    """
+
+    value: Decimal = attrs.field(converter=_value)
+    evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+
+
+@attrs.frozen(cache_hash=True)
+class MetricRequest:
+    """One question for the CRM: the total of `metric` for `subjects` in ``[start, end)``.
+
+    Requests are hashable values: identical requests from many cards are equal, so
+    a host answers each once.
+    """
+
+    metric: str
+    subjects: frozenset[str]
+    start: DateTime
+    end: DateTime
+
+
+@attrs.frozen
+class ManualEntry:
+    """A hand-entered value of a manual metric on one card (F7); the latest one counts.
+
+    >>> e = ManualEntry("c1", "nps", 42, pendulum.datetime(2024, 2, 3, tz="UTC"), "ann")
+    >>> e.value, e.recorded_at.isoformat()
+    (Decimal('42'), '2024-02-03T00:00:00+00:00')
+    """
+
+    card_id: str = attrs.field(converter=_text)
+    metric: str = attrs.field(converter=_text)
+    value: Decimal = attrs.field(converter=_value)
+    recorded_at: DateTime = attrs.field(converter=_recorded_at)
+    recorded_by: str = attrs.field(converter=_text)
+
+
+def local_ordinal(card: Scorecard, instant: _dt.datetime) -> int:
+    """The proleptic ordinal of `instant`'s local date in the card's time zone."""
+    return instant.astimezone(card._zone).toordinal()  # noqa: SLF001
+
+
+def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:
+    """What the CRM must count for `card` as of `as_of`, one request per parameter.
+
+    Only active automatic parameters whose window has started by `as_of` (in the
+    card's local dates) are asked for; each window is cut at `as_of`.
+    """
+    instant = as_instant(as_of)
+    today = local_ordinal(card, instant)
+    tzinfo = card._zone  # noqa: SLF001
+    end_day = card.period.end
+    subjects = card.subjects
+    requests = []
+    for window in card._windows:  # noqa: SLF001
+        if window.parameter.metric.is_manual or today < window.start_ordinal:
+            continue
+        start = midnight(window.start, tzinfo)
+        end = min(midnight(end_day, tzinfo), instant)
+        requests.append(MetricRequest(window.key, subjects, start, max(start, end)))
+    return tuple(requests)

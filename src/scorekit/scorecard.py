@@ -1,0 +1,292 @@
+"""`User`, `Team` and `Scorecard`: who is judged, over which period, on what (F1..F4, F8, F13).
+
+A `Scorecard` is an immutable, self-validating value: its period is one of its
+cadence's periods, its active weights sum to exactly 100%, its metric keys are
+unique and its time zone exists.  Every change returns a new card.
+
+>>> from scorekit import Cadence, Date, Parameter
+>>> cadence = Cadence.monthly(Date(2024, 1, 1))
+>>> card = Scorecard("c1", User("ann"), cadence, cadence.period(0), [Parameter("deals_won", 10, 100)])
+>>> card.subjects, str(card.period)
+(frozenset({'ann'}), '[2024-01-01, 2024-02-01)')
+>>> card.next_card().id, str(card.next_card().period)
+('c1@2024-02-01', '[2024-02-01, 2024-03-01)')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+import attrs
+from pendulum.tz.timezone import Timezone
+
+from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
+from scorekit.numbers import EXACT
+from scorekit.parameter import Parameter
+from scorekit.period import Cadence, Period, zone
+from scorekit.weight import check_total
+
+__all__ = ["Owner", "Scorecard", "Team", "User", "WeightTotalError"]
+
+
+class WeightTotalError(InvalidScorecard, InvalidWeight):
+    """A card's active weights do not sum to exactly 100%: both a card and a weight error."""
+
+
+def _identifier(what: str) -> Any:  # noqa: ANN401 - an attrs validator
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if not isinstance(value, str) or not value.strip():
+            msg = f"{what} must be a non-empty string, got {value!r}"
+            raise InvalidScorecard(msg)
+
+    return check
+
+
+@attrs.frozen
+class User:
+    """One salesperson, by the host's user id.
+
+    >>> User("ann").subjects
+    frozenset({'ann'})
+    """
+
+    id: str = attrs.field(validator=_identifier("user id"))
+
+    @property
+    def subjects(self) -> frozenset[str]:
+        """The user ids whose records count for this owner."""
+        return frozenset((self.id,))
+
+
+def _members(value: Iterable[str]) -> frozenset[str]:
+    if isinstance(value, str):
+        msg = f"team members must be a collection of user ids, not the single string {value!r}"
+        raise InvalidScorecard(msg)
+    try:
+        members = frozenset(value)
+    except TypeError:
+        msg = f"team members must be a collection of user ids, got {value!r}"
+        raise InvalidScorecard(msg) from None
+    bad = sorted(repr(m) for m in members if not isinstance(m, str) or not m.strip())
+    if not members or bad:
+        msg = f"a team needs at least one member, each a non-empty user id string, got {sorted(map(repr, members))}"
+        raise InvalidScorecard(msg)
+    return members
+
+
+@attrs.frozen
+class Team:
+    """A team: its records are those of all its members (F4).
+
+    >>> sorted(Team("north", ["ann", "bob"]).subjects)
+    ['ann', 'bob']
+    """
+
+    id: str = attrs.field(validator=_identifier("team id"))
+    members: frozenset[str] = attrs.field(converter=_members)
+
+    @property
+    def subjects(self) -> frozenset[str]:
+        """The user ids whose records count for this owner."""
+        return self.members
+
+
+Owner = User | Team
+
+
+def _owner(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checks any input
+    if not isinstance(value, User | Team):
+        msg = f"a card's owner must be a User or a Team, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _timezone_name(value: object) -> str:
+    try:
+        return zone(value).name  # type: ignore[arg-type]
+    except InvalidPeriod as error:
+        raise InvalidScorecard(str(error)) from None
+
+
+def _version(_instance: object, _attribute: object, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"a card's version must be a whole number of at least 1, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
+    if not isinstance(value, bool):
+        msg = f"card {attribute.name} must be True or False, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _parameters(value: Iterable[object]) -> tuple[Parameter, ...]:
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Parameter):
+            msg = f"a card's parameters must be Parameter objects, got {item!r}"
+            raise InvalidScorecard(msg)
+    return items  # type: ignore[return-value] # checked just above
+
+
+class _Window:
+    """What scoring needs of one active parameter, computed once per card."""
+
+    __slots__ = ("days", "fraction", "key", "parameter", "start", "start_ordinal", "target")
+
+    def __init__(self, parameter: Parameter, period: Period) -> None:
+        start = period.start
+        if parameter.counts_from is not None and parameter.counts_from > start:
+            start = parameter.counts_from
+        self.parameter = parameter
+        self.key = parameter.metric.key
+        self.start = start
+        self.start_ordinal = start.toordinal()
+        self.days = period.end.toordinal() - self.start_ordinal
+        self.fraction = parameter.weight.fraction
+        target = parameter.target
+        if parameter.prorate and self.days != period.days:
+            target = EXACT.divide(EXACT.multiply(target, Decimal(self.days)), Decimal(period.days))
+        self.target = target
+
+
+@attrs.frozen(repr=False)
+class Scorecard:
+    """A card: an owner, a period of a cadence, and weighted parameters.
+
+    >>> from scorekit import Cadence, Date, Parameter
+    >>> cadence = Cadence.monthly(Date(2024, 1, 1))
+    >>> Scorecard("c1", User("ann"), cadence, cadence.period(0), [Parameter("deals_won", 10, 60)])
+    Traceback (most recent call last):
+    scorekit.scorecard.WeightTotalError: card 'c1': active weights sum to 60% (60%), expected exactly 100%
+    """
+
+    id: str = attrs.field(validator=_identifier("card id"))
+    owner: User | Team = attrs.field(validator=_owner)
+    cadence: Cadence
+    period: Period
+    parameters: tuple[Parameter, ...] = attrs.field(converter=_parameters)
+    timezone: str = attrs.field(default="UTC", kw_only=True, converter=_timezone_name)
+    rollover: bool = attrs.field(default=False, kw_only=True, validator=_flag)
+    series: str | None = attrs.field(default=None, kw_only=True)
+    version: int = attrs.field(default=1, kw_only=True, validator=_version)
+    name: str = attrs.field(default="", kw_only=True)
+    _zone: Timezone = attrs.field(init=False, eq=False, order=False, repr=False)
+    _windows: tuple[_Window, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        self._check_fields()
+        self._check_parameters()
+        object.__setattr__(self, "_zone", zone(self.timezone))
+        object.__setattr__(self, "_windows", tuple(_Window(p, self.period) for p in self.parameters if p.active))
+
+    def _invalid(self, problem: str, error: type[ScorekitError] = InvalidScorecard) -> ScorekitError:
+        return error(f"card {self.id!r}: {problem}")
+
+    def _check_fields(self) -> None:
+        invalid = self._invalid
+        if not isinstance(self.cadence, Cadence):
+            raise invalid(f"cadence must be a Cadence, got {self.cadence!r}")
+        if not isinstance(self.period, Period):
+            raise invalid(f"period must be a Period, got {self.period!r}")
+        if not self.cadence.has_period(self.period):
+            expected = self.cadence.period_containing(self.period.start)
+            raise invalid(
+                f"period {self.period} is not a period of {self.cadence} (the one holding {self.period.start} is {expected})"
+            )
+        if self.series is not None and (not isinstance(self.series, str) or not self.series.strip()):
+            raise invalid(f"series must be None or a non-empty string, got {self.series!r}")
+        if not isinstance(self.name, str):
+            raise invalid(f"name must be a string, got {self.name!r}")
+
+    def _check_parameters(self) -> None:
+        invalid = self._invalid
+        keys = [p.key for p in self.parameters]
+        twice = sorted({k for k in keys if keys.count(k) > 1})
+        if twice:
+            raise invalid(f"each metric may appear once, but {', '.join(map(repr, twice))} appear more than once")
+        active = [p for p in self.parameters if p.active]
+        if not active:
+            raise invalid("a card needs at least one active parameter")
+        try:
+            check_total(p.weight for p in active)
+        except InvalidWeight as error:
+            raise invalid(f"active {error}", WeightTotalError) from None
+        for parameter in active:
+            if parameter.counts_from is not None and parameter.counts_from >= self.period.end:
+                raise invalid(
+                    f"parameter {parameter.key!r} counts from {parameter.counts_from}, "
+                    f"on or after the period end {self.period.end}; it must start before the period ends"
+                )
+
+    @property
+    def subjects(self) -> frozenset[str]:
+        """The user ids whose records count: the user, or the team's members."""
+        return self.owner.subjects
+
+    @property
+    def series_id(self) -> str:
+        """The series this card belongs to: `series`, or the card's own id for a first card."""
+        return self.series if self.series is not None else self.id
+
+    @property
+    def active_parameters(self) -> tuple[Parameter, ...]:
+        """The parameters that are scored, in the card's order."""
+        return tuple(w.parameter for w in self._windows)
+
+    def parameter(self, key: str) -> Parameter:
+        """The parameter for metric `key`.
+
+        >>> from scorekit import Cadence, Date, Parameter
+        >>> c = Cadence.monthly(Date(2024, 1, 1))
+        >>> Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)]).parameter("deals_won").target
+        Decimal('10')
+        """
+        for parameter in self.parameters:
+            if parameter.key == key:
+                return parameter
+        msg = f"card {self.id!r} has no metric {key!r}; it has {', '.join(repr(p.key) for p in self.parameters)}"
+        raise KeyError(msg)
+
+    def window(self, key: str) -> Period:
+        """The counting window of an active parameter: ``[max(period start, counts_from), period end)``."""
+        for w in self._windows:
+            if w.key == key:
+                return Period._trusted(w.start, self.period.end)  # noqa: SLF001
+        msg = f"card {self.id!r} has no active metric {key!r}"
+        raise KeyError(msg)
+
+    def evolve(self, **changes: Any) -> Scorecard:  # noqa: ANN401 - the fields' own types
+        """A copy with `changes`, validated again (the version is the store's business).
+
+        >>> from scorekit import Cadence, Date, Parameter
+        >>> c = Cadence.monthly(Date(2024, 1, 1))
+        >>> Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)]).evolve(name="Q1").name
+        'Q1'
+        """
+        return attrs.evolve(self, **changes)
+
+    def with_parameters(self, parameters: Iterable[Parameter]) -> Scorecard:
+        """A copy with new `parameters`, validated again (F13)."""
+        return attrs.evolve(self, parameters=tuple(parameters))
+
+    def next_card(self) -> Scorecard:
+        """The same card for the following period (F3), with an id derived from the series.
+
+        Running it twice gives equal cards, which is what makes rollover idempotent.
+        """
+        period = self.cadence.following(self.period)
+        series = self.series_id
+        return attrs.evolve(self, id=f"{series}@{period.start}", period=period, series=series, version=1)
+
+    def copy_for(self, owner: User | Team, *, id: str | None = None) -> Scorecard:  # noqa: A002 - the field's name
+        """The same parameters for another owner ("add similar card", F8), a series of its own.
+
+        Without `id` the copy's id is derived from this card's id and the owner's.
+        """
+        new_id = id if id is not None else f"{self.id}~{owner.id}"
+        return attrs.evolve(self, id=new_id, owner=owner, series=None, version=1)
+
+    def __repr__(self) -> str:
+        return f"<Scorecard {self.id!r} of {self.owner!r} for {self.period} v{self.version}>"

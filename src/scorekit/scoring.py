@@ -1,0 +1,267 @@
+"""`score`: from a card and the CRM's numbers to achievement, weighted score and pace (F11, F12).
+
+For each active parameter with actual ``a`` and target ``t`` (prorated if asked):
+
+- higher is better: ``achievement = a / t``;
+- lower is better: ``max(0, 2 - a / t)``, and for ``t == 0``: 1 if ``a <= 0`` else 0;
+- a threshold ``h`` zeroes an achievement below it, a cap ``c`` limits it: ``effective``;
+- ``contribution = weight * effective``; the card's ``total`` is their sum.
+
+Divisions are carried to 34 significant digits; products with weights and sums are
+exact, so the total never depends on the order of the parameters.  Nothing is
+rounded until `CardScore.percent`.
+
+>>> import pendulum
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+>>> c = Cadence.monthly(Date(2024, 4, 1))
+>>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 60), Parameter("calls", 200, 40)])
+>>> result = score(card, {"deals_won": 12, "calls": 150}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+>>> result.total == Decimal("1.02"), result.percent(), result.status
+(True, Decimal('102.00'), <Status.ACHIEVED: 'achieved'>)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+import enum
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Final
+
+import attrs
+
+from scorekit import _html
+from scorekit.errors import InvalidScorecard, MissingMeasurement
+from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, local_ordinal
+from scorekit.numbers import EXACT, ONE, ZERO, Number, for_display, to_decimal
+from scorekit.parameter import Direction, Parameter
+from scorekit.scorecard import Scorecard, _Window
+
+__all__ = ["CardScore", "ParameterScore", "Status", "score"]
+
+_EXACT_SUMS: Final = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.Overflow])
+"""Products with weights and sums of contributions: wide enough to be exact, hence order-free."""
+_TWO: Final = Decimal(2)
+
+
+class Status(enum.Enum):
+    """Where a parameter, or a card's total, stands.
+
+    >>> [s.value for s in Status]
+    ['not_started', 'on_track', 'behind', 'achieved', 'missed']
+    """
+
+    NOT_STARTED = "not_started"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+
+
+@attrs.frozen
+class ParameterScore:
+    """How one active parameter scored; `target` is after proration.
+
+    `achievement` is raw; `effective` is after threshold and cap; `expected` is the
+    share of the window elapsed; `projected` the achievement at the current pace.
+    """
+
+    parameter: Parameter
+    actual: Decimal
+    target: Decimal
+    achievement: Decimal
+    effective: Decimal
+    contribution: Decimal
+    expected: Decimal
+    projected: Decimal | None
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The metric's key."""
+        return self.parameter.metric.key
+
+
+@attrs.frozen
+class CardScore:
+    """A card's score as of an instant: the total, the pace, and every parameter's score."""
+
+    card: Scorecard
+    as_of: _dt.datetime
+    total: Decimal
+    parameters: tuple[ParameterScore, ...]
+    projected: Decimal | None
+    status: Status
+
+    def percent(self, places: int = 2) -> Decimal:
+        """The total as a percentage rounded half up to `places` decimals."""
+        return for_display(self.total * 100, places)
+
+    def parameter(self, key: str) -> ParameterScore:
+        """The score of the parameter for metric `key`."""
+        for item in self.parameters:
+            if item.key == key:
+                return item
+        msg = f"card {self.card.id!r} scored no metric {key!r}; it scored {', '.join(repr(p.key) for p in self.parameters)}"
+        raise KeyError(msg)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per parameter, ready for ``pandas.DataFrame``."""
+        card = self.card
+        return [
+            {
+                "card": card.id,
+                "owner": card.owner.id,
+                "period_start": card.period.start,
+                "metric": item.key,
+                "label": item.parameter.metric.display_name,
+                "unit": item.parameter.metric.unit,
+                "direction": item.parameter.direction.value,
+                "actual": item.actual,
+                "target": item.target,
+                "weight": item.parameter.weight.as_percent,
+                "achievement": item.achievement,
+                "effective": item.effective,
+                "contribution": item.contribution,
+                "expected": item.expected,
+                "projected": item.projected,
+                "status": item.status.value,
+                "evidence": len(item.evidence),
+            }
+            for item in self.parameters
+        ]
+
+    def _repr_html_(self) -> str:
+        card = self.card
+        rows = "".join(
+            "<tr>"
+            f"<td>{_html.text(item.parameter.metric.display_name)}</td>"
+            f"<td>{_html.text(item.actual)} / {_html.text(item.target)} {_html.text(item.parameter.metric.unit)}</td>"
+            f"<td>{_html.text(item.parameter.weight)}</td>"
+            f"<td>{_html.bar(item.effective, item.status.value)}</td>"
+            f"<td>{_html.percent(item.achievement)}</td>"
+            f"<td>{_html.text(item.status.value)}</td>"
+            "</tr>"
+            for item in self.parameters
+        )
+        title = card.name or card.id
+        return (
+            '<table class="scorekit-card">'
+            f"<caption>{_html.text(title)} \u00b7 {_html.text(card.owner.id)} \u00b7 {_html.text(card.period)}</caption>"
+            "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th></th>"
+            "<th>Achievement</th><th>Status</th></tr></thead>"
+            f"<tbody>{rows}</tbody>"
+            f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_html.bar(self.total, self.status.value)}</td>"
+            f"<td>{_html.percent(self.total)}</td><td>{_html.text(self.status.value)}</td></tr></tfoot>"
+            "</table>"
+        )
+
+
+def _achievement(actual: Decimal, target: Decimal, direction: Direction) -> Decimal:
+    if direction is Direction.HIGHER_IS_BETTER:
+        return EXACT.divide(actual, target)
+    if target == 0:
+        return ONE if actual <= 0 else ZERO
+    return max(ZERO, _EXACT_SUMS.subtract(_TWO, EXACT.divide(actual, target)))
+
+
+def _shaped(achievement: Decimal, parameter: Parameter) -> Decimal:
+    if parameter.threshold is not None and achievement < parameter.threshold:
+        return ZERO
+    if parameter.cap is not None and achievement > parameter.cap:
+        return parameter.cap
+    return achievement
+
+
+def _latest_manual(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.datetime) -> dict[str, Decimal]:
+    latest: dict[str, ManualEntry] = {}
+    for entry in entries:
+        if entry.card_id != card.id:
+            msg = f"a manual entry for card {entry.card_id!r} was given to score card {card.id!r}"
+            raise InvalidScorecard(msg)
+        if entry.recorded_at <= as_of:
+            held = latest.get(entry.metric)
+            if held is None or entry.recorded_at >= held.recorded_at:
+                latest[entry.metric] = entry
+    return {metric: entry.value for metric, entry in latest.items()}
+
+
+def _status(achievement: Decimal, projected: Decimal, *, over: bool, early: bool) -> Status:
+    """Achieved or missed once over; before that achieved early (if `early` may), on track or behind."""
+    if over:
+        return Status.ACHIEVED if achievement >= ONE else Status.MISSED
+    if early and achievement >= ONE:
+        return Status.ACHIEVED
+    return Status.ON_TRACK if projected >= ONE else Status.BEHIND
+
+
+def _not_started(window: _Window) -> ParameterScore:
+    return ParameterScore(window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED)
+
+
+def score(
+    card: Scorecard,
+    measurements: Mapping[str, Measurement | Number],
+    *,
+    as_of: _dt.datetime,
+    manual: Iterable[ManualEntry] = (),
+) -> CardScore:
+    """Score `card` as of the aware instant `as_of`.
+
+    `measurements` maps metric keys to a `Measurement` or a plain number; keys the
+    card does not have are ignored, so a host may over-fetch.  A manual metric may
+    instead take its value from `manual`: the latest entry at or before `as_of`.
+    An active metric whose window has started but has no value raises
+    `MissingMeasurement`; one whose window has not started scores 0, NOT_STARTED.
+    """
+    instant = as_instant(as_of)
+    today = local_ordinal(card, instant)
+    over = today >= card.period.end.toordinal()
+    manual_values = _latest_manual(card, manual, instant) if manual else {}
+    add, multiply, divide = _EXACT_SUMS.add, _EXACT_SUMS.multiply, EXACT.divide
+    results = []
+    total = ZERO
+    projected_total = ZERO
+    started = False
+    for window in card._windows:  # noqa: SLF001
+        elapsed = today - window.start_ordinal + 1
+        if elapsed <= 0:
+            results.append(_not_started(window))
+            continue
+        started = True
+        elapsed = min(elapsed, window.days)
+        parameter = window.parameter
+        given = measurements.get(window.key)
+        if given is None:
+            given = manual_values.get(window.key)
+            if given is None:
+                how = "a ManualEntry or a value" if parameter.metric.is_manual else "a Measurement or a number"
+                msg = f"card {card.id!r}: no measurement for active metric {window.key!r} as of {instant.isoformat()}; give {how} for it"
+                raise MissingMeasurement(msg)
+        if isinstance(given, Measurement):
+            actual, evidence = given.value, given.evidence
+        else:
+            actual, evidence = to_decimal(given, name=f"measurement of {window.key!r}"), ()
+        target = window.target
+        direction = parameter.direction
+        achievement = _achievement(actual, target, direction)
+        effective = _shaped(achievement, parameter)
+        contribution = multiply(window.fraction, effective)
+        days = Decimal(window.days)
+        pace = Decimal(elapsed)
+        expected = divide(pace, days)
+        projected = _achievement(divide(multiply(actual, days), pace), target, direction)
+        status = _status(achievement, projected, over=over, early=direction is Direction.HIGHER_IS_BETTER)
+        total = add(total, contribution)
+        projected_total = add(projected_total, multiply(window.fraction, _shaped(projected, parameter)))
+        results.append(
+            ParameterScore(
+                parameter, actual, target, achievement, effective, contribution, expected, projected, status, evidence
+            )
+        )
+    if not started:
+        return CardScore(card, instant, total, tuple(results), None, Status.NOT_STARTED)
+    card_status = _status(total, projected_total, over=over, early=True)
+    return CardScore(card, instant, total, tuple(results), projected_total, card_status)
