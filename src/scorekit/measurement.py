@@ -29,7 +29,7 @@ from scorekit.numbers import ONE, to_decimal
 from scorekit.period import midnight
 from scorekit.scorecard import Scorecard
 
-__all__ = ["Evidence", "ManualEntry", "Measurement", "MetricRequest", "as_instant", "requests_for"]
+__all__ = ["Evidence", "ManualEntry", "Measurement", "MetricRequest", "as_instant", "latest_values", "requests_for"]
 
 
 def as_instant(value: object, *, name: str = "as_of") -> DateTime:
@@ -138,6 +138,23 @@ class ManualEntry:
     value: Decimal = attrs.field(converter=_value)
     recorded_at: DateTime = attrs.field(converter=_recorded_at)
     recorded_by: str = attrs.field(converter=_text)
+
+
+def latest_values(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.datetime) -> dict[str, Decimal]:
+    """Each manual metric's latest value at or before `as_of`; of entries made at the same instant, the last given.
+
+    An entry for another card raises `InvalidScorecard`.
+    """
+    latest: dict[str, ManualEntry] = {}
+    for entry in entries:
+        if entry.card_id != card.id:
+            msg = f"a manual entry for card {entry.card_id!r} was given to score card {card.id!r}"
+            raise InvalidScorecard(msg)
+        if entry.recorded_at <= as_of:
+            held = latest.get(entry.metric)
+            if held is None or entry.recorded_at >= held.recorded_at:
+                latest[entry.metric] = entry
+    return {metric: entry.value for metric, entry in latest.items()}
 
 
 def local_ordinal(card: Scorecard, instant: _dt.datetime) -> int:

@@ -14,12 +14,13 @@ Decimal('0.13')
 from __future__ import annotations
 
 import decimal
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final, TypeAlias
 
 from scorekit.errors import InvalidNumber, ScorekitError
 
-__all__ = ["EXACT", "ONE", "ZERO", "Number", "for_display", "to_decimal"]
+__all__ = ["EXACT", "EXACT_SUMS", "ONE", "ZERO", "Number", "exact_sum", "for_display", "to_decimal"]
 
 Number: TypeAlias = int | str | Decimal | float
 """What scorekit accepts wherever it asks for a quantity."""
@@ -32,6 +33,11 @@ EXACT: Final = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 """The arithmetic context: 34 significant digits (IEEE decimal128), errors trapped."""
+
+EXACT_SUMS: Final = decimal.Context(
+    prec=200, Emin=-999_999, Emax=999_999, traps=[decimal.InvalidOperation, decimal.Overflow]
+)
+"""Products with weights and sums: wide enough to stay exact, so sums never depend on order."""
 
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
@@ -70,6 +76,19 @@ def to_decimal(
         msg = f"{name} must be a finite number (int, str, Decimal or float), got {value!r}"
         raise error(msg)
     return result
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The sum of `values` without rounding (Python's `sum` rounds to 28 digits).
+
+    >>> exact_sum([Decimal("1e-30"), Decimal(1)])
+    Decimal('1.000000000000000000000000000001')
+    """
+    total = ZERO
+    add = EXACT_SUMS.add
+    for value in values:
+        total = add(total, value)
+    return total
 
 
 def for_display(value: Decimal, places: int = 2) -> Decimal:

@@ -23,7 +23,6 @@ rounded until `CardScore.percent`.
 from __future__ import annotations
 
 import datetime as _dt
-import decimal
 import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -32,16 +31,14 @@ from typing import Final
 import attrs
 
 from scorekit import _html
-from scorekit.errors import InvalidScorecard, MissingMeasurement
-from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, local_ordinal
-from scorekit.numbers import EXACT, ONE, ZERO, Number, for_display, to_decimal
+from scorekit.errors import MissingMeasurement
+from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values, local_ordinal
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, for_display, to_decimal
 from scorekit.parameter import Direction, Parameter
 from scorekit.scorecard import Scorecard, _Window
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
 
-_EXACT_SUMS: Final = decimal.Context(prec=200, traps=[decimal.InvalidOperation, decimal.Overflow])
-"""Products with weights and sums of contributions: wide enough to be exact, hence order-free."""
 _TWO: Final = Decimal(2)
 
 
@@ -164,7 +161,7 @@ def _achievement(actual: Decimal, target: Decimal, direction: Direction) -> Deci
         return EXACT.divide(actual, target)
     if target == 0:
         return ONE if actual <= 0 else ZERO
-    return max(ZERO, _EXACT_SUMS.subtract(_TWO, EXACT.divide(actual, target)))
+    return max(ZERO, EXACT_SUMS.subtract(_TWO, EXACT.divide(actual, target)))
 
 
 def _shaped(achievement: Decimal, parameter: Parameter) -> Decimal:
@@ -173,19 +170,6 @@ def _shaped(achievement: Decimal, parameter: Parameter) -> Decimal:
     if parameter.cap is not None and achievement > parameter.cap:
         return parameter.cap
     return achievement
-
-
-def _latest_manual(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.datetime) -> dict[str, Decimal]:
-    latest: dict[str, ManualEntry] = {}
-    for entry in entries:
-        if entry.card_id != card.id:
-            msg = f"a manual entry for card {entry.card_id!r} was given to score card {card.id!r}"
-            raise InvalidScorecard(msg)
-        if entry.recorded_at <= as_of:
-            held = latest.get(entry.metric)
-            if held is None or entry.recorded_at >= held.recorded_at:
-                latest[entry.metric] = entry
-    return {metric: entry.value for metric, entry in latest.items()}
 
 
 def _status(achievement: Decimal, projected: Decimal, *, over: bool, early: bool) -> Status:
@@ -219,8 +203,8 @@ def score(
     instant = as_instant(as_of)
     today = local_ordinal(card, instant)
     over = today >= card.period.end.toordinal()
-    manual_values = _latest_manual(card, manual, instant) if manual else {}
-    add, multiply, divide = _EXACT_SUMS.add, _EXACT_SUMS.multiply, EXACT.divide
+    manual_values = latest_values(card, manual, instant) if manual else {}
+    add, multiply, divide = EXACT_SUMS.add, EXACT_SUMS.multiply, EXACT.divide
     results = []
     total = ZERO
     projected_total = ZERO

@@ -1,0 +1,1 @@
+"""Reference implementations of the ports: `memory` (also the test fakes) and `sqlite`."""

@@ -1,0 +1,250 @@
+"""In-memory ports: a repository, a manual-value store, a CRM over records, a fixed clock.
+
+They are complete implementations (the contract suites in `scorekit.testing` pass
+on them) and double as test fakes for a host's own code.
+
+>>> import pendulum
+>>> from scorekit import MetricRequest
+>>> source = RecordsMetricSource([Record("d1", "deals_won", "ann", pendulum.datetime(2024, 2, 3, tz="UTC"), label="ACME")])
+>>> request = MetricRequest("deals_won", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="UTC"), pendulum.datetime(2024, 3, 1, tz="UTC"))
+>>> answer = source.measure([request])[request]
+>>> answer.value, [e.label for e in answer.evidence]
+(Decimal('1'), ['ACME'])
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+from pendulum import DateTime
+
+from scorekit.errors import CardNotFound, ConflictError
+from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
+from scorekit.numbers import ONE, exact_sum, to_decimal
+from scorekit.scorecard import Scorecard, Team, User
+
+__all__ = ["FixedClock", "MemoryManualValues", "MemoryScorecards", "Record", "RecordsMetricSource"]
+
+
+class MemoryScorecards:
+    """A `ScorecardRepository` in a dict, safe to share between threads.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> repo = MemoryScorecards()
+    >>> card = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]))
+    >>> repo.update(card.evolve(name="January"), expected_version=1).version
+    2
+    """
+
+    def __init__(self, cards: Iterable[Scorecard] = ()) -> None:
+        self._cards: dict[str, Scorecard] = {}
+        self._series: dict[tuple[str, str], str] = {}
+        self._lock = threading.RLock()
+        self.add_many(tuple(cards))
+
+    def get(self, card_id: str) -> Scorecard:
+        """See `ScorecardRepository.get`."""
+        try:
+            return self._cards[card_id]
+        except KeyError:
+            msg = f"no card {card_id!r}"
+            raise CardNotFound(msg) from None
+
+    def _check_new(self, cards: Sequence[Scorecard]) -> None:
+        ids: set[str] = set()
+        slots: set[tuple[str, str]] = set()
+        for card in cards:
+            slot = (card.series_id, card.period.start.isoformat())
+            if card.id in self._cards or card.id in ids:
+                msg = f"a card {card.id!r} already exists"
+                raise ConflictError(msg)
+            if slot in self._series or slot in slots:
+                msg = f"series {card.series_id!r} already has a card for the period starting {slot[1]}"
+                raise ConflictError(msg)
+            ids.add(card.id)
+            slots.add(slot)
+
+    def add(self, card: Scorecard) -> Scorecard:
+        """See `ScorecardRepository.add`."""
+        return self.add_many((card,))[0]
+
+    def add_many(self, cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.add_many`."""
+        items = tuple(cards)
+        with self._lock:
+            self._check_new(items)
+            for card in items:
+                self._cards[card.id] = card
+                self._series[card.series_id, card.period.start.isoformat()] = card.id
+        return items
+
+    def update(self, card: Scorecard, expected_version: int) -> Scorecard:
+        """See `ScorecardRepository.update`."""
+        return self.update_many(((card, expected_version),))[0]
+
+    def update_many(self, changes: Sequence[tuple[Scorecard, int]]) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.update_many`."""
+        with self._lock:
+            stored = []
+            for card, expected in changes:
+                current = self.get(card.id)
+                if current.version != expected:
+                    msg = f"card {card.id!r} is at version {current.version}, not {expected}: someone else changed it; reload and retry"
+                    raise ConflictError(msg)
+                if (card.series_id, card.period.start) != (current.series_id, current.period.start):
+                    slot = (card.series_id, card.period.start.isoformat())
+                    if self._series.get(slot, card.id) != card.id:
+                        msg = f"series {card.series_id!r} already has a card for the period starting {slot[1]}"
+                        raise ConflictError(msg)
+                stored.append((current, card.evolve(version=expected + 1)))
+            for current, new in stored:
+                del self._series[current.series_id, current.period.start.isoformat()]
+                self._series[new.series_id, new.period.start.isoformat()] = new.id
+                self._cards[new.id] = new
+            return tuple(new for _current, new in stored)
+
+    def delete(self, card_id: str) -> None:
+        """See `ScorecardRepository.delete`."""
+        self.delete_many((card_id,))
+
+    def delete_many(self, card_ids: Collection[str]) -> int:
+        """See `ScorecardRepository.delete_many`."""
+        with self._lock:
+            cards = [self.get(card_id) for card_id in dict.fromkeys(card_ids)]
+            for card in cards:
+                del self._cards[card.id]
+                del self._series[card.series_id, card.period.start.isoformat()]
+            return len(cards)
+
+    def find(
+        self,
+        *,
+        owner: User | Team | None = None,
+        subject: str | None = None,
+        series: str | None = None,
+    ) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.find`."""
+        with self._lock:
+            cards = list(self._cards.values())
+        return tuple(
+            sorted(
+                (
+                    c
+                    for c in cards
+                    if (owner is None or c.owner == owner)
+                    and (subject is None or subject in c.subjects)
+                    and (series is None or c.series_id == series)
+                ),
+                key=lambda c: c.id,
+            )
+        )
+
+
+class MemoryManualValues:
+    """A `ManualValueStore` in a list.
+
+    >>> import pendulum
+    >>> store = MemoryManualValues()
+    >>> store.append(ManualEntry("c1", "nps", 40, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
+    >>> [e.value for e in store.entries(["c1"])]
+    [Decimal('40')]
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, list[ManualEntry]] = {}
+        self._lock = threading.Lock()
+
+    def append(self, entry: ManualEntry) -> None:
+        """See `ManualValueStore.append`."""
+        with self._lock:
+            self._entries.setdefault(entry.card_id, []).append(entry)
+
+    def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
+        """See `ManualValueStore.entries`."""
+        with self._lock:
+            return tuple(e for card_id in dict.fromkeys(card_ids) for e in self._entries.get(card_id, ()))
+
+
+def _instant(value: object) -> DateTime:
+    return as_instant(value, name="record occurred_at")
+
+
+def _value(value: object) -> Decimal:
+    return to_decimal(value, name="record value")
+
+
+@attrs.frozen
+class Record:
+    """A CRM-like record: one won deal, one call... of one user (`subject`) at one instant."""
+
+    id: str
+    metric: str
+    subject: str
+    occurred_at: DateTime = attrs.field(converter=_instant)
+    value: Decimal = attrs.field(default=ONE, converter=_value)
+    label: str = ""
+
+
+class RecordsMetricSource:
+    """A `MetricSource` over a list of `Record`s, as a CRM's query would answer.
+
+    Each request gets the sum of the matching records' values, and the records as
+    `Evidence`, oldest first.  `calls` counts `measure` calls (tests count them).
+    """
+
+    def __init__(self, records: Iterable[Record]) -> None:
+        index: dict[tuple[str, str], list[tuple[_dt.datetime, str, Record]]] = {}
+        for record in records:
+            index.setdefault((record.metric, record.subject), []).append((record.occurred_at, record.id, record))
+        for rows in index.values():
+            rows.sort(key=lambda row: (row[0], row[1]))
+        self._index = {key: ([row[0] for row in rows], [row[2] for row in rows]) for key, rows in index.items()}
+        self.calls = 0
+
+    def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
+        """See `MetricSource.measure`."""
+        self.calls += 1
+        return {request: self._answer(request) for request in set(requests)}
+
+    def _answer(self, request: MetricRequest) -> Measurement:
+        matched: list[Record] = []
+        for subject in request.subjects:
+            found = self._index.get((request.metric, subject))
+            if found:
+                times, records = found
+                matched += records[bisect.bisect_left(times, request.start) : bisect.bisect_left(times, request.end)]
+        if len(request.subjects) > 1:
+            matched.sort(key=lambda r: (r.occurred_at, r.id))
+        total = exact_sum(r.value for r in matched)
+        evidence = tuple(Evidence(r.id, r.occurred_at, r.value, r.label) for r in matched)
+        return Measurement(total, evidence)
+
+
+def _now(value: object) -> DateTime:
+    return as_instant(value, name="now")
+
+
+@attrs.define
+class FixedClock:
+    """A `Clock` that says what it is told; set `now_value` (or call `set`) to move it.
+
+    >>> import pendulum
+    >>> FixedClock(pendulum.datetime(2024, 1, 1, tz="UTC")).now().isoformat()
+    '2024-01-01T00:00:00+00:00'
+    """
+
+    now_value: DateTime = attrs.field(converter=_now)
+
+    def now(self) -> DateTime:
+        """The instant it was set to."""
+        return self.now_value
+
+    def set(self, value: _dt.datetime) -> None:
+        """Move the clock to `value`."""
+        self.now_value = as_instant(value, name="now")

@@ -1,0 +1,375 @@
+"""JSON documents for scorekit's values, on cattrs, in a versioned schema.
+
+Every document is a JSON object carrying ``"schema": 1``.  Decimals are strings
+(``"33.33"``), weights percentages as strings (``"40"``), dates ISO 8601
+(``"2024-01-31"``), instants ISO 8601 with their offset, owners tagged
+``{"kind": "user" | "team", ...}``.  Round trips are exact.  Any malformed
+document raises one `InvalidDocument` naming the JSON path of every problem.
+
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+>>> c = Cadence.monthly(Date(2024, 1, 31))
+>>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+>>> loads(dumps(card), Scorecard) == card
+True
+>>> from_dict({"schema": 1, "key": "x", "unit": 3, "kind": "sometimes"}, Metric)
+Traceback (most recent call last):
+scorekit.errors.InvalidDocument: not a valid Metric document:
+  unit: expected a string, got 3
+  kind: 'sometimes' is not a valid MetricKind
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any, Final, TypeVar
+
+import cattrs
+import pendulum
+from cattrs.errors import AttributeValidationNote, ClassValidationError, IterableValidationError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn
+from cattrs.v import transform_error
+from pendulum import Date, DateTime
+
+from scorekit.errors import InvalidDocument, ScorekitError
+from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
+from scorekit.numbers import to_decimal
+from scorekit.parameter import Metric, Parameter
+from scorekit.period import Cadence, Period, Step, as_date
+from scorekit.scorecard import Scorecard, Team, User
+from scorekit.scoring import CardScore, ParameterScore
+from scorekit.weight import Weight
+
+__all__ = ["MAX_DOCUMENT_CHARS", "MAX_STRING_CHARS", "SCHEMA", "dumps", "from_dict", "loads", "to_dict"]
+
+T = TypeVar("T")
+
+SCHEMA: Final = 1
+"""The schema version every document carries; documents of any other version are refused."""
+MAX_DOCUMENT_CHARS: Final = 8_000_000
+"""`loads` refuses longer texts before parsing them."""
+MAX_STRING_CHARS: Final = 100_000
+"""The longest string any field may hold (ids, names, labels)."""
+
+_TYPES: Final = (Weight, Period, Cadence, Metric, Parameter, User, Team, Scorecard)
+_TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, ParameterScore, CardScore)
+
+
+class _Problem(ValueError):
+    """One leaf problem; its message is shown as is, after its path."""
+
+
+def _string(value: object, _: object = None) -> str:
+    if not isinstance(value, str):
+        msg = f"expected a string, got {_shown(value)}"
+        raise _Problem(msg)
+    if len(value) > MAX_STRING_CHARS:
+        msg = f"a string of {len(value):,} characters is longer than the {MAX_STRING_CHARS:,} allowed"
+        raise _Problem(msg)
+    return value
+
+
+def _integer(value: object, _: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"expected a whole number, got {_shown(value)}"
+        raise _Problem(msg)
+    return value
+
+
+def _boolean(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        msg = f"expected true or false, got {_shown(value)}"
+        raise _Problem(msg)
+    return value
+
+
+def _decimal(value: object, _: object) -> Decimal:
+    if isinstance(value, str):
+        _string(value)
+    elif not isinstance(value, int | float) or isinstance(value, bool):
+        msg = f"expected a decimal number as a string, got {_shown(value)}"
+        raise _Problem(msg)
+    return to_decimal(value, error=_Problem)  # type: ignore[arg-type]
+
+
+def _date(value: object, _: object) -> Date:
+    return as_date(_string(value))
+
+
+def _instant(value: object, _: object) -> DateTime:
+    text = _string(value)
+    try:
+        parsed = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        msg = f"expected an ISO 8601 instant with an offset, got {_shown(value)}"
+        raise _Problem(msg) from None
+    return as_instant(parsed, name="instant")
+
+
+def _sequence(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        msg = f"expected a list, got {_shown(value)}"
+        raise _Problem(msg)
+    return value
+
+
+def _object(value: object) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        msg = f"expected an object, got {_shown(value)}"
+        raise _Problem(msg)
+    return value
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."  # noqa: PLR2004 - keep messages short
+
+
+def _weight(value: object, _: object) -> Weight:
+    return Weight.percent(_decimal(value, None))
+
+
+def _fields(value: object, cls: type, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Structure the object `value` field by field, reporting every problem with its field name."""
+    data = _object(value)
+    result: dict[str, Any] = {}
+    errors: list[Exception] = []
+    for name, structure in fields.items():
+        try:
+            if name not in data:
+                raise _Problem("required field missing")  # noqa: TRY301 - collected below with its path
+            result[name] = structure(data[name], None)
+        except Exception as error:  # noqa: BLE001 - every problem is collected with its path
+            error.__notes__ = [*getattr(error, "__notes__", []), AttributeValidationNote(name, name, cls)]
+            errors.append(error)
+    extra = sorted(map(str, data.keys() - fields.keys()))
+    if extra:
+        errors.append(_Problem(f"unexpected field(s) {', '.join(extra)}"))
+    if errors:
+        raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
+    return result
+
+
+def _unit(value: object, _: object) -> Step:
+    unit = _string(value)
+    if unit not in {s.value for s in Step}:
+        msg = f"unit must be one of 'months', 'weeks', 'days', got {_shown(unit)}"
+        raise _Problem(msg)
+    return Step(unit)
+
+
+def _period(value: object, _: object) -> Period:
+    data = _fields(value, Period, {"start": _date, "end": _date})
+    return Period(data["start"], data["end"])
+
+
+def _cadence(value: object, _: object) -> Cadence:
+    data = _fields(value, Cadence, {"start": _date, "every": _integer, "unit": _unit})
+    return Cadence(data["start"], data["every"], data["unit"])
+
+
+def _owner(value: object, _: object) -> User | Team:
+    kind = _object(value).get("kind")
+    if kind == "user":
+        data = _fields(value, User, {"kind": _string, "id": _string})
+        return User(data["id"])
+    if kind == "team":
+        data = _fields(value, Team, {"kind": _string, "id": _string, "members": _subjects})
+        return Team(data["id"], data["members"])
+    msg = f"an owner's kind must be 'user' or 'team', got {_shown(kind)}"
+    raise _Problem(msg)
+
+
+def _subjects(value: object, _: object) -> frozenset[str]:
+    return frozenset(_tuple_of(str)(value, None))
+
+
+def _tuple_of(item: Any, converter: cattrs.Converter | None = None) -> Any:  # noqa: ANN401 - a cattrs hook
+    def structure(value: object, _: object) -> tuple[Any, ...]:
+        result = []
+        errors: list[Exception] = []
+        for index, element in enumerate(_sequence(value)):
+            try:
+                result.append(converter.structure(element, item) if converter else _string(element))
+            except Exception as error:  # noqa: BLE001 - every problem is collected with its index
+                error.__notes__ = [*getattr(error, "__notes__", []), IterableValidationNote(str(index), index, item)]
+                errors.append(error)
+        if errors:
+            raise IterableValidationError("While structuring a list", errors, tuple)
+        return tuple(result)
+
+    return structure
+
+
+def _make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True)
+    for kind, structure in ((str, _string), (int, _integer), (bool, _boolean), (Decimal, _decimal)):
+        converter.register_structure_hook(kind, structure)
+    converter.register_structure_hook(Date, _date)
+    converter.register_structure_hook(DateTime, _instant)
+    converter.register_structure_hook(_dt.datetime, _instant)
+    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(Date, lambda d: d.isoformat())
+    converter.register_unstructure_hook(_dt.datetime, lambda t: t.isoformat())
+    converter.register_unstructure_hook(DateTime, lambda t: t.isoformat())
+    converter.register_structure_hook(Weight, _weight)
+    converter.register_unstructure_hook(Weight, lambda w: format(w.as_percent, "f"))
+    converter.register_structure_hook(Period, _period)
+    converter.register_unstructure_hook(Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()})
+    converter.register_structure_hook(Cadence, _cadence)
+    converter.register_unstructure_hook(
+        Cadence, lambda c: {"start": c.start.isoformat(), "every": c.count, "unit": c.unit.value}
+    )
+    owner_type: Any = User | Team
+    for owner_kind in (User, Team, owner_type):
+        converter.register_structure_hook(owner_kind, _owner)
+    converter.register_unstructure_hook(User, lambda u: {"kind": "user", "id": u.id})
+    converter.register_unstructure_hook(Team, lambda t: {"kind": "team", "id": t.id, "members": sorted(t.members)})
+    converter.register_unstructure_hook(owner_type, lambda o: converter.unstructure(o, type(o)))
+    converter.register_structure_hook_func(lambda t: t == frozenset[str], _subjects)
+    converter.register_unstructure_hook_func(lambda t: t == frozenset[str], sorted)
+    for item in (Parameter, Evidence, ParameterScore):
+        converter.register_structure_hook_func(_is_tuple_of(item), _tuple_of(item, converter))
+    for cls in (
+        Metric,
+        Parameter,
+        Scorecard,
+        Evidence,
+        Measurement,
+        MetricRequest,
+        ManualEntry,
+        ParameterScore,
+        CardScore,
+    ):
+        converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
+    return converter
+
+
+def _is_tuple_of(item: type) -> Callable[[Any], bool]:
+    target: Any = tuple[item, ...]  # type: ignore[valid-type]
+    return lambda t: bool(t == target)
+
+
+def _checked(structure: Any) -> Any:  # noqa: ANN401 - a cattrs hook
+    def hook(value: object, cls: type[T]) -> T:
+        return structure(_object(value), cls)  # type: ignore[no-any-return]
+
+    return hook
+
+
+_CONVERTER: Final = _make_converter()
+
+
+def to_dict(obj: object) -> dict[str, Any]:
+    """`obj` as a JSON-ready dict carrying ``"schema": 1``.
+
+    >>> to_dict(Weight.percent("33.33"))
+    {'schema': 1, 'value': '33.33'}
+    """
+    if not isinstance(obj, _TYPES + _TYPES_MORE):
+        msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE)}"
+        raise TypeError(msg)
+    data = _CONVERTER.unstructure(obj, type(obj))
+    if not isinstance(data, dict):
+        data = {"value": data}
+    return {"schema": SCHEMA, **data}
+
+
+def from_dict(data: object, cls: type[T]) -> T:
+    """The `cls` that the document `data` describes (the argument order of cattrs' ``structure``).
+
+    >>> from_dict({"schema": 1, "value": "40"}, Weight)
+    Weight.percent('40')
+    """
+    if cls not in _TYPES + _TYPES_MORE:
+        msg = f"no document type for {getattr(cls, '__name__', cls)!r}"
+        raise TypeError(msg)
+    name = cls.__name__
+    if not isinstance(data, Mapping):
+        msg = f"a {name} document must be a JSON object, got {_shown(data)}"
+        raise InvalidDocument(msg)
+    schema = data.get("schema")
+    if schema != SCHEMA or isinstance(schema, bool):
+        msg = f'a {name} document must carry "schema": {SCHEMA}, got {_shown(schema)}'
+        raise InvalidDocument(msg)
+    body = {k: v for k, v in data.items() if k != "schema"}
+    if cls not in (Metric, Parameter, Scorecard, *_TYPES_MORE, User, Team):
+        if body.keys() != {"value"}:
+            msg = f"a {name} document must hold exactly the field 'value', got {sorted(map(str, body))}"
+            raise InvalidDocument(msg)
+        body = body["value"]
+    try:
+        return _CONVERTER.structure(body, cls)
+    except RecursionError:
+        msg = f"not a valid {name} document: nested too deeply"
+        raise InvalidDocument(msg) from None
+    except Exception as error:  # noqa: BLE001 - every failure becomes one InvalidDocument
+        lines = transform_error(error, path="$", format_exception=_describe)
+        raise InvalidDocument(
+            f"not a valid {name} document:\n" + "\n".join(_path_first(line) for line in lines)
+        ) from None
+
+
+def _describe(error: BaseException, _type: object) -> str:
+    if isinstance(error, _Problem | ScorekitError):
+        return str(error)
+    if isinstance(error, cattrs.ForbiddenExtraKeysError):
+        return f"unexpected field(s) {', '.join(sorted(map(str, error.extra_fields)))}"
+    if isinstance(error, KeyError):
+        return "required field missing"
+    if isinstance(error, ValueError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _path_first(line: str) -> str:
+    message, _, path = line.rpartition(" @ ")
+    path = path.removeprefix("$").removeprefix(".") or "(document)"
+    return f"  {path}: {message}"
+
+
+def dumps(obj: object, *, indent: int | None = None) -> str:
+    """`obj` as JSON text (see `to_dict`).
+
+    >>> dumps(Weight.percent(40))
+    '{"schema": 1, "value": "40"}'
+    """
+    return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
+
+
+def loads(text: str | bytes, cls: type[T]) -> T:
+    """The `cls` that the JSON `text` describes (see `from_dict`).
+
+    >>> loads('{"schema": 1, "value": "12.5"}', Weight)
+    Weight.percent('12.5')
+    >>> loads('{"schema": 2, "value": "12.5"}', Weight)
+    Traceback (most recent call last):
+    scorekit.errors.InvalidDocument: a Weight document must carry "schema": 1, got 2
+    """
+    given: object = text
+    if not isinstance(given, str | bytes):
+        msg = f"expected JSON text, got {_shown(given)}"
+        raise InvalidDocument(msg)
+    if len(text) > MAX_DOCUMENT_CHARS:
+        msg = f"a document of {len(text):,} characters is longer than the {MAX_DOCUMENT_CHARS:,} allowed"
+        raise InvalidDocument(msg)
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        msg = "not valid JSON: nested too deeply"
+        raise InvalidDocument(msg) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        msg = f"not valid JSON: {error}"
+        raise InvalidDocument(msg) from None
+    return from_dict(data, cls)
+
+
+def _refuse_constant(name: str) -> None:
+    msg = f"{name} is not a number JSON allows"
+    raise ValueError(msg)
+
+
+# pendulum is imported for its DateTime type; keep the name used so linters see why.
+_ = pendulum

@@ -1,0 +1,70 @@
+import itertools
+
+import pendulum
+import pytest
+
+from scorekit import Cadence, Date, Metric, Parameter, Team, User
+from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
+from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
+
+MANAGER = Actor("boss", Role.MANAGER)
+ADMIN = Actor("root", Role.ADMIN)
+ANN = Actor("ann", Role.USER)
+BOB = Actor("bob", Role.USER)
+NORTH = Team("north", ["ann", "bob"])
+MARCH_10 = pendulum.datetime(2024, 3, 10, 12, tz="UTC")
+
+
+def template(**kwargs):
+    parameters = [
+        Parameter(Metric("deals_won", "deals"), 10, 50),
+        Parameter(Metric("calls", "calls"), 100, 30),
+        Parameter(Metric.custom("demos", "demos"), 4, 20),
+    ]
+    return CardTemplate(Cadence.monthly(Date(2024, 1, 1)), parameters, **kwargs)
+
+
+def records():
+    day = pendulum.datetime(2024, 3, 2, 9, tz="UTC")
+    return [
+        Record("d1", "deals_won", "ann", day, label="ACME"),
+        Record("d2", "deals_won", "ann", day.add(days=1), label="Globex"),
+        Record("d3", "deals_won", "bob", day.add(days=2), label="Initech"),
+        *(Record(f"c{i}", "calls", "ann", day.add(hours=i)) for i in range(30)),
+    ]
+
+
+def make_service(cards, manual, clock=None):
+    counter = itertools.count(1)
+    return Scorekit(
+        cards=cards,
+        metrics=RecordsMetricSource(records()),
+        manual=manual,
+        clock=clock or FixedClock(MARCH_10),
+        new_id=lambda: f"card-{next(counter)}",
+    )
+
+
+@pytest.fixture(params=["memory", "sqlite"])
+def service(request, tmp_path):
+    if request.param == "memory":
+        return make_service(MemoryScorecards(), MemoryManualValues())
+    path = tmp_path / "scorekit.sqlite3"
+    return make_service(SQLiteScorecards(path), SQLiteManualValues(path))
+
+
+@pytest.fixture
+def sqlite_service(tmp_path):
+    path = tmp_path / "scorekit.sqlite3"
+    return make_service(SQLiteScorecards(path), SQLiteManualValues(path))
+
+
+@pytest.fixture
+def memory_service():
+    return make_service(MemoryScorecards(), MemoryManualValues())
+
+
+@pytest.fixture
+def users():
+    return User("ann"), User("bob")

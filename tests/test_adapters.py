@@ -1,0 +1,37 @@
+"""The contract suites of scorekit.testing, run on both reference adapters."""
+
+import pytest
+
+from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards, RecordsMetricSource
+from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.testing import ManualValueStoreContract, MetricSourceContract, ScorecardRepositoryContract
+
+
+class TestMemoryScorecards(ScorecardRepositoryContract):
+    @pytest.fixture
+    def repository(self):
+        return MemoryScorecards()
+
+
+class TestSQLiteScorecards(ScorecardRepositoryContract):
+    @pytest.fixture
+    def repository(self, tmp_path):
+        return SQLiteScorecards(tmp_path / "cards.sqlite3")
+
+
+class TestMemoryManualValues(ManualValueStoreContract):
+    @pytest.fixture
+    def store(self):
+        return MemoryManualValues()
+
+
+class TestSQLiteManualValues(ManualValueStoreContract):
+    @pytest.fixture
+    def store(self, tmp_path):
+        return SQLiteManualValues(tmp_path / "cards.sqlite3")
+
+
+class TestRecordsMetricSource(MetricSourceContract):
+    @pytest.fixture
+    def source_from_records(self):
+        return RecordsMetricSource
