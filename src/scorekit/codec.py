@@ -55,6 +55,8 @@ MAX_STRING_CHARS: Final = 100_000
 
 _TYPES: Final = (Weight, Period, Cadence, Metric, Parameter, User, Team, Scorecard)
 _TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, ParameterScore, CardScore)
+_SCALARS: Final = (Weight,)
+"""Types whose document holds one JSON value, under "value"; the others are JSON objects."""
 
 
 class _Problem(ValueError):
@@ -123,6 +125,10 @@ def _object(value: object) -> Mapping[str, Any]:
 
 
 def _shown(value: object) -> str:
+    if isinstance(value, Mapping):
+        return f"an object with {len(value)} field(s)"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)} item(s)"
     text = repr(value)
     return text if len(text) <= 60 else f"{text[:57]}..."  # noqa: PLR2004 - keep messages short
 
@@ -272,7 +278,7 @@ def to_dict(obj: object) -> dict[str, Any]:
         msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE)}"
         raise TypeError(msg)
     data = _CONVERTER.unstructure(obj, type(obj))
-    if not isinstance(data, dict):
+    if isinstance(obj, _SCALARS):
         data = {"value": data}
     return {"schema": SCHEMA, **data}
 
@@ -291,11 +297,11 @@ def from_dict(data: object, cls: type[T]) -> T:
         msg = f"a {name} document must be a JSON object, got {_shown(data)}"
         raise InvalidDocument(msg)
     schema = data.get("schema")
-    if schema != SCHEMA or isinstance(schema, bool):
+    if type(schema) is not int or schema != SCHEMA:
         msg = f'a {name} document must carry "schema": {SCHEMA}, got {_shown(schema)}'
         raise InvalidDocument(msg)
     body = {k: v for k, v in data.items() if k != "schema"}
-    if cls not in (Metric, Parameter, Scorecard, *_TYPES_MORE, User, Team):
+    if cls in _SCALARS:
         if body.keys() != {"value"}:
             msg = f"a {name} document must hold exactly the field 'value', got {sorted(map(str, body))}"
             raise InvalidDocument(msg)

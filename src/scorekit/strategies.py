@@ -24,6 +24,7 @@ from decimal import Decimal
 import pendulum
 from hypothesis import strategies as st
 
+from scorekit.adapters.memory import Record
 from scorekit.measurement import Evidence, Measurement
 from scorekit.parameter import Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
@@ -39,6 +40,7 @@ __all__ = [
     "owners",
     "parameters",
     "periods",
+    "records_for",
     "scorecards",
     "timezones",
     "weights",
@@ -245,6 +247,29 @@ def instants_for(card: Scorecard) -> st.SearchStrategy[pendulum.DateTime]:
     return st.integers(-3 * 86_400, span + 3 * 86_400).map(lambda s: start.add(seconds=s).in_timezone("UTC"))
 
 
+@st.composite
+def records_for(draw: st.DrawFn, card: Scorecard, *, max_records: int = 30) -> list[Record]:
+    """CRM records for `card`'s subjects and automatic metrics, inside its window and just outside it.
+
+    Feed them to `RecordsMetricSource` to score the card end to end.
+    """
+    keys = [p.key for p in card.active_parameters if not p.metric.is_manual]
+    if not keys:
+        return []
+    start, end = card.period.instants(card.timezone)
+    span = int((end - start).total_seconds())
+    record = st.builds(
+        Record,
+        st.uuids().map(str),
+        st.sampled_from(keys),
+        st.sampled_from(sorted(card.subjects)),
+        st.integers(-86_400, span + 86_400).map(lambda s: start.add(seconds=s)),
+        _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
+        st.text(max_size=20),
+    )
+    return draw(st.lists(record, max_size=max_records, unique_by=lambda r: r.id))
+
+
 def _register() -> None:
     """Tell hypothesis how to build scorekit's types (called through the entry point)."""
     st.register_type_strategy(Weight, st.integers(1, FULL).map(Weight))
@@ -253,3 +278,5 @@ def _register() -> None:
     st.register_type_strategy(Metric, metrics())
     st.register_type_strategy(Parameter, parameters())
     st.register_type_strategy(Scorecard, scorecards())
+    st.register_type_strategy(User, st.builds(User, st.text(min_size=1, max_size=10).filter(str.strip)))
+    st.register_type_strategy(Team, owners().filter(lambda o: isinstance(o, Team)))

@@ -91,10 +91,11 @@ class Weight:
     def as_percent(self) -> Decimal:
         """The weight as an exact percentage.
 
-        >>> Weight.percent("7.50").as_percent
-        Decimal('7.5')
+        >>> Weight.percent("7.50").as_percent, Weight.percent(50).as_percent
+        (Decimal('7.5'), Decimal('50'))
         """
-        return Decimal(self.basis_points).scaleb(-2).normalize()
+        whole, cents = divmod(self.basis_points, 100)
+        return Decimal(whole) if cents == 0 else Decimal(self.basis_points).scaleb(-2).normalize()
 
     def __str__(self) -> str:
         return f"{self.as_percent:f}%"
