@@ -225,3 +225,44 @@ class TestBadCadences:
         cadence = Cadence.every(Date(2024, 1, 1), days=10)
         assert eval(repr(cadence), {"Cadence": Cadence, "Date": Date}) == cadence  # noqa: S307
         assert Step("months") is Step.MONTHS
+
+
+class TestInstantsAcrossDaylightSavingTime:
+    """The memoized conversions must not mix up the two 02:30s of an October night."""
+
+    warsaw = __import__("zoneinfo").ZoneInfo("Europe/Warsaw")
+
+    def test_ambiguous_local_times_keep_their_fold(self):
+        from scorekit.period import as_utc
+
+        first = dt.datetime(2024, 10, 27, 2, 30, tzinfo=self.warsaw, fold=0)
+        second = dt.datetime(2024, 10, 27, 2, 30, tzinfo=self.warsaw, fold=1)
+        assert first == second  # Python's own equality ignores fold within a zone
+        assert as_utc(first) == dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC)
+        assert as_utc(second) == dt.datetime(2024, 10, 27, 1, 30, tzinfo=dt.UTC)
+        assert as_utc(first) == dt.datetime(2024, 10, 27, 0, 30, tzinfo=dt.UTC)  # and again, from the memo
+
+    def test_a_missing_local_time_is_moved_forward_by_pendulum(self):
+        from scorekit.period import as_utc
+
+        # 02:30 on March 31 does not exist in Warsaw; pendulum makes it 03:30 CEST
+        assert as_utc(pendulum.datetime(2024, 3, 31, 2, 30, tz="Europe/Warsaw")) == dt.datetime(
+            2024, 3, 31, 1, 30, tzinfo=dt.UTC
+        )
+
+    def test_requests_cut_at_the_second_0230(self):
+        from scorekit import Parameter, Scorecard, User, requests_for
+
+        cadence = Cadence.monthly(Date(2024, 10, 1))
+        card = Scorecard(
+            "c", User("ann"), cadence, cadence.period(0), [Parameter("deals", 1, 100)], timezone="Europe/Warsaw"
+        )
+        early = requests_for(card, dt.datetime(2024, 10, 27, 2, 30, tzinfo=self.warsaw, fold=0))[0]
+        late = requests_for(card, dt.datetime(2024, 10, 27, 2, 30, tzinfo=self.warsaw, fold=1))[0]
+        assert (late.end - early.end).total_seconds() == 3600
+
+    def test_local_date_at_midnight_in_a_zone_with_a_dst_gap_at_midnight(self):
+        # America/Santiago skips from 00:00 to 01:00 on 2024-09-08: the day still starts, at 01:00
+        start, end = Period(Date(2024, 9, 8), Date(2024, 9, 9)).instants("America/Santiago")
+        assert start.isoformat() == "2024-09-08T01:00:00-03:00"
+        assert (end - start).total_seconds() == 23 * 3600

@@ -35,26 +35,13 @@ __all__ = [
 KeyFunction = Callable[[Scorecard], Hashable]
 
 
-def _definition(parameter: Parameter) -> tuple[object, ...]:
-    metric = parameter.metric
-    return (
-        metric.key,
-        metric.kind.value,
-        metric.unit,
-        parameter.target,
-        parameter.weight.basis_points,
-        parameter.direction.value,
-        parameter.cap,
-        parameter.threshold,
-        parameter.counts_from,
-        parameter.prorate,
-        parameter.active,
-    )
-
-
 def similarity_key(card: Scorecard) -> Hashable:
-    """Cards are similar when they share a period and the same parameter definitions (in any order)."""
-    return (card.period.start, card.period.end, tuple(sorted(_definition(p) for p in card.parameters)))
+    """Cards are similar when they share a period and equal parameters (in any order).
+
+    Parameters are equal when every setting is: metric, target, weight, direction,
+    cap, threshold, start, proration and whether they are active.
+    """
+    return (card.period, frozenset(card.parameters))
 
 
 def metrics_key(card: Scorecard) -> Hashable:

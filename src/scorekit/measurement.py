@@ -26,7 +26,7 @@ from pendulum import DateTime
 
 from scorekit.errors import InvalidNumber, InvalidPeriod, InvalidScorecard
 from scorekit.numbers import ONE, to_decimal
-from scorekit.period import midnight
+from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 
 __all__ = ["Evidence", "ManualEntry", "Measurement", "MetricRequest", "as_instant", "latest_values", "requests_for"]
@@ -110,7 +110,7 @@ class Measurement:
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
 
 
-@attrs.frozen(cache_hash=True)
+@attrs.frozen
 class MetricRequest:
     """One question for the CRM: the total of `metric` for `subjects` in ``[start, end)``.
 
@@ -157,11 +157,6 @@ def latest_values(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.da
     return {metric: entry.value for metric, entry in latest.items()}
 
 
-def local_ordinal(card: Scorecard, instant: _dt.datetime) -> int:
-    """The proleptic ordinal of `instant`'s local date in the card's time zone."""
-    return instant.astimezone(card._zone).toordinal()  # noqa: SLF001
-
-
 def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:
     """What the CRM must count for `card` as of `as_of`, one request per parameter.
 
@@ -169,15 +164,16 @@ def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, .
     card's local dates) are asked for; each window is cut at `as_of`.
     """
     instant = as_instant(as_of)
-    today = local_ordinal(card, instant)
+    utc = as_utc(instant)
+    today = local_ordinal(utc, card.timezone)
     tzinfo = card._zone  # noqa: SLF001
-    end_day = card.period.end
-    subjects = card.subjects
+    subjects = card._subjects  # noqa: SLF001
     requests = []
     for window in card._windows:  # noqa: SLF001
-        if window.parameter.metric.is_manual or today < window.start_ordinal:
+        if window.manual or today < window.start_ordinal:
             continue
-        start = midnight(window.start, tzinfo)
-        end = min(midnight(end_day, tzinfo), instant)
-        requests.append(MetricRequest(window.key, subjects, start, max(start, end)))
+        start, end, start_utc, end_utc = window.instants(tzinfo)
+        if utc < end_utc:
+            end = instant if utc > start_utc else start
+        requests.append(MetricRequest(window.key, subjects, start, end))
     return tuple(requests)

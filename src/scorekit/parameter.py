@@ -59,7 +59,7 @@ def _text(*, empty: bool) -> Any:  # noqa: ANN401 - an attrs validator
     return check
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Metric:
     """A number a card can count, named by a unique `key`.
 
@@ -129,7 +129,8 @@ def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) ->
         raise InvalidParameter(msg)
 
 
-@attrs.frozen
+# Hashes are cached: grouping cards hashes every parameter, and cards share parameter objects.
+@attrs.frozen(cache_hash=True)
 class Parameter:
     """One metric on a card, with its target, weight and rules.
 

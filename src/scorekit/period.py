@@ -33,9 +33,10 @@ from pendulum.tz.timezone import Timezone
 
 from scorekit.errors import InvalidPeriod
 
-__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "midnight", "zone"]
+__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "as_utc", "local_ordinal", "midnight", "zone"]
 
 _MONTHS_IN_YEAR: Final = 12
+_MEMO_SIZE: Final = 4096
 
 
 def as_date(value: object, *, name: str = "date") -> Date:
@@ -47,13 +48,13 @@ def as_date(value: object, *, name: str = "date") -> Date:
     Traceback (most recent call last):
     scorekit.errors.InvalidPeriod: date must be a calendar date, got the datetime 2024-02-29T00:00:00+00:00; use .date() in the card's time zone
     """
+    if type(value) is Date:  # the common case first: a hot path
+        return value
     if isinstance(value, _dt.datetime):
         msg = (
             f"{name} must be a calendar date, got the datetime {value.isoformat()}; use .date() in the card's time zone"
         )
         raise InvalidPeriod(msg)
-    if type(value) is Date:
-        return value
     if isinstance(value, _dt.date):
         return Date(value.year, value.month, value.day)
     if isinstance(value, str):
@@ -120,10 +121,7 @@ class Period:
     @classmethod
     def _trusted(cls, start: Date, end: Date) -> Period:
         """A period whose dates are already known to be valid: skips validation (hot path)."""
-        period = object.__new__(cls)
-        object.__setattr__(period, "start", start)
-        object.__setattr__(period, "end", end)
-        return period
+        return _trusted_period(start, end)
 
     @property
     def days(self) -> int:
@@ -171,6 +169,62 @@ def midnight(day: Date, tzinfo: Timezone) -> DateTime:
     return pendulum.datetime(day.year, day.month, day.day, tz=tzinfo)
 
 
+_UTC: Final = _dt.UTC
+
+
+def as_utc(instant: _dt.datetime) -> _dt.datetime:
+    """`instant` as a plain stdlib datetime in UTC.
+
+    Comparisons and zone conversions of plain datetimes are several times faster than
+    pendulum's.  Twice-occurring local times keep their `fold`:
+
+    >>> import zoneinfo
+    >>> warsaw = zoneinfo.ZoneInfo("Europe/Warsaw")
+    >>> [as_utc(_dt.datetime(2024, 10, 27, 2, 30, tzinfo=warsaw, fold=f)).isoformat() for f in (0, 1)]
+    ['2024-10-27T00:30:00+00:00', '2024-10-27T01:30:00+00:00']
+    """
+    # Datetimes equal but for `fold` compare and hash alike, so the fold is part of the key.
+    return _as_utc(instant, instant.fold)
+
+
+@functools.lru_cache(maxsize=1024)
+def _as_utc(instant: _dt.datetime, _fold: int) -> _dt.datetime:
+    # A pure function, memoized: one `as_of` serves many cards.
+    offset = instant.utcoffset()
+    plain = _dt.datetime(
+        instant.year,
+        instant.month,
+        instant.day,
+        instant.hour,
+        instant.minute,
+        instant.second,
+        instant.microsecond,
+        tzinfo=_UTC,
+    )
+    return plain - offset if offset else plain
+
+
+@functools.lru_cache(maxsize=4096)
+def local_ordinal(utc: _dt.datetime, timezone: str) -> int:
+    """The proleptic ordinal of the local date in `timezone` of the plain UTC datetime `utc`.
+
+    >>> Date.fromordinal(local_ordinal(_dt.datetime(2024, 1, 31, 23, 30, tzinfo=_dt.UTC), "Europe/Warsaw"))
+    Date(2024, 2, 1)
+    """
+    return utc.astimezone(zone(timezone)).toordinal()
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _trusted_period(start: Date, end: Date) -> Period:
+    period = _new(Period)
+    _set(period, "start", start)
+    _set(period, "end", end)
+    return period
+
+
 class Step(enum.Enum):
     """The unit a `Cadence` steps by."""
 
@@ -201,6 +255,7 @@ class Cadence:
     unit: Step = attrs.field(converter=Step)
     _days: int = attrs.field(init=False, eq=False, repr=False, order=False)
     _anchor: tuple[int, int, int] = attrs.field(init=False, eq=False, repr=False, order=False)
+    _memo: dict[int, Period] = attrs.field(init=False, eq=False, repr=False, order=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         step_days = {Step.DAYS: self.count, Step.WEEKS: 7 * self.count, Step.MONTHS: 0}[self.unit]
@@ -262,17 +317,28 @@ class Cadence:
         first = Period(start, end)
         return cls(first.start, first.days, Step.DAYS)
 
-    def _start_of(self, k: int) -> Date:
-        ordinal, month0, day = self._anchor
-        if self._days:
-            return Date.fromordinal(ordinal + k * self._days)
+    def _month_start(self, k: int) -> tuple[int, int, int]:
+        """(year, month, day) of period k's start, for month steps: clamped to the month's length."""
+        _ordinal, month0, day = self._anchor
         year, month = divmod(month0 + k * self.count, _MONTHS_IN_YEAR)
         month += 1
         if day > 28:  # noqa: PLR2004 - only days past the 28th can overflow a month
+            if not 1 <= year <= _dt.MAXYEAR:
+                msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
+                raise InvalidPeriod(msg)
             day = min(day, calendar.monthrange(year, month)[1])
+        return year, month, day
+
+    def _start_of(self, k: int) -> Date:
+        ordinal, month0, day = self._anchor
         try:
-            return Date(year, month, day)
-        except ValueError:
+            if self._days:
+                return Date.fromordinal(ordinal + k * self._days)
+            year, month = divmod(month0 + k * self.count, _MONTHS_IN_YEAR)
+            if day > 28:  # noqa: PLR2004 - only days past the 28th can overflow a month
+                day = min(day, calendar.monthrange(year, month + 1)[1])
+            return Date(year, month + 1, day)
+        except (ValueError, OverflowError, IndexError):
             msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
             raise InvalidPeriod(msg) from None
 
@@ -285,7 +351,17 @@ class Cadence:
         if isinstance(k, bool) or not isinstance(k, int):
             msg = f"a period index must be an integer, got {k!r}"
             raise InvalidPeriod(msg)
-        return Period._trusted(self._start_of(k), self._start_of(k + 1))  # noqa: SLF001
+        return self._period(k)
+
+    def _period(self, k: int) -> Period:
+        # A memo of a pure function of an immutable value: dates bucketed by the million fall
+        # into a few periods, and building pendulum dates (GC-tracked objects) is the cost.
+        period = self._memo.get(k)
+        if period is None:
+            if len(self._memo) >= _MEMO_SIZE:
+                self._memo.clear()
+            period = self._memo[k] = _trusted_period(self._start_of(k), self._start_of(k + 1))
+        return period
 
     def index_of(self, day: Date | _dt.date | str) -> int:
         """The index of the period that holds `day`.
@@ -294,14 +370,18 @@ class Cadence:
         1
         """
         target = as_date(day)
-        ordinal, month0, _day = self._anchor
+        ordinal, month0, anchor_day = self._anchor
         if self._days:
             return (target.toordinal() - ordinal) // self._days
-        k = (target.year * _MONTHS_IN_YEAR + target.month - 1 - month0) // self.count
-        # The estimate is off by at most one either way at month ends: correct it by comparison.
-        while self._start_of(k) > target:
+        k, into = divmod(target.year * _MONTHS_IN_YEAR + target.month - 1 - month0, self.count)
+        if anchor_day <= 28:  # noqa: PLR2004 - no month clamps the start: the index is exact
+            return k - 1 if into == 0 and target.day < anchor_day else k
+        # Past the 28th the estimate is off by at most one either way at month ends: correct it
+        # by comparison (of (year, month, day) tuples: cheaper than building dates).
+        wanted = (target.year, target.month, target.day)
+        while self._month_start(k) > wanted:
             k -= 1
-        while self._start_of(k + 1) <= target:
+        while self._month_start(k + 1) <= wanted:
             k += 1
         return k
 
@@ -311,7 +391,7 @@ class Cadence:
         >>> str(Cadence.quarterly(Date(2024, 4, 1)).period_containing(Date(2025, 2, 14)))
         '[2025-01-01, 2025-04-01)'
         """
-        return self.period(self.index_of(day))
+        return self._period(self.index_of(day))
 
     def has_period(self, period: Period) -> bool:
         """Whether `period` is exactly one of this cadence's periods.

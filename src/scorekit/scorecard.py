@@ -15,17 +15,19 @@ unique and its time zone exists.  Every change returns a new card.
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 import attrs
+from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
 from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
 from scorekit.numbers import EXACT
-from scorekit.parameter import Parameter
-from scorekit.period import Cadence, Period, zone
+from scorekit.parameter import Direction, Parameter
+from scorekit.period import Cadence, Period, as_utc, midnight, zone
 from scorekit.weight import check_total
 
 __all__ = ["Owner", "Scorecard", "Team", "User", "WeightTotalError"]
@@ -131,9 +133,27 @@ def _parameters(value: Iterable[object]) -> tuple[Parameter, ...]:
 
 
 class _Window:
-    """What scoring needs of one active parameter, computed once per card."""
+    """What scoring needs of one active parameter, computed once per card.
 
-    __slots__ = ("days", "fraction", "key", "parameter", "start", "start_ordinal", "target")
+    The window's instants are computed on first use and kept (`instants`): a pure
+    memo on an immutable card, because resolving local midnights is costly.
+    """
+
+    __slots__ = (
+        "_instants",
+        "days",
+        "days_decimal",
+        "end",
+        "fraction",
+        "higher",
+        "key",
+        "manual",
+        "parameter",
+        "plain",
+        "start",
+        "start_ordinal",
+        "target",
+    )
 
     def __init__(self, parameter: Parameter, period: Period) -> None:
         start = period.start
@@ -141,14 +161,27 @@ class _Window:
             start = parameter.counts_from
         self.parameter = parameter
         self.key = parameter.metric.key
+        self.manual = parameter.metric.is_manual
+        self.higher = parameter.direction is Direction.HIGHER_IS_BETTER
+        self.plain = parameter.threshold is None and parameter.cap is None
         self.start = start
+        self.end = period.end
         self.start_ordinal = start.toordinal()
         self.days = period.end.toordinal() - self.start_ordinal
+        self.days_decimal = Decimal(self.days)
         self.fraction = parameter.weight.fraction
         target = parameter.target
         if parameter.prorate and self.days != period.days:
-            target = EXACT.divide(EXACT.multiply(target, Decimal(self.days)), Decimal(period.days))
+            target = EXACT.divide(EXACT.multiply(target, self.days_decimal), Decimal(period.days))
         self.target = target
+        self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
+
+    def instants(self, tzinfo: Timezone) -> tuple[DateTime, DateTime, _dt.datetime, _dt.datetime]:
+        """The local midnights that open and close the window, and the same two as plain UTC datetimes."""
+        if self._instants is None:
+            start, end = midnight(self.start, tzinfo), midnight(self.end, tzinfo)
+            self._instants = (start, end, as_utc(start), as_utc(end))
+        return self._instants
 
 
 @attrs.frozen(repr=False)
@@ -174,12 +207,17 @@ class Scorecard:
     name: str = attrs.field(default="", kw_only=True)
     _zone: Timezone = attrs.field(init=False, eq=False, order=False, repr=False)
     _windows: tuple[_Window, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
+    _subjects: frozenset[str] = attrs.field(init=False, eq=False, order=False, repr=False)
+    _manual_keys: tuple[str, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check_fields()
         self._check_parameters()
+        windows = tuple(_Window(p, self.period) for p in self.parameters if p.active)
         object.__setattr__(self, "_zone", zone(self.timezone))
-        object.__setattr__(self, "_windows", tuple(_Window(p, self.period) for p in self.parameters if p.active))
+        object.__setattr__(self, "_windows", windows)
+        object.__setattr__(self, "_subjects", self.owner.subjects)
+        object.__setattr__(self, "_manual_keys", tuple(w.key for w in windows if w.manual))
 
     def _invalid(self, problem: str, error: type[ScorekitError] = InvalidScorecard) -> ScorekitError:
         return error(f"card {self.id!r}: {problem}")
@@ -223,12 +261,17 @@ class Scorecard:
     @property
     def subjects(self) -> frozenset[str]:
         """The user ids whose records count: the user, or the team's members."""
-        return self.owner.subjects
+        return self._subjects
 
     @property
     def series_id(self) -> str:
         """The series this card belongs to: `series`, or the card's own id for a first card."""
         return self.series if self.series is not None else self.id
+
+    @property
+    def manual_keys(self) -> tuple[str, ...]:
+        """The keys of the active hand-entered metrics, in the card's order."""
+        return self._manual_keys
 
     @property
     def active_parameters(self) -> tuple[Parameter, ...]:

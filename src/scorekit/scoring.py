@@ -32,9 +32,10 @@ import attrs
 
 from scorekit import _html
 from scorekit.errors import MissingMeasurement
-from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values, local_ordinal
-from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, for_display, to_decimal
-from scorekit.parameter import Direction, Parameter
+from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum, for_display, to_decimal
+from scorekit.parameter import Parameter
+from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard, _Window
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
@@ -156,9 +157,7 @@ class CardScore:
         )
 
 
-def _achievement(actual: Decimal, target: Decimal, direction: Direction) -> Decimal:
-    if direction is Direction.HIGHER_IS_BETTER:
-        return EXACT.divide(actual, target)
+def _lower_is_better(actual: Decimal, target: Decimal) -> Decimal:
     if target == 0:
         return ONE if actual <= 0 else ZERO
     return max(ZERO, EXACT_SUMS.subtract(_TWO, EXACT.divide(actual, target)))
@@ -172,13 +171,31 @@ def _shaped(achievement: Decimal, parameter: Parameter) -> Decimal:
     return achievement
 
 
-def _status(achievement: Decimal, projected: Decimal, *, over: bool, early: bool) -> Status:
+def _status(achievement: Decimal, projected: Decimal, over: bool, early: bool) -> Status:
     """Achieved or missed once over; before that achieved early (if `early` may), on track or behind."""
     if over:
         return Status.ACHIEVED if achievement >= ONE else Status.MISSED
     if early and achievement >= ONE:
         return Status.ACHIEVED
     return Status.ON_TRACK if projected >= ONE else Status.BEHIND
+
+
+def _actual(
+    card: Scorecard, window: _Window, given: object, manual_values: Mapping[str, Decimal], instant: _dt.datetime
+) -> tuple[Decimal, tuple[Evidence, ...]]:
+    """A started parameter's actual value and evidence, or `MissingMeasurement`."""
+    if type(given) is Decimal:
+        return given, ()
+    if isinstance(given, Measurement):
+        return given.value, given.evidence
+    if given is None:
+        manual = manual_values.get(window.key)
+        if manual is None:
+            how = "a ManualEntry or a value" if window.manual else "a Measurement or a number"
+            msg = f"card {card.id!r}: no measurement for active metric {window.key!r} as of {instant.isoformat()}; give {how} for it"
+            raise MissingMeasurement(msg)
+        return manual, ()
+    return to_decimal(given, name=f"measurement of {window.key!r}"), ()
 
 
 def _not_started(window: _Window) -> ParameterScore:
@@ -201,51 +218,62 @@ def score(
     `MissingMeasurement`; one whose window has not started scores 0, NOT_STARTED.
     """
     instant = as_instant(as_of)
-    today = local_ordinal(card, instant)
+    today = local_ordinal(as_utc(instant), card.timezone)
     over = today >= card.period.end.toordinal()
     manual_values = latest_values(card, manual, instant) if manual else {}
-    add, multiply, divide = EXACT_SUMS.add, EXACT_SUMS.multiply, EXACT.divide
+    multiply, divide = EXACT_SUMS.multiply, EXACT.divide
+    get = measurements.get
     results = []
-    total = ZERO
-    projected_total = ZERO
-    started = False
+    contributions = []
+    projections = []
     for window in card._windows:  # noqa: SLF001
         elapsed = today - window.start_ordinal + 1
         if elapsed <= 0:
             results.append(_not_started(window))
             continue
-        started = True
-        elapsed = min(elapsed, window.days)
-        parameter = window.parameter
-        given = measurements.get(window.key)
-        if given is None:
-            given = manual_values.get(window.key)
-            if given is None:
-                how = "a ManualEntry or a value" if parameter.metric.is_manual else "a Measurement or a number"
-                msg = f"card {card.id!r}: no measurement for active metric {window.key!r} as of {instant.isoformat()}; give {how} for it"
-                raise MissingMeasurement(msg)
-        if isinstance(given, Measurement):
-            actual, evidence = given.value, given.evidence
-        else:
-            actual, evidence = to_decimal(given, name=f"measurement of {window.key!r}"), ()
+        actual, evidence = _actual(card, window, get(window.key), manual_values, instant)
         target = window.target
-        direction = parameter.direction
-        achievement = _achievement(actual, target, direction)
-        effective = _shaped(achievement, parameter)
+        if elapsed >= window.days:  # the whole window has elapsed: the pace is the actual (exactly)
+            expected, pace_actual = ONE, actual
+        else:
+            pace = Decimal(elapsed)
+            expected = divide(pace, window.days_decimal)
+            pace_actual = divide(multiply(actual, window.days_decimal), pace)
+        if window.higher:
+            achievement = divide(actual, target)
+            projected = achievement if pace_actual is actual else divide(pace_actual, target)
+        else:
+            achievement = _lower_is_better(actual, target)
+            projected = achievement if pace_actual is actual else _lower_is_better(pace_actual, target)
+        if window.plain:
+            effective, projected_effective = achievement, projected
+        else:
+            effective, projected_effective = (
+                _shaped(achievement, window.parameter),
+                _shaped(projected, window.parameter),
+            )
         contribution = multiply(window.fraction, effective)
-        days = Decimal(window.days)
-        pace = Decimal(elapsed)
-        expected = divide(pace, days)
-        projected = _achievement(divide(multiply(actual, days), pace), target, direction)
-        status = _status(achievement, projected, over=over, early=direction is Direction.HIGHER_IS_BETTER)
-        total = add(total, contribution)
-        projected_total = add(projected_total, multiply(window.fraction, _shaped(projected, parameter)))
+        contributions.append(contribution)
+        projections.append(multiply(window.fraction, projected_effective))
+        status = _status(achievement, projected, over, window.higher)
         results.append(
             ParameterScore(
-                parameter, actual, target, achievement, effective, contribution, expected, projected, status, evidence
+                window.parameter,
+                actual,
+                target,
+                achievement,
+                effective,
+                contribution,
+                expected,
+                projected,
+                status,
+                evidence,
             )
         )
+    total = exact_sum(contributions)
+    started = bool(contributions)
+    projected_total = exact_sum(projections)
     if not started:
         return CardScore(card, instant, total, tuple(results), None, Status.NOT_STARTED)
-    card_status = _status(total, projected_total, over=over, early=True)
+    card_status = _status(total, projected_total, over, True)  # noqa: FBT003 - a card is judged as higher is better
     return CardScore(card, instant, total, tuple(results), projected_total, card_status)

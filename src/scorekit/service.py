@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import itertools
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -355,27 +356,24 @@ class Scorekit:
     def _score_all(self, cards: Sequence[Scorecard], as_of: _dt.datetime | None) -> tuple[CardScore, ...]:
         instant = as_instant(as_of if as_of is not None else self.clock.now())
         per_card = [requests_for(card, instant) for card in cards]
-        wanted = {request for requests in per_card for request in requests}
+        wanted = set(itertools.chain.from_iterable(per_card))
         answers = self.metrics.measure(wanted) if wanted else {}
-        manual_cards = [c.id for c in cards if any(p.metric.is_manual for p in c.active_parameters)]
+        with_manual = [card.id for card in cards if card.manual_keys]
         entries: dict[str, list[ManualEntry]] = {}
-        if manual_cards:
-            for entry in self.manual.entries(manual_cards):
+        if with_manual:
+            for entry in self.manual.entries(with_manual):
                 entries.setdefault(entry.card_id, []).append(entry)
         results = []
         for card, requests in zip(cards, per_card, strict=True):
-            measurements: dict[str, Measurement | Decimal] = {}
-            for request in requests:
-                answer = answers.get(request)
-                if answer is None:
-                    msg = f"the metric source left {request.metric!r} for card {card.id!r} unanswered"
-                    raise MissingMeasurement(msg)
-                measurements[request.metric] = answer
-            if card.id in manual_cards:
+            try:
+                measurements: dict[str, Measurement | Decimal] = {r.metric: answers[r] for r in requests}
+            except KeyError as error:
+                msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
+                raise MissingMeasurement(msg) from None
+            if card.manual_keys:
                 values = latest_values(card, entries.get(card.id, ()), instant)
-                for parameter in card.active_parameters:
-                    if parameter.metric.is_manual:
-                        # a manual metric starts at zero until someone enters a value
-                        measurements[parameter.key] = values.get(parameter.key, ZERO)
+                for key in card.manual_keys:
+                    # a manual metric starts at zero until someone enters a value
+                    measurements[key] = values.get(key, ZERO)
             results.append(score(card, measurements, as_of=instant))
         return tuple(results)

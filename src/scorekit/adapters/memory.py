@@ -26,6 +26,7 @@ from pendulum import DateTime
 from scorekit.errors import CardNotFound, ConflictError
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
 from scorekit.numbers import ONE, exact_sum, to_decimal
+from scorekit.period import as_utc
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = ["FixedClock", "MemoryManualValues", "MemoryScorecards", "Record", "RecordsMetricSource"]
@@ -191,6 +192,10 @@ class Record:
     label: str = ""
 
 
+_NOTHING = Measurement(0)
+"""The answer when no record matches: immutable, so one serves every such request."""
+
+
 class RecordsMetricSource:
     """A `MetricSource` over a list of `Record`s, as a CRM's query would answer.
 
@@ -199,12 +204,17 @@ class RecordsMetricSource:
     """
 
     def __init__(self, records: Iterable[Record]) -> None:
-        index: dict[tuple[str, str], list[tuple[_dt.datetime, str, Record]]] = {}
+        rows: dict[tuple[str, str], list[tuple[_dt.datetime, str, Record]]] = {}
         for record in records:
-            index.setdefault((record.metric, record.subject), []).append((record.occurred_at, record.id, record))
-        for rows in index.values():
-            rows.sort(key=lambda row: (row[0], row[1]))
-        self._index = {key: ([row[0] for row in rows], [row[2] for row in rows]) for key, rows in index.items()}
+            rows.setdefault((record.metric, record.subject), []).append((as_utc(record.occurred_at), record.id, record))
+        # Per (metric, subject): the instants in plain UTC (fast to bisect) and the evidence, oldest first.
+        self._index: dict[tuple[str, str], tuple[list[_dt.datetime], tuple[Evidence, ...]]] = {}
+        for key, found in rows.items():
+            found.sort(key=lambda row: (row[0], row[1]))
+            self._index[key] = (
+                [row[0] for row in found],
+                tuple(Evidence(r.id, r.occurred_at, r.value, r.label) for _t, _i, r in found),
+            )
         self.calls = 0
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
@@ -213,17 +223,25 @@ class RecordsMetricSource:
         return {request: self._answer(request) for request in set(requests)}
 
     def _answer(self, request: MetricRequest) -> Measurement:
-        matched: list[Record] = []
+        start, end = as_utc(request.start), as_utc(request.end)
+        rows: list[tuple[_dt.datetime, str, Evidence]] = []
         for subject in request.subjects:
             found = self._index.get((request.metric, subject))
-            if found:
-                times, records = found
-                matched += records[bisect.bisect_left(times, request.start) : bisect.bisect_left(times, request.end)]
-        if len(request.subjects) > 1:
-            matched.sort(key=lambda r: (r.occurred_at, r.id))
-        total = exact_sum(r.value for r in matched)
-        evidence = tuple(Evidence(r.id, r.occurred_at, r.value, r.label) for r in matched)
-        return Measurement(total, evidence)
+            if found is None:
+                continue
+            times, evidence = found
+            low = bisect.bisect_left(times, start)
+            high = bisect.bisect_left(times, end, low)
+            if low == high:
+                continue
+            if len(request.subjects) == 1:
+                matched = evidence[low:high]
+                return Measurement(exact_sum(e.value for e in matched), matched)
+            rows += zip(times[low:high], (e.id for e in evidence[low:high]), evidence[low:high], strict=True)
+        if not rows:
+            return _NOTHING
+        rows.sort(key=lambda row: (row[0], row[1]))
+        return Measurement(exact_sum(row[2].value for row in rows), tuple(row[2] for row in rows))
 
 
 def _now(value: object) -> DateTime:

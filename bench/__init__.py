@@ -1,0 +1,1 @@
+"""scorekit's benchmarks: ratios against baselines measured in the same run (see README.md)."""

@@ -1,0 +1,423 @@
+"""Run scorekit's benchmarks: ``python -m bench`` (or ``python bench/run.py``).
+
+Every figure is a ratio against a baseline measured in the same run, in alternating
+repeats, so a noisy machine moves both sides alike; the medians are reported.  The
+table goes to standard output and everything to ``bench/results.json``.
+``--quick`` runs tiny sizes: the test suite's smoke run, so the benchmarks cannot rot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import platform
+import random
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from decimal import Decimal
+from pathlib import Path
+
+if __package__ in (None, ""):  # python bench/run.py
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pendulum
+
+from bench import floors
+from scorekit import Cadence, Date, Direction, Metric, Parameter, Scorecard, Team, User, codec, requests_for, score
+from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
+from scorekit.period import as_utc
+from scorekit.service import Actor, Role, Scorekit
+
+HERE = Path(__file__).resolve().parent
+MANAGER = Actor("boss", Role.MANAGER)
+MONTHLY = Cadence.monthly(Date(2024, 1, 1))
+
+
+def parameters(*, manual: bool = False) -> list[Parameter]:
+    """Five parameters with every rule in play: plain, capped, gated, lower is better, later start."""
+    last = Metric.custom("demos", "demos") if manual else Metric("meetings", "meetings")
+    return [
+        Parameter(Metric("deals_won", "deals"), 10, 30),
+        Parameter(Metric("calls_made", "calls"), 200, 20, cap="1.5"),
+        Parameter(Metric("revenue", "PLN"), 100_000, 20, threshold="0.5"),
+        Parameter(Metric("deals_lost", "deals"), 5, 15, direction=Direction.LOWER_IS_BETTER),
+        Parameter(last, 8, 15, counts_from=Date(2024, 1, 10), prorate=True),
+    ]
+
+
+def _same(floor_value: object, ours: object, what: str) -> None:
+    """A floor must compute what scorekit computes, or the ratio means nothing."""
+    if floor_value != ours:
+        msg = f"the baseline disagrees with scorekit on {what}: {floor_value!r} != {ours!r}"
+        raise RuntimeError(msg)
+
+
+def timed(fn, *args) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def paired(baseline, subject, repeats: int) -> dict[str, float]:
+    """Alternate baseline and subject `repeats` times; medians of the times and of the per-pair ratios."""
+    base_times, subject_times, ratios = [], [], []
+    for _ in range(repeats):
+        gc.collect()
+        b = timed(baseline)
+        s = timed(subject)
+        base_times.append(b)
+        subject_times.append(s)
+        ratios.append(s / b)
+    return {
+        "baseline_s": statistics.median(base_times),
+        "subject_s": statistics.median(subject_times),
+        "ratio": statistics.median(ratios),
+    }
+
+
+# -- 1. score() of one card vs the hand-written floor ---------------------------------------
+
+
+def bench_score(loops: int, repeats: int) -> dict[str, object]:
+    card = Scorecard("c", User("ann"), MONTHLY, MONTHLY.period(3), parameters(), timezone="Europe/Warsaw")
+    as_of = pendulum.datetime(2024, 4, 17, 15, tz="UTC")
+    actuals = {
+        "deals_won": Decimal(6),
+        "calls_made": Decimal(180),
+        "revenue": Decimal("61250.50"),
+        "deals_lost": Decimal(3),
+        "meetings": Decimal(4),
+    }
+    plain = floors.card_as_dicts(card)
+    utc = as_utc(as_of)
+    # the floor must compute the same outputs, or the comparison means nothing
+    total, rows = floors.score_floor(plain, actuals, utc)
+    ours = score(card, actuals, as_of=as_of)
+    _same(total, ours.total, "score total")
+    for row, item in zip(rows, ours.parameters, strict=True):
+        got = {
+            "achievement": item.achievement,
+            "effective": item.effective,
+            "contribution": item.contribution,
+            "expected": item.expected,
+            "status": item.status.value,
+        }
+        _same(row, got, f"score of {item.key}")
+
+    def floor_loop():
+        for _ in range(loops):
+            floors.score_floor(plain, actuals, utc)
+
+    def score_loop():
+        for _ in range(loops):
+            score(card, actuals, as_of=as_of)
+
+    result = paired(floor_loop, score_loop, repeats)
+    per_card = result["subject_s"] / loops
+    return {
+        **result,
+        "per_card_us": per_card * 1e6,
+        "floor_per_card_us": result["baseline_s"] / loops * 1e6,
+        "target_ratio": 2.0,
+        "met": result["ratio"] <= 2.0,
+    }
+
+
+# -- 2. the dashboard ------------------------------------------------------------------------
+
+
+def company(n_cards: int, *, teams: int = 20, months: int = 20, team_cards_per_team: int = 5, seed: int = 7):
+    """`n_cards` cards over `months` monthly periods: users spread over `teams` teams, and team cards."""
+    rng = random.Random(seed)
+    per_month = max(1, n_cards // months)
+    team_cards = min(teams * team_cards_per_team, per_month // 2)
+    users = max(teams, per_month - team_cards)
+    members = {t: frozenset(f"u{u}" for u in range(users) if u % teams == t) for t in range(teams)}
+    rep = parameters(manual=True)
+    cards, records = [], []
+    for m in range(months):
+        period = MONTHLY.period(m)
+        first = Scorecard(f"u0-m{m}", User("u0"), MONTHLY, period, rep, timezone="Europe/Warsaw")
+        cards.append(first)
+        cards += [first.copy_for(User(f"u{u}"), id=f"u{u}-m{m}") for u in range(1, users)]
+        for i in range(team_cards):
+            t = i % teams
+            targets = [p.evolve(target=p.target * (1 + i // teams)) for p in rep]
+            cards.append(
+                Scorecard(
+                    f"t{t}-{i}-m{m}",
+                    Team(f"team{t}", members[t] or {"u0"}),
+                    MONTHLY,
+                    period,
+                    targets,
+                    timezone="Europe/Warsaw",
+                )
+            )
+        start, _ = period.instants("Europe/Warsaw")
+        for u in range(users):
+            for metric in ("deals_won", "calls_made", "revenue", "deals_lost"):
+                if rng.random() < 0.3:
+                    at = start.add(days=rng.randrange(period.days), hours=rng.randrange(24))
+                    records.append(Record(f"r{len(records)}", metric, f"u{u}", at, rng.randint(1, 5000)))
+    return cards[:n_cards], records, MONTHLY.period(months - 1).start
+
+
+def bench_dashboard(n_cards: int, score_per_card_s: float, repeats: int) -> dict[str, object]:
+    cards, records, last_start = company(n_cards)
+    source = RecordsMetricSource(records)
+    svc = Scorekit(
+        cards=MemoryScorecards(cards),
+        metrics=source,
+        manual=MemoryManualValues(),
+        clock=FixedClock(pendulum.datetime(2024, 1, 1, tz="UTC")),
+    )
+    as_of = pendulum.datetime(last_start.year, last_start.month, 17, 12, tz="UTC")
+    gc.collect()
+    rss_before = _rss_bytes()
+    times, calls = [], []
+    for _ in range(repeats):
+        before = source.calls
+        times.append(timed(lambda: svc.dashboard(MANAGER, as_of=as_of)))
+        calls.append(source.calls - before)
+    rss_growth = max(0, _peak_rss_bytes() - rss_before)
+    # a diagnostic, not a target: the same dashboard with CPython's cyclic collector paused
+    gc.disable()
+    try:
+        paused = timed(lambda: svc.dashboard(MANAGER, as_of=as_of))
+    finally:
+        gc.enable()
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    board = svc.dashboard(MANAGER, as_of=as_of)
+    heap_peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    seconds = statistics.median(times)
+    cards_per_s = len(cards) / seconds
+    vs_score = seconds / (len(cards) * score_per_card_s)
+    return {
+        "cards": len(cards),
+        "records": len(records),
+        "groups": len(board.groups),
+        "seconds": seconds,
+        "cards_per_s": cards_per_s,
+        "cards_per_s_collector_paused": len(cards) / paused,
+        "measure_calls_per_dashboard": max(calls),
+        "peak_rss_growth_mib": rss_growth / 2**20,
+        "python_heap_peak_mib": heap_peak / 2**20,
+        "vs_score_times_cards": vs_score,
+        "targets": {
+            "cards_per_s": 50_000,
+            "measure_calls": 1,
+            "peak_rss_growth_mib": 1024,
+            "vs_score_times_cards": 2.0,
+        },
+        "met": {
+            "cards_per_s": cards_per_s >= 50_000,
+            "measure_calls": max(calls) == 1,
+            "peak_rss_growth": rss_growth <= 2**30,
+            "vs_score_times_cards": vs_score <= 2.0,
+        },
+    }
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as statm:  # noqa: PTH123 - Linux only; see _peak_rss_bytes
+        return int(statm.read().split()[1]) * resource.getpagesize()
+
+
+def _peak_rss_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+# -- 3. period_containing vs plain date arithmetic ----------------------------------------------
+
+
+def bench_periods(n_dates: int, repeats: int) -> dict[str, object]:
+    rng = random.Random(3)
+    days = [
+        Date.fromordinal(rng.randint(Date(1990, 1, 1).toordinal(), Date(2090, 1, 1).toordinal()))
+        for _ in range(n_dates)
+    ]
+    out = {}
+    for name, cadence, floor in (
+        ("monthly from the 1st", Cadence.monthly(Date(2024, 1, 1)), floors.month_containing),
+        ("monthly from the 31st", Cadence.monthly(Date(2024, 1, 31)), lambda d: floors.month_end_containing(d, 31)),
+    ):
+        for day in days[:200]:  # same answers first
+            period = cadence.period_containing(day)
+            _same((period.start, period.end), floor(day), f"period of {day}")
+        out[name] = paired(
+            lambda f=floor: [f(d) for d in days], lambda c=cadence: [c.period_containing(d) for d in days], repeats
+        )
+    main = out["monthly from the 1st"]
+    return {"dates": n_dates, "cases": out, "ratio": main["ratio"], "target_ratio": 3.0, "met": main["ratio"] <= 3.0}
+
+
+# -- 4. codec.loads vs json.loads ---------------------------------------------------------------
+
+
+def bench_codec(n_docs: int, repeats: int) -> dict[str, object]:
+    cards, _records, _ = company(n_docs, months=1)
+    texts = [codec.dumps(card) for card in cards]
+    _same(codec.loads(texts[0], Scorecard), cards[0], "a decoded card")
+    result = paired(lambda: [json.loads(t) for t in texts], lambda: [codec.loads(t, Scorecard) for t in texts], repeats)
+    return {"documents": len(texts), **result, "per_document_us": result["subject_s"] / len(texts) * 1e6}
+
+
+# -- 5. requests_for and deduplication -----------------------------------------------------------
+
+
+def bench_requests(n_cards: int, repeats: int) -> dict[str, object]:
+    """Team cards that share teams and periods: how many requests are really distinct."""
+    teams = [Team(f"team{t}", [f"u{t}-{i}" for i in range(25)]) for t in range(20)]
+    template = parameters()
+    cards = []
+    for i in range(n_cards):
+        k = i % 12
+        targets = [p.evolve(target=p.target + i % 7) for p in template]
+        cards.append(Scorecard(f"c{i}", teams[i % 20], MONTHLY, MONTHLY.period(k), targets, timezone="Europe/Warsaw"))
+    as_of = pendulum.datetime(2024, 12, 20, tz="UTC")
+    all_requests = [r for card in cards for r in requests_for(card, as_of)]
+    distinct = len(set(all_requests))
+    times = [timed(lambda: [requests_for(card, as_of) for card in cards]) for _ in range(repeats)]
+    seconds = statistics.median(times)
+    return {
+        "cards": n_cards,
+        "requests": len(all_requests),
+        "distinct_requests": distinct,
+        "seconds": seconds,
+        "per_card_us": seconds / n_cards * 1e6,
+    }
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+
+def run(*, quick: bool, repeats: int) -> dict[str, object]:
+    sizes = (
+        {"score_loops": 200, "dashboard": 400, "dates": 2_000, "docs": 200, "requests": 1_000}
+        if quick
+        else {
+            "score_loops": 5_000,
+            "dashboard": 100_000,
+            "dates": 1_000_000,
+            "docs": 10_000,
+            "requests": 100_000,
+        }
+    )
+    results: dict[str, object] = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "processor": platform.machine(),
+        },
+        "quick": quick,
+        "repeats": repeats,
+    }
+    results["score"] = bench_score(sizes["score_loops"], max(repeats, 5))
+    results["dashboard"] = bench_dashboard(
+        sizes["dashboard"], results["score"]["per_card_us"] / 1e6, max(1, repeats // 2)
+    )
+    results["period_containing"] = bench_periods(sizes["dates"], repeats)
+    results["codec_loads"] = bench_codec(sizes["docs"], repeats)
+    results["requests_for"] = bench_requests(sizes["requests"], max(1, repeats // 2))
+    return results
+
+
+def table(results: dict[str, object]) -> str:
+    s, d, p, c, r = (results[k] for k in ("score", "dashboard", "period_containing", "codec_loads", "requests_for"))
+    rows = [
+        ("what", "measured", "baseline", "ratio / figure", "target", "met"),
+        (
+            "1 score(), 5 parameters",
+            f"{s['per_card_us']:.1f} us",
+            f"floor {s['floor_per_card_us']:.1f} us",
+            f"{s['ratio']:.2f}x",
+            "<= 2.0x",
+            _yes(s["met"]),
+        ),
+        (
+            "2 dashboard cards/s",
+            f"{d['cards']:,} cards in {d['seconds']:.2f} s",
+            "",
+            f"{d['cards_per_s']:,.0f}/s",
+            ">= 50,000/s",
+            _yes(d["met"]["cards_per_s"]),
+        ),
+        ("2 ... with the GC paused (diagnostic)", "", "", f"{d['cards_per_s_collector_paused']:,.0f}/s", "", ""),
+        (
+            "2 dashboard vs score() x cards",
+            "",
+            "",
+            f"{d['vs_score_times_cards']:.2f}x",
+            "<= 2.0x",
+            _yes(d["met"]["vs_score_times_cards"]),
+        ),
+        ("2 measure() calls", str(d["measure_calls_per_dashboard"]), "", "", "1", _yes(d["met"]["measure_calls"])),
+        (
+            "2 peak RSS growth",
+            f"{d['peak_rss_growth_mib']:.0f} MiB",
+            f"heap peak {d['python_heap_peak_mib']:.0f} MiB",
+            "",
+            "<= 1024 MiB",
+            _yes(d["met"]["peak_rss_growth"]),
+        ),
+        *(
+            (
+                f"3 period_containing, {name}",
+                f"{v['subject_s']:.2f} s",
+                f"dates {v['baseline_s']:.2f} s",
+                f"{v['ratio']:.2f}x",
+                "<= 3.0x" if name.endswith("1st") else "",
+                _yes(v["ratio"] <= 3.0) if name.endswith("1st") else "",
+            )
+            for name, v in p["cases"].items()
+        ),
+        (
+            "4 codec.loads",
+            f"{c['per_document_us']:.0f} us/doc",
+            f"json.loads {c['baseline_s']:.2f} s",
+            f"{c['ratio']:.1f}x",
+            "report",
+            "",
+        ),
+        (
+            "5 requests_for",
+            f"{r['per_card_us']:.1f} us/card",
+            "",
+            f"{r['requests']:,} -> {r['distinct_requests']:,} distinct",
+            "report",
+            "",
+        ),
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+
+
+def _yes(flag: object) -> str:
+    return "yes" if flag else "NO"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--repeats", type=int, default=5, help="alternating repeats per figure (default: %(default)s)")
+    parser.add_argument(
+        "--out", default=str(HERE / "results.json"), help="where to write the results (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    results = run(quick=args.quick, repeats=args.repeats)
+    Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

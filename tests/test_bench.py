@@ -1,0 +1,30 @@
+"""A smoke run of the benchmarks with tiny sizes, so they cannot rot (timings are not asserted)."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_quick_benchmark_run_writes_every_figure(tmp_path):
+    out = tmp_path / "results.json"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench", "--quick", "--repeats", "1", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "score(), 5 parameters" in result.stdout
+    results = json.loads(out.read_text())
+    assert results["quick"] is True
+    assert results["score"]["ratio"] > 0
+    assert results["dashboard"]["measure_calls_per_dashboard"] == 1  # a correctness figure, not a timing
+    assert results["dashboard"]["cards"] == 400
+    assert results["period_containing"]["ratio"] > 0
+    assert results["codec_loads"]["documents"] == 200
+    assert 0 < results["requests_for"]["distinct_requests"] <= results["requests_for"]["requests"]
