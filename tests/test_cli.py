@@ -189,3 +189,19 @@ class TestDemo:
         assert "Anna Nowak" in out
         assert "group of similar cards" in out
         assert "█" in out
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`scorekit periods ... | head -1`: no traceback when the reader goes away."""
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "scorekit.cli", "periods", "--monthly", "--from", "2024-01-01", "--count", "50000"]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:  # noqa: S603 - our own module
+        first = process.stdout.readline()
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        process.wait(timeout=60)
+    assert first.startswith(b"monthly from 2024-01-01")
+    assert "Traceback" not in stderr
+    assert process.returncode == 1

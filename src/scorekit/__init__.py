@@ -18,21 +18,27 @@ from scorekit.errors import (
     PermissionDenied,
     ScorekitError,
 )
+from scorekit.grouping import Group, Summary, metrics_key, similarity_key
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, Status, score
+from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
 from scorekit.weight import Weight
 
 __all__ = [
+    "Actor",
     "Cadence",
     "CardNotFound",
     "CardScore",
+    "CardTemplate",
     "ConflictError",
+    "Dashboard",
     "Date",
     "Direction",
     "Evidence",
+    "Group",
     "InvalidDocument",
     "InvalidNumber",
     "InvalidParameter",
@@ -49,12 +55,17 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Role",
     "Scorecard",
+    "Scorekit",
     "ScorekitError",
     "Status",
+    "Summary",
     "Team",
     "User",
     "Weight",
+    "metrics_key",
     "requests_for",
     "score",
+    "similarity_key",
 ]

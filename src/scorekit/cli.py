@@ -12,6 +12,7 @@ import datetime as _dt
 import io
 import itertools
 import json
+import os
 import random
 import re
 import sys
@@ -587,7 +588,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         print(f"scorekit {args.command}: error: {error.filename or ''}: {error.strerror}", file=sys.stderr)  # noqa: T201
         return EXIT_BAD_INPUT
-    print(output)  # noqa: T201
+    try:
+        print(output)  # noqa: T201
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader went away (`scorekit demo | head`): stop quietly, as the Python docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 

@@ -27,7 +27,6 @@ from decimal import Decimal
 from typing import Any, Final, TypeVar
 
 import cattrs
-import pendulum
 from cattrs.errors import AttributeValidationNote, ClassValidationError, IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn
 from cattrs.v import transform_error
@@ -375,7 +374,3 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 def _refuse_constant(name: str) -> None:
     msg = f"{name} is not a number JSON allows"
     raise ValueError(msg)
-
-
-# pendulum is imported for its DateTime type; keep the name used so linters see why.
-_ = pendulum

@@ -118,11 +118,6 @@ class Period:
             msg = f"period end {self.end} must be after its start {self.start} (periods are half-open [start, end))"
             raise InvalidPeriod(msg)
 
-    @classmethod
-    def _trusted(cls, start: Date, end: Date) -> Period:
-        """A period whose dates are already known to be valid: skips validation (hot path)."""
-        return _trusted_period(start, end)
-
     @property
     def days(self) -> int:
         """How many dates the period holds."""
@@ -219,6 +214,7 @@ _set = object.__setattr__
 
 
 def _trusted_period(start: Date, end: Date) -> Period:
+    """A period whose dates are known to be valid (a cadence's own): skips validation."""
     period = _new(Period)
     _set(period, "start", start)
     _set(period, "end", end)
@@ -330,15 +326,11 @@ class Cadence:
         return year, month, day
 
     def _start_of(self, k: int) -> Date:
-        ordinal, month0, day = self._anchor
         try:
             if self._days:
-                return Date.fromordinal(ordinal + k * self._days)
-            year, month = divmod(month0 + k * self.count, _MONTHS_IN_YEAR)
-            if day > 28:  # noqa: PLR2004 - only days past the 28th can overflow a month
-                day = min(day, calendar.monthrange(year, month + 1)[1])
-            return Date(year, month + 1, day)
-        except (ValueError, OverflowError, IndexError):
+                return Date.fromordinal(self._anchor[0] + k * self._days)
+            return Date(*self._month_start(k))
+        except (ValueError, OverflowError):
             msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
             raise InvalidPeriod(msg) from None
 

@@ -296,7 +296,7 @@ class Scorecard:
         """The counting window of an active parameter: ``[max(period start, counts_from), period end)``."""
         for w in self._windows:
             if w.key == key:
-                return Period._trusted(w.start, self.period.end)  # noqa: SLF001
+                return Period(w.start, self.period.end)
         msg = f"card {self.id!r} has no active metric {key!r}"
         raise KeyError(msg)
 

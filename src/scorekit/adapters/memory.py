@@ -244,25 +244,27 @@ class RecordsMetricSource:
         return Measurement(exact_sum(row[2].value for row in rows), tuple(row[2] for row in rows))
 
 
-def _now(value: object) -> DateTime:
+def _to_now(value: object) -> DateTime:
     return as_instant(value, name="now")
 
 
 @attrs.define
 class FixedClock:
-    """A `Clock` that says what it is told; set `now_value` (or call `set`) to move it.
+    """A `Clock` that says what it is told; call `set` to move it.
 
     >>> import pendulum
-    >>> FixedClock(pendulum.datetime(2024, 1, 1, tz="UTC")).now().isoformat()
-    '2024-01-01T00:00:00+00:00'
+    >>> clock = FixedClock(now=pendulum.datetime(2024, 1, 1, tz="UTC"))
+    >>> clock.set(pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw"))
+    >>> clock.now().isoformat()
+    '2024-02-01T00:00:00+01:00'
     """
 
-    now_value: DateTime = attrs.field(converter=_now)
+    _now: DateTime = attrs.field(alias="now", converter=_to_now)
 
     def now(self) -> DateTime:
         """The instant it was set to."""
-        return self.now_value
+        return self._now
 
     def set(self, value: _dt.datetime) -> None:
         """Move the clock to `value`."""
-        self.now_value = as_instant(value, name="now")
+        self._now = as_instant(value, name="now")
