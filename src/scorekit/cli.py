@@ -102,17 +102,21 @@ def _end_of_day(value: str, timezone: str) -> DateTime:
 # -- scorekit periods --------------------------------------------------------------------
 
 
-def _cadence_from_args(args: argparse.Namespace) -> Cadence:
-    start = args.start
-    if args.monthly:
-        return Cadence.monthly(start)
-    if args.quarterly:
-        return Cadence.quarterly(start)
-    match = re.fullmatch(r"(\d+)([dwm])", args.every or "")
+def _every(start: object, text: object, where: str) -> Cadence:
+    """A cadence from a step written as 14d, 2w or 6m."""
+    match = re.fullmatch(r"(\d+)([dwm])", text) if isinstance(text, str) else None
     if not match:
-        _fail(f"--every: expected a count and a unit such as 14d, 2w or 6m, got {args.every!r}")
-    n, unit = int(match[1]), match[2]
-    return Cadence.every(start, **{{"d": "days", "w": "weeks", "m": "months"}[unit]: n})
+        _fail(f"{where}: expected a count and a unit such as 14d, 2w or 6m, got {text!r}")
+    unit = {"d": "days", "w": "weeks", "m": "months"}[match[2]]
+    return Cadence.every(start, **{unit: int(match[1])})  # type: ignore[arg-type]
+
+
+def _cadence_from_args(args: argparse.Namespace) -> Cadence:
+    if args.monthly:
+        return Cadence.monthly(args.start)
+    if args.quarterly:
+        return Cadence.quarterly(args.start)
+    return _every(args.start, args.every, "--every")
 
 
 def periods_command(args: argparse.Namespace) -> str:
@@ -179,10 +183,9 @@ def _card_cadence(data: dict[str, Any], where: str) -> Cadence:
         )
     kind = given[0]
     if kind == "every":
-        args = argparse.Namespace(monthly=False, quarterly=False, every=table["every"], start=table.get("start"))
-        if args.start is None:
+        if "start" not in table:
             _fail(f"{where}.cadence: every = {table['every']!r} needs start = DATE")
-        return _cadence_from_args(args)
+        return _every(table["start"], table["every"], f"{where}.cadence.every")
     return Cadence.monthly(table[kind]) if kind == "monthly" else Cadence.quarterly(table[kind])
 
 

@@ -81,11 +81,41 @@ class MissingMeasurement(ScorekitError, LookupError):
 
 
 class CardNotFound(ScorekitError, LookupError):
-    """No card with that id exists, or the actor may not see it."""
+    """No card with that id exists, or the actor may not see it.
+
+    >>> CardNotFound.for_id("c7")
+    CardNotFound("no card 'c7'")
+    """
+
+    @classmethod
+    def for_id(cls, card_id: str) -> CardNotFound:
+        """The error for a missing (or hidden) card: the same words either way."""
+        return cls(f"no card {card_id!r}")
 
 
 class ConflictError(ScorekitError, RuntimeError):
-    """A stale version, or an id or (series, period start) that is already taken."""
+    """A stale version, or an id or (series, period start) that is already taken.
+
+    >>> ConflictError.stale("c7", stored=3, expected=2)
+    ConflictError("card 'c7' is at version 3, not 2: someone else changed it; reload and retry")
+    """
+
+    @classmethod
+    def stale(cls, card_id: str, *, stored: int, expected: int) -> ConflictError:
+        """The card was changed since the editor read it."""
+        return cls(
+            f"card {card_id!r} is at version {stored}, not {expected}: someone else changed it; reload and retry"
+        )
+
+    @classmethod
+    def id_taken(cls, card_id: str) -> ConflictError:
+        """A card with this id already exists."""
+        return cls(f"a card {card_id!r} already exists")
+
+    @classmethod
+    def period_taken(cls, series: str, start: object) -> ConflictError:
+        """The series already has a card for this period (what makes rollover idempotent)."""
+        return cls(f"series {series!r} already has a card for the period starting {start}")
 
 
 class PermissionDenied(ScorekitError, PermissionError):

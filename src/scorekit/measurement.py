@@ -24,7 +24,7 @@ import attrs
 import pendulum
 from pendulum import DateTime
 
-from scorekit.errors import InvalidNumber, InvalidPeriod, InvalidScorecard
+from scorekit.errors import InvalidPeriod, InvalidScorecard
 from scorekit.numbers import ONE, to_decimal
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
@@ -66,7 +66,7 @@ def _recorded_at(value: object) -> DateTime:
 
 
 def _value(value: object) -> Decimal:
-    return to_decimal(value, name="measurement value", error=InvalidNumber)
+    return to_decimal(value, name="measurement value")
 
 
 def _text(value: object) -> str:

@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 import attrs
-from pendulum import Date
+from pendulum import Date, DateTime
 
 from scorekit import _html
 from scorekit.errors import (
@@ -174,8 +174,7 @@ class Scorekit:
     def _visible(self, actor: Actor, card_id: str) -> Scorecard:
         card = self.cards.get(card_id)
         if not self._may_see(_actor(actor), card):
-            msg = f"no card {card_id!r}"
-            raise CardNotFound(msg)
+            raise CardNotFound.for_id(card_id)
         return card
 
     def _today(self, timezone: str) -> Date:
@@ -232,7 +231,8 @@ class Scorekit:
     def edit(self, actor: Actor, card_id: str, *, expected_version: int, **changes: Any) -> Scorecard:  # noqa: ANN401 - the fields' own types
         """Change a card's `parameters`, `name`, `rollover` or `timezone` (F13).
 
-        `ConflictError` if the card is no longer at `expected_version`; the stored version goes up by one.
+        `ConflictError` if the card is no longer at `expected_version` (the repository
+        checks, atomically); the stored version goes up by one.
         """
         self._require_manager(actor, "edit cards")
         unknown = sorted(set(changes) - _EDITABLE)
@@ -240,9 +240,6 @@ class Scorekit:
             msg = f"cannot edit {', '.join(unknown)}; a card's editable fields are {', '.join(sorted(_EDITABLE))}"
             raise InvalidScorecard(msg)
         card = self.cards.get(card_id)
-        if card.version != expected_version:
-            msg = f"card {card_id!r} is at version {card.version}, not {expected_version}: someone else changed it; reload and retry"
-            raise ConflictError(msg)
         if "parameters" in changes:
             changes["parameters"] = tuple(changes["parameters"])
         return self.cards.update(card.evolve(**changes), expected_version)
@@ -277,14 +274,10 @@ class Scorekit:
         """
         self._require_manager(actor, "edit cards")
         cards = [self.cards.get(card_id) for card_id in dict.fromkeys(card_ids)]
-        versions = dict(expected_versions or {})
-        for card in cards:
-            seen = versions.setdefault(card.id, card.version)
-            if seen != card.version:
-                msg = f"card {card.id!r} is at version {card.version}, not {seen}: someone else changed it; no card was changed"
-                raise ConflictError(msg)
+        seen = expected_versions or {}
         changed = apply_parameters(cards, parameters)
-        return self.cards.update_many([(card, versions[card.id]) for card in changed])
+        # the repository checks every version in the same transaction that writes
+        return self.cards.update_many([(card, seen.get(card.id, card.version)) for card in changed])
 
     # -- F7: manual values -----------------------------------------------------------
 
@@ -339,7 +332,7 @@ class Scorekit:
     def report(self, actor: Actor, card_id: str, *, as_of: _dt.datetime | None = None) -> CardScore:
         """One card's score, every parameter with its achievement and evidence (F11, F12)."""
         card = self._visible(actor, card_id)
-        return self._score_all([card], as_of)[0]
+        return self._score_all([card], self._instant(as_of))[0]
 
     def dashboard(
         self, actor: Actor, *, as_of: _dt.datetime | None = None, key: KeyFunction | None = None
@@ -349,12 +342,14 @@ class Scorekit:
         The CRM is asked once, for the whole dashboard, with each distinct request once.
         """
         cards = self.cards.find() if _actor(actor).may_manage else self.cards.find(subject=actor.id)
-        instant = as_instant(as_of if as_of is not None else self.clock.now())
+        instant = self._instant(as_of)
         scores = self._score_all(cards, instant)
         return Dashboard(instant, scores, summarize(scores), group_scores(scores, key or similarity_key))
 
-    def _score_all(self, cards: Sequence[Scorecard], as_of: _dt.datetime | None) -> tuple[CardScore, ...]:
-        instant = as_instant(as_of if as_of is not None else self.clock.now())
+    def _instant(self, as_of: _dt.datetime | None) -> DateTime:
+        return as_instant(as_of if as_of is not None else self.clock.now())
+
+    def _score_all(self, cards: Sequence[Scorecard], instant: DateTime) -> tuple[CardScore, ...]:
         per_card = [requests_for(card, instant) for card in cards]
         wanted = set(itertools.chain.from_iterable(per_card))
         answers = self.metrics.measure(wanted) if wanted else {}

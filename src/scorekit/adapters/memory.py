@@ -54,8 +54,7 @@ class MemoryScorecards:
         try:
             return self._cards[card_id]
         except KeyError:
-            msg = f"no card {card_id!r}"
-            raise CardNotFound(msg) from None
+            raise CardNotFound.for_id(card_id) from None
 
     def _check_new(self, cards: Sequence[Scorecard]) -> None:
         ids: set[str] = set()
@@ -63,11 +62,9 @@ class MemoryScorecards:
         for card in cards:
             slot = (card.series_id, card.period.start.isoformat())
             if card.id in self._cards or card.id in ids:
-                msg = f"a card {card.id!r} already exists"
-                raise ConflictError(msg)
+                raise ConflictError.id_taken(card.id)
             if slot in self._series or slot in slots:
-                msg = f"series {card.series_id!r} already has a card for the period starting {slot[1]}"
-                raise ConflictError(msg)
+                raise ConflictError.period_taken(card.series_id, slot[1])
             ids.add(card.id)
             slots.add(slot)
 
@@ -96,13 +93,11 @@ class MemoryScorecards:
             for card, expected in changes:
                 current = self.get(card.id)
                 if current.version != expected:
-                    msg = f"card {card.id!r} is at version {current.version}, not {expected}: someone else changed it; reload and retry"
-                    raise ConflictError(msg)
+                    raise ConflictError.stale(card.id, stored=current.version, expected=expected)
                 if (card.series_id, card.period.start) != (current.series_id, current.period.start):
                     slot = (card.series_id, card.period.start.isoformat())
                     if self._series.get(slot, card.id) != card.id:
-                        msg = f"series {card.series_id!r} already has a card for the period starting {slot[1]}"
-                        raise ConflictError(msg)
+                        raise ConflictError.period_taken(card.series_id, slot[1])
                 stored.append((current, card.evolve(version=expected + 1)))
             for current, new in stored:
                 del self._series[current.series_id, current.period.start.isoformat()]

@@ -133,8 +133,7 @@ class SQLiteScorecards:
         with self._db.reading() as db:
             row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
-            msg = f"no card {card_id!r}"
-            raise CardNotFound(msg)
+            raise CardNotFound.for_id(card_id)
         return codec.loads(row[0], Scorecard)
 
     def add(self, card: Scorecard) -> Scorecard:
@@ -166,10 +165,8 @@ class SQLiteScorecards:
             )
         except sqlite3.IntegrityError:
             if db.execute("SELECT 1 FROM cards WHERE id = ?", (card.id,)).fetchone():
-                msg = f"a card {card.id!r} already exists"
-            else:
-                msg = f"series {card.series_id!r} already has a card for the period starting {card.period.start}"
-            raise ConflictError(msg) from None
+                raise ConflictError.id_taken(card.id) from None
+            raise ConflictError.period_taken(card.series_id, card.period.start) from None
         db.executemany(
             "INSERT INTO card_subjects (card_id, subject) VALUES (?, ?)", [(card.id, s) for s in sorted(card.subjects)]
         )
@@ -185,11 +182,9 @@ class SQLiteScorecards:
             for card, expected in changes:
                 row = db.execute("SELECT version FROM cards WHERE id = ?", (card.id,)).fetchone()
                 if row is None:
-                    msg = f"no card {card.id!r}"
-                    raise CardNotFound(msg)
+                    raise CardNotFound.for_id(card.id)
                 if row[0] != expected:
-                    msg = f"card {card.id!r} is at version {row[0]}, not {expected}: someone else changed it; reload and retry"
-                    raise ConflictError(msg)
+                    raise ConflictError.stale(card.id, stored=row[0], expected=expected)
                 new = card.evolve(version=expected + 1)
                 db.execute("DELETE FROM cards WHERE id = ?", (card.id,))
                 self._insert(db, new)
@@ -206,8 +201,7 @@ class SQLiteScorecards:
         with self._db.transaction() as db:
             for card_id in ids:
                 if db.execute("DELETE FROM cards WHERE id = ?", (card_id,)).rowcount != 1:
-                    msg = f"no card {card_id!r}"
-                    raise CardNotFound(msg)
+                    raise CardNotFound.for_id(card_id)
         return len(ids)
 
     def find(
