@@ -5,6 +5,9 @@
 '[2024-02-29, 2024-03-31)'
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -26,6 +29,12 @@ from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, Status, score
 from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
 from scorekit.weight import Weight
+
+try:
+    __version__: str = _version("scorekit")
+    """The installed distribution's version (from its metadata, so it never disagrees with pip)."""
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "Actor",
@@ -64,6 +73,7 @@ __all__ = [
     "Team",
     "User",
     "Weight",
+    "__version__",
     "metrics_key",
     "requests_for",
     "score",

@@ -4,7 +4,8 @@ They generate only valid values: `scorecards()` always passes the card's own
 validation, of any size.  Installing scorekit registers them with hypothesis
 (through its entry point), so ``st.from_type(Scorecard)`` works; set
 ``HYPOTHESIS_NO_PLUGINS=1`` to turn that off.  ``import scorekit`` never imports
-hypothesis: only importing this module does.
+hypothesis: only importing this module does, and without hypothesis installed
+it fails with ``ImportError: ... pip install 'scorekit[testing]'``.
 
 >>> from hypothesis import given
 >>> @given(scorecards())
@@ -22,7 +23,13 @@ import string
 from decimal import Decimal
 
 import pendulum
-from hypothesis import strategies as st
+
+from scorekit._extras import missing_extra
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as _error:
+    raise missing_extra(_error, "scorekit.strategies", "testing") from None
 
 from scorekit.adapters.memory import Record
 from scorekit.measurement import Evidence, Measurement
