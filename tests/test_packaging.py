@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def python(*args, code=None):
     argv = [sys.executable, *args] if code is None else [sys.executable, "-c", textwrap.dedent(code), *args]
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 - our own interpreter
         argv, capture_output=True, text=True, check=False, env={**os.environ, "PYTHONIOENCODING": "utf-8"}
-    )  # noqa: S603 - our own interpreter
+    )
 
 
 class TestVersion:

@@ -261,5 +261,10 @@ class FixedClock:
         return self._now
 
     def set(self, value: _dt.datetime) -> None:
-        """Move the clock to `value`."""
+        """Move the clock to `value`, an aware instant (a naive one raises `InvalidPeriod`).
+
+        Every later `now()` answers `value` until the next `set`; the clock never moves
+        on its own, so a test decides exactly when "today" changes (for `roll_over`,
+        dashboards, `report`). It may move backwards too.
+        """
         self._now = as_instant(value, name="now")
