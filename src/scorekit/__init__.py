@@ -8,6 +8,7 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -23,11 +24,12 @@ from scorekit.errors import (
 )
 from scorekit.grouping import Group, Summary, metrics_key, similarity_key
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
-from scorekit.parameter import Direction, Metric, MetricKind, Parameter
+from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ParameterScore, Status, score
+from scorekit.scoring import CardScore, ParameterScore, score
 from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
+from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
 try:
@@ -37,6 +39,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "Accumulation",
     "Actor",
     "Cadence",
     "CardNotFound",
@@ -69,10 +72,12 @@ __all__ = [
     "Scorekit",
     "ScorekitError",
     "Status",
+    "StatusPolicy",
     "Summary",
     "Team",
     "User",
     "Weight",
+    "WorkCalendar",
     "__version__",
     "metrics_key",
     "requests_for",
