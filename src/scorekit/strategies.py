@@ -1,16 +1,24 @@
 """Hypothesis strategies for every public scorekit type (the ``testing`` extra).
 
 They generate only valid values: `scorecards()` always passes the card's own
-validation, of any size.  Installing scorekit registers them with hypothesis
-(through its entry point), so ``st.from_type(Scorecard)`` works; set
+validation, of any size.  Their defaults look like a sales team's cards (periods
+starting 2023 to 2029, printable ids, everyday targets: 12 deals, 180 calls, a 25%
+conversion rate), with every 0.2 feature among them: levels (AVERAGE, LAST),
+baselines, near-target parameters, status policies and working-day calendars with
+holidays.  Keywords steer them: ``scorecards(timezones=["Europe/Warsaw"],
+between=(Date(2026, 1, 1), Date(2026, 12, 31)), parameters=(3, 6))``.
+
+Installing scorekit registers them with hypothesis (through its entry point), so
+``st.from_type(Scorecard)`` works for every public value type; set
 ``HYPOTHESIS_NO_PLUGINS=1`` to turn that off.  ``import scorekit`` never imports
 hypothesis: only importing this module does, and without hypothesis installed
 it fails with ``ImportError: ... pip install 'scorekit[testing]'``.
 
 >>> from hypothesis import given
->>> @given(scorecards())
+>>> @given(scorecards(parameters=(2, 4)))
 ... def test_weights_sum_to_100(card):
 ...     assert sum(p.weight.basis_points for p in card.parameters if p.active) == 10_000
+...     assert 2 <= len(card.active_parameters) <= 4
 >>> test_weights_sum_to_100()
 """
 
@@ -20,7 +28,9 @@ import datetime as _dt
 import functools
 import itertools
 import string
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple, TypeVar
 
 import pendulum
 
@@ -32,36 +42,146 @@ except ModuleNotFoundError as _error:
     raise missing_extra(_error, "scorekit.strategies", "testing") from None
 
 from scorekit.adapters.memory import Record
-from scorekit.measurement import Evidence, Measurement
-from scorekit.parameter import Direction, Metric, MetricKind, Parameter
+from scorekit.calendar import WorkCalendar
+from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
+from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
+from scorekit.scoring import CardScore, ParameterScore, score
+from scorekit.status import StatusPolicy
 from scorekit.weight import FULL, Weight
 
 __all__ = [
     "cadences",
+    "calendars",
+    "card_scores",
     "dates",
+    "evidence",
     "instants_for",
+    "manual_entries",
+    "measurements",
     "measurements_for",
+    "metric_requests",
     "metrics",
     "owners",
     "parameters",
     "periods",
     "records_for",
     "scorecards",
+    "status_policies",
     "timezones",
     "weights",
 ]
 
+T = TypeVar("T")
+
+FIRST_START: _dt.date = _dt.date(2023, 1, 1)
+"""The earliest period start `scorecards()` draws by default (a few years either side of 2026)."""
+LAST_START: _dt.date = _dt.date(2029, 12, 31)
+"""The latest period start `scorecards()` draws by default."""
+
 _KEY_ALPHABET = string.ascii_lowercase + string.digits + "_"
 _ZONES = ("UTC", "Europe/Warsaw", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham")
+_PEOPLE = (
+    "ann", "bob", "cleo", "dev", "eve", "femi", "gosia", "hiro", "ines", "jan",
+    "kasia", "lee", "maria", "noor", "olek", "priya", "quinn", "rosa", "sam", "tomasz",
+)  # fmt: skip
+_TEAMS = ("north", "south", "east", "west", "enterprise", "smb", "inbound", "partners")
+# What a printable but unusual id or label may hold: letters and digits of any script,
+# punctuation (quotes, ampersands, angle brackets) and symbols (emoji); never controls.
+_PRINTABLE = st.characters(categories=("L", "N", "P", "S"))
 
 
-def dates(
-    *, min_value: _dt.date = _dt.date(1990, 1, 1), max_value: _dt.date = _dt.date(2090, 12, 31)
-) -> st.SearchStrategy[Date]:
-    """`pendulum.Date`s between `min_value` and `max_value`."""
-    return st.dates(min_value, max_value).map(lambda d: Date(d.year, d.month, d.day))
+class _Kind(NamedTuple):
+    """A metric as sales teams have them: its key, unit, label, accumulation and everyday size."""
+
+    key: str
+    unit: str
+    label: str
+    accumulation: Accumulation
+    low: int
+    high: int
+    places: int = 0
+
+
+_SUM, _AVERAGE, _LAST = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST
+_KINDS = (
+    _Kind("deals_won", "deals", "Deals won", _SUM, 1, 40),
+    _Kind("calls_made", "calls", "Calls made", _SUM, 20, 400),
+    _Kind("revenue", "PLN", "Revenue", _SUM, 1_000, 500_000, 2),
+    _Kind("meetings_booked", "meetings", "Meetings booked", _SUM, 2, 60),
+    _Kind("demos_held", "demos", "Demos held", _SUM, 1, 30),
+    _Kind("deals_lost", "deals", "Deals lost", _SUM, 0, 15),
+    _Kind("conversion_rate", "%", "Conversion rate", _AVERAGE, 5, 60, 1),
+    _Kind("response_time", "h", "Average response time", _AVERAGE, 1, 48, 1),
+    _Kind("discount_rate", "%", "Average discount", _AVERAGE, 2, 30, 1),
+    _Kind("csat", "points", "Customer satisfaction", _AVERAGE, 1, 5, 1),
+    _Kind("nps", "points", "Net promoter score", _LAST, 10, 70),
+    _Kind("pipeline_value", "PLN", "Open pipeline", _LAST, 10_000, 900_000, 2),
+)
+_KINDS_BY_ACCUMULATION = {a: tuple(k for k in _KINDS if k.accumulation is a) for a in Accumulation}
+_TARGETS = {k.key: st.integers(k.low * 10**k.places, k.high * 10**k.places) for k in _KINDS}
+_CAPS = (None, None, None, Decimal(1), Decimal("1.2"), Decimal("1.5"), Decimal(2))
+_THRESHOLDS = (None, None, None, Decimal("0.3"), Decimal("0.5"), Decimal("0.8"), Decimal(1))
+_POLICIES = (
+    StatusPolicy(),
+    StatusPolicy(),
+    StatusPolicy(on_track=Decimal("0.95"), at_risk=Decimal("0.85")),
+    StatusPolicy(on_track=Decimal("0.9"), at_risk=Decimal("0.7")),
+    StatusPolicy(on_track=Decimal(1), at_risk=Decimal("0.5")),
+    StatusPolicy(on_track=Decimal("0.99"), at_risk=Decimal("0.81")),
+)
+_WORKWEEKS = (frozenset(range(5)), frozenset(range(5)), frozenset(range(6)), frozenset(range(7)), frozenset({0, 2, 4}))
+
+# Strategies built once: building (and validating) a new strategy inside every draw is
+# what made 0.1's cards cost ~27 ms each. Inside a draw, numbers come from these and
+# are scaled by arithmetic.
+_UNIT = 10_000
+_FRACTION = st.integers(0, _UNIT)  # a position in a range, in 1/10,000ths
+_ROLL = st.integers(0, 19)  # a die for rare cases (1 in 20)
+_SHAPE = st.integers(0, 9)
+_RATIO = st.integers(0, 160)  # 0% to 160% of the way to the target
+_NEAR_STEP = st.integers(-200, 200)
+_SMALL = st.integers(-1000, 1000).map(lambda n: Decimal(n).scaleb(-2))
+_EVIDENCE_VALUE = st.integers(-500, 50_000).map(lambda n: Decimal(n).scaleb(-2))
+_RECORD_ID = st.integers(1, 10**6).map(lambda n: f"rec-{n}")
+_LABELS = st.sampled_from(("", "ACME renewal", "Kowalski & Syn", "<b>big</b> deal"))
+_FEW = st.integers(0, 3)
+_BOOLEANS = st.booleans()
+_CAP = st.sampled_from(_CAPS)
+_THRESHOLD_UNDER = {
+    cap: st.sampled_from([t for t in _THRESHOLDS if cap is None or t is None or t <= cap]) for cap in _CAPS
+}
+_POLICY = st.sampled_from(_POLICIES)
+_WORKWEEK = st.sampled_from(_WORKWEEKS)
+
+
+def _scaled(fraction: int, low: int, high: int) -> int:
+    """The integer at `fraction` (in 1/10,000ths) of the way from `low` to `high`, both included."""
+    return low + (high - low) * fraction // _UNIT
+
+
+def _choices(given: Iterable[T] | st.SearchStrategy[T] | None, default: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    """A knob: None keeps the default, a strategy is used as is, a collection is sampled from."""
+    if given is None:
+        return default
+    if isinstance(given, st.SearchStrategy):
+        return given
+    items = tuple(given)
+    if not items:
+        msg = "a strategy knob needs at least one value to choose from, got an empty collection"
+        raise ValueError(msg)
+    return st.sampled_from(items)
+
+
+def _decimal(units: int, places: int) -> Decimal:
+    return Decimal(units).scaleb(-places) if places else Decimal(units)
+
+
+def dates(*, min_value: _dt.date = FIRST_START, max_value: _dt.date = LAST_START) -> st.SearchStrategy[Date]:
+    """`pendulum.Date`s (`scorekit.Date`) between `min_value` and `max_value`, 2023 to 2029 by default."""
+    low, high = min_value.toordinal(), max_value.toordinal()
+    return st.integers(low, high).map(Date.fromordinal)
 
 
 def timezones() -> st.SearchStrategy[str]:
@@ -70,7 +190,7 @@ def timezones() -> st.SearchStrategy[str]:
 
 
 def weights(n: int) -> st.SearchStrategy[tuple[Weight, ...]]:
-    """`n` weights that sum to exactly 100%.
+    """`n` weights that sum to exactly 100%, of any size down to 0.01%.
 
     >>> from hypothesis import given
     >>> @given(weights(3))
@@ -84,26 +204,56 @@ def weights(n: int) -> st.SearchStrategy[tuple[Weight, ...]]:
     if n == 1:
         return st.just((Weight(FULL),))
     cuts = st.lists(st.integers(1, FULL - 1), min_size=n - 1, max_size=n - 1, unique=True)
-
-    def to_weights(points: list[int]) -> tuple[Weight, ...]:
-        edges = [0, *sorted(points), FULL]
-        return tuple(Weight(b - a) for a, b in itertools.pairwise(edges))
-
-    return st.one_of(cuts.map(to_weights), st.just(Weight.split_evenly(n)))
+    return st.one_of(cuts.map(_between_cuts), st.just(Weight.split_evenly(n)))
 
 
-def cadences(
-    *, min_start: _dt.date = _dt.date(1990, 1, 1), max_start: _dt.date = _dt.date(2090, 12, 31)
-) -> st.SearchStrategy[Cadence]:
-    """Monthly, quarterly, every n months, weeks or days, and custom cadences."""
-    starts = dates(min_value=min_start, max_value=max_start)
-    return st.one_of(
-        st.builds(Cadence.monthly, starts),
-        st.builds(Cadence.quarterly, starts),
-        st.builds(lambda d, n: Cadence.every(d, months=n), starts, st.integers(1, 12)),
-        st.builds(lambda d, n: Cadence.every(d, weeks=n), starts, st.integers(1, 8)),
-        st.builds(lambda d, n: Cadence.every(d, days=n), starts, st.integers(1, 120)),
+def _between_cuts(points: Iterable[int]) -> tuple[Weight, ...]:
+    edges = [0, *sorted(points), FULL]
+    return tuple(Weight(b - a) for a, b in itertools.pairwise(edges))
+
+
+_STEP = 500  # 5%: the weights managers type
+_STEPS = FULL // _STEP
+
+
+@functools.cache
+def _everyday_weights(n: int) -> st.SearchStrategy[tuple[Weight, ...]]:
+    """Weights in whole 5% steps (or split evenly), as managers set them."""
+    if n == 1:
+        return st.just((Weight(FULL),))
+    if n > _STEPS:
+        return st.just(Weight.split_evenly(n))
+    cuts = st.lists(st.integers(1, _STEPS - 1), min_size=n - 1, max_size=n - 1, unique=True)
+    return st.one_of(cuts.map(lambda ps: _between_cuts(p * _STEP for p in ps)), st.just(Weight.split_evenly(n)))
+
+
+def cadences(*, min_start: _dt.date = FIRST_START, max_start: _dt.date = LAST_START) -> st.SearchStrategy[Cadence]:
+    """Monthly, quarterly, every n months, weeks or days, anchored between `min_start` and `max_start`."""
+    return st.builds(
+        functools.partial(_cadence, min_start=min_start),
+        dates(min_value=min_start, max_value=max_start),
+        st.integers(0, 9),
+        st.integers(1, 12),
     )
+
+
+def _cadence(anchor: Date, shape: int, n: int, *, min_start: _dt.date) -> Cadence:
+    first = anchor.replace(day=1)
+    if first < min_start:  # the anchor must stay within the bounds asked for
+        first = anchor
+    made = (  # most cards are monthly, half of those from the 1st; then quarters, weeks, months, days
+        lambda: Cadence.monthly(first),
+        lambda: Cadence.monthly(first),
+        lambda: Cadence.monthly(anchor),
+        lambda: Cadence.monthly(anchor),
+        lambda: Cadence.quarterly(first),
+        lambda: Cadence.quarterly(anchor),
+        lambda: Cadence.every(anchor, weeks=1 + n % 4),
+        lambda: Cadence.every(anchor, months=n),
+        lambda: Cadence.every(anchor, days=1 + n * 10),
+        lambda: Cadence.every(anchor, days=n),
+    )
+    return made[shape]()
 
 
 def periods(*, cadence: Cadence | None = None) -> st.SearchStrategy[Period]:
@@ -112,20 +262,52 @@ def periods(*, cadence: Cadence | None = None) -> st.SearchStrategy[Period]:
     return st.builds(lambda c, k: c.period(k), chosen, st.integers(-24, 24))
 
 
-def metrics(*, kind: MetricKind | None = None) -> st.SearchStrategy[Metric]:
-    """Metrics with short keys; automatic and manual unless `kind` is given."""
+def metrics(
+    *, kind: MetricKind | None = None, accumulations: Iterable[Accumulation] | None = None
+) -> st.SearchStrategy[Metric]:
+    """Metrics as sales teams have them (deals won, revenue, conversion rate...), automatic and manual.
+
+    `kind` fixes automatic or manual; `accumulations` limits how their records accumulate.
+    """
     kinds = st.just(kind) if kind is not None else st.sampled_from(MetricKind)
+    allowed = _accumulations(accumulations)
     return st.builds(
-        Metric,
-        key=st.text(_KEY_ALPHABET, min_size=1, max_size=12),
-        unit=st.sampled_from(["", "deals", "calls", "PLN", "points", "h"]),
-        kind=kinds,
-        label=st.text(max_size=20),
+        lambda k, mk: Metric(k.key, k.unit, mk, k.label, k.accumulation),
+        st.sampled_from([k for k in _KINDS if k.accumulation in allowed]),
+        kinds,
     )
 
 
-def _amounts(*, min_value: Decimal, max_value: Decimal) -> st.SearchStrategy[Decimal]:
-    return st.decimals(min_value=min_value, max_value=max_value, places=2, allow_nan=False, allow_infinity=False)
+def _accumulations(given: Iterable[Accumulation] | None) -> frozenset[Accumulation]:
+    allowed = frozenset(Accumulation) if given is None else frozenset(map(Accumulation, given))
+    if not allowed:
+        msg = "accumulations needs at least one Accumulation"
+        raise ValueError(msg)
+    return allowed
+
+
+def status_policies() -> st.SearchStrategy[StatusPolicy]:
+    """Status policies: the default (0.1's rule) and tolerance bands such as 95% / 85%."""
+    return st.one_of(
+        st.sampled_from(_POLICIES),
+        st.builds(
+            lambda a, b: StatusPolicy(on_track=Decimal(max(a, b)) / 100, at_risk=Decimal(min(a, b)) / 100),
+            st.integers(0, 100),
+            st.integers(0, 100),
+        ),
+    )
+
+
+def calendars(*, period: Period | None = None) -> st.SearchStrategy[WorkCalendar]:
+    """Working-day calendars: Monday to Friday mostly, with a few holidays (inside `period` if given)."""
+    span = (FIRST_START.toordinal(), LAST_START.toordinal()) if period is None else _period_ordinals(period)
+    holidays = st.lists(st.integers(*span), max_size=3).map(lambda ns: frozenset(map(Date.fromordinal, ns)))
+    return st.builds(WorkCalendar, st.sampled_from(_WORKWEEKS), holidays)
+
+
+def _period_ordinals(period: Period) -> tuple[int, int]:
+    # the ordinals of the period's first and last day, for drawing dates inside it
+    return period.start.toordinal(), period.end.toordinal() - 1
 
 
 @st.composite
@@ -136,87 +318,248 @@ def parameters(
     weight: st.SearchStrategy[Weight] | None = None,
     active: bool | None = None,
     period: Period | None = None,
+    directions: Iterable[Direction] | None = None,
+    accumulations: Iterable[Accumulation] | None = None,
 ) -> Parameter:
-    """Valid parameters: any direction, with or without cap, threshold and a later start.
+    """Valid parameters of every direction and accumulation, with everyday targets.
 
-    A `counts_from` is drawn inside `period` when one is given, so the parameter
-    fits a card of that period.
+    Baselines, near-target tolerances and bands, caps, thresholds, a later start (inside
+    `period` when one is given) and proration (of SUM metrics only) come and go.
     """
-    chosen_metric = draw(metric if metric is not None else metrics())
-    # The 0.1 directions; near-target parameters (with their tolerance) come with the 0.2 fields.
-    direction = draw(st.sampled_from((Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER)))
-    low = Decimal("0.01") if direction is Direction.HIGHER_IS_BETTER else Decimal(0)
-    target = draw(_amounts(min_value=low, max_value=Decimal(100_000)))
-    cap = draw(st.none() | _amounts(min_value=Decimal("0.5"), max_value=Decimal(3)))
-    threshold = draw(st.none() | _amounts(min_value=Decimal(0), max_value=cap if cap is not None else Decimal(1)))
+    chosen = draw(metric if metric is not None else metrics(accumulations=accumulations))
+    kind = _kind_of(chosen)
+    return _parameter(
+        draw,
+        chosen,
+        kind=kind,
+        weight=draw(weight) if weight is not None else Weight(FULL),
+        active=draw(st.booleans()) if active is None else active,
+        period=period,
+        direction=draw(_choices(directions, st.sampled_from(Direction))),
+    )
+
+
+def _kind_of(metric: Metric) -> _Kind:
+    for kind in _KINDS:
+        if kind.key == metric.key:
+            return kind
+    same = _KINDS_BY_ACCUMULATION[metric.accumulation]
+    return same[len(metric.key) % len(same)]
+
+
+def _parameter(
+    draw: st.DrawFn,
+    metric: Metric,
+    *,
+    kind: _Kind,
+    weight: Weight,
+    active: bool,
+    period: Period | None,
+    direction: Direction,
+) -> Parameter:
+    places = kind.places
+    target_units = draw(_TARGETS[kind.key])
+    target = _decimal(target_units, places)
+    baseline = tolerance = None
+    band = Decimal(0)
+    shape = draw(_SHAPE)
+    if direction is Direction.NEAR_TARGET:
+        tolerance = _decimal(max(1, target_units // (1 + shape)), places)
+        band = _decimal(target_units // 10, places) if shape % 2 else Decimal(0)
+    elif shape <= 1:  # a baseline that scores 0: below the target, or above it when lower is better
+        gap = _decimal(max(1, target_units // (2 + shape)), places)
+        baseline = target - gap if direction is Direction.HIGHER_IS_BETTER else target + gap
+    elif direction is Direction.HIGHER_IS_BETTER and target == 0:
+        target = _decimal(kind.high * 10**places, places)
+    cap = draw(_CAP)
+    threshold = draw(_THRESHOLD_UNDER[cap])
     counts_from = None
-    if period is not None and draw(st.booleans()):
-        counts_from = draw(
-            st.integers(-10, period.days - 1).map(lambda k: Date.fromordinal(period.start.toordinal() + k))
-        )
+    if period is not None and shape >= 8:  # noqa: PLR2004 - 1 in 5 starts counting later
+        first, last = _period_ordinals(period)
+        counts_from = Date.fromordinal(_scaled(draw(_FRACTION), first - 10, last))
     return Parameter(
-        chosen_metric,
+        metric,
         target,
-        draw(weight) if weight is not None else Weight(FULL),
+        weight,
         counts_from=counts_from,
         direction=direction,
         cap=cap,
         threshold=threshold,
-        prorate=draw(st.booleans()),
-        active=draw(st.booleans()) if active is None else active,
+        prorate=not metric.is_level and shape in {3, 8},
+        active=active,
+        baseline=baseline,
+        tolerance=tolerance,
+        band=band,
     )
 
 
-def owners() -> st.SearchStrategy[User | Team]:
-    """Users and teams, with ids of any text."""
-    ids = st.text(min_size=1, max_size=10).filter(str.strip)
-    return st.one_of(st.builds(User, ids), st.builds(Team, ids, st.frozensets(ids, min_size=1, max_size=5)))
+def _printable_id(prefixes: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """Mostly ``ann``, ``north-2``; 1 in 20 any printable text (quotes, other scripts, emoji)."""
+    return _ids(prefixes)
 
 
-def _rekeyed(key: str, metric: Metric) -> Metric:
-    return Metric(key, metric.unit, metric.kind, metric.label)
+_ODD_ID = st.text(_PRINTABLE, min_size=1, max_size=12)
+_SUFFIX = st.integers(0, 99)
 
 
 @st.composite
-def scorecards(
-    draw: st.DrawFn, *, min_parameters: int = 1, max_parameters: int = 6, inactive: bool = True
-) -> Scorecard:
-    """Valid scorecards of `min_parameters` to `max_parameters` active parameters.
+def _ids(draw: st.DrawFn, prefixes: tuple[str, ...]) -> str:
+    if draw(_ROLL) == 0:
+        return draw(_ODD_ID)
+    prefix = prefixes[draw(_FRACTION) % len(prefixes)]
+    suffix = draw(_SUFFIX)
+    return prefix if suffix < 50 else f"{prefix}-{suffix}"  # noqa: PLR2004 - half plain names
 
-    With `inactive`, a few inactive parameters may ride along.
+
+def owners() -> st.SearchStrategy[User | Team]:
+    """Users and teams (of 2 to 5 members) with printable ids."""
+    return _owners(_printable_id(_PEOPLE), _printable_id(_TEAMS))
+
+
+@st.composite
+def _owners(draw: st.DrawFn, people: st.SearchStrategy[str], teams: st.SearchStrategy[str]) -> User | Team:
+    if draw(_FEW) != 0:
+        return User(draw(people))
+    return Team(draw(teams), frozenset(draw(people) for _ in range(2 + draw(_FEW))))
+
+
+_default_owners = owners
+_default_timezones = timezones
+_CARD_ID = _printable_id(("card", "q", "sales"))
+
+
+def scorecards(
+    *,
+    timezones: Iterable[str] | st.SearchStrategy[str] | None = None,
+    between: tuple[_dt.date, _dt.date] | None = None,
+    parameters: tuple[int, int] = (1, 6),
+    owners: Iterable[User | Team] | st.SearchStrategy[User | Team] | None = None,
+    directions: Iterable[Direction] | None = None,
+    accumulations: Iterable[Accumulation] | None = None,
+    inactive: bool = True,
+) -> st.SearchStrategy[Scorecard]:
+    """Valid scorecards that look like a sales team's, steered by keywords.
+
+    - `timezones`: the zone names to use (default: UTC and five zones with DST, odd
+      offsets and half-hour shifts);
+    - `between=(first, last)`: the dates a period may start on (default 2023 to 2029);
+    - `parameters=(min, max)`: how many active parameters;
+    - `owners`: the users and teams to use (default: users and teams with printable ids);
+    - `directions`, `accumulations`: which of them parameters may have (default: all);
+    - `inactive`: whether a few inactive parameters may ride along.
+
+    A card may carry a status policy with an at-risk band and a working-day calendar
+    with holidays; each may be a level, have a baseline or be near-target.
+
+    >>> from hypothesis import given, settings
+    >>> from scorekit import Accumulation, Date
+    >>> @settings(max_examples=20)
+    ... @given(scorecards(timezones=["Europe/Warsaw"], between=(Date(2026, 1, 1), Date(2026, 12, 31)),
+    ...                   parameters=(3, 6), accumulations=[Accumulation.SUM]))
+    ... def test_this_year_in_warsaw(card):
+    ...     assert card.timezone == "Europe/Warsaw" and card.period.start.year == 2026
+    ...     assert 3 <= len(card.active_parameters) <= 6
+    ...     assert all(not p.metric.is_level for p in card.parameters)
+    >>> test_this_year_in_warsaw()
     """
-    cadence = draw(cadences())
-    period = cadence.period(draw(st.integers(-3, 3)))
-    count = draw(st.integers(min_parameters, max_parameters))
-    keys = draw(
-        st.lists(st.text(_KEY_ALPHABET, min_size=1, max_size=12), min_size=count + 2, max_size=count + 2, unique=True)
+    low, high = parameters
+    if not 1 <= low <= high:
+        msg = f"scorecards(parameters=(min, max)) needs 1 <= min <= max, got {parameters!r}"
+        raise ValueError(msg)
+    first, last = between if between is not None else (FIRST_START, LAST_START)
+    if first > last:
+        msg = f"scorecards(between=(first, last)) needs first <= last, got {between!r}"
+        raise ValueError(msg)
+    allowed = _accumulations(accumulations)
+    plan = _Plan(
+        first=first,
+        last=last,
+        cadences=cadences(min_start=first, max_start=last),
+        active_count=st.integers(low, high),
+        extra=st.integers(0, 2) if inactive else st.just(0),
+        kinds=st.sampled_from([k for k in _KINDS if k.accumulation in allowed]),
+        directions=_choices(directions, st.sampled_from(Direction)),
+        owners=_choices(owners, _default_owners()),
+        timezones=_choices(timezones, _default_timezones()),
     )
-    shares = draw(weights(count))
-    items = [
-        draw(
-            parameters(
-                metric=metrics().map(functools.partial(_rekeyed, key)), weight=st.just(w), active=True, period=period
-            )
+    return _scorecards(plan)
+
+
+class _Plan(NamedTuple):
+    """The strategies one `scorecards()` call draws from, built once for all its cards."""
+
+    first: _dt.date
+    last: _dt.date
+    cadences: st.SearchStrategy[Cadence]
+    active_count: st.SearchStrategy[int]
+    extra: st.SearchStrategy[int]
+    kinds: st.SearchStrategy[_Kind]
+    directions: st.SearchStrategy[Direction]
+    owners: st.SearchStrategy[User | Team]
+    timezones: st.SearchStrategy[str]
+
+
+@st.composite
+def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
+    cadence = draw(plan.cadences)
+    period = cadence.period(draw(_FEW) - 1)
+    if not plan.first <= period.start <= plan.last:
+        period = cadence.period(0)  # the anchor itself is within bounds
+    count = draw(plan.active_count)
+    extra = draw(plan.extra)
+    shares = draw(_everyday_weights(count))
+    manual = _scaled(draw(_FRACTION), 0, 2 * count)  # usually one parameter entered by hand, sometimes none
+    items: list[Parameter] = []
+    keys: set[str] = set()
+    for index in range(count + extra):
+        kind = draw(plan.kinds)
+        key = kind.key if kind.key not in keys else f"{kind.key}_{index}"
+        keys.add(key)
+        metric = Metric(
+            key,
+            kind.unit,
+            MetricKind.MANUAL if index == manual else MetricKind.AUTOMATIC,
+            kind.label,
+            kind.accumulation,
         )
-        for key, w in zip(keys, shares, strict=False)
-    ]
-    if inactive:
-        extra = draw(st.lists(st.sampled_from(keys[count:]), unique=True))
-        items.extend(
-            draw(parameters(metric=st.just(Metric(k)), weight=st.sampled_from(shares), active=False, period=period))
-            for k in extra
+        counted = index < count
+        parameter = _parameter(
+            draw,
+            metric,
+            kind=kind,
+            weight=shares[index % count],
+            active=counted,
+            period=period,
+            direction=draw(plan.directions),
         )
-    items = draw(st.permutations(items))
+        # inactive parameters ride anywhere in the card's order
+        items.insert(_scaled(draw(_FRACTION), 0, len(items)) if not counted else len(items), parameter)
+    calendar = None
+    if draw(_ROLL) < 7:  # noqa: PLR2004 - about a third of the cards count working days only
+        first, last = _period_ordinals(period)
+        holidays = frozenset(Date.fromordinal(_scaled(draw(_FRACTION), first, last)) for _ in range(draw(_FEW)))
+        calendar = WorkCalendar(draw(_WORKWEEK), holidays)
+        if any(calendar.working_days(_window_start(p, period), period.end) == 0 for p in items if p.active):
+            calendar = None  # a window with no working day is invalid; this card counts every day
+    owner = draw(plan.owners)
+    names = ("", f"{owner.id}, {period.start:%B %Y}", 'Sales & <targets> "Q"')
     return Scorecard(
-        draw(st.text(min_size=1, max_size=16).filter(str.strip)),
-        draw(owners()),
+        f"{owner.id}-{period.start}" if draw(_BOOLEANS) else draw(_CARD_ID),
+        owner,
         cadence,
         period,
         items,
-        timezone=draw(timezones()),
-        rollover=draw(st.booleans()),
-        name=draw(st.text(max_size=30)),
+        timezone=draw(plan.timezones),
+        rollover=draw(_BOOLEANS),
+        name=names[draw(_FEW) % 3],
+        status_policy=draw(_POLICY),
+        calendar=calendar,
     )
+
+
+def _window_start(parameter: Parameter, period: Period) -> Date:
+    counts_from = parameter.counts_from
+    return counts_from if counts_from is not None and counts_from > period.start else period.start
 
 
 def _evidence(card: Scorecard, key: str) -> st.SearchStrategy[tuple[Evidence, ...]]:
@@ -225,66 +568,175 @@ def _evidence(card: Scorecard, key: str) -> st.SearchStrategy[tuple[Evidence, ..
     moments = st.integers(0, seconds - 1).map(lambda s: start.add(seconds=s))
     one = st.builds(
         Evidence,
-        st.uuids().map(str),
+        st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
         moments,
-        _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
-        st.text(max_size=20),
+        _amounts(Decimal(-5), Decimal(500)),
+        st.sampled_from(("", "ACME renewal", "Kowalski & Syn", "<b>big</b> deal")),
     )
-    return st.lists(one, max_size=4).map(tuple)
+    return st.lists(one, max_size=3, unique_by=lambda e: e.id).map(tuple)
+
+
+def _amounts(low: Decimal, high: Decimal) -> st.SearchStrategy[Decimal]:
+    return st.integers(int(low * 100), int(high * 100)).map(lambda n: Decimal(n).scaleb(-2))
 
 
 @st.composite
 def measurements_for(draw: st.DrawFn, card: Scorecard) -> dict[str, Measurement]:
-    """A measurement for every active parameter of `card` (negative values included)."""
+    """A measurement for every active parameter of `card`, around its target.
+
+    Actuals range from nothing to well past the target (so every status comes up),
+    with negative values now and then (returns exist); a level may have no record yet
+    (``Measurement(None)``).
+    """
     result = {}
     for parameter in card.active_parameters:
-        evidence = draw(_evidence(card, parameter.key))
-        summed: bool = draw(st.booleans())
-        if evidence and summed:
-            value = sum((e.value for e in evidence), Decimal(0))
-        else:
-            value = draw(_amounts(min_value=Decimal(-10), max_value=parameter.target * 3 + 10))
-        result[parameter.key] = Measurement(value, evidence)
+        result[parameter.key] = _measurement(draw, card, parameter)
     return result
 
 
+def _measurement(draw: st.DrawFn, card: Scorecard, parameter: Parameter) -> Measurement:
+    roll = draw(st.integers(0, 19))
+    if roll == 0 and parameter.metric.is_level:
+        return Measurement(None)
+    target, baseline = parameter.target, parameter.baseline
+    if roll == 1:
+        return Measurement(draw(_amounts(Decimal(-10), Decimal(10))))
+    if parameter.direction is Direction.NEAR_TARGET:
+        reach = (parameter.tolerance or Decimal(1)) + parameter.band
+        step = draw(st.integers(-200, 200))  # up to twice the reach either side
+        return Measurement(target + reach * step / 100)
+    origin = baseline if baseline is not None else Decimal(0)
+    ratio = draw(st.integers(0, 160))  # 0% to 160% of the way from the origin to the target
+    value = origin + (target - origin) * ratio / 100
+    if roll == 2 and not parameter.metric.is_level:  # noqa: PLR2004
+        items = draw(_evidence(card, parameter.key))
+        if items:
+            return Measurement(sum((e.value for e in items), Decimal(0)), items)
+    return Measurement(value)
+
+
 def instants_for(card: Scorecard) -> st.SearchStrategy[pendulum.DateTime]:
-    """Aware instants from a little before `card`'s period to a little after it."""
+    """Aware instants in `card`'s period, and (1 in 4 each) in the days before it and after its end."""
     start, end = card.period.instants(card.timezone)
-    span = int((end - start).total_seconds())
-    return st.integers(-3 * 86_400, span + 3 * 86_400).map(lambda s: start.add(seconds=s).in_timezone("UTC"))
+    return _instants_around(start, int((end - start).total_seconds()))
+
+
+_WEEK = 7 * 86_400
+
+
+@st.composite
+def _instants_around(draw: st.DrawFn, start: pendulum.DateTime, span: int) -> pendulum.DateTime:
+    roll = draw(_ROLL)
+    fraction = draw(_FRACTION)
+    if roll < 5:  # noqa: PLR2004 - before the period: nothing has started
+        offset = -_scaled(fraction, 1, _WEEK)
+    elif roll < 10:  # noqa: PLR2004 - after it: the window is over
+        offset = span + _scaled(fraction, 0, _WEEK)
+    else:
+        offset = _scaled(fraction, 0, span - 1)
+    return start.add(seconds=offset).in_timezone("UTC")
 
 
 @st.composite
 def records_for(draw: st.DrawFn, card: Scorecard, *, max_records: int = 30) -> list[Record]:
     """CRM records for `card`'s subjects and automatic metrics, inside its window and just outside it.
 
-    Feed them to `RecordsMetricSource` to score the card end to end.
+    Feed them to `RecordsMetricSource` to score the card end to end.  Two records
+    may share an instant (so "latest" needs its tie-break by id).
     """
     keys = [p.key for p in card.active_parameters if not p.metric.is_manual]
     if not keys:
         return []
     start, end = card.period.instants(card.timezone)
     span = int((end - start).total_seconds())
+    instants = st.integers(-86_400, span + 86_400).map(lambda s: start.add(seconds=s))
     record = st.builds(
         Record,
-        st.uuids().map(str),
+        st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
         st.sampled_from(keys),
         st.sampled_from(sorted(card.subjects)),
-        st.integers(-86_400, span + 86_400).map(lambda s: start.add(seconds=s)),
-        _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
-        st.text(max_size=20),
+        st.one_of(instants, st.just(start.add(hours=12))),
+        _amounts(Decimal(-5), Decimal(500)),
+        st.sampled_from(("", "call", "won: ACME")),
     )
     return draw(st.lists(record, max_size=max_records, unique_by=lambda r: r.id))
+
+
+def evidence() -> st.SearchStrategy[Evidence]:
+    """Single records behind a number, at instants in any zone."""
+    return st.builds(
+        Evidence,
+        st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
+        _instants(),
+        _amounts(Decimal(-5), Decimal(5000)),
+        st.sampled_from(("", "ACME renewal", "Kowalski & Syn")),
+    )
+
+
+def _instants() -> st.SearchStrategy[pendulum.DateTime]:
+    low = pendulum.datetime(FIRST_START.year, 1, 1, tz="UTC")
+    span = int((pendulum.datetime(LAST_START.year + 1, 1, 1, tz="UTC") - low).total_seconds())
+    return st.builds(lambda s, z: low.add(seconds=s).in_timezone(z), st.integers(0, span), timezones())
+
+
+def measurements() -> st.SearchStrategy[Measurement]:
+    """Measurements: values with their evidence, and now and then ``Measurement(None)`` (no record yet)."""
+    values = st.builds(
+        Measurement, _amounts(Decimal(-100), Decimal(100_000)), st.lists(evidence(), max_size=3).map(tuple)
+    )
+    return st.one_of(values, st.just(Measurement(None)))
+
+
+def manual_entries() -> st.SearchStrategy[ManualEntry]:
+    """Hand-entered values of manual metrics, by printable user ids."""
+    return st.builds(
+        ManualEntry,
+        _printable_id(("card", "sales")),
+        st.sampled_from([k.key for k in _KINDS]),
+        _amounts(Decimal(0), Decimal(1000)),
+        _instants(),
+        _printable_id(_PEOPLE),
+    )
+
+
+def metric_requests() -> st.SearchStrategy[MetricRequest]:
+    """Questions for the CRM: a metric, its subjects, a window ``[start, end)`` and an accumulation."""
+    return st.builds(
+        lambda kind, subjects, start, hours: MetricRequest(
+            kind.key, subjects, start, start.add(hours=hours), kind.accumulation
+        ),
+        st.sampled_from(_KINDS),
+        st.frozensets(_printable_id(_PEOPLE), min_size=1, max_size=4),
+        _instants(),
+        st.integers(0, 24 * 92),
+    )
+
+
+@st.composite
+def card_scores(draw: st.DrawFn, cards: st.SearchStrategy[Scorecard] | None = None) -> CardScore:
+    """Scores of generated cards (or of `cards`) at an instant around their period."""
+    card = draw(cards if cards is not None else scorecards())
+    return score(card, draw(measurements_for(card)), as_of=draw(instants_for(card)))
 
 
 def _register() -> None:
     """Tell hypothesis how to build scorekit's types (called through the entry point)."""
     st.register_type_strategy(Weight, st.integers(1, FULL).map(Weight))
+    st.register_type_strategy(Date, dates())
     st.register_type_strategy(Cadence, cadences())
     st.register_type_strategy(Period, periods())
     st.register_type_strategy(Metric, metrics())
     st.register_type_strategy(Parameter, parameters())
     st.register_type_strategy(Scorecard, scorecards())
-    st.register_type_strategy(User, st.builds(User, st.text(min_size=1, max_size=10).filter(str.strip)))
-    st.register_type_strategy(Team, owners().filter(lambda o: isinstance(o, Team)))
+    st.register_type_strategy(User, st.builds(User, _printable_id(_PEOPLE)))
+    st.register_type_strategy(
+        Team, st.builds(Team, _printable_id(_TEAMS), st.frozensets(_printable_id(_PEOPLE), min_size=1, max_size=5))
+    )
+    st.register_type_strategy(StatusPolicy, status_policies())
+    st.register_type_strategy(WorkCalendar, calendars())
+    st.register_type_strategy(Evidence, evidence())
+    st.register_type_strategy(Measurement, measurements())
+    st.register_type_strategy(ManualEntry, manual_entries())
+    st.register_type_strategy(MetricRequest, metric_requests())
+    st.register_type_strategy(CardScore, card_scores())
+    st.register_type_strategy(ParameterScore, card_scores().map(lambda s: s.parameters[0]))
