@@ -18,6 +18,9 @@ __all__ = ["missing_extra"]
 # the third-party modules each extra brings in, top-level names only
 _EXTRAS = {
     "testing": frozenset({"hypothesis", "pytest"}),
+    "postgres": frozenset({"psycopg", "psycopg_pool"}),
+    "pandas": frozenset({"pandas"}),
+    "spark": frozenset({"pyspark", "pandas", "pyarrow"}),
 }
 
 
