@@ -134,31 +134,49 @@ _POLICIES = (
 _WORKWEEKS = (frozenset(range(5)), frozenset(range(5)), frozenset(range(6)), frozenset(range(7)), frozenset({0, 2, 4}))
 
 # Strategies built once: building (and validating) a new strategy inside every draw is
-# what made 0.1's cards cost ~27 ms each. Inside a draw, numbers come from these and
-# are scaled by arithmetic.
+# what made 0.1's cards cost ~27 ms each. Inside a draw, numbers come from these (and
+# from `_Dice`) and are scaled by arithmetic.
 _UNIT = 10_000
 _FRACTION = st.integers(0, _UNIT)  # a position in a range, in 1/10,000ths
 _ROLL = st.integers(0, 19)  # a die for rare cases (1 in 20)
-_SHAPE = st.integers(0, 9)
-_RATIO = st.integers(0, 160)  # 0% to 160% of the way to the target
-_NEAR_STEP = st.integers(-200, 200)
-_SMALL = st.integers(-1000, 1000).map(lambda n: Decimal(n).scaleb(-2))
-_EVIDENCE_VALUE = st.integers(-500, 50_000).map(lambda n: Decimal(n).scaleb(-2))
-_RECORD_ID = st.integers(1, 10**6).map(lambda n: f"rec-{n}")
-_LABELS = st.sampled_from(("", "ACME renewal", "Kowalski & Syn", "<b>big</b> deal"))
 _FEW = st.integers(0, 3)
-_BOOLEANS = st.booleans()
-_CAP = st.sampled_from(_CAPS)
-_THRESHOLD_UNDER = {
-    cap: st.sampled_from([t for t in _THRESHOLDS if cap is None or t is None or t <= cap]) for cap in _CAPS
-}
-_POLICY = st.sampled_from(_POLICIES)
-_WORKWEEK = st.sampled_from(_WORKWEEKS)
+_THRESHOLDS_UNDER = {cap: tuple(t for t in _THRESHOLDS if cap is None or t is None or t <= cap) for cap in _CAPS}
 
 
 def _scaled(fraction: int, low: int, high: int) -> int:
     """The integer at `fraction` (in 1/10,000ths) of the way from `low` to `high`, both included."""
     return low + (high - low) * fraction // _UNIT
+
+
+_BIG = st.integers(0, 2**128 - 1)
+
+
+class _Dice:
+    """Many small choices from one drawn integer.
+
+    Each hypothesis draw costs tens of microseconds; a card makes dozens of small
+    choices, so it draws one big integer per parameter (and one per card) and takes its
+    choices from it.  It still shrinks: a smaller integer makes the earlier choices the
+    first (plainest) ones.
+    """
+
+    __slots__ = ("_left",)
+
+    def __init__(self, value: int) -> None:
+        self._left = value
+
+    def roll(self, sides: int) -> int:
+        """A number in ``range(sides)``."""
+        self._left, face = divmod(self._left, sides)
+        return face
+
+    def pick(self, items: tuple[T, ...]) -> T:
+        """One of `items`."""
+        return items[self.roll(len(items))]
+
+    def between(self, low: int, high: int) -> int:
+        """A number from `low` to `high`, both included."""
+        return low + self.roll(high - low + 1)
 
 
 def _choices(given: Iterable[T] | st.SearchStrategy[T] | None, default: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
@@ -172,6 +190,17 @@ def _choices(given: Iterable[T] | st.SearchStrategy[T] | None, default: st.Searc
         msg = "a strategy knob needs at least one value to choose from, got an empty collection"
         raise ValueError(msg)
     return st.sampled_from(items)
+
+
+def _choices_tuple(given: Iterable[T] | st.SearchStrategy[T]) -> tuple[T, ...] | st.SearchStrategy[T]:
+    """A knob kept as a tuple to pick from with dice (or a strategy, drawn from as is)."""
+    if isinstance(given, st.SearchStrategy):
+        return given
+    items = tuple(given)
+    if not items:
+        msg = "a strategy knob needs at least one value to choose from, got an empty collection"
+        raise ValueError(msg)
+    return items
 
 
 def _decimal(units: int, places: int) -> Decimal:
@@ -216,15 +245,17 @@ _STEP = 500  # 5%: the weights managers type
 _STEPS = FULL // _STEP
 
 
-@functools.cache
-def _everyday_weights(n: int) -> st.SearchStrategy[tuple[Weight, ...]]:
-    """Weights in whole 5% steps (or split evenly), as managers set them."""
+def _dice_weights(dice: _Dice, n: int) -> tuple[Weight, ...]:
+    """Weights in whole 5% steps (1 in 4 split evenly), as managers set them."""
     if n == 1:
-        return st.just((Weight(FULL),))
-    if n > _STEPS:
-        return st.just(Weight.split_evenly(n))
-    cuts = st.lists(st.integers(1, _STEPS - 1), min_size=n - 1, max_size=n - 1, unique=True)
-    return st.one_of(cuts.map(lambda ps: _between_cuts(p * _STEP for p in ps)), st.just(Weight.split_evenly(n)))
+        return (Weight(FULL),)
+    if n > _STEPS or dice.roll(4) == 0:
+        return Weight.split_evenly(n)
+    steps = list(range(1, _STEPS))
+    for i in range(n - 1):  # the first n - 1 places of a shuffle: distinct cuts
+        j = dice.between(i, len(steps) - 1)
+        steps[i], steps[j] = steps[j], steps[i]
+    return _between_cuts(step * _STEP for step in steps[: n - 1])
 
 
 def cadences(*, min_start: _dt.date = FIRST_START, max_start: _dt.date = LAST_START) -> st.SearchStrategy[Cadence]:
@@ -329,7 +360,7 @@ def parameters(
     chosen = draw(metric if metric is not None else metrics(accumulations=accumulations))
     kind = _kind_of(chosen)
     return _parameter(
-        draw,
+        _Dice(draw(_BIG)),
         chosen,
         kind=kind,
         weight=draw(weight) if weight is not None else Weight(FULL),
@@ -348,7 +379,7 @@ def _kind_of(metric: Metric) -> _Kind:
 
 
 def _parameter(
-    draw: st.DrawFn,
+    dice: _Dice,
     metric: Metric,
     *,
     kind: _Kind,
@@ -358,25 +389,25 @@ def _parameter(
     direction: Direction,
 ) -> Parameter:
     places = kind.places
-    target_units = draw(_TARGETS[kind.key])
+    target_units = dice.between(kind.low * 10**places, kind.high * 10**places)
     target = _decimal(target_units, places)
     baseline = tolerance = None
     band = Decimal(0)
-    shape = draw(_SHAPE)
+    shape = dice.roll(10)  # 0-5 plain; 6-7 count from a later day; 8-9 a baseline
     if direction is Direction.NEAR_TARGET:
         tolerance = _decimal(max(1, target_units // (1 + shape)), places)
         band = _decimal(target_units // 10, places) if shape % 2 else Decimal(0)
-    elif shape <= 1:  # a baseline that scores 0: below the target, or above it when lower is better
-        gap = _decimal(max(1, target_units // (2 + shape)), places)
+    elif shape >= 8:  # noqa: PLR2004 - a baseline that scores 0: below the target, above it when lower is better
+        gap = _decimal(max(1, target_units // (shape - 6)), places)
         baseline = target - gap if direction is Direction.HIGHER_IS_BETTER else target + gap
     elif direction is Direction.HIGHER_IS_BETTER and target == 0:
         target = _decimal(kind.high * 10**places, places)
-    cap = draw(_CAP)
-    threshold = draw(_THRESHOLD_UNDER[cap])
+    cap = dice.pick(_CAPS)
+    threshold = dice.pick(_THRESHOLDS_UNDER[cap])
     counts_from = None
-    if period is not None and shape >= 8:  # noqa: PLR2004 - 1 in 5 starts counting later
+    if period is not None and shape in {6, 7}:
         first, last = _period_ordinals(period)
-        counts_from = Date.fromordinal(_scaled(draw(_FRACTION), first - 10, last))
+        counts_from = Date.fromordinal(dice.between(first - 10, last))
     return Parameter(
         metric,
         target,
@@ -385,7 +416,7 @@ def _parameter(
         direction=direction,
         cap=cap,
         threshold=threshold,
-        prorate=not metric.is_level and shape in {3, 8},
+        prorate=not metric.is_level and shape in {3, 7},
         active=active,
         baseline=baseline,
         tolerance=tolerance,
@@ -404,10 +435,11 @@ _SUFFIX = st.integers(0, 99)
 
 @st.composite
 def _ids(draw: st.DrawFn, prefixes: tuple[str, ...]) -> str:
-    if draw(_ROLL) == 0:
+    dice = _Dice(draw(_BIG))
+    if dice.roll(20) == 0:
         return draw(_ODD_ID)
-    prefix = prefixes[draw(_FRACTION) % len(prefixes)]
-    suffix = draw(_SUFFIX)
+    prefix = dice.pick(prefixes)
+    suffix = dice.roll(100)
     return prefix if suffix < 50 else f"{prefix}-{suffix}"  # noqa: PLR2004 - half plain names
 
 
@@ -418,9 +450,10 @@ def owners() -> st.SearchStrategy[User | Team]:
 
 @st.composite
 def _owners(draw: st.DrawFn, people: st.SearchStrategy[str], teams: st.SearchStrategy[str]) -> User | Team:
-    if draw(_FEW) != 0:
+    size = _Dice(draw(_BIG)).roll(16)
+    if size >= 4:  # noqa: PLR2004 - three in four owners are users
         return User(draw(people))
-    return Team(draw(teams), frozenset(draw(people) for _ in range(2 + draw(_FEW))))
+    return Team(draw(teams), frozenset(draw(people) for _ in range(2 + size)))
 
 
 _default_owners = owners
@@ -474,11 +507,10 @@ def scorecards(
     plan = _Plan(
         first=first,
         last=last,
-        cadences=cadences(min_start=first, max_start=last),
-        active_count=st.integers(low, high),
-        extra=st.integers(0, 2) if inactive else st.just(0),
-        kinds=st.sampled_from([k for k in _KINDS if k.accumulation in allowed]),
-        directions=_choices(directions, st.sampled_from(Direction)),
+        active_count=(low, high),
+        extra=2 if inactive else 0,
+        kinds=tuple(k for k in _KINDS if k.accumulation in allowed),
+        directions=tuple(Direction) if directions is None else _choices_tuple(directions),
         owners=_choices(owners, _default_owners()),
         timezones=_choices(timezones, _default_timezones()),
     )
@@ -490,29 +522,31 @@ class _Plan(NamedTuple):
 
     first: _dt.date
     last: _dt.date
-    cadences: st.SearchStrategy[Cadence]
-    active_count: st.SearchStrategy[int]
-    extra: st.SearchStrategy[int]
-    kinds: st.SearchStrategy[_Kind]
-    directions: st.SearchStrategy[Direction]
+    active_count: tuple[int, int]
+    extra: int
+    kinds: tuple[_Kind, ...]
+    directions: tuple[Direction, ...] | st.SearchStrategy[Direction]
     owners: st.SearchStrategy[User | Team]
     timezones: st.SearchStrategy[str]
 
 
 @st.composite
 def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
-    cadence = draw(plan.cadences)
-    period = cadence.period(draw(_FEW) - 1)
+    dice = _Dice(draw(_BIG))
+    anchor = Date.fromordinal(dice.between(plan.first.toordinal(), plan.last.toordinal()))
+    cadence = _cadence(anchor, dice.roll(10), dice.between(1, 12), min_start=plan.first)
+    period = cadence.period(dice.between(-2, 2))
     if not plan.first <= period.start <= plan.last:
         period = cadence.period(0)  # the anchor itself is within bounds
-    count = draw(plan.active_count)
-    extra = draw(plan.extra)
-    shares = draw(_everyday_weights(count))
-    manual = _scaled(draw(_FRACTION), 0, 2 * count)  # usually one parameter entered by hand, sometimes none
+    count = dice.between(*plan.active_count)
+    extra = dice.between(0, plan.extra)
+    shares = _dice_weights(dice, count)
+    manual = dice.between(0, 2 * count)  # usually one parameter entered by hand, sometimes none
     items: list[Parameter] = []
     keys: set[str] = set()
     for index in range(count + extra):
-        kind = draw(plan.kinds)
+        choices = _Dice(draw(_BIG))
+        kind = choices.pick(plan.kinds)
         key = kind.key if kind.key not in keys else f"{kind.key}_{index}"
         keys.add(key)
         metric = Metric(
@@ -522,37 +556,32 @@ def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
             kind.label,
             kind.accumulation,
         )
+        direction = choices.pick(plan.directions) if isinstance(plan.directions, tuple) else draw(plan.directions)
         counted = index < count
         parameter = _parameter(
-            draw,
-            metric,
-            kind=kind,
-            weight=shares[index % count],
-            active=counted,
-            period=period,
-            direction=draw(plan.directions),
+            choices, metric, kind=kind, weight=shares[index % count], active=counted, period=period, direction=direction
         )
         # inactive parameters ride anywhere in the card's order
-        items.insert(_scaled(draw(_FRACTION), 0, len(items)) if not counted else len(items), parameter)
+        items.insert(choices.between(0, len(items)) if not counted else len(items), parameter)
     calendar = None
-    if draw(_ROLL) < 7:  # noqa: PLR2004 - about a third of the cards count working days only
+    if dice.roll(3) == 0:  # a third of the cards count working days only
         first, last = _period_ordinals(period)
-        holidays = frozenset(Date.fromordinal(_scaled(draw(_FRACTION), first, last)) for _ in range(draw(_FEW)))
-        calendar = WorkCalendar(draw(_WORKWEEK), holidays)
+        holidays = frozenset(Date.fromordinal(dice.between(first, last)) for _ in range(dice.roll(4)))
+        calendar = WorkCalendar(dice.pick(_WORKWEEKS), holidays)
         if any(calendar.working_days(_window_start(p, period), period.end) == 0 for p in items if p.active):
             calendar = None  # a window with no working day is invalid; this card counts every day
     owner = draw(plan.owners)
     names = ("", f"{owner.id}, {period.start:%B %Y}", 'Sales & <targets> "Q"')
     return Scorecard(
-        f"{owner.id}-{period.start}" if draw(_BOOLEANS) else draw(_CARD_ID),
+        f"{owner.id}-{period.start}" if dice.roll(2) else draw(_CARD_ID),
         owner,
         cadence,
         period,
         items,
         timezone=draw(plan.timezones),
-        rollover=draw(_BOOLEANS),
-        name=names[draw(_FEW) % 3],
-        status_policy=draw(_POLICY),
+        rollover=bool(dice.roll(2)),
+        name=dice.pick(names),
+        status_policy=dice.pick(_POLICIES),
         calendar=calendar,
     )
 
@@ -595,19 +624,18 @@ def measurements_for(draw: st.DrawFn, card: Scorecard) -> dict[str, Measurement]
 
 
 def _measurement(draw: st.DrawFn, card: Scorecard, parameter: Parameter) -> Measurement:
-    roll = draw(st.integers(0, 19))
+    dice = _Dice(draw(_BIG))
+    roll = dice.roll(20)
     if roll == 0 and parameter.metric.is_level:
         return Measurement(None)
-    target, baseline = parameter.target, parameter.baseline
     if roll == 1:
-        return Measurement(draw(_amounts(Decimal(-10), Decimal(10))))
+        return Measurement(Decimal(dice.between(-1000, 1000)).scaleb(-2))
+    target, baseline = parameter.target, parameter.baseline
     if parameter.direction is Direction.NEAR_TARGET:
         reach = (parameter.tolerance or Decimal(1)) + parameter.band
-        step = draw(st.integers(-200, 200))  # up to twice the reach either side
-        return Measurement(target + reach * step / 100)
+        return Measurement(target + reach * dice.between(-200, 200) / 100)  # up to twice the reach either side
     origin = baseline if baseline is not None else Decimal(0)
-    ratio = draw(st.integers(0, 160))  # 0% to 160% of the way from the origin to the target
-    value = origin + (target - origin) * ratio / 100
+    value = origin + (target - origin) * dice.between(0, 160) / 100  # nothing to 160% of the way to the target
     if roll == 2 and not parameter.metric.is_level:  # noqa: PLR2004
         items = draw(_evidence(card, parameter.key))
         if items:
