@@ -27,7 +27,20 @@ if __package__ in (None, ""):  # python bench/run.py
 import pendulum
 
 from bench import floors
-from scorekit import Cadence, Change, Date, Direction, Metric, Parameter, Scorecard, Team, User, codec, requests_for, score
+from scorekit import (
+    Cadence,
+    Change,
+    Date,
+    Direction,
+    Metric,
+    Parameter,
+    Scorecard,
+    Team,
+    User,
+    codec,
+    requests_for,
+    score,
+)
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
 from scorekit.period import as_utc
 from scorekit.service import Actor, Role, Scorekit

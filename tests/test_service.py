@@ -7,7 +7,7 @@ from fractions import Fraction
 import pendulum
 import pytest
 
-from conftest import ADMIN, ANN, BOB, MANAGER, MARCH_10, NORTH, close_service, make_service, sqlite_service_of, template
+from conftest import ADMIN, ANN, BOB, MANAGER, MARCH_10, NORTH, close_service, sqlite_service_of, template
 from scorekit import (
     CardNotFound,
     Change,
@@ -24,7 +24,7 @@ from scorekit import (
     User,
 )
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, RecordsMetricSource
-from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.adapters.sqlite import SQLiteScorecards
 from scorekit.grouping import metrics_key
 from scorekit.service import Actor, Role, Scorekit
 
@@ -129,7 +129,7 @@ class TestCreate:
         assert card.period == cadence.period(5)
 
     def test_an_invalid_template_is_refused_when_built(self, service):
-        with pytest.raises(InvalidScorecard, match="invalid card template: .*sum to 50%"):
+        with pytest.raises(InvalidScorecard, match=r"invalid card template: .*sum to 50%"):
             template().__class__(template().cadence, [Parameter("deals_won", 10, 50)])
         assert service.cards.find() == ()
 
