@@ -45,7 +45,9 @@ def deals(subject, month, count, *, day=5, prefix="d"):
 
 
 def manual_template(**kwargs):
-    return CardTemplate(MONTHLY, [Parameter("deals_won", 10, 60), Parameter(Metric.custom("demos", "demos"), 4, 40)], **kwargs)
+    return CardTemplate(
+        MONTHLY, [Parameter("deals_won", 10, 60), Parameter(Metric.custom("demos", "demos"), 4, 40)], **kwargs
+    )
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -94,7 +96,7 @@ class TestDeletionIsFinal:
 
     def test_a_deleted_middle_month_stays_deleted_while_the_series_goes_on(self, make):
         svc = make()
-        jan, feb, mar = series_jan_to_mar(svc)
+        _jan, feb, _mar = series_jan_to_mar(svc)
         svc.delete(MANAGER, feb.id)
         created = svc.roll_over(MANAGER, today=Date(2024, 5, 15))
         assert [str(c.period.start) for c in created] == ["2024-04-01", "2024-05-01"]
@@ -274,7 +276,7 @@ class TestManualValuesAfterThePeriod:
         svc.clock.set(pendulum.datetime(2024, 3, 31, 21, 59, tz="UTC"))  # 23:59 on March 31 in Warsaw
         svc.record_manual_value(ANN, card.id, "demos", 2)
         svc.clock.set(pendulum.datetime(2024, 3, 31, 22, 0, tz="UTC"))  # April 1 in Warsaw
-        with pytest.raises(PermissionDenied, match="period .* is over"):
+        with pytest.raises(PermissionDenied, match=r"period .* is over"):
             svc.record_manual_value(ANN, card.id, "demos", 40)
         svc.record_manual_value(MANAGER, card.id, "demos", 3)
         (closed,) = svc.close(MANAGER)
@@ -288,7 +290,7 @@ class TestTrend:
     def test_a_three_month_trend(self, make):
         svc = make(deals("ann", 1, 5) + deals("ann", 2, 10) + deals("ann", 3, 3, day=2))
         jan, feb, mar = series_jan_to_mar(svc)
-        (closed_jan,) = [c for c in svc.close(MANAGER, today=Date(2024, 2, 1))]
+        (closed_jan,) = svc.close(MANAGER, today=Date(2024, 2, 1))
         calls = svc.metrics.calls
         trend = svc.trend(ANN, jan.series_id)
         assert svc.metrics.calls == calls + 1  # February and March, in one batch
