@@ -562,8 +562,10 @@ class SQLiteScorecards(_Adapter):
             clauses.append("period_end > ? AND period_start <= ?")
             parameters += [day, day]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        # Without statistics the planner would walk the primary key to skip sorting, reading every card.
+        index = "INDEXED BY cards_by_period" if active_on is not None else ""
         with self._db.reading() as db:
-            rows = db.execute(f"SELECT id, document FROM cards {where} ORDER BY id", parameters).fetchall()  # noqa: S608 - only fixed clauses are joined
+            rows = db.execute(f"SELECT id, document FROM cards {index} {where} ORDER BY id", parameters).fetchall()  # noqa: S608 - only fixed clauses are joined
         cards = [_load_card(document, card_id) for card_id, document in rows]
         if owner is not None:
             cards = [c for c in cards if c.owner == owner]  # a team's members must match too
