@@ -48,7 +48,7 @@ class TestFilesThatAreNotScorekitDatabases:
     def test_a_zero_filled_file(self, tmp_path, adapter):
         path = tmp_path / "zeros.sqlite3"
         path.write_bytes(b"\0" * 8192)
-        with pytest.raises(StorageError, match="zeros.sqlite3"):
+        with pytest.raises(StorageError, match=r"zeros\.sqlite3"):
             adapter(path)
         assert path.read_bytes() == b"\0" * 8192
 
@@ -65,9 +65,8 @@ class TestFilesThatAreNotScorekitDatabases:
             repo.add_many([card(f"c{i}", k=i) for i in range(50)], change=Change("boss", AT))
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2] + b"\xff" * 100)
-        with pytest.raises(StorageError):
-            with SQLiteScorecards(path) as repo:
-                repo.find()
+        with pytest.raises(StorageError), SQLiteScorecards(path) as repo:
+            repo.find()
 
     @pytest.mark.parametrize("adapter", ADAPTERS)
     def test_a_file_that_cannot_be_opened(self, tmp_path, adapter):
@@ -260,7 +259,7 @@ class TestQueries:
         with SQLiteScorecards(tmp_path / "index.sqlite3") as repo:
             repo.add_many([card(f"c{i}", k=i) for i in range(24)], change=Change("boss", AT))
             statements = []
-            db = repo._db.connection()  # noqa: SLF001 - the statement the adapter really runs
+            db = repo._db.connection()
             db.set_trace_callback(statements.append)
             assert [c.id for c in repo.find(active_on=Date(2024, 3, 10))] == ["c2"]
             db.set_trace_callback(None)
@@ -320,7 +319,7 @@ class TestTransactions:
             counts = [
                 db.execute(f"SELECT COUNT(*) FROM {t} WHERE card_id = ?", (closed_card.id,)).fetchone()[0]
                 for t in ("manual_entries", "snapshots", "revisions")
-            ]  # noqa: S608
+            ]
         assert counts == [1, 1, 1]  # nothing of the card went
         monkeypatch.setattr(sqlite_adapter, "_record", original)
         assert svc.delete_all_for_user(MANAGER, "ann") == 1
@@ -328,7 +327,7 @@ class TestTransactions:
             counts = [
                 db.execute(f"SELECT COUNT(*) FROM {t} WHERE card_id = ?", (closed_card.id,)).fetchone()[0]
                 for t in ("manual_entries", "snapshots", "revisions")
-            ]  # noqa: S608
+            ]
         assert counts == [0, 0, 2]  # everything went together; the history stays
         assert svc.cards.get(open_card.id) == open_card
         close_service(svc)
@@ -355,12 +354,12 @@ class TestConnections:
         with SQLiteManualValues(tmp_path / "m.sqlite3") as store:
             for i in range(50):
                 store.append(ManualEntry("c1", "demos", i, AT.add(minutes=i), "ann"))
-            db = store._db.connection()  # noqa: SLF001 - the connection itself is what is checked
-            assert db is store._db.connection()  # noqa: SLF001
+            db = store._db.connection()
+            assert db is store._db.connection()
             assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             assert db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no fsync per commit in WAL
             seen = []
-            thread = threading.Thread(target=lambda: seen.append(store._db.connection()))  # noqa: SLF001
+            thread = threading.Thread(target=lambda: seen.append(store._db.connection()))
             thread.start()
             thread.join()
             assert seen[0] is not db
