@@ -74,6 +74,15 @@ def _promise(broken: str) -> str:
     return f"contract broken: {broken}"
 
 
+def _refused(write: Callable[[], object], promise: str) -> None:
+    """`write` must raise `ConflictError`; if it succeeds, the message names the promise it broke."""
+    try:
+        write()
+    except ConflictError:
+        return
+    raise AssertionError(_promise(promise))
+
+
 class ScorecardRepositoryContract:
     """What every `ScorecardRepository` must do.  Provide a `repository` fixture: a new, empty one.
 
@@ -275,10 +284,14 @@ class ScorecardRepositoryContract:
         jan = repository.add(_card(rollover=True), change=change())
         feb = repository.add(jan.next_card(), change=change())
         repository.delete(feb.id, change=change("not needed"))
-        with pytest.raises(ConflictError):
-            repository.add(jan.next_card(), change=change())
-        with pytest.raises(ConflictError):
-            repository.add_many([_card("fresh", k=5), feb], change=change())
+        _refused(
+            lambda: repository.add(jan.next_card(), change=change()),
+            "a deleted card must never be resurrected: adding its id again succeeded",
+        )
+        _refused(
+            lambda: repository.add_many([_card("fresh", k=5), feb], change=change()),
+            "a deleted card must never be resurrected: add_many of its id succeeded",
+        )
         with pytest.raises(CardNotFound):
             repository.get(feb.id)
         assert [c.id for c in repository.find()] == [jan.id], _promise("a deleted card must never be resurrected")
