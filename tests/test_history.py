@@ -278,9 +278,11 @@ class TestManualValuesAfterThePeriod:
         svc.clock.set(pendulum.datetime(2024, 3, 31, 22, 0, tz="UTC"))  # April 1 in Warsaw
         with pytest.raises(PermissionDenied, match=r"period .* is over"):
             svc.record_manual_value(ANN, card.id, "demos", 40)
+        svc.clock.set(pendulum.datetime(2024, 4, 3, 9, tz="UTC"))  # two days late: a manager corrects it
         svc.record_manual_value(MANAGER, card.id, "demos", 3)
         (closed,) = svc.close(MANAGER)
-        assert closed.score.parameter("demos").actual == 3
+        assert closed.score.as_of == pendulum.datetime(2024, 4, 1, tz="Europe/Warsaw")
+        assert closed.score.parameter("demos").actual == 3  # the correction, entered before closing, counts
         with pytest.raises(PermissionDenied, match="closed"):
             svc.record_manual_value(MANAGER, card.id, "demos", 4)
         assert [e.value for e in svc.manual.entries([card.id])] == [1, 2, 3]

@@ -497,8 +497,9 @@ class Scorekit:
         """Freeze the score of every card whose period is over and is not closed yet.
 
         A card is over when its period ended on or before today's local date in its
-        zone (or `today`).  Each is scored as of its period end, the CRM asked once
-        for all of them, and stored as a `ClosedScore`.  Idempotent: a second run
+        zone (or `today`).  Each is scored as of its period end (its manual values as
+        entered until now: managers may correct them until the card is closed), the
+        CRM asked once for all of them, and stored as a `ClosedScore`.  Idempotent: a second run
         closes nothing; a card another process closes meanwhile is left to it.
         """
         self._require_manager(actor, "close periods")
@@ -512,7 +513,8 @@ class Scorekit:
         due = [card for card in over if card.id not in already]
         if not due:
             return ()
-        scored = self._score_fresh(due, [card.period.instants(card.timezone)[1] for card in due])
+        # as of each period end; manual values as entered until now (a manager may correct them until closed)
+        scored = self._score_fresh(due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now)
         closed = []
         for item in scored:
             snapshot = ClosedScore.of(
@@ -592,7 +594,8 @@ class Scorekit:
         for card in cards:
             end = card.period.instants(card.timezone)[1]
             instants.append(end if as_utc(end) <= utc_now else now)
-        return self._score_all(cards, instants)
+        # a past period as `close` would freeze it now: manual values as entered until now
+        return self._score_all(cards, instants, manual_until=now)
 
     def dashboard(
         self,
@@ -652,14 +655,25 @@ class Scorekit:
     def _instant(self, as_of: _dt.datetime | None) -> DateTime:
         return as_instant(as_of if as_of is not None else self.clock.now())
 
-    def _score_all(self, cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> tuple[CardScore, ...]:
+    def _score_all(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+    ) -> tuple[CardScore, ...]:
         """Each card's score as of its instant: its closed score if it has one, else fresh (one `measure()`)."""
         closed = self._closed(c.id for c in cards)
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
-        scored = iter(self._score_fresh([c for c, _ in fresh], [i for _, i in fresh]) if fresh else ())
+        scored = iter(
+            self._score_fresh([c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until) if fresh else ()
+        )
         return tuple(closed[card.id].score if card.id in closed else next(scored).score for card in cards)
 
-    def _score_fresh(self, cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> list[_Scored]:
+    def _score_fresh(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+    ) -> list[_Scored]:
+        """Score each card as of its instant, asking the CRM once.
+
+        Manual values are read as of each instant, or as of `manual_until` when given:
+        closing a period reads the entries a manager made after its end, up to the close.
+        """
         per_card = [requests_for(card, instant) for card, instant in zip(cards, instants, strict=True)]
         wanted = set(itertools.chain.from_iterable(per_card))
         answers = self.metrics.measure(wanted) if wanted else {}
@@ -678,8 +692,9 @@ class Scorekit:
             used: tuple[ManualEntry, ...] = ()
             if card.manual_keys:
                 own = entries.get(card.id, ())
-                values = latest_values(card, own, instant)
-                used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(instant))
+                cutoff = manual_until or instant
+                values = latest_values(card, own, cutoff)
+                used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
                 for key in card.manual_keys:
                     # a manual metric starts at zero until someone enters a value
                     measurements[key] = values.get(key, ZERO)
