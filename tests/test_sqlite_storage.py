@@ -3,12 +3,16 @@
 import contextlib
 import gc
 import json
+import pathlib
 import sqlite3
+import tempfile
 import threading
 import time
 
 import pendulum
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MANAGER, close_service, sqlite_service_of
 from scorekit import (
@@ -380,3 +384,54 @@ class TestConnections:
         repo.find()
         del repo
         gc.collect()
+
+
+def _valid_database_bytes():
+    with tempfile.TemporaryDirectory() as folder:
+        path = pathlib.Path(folder) / "valid.sqlite3"
+        with SQLiteScorecards(path) as repo:
+            first = repo.add(card(rollover=True), change=Change("boss", AT, "created"))
+            repo.add(first.next_card(), change=Change("boss", AT))
+            repo.delete(first.id, change=Change("boss", AT, "gone"))
+        with raw(path) as db:
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return path.read_bytes()
+
+
+VALID = _valid_database_bytes()
+
+
+def _use_every_way(path):
+    """Open the file with each adapter and read everything; only a scorekit error may come out."""
+    try:
+        with SQLiteScorecards(path, busy_timeout=0) as repo:
+            for found in repo.find():
+                repo.history(found.id)
+            repo.find(active_on=Date(2024, 1, 10))
+        with SQLiteManualValues(path, busy_timeout=0) as manual:
+            manual.entries(["c1"])
+        with SQLiteSnapshots(path, busy_timeout=0) as snapshots:
+            snapshots.get(["c1"])
+    except ScorekitError:
+        pass
+
+
+class TestHostileFiles:
+    @settings(max_examples=60, deadline=None)
+    @given(st.binary(max_size=2048))
+    def test_random_bytes(self, data):
+        with tempfile.TemporaryDirectory() as folder:
+            path = pathlib.Path(folder) / "random.sqlite3"
+            path.write_bytes(data)
+            _use_every_way(path)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, len(VALID) - 1), st.integers(0, 255)), min_size=1, max_size=20))
+    def test_a_valid_database_with_bytes_changed(self, changes):
+        damaged = bytearray(VALID)
+        for offset, value in changes:
+            damaged[offset] = value
+        with tempfile.TemporaryDirectory() as folder:
+            path = pathlib.Path(folder) / "damaged.sqlite3"
+            path.write_bytes(bytes(damaged))
+            _use_every_way(path)

@@ -196,11 +196,12 @@ class _Database:
         except sqlite3.Error as error:
             raise _storage_error(self.path, error) from None
         try:
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as error:
+            with self.errors():
+                db.execute("PRAGMA foreign_keys=ON")
+                db.execute("PRAGMA synchronous=NORMAL")
+        except StorageError:
             db.close()
-            raise _storage_error(self.path, error) from None
+            raise
         return db
 
     def connection(self) -> sqlite3.Connection:
@@ -234,6 +235,9 @@ class _Database:
             yield
         except sqlite3.Error as error:
             raise _storage_error(self.path, error) from None
+        except UnicodeDecodeError as error:  # a TEXT cell that is not UTF-8: the file was damaged
+            msg = f"{self.path}: the database is damaged: a stored text is not UTF-8 ({error.reason})"
+            raise StorageError(msg) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -348,6 +352,16 @@ def _record(db: sqlite3.Connection, card: Scorecard, change: Change, *, document
             document,
         ),
     )
+
+
+def _revision(card_id: str, row: tuple[str, int, str, str, str]) -> Revision:
+    document, deleted, actor_id, at, reason = row
+    try:
+        instant = as_instant(_dt.datetime.fromisoformat(at), name="revision at")
+        return Revision(_load_card(document, card_id), Change(actor_id, instant, reason), deleted=bool(deleted))
+    except (TypeError, ValueError) as error:  # scorekit's own errors are ValueErrors too
+        msg = f"a stored revision of card {card_id!r} is damaged: {error}"
+        raise StorageError(msg) from None
 
 
 def _change(value: object) -> Change:
@@ -514,14 +528,7 @@ class SQLiteScorecards(_Adapter):
             ).fetchall()
         if not rows:
             raise CardNotFound.never_seen(card_id)
-        return tuple(
-            Revision(
-                _load_card(document, card_id),
-                Change(actor_id, as_instant(_dt.datetime.fromisoformat(at), name="revision at"), reason),
-                deleted=bool(deleted),
-            )
-            for document, deleted, actor_id, at, reason in rows
-        )
+        return tuple(_revision(card_id, row) for row in rows)
 
     def purge(self, card_ids: Collection[str]) -> int:
         """See `ScorecardRepository.purge`."""
