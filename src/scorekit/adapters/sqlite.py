@@ -416,6 +416,11 @@ class SQLiteScorecards(_Adapter):
 
     `delete` and `delete_many` also remove, in the same transaction, the manual
     entries and closed scores of those cards held in the same file.
+
+    >>> import tempfile, pathlib
+    >>> with SQLiteScorecards(pathlib.Path(tempfile.mkdtemp()) / "cards.sqlite3", busy_timeout=0.5) as cards:
+    ...     cards.find(active_on="2024-03-10")
+    ()
     """
 
     def get(self, card_id: str) -> Scorecard:
@@ -584,6 +589,12 @@ class SQLiteManualValues(_Adapter):
 
     `append` uses the calling thread's connection and one short transaction per
     entry; in WAL mode with ``synchronous=NORMAL`` a commit costs no fsync.
+
+    >>> import tempfile, pathlib, pendulum
+    >>> with SQLiteManualValues(pathlib.Path(tempfile.mkdtemp()) / "values.sqlite3") as store:
+    ...     store.append(ManualEntry("c1", "nps", 40, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
+    ...     [e.value for e in store.entries(["c1"])], store.delete_for(["c1"])
+    ([Decimal('40')], 1)
     """
 
     def append(self, entry: ManualEntry) -> None:
@@ -622,7 +633,13 @@ def _load(document: str, cls: type[T], what: str) -> T:
 
 
 class SQLiteSnapshots(_Adapter):
-    """A `SnapshotStore` on a SQLite file (it may be the cards' file): one closed score per card, as a codec document."""
+    """A `SnapshotStore` on a SQLite file (it may be the cards' file): one closed score per card, as a codec document.
+
+    >>> import tempfile, pathlib
+    >>> with SQLiteSnapshots(pathlib.Path(tempfile.mkdtemp()) / "closed.sqlite3") as store:
+    ...     store.get(["c1"])
+    {}
+    """
 
     def add(self, closed: ClosedScore) -> None:
         """See `SnapshotStore.add`."""
