@@ -440,6 +440,8 @@ class SQLiteScorecards(_Adapter):
         items = tuple(cards)
         given = _change(change)
         documents = [_card_document(card) for card in items]
+        if not items:
+            return ()  # no write lock for nothing
         with self._db.transaction() as db:
             for card, document in zip(items, documents, strict=True):
                 if db.execute("SELECT 1 FROM revisions WHERE card_id = ? LIMIT 1", (card.id,)).fetchone():
@@ -493,6 +495,8 @@ class SQLiteScorecards(_Adapter):
             # below 1 it cannot match the stored version: the check in the transaction says so
             new = card.evolve(version=max(expected, 0) + 1)
             items.append((new, expected, _card_document(new)))
+        if not items:
+            return ()
         with self._db.transaction() as db:
             for new, expected, document in items:
                 row = db.execute("SELECT version FROM cards WHERE id = ?", (new.id,)).fetchone()
@@ -513,6 +517,8 @@ class SQLiteScorecards(_Adapter):
         """See `ScorecardRepository.delete_many`; the cards' manual entries and closed scores in this file go too."""
         given = _change(change)
         ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
         with self._db.transaction() as db:
             for card_id in ids:
                 row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()

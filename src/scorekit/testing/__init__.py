@@ -186,6 +186,12 @@ class ScorecardRepositoryContract:
         assert repository.delete_many(["a", "b", "a"], change=_change()) == 2
         assert repository.find() == ()
 
+    def test_empty_batches_change_nothing(self, repository: ScorecardRepository) -> None:
+        assert repository.add_many([], change=_change()) == ()
+        assert repository.update_many([], change=_change()) == ()
+        assert repository.delete_many([], change=_change()) == 0
+        assert repository.find() == ()
+
     def test_find_filters_and_orders_by_id(self, repository: ScorecardRepository) -> None:
         team = Team("north", ["ann", "bob"])
         repository.add_many(
