@@ -194,7 +194,7 @@ def test_from_type_builds_every_public_value_type():
             scorekit.Scorecard, scorekit.User, scorekit.Team, scorekit.Evidence, scorekit.Measurement,
             scorekit.ManualEntry, scorekit.MetricRequest, scorekit.CardScore, scorekit.ParameterScore,
             scorekit.Date, scorekit.StatusPolicy, scorekit.WorkCalendar, scorekit.Accumulation,
-            scorekit.Direction, scorekit.Status,
+            scorekit.Direction, scorekit.Status, scorekit.Change, scorekit.Revision, scorekit.ClosedScore,
         ]
         built = set()
         for cls in types:

@@ -43,6 +43,7 @@ except ModuleNotFoundError as _error:
 
 from scorekit.adapters.memory import Record
 from scorekit.calendar import WorkCalendar
+from scorekit.history import Change, ClosedScore, Revision, fingerprint
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
@@ -55,6 +56,8 @@ __all__ = [
     "cadences",
     "calendars",
     "card_scores",
+    "changes",
+    "closed_scores",
     "dates",
     "evidence",
     "instants_for",
@@ -67,6 +70,7 @@ __all__ = [
     "parameters",
     "periods",
     "records_for",
+    "revisions",
     "scorecards",
     "status_policies",
     "timezones",
@@ -747,6 +751,33 @@ def card_scores(draw: st.DrawFn, cards: st.SearchStrategy[Scorecard] | None = No
     return score(card, draw(measurements_for(card)), as_of=draw(instants_for(card)))
 
 
+_REASONS = ("", "new hire", "target raised after the Q2 review", 'typo in "deals won"')
+
+
+def changes() -> st.SearchStrategy[Change]:
+    """Who changed a card, when, and why (often no reason given)."""
+    return st.builds(Change, _printable_id(_PEOPLE), _instants(), st.sampled_from(_REASONS))
+
+
+def revisions() -> st.SearchStrategy[Revision]:
+    """Stored versions of generated cards, now and then the final one of a deletion."""
+    return st.builds(Revision, scorecards(), changes(), st.booleans())
+
+
+@st.composite
+def closed_scores(draw: st.DrawFn) -> ClosedScore:
+    """Scores of generated cards frozen at their period end, with the fingerprint of their inputs."""
+    card = draw(scorecards())
+    measurements = draw(measurements_for(card))
+    end = card.period.instants(card.timezone)[1]
+    return ClosedScore.of(
+        score(card, measurements, as_of=end),
+        closed_at=end.add(minutes=draw(_FRACTION)),
+        closed_by=draw(_printable_id(_PEOPLE)),
+        fingerprint=fingerprint(card, measurements),
+    )
+
+
 def _register() -> None:
     """Tell hypothesis how to build scorekit's types (called through the entry point)."""
     st.register_type_strategy(Weight, st.integers(1, FULL).map(Weight))
@@ -767,4 +798,7 @@ def _register() -> None:
     st.register_type_strategy(ManualEntry, manual_entries())
     st.register_type_strategy(MetricRequest, metric_requests())
     st.register_type_strategy(CardScore, card_scores())
+    st.register_type_strategy(Change, changes())
+    st.register_type_strategy(Revision, revisions())
+    st.register_type_strategy(ClosedScore, closed_scores())
     st.register_type_strategy(ParameterScore, card_scores().map(lambda s: s.parameters[0]))
