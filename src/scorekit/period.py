@@ -33,7 +33,18 @@ from pendulum.tz.timezone import Timezone
 
 from scorekit.errors import InvalidPeriod
 
-__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "as_utc", "local_ordinal", "midnight", "zone"]
+__all__ = [
+    "Cadence",
+    "Date",
+    "Period",
+    "Step",
+    "as_date",
+    "as_utc",
+    "first_instant",
+    "local_ordinal",
+    "midnight",
+    "zone",
+]
 
 _MONTHS_IN_YEAR: Final = 12
 _MEMO_SIZE: Final = 4096
@@ -153,15 +164,62 @@ class Period:
 
 @functools.lru_cache(maxsize=8192)
 def midnight(day: Date, tzinfo: Timezone) -> DateTime:
-    """The first instant of `day` in `tzinfo` (01:00 where a DST gap swallows midnight).
+    """The first instant of `day` in `tzinfo`, as an aware `DateTime` in that zone.
 
-    A pure function, memoized: many cards share a window, and resolving local time
-    is the costliest step of building a request.
+    Where midnight happens twice (clocks go back from 01:00 to 00:00, as on the
+    Azores every October) it is the first one; where a gap swallows midnight
+    (clocks jump from 00:00 to 01:00) it is the first instant that exists, the
+    jump itself.  A pure function, memoized: many cards share a window, and
+    resolving local time is the costliest step of building a request.
 
     >>> midnight(Date(2024, 3, 31), zone("Europe/Warsaw")).isoformat()
     '2024-03-31T00:00:00+01:00'
+    >>> midnight(Date(2024, 10, 27), zone("Atlantic/Azores")).isoformat()
+    '2024-10-27T00:00:00+00:00'
+    >>> midnight(Date(2024, 3, 10), zone("America/Havana")).isoformat()  # 00:00 -> 01:00
+    '2024-03-10T01:00:00-04:00'
     """
-    return pendulum.datetime(day.year, day.month, day.day, tz=tzinfo)
+    return pendulum.instance(first_instant(day, tzinfo)).in_timezone(tzinfo)
+
+
+def first_instant(day: _dt.date, tzinfo: _dt.tzinfo) -> _dt.datetime:
+    """The first instant (a plain UTC datetime) whose local date in `tzinfo` is `day`.
+
+    Local wall times are resolved as PEP 495 says (``fold=0`` is the earlier
+    reading), which is exactly what a twice-occurring or skipped midnight needs:
+
+    >>> first_instant(Date(2024, 10, 27), zone("Atlantic/Azores")).isoformat()
+    '2024-10-27T00:00:00+00:00'
+    """
+    wall = _dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001 - a local wall time, zoned just below
+    try:
+        return _first_instant(wall, tzinfo)
+    except OverflowError:
+        msg = f"the start of {day} in {tzinfo} falls outside the supported instants (years 1 to 9999 in UTC)"
+        raise InvalidPeriod(msg) from None
+
+
+def _first_instant(wall: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
+    earlier = _as_utc(wall.replace(tzinfo=tzinfo, fold=0), 0)
+    if _local_wall(earlier, tzinfo) == wall:
+        return earlier  # midnight exists: its first (fold=0) reading
+    # A gap swallows midnight: fold=0 reads it with the offset before the jump, fold=1 with
+    # the offset after, so the jump lies between the two readings.  Find it to the second.
+    low = _as_utc(wall.replace(tzinfo=tzinfo, fold=1), 1)
+    high = earlier
+    low, high = min(low, high), max(low, high)
+    second = _dt.timedelta(seconds=1)
+    while high - low > second:
+        middle = low + (high - low) // 2
+        if _local_wall(middle, tzinfo) >= wall:
+            high = middle
+        else:
+            low = middle
+    return high
+
+
+def _local_wall(utc: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
+    return utc.astimezone(tzinfo).replace(tzinfo=None)
 
 
 _UTC: Final = _dt.UTC
