@@ -34,6 +34,7 @@ import attrs
 from pendulum import Date, DateTime
 
 from scorekit import _html
+from scorekit._text import identifier
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -70,7 +71,7 @@ class Actor:
     False
     """
 
-    id: str
+    id: str = attrs.field(validator=identifier("actor id", InvalidScorecard))
     role: Role = attrs.field(converter=Role)
 
     @property
