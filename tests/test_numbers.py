@@ -104,9 +104,11 @@ class TestBounds:
     def test_accepts_everything_just_inside(self, value):
         assert to_decimal(value) == Decimal(repr(value) if isinstance(value, float) else value)
 
-    @pytest.mark.parametrize("value", ["١٠", "10\u0660", "\uff11\uff10", "²", "1e999999999999999999999", "0x10", "1,5"])
+    @pytest.mark.parametrize(
+        "value", ["\u0661\u0660", "10\u0660", "\uff11\uff10", "²", "1e999999999999999999999", "0x10", "1,5"]
+    )
     def test_strings_take_ascii_digits_only(self, value):
-        # Decimal("١٠") is 10: scorekit must not read Arabic-Indic or full-width digits.
+        # Decimal("\u0661\u0660") is 10: scorekit must not read Arabic-Indic or full-width digits.
         with pytest.raises(InvalidNumber, match="must be a finite number"):
             to_decimal(value)
 

@@ -114,10 +114,10 @@ def to_decimal(
 
 
 _NUMERAL: Final = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-"""A decimal numeral in ASCII digits: what `str` input may say (``"١٠"`` is not ten here)."""
+"""A decimal numeral in ASCII digits: what `str` input may say (Arabic-Indic or full-width digits are not)."""
 
 
-def _convert(value: object) -> Decimal | None:
+def _convert(value: object) -> Decimal | None:  # noqa: PLR0911 - one return per kind of input
     """`value` as a Decimal, without consulting any decimal context; None if it is not a number."""
     if isinstance(value, Decimal):
         return value
