@@ -5,6 +5,12 @@ through its `repr` (so ``33.33`` stays ``33.33`` and never becomes
 ``33.3299999...``).  Arithmetic uses `EXACT`, a local context of 34 significant
 digits that traps invalid operations; nothing is rounded until `for_display`.
 
+Bounds (DESIGN "Bad input never gets in"): every number scorekit accepts is finite
+with ``|x| < 10**15`` (`MAX_MAGNITUDE`); targets, caps, thresholds, baselines,
+tolerances and bands have at most 12 digits after the point (`MAX_PLACES`), any
+other number at most 1,000 (`MAX_ANY_PLACES`); strings take ASCII digits only.
+Nothing here reads the caller's decimal context: every operation names its own.
+
 >>> to_decimal(33.33)
 Decimal('33.33')
 >>> for_display(Decimal("0.125"))
