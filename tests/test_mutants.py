@@ -138,3 +138,36 @@ class TestValuesKeepWhatTheyAreGiven:
         result = score(card, {"deals": 5}, as_of=as_of)
         assert result.card is card
         assert result.as_of == as_of
+
+
+class TestNumbersAndWeights:
+    def test_messages_name_the_field(self):
+        from scorekit import InvalidWeight, Weight
+        from scorekit.numbers import to_decimal
+
+        with pytest.raises(InvalidNumber, match=r"^value must be a finite number"):
+            to_decimal("ten")
+        with pytest.raises(InvalidNumber, match=r"^value must be less than 10\*\*15"):
+            to_decimal(10**15)
+        with pytest.raises(InvalidWeight, match=r"^weight must be a finite number .* got 'ten'"):
+            Weight.percent("ten")
+
+    def test_split_evenly_up_to_one_basis_point_each(self):
+        from scorekit import InvalidWeight, Weight
+
+        weights = Weight.split_evenly(10_000)
+        assert len(weights) == 10_000
+        assert {w.basis_points for w in weights} == {1}
+        with pytest.raises(InvalidWeight, match="from 1 to 10000"):
+            Weight.split_evenly(10_001)
+        with pytest.raises(InvalidWeight, match="from 1 to 10000"):
+            Weight.split_evenly(0)
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [("NaN", 0), ("Infinity", 0), ("-0E-5", 0), ("1.000", 0), ("100", 0), ("1E+3", 0), ("0.10", 1), ("-2.5E-3", 4)],
+    )
+    def test_decimal_places(self, value, expected):
+        from scorekit.numbers import decimal_places
+
+        assert decimal_places(Decimal(value)) == expected

@@ -75,6 +75,17 @@ MAX_ANY_PLACES: Final = 1000
 MAX_DISPLAY_PLACES: Final = 34
 """`for_display` shows at most this many decimals (a Decimal's full precision)."""
 
+_DISPLAY: Final = decimal.Context(
+    prec=decimal.MAX_PREC,  # a limit, not a size: a rounded value has only the digits it needs
+    rounding=decimal.ROUND_HALF_UP,
+    Emin=decimal.MIN_EMIN,
+    Emax=decimal.MAX_EMAX,
+    traps=[decimal.InvalidOperation],
+)
+"""Display rounding: half up, never short of digits, whatever the caller's context is."""
+
+_QUANTA: Final = tuple(Decimal(f"1E-{places}") for places in range(MAX_DISPLAY_PLACES + 1))
+
 ZERO: Final = Decimal(0)
 ONE: Final = Decimal(1)
 
@@ -152,8 +163,8 @@ def decimal_places(value: Decimal) -> int:
     (2, 0, 0)
     """
     _sign, digits, exponent = value.as_tuple()
-    if not isinstance(exponent, int) or exponent >= 0 or not any(digits):
-        return 0
+    if not isinstance(exponent, int) or not any(digits):
+        return 0  # NaN, infinities and zeros
     trailing = 0
     while digits[-1 - trailing] == 0:
         trailing += 1
@@ -176,7 +187,7 @@ def exact_sum(values: Iterable[Decimal]) -> Decimal:
 def for_display(value: Decimal, places: int = 2) -> Decimal:
     """Round `value` to `places` decimals, half up, as people expect on a report.
 
-    The rounding is done in a context of its own, wide enough for `value`: the
+    The rounding is done in a context of its own, never short of digits: the
     caller's decimal context never changes what a report shows.
 
     >>> for_display(Decimal("2.675")), for_display(Decimal("-0.5"), places=0)
@@ -191,12 +202,4 @@ def for_display(value: Decimal, places: int = 2) -> Decimal:
     if not isinstance(value, Decimal) or not value.is_finite():
         msg = f"only a finite Decimal can be rounded for display, got {value!r}"
         raise InvalidNumber(msg)
-    digits = max(value.adjusted(), 0) + places + 2
-    context = decimal.Context(
-        prec=digits,
-        rounding=decimal.ROUND_HALF_UP,
-        Emin=decimal.MIN_EMIN,
-        Emax=decimal.MAX_EMAX,
-        traps=[decimal.InvalidOperation],
-    )
-    return value.quantize(Decimal(1).scaleb(-places, context), context=context)
+    return value.quantize(_QUANTA[places], context=_DISPLAY)

@@ -205,9 +205,7 @@ def _first_instant(wall: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
         return earlier  # midnight exists: its first (fold=0) reading
     # A gap swallows midnight: fold=0 reads it with the offset before the jump, fold=1 with
     # the offset after, so the jump lies between the two readings.  Find it to the second.
-    low = _as_utc(wall.replace(tzinfo=tzinfo, fold=1), 1)
-    high = earlier
-    low, high = min(low, high), max(low, high)
+    low, high = _as_utc(wall.replace(tzinfo=tzinfo, fold=1), 1), earlier
     second = _dt.timedelta(seconds=1)
     while high - low > second:
         middle = low + (high - low) // 2
