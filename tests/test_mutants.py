@@ -171,3 +171,39 @@ class TestNumbersAndWeights:
         from scorekit.numbers import decimal_places
 
         assert decimal_places(Decimal(value)) == expected
+
+
+class TestPeriodNamesAndIndexes:
+    def test_bad_period_dates_are_named(self):
+        with pytest.raises(InvalidPeriod, match=r"^period start must be a date"):
+            Period("soon", "2024-01-01")
+        with pytest.raises(InvalidPeriod, match=r"^period end must be a date"):
+            Period("2024-01-01", "later")
+        with pytest.raises(InvalidPeriod, match=r"^cadence start must be a date"):
+            Cadence.monthly("soon")
+
+    def test_periods_start_at_period_0_by_default(self):
+        cadence = Cadence.monthly(Date(2024, 1, 31))
+        periods = cadence.periods()
+        assert [next(periods), next(periods)] == [cadence.period(0), cadence.period(1)]
+        assert next(cadence.periods(-1)) == cadence.period(-1)
+
+    @pytest.mark.parametrize(
+        ("anchor", "day", "expected"),
+        [
+            (Date(2024, 1, 29), Date(2025, 2, 28), 13),  # Feb 2025 clamps the 29th to the 28th
+            (Date(2024, 1, 29), Date(2025, 2, 27), 12),
+            (Date(2024, 1, 29), Date(2024, 2, 28), 0),  # 2024 has a Feb 29: the 28th is still January's
+            (Date(2024, 1, 29), Date(2024, 2, 29), 1),
+            (Date(2024, 1, 28), Date(2024, 2, 27), 0),
+            (Date(2024, 1, 28), Date(2024, 2, 28), 1),
+            (Date(2024, 1, 31), Date(2024, 4, 29), 2),
+            (Date(2024, 1, 31), Date(2024, 4, 30), 3),
+            (Date(2024, 1, 31), Date(2024, 5, 30), 3),
+            (Date(2024, 1, 31), Date(2024, 5, 31), 4),
+        ],
+    )
+    def test_index_of_at_clamped_month_starts(self, anchor, day, expected):
+        cadence = Cadence.monthly(anchor)
+        assert cadence.index_of(day) == expected
+        assert day in cadence.period(expected)

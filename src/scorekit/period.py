@@ -418,19 +418,14 @@ class Cadence:
         1
         """
         target = as_date(day)
-        ordinal, month0, anchor_day = self._anchor
+        ordinal, month0, _day = self._anchor
         if self._days:
             return (target.toordinal() - ordinal) // self._days
         k, into = divmod(target.year * _MONTHS_IN_YEAR + target.month - 1 - month0, self.count)
-        if anchor_day <= 28:  # noqa: PLR2004 - no month clamps the start: the index is exact
-            return k - 1 if into == 0 and target.day < anchor_day else k
-        # Past the 28th the estimate is off by at most one either way at month ends: correct it
-        # by comparison (of (year, month, day) tuples: cheaper than building dates).
-        wanted = (target.year, target.month, target.day)
-        while self._month_start(k) > wanted:
+        # `k` is the period whose start month is the latest not after the target's month; in the
+        # start month itself the target may precede the (possibly clamped) start day.
+        if into == 0 and target.day < self._month_start(k)[2]:
             k -= 1
-        while self._month_start(k + 1) <= wanted:
-            k += 1
         return k
 
     def period_containing(self, day: Date | _dt.date | str) -> Period:
