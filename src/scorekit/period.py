@@ -375,9 +375,7 @@ class Cadence:
         year, month = divmod(month0 + k * self.count, _MONTHS_IN_YEAR)
         month += 1
         if day > 28:  # noqa: PLR2004 - only days past the 28th can overflow a month
-            if not 1 <= year <= _dt.MAXYEAR:
-                msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
-                raise InvalidPeriod(msg)
+            # Years outside 1..9999 raise ValueError here or in Date(): _start_of reports both.
             day = min(day, calendar.monthrange(year, month)[1])
         return year, month, day
 
