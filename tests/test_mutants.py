@@ -207,3 +207,14 @@ class TestPeriodNamesAndIndexes:
         cadence = Cadence.monthly(anchor)
         assert cadence.index_of(day) == expected
         assert day in cadence.period(expected)
+
+
+def test_cadence_memoizes_a_bounded_number_of_periods():
+    from scorekit.period import _MEMO_SIZE
+
+    cadence = Cadence.every(Date(2024, 1, 1), days=1)
+    assert cadence.period(5) is cadence.period(5)  # built once, served from the memo
+    for k in range(_MEMO_SIZE + 10):
+        cadence.period(k)
+    assert len(cadence._memo) <= _MEMO_SIZE
+    assert cadence.period(_MEMO_SIZE + 9) is cadence.period(_MEMO_SIZE + 9)
