@@ -218,3 +218,14 @@ def test_cadence_memoizes_a_bounded_number_of_periods():
         cadence.period(k)
     assert len(cadence._memo) <= _MEMO_SIZE
     assert cadence.period(_MEMO_SIZE + 9) is cadence.period(_MEMO_SIZE + 9)
+
+
+def test_as_date_keeps_dates_and_names_its_default_field():
+    day = Date(2024, 2, 29)
+    assert as_date(day) is day
+    assert as_date(dt.date(2024, 2, 29)) == day
+    assert type(as_date(dt.date(2024, 2, 29))) is Date
+    with pytest.raises(InvalidPeriod, match=r"^date must be a date or an ISO date string"):
+        as_date("soon")
+    with pytest.raises(InvalidPeriod, match=r"^date must be a calendar date"):
+        as_date(dt.datetime(2024, 2, 29, tzinfo=dt.UTC))

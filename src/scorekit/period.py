@@ -200,12 +200,12 @@ def first_instant(day: _dt.date, tzinfo: _dt.tzinfo) -> _dt.datetime:
 
 
 def _first_instant(wall: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
-    earlier = _as_utc(wall.replace(tzinfo=tzinfo, fold=0), 0)
+    earlier = as_utc(wall.replace(tzinfo=tzinfo))  # fold=0: the earlier reading
     if _local_wall(earlier, tzinfo) == wall:
         return earlier  # midnight exists: its first (fold=0) reading
     # A gap swallows midnight: fold=0 reads it with the offset before the jump, fold=1 with
     # the offset after, so the jump lies between the two readings.  Find it to the second.
-    low, high = _as_utc(wall.replace(tzinfo=tzinfo, fold=1), 1), earlier
+    low, high = as_utc(wall.replace(tzinfo=tzinfo, fold=1)), earlier
     second = _dt.timedelta(seconds=1)
     while high - low > second:
         middle = low + (high - low) // 2
