@@ -200,12 +200,11 @@ def first_instant(day: _dt.date, tzinfo: _dt.tzinfo) -> _dt.datetime:
 
 
 def _first_instant(wall: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
-    earlier = as_utc(wall.replace(tzinfo=tzinfo))  # fold=0: the earlier reading
-    if _local_wall(earlier, tzinfo) == wall:
-        return earlier  # midnight exists: its first (fold=0) reading
-    # A gap swallows midnight: fold=0 reads it with the offset before the jump, fold=1 with
-    # the offset after, so the jump lies between the two readings.  Find it to the second.
-    low, high = as_utc(wall.replace(tzinfo=tzinfo, fold=1)), earlier
+    # fold=0 reads the wall time with the offset before a change, fold=1 with the one after.
+    # Where midnight exists, the fold=0 reading is its first instant (the earlier of two where it
+    # repeats).  Where a jump swallows it, the fold=1 reading comes first, and the jump lies
+    # between the two readings: find it to the second (offsets are whole seconds).
+    low, high = as_utc(wall.replace(tzinfo=tzinfo, fold=1)), as_utc(wall.replace(tzinfo=tzinfo))
     second = _dt.timedelta(seconds=1)
     while high - low > second:
         middle = low + (high - low) // 2
