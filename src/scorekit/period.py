@@ -203,16 +203,16 @@ def _first_instant(wall: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
     # fold=0 reads the wall time with the offset before a change, fold=1 with the one after.
     # Where midnight exists, the fold=0 reading is its first instant (the earlier of two where it
     # repeats).  Where a jump swallows it, the fold=1 reading comes first, and the jump lies
-    # between the two readings: find it to the second (offsets are whole seconds).
-    low, high = as_utc(wall.replace(tzinfo=tzinfo, fold=1)), as_utc(wall.replace(tzinfo=tzinfo))
-    second = _dt.timedelta(seconds=1)
-    while high - low > second:
-        middle = low + (high - low) // 2
-        if _local_wall(middle, tzinfo) >= wall:
-            high = middle
+    # between the two readings, a whole number of seconds after the first: find it.
+    first = as_utc(wall.replace(tzinfo=tzinfo, fold=1))
+    before, after = 0, int((as_utc(wall.replace(tzinfo=tzinfo)) - first).total_seconds())
+    while after - before > 1:
+        middle = (before + after) // 2
+        if _local_wall(first + _dt.timedelta(seconds=middle), tzinfo) >= wall:
+            after = middle
         else:
-            low = middle
-    return high
+            before = middle
+    return first + _dt.timedelta(seconds=after)
 
 
 def _local_wall(utc: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
