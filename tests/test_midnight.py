@@ -20,7 +20,7 @@ import pytest
 
 from scorekit import Cadence, Date, Metric, Parameter, Period, Scorecard, User, requests_for, score
 from scorekit.adapters.memory import Record, RecordsMetricSource
-from scorekit.period import as_utc, midnight, zone
+from scorekit.period import as_utc, first_instant, midnight, zone
 
 UTC = dt.UTC
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -125,3 +125,31 @@ def test_a_deal_at_0030_on_an_azores_october_day_counts_in_that_days_period():
         answers = source.measure([request])
         result = score(scored, {"deals": answers[request]}, as_of=as_of)
         assert result.parameters[0].actual == expected
+
+
+class _JumpEastAcrossMidnight(dt.tzinfo):
+    """+05:00 until 2024-03-30 18:30 UTC, then +06:00: local 23:30 jumps to 00:30 (PEP 495 folds)."""
+
+    JUMP = dt.datetime(2024, 3, 30, 18, 30)  # noqa: DTZ001 - a UTC wall time
+    GAP = (dt.datetime(2024, 3, 30, 23, 30), dt.datetime(2024, 3, 31, 0, 30))  # noqa: DTZ001 - local walls
+
+    def utcoffset(self, when):
+        wall = when.replace(tzinfo=None, fold=0)
+        later = wall >= self.GAP[1] or (wall >= self.GAP[0] and when.fold == 1)
+        return dt.timedelta(hours=6 if later else 5)
+
+    def dst(self, when):
+        return self.utcoffset(when) - dt.timedelta(hours=5)
+
+    def tzname(self, when):
+        return "JUMP"
+
+    def fromutc(self, when):
+        hours = 6 if when.replace(tzinfo=None) >= self.JUMP else 5
+        return when + dt.timedelta(hours=hours)
+
+
+def test_a_jump_east_of_utc_that_swallows_midnight_starts_the_day_at_the_jump():
+    # No zone in the tz database has one between 1900 and 2037 (Toronto's 1919 jump is west of UTC).
+    assert first_instant(Date(2024, 3, 31), _JumpEastAcrossMidnight()).isoformat() == "2024-03-30T18:30:00+00:00"
+    assert first_instant(Date(2024, 3, 30), _JumpEastAcrossMidnight()).isoformat() == "2024-03-29T19:00:00+00:00"
