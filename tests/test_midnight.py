@@ -128,10 +128,13 @@ def test_a_deal_at_0030_on_an_azores_october_day_counts_in_that_days_period():
 
 
 class _JumpEastAcrossMidnight(dt.tzinfo):
-    """+05:00 until 2024-03-30 18:30 UTC, then +06:00: local 23:30 jumps to 00:30 (PEP 495 folds)."""
+    """+05:00 until 2024-03-30 18:31:07 UTC, then +06:00: local 23:31:07 jumps to 00:31:07 (PEP 495 folds).
 
-    JUMP = dt.datetime(2024, 3, 30, 18, 30)  # noqa: DTZ001 - a UTC wall time
-    GAP = (dt.datetime(2024, 3, 30, 23, 30), dt.datetime(2024, 3, 31, 0, 30))  # noqa: DTZ001 - local walls
+    The odd second makes the search for the jump go all the way down to one second.
+    """
+
+    JUMP = dt.datetime(2024, 3, 30, 18, 31, 7)  # noqa: DTZ001 - a UTC wall time
+    GAP = (dt.datetime(2024, 3, 30, 23, 31, 7), dt.datetime(2024, 3, 31, 0, 31, 7))  # noqa: DTZ001 - local walls
 
     def utcoffset(self, when):
         wall = when.replace(tzinfo=None, fold=0)
@@ -151,5 +154,5 @@ class _JumpEastAcrossMidnight(dt.tzinfo):
 
 def test_a_jump_east_of_utc_that_swallows_midnight_starts_the_day_at_the_jump():
     # No zone in the tz database has one between 1900 and 2037 (Toronto's 1919 jump is west of UTC).
-    assert first_instant(Date(2024, 3, 31), _JumpEastAcrossMidnight()).isoformat() == "2024-03-30T18:30:00+00:00"
+    assert first_instant(Date(2024, 3, 31), _JumpEastAcrossMidnight()).isoformat() == "2024-03-30T18:31:07+00:00"
     assert first_instant(Date(2024, 3, 30), _JumpEastAcrossMidnight()).isoformat() == "2024-03-29T19:00:00+00:00"
