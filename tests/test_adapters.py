@@ -2,9 +2,9 @@
 
 import pytest
 
-from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards, RecordsMetricSource
+from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
-from scorekit.testing import ManualValueStoreContract, MetricSourceContract, ScorecardRepositoryContract
+from scorekit.testing import ManualValueStoreContract, ScorecardRepositoryContract
 
 
 class TestMemoryScorecards(ScorecardRepositoryContract):
@@ -29,9 +29,3 @@ class TestSQLiteManualValues(ManualValueStoreContract):
     @pytest.fixture
     def store(self, tmp_path):
         return SQLiteManualValues(tmp_path / "cards.sqlite3")
-
-
-class TestRecordsMetricSource(MetricSourceContract):
-    @pytest.fixture
-    def source_from_records(self):
-        return RecordsMetricSource

@@ -24,6 +24,8 @@ __all__ = [
     "MissingMeasurement",
     "PermissionDenied",
     "ScorekitError",
+    "StorageBusy",
+    "StorageError",
 ]
 
 
@@ -124,3 +126,11 @@ class PermissionDenied(ScorekitError, PermissionError):
 
 class InvalidDocument(ScorekitError, ValueError):
     """A serialized document is malformed; the message names each JSON path."""
+
+
+class StorageError(ScorekitError, OSError):
+    """The database reported a problem (it is not a scorekit database, a constraint, a lost connection...)."""
+
+
+class StorageBusy(StorageError):
+    """A lock was not had within the adapter's ``busy_timeout``; nothing was changed, retry later."""

@@ -29,11 +29,13 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Final
 
 from scorekit import codec
+from scorekit.adapters._sql import instant_text
+from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import CardNotFound, ConflictError, InvalidDocument
 from scorekit.measurement import ManualEntry
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["SQLiteManualValues", "SQLiteScorecards"]
+__all__ = ["SQLiteManualValues", "SQLiteRecordsSource", "SQLiteScorecards", "instant_text"]
 
 SCHEMA_VERSION: Final = 1
 

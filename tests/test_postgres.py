@@ -1,0 +1,312 @@
+"""The PostgreSQL adapters on a real server (SCOREKIT_POSTGRES; scripts/with-postgres starts a throwaway one).
+
+One schema per run, emptied between tests, keeps this quick.
+"""
+
+import multiprocessing
+import subprocess
+import sys
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scorekit import Cadence, Date, Parameter, Scorecard, User
+from scorekit.errors import ConflictError, StorageBusy, StorageError
+from scorekit.testing import ManualValueStoreContract, MetricSourceContract, ScorecardRepositoryContract
+from test_postgres_records import HOSTILE, KNOWN, RECORDS, records_st, requests_st, same_as_memory
+
+SCHEMA = "scorekit_test"
+
+
+@pytest.fixture(scope="module")
+def adapters(postgres_pool):
+    from scorekit.adapters.postgres import PostgresManualValues, PostgresScorecards
+
+    with postgres_pool.connection() as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    return {
+        "cards": PostgresScorecards(postgres_pool, schema=SCHEMA),
+        "manual": PostgresManualValues(postgres_pool, schema=SCHEMA),
+    }
+
+
+@pytest.fixture
+def empty(adapters, postgres_pool):
+    with postgres_pool.connection() as conn:
+        conn.execute(f"TRUNCATE {SCHEMA}.cards, {SCHEMA}.card_revisions, {SCHEMA}.manual_entries")
+    return adapters
+
+
+class TestPostgresScorecards(ScorecardRepositoryContract):
+    @pytest.fixture
+    def repository(self, empty):
+        return empty["cards"]
+
+
+class TestPostgresManualValues(ManualValueStoreContract):
+    @pytest.fixture
+    def store(self, empty):
+        return empty["manual"]
+
+
+def load_records(pool, records, table="records", columns=None):
+    from psycopg import sql
+
+    names = {"id": "id", "metric": "metric", "subject": "subject", "occurred_at": "occurred_at", "value": "value"}
+    names.update(columns or {})
+    types = {"id": "text", "metric": "text", "subject": "text", "occurred_at": "timestamptz", "value": "numeric"}
+    with pool.connection() as conn:
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
+        conn.execute(
+            sql.SQL("CREATE TABLE {} ({})").format(
+                sql.Identifier(table),
+                sql.SQL(", ").join(sql.SQL("{} " + types[k]).format(sql.Identifier(v)) for k, v in names.items()),
+            )
+        )
+        with conn.cursor() as cur:
+            cur.executemany(
+                sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(sql.Identifier(table)),
+                [(r.id, r.metric, r.subject, r.occurred_at, r.value) for r in records],
+            )
+
+
+def records_source(pool, records, **kwargs):
+    from scorekit.adapters.postgres import PostgresRecordsSource
+
+    load_records(pool, records, kwargs.get("table", "records"), kwargs.get("columns"))
+    return PostgresRecordsSource(pool, kwargs.pop("table", "records"), **kwargs)
+
+
+class TestPostgresRecordsSourceContract(MetricSourceContract):
+    @pytest.fixture
+    def source(self, postgres_pool):
+        return records_source(postgres_pool, RECORDS)
+
+    @pytest.fixture
+    def known_answers(self):
+        return KNOWN
+
+
+class TestPostgresRecordsSource:
+    def test_answers_a_batch_with_one_query(self, postgres_pool):
+        from conftest import CountingCursor
+
+        source = records_source(postgres_pool, RECORDS)
+        requests = [k.request for k in KNOWN] + [
+            k.request.__class__(k.request.metric, frozenset({s}), k.request.start, k.request.end)
+            for k in KNOWN
+            for s in ("ann", "bob", "cid")
+        ]
+        before = CountingCursor.statements
+        answers = source.measure(requests)
+        assert CountingCursor.statements - before == 1
+        assert source.queries == 1
+        assert set(answers) == set(requests)
+
+    @pytest.mark.parametrize("name", HOSTILE)
+    def test_hostile_names_are_names(self, postgres_pool, name):
+        columns = {
+            "id": name + "i",
+            "metric": name + "m",
+            "subject": name,
+            "occurred_at": name + "t",
+            "value": name + "v",
+        }
+        source = records_source(postgres_pool, RECORDS, table=name, columns=columns)
+        assert source.measure([KNOWN[0].request])[KNOWN[0].request].value == 1001
+        with postgres_pool.connection() as conn:
+            assert conn.execute("SELECT count(*) FROM pg_tables WHERE tablename = %s", (name,)).fetchone()[0] == 1
+
+    def test_a_missing_table_or_column_is_a_storage_error_when_built(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresRecordsSource
+
+        load_records(postgres_pool, RECORDS)
+        with pytest.raises(StorageError, match="deals"):
+            PostgresRecordsSource(postgres_pool, "deals")
+        with pytest.raises(StorageError, match="amount"):
+            PostgresRecordsSource(postgres_pool, "records", columns={"value": "amount"})
+        with pytest.raises(StorageError, match="longer than"):
+            PostgresRecordsSource(postgres_pool, "x" * 64)
+
+    def test_counting_rows_and_listing_no_evidence(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresRecordsSource
+
+        load_records(postgres_pool, RECORDS)
+        counting = PostgresRecordsSource(postgres_pool, "records", columns={"value": None}, evidence="none")
+        r = KNOWN[1].request
+        answer = counting.measure([r])[r]
+        assert (answer.value, answer.evidence) == (3, ())  # r1, r2, r4
+
+    @settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(data=st.data(), records=records_st)
+    def test_gives_the_numbers_of_records_metric_source(self, postgres_pool, data, records):
+        requests = data.draw(st.lists(requests_st(records), min_size=1, max_size=6))
+        same_as_memory(lambda rs: records_source(postgres_pool, rs), records, requests)
+
+    def test_own_pool_from_a_connection_string(self, postgres_url, postgres_pool):
+        from scorekit.adapters.postgres import PostgresRecordsSource
+
+        load_records(postgres_pool, RECORDS)
+        with PostgresRecordsSource(postgres_url, "records") as source:
+            assert source.measure([KNOWN[0].request])[KNOWN[0].request].value == 1001
+
+
+MONTHLY = Cadence.monthly(Date(2024, 1, 1))
+
+
+def card(card_id="c1", k=0, **fields):
+    return Scorecard(card_id, User("ann"), MONTHLY, MONTHLY.period(k), [Parameter("deals", 10, 100)], **fields)
+
+
+class TestSchema:
+    def test_a_current_schema_is_opened_without_writing(self, empty, postgres_pool):
+        from conftest import CountingCursor
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        before = CountingCursor.statements
+        PostgresScorecards(postgres_pool, schema=SCHEMA)
+        assert CountingCursor.statements - before == 2  # the tables, then the version: reads only
+
+    def test_a_foreign_schema_is_refused(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP SCHEMA IF EXISTS crm CASCADE")
+            conn.execute("CREATE SCHEMA crm")
+            conn.execute("CREATE TABLE crm.cards (id int)")
+        with pytest.raises(StorageError, match="not a scorekit schema"):
+            PostgresScorecards(postgres_pool, schema="crm")
+
+    def test_a_newer_layout_is_refused(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        PostgresScorecards(postgres_pool, schema="scorekit_newer")
+        with postgres_pool.connection() as conn:
+            conn.execute("UPDATE scorekit_newer.schema_version SET version = 99")
+        with pytest.raises(StorageError, match="version 99"):
+            PostgresScorecards(postgres_pool, schema="scorekit_newer")
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP SCHEMA scorekit_newer CASCADE")
+
+    def test_hostile_schema_name(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        name = 'sk"; DROP SCHEMA public; --'
+        repo = PostgresScorecards(postgres_pool, schema=name)
+        repo.add(card())
+        assert repo.get("c1") == card()
+        with postgres_pool.connection() as conn:
+            conn.execute('DROP SCHEMA "sk""; DROP SCHEMA public; --" CASCADE')
+
+    def test_an_unreachable_server_is_a_storage_error(self):
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        with pytest.raises(StorageError):
+            PostgresScorecards("host=/nonexistent dbname=x connect_timeout=1", busy_timeout=0.5)
+
+
+class TestErrors:
+    def test_a_lock_held_past_busy_timeout_is_storage_busy(self, empty, postgres_pool, postgres_url):
+        import psycopg
+
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        repo = PostgresScorecards(postgres_pool, schema=SCHEMA, busy_timeout=0.2)
+        stored = repo.add(card())
+        with psycopg.connect(postgres_url) as holder:
+            holder.execute(f"SELECT 1 FROM {SCHEMA}.cards WHERE id = 'c1' FOR UPDATE")
+            with pytest.raises(StorageBusy, match=r"busy_timeout=0\.2"):
+                repo.update(stored.evolve(name="x"), expected_version=1)
+            holder.rollback()
+        assert repo.get("c1").version == 1
+
+    def test_a_database_error_is_a_storage_error(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresRecordsSource
+
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP TABLE IF EXISTS int_subjects")
+            conn.execute(
+                "CREATE TABLE int_subjects (id int, metric text, subject int, occurred_at timestamptz, value int)"
+            )
+        source = PostgresRecordsSource(postgres_pool, "int_subjects")
+        with pytest.raises(StorageError, match="PostgreSQL said: operator does not exist: integer = text"):
+            source.measure([KNOWN[0].request])
+
+    def test_the_extra_is_named_without_psycopg(self):
+        code = (
+            "import sys; sys.modules['psycopg'] = None\n"
+            "try:\n    import scorekit.adapters.postgres\n"
+            "except ImportError as e:\n    print(e)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own code
+        assert "scorekit[postgres]" in out
+
+
+# --- concurrency on the real server --------------------------------------------------------------------------
+
+
+def _edit_worker(url, worker, rounds, results):
+    from scorekit.adapters.postgres import PostgresScorecards
+    from scorekit.errors import ConflictError as Conflict
+
+    won = []
+    with PostgresScorecards(url, schema=SCHEMA, busy_timeout=30) as repo:
+        stale = {cid: repo.get(cid) for cid in ("c1", "c2")}
+        for i in range(rounds):
+            cid = ("c1", "c2")[i % 2]
+            fresh = (worker + i) % 3 != 0
+            base = repo.get(cid) if fresh else stale[cid]
+            try:
+                stored = repo.update(base.evolve(name=f"w{worker}-{i}"), expected_version=base.version)
+                won.append((cid, stored.version, stored.name))
+            except Conflict:
+                pass
+    results.put(won)
+
+
+class TestConcurrency:
+    def test_eight_processes_lose_no_update(self, empty, postgres_url, postgres_pool):
+        repo = empty["cards"]
+        repo.add_many([card("c1"), card("c2", series="other")])
+        ctx = multiprocessing.get_context("spawn")
+        results = ctx.Queue()
+        workers = [ctx.Process(target=_edit_worker, args=(postgres_url, w, 12, results)) for w in range(8)]
+        for p in workers:
+            p.start()
+        won = [item for _ in workers for item in results.get(timeout=120)]
+        for p in workers:
+            p.join(timeout=60)
+            assert p.exitcode == 0
+        for cid in ("c1", "c2"):
+            versions = sorted(v for c, v, _ in won if c == cid)
+            final = repo.get(cid)
+            # every successful update made exactly one new version, none was overwritten unseen
+            assert versions == list(range(2, final.version + 1)), versions
+            assert final.name == next(n for c, v, n in won if c == cid and v == final.version)
+        with postgres_pool.connection() as conn:
+            revisions = conn.execute(
+                f"SELECT card_id, version, count(*) FROM {SCHEMA}.card_revisions GROUP BY 1, 2 HAVING count(*) > 1"
+            ).fetchall()
+        assert revisions == []
+
+    def test_many_threads_adding_the_same_period_store_it_once(self, empty):
+        repo = empty["cards"]
+        first = repo.add(card())
+        outcomes = []
+
+        def add(i):
+            try:
+                repo.add(first.next_card().evolve(id=f"n{i}"))
+                outcomes.append("added")
+            except ConflictError:
+                outcomes.append("conflict")
+
+        threads = [threading.Thread(target=add, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(outcomes) == ["added"] + ["conflict"] * 7
+        assert len(repo.find(series=first.series_id)) == 2

@@ -1,0 +1,218 @@
+"""Records sources: the MetricSource contract on memory, SQLite and PostgreSQL, one query per batch, same numbers."""
+
+import sqlite3
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scorekit import MetricRequest
+from scorekit.adapters._sql import instant_text
+from scorekit.adapters.memory import Record, RecordsMetricSource
+from scorekit.adapters.sqlite import SQLiteRecordsSource
+from scorekit.errors import StorageError
+from scorekit.testing import KnownAnswer, MetricSourceContract
+
+FEB = pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw")
+MAR = pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw")
+DAY = FEB.add(days=3)
+
+
+def request(metric="deals_won", subjects=("ann",), start=FEB, end=MAR):
+    return MetricRequest(metric, frozenset(subjects), start, end)
+
+
+# Records at the exact bounds of February (Warsaw), a team, decimals beyond 28 digits, a metric nobody has.
+RECORDS = [
+    Record("at-start", "deals_won", "ann", FEB, 1),
+    Record("before", "deals_won", "ann", FEB.subtract(microseconds=1), 10),
+    Record("at-end", "deals_won", "ann", MAR, 100),
+    Record("last", "deals_won", "ann", MAR.subtract(microseconds=1), 1000),
+    Record("r1", "revenue", "ann", DAY, "1000.10"),
+    Record("r2", "revenue", "bob", DAY, "-200.05"),
+    Record("r3", "revenue", "cid", DAY, 5),
+    Record("r4", "revenue", "bob", DAY.add(days=1), "0.0000000000000000000000000000001"),
+]
+
+KNOWN = [
+    KnownAnswer(request(), 1001, {"at-start", "last"}),  # 1 + 1000: the records before and at the end are out
+    # 1000.10 - 200.05 + 1e-31, exactly
+    KnownAnswer(request("revenue", ["ann", "bob"]), "800.0500000000000000000000000000001", {"r1", "r2", "r4"}),
+    KnownAnswer(request("revenue", ["nobody"]), 0, set()),
+    KnownAnswer(request("calls"), 0, set()),
+    KnownAnswer(request("revenue", ["cid"], start=DAY, end=DAY), 0, set()),  # an empty window
+]
+
+
+def make_sqlite(path, records, table="records", columns=None):
+    names = {"id": "id", "metric": "metric", "subject": "subject", "occurred_at": "occurred_at", "value": "value"}
+    names.update(columns or {})
+    quoted = {k: '"' + v.replace('"', '""') + '"' for k, v in names.items()}
+    table_sql = '"' + table.replace('"', '""') + '"'
+    with sqlite3.connect(path) as db:
+        cols = ", ".join(f"{quoted[k]} TEXT" for k in names)
+        db.execute(f"CREATE TABLE {table_sql} ({cols})")
+        db.executemany(
+            f"INSERT INTO {table_sql} ({', '.join(quoted.values())}) VALUES (?, ?, ?, ?, ?)",
+            [(r.id, r.metric, r.subject, instant_text(r.occurred_at), str(r.value)) for r in records],
+        )
+    db.close()
+    return SQLiteRecordsSource(path, table, columns=columns)
+
+
+class TestRecordsMetricSourceContract(MetricSourceContract):
+    @pytest.fixture
+    def source(self):
+        return RecordsMetricSource(RECORDS)
+
+    @pytest.fixture
+    def known_answers(self):
+        return KNOWN
+
+
+class TestSQLiteRecordsSourceContract(MetricSourceContract):
+    @pytest.fixture
+    def source(self, tmp_path):
+        return make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+
+    @pytest.fixture
+    def known_answers(self):
+        return KNOWN
+
+
+class TestContractAssertionsSayWhatWasWrong:
+    def test_a_wrong_source_fails_with_expected_and_got(self):
+        suite = MetricSourceContract()
+        wrong = RecordsMetricSource([r for r in RECORDS if r.id != "last"])
+        with pytest.raises(AssertionError, match=r"expected value 1001, got 1\b"):
+            suite.test_known_answers(wrong, KNOWN)
+
+
+HOSTILE = ['x"; DROP TABLE records; --', "a'b", "/* c */", "semi;colon", 'q"q"']
+
+
+class TestSQLiteRecordsSource:
+    def test_answers_a_batch_with_one_query(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        statements = []
+        connect = sqlite3.connect
+
+        def traced(*args, **kwargs):
+            db = connect(*args, **kwargs)
+            db.set_trace_callback(statements.append)
+            return db
+
+        requests = [request(subjects=[s]) for s in ("ann", "bob", "cid", "dan")] + [k.request for k in KNOWN]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sqlite3, "connect", traced)
+            answers = source.measure(requests)
+        assert len(answers) == len(set(requests))
+        assert len(statements) == 1, statements
+        assert source.queries == 1
+
+    @pytest.mark.parametrize("name", HOSTILE)
+    def test_hostile_names_are_names(self, tmp_path, name):
+        columns = {
+            "id": name + "i",
+            "metric": name + "m",
+            "subject": name,
+            "occurred_at": name + "t",
+            "value": name + "v",
+        }
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, table=name, columns=columns)
+        assert source.measure([KNOWN[0].request])[KNOWN[0].request].value == 1001
+        with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+            assert db.execute(f'SELECT count(*) FROM "{name.replace(chr(34), chr(34) * 2)}"').fetchone()[0] == 8
+
+    def test_a_missing_table_or_column_is_a_storage_error_when_built(self, tmp_path):
+        make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        with pytest.raises(StorageError, match="no such table"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "deals")
+        with pytest.raises(StorageError, match="no such column"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"value": "amount"})
+        with pytest.raises(StorageError, match="unknown fields"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"amount": "value"})
+        with pytest.raises(StorageError, match="'ids'"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", evidence="some")
+
+    def test_without_a_value_column_each_record_counts_one(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, columns=None)
+        counting = SQLiteRecordsSource(source.path, "records", columns={"value": None})
+        r = request("revenue", ["ann", "bob"])
+        assert counting.measure([r])[r].value == 3  # r1, r2, r4: three deals
+
+    def test_evidence_none_lists_nothing_but_counts_the_same(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        bare = SQLiteRecordsSource(source.path, "records", evidence="none")
+        r = KNOWN[1].request
+        assert bare.measure([r])[r] == type(bare.measure([r])[r])(source.measure([r])[r].value)
+
+    def test_a_value_that_is_not_a_number_is_a_storage_error(self, tmp_path):
+        bad = [Record("x", "deals_won", "ann", DAY, 1)]
+        source = make_sqlite(tmp_path / "crm.sqlite3", bad)
+        with sqlite3.connect(source.path) as db:
+            db.execute("UPDATE records SET value = 'lots'")
+        db.close()
+        with pytest.raises(StorageError, match=r"'x'.*'lots'"):
+            source.measure([request()])
+
+
+# --- the same numbers as RecordsMetricSource, for random records and windows --------------------------------
+
+ZONES = ["UTC", "Europe/Warsaw", "America/Havana", "Atlantic/Azores", "Asia/Kolkata", "Pacific/Chatham"]
+BASE = pendulum.datetime(2024, 10, 20, tz="UTC")
+instants = st.integers(0, 20 * 24 * 3600 * 1_000_000).map(lambda us: BASE.add(microseconds=us))
+values = st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False, allow_infinity=False)
+records_st = st.lists(
+    st.builds(
+        Record,
+        id=st.text("abcXYZ19é\"'", min_size=1, max_size=4),
+        metric=st.sampled_from(["calls", "revenue"]),
+        subject=st.sampled_from(["ann", "bob", "cid"]),
+        occurred_at=instants,
+        value=values,
+    ),
+    max_size=30,
+    unique_by=lambda r: (r.metric, r.id),
+)
+
+
+@st.composite
+def requests_st(draw, records):
+    zone = draw(st.sampled_from(ZONES))
+    edges = [r.occurred_at for r in records]
+    point = st.one_of(instants, st.sampled_from(edges)) if edges else instants
+    start = draw(point)
+    end = draw(point.filter(lambda e: e >= start)) if draw(st.booleans()) else start.add(days=draw(st.integers(0, 9)))
+    return MetricRequest(
+        draw(st.sampled_from(["calls", "revenue"])),
+        frozenset(draw(st.sets(st.sampled_from(["ann", "bob", "cid", "dan"]), min_size=1))),
+        start.in_timezone(zone),
+        end.in_timezone(zone),
+    )
+
+
+def same_as_memory(source_from, records, requests):
+    expected = RecordsMetricSource(records).measure(requests)
+    got = source_from(records).measure(requests)
+    assert set(got) == set(expected)
+    for r in requests:
+        assert got[r].value == expected[r].value, f"{r}: expected {expected[r].value}, got {got[r].value}"
+        assert [(e.id, e.occurred_at, e.value) for e in got[r].evidence] == [
+            (e.id, e.occurred_at, e.value) for e in expected[r].evidence
+        ], r
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), records=records_st)
+def test_sqlite_gives_the_numbers_of_records_metric_source(tmp_path_factory, data, records):
+    requests = data.draw(st.lists(requests_st(records), min_size=1, max_size=6))
+    path = tmp_path_factory.mktemp("crm") / "crm.sqlite3"
+    same_as_memory(lambda rs: make_sqlite(path, rs), records, requests)
+
+
+def test_the_fixed_width_instant_text_sorts_as_time():
+    early = pendulum.datetime(999, 1, 1, tz="UTC")
+    assert instant_text(early) == "0999-01-01T00:00:00.000000Z"
+    assert instant_text(early) < instant_text(pendulum.datetime(2024, 1, 1, tz="Asia/Tokyo"))
