@@ -28,3 +28,10 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert results["period_containing"]["ratio"] > 0
     assert results["codec_loads"]["documents"] == 200
     assert 0 < results["requests_for"]["distinct_requests"] <= results["requests_for"]["requests"]
+    assert results["sqlite_rollover"]["created"] == 40
+    postgres = results["postgres_dashboard"]
+    if "skipped" in postgres:  # no server: the figure says so and the run still passes
+        assert "SCOREKIT_POSTGRES" in postgres["skipped"]
+    else:
+        assert postgres["cards"] == 400
+        assert postgres["statements_per_dashboard"] <= 3  # find, measure, manual entries: one each
