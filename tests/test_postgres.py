@@ -8,34 +8,39 @@ import subprocess
 import sys
 import threading
 
+import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorekit import Cadence, Date, Parameter, Scorecard, User
-from scorekit.errors import ConflictError, StorageBusy, StorageError
+from scorekit import Cadence, Change, Date, Parameter, Scorecard, Team, User
+from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
 from scorekit.testing import ManualValueStoreContract, MetricSourceContract, ScorecardRepositoryContract
-from test_postgres_records import HOSTILE, KNOWN, RECORDS, records_st, requests_st, same_as_memory
+from test_postgres_records import HOSTILE, KNOWN, LEVELS, RECORDS, records_st, requests_st, same_as_memory
 
 SCHEMA = "scorekit_test"
+CHANGE = Change("boss", pendulum.datetime(2024, 1, 2, tz="UTC"), "test")
 
 
 @pytest.fixture(scope="module")
 def adapters(postgres_pool):
-    from scorekit.adapters.postgres import PostgresManualValues, PostgresScorecards
+    from scorekit.adapters.postgres import PostgresManualValues, PostgresScorecards, PostgresSnapshots
 
     with postgres_pool.connection() as conn:
         conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     return {
         "cards": PostgresScorecards(postgres_pool, schema=SCHEMA),
         "manual": PostgresManualValues(postgres_pool, schema=SCHEMA),
+        "snapshots": PostgresSnapshots(postgres_pool, schema=SCHEMA),
     }
 
 
 @pytest.fixture
 def empty(adapters, postgres_pool):
     with postgres_pool.connection() as conn:
-        conn.execute(f"TRUNCATE {SCHEMA}.cards, {SCHEMA}.card_revisions, {SCHEMA}.manual_entries")
+        conn.execute(
+            f"TRUNCATE {SCHEMA}.cards, {SCHEMA}.card_revisions, {SCHEMA}.manual_entries, {SCHEMA}.closed_scores"
+        )
     return adapters
 
 
@@ -86,7 +91,7 @@ class TestPostgresRecordsSourceContract(MetricSourceContract):
 
     @pytest.fixture
     def known_answers(self):
-        return KNOWN
+        return KNOWN + LEVELS
 
 
 class TestPostgresRecordsSource:
@@ -195,7 +200,7 @@ class TestSchema:
 
         name = 'sk"; DROP SCHEMA public; --'
         repo = PostgresScorecards(postgres_pool, schema=name)
-        repo.add(card())
+        repo.add(card(), change=CHANGE)
         assert repo.get("c1") == card()
         with postgres_pool.connection() as conn:
             conn.execute('DROP SCHEMA "sk""; DROP SCHEMA public; --" CASCADE')
@@ -214,11 +219,11 @@ class TestErrors:
         from scorekit.adapters.postgres import PostgresScorecards
 
         repo = PostgresScorecards(postgres_pool, schema=SCHEMA, busy_timeout=0.2)
-        stored = repo.add(card())
+        stored = repo.add(card(), change=CHANGE)
         with psycopg.connect(postgres_url) as holder:
             holder.execute(f"SELECT 1 FROM {SCHEMA}.cards WHERE id = 'c1' FOR UPDATE")
             with pytest.raises(StorageBusy, match=r"busy_timeout=0\.2"):
-                repo.update(stored.evolve(name="x"), expected_version=1)
+                repo.update(stored.evolve(name="x"), expected_version=1, change=CHANGE)
             holder.rollback()
         assert repo.get("c1").version == 1
 
@@ -251,6 +256,7 @@ def _edit_worker(url, worker, rounds, results):
     from scorekit.adapters.postgres import PostgresScorecards
     from scorekit.errors import ConflictError as Conflict
 
+    change = Change(f"w{worker}", pendulum.datetime(2024, 1, 2, tz="UTC"))
     won = []
     with PostgresScorecards(url, schema=SCHEMA, busy_timeout=30) as repo:
         stale = {cid: repo.get(cid) for cid in ("c1", "c2")}
@@ -259,7 +265,7 @@ def _edit_worker(url, worker, rounds, results):
             fresh = (worker + i) % 3 != 0
             base = repo.get(cid) if fresh else stale[cid]
             try:
-                stored = repo.update(base.evolve(name=f"w{worker}-{i}"), expected_version=base.version)
+                stored = repo.update(base.evolve(name=f"w{worker}-{i}"), expected_version=base.version, change=change)
                 won.append((cid, stored.version, stored.name))
             except Conflict:
                 pass
@@ -269,7 +275,7 @@ def _edit_worker(url, worker, rounds, results):
 class TestConcurrency:
     def test_eight_processes_lose_no_update(self, empty, postgres_url, postgres_pool):
         repo = empty["cards"]
-        repo.add_many([card("c1"), card("c2", series="other")])
+        repo.add_many([card("c1"), card("c2", series="other")], change=CHANGE)
         ctx = multiprocessing.get_context("spawn")
         results = ctx.Queue()
         workers = [ctx.Process(target=_edit_worker, args=(postgres_url, w, 12, results)) for w in range(8)]
@@ -290,15 +296,16 @@ class TestConcurrency:
                 f"SELECT card_id, version, count(*) FROM {SCHEMA}.card_revisions GROUP BY 1, 2 HAVING count(*) > 1"
             ).fetchall()
         assert revisions == []
+        assert [r.version for r in repo.history("c1")] == list(range(1, repo.get("c1").version + 1))
 
     def test_many_threads_adding_the_same_period_store_it_once(self, empty):
         repo = empty["cards"]
-        first = repo.add(card())
+        first = repo.add(card(), change=CHANGE)
         outcomes = []
 
         def add(i):
             try:
-                repo.add(first.next_card().evolve(id=f"n{i}"))
+                repo.add(first.next_card().evolve(id=f"n{i}"), change=CHANGE)
                 outcomes.append("added")
             except ConflictError:
                 outcomes.append("conflict")
@@ -310,3 +317,92 @@ class TestConcurrency:
             t.join()
         assert sorted(outcomes) == ["added"] + ["conflict"] * 7
         assert len(repo.find(series=first.series_id)) == 2
+
+
+class TestHistoryAndSnapshots:
+    """What the 0.2 ports add, on the real server (the contract suites check the rest)."""
+
+    def test_every_version_and_the_deletion_are_kept(self, empty):
+        repo = empty["cards"]
+        edit = Change("ann", pendulum.datetime(2024, 1, 3, tz="UTC"), "typo")
+        stored = repo.update(repo.add(card(), change=CHANGE).evolve(name="x"), expected_version=1, change=edit)
+        repo.delete("c1", change=edit)
+        history = repo.history("c1")
+        assert [(r.version, r.deleted, r.change.reason) for r in history] == [
+            (1, False, "test"),
+            (2, False, "typo"),
+            (2, True, "typo"),
+        ]
+        assert history[-1].card == stored
+        with pytest.raises(CardNotFound):
+            repo.get("c1")
+        with pytest.raises(ConflictError, match="deleted"):
+            repo.add(card(), change=CHANGE)  # a deleted id never comes back
+        repo.add(card("c2"), change=CHANGE)  # but its series slot is free again
+        with pytest.raises(CardNotFound, match="ever stored"):
+            repo.history("nope")
+
+    def test_purge_forgets_deleted_cards_only(self, empty):
+        repo = empty["cards"]
+        repo.add_many([card("a"), card("b", series="b")], change=CHANGE)
+        repo.delete("a", change=CHANGE)
+        with pytest.raises(ConflictError, match="still stored"):
+            repo.purge(["a", "b"])
+        with pytest.raises(CardNotFound):
+            repo.purge(["a", "zzz"])
+        assert len(repo.history("a")) == 2
+        assert repo.purge(["a"]) == 1
+        with pytest.raises(CardNotFound):
+            repo.history("a")
+        repo.add(card("a"), change=CHANGE)  # a purged id may be used again
+
+    def test_find_by_owner_id_and_active_on(self, empty):
+        repo = empty["cards"]
+        team = Team("north", ["ann", "bob"])
+        repo.add_many(
+            [card("jan"), card("feb", k=1), Scorecard("t", team, MONTHLY, MONTHLY.period(1), [Parameter("d", 1, 100)])],
+            change=CHANGE,
+        )
+        assert [c.id for c in repo.find(active_on=Date(2024, 2, 29))] == ["feb", "t"]
+        assert [c.id for c in repo.find(active_on=Date(2024, 2, 1), owner_id="north")] == ["t"]
+        assert [c.id for c in repo.find(owner_id="ann")] == ["feb", "jan"]
+        assert [c.id for c in repo.find(active_on=Date(2024, 3, 1))] == []
+
+    def test_a_batch_may_swap_two_cards_periods(self, empty):
+        repo = empty["cards"]
+        a, b = repo.add_many([card("a", k=0), card("b", k=1, series="a")], change=CHANGE)
+        done = repo.update_many(
+            [(a.evolve(period=MONTHLY.period(1)), 1), (b.evolve(period=MONTHLY.period(0)), 1)], change=CHANGE
+        )
+        assert [(c.id, c.period.start) for c in done] == [("a", Date(2024, 2, 1)), ("b", Date(2024, 1, 1))]
+
+    def test_a_closed_score_is_kept_once(self, empty):
+        from scorekit import ClosedScore, score
+        from scorekit.history import fingerprint
+
+        store = empty["snapshots"]
+        c = card()
+        end = pendulum.datetime(2024, 2, 1, tz="UTC")
+        closed = ClosedScore.of(
+            score(c, {"deals": 7}, as_of=end), closed_at=end, closed_by="boss", fingerprint=fingerprint(c, {"deals": 7})
+        )
+        store.add(closed)
+        with pytest.raises(ConflictError, match="already closed"):
+            store.add(closed)
+        assert store.get(["c1", "c2"]) == {"c1": closed}
+        assert store.remove("c1", CHANGE) == closed
+        with pytest.raises(CardNotFound, match="not closed"):
+            store.remove("c1", CHANGE)
+        store.add(closed)
+        assert store.delete_for(["c1", "c9"]) == 1
+        assert store.get(["c1"]) == {}
+
+    def test_manual_values_go_with_their_cards(self, empty):
+        from scorekit import ManualEntry
+
+        store = empty["manual"]
+        at = pendulum.datetime(2024, 1, 5, tz="UTC")
+        for cid in ("a", "a", "b"):
+            store.append(ManualEntry(cid, "demos", 1, at, "ann"))
+        assert store.delete_for(["a", "zzz"]) == 2
+        assert [e.card_id for e in store.entries(["a", "b"])] == ["b"]

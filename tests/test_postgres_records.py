@@ -1,17 +1,20 @@
 """Records sources: the MetricSource contract on memory, SQLite and PostgreSQL, one query per batch, same numbers."""
 
 import sqlite3
+from decimal import Decimal
 
 import pendulum
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorekit import MetricRequest
+from scorekit import Accumulation, MetricRequest
 from scorekit.adapters._sql import instant_text
 from scorekit.adapters.memory import Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteRecordsSource
 from scorekit.errors import StorageError
+from scorekit.numbers import EXACT, exact_sum
+from scorekit.period import as_utc
 from scorekit.testing import KnownAnswer, MetricSourceContract
 
 FEB = pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw")
@@ -19,8 +22,8 @@ MAR = pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw")
 DAY = FEB.add(days=3)
 
 
-def request(metric="deals_won", subjects=("ann",), start=FEB, end=MAR):
-    return MetricRequest(metric, frozenset(subjects), start, end)
+def request(metric="deals_won", subjects=("ann",), start=FEB, end=MAR, acc=Accumulation.SUM):
+    return MetricRequest(metric, frozenset(subjects), start, end, acc)
 
 
 # Records at the exact bounds of February (Warsaw), a team, decimals beyond 28 digits, a metric nobody has.
@@ -33,6 +36,9 @@ RECORDS = [
     Record("r2", "revenue", "bob", DAY, "-200.05"),
     Record("r3", "revenue", "cid", DAY, 5),
     Record("r4", "revenue", "bob", DAY.add(days=1), "0.0000000000000000000000000000001"),
+    Record("b-2", "balance", "ann", DAY, 30),  # two balances at the same instant: the greater id is the latest
+    Record("b-10", "balance", "ann", DAY, 70),
+    Record("b-1", "balance", "ann", DAY.subtract(seconds=1), 5),
 ]
 
 KNOWN = [
@@ -42,6 +48,19 @@ KNOWN = [
     KnownAnswer(request("revenue", ["nobody"]), 0, set()),
     KnownAnswer(request("calls"), 0, set()),
     KnownAnswer(request("revenue", ["cid"], start=DAY, end=DAY), 0, set()),  # an empty window
+]
+
+AVERAGE, LAST = Accumulation.AVERAGE, Accumulation.LAST
+LEVELS = [
+    # (1000.10 - 200.05 + 1e-31) / 3 = 266.68333... to 34 significant digits, the last 3 rounded up by the 1e-31
+    KnownAnswer(
+        request("revenue", ["ann", "bob"], acc=AVERAGE), "266.6833333333333333333333333333334", {"r1", "r2", "r4"}
+    ),
+    KnownAnswer(request(acc=LAST), 1000, {"at-start", "last"}),
+    KnownAnswer(request("balance", acc=LAST), 30, {"b-1", "b-2", "b-10"}),  # "b-2" > "b-10" as text
+    KnownAnswer(request("balance", acc=AVERAGE), 35, {"b-1", "b-2", "b-10"}),  # (5 + 30 + 70) / 3
+    KnownAnswer(request("calls", acc=AVERAGE), None, set()),  # a level with no record has no value
+    KnownAnswer(request("balance", acc=LAST, start=DAY, end=DAY), None, set()),
 ]
 
 
@@ -78,7 +97,7 @@ class TestSQLiteRecordsSourceContract(MetricSourceContract):
 
     @pytest.fixture
     def known_answers(self):
-        return KNOWN
+        return KNOWN + LEVELS
 
 
 class TestContractAssertionsSayWhatWasWrong:
@@ -123,7 +142,9 @@ class TestSQLiteRecordsSource:
         source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, table=name, columns=columns)
         assert source.measure([KNOWN[0].request])[KNOWN[0].request].value == 1001
         with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
-            assert db.execute(f'SELECT count(*) FROM "{name.replace(chr(34), chr(34) * 2)}"').fetchone()[0] == 8
+            assert db.execute(f'SELECT count(*) FROM "{name.replace(chr(34), chr(34) * 2)}"').fetchone()[0] == len(
+                RECORDS
+            )
 
     def test_a_missing_table_or_column_is_a_storage_error_when_built(self, tmp_path):
         make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
@@ -190,18 +211,48 @@ def requests_st(draw, records):
         frozenset(draw(st.sets(st.sampled_from(["ann", "bob", "cid", "dan"]), min_size=1))),
         start.in_timezone(zone),
         end.in_timezone(zone),
+        draw(st.sampled_from(Accumulation)),
     )
 
 
+def by_hand(records, request):
+    """The DESIGN's rule written out: SUM, the mean in the 34-digit context, the latest (ties: greatest id)."""
+    start, end = as_utc(request.start), as_utc(request.end)
+    rows = sorted(
+        (
+            (as_utc(r.occurred_at), r.id, r)
+            for r in records
+            if r.metric == request.metric and r.subject in request.subjects and start <= as_utc(r.occurred_at) < end
+        ),
+        key=lambda row: (row[0], row[1]),
+    )
+    ids = [row[1] for row in rows]
+    if not rows:
+        return (0 if request.accumulation is Accumulation.SUM else None), ids
+    total = exact_sum(row[2].value for row in rows)
+    if request.accumulation is Accumulation.AVERAGE:
+        return EXACT.divide(total, Decimal(len(rows))), ids
+    if request.accumulation is Accumulation.LAST:
+        return rows[-1][2].value, ids
+    return total, ids
+
+
 def same_as_memory(source_from, records, requests):
-    expected = RecordsMetricSource(records).measure(requests)
+    sums = [r for r in requests if r.accumulation is Accumulation.SUM]
+    memory = RecordsMetricSource(records).measure(sums)
     got = source_from(records).measure(requests)
-    assert set(got) == set(expected)
+    assert set(got) == set(requests)
     for r in requests:
-        assert got[r].value == expected[r].value, f"{r}: expected {expected[r].value}, got {got[r].value}"
-        assert [(e.id, e.occurred_at, e.value) for e in got[r].evidence] == [
-            (e.id, e.occurred_at, e.value) for e in expected[r].evidence
-        ], r
+        value, ids = by_hand(records, r)
+        assert got[r].value == value, f"{r}: expected {value}, got {got[r].value}"
+        assert [e.id for e in got[r].evidence] == ids, f"{r}: expected evidence {ids}, got {got[r].evidence}"
+        if r in memory:
+            assert got[r].value == memory[r].value, (
+                f"{r}: RecordsMetricSource says {memory[r].value}, got {got[r].value}"
+            )
+            assert [(e.id, e.occurred_at, e.value) for e in got[r].evidence] == [
+                (e.id, e.occurred_at, e.value) for e in memory[r].evidence
+            ], r
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -189,8 +189,7 @@ def evidence_wanted(evidence: str) -> bool:
 
 def accumulation_of(request: MetricRequest) -> str:
     """How the request's metric accumulates: ``"sum"``, ``"average"`` or ``"last"``."""
-    accumulation = getattr(request, "accumulation", SUM)
-    return str(getattr(accumulation, "value", accumulation))
+    return request.accumulation.value
 
 
 @attrs.frozen
@@ -231,16 +230,13 @@ class Wanted:
         )
 
 
+_ZERO_SUM: Final = Measurement(0)
+_NO_RECORD: Final = Measurement(None)
+"""A level (AVERAGE, LAST) with no record in the window has no value yet."""
+
+
 def _nothing(accumulation: str) -> Measurement:
-    return Measurement(0) if accumulation == SUM else _no_record(accumulation)
-
-
-def _no_record(_accumulation: str) -> Measurement:
-    # A level (average, latest) with no record in the window has no value yet.
-    try:
-        return Measurement(None)  # type: ignore[arg-type,unused-ignore]
-    except Exception:  # noqa: BLE001 - before Measurement(None) exists, 0 is 0.1's answer
-        return Measurement(0)
+    return _ZERO_SUM if accumulation == SUM else _NO_RECORD
 
 
 def measurement(

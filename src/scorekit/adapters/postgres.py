@@ -49,12 +49,19 @@ from scorekit.adapters._sql import (
     quote_identifier,
 )
 from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import to_decimal
-from scorekit.period import Date
+from scorekit.period import Date, as_date
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["SCHEMA_VERSION", "PostgresManualValues", "PostgresRecordsSource", "PostgresScorecards"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "PostgresManualValues",
+    "PostgresRecordsSource",
+    "PostgresScorecards",
+    "PostgresSnapshots",
+]
 
 SCHEMA_VERSION: Final = 1
 """The layout of scorekit's tables that this version reads and writes."""
@@ -220,6 +227,7 @@ class _Adapter:
 
 
 _CARDS_DDL: Final = (
+    # Deleted cards stay (deleted = true): their ids are retired for good, their last card is kept.
     """CREATE TABLE {schema}.cards (
         id           text PRIMARY KEY,
         series       text NOT NULL,
@@ -229,25 +237,31 @@ _CARDS_DDL: Final = (
         owner_id     text NOT NULL,
         subjects     text[] NOT NULL,
         version      integer NOT NULL CHECK (version >= 1),
+        deleted      boolean NOT NULL DEFAULT false,
         document     text NOT NULL
     )""",
-    "CREATE UNIQUE INDEX cards_one_per_series_period ON {schema}.cards (series, period_start)",
-    "CREATE INDEX cards_by_owner ON {schema}.cards (owner_kind, owner_id)",
-    "CREATE INDEX cards_by_subject ON {schema}.cards USING gin (subjects)",
-    "CREATE INDEX cards_by_period ON {schema}.cards (period_start, period_end)",
+    # One stored card per (series, period start), checked at commit so a batch may swap periods.
+    """ALTER TABLE {schema}.cards ADD CONSTRAINT cards_one_per_series_period
+        EXCLUDE USING btree (series WITH =, period_start WITH =) WHERE (NOT deleted)
+        DEFERRABLE INITIALLY DEFERRED""",
+    "CREATE INDEX cards_by_owner ON {schema}.cards (owner_id, owner_kind) WHERE NOT deleted",
+    "CREATE INDEX cards_by_subject ON {schema}.cards USING gin (subjects) WHERE NOT deleted",
+    "CREATE INDEX cards_by_period ON {schema}.cards (period_start, period_end) WHERE NOT deleted",
     """CREATE TABLE {schema}.card_revisions (
         seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        card_id  text NOT NULL,
+        card_id  text NOT NULL REFERENCES {schema}.cards (id) ON DELETE CASCADE,
         version  integer NOT NULL,
         deleted  boolean NOT NULL,
-        change   text,
+        change   text NOT NULL,
         document text NOT NULL
     )""",
     "CREATE INDEX card_revisions_by_card ON {schema}.card_revisions (card_id, seq)",
 )
 
+_CONFLICTS: Final = (pg_errors.UniqueViolation, pg_errors.ExclusionViolation)
 
-def _row(card: Scorecard) -> dict[str, object]:
+
+def _row(card: Scorecard, change: str) -> dict[str, object]:
     return {
         "id": card.id,
         "series": card.series_id,
@@ -258,33 +272,63 @@ def _row(card: Scorecard) -> dict[str, object]:
         "subjects": sorted(card.subjects),
         "version": card.version,
         "document": codec.dumps(card),
-        "change": None,
-        "deleted": False,
+        "change": change,
     }
 
 
-class PostgresScorecards(_Adapter):
-    """A `ScorecardRepository` in PostgreSQL, with every stored version kept.
+def _change(value: object) -> str:
+    if not isinstance(value, Change):
+        msg = f"a write needs change=Change(actor_id, at, reason), got {value!r}"
+        raise TypeError(msg)
+    return codec.dumps(value)
 
-    >>> import os
+
+class PostgresScorecards(_Adapter):
+    """A `ScorecardRepository` in PostgreSQL, with every stored version kept (`history`).
+
+    >>> import os, pendulum
     >>> if not os.environ.get("SCOREKIT_POSTGRES"):
     ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
-    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
     >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> change = Change("boss", pendulum.datetime(2024, 1, 2, tz="UTC"), "new target")
+    >>> import psycopg
+    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
+    ...     _ = conn.execute("DROP SCHEMA IF EXISTS scorekit_doctest CASCADE")
     >>> with PostgresScorecards(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as repo:
-    ...     repo.delete_many([card.id for card in repo.find()])
-    ...     card = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]))
-    ...     repo.update(card.evolve(name="January"), expected_version=1).version
-    0
+    ...     card = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]), change=change)
+    ...     repo.update(card.evolve(name="January"), expected_version=1, change=change).version
+    ...     [(r.version, r.change.reason) for r in repo.history("c1")]
     2
+    [(1, 'new target'), (2, 'new target')]
     """
 
     _component = "cards"
     _ddl = _CARDS_DDL
 
-    def _insert_sql(self) -> str:
+    def get(self, card_id: str) -> Scorecard:
+        """See `ScorecardRepository.get`."""
+        with self._db.reading(f"reading card {card_id!r}") as conn:
+            row = conn.execute(
+                f"SELECT document FROM {self._s}.cards WHERE id = %s AND NOT deleted", (card_id,)
+            ).fetchone()
+        if row is None:
+            raise CardNotFound.for_id(card_id)
+        return codec.loads(row[0], Scorecard)
+
+    def add(self, card: Scorecard, *, change: Change) -> Scorecard:
+        """See `ScorecardRepository.add`."""
+        return self.add_many((card,), change=change)[0]
+
+    def add_many(self, cards: Sequence[Scorecard], *, change: Change) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.add_many`: one transaction, the inserts sent in one pipeline."""
+        given = _change(change)
+        items = tuple(cards)
+        if not items:
+            return ()
+        _check_distinct(items)
         s = self._s
-        return (
+        sql = (
             f"WITH added AS (INSERT INTO {s}.cards"
             " (id, series, period_start, period_end, owner_kind, owner_id, subjects, version, document)"
             " VALUES (%(id)s, %(series)s, %(period_start)s, %(period_end)s, %(owner_kind)s, %(owner_id)s,"
@@ -292,30 +336,11 @@ class PostgresScorecards(_Adapter):
             f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
             " SELECT id, version, false, %(change)s, document FROM added"
         )
-
-    def get(self, card_id: str) -> Scorecard:
-        """See `ScorecardRepository.get`."""
-        with self._db.reading(f"reading card {card_id!r}") as conn:
-            row = conn.execute(f"SELECT document FROM {self._s}.cards WHERE id = %s", (card_id,)).fetchone()
-        if row is None:
-            raise CardNotFound.for_id(card_id)
-        return codec.loads(row[0], Scorecard)
-
-    def add(self, card: Scorecard) -> Scorecard:
-        """See `ScorecardRepository.add`."""
-        return self.add_many((card,))[0]
-
-    def add_many(self, cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:
-        """See `ScorecardRepository.add_many`: one transaction, the inserts sent in one pipeline."""
-        items = tuple(cards)
-        if not items:
-            return ()
-        _check_distinct(items)
         try:
             with self._db.transaction("adding cards") as conn:
-                conn.cursor().executemany(self._insert_sql(), [_row(card) for card in items])
+                conn.cursor().executemany(sql, [_row(card, given) for card in items])
         except StorageError as error:
-            if isinstance(error.__cause__, pg_errors.UniqueViolation):
+            if isinstance(error.__cause__, _CONFLICTS):
                 raise self._taken(items) from None
             raise
         return items
@@ -323,32 +348,37 @@ class PostgresScorecards(_Adapter):
     def _taken(self, cards: Sequence[Scorecard]) -> ConflictError:
         """Which card of a refused batch clashed (read after the rollback, only to name it)."""
         with self._db.reading("naming a conflict") as conn:
-            ids = {
-                row[0]
-                for row in conn.execute(
-                    f"SELECT id FROM {self._s}.cards WHERE id = ANY(%s)",
-                    ([c.id for c in cards],),
-                )
-            }
+            found = dict(
+                conn.execute(
+                    f"SELECT id, deleted FROM {self._s}.cards WHERE id = ANY(%s)", ([c.id for c in cards],)
+                ).fetchall()
+            )
             for card in cards:
-                if card.id in ids:
-                    return ConflictError.id_taken(card.id)
-            for card in cards:
-                slot = conn.execute(
-                    f"SELECT id FROM {self._s}.cards WHERE series = %s AND period_start = %s",
-                    (card.series_id, _dt.date.fromordinal(card.period.start.toordinal())),
-                ).fetchone()
-                if slot is not None and slot[0] != card.id:
-                    return ConflictError.period_taken(card.series_id, card.period.start)
-        # Gone again by the time we looked: still a clash at the time of the write.
-        return ConflictError.id_taken(cards[0].id)
+                if card.id in found:
+                    return ConflictError.id_retired(card.id) if found[card.id] else ConflictError.id_taken(card.id)
+            slots = conn.execute(
+                f"SELECT id, series, period_start FROM {self._s}.cards WHERE NOT deleted AND series = ANY(%s)",
+                ([c.series_id for c in cards],),
+            ).fetchall()
+        taken = {(series, start): card_id for card_id, series, start in slots}
+        for card in cards:
+            other = taken.get((card.series_id, _dt.date.fromordinal(card.period.start.toordinal())))
+            if other is not None and other != card.id:
+                return ConflictError.period_taken(card.series_id, card.period.start)
+        # The clash was with a card of this very batch (an update swapping periods) or is gone again.
+        return ConflictError.period_taken(cards[0].series_id, cards[0].period.start)
 
-    def update(self, card: Scorecard, expected_version: int) -> Scorecard:
+    def update(self, card: Scorecard, expected_version: int, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.update`."""
-        return self.update_many(((card, expected_version),))[0]
+        return self.update_many(((card, expected_version),), change=change)[0]
 
-    def update_many(self, changes: Sequence[tuple[Scorecard, int]]) -> tuple[Scorecard, ...]:
-        """See `ScorecardRepository.update_many`: each row is replaced only if its version is the expected one."""
+    def update_many(self, changes: Sequence[tuple[Scorecard, int]], *, change: Change) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.update_many`: each row is replaced only if its version is the expected one.
+
+        The rows are updated in id order (so two batches never deadlock), each with
+        ``UPDATE ... WHERE id = %s AND version = %s`` and its revision in the same statement.
+        """
+        given = _change(change)
         items = [(card.evolve(version=expected + 1), expected) for card, expected in changes]
         if not items:
             return ()
@@ -357,37 +387,40 @@ class PostgresScorecards(_Adapter):
             f"WITH changed AS (UPDATE {s}.cards SET series = %(series)s, period_start = %(period_start)s,"
             " period_end = %(period_end)s, owner_kind = %(owner_kind)s, owner_id = %(owner_id)s,"
             " subjects = %(subjects)s, version = %(version)s, document = %(document)s"
-            " WHERE id = %(id)s AND version = %(expected)s RETURNING id, version, document)"
+            " WHERE id = %(id)s AND version = %(expected)s AND NOT deleted RETURNING id, version, document)"
             f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
             " SELECT id, version, false, %(change)s, document FROM changed RETURNING card_id"
         )
-        rows = [_row(card) | {"expected": expected} for card, expected in items]
+        ordered = sorted(items, key=lambda item: item[0].id)  # stable: one card's changes keep their order
         try:
             with self._db.transaction("updating cards") as conn:
                 cursor = conn.cursor()
-                cursor.executemany(sql, rows, returning=True)
-                for card, expected in items:
+                cursor.executemany(
+                    sql, [_row(card, given) | {"expected": expected} for card, expected in ordered], returning=True
+                )
+                for card, expected in ordered:
                     if cursor.fetchone() is None:
                         raise self._not_updated(conn, card.id, expected)
                     cursor.nextset()
         except StorageError as error:
-            if isinstance(error.__cause__, pg_errors.UniqueViolation):
+            if isinstance(error.__cause__, _CONFLICTS):
                 raise self._taken([card for card, _ in items]) from None
             raise
         return tuple(card for card, _ in items)
 
     def _not_updated(self, conn: psycopg.Connection[Any], card_id: str, expected: int) -> Exception:
-        row = conn.execute(f"SELECT version FROM {self._s}.cards WHERE id = %s", (card_id,)).fetchone()
+        row = conn.execute(f"SELECT version FROM {self._s}.cards WHERE id = %s AND NOT deleted", (card_id,)).fetchone()
         if row is None:
             return CardNotFound.for_id(card_id)
         return ConflictError.stale(card_id, stored=row[0], expected=expected)
 
-    def delete(self, card_id: str) -> None:
+    def delete(self, card_id: str, *, change: Change) -> None:
         """See `ScorecardRepository.delete`."""
-        self.delete_many((card_id,))
+        self.delete_many((card_id,), change=change)
 
-    def delete_many(self, card_ids: Collection[str]) -> int:
-        """See `ScorecardRepository.delete_many`: one statement; the deletions join each card's history."""
+    def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
+        """See `ScorecardRepository.delete_many`: one statement marks them deleted and records the deletions."""
+        given = _change(change)
         ids = list(dict.fromkeys(card_ids))
         if not ids:
             return 0
@@ -396,15 +429,49 @@ class PostgresScorecards(_Adapter):
             gone = {
                 row[0]
                 for row in conn.execute(
-                    f"WITH gone AS (DELETE FROM {s}.cards WHERE id = ANY(%s) RETURNING id, version, document)"
+                    f"WITH gone AS (UPDATE {s}.cards SET deleted = true WHERE id = ANY(%s) AND NOT deleted"
+                    " RETURNING id, version, document)"
                     f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
                     " SELECT id, version, true, %s, document FROM gone RETURNING card_id",
-                    (ids, None),
+                    (ids, given),
                 )
             }
             missing = [card_id for card_id in ids if card_id not in gone]
             if missing:
                 raise CardNotFound.for_id(missing[0])
+        return len(ids)
+
+    def history(self, card_id: str) -> tuple[Revision, ...]:
+        """See `ScorecardRepository.history`."""
+        with self._db.reading(f"reading the history of card {card_id!r}") as conn:
+            rows = conn.execute(
+                f"SELECT document, change, deleted FROM {self._s}.card_revisions WHERE card_id = %s ORDER BY seq",
+                (card_id,),
+            ).fetchall()
+        if not rows:
+            raise CardNotFound.never_seen(card_id)
+        return tuple(
+            Revision(codec.loads(document, Scorecard), codec.loads(change, Change), deleted)
+            for document, change, deleted in rows
+        )
+
+    def purge(self, card_ids: Collection[str]) -> int:
+        """See `ScorecardRepository.purge`: the deleted cards and their revisions go, in one transaction."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        with self._db.transaction("purging cards") as conn:
+            found = dict(
+                conn.execute(
+                    f"SELECT id, deleted FROM {self._s}.cards WHERE id = ANY(%s) FOR UPDATE", (ids,)
+                ).fetchall()
+            )
+            for card_id in ids:
+                if card_id not in found:
+                    raise CardNotFound.never_seen(card_id)
+                if not found[card_id]:
+                    raise ConflictError.not_deleted(card_id)
+            conn.execute(f"DELETE FROM {self._s}.cards WHERE id = ANY(%s)", (ids,))  # revisions cascade
         return len(ids)
 
     def find(
@@ -414,13 +481,17 @@ class PostgresScorecards(_Adapter):
         subject: str | None = None,
         series: str | None = None,
         active_on: Date | None = None,
+        owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
-        """See `ScorecardRepository.find`."""
-        clauses: list[str] = []
+        """See `ScorecardRepository.find`: every filter is answered by an index."""
+        clauses: list[str] = ["NOT deleted"]
         parameters: list[object] = []
         if owner is not None:
-            clauses.append("owner_kind = %s AND owner_id = %s")
-            parameters += ["team" if isinstance(owner, Team) else "user", owner.id]
+            clauses.append("owner_id = %s AND owner_kind = %s")
+            parameters += [owner.id, "team" if isinstance(owner, Team) else "user"]
+        if owner_id is not None:
+            clauses.append("owner_id = %s")
+            parameters.append(owner_id)
         if subject is not None:
             clauses.append("subjects @> ARRAY[%s]::text[]")
             parameters.append(subject)
@@ -428,13 +499,12 @@ class PostgresScorecards(_Adapter):
             clauses.append("series = %s")
             parameters.append(series)
         if active_on is not None:
-            day = _dt.date.fromordinal(active_on.toordinal())
+            day = as_date(active_on, name="active_on")
             clauses.append("period_start <= %s AND %s < period_end")
-            parameters += [day, day]
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+            parameters += [_dt.date.fromordinal(day.toordinal())] * 2
         with self._db.reading("finding cards") as conn:
             rows = conn.execute(
-                f'SELECT document FROM {self._s}.cards {where} ORDER BY id COLLATE "C"',
+                f'SELECT document FROM {self._s}.cards WHERE {" AND ".join(clauses)} ORDER BY id COLLATE "C"',
                 parameters,
             ).fetchall()
         cards = [codec.loads(row[0], Scorecard) for row in rows]
@@ -491,8 +561,8 @@ class PostgresManualValues(_Adapter):
             ).fetchall()
         return tuple(codec.loads(row[0], ManualEntry) for row in rows)
 
-    def delete_for(self, card_ids: Iterable[str]) -> int:
-        """Remove every entry of these cards (their cards were deleted); say how many."""
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `ManualValueStore.delete_for`."""
         ids = list(dict.fromkeys(card_ids))
         if not ids:
             return 0
@@ -501,6 +571,69 @@ class PostgresManualValues(_Adapter):
                 f"DELETE FROM {self._s}.manual_entries WHERE card_id = ANY(%s)",
                 (ids,),
             ).rowcount
+
+
+_SNAPSHOTS_DDL: Final = (
+    """CREATE TABLE {schema}.closed_scores (
+        card_id      text PRIMARY KEY,
+        card_version integer NOT NULL,
+        document     text NOT NULL
+    )""",
+)
+
+
+class PostgresSnapshots(_Adapter):
+    """A `SnapshotStore` in PostgreSQL: at most one `ClosedScore` per card, enforced by the primary key."""
+
+    _component = "snapshots"
+    _ddl = _SNAPSHOTS_DDL
+
+    def add(self, closed: ClosedScore) -> None:
+        """See `SnapshotStore.add`: of two processes closing the same card, exactly one wins."""
+        given: object = closed
+        if not isinstance(given, ClosedScore):
+            msg = f"expected a ClosedScore, got {given!r}"
+            raise TypeError(msg)
+        with self._db.transaction("closing a card") as conn:
+            added = conn.execute(
+                f"INSERT INTO {self._s}.closed_scores (card_id, card_version, document) VALUES (%s, %s, %s)"
+                " ON CONFLICT (card_id) DO NOTHING RETURNING card_id",
+                (closed.card_id, closed.card_version, codec.dumps(closed)),
+            ).fetchone()
+        if added is None:
+            raise ConflictError.already_closed(closed.card_id)
+
+    def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
+        """See `SnapshotStore.get`."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return {}
+        with self._db.reading("reading closed scores") as conn:
+            rows = dict(
+                conn.execute(
+                    f"SELECT card_id, document FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)
+                ).fetchall()
+            )
+        return {card_id: codec.loads(rows[card_id], ClosedScore) for card_id in ids if card_id in rows}
+
+    def remove(self, card_id: str, change: Change) -> ClosedScore:
+        """See `SnapshotStore.remove` (the service records `change` in the card's history)."""
+        _change(change)
+        with self._db.transaction(f"reopening card {card_id!r}") as conn:
+            row = conn.execute(
+                f"DELETE FROM {self._s}.closed_scores WHERE card_id = %s RETURNING document", (card_id,)
+            ).fetchone()
+        if row is None:
+            raise CardNotFound.not_closed(card_id)
+        return codec.loads(row[0], ClosedScore)
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `SnapshotStore.delete_for`."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        with self._db.transaction("deleting closed scores") as conn:
+            return conn.execute(f"DELETE FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)).rowcount
 
 
 class PostgresRecordsSource:
