@@ -181,6 +181,7 @@ class TestSQLiteRecordsSource:
 
 # --- the same numbers as RecordsMetricSource, for random records and windows --------------------------------
 
+SUBJECTS = ["ann", "bob", "c\"\\{NULL,} '", "dan"]  # one that breaks careless array literals and quoting
 ZONES = ["UTC", "Europe/Warsaw", "America/Havana", "Atlantic/Azores", "Asia/Kolkata", "Pacific/Chatham"]
 BASE = pendulum.datetime(2024, 10, 20, tz="UTC")
 instants = st.integers(0, 20 * 24 * 3600 * 1_000_000).map(lambda us: BASE.add(microseconds=us))
@@ -190,7 +191,7 @@ records_st = st.lists(
         Record,
         id=st.text("abcXYZ19é\"'", min_size=1, max_size=4),
         metric=st.sampled_from(["calls", "revenue"]),
-        subject=st.sampled_from(["ann", "bob", "cid"]),
+        subject=st.sampled_from(SUBJECTS[:3]),
         occurred_at=instants,
         value=values,
     ),
@@ -208,7 +209,7 @@ def requests_st(draw, records):
     end = draw(point.filter(lambda e: e >= start)) if draw(st.booleans()) else start.add(days=draw(st.integers(0, 9)))
     return MetricRequest(
         draw(st.sampled_from(["calls", "revenue"])),
-        frozenset(draw(st.sets(st.sampled_from(["ann", "bob", "cid", "dan"]), min_size=1))),
+        frozenset(draw(st.sets(st.sampled_from(SUBJECTS), min_size=1))),
         start.in_timezone(zone),
         end.in_timezone(zone),
         draw(st.sampled_from(Accumulation)),

@@ -204,6 +204,10 @@ class Wanted:
     starts: tuple[_dt.datetime, ...]
     """Aware UTC instants."""
     ends: tuple[_dt.datetime, ...]
+    windows: tuple[tuple[_dt.datetime, _dt.datetime], ...]
+    """The distinct ``(start, end)`` pairs: a dashboard's requests share a handful."""
+    window_numbers: tuple[int, ...]
+    """Per row, its window's place in `windows` (from 1, as SQL's ordinality counts)."""
 
     @classmethod
     def of(cls, requests: Collection[MetricRequest]) -> Wanted:
@@ -215,8 +219,11 @@ class Wanted:
         subjects: list[str] = []
         starts: list[_dt.datetime] = []
         ends: list[_dt.datetime] = []
+        windows: dict[tuple[_dt.datetime, _dt.datetime], int] = {}
+        window_numbers: list[int] = []
         for number, request in enumerate(distinct):
             start, end = as_utc(request.start), as_utc(request.end)
+            window = windows.setdefault((start, end), len(windows) + 1)
             accumulation = accumulation_of(request)
             for subject in sorted(request.subjects):
                 numbers.append(number)
@@ -225,8 +232,17 @@ class Wanted:
                 subjects.append(subject)
                 starts.append(start)
                 ends.append(end)
+                window_numbers.append(window)
         return cls(
-            distinct, tuple(numbers), tuple(accumulations), tuple(metrics), tuple(subjects), tuple(starts), tuple(ends)
+            distinct,
+            tuple(numbers),
+            tuple(accumulations),
+            tuple(metrics),
+            tuple(subjects),
+            tuple(starts),
+            tuple(ends),
+            tuple(windows),
+            tuple(window_numbers),
         )
 
 
