@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from scorekit import Cadence, Change, Date, Parameter, Scorecard, Team, User
 from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
-from scorekit.testing import ManualValueStoreContract, MetricSourceContract, ScorecardRepositoryContract
+from scorekit.testing import (
+    ManualValueStoreContract,
+    MetricSourceContract,
+    ScorecardRepositoryContract,
+    SnapshotStoreContract,
+)
 from test_postgres_records import HOSTILE, KNOWN, LEVELS, RECORDS, records_st, requests_st, same_as_memory
 
 SCHEMA = "scorekit_test"
@@ -54,6 +59,12 @@ class TestPostgresManualValues(ManualValueStoreContract):
     @pytest.fixture
     def store(self, empty):
         return empty["manual"]
+
+
+class TestPostgresSnapshots(SnapshotStoreContract):
+    @pytest.fixture
+    def snapshots(self, empty):
+        return empty["snapshots"]
 
 
 def load_records(pool, records, table="records", columns=None):
@@ -406,3 +417,68 @@ class TestHistoryAndSnapshots:
             store.append(ManualEntry(cid, "demos", 1, at, "ann"))
         assert store.delete_for(["a", "zzz"]) == 2
         assert [e.card_id for e in store.entries(["a", "b"])] == ["b"]
+
+
+def _service(url):
+    from scorekit.adapters.memory import FixedClock
+    from scorekit.adapters.postgres import (
+        PostgresManualValues,
+        PostgresRecordsSource,
+        PostgresScorecards,
+        PostgresSnapshots,
+    )
+    from scorekit.service import Scorekit
+
+    return Scorekit(
+        cards=PostgresScorecards(url, schema=SCHEMA, busy_timeout=30),
+        metrics=PostgresRecordsSource(url, "records", busy_timeout=30),
+        manual=PostgresManualValues(url, schema=SCHEMA, busy_timeout=30),
+        snapshots=PostgresSnapshots(url, schema=SCHEMA, busy_timeout=30),
+        clock=FixedClock(now=pendulum.datetime(2024, 4, 15, 12, tz="UTC")),
+    )
+
+
+def _roll_and_close_worker(url, barrier, results):
+    from scorekit.service import Actor, Role
+
+    boss = Actor("boss", Role.MANAGER)
+    svc = _service(url)
+    barrier.wait(timeout=60)
+    created = [card.id for card in svc.roll_over(boss, today=Date(2024, 4, 15))]
+    barrier.wait(timeout=60)
+    closed = [c.card_id for c in svc.close(boss, today=Date(2024, 4, 15))]
+    results.put((created, closed))
+
+
+class TestServiceConcurrency:
+    def test_two_roll_overs_and_two_closes_at_once_make_each_card_and_snapshot_once(
+        self, empty, postgres_url, postgres_pool
+    ):
+        load_records(postgres_pool, RECORDS)
+        series = [card(f"s{i}", rollover=True).evolve(owner=User(f"u{i % 3}")) for i in range(12)]
+        empty["cards"].add_many(series, change=CHANGE)
+        ctx = multiprocessing.get_context("spawn")
+        barrier, results = ctx.Barrier(2), ctx.Queue()
+        workers = [ctx.Process(target=_roll_and_close_worker, args=(postgres_url, barrier, results)) for _ in range(2)]
+        for p in workers:
+            p.start()
+        (created_a, closed_a), (created_b, closed_b) = (results.get(timeout=180) for _ in workers)
+        for p in workers:
+            p.join(timeout=60)
+            assert p.exitcode == 0
+        # January's 12 cards roll over to February, March and April: 36 new cards, made once
+        assert not set(created_a) & set(created_b), "a card was created by both"
+        assert len(created_a) + len(created_b) == 36
+        stored = empty["cards"].find()
+        assert len(stored) == 48
+        assert len({(c.series_id, c.period.start) for c in stored}) == 48
+        # January, February and March are over on April 15: 36 closed scores, each stored once
+        assert not set(closed_a) & set(closed_b), "a card was closed by both"
+        assert len(closed_a) + len(closed_b) == 36
+        snapshots = empty["snapshots"].get([c.id for c in stored])
+        assert len(snapshots) == 36
+        assert {c.period.start for c in stored if c.id in snapshots} == {
+            Date(2024, 1, 1),
+            Date(2024, 2, 1),
+            Date(2024, 3, 1),
+        }

@@ -19,7 +19,7 @@ The suites need pytest (installed with ``scorekit[dev]`` or by the host).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
 import attrs
