@@ -41,7 +41,7 @@ class TestAccumulation:
         assert Metric("rate", accumulation="average").accumulation is Accumulation.AVERAGE
 
     def test_an_unknown_accumulation_names_the_choices(self):
-        with pytest.raises(InvalidParameter, match="'sum', 'average', 'last'.*'median'"):
+        with pytest.raises(InvalidParameter, match=r"'sum', 'average', 'last'.*'median'"):
             Metric("rate", accumulation="median")
 
     def test_requests_carry_the_accumulation(self):
