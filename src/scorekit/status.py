@@ -38,11 +38,12 @@ from fractions import Fraction
 import attrs
 
 from scorekit.errors import InvalidScorecard
-from scorekit.numbers import EXACT_SUMS, ONE, ZERO, to_decimal
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
 
-__all__ = ["Judged", "Status", "StatusPolicy", "parameter_status"]
+__all__ = ["Judged", "Status", "StatusPolicy", "band", "parameter_status"]
 
 _HUNDRED = Decimal(100)
+_TWO = Decimal(2)
 
 
 class Status(enum.Enum):
@@ -174,6 +175,19 @@ class StatusPolicy:
             return f"on track at {on_track} of the target at the current pace or more, behind below that"
         at_risk = _percent(self.at_risk)
         return f"on track at {on_track} of the target at the current pace or more, at risk below {at_risk}"
+
+
+def band(k1: Decimal, k0: Decimal, bound: Decimal) -> tuple[Decimal, Decimal]:
+    """Where a decision against `bound` must be taken exactly, for a value whose error is at most ``k1 * |v| + k0``.
+
+    Outside ``(low, high)`` the Decimal is farther from `bound` than its error, so it
+    decides; inside, the caller computes the error (and, if need be, the Fraction).
+
+    >>> band(Decimal("1e-32"), Decimal(0), Decimal(1))
+    (Decimal('0.99999999999999999999999999999996'), Decimal('1.00000000000000000000000000000004'))
+    """
+    margin = EXACT.multiply(_TWO, EXACT.add(EXACT.multiply(k1, EXACT.add(bound.copy_abs(), ONE)), k0))
+    return EXACT_SUMS.subtract(bound, margin), EXACT_SUMS.add(bound, margin)
 
 
 def _percent(value: Decimal) -> str:
