@@ -19,11 +19,13 @@ from pathlib import Path
 
 import pendulum
 
+from scorekit import Change
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
 from scorekit.service import Scorekit
 
 SCHEMA = "scorekit_bench"
+CHANGE = Change("bench", pendulum.datetime(2024, 1, 1, tz="UTC"))
 CRM = "crm_bench"  # the host's records, in a schema of their own
 
 
@@ -61,7 +63,7 @@ def bench_postgres_dashboard(n_cards: int, repeats: int, company, manager, timed
             conn.execute(f"ANALYZE {CRM}.records")
         repository = PostgresScorecards(pool, schema=SCHEMA)
         for i in range(0, len(cards), 5_000):
-            repository.add_many(cards[i : i + 5_000])
+            repository.add_many(cards[i : i + 5_000], change=CHANGE)
         on_postgres = Scorekit(
             cards=repository,
             metrics=PostgresRecordsSource(pool, (CRM, "records"), evidence="none"),
@@ -69,7 +71,7 @@ def bench_postgres_dashboard(n_cards: int, repeats: int, company, manager, timed
             clock=clock,
         )
         in_memory = Scorekit(
-            cards=MemoryScorecards(cards),
+            cards=MemoryScorecards(cards, change=CHANGE),
             metrics=RecordsMetricSource(records),
             manual=MemoryManualValues(),
             clock=clock,
@@ -111,15 +113,18 @@ def bench_sqlite_rollover(n_cards: int, repeats: int, cards_for, manager, timed)
     clock = FixedClock(pendulum.datetime(2024, 1, 1, tz="UTC"))
     sqlite_times, memory_times, created = [], [], 0
     for _ in range(repeats):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "rollover.sqlite3"
-            repository = SQLiteScorecards(path)
-            repository.add_many(cards)
-            on_sqlite = Scorekit(
-                cards=repository, metrics=RecordsMetricSource([]), manual=SQLiteManualValues(path), clock=clock
-            )
+        with (
+            tempfile.TemporaryDirectory() as tmp,
+            SQLiteScorecards(Path(tmp) / "rollover.sqlite3") as repository,
+            SQLiteManualValues(Path(tmp) / "rollover.sqlite3") as manual,
+        ):
+            repository.add_many(cards, change=CHANGE)
+            on_sqlite = Scorekit(cards=repository, metrics=RecordsMetricSource([]), manual=manual, clock=clock)
             in_memory = Scorekit(
-                cards=MemoryScorecards(cards), metrics=RecordsMetricSource([]), manual=MemoryManualValues(), clock=clock
+                cards=MemoryScorecards(cards, change=CHANGE),
+                metrics=RecordsMetricSource([]),
+                manual=MemoryManualValues(),
+                clock=clock,
             )
             memory_times.append(timed(lambda svc=in_memory: svc.roll_over(manager, today=today)))
             sqlite_times.append(timed(lambda svc=on_sqlite: svc.roll_over(manager, today=today)))
