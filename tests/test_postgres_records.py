@@ -1,6 +1,8 @@
 """Records sources: the MetricSource contract on memory, SQLite and PostgreSQL, one query per batch, same numbers."""
 
 import sqlite3
+import subprocess
+import sys
 from decimal import Decimal
 
 import pendulum
@@ -268,3 +270,20 @@ def test_the_fixed_width_instant_text_sorts_as_time():
     early = pendulum.datetime(999, 1, 1, tz="UTC")
     assert instant_text(early) == "0999-01-01T00:00:00.000000Z"
     assert instant_text(early) < instant_text(pendulum.datetime(2024, 1, 1, tz="Asia/Tokyo"))
+
+
+class TestPostgresModuleWithoutAServer:
+    def test_an_unreachable_server_is_a_storage_error(self):
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        with pytest.raises(StorageError):
+            PostgresScorecards("host=/nonexistent dbname=x connect_timeout=1", busy_timeout=0.5)
+
+    def test_the_extra_is_named_without_psycopg(self):
+        code = (
+            "import sys; sys.modules['psycopg'] = None\n"
+            "try:\n    import scorekit.adapters.postgres\n"
+            "except ImportError as e:\n    print(e)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own code
+        assert "scorekit[postgres]" in out
