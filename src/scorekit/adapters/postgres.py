@@ -88,10 +88,14 @@ class _Database:
                 conninfo_or_pool, min_size=1, max_size=4, kwargs={"autocommit": True}, open=False, name="scorekit"
             )
             self.owned = True
-            with self.errors("connecting"):
-                # One direct connection first: an unreachable server is reported at once, in libpq's words.
-                psycopg.connect(conninfo_or_pool, autocommit=True).close()
-                self.pool.open(wait=True, timeout=self.busy_timeout + 5)
+            try:
+                with self.errors("connecting"):
+                    # One direct connection first: an unreachable server is reported at once, in libpq's words.
+                    psycopg.connect(conninfo_or_pool, autocommit=True).close()
+                    self.pool.open(wait=True, timeout=self.busy_timeout + 5)
+            except BaseException:
+                self.pool.close()
+                raise
         elif isinstance(conninfo_or_pool, ConnectionPool):
             self.pool = conninfo_or_pool
             self.owned = False
