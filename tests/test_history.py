@@ -4,6 +4,9 @@ Every story uses one monthly card of `deals_won` (target 10, weight 100%), so a 
 is deals / 10: 8 deals is 0.8, by hand.
 """
 
+import os
+import subprocess
+import sys
 import threading
 from decimal import Decimal
 
@@ -15,19 +18,26 @@ from scorekit import (
     Cadence,
     CardNotFound,
     Change,
+    ClosedScore,
     ConflictError,
     Date,
+    Evidence,
     InvalidPeriod,
     InvalidScorecard,
+    Measurement,
     Metric,
     Parameter,
     PermissionDenied,
+    Revision,
     ScorekitError,
     Status,
     Team,
     User,
+    codec,
+    score,
 )
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
+from scorekit.history import fingerprint
 from scorekit.service import CardTemplate, Scorekit
 
 MONTHLY = Cadence.monthly(Date(2024, 1, 1))
@@ -383,3 +393,62 @@ class TestBadInputToTheService:
         )
         with pytest.raises(ConflictError, match=f"series {card.id!r}.*series '{card.id}@2024-02-01'"):
             svc.roll_over(MANAGER, today=Date(2024, 2, 10))
+
+
+class TestHistoryValues:
+    def closed(self):
+        card = deals_template().card("c1", User("ann"), JAN)
+        end = pendulum.datetime(2024, 2, 1, tz="UTC")
+        return ClosedScore.of(
+            score(card, {"deals_won": 8}, as_of=end),
+            closed_at=end.add(hours=3),
+            closed_by="boss",
+            fingerprint=fingerprint(card, {"deals_won": 8}),
+        )
+
+    def test_closed_scores_revisions_and_changes_round_trip_through_the_codec(self):
+        closed = self.closed()
+        assert codec.loads(codec.dumps(closed), ClosedScore) == closed
+        revision = Revision(closed.score.card, Change("boss", NOW, "why \u00e9"), deleted=True)
+        assert codec.loads(codec.dumps(revision), Revision) == revision
+        assert codec.loads(codec.dumps(revision.change), Change) == revision.change
+
+    def test_a_closed_score_holds_its_own_cards_score(self):
+        closed = self.closed()
+        with pytest.raises(InvalidScorecard, match="same card and version"):
+            ClosedScore("c2", 1, closed.score, NOW, "boss", closed.fingerprint)
+        with pytest.raises(InvalidScorecard, match="same card and version"):
+            ClosedScore("c1", 2, closed.score, NOW, "boss", closed.fingerprint)
+        with pytest.raises(InvalidScorecard, match="64 lowercase hex"):
+            ClosedScore("c1", 1, closed.score, NOW, "boss", "ABC")
+        with pytest.raises(InvalidPeriod, match="aware"):
+            ClosedScore("c1", 1, closed.score, pendulum.naive(2024, 2, 1), "boss", closed.fingerprint)
+
+    @pytest.mark.parametrize(("actor_id", "reason"), [("", ""), ("  ", ""), (7, ""), ("boss", None)])
+    def test_a_change_names_who_and_why(self, actor_id, reason):
+        with pytest.raises(InvalidScorecard):
+            Change(actor_id, NOW, reason)
+
+    def test_the_fingerprint_is_the_same_in_another_process(self):
+        # another interpreter, another hash seed, the evidence in another order: the same 64 hex digits
+        card = deals_template().card("c1", User("ann"), JAN)
+        digest = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d2", NOW), Evidence("d1", NOW)])})
+        script = (
+            "import pendulum\n"
+            "from scorekit import Cadence, Date, Evidence, Measurement, Parameter, User\n"
+            "from scorekit.history import fingerprint\n"
+            "from scorekit.service import CardTemplate\n"
+            "m = Cadence.monthly(Date(2024, 1, 1))\n"
+            "card = CardTemplate(m, [Parameter('deals_won', 10, 100)]).card('c1', User('ann'), m.period(0))\n"
+            "at = pendulum.datetime(2024, 3, 10, 12, tz='UTC')\n"
+            "print(fingerprint(card, {'deals_won': Measurement(2, [Evidence('d1', at), Evidence('d2', at)])}))\n"
+        )
+        again = subprocess.run(  # noqa: S603 - our own interpreter and script
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "12345"},
+        )
+        assert again.stdout.strip() == digest
+        assert len(digest) == 64

@@ -425,6 +425,11 @@ class SQLiteScorecards(_Adapter):
 
     `delete` and `delete_many` also remove, in the same transaction, the manual
     entries and closed scores of those cards held in the same file.
+
+    >>> import tempfile, pathlib
+    >>> with SQLiteScorecards(pathlib.Path(tempfile.mkdtemp()) / "cards.sqlite3", busy_timeout=0.5) as cards:
+    ...     cards.find(active_on="2024-03-10")
+    ()
     """
 
     def get(self, card_id: str) -> Scorecard:
@@ -444,6 +449,8 @@ class SQLiteScorecards(_Adapter):
         items = tuple(cards)
         given = _change(change)
         documents = [_card_document(card) for card in items]
+        if not items:
+            return ()  # no write lock for nothing
         with self._db.transaction() as db:
             for card, document in zip(items, documents, strict=True):
                 if db.execute("SELECT 1 FROM revisions WHERE card_id = ? LIMIT 1", (card.id,)).fetchone():
@@ -497,6 +504,8 @@ class SQLiteScorecards(_Adapter):
             # below 1 it cannot match the stored version: the check in the transaction says so
             new = card.evolve(version=max(expected, 0) + 1)
             items.append((new, expected, _card_document(new)))
+        if not items:
+            return ()
         with self._db.transaction() as db:
             for new, expected, document in items:
                 row = db.execute("SELECT version FROM cards WHERE id = ?", (new.id,)).fetchone()
@@ -517,6 +526,8 @@ class SQLiteScorecards(_Adapter):
         """See `ScorecardRepository.delete_many`; the cards' manual entries and closed scores in this file go too."""
         given = _change(change)
         ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
         with self._db.transaction() as db:
             for card_id in ids:
                 row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
@@ -593,6 +604,12 @@ class SQLiteManualValues(_Adapter):
 
     `append` uses the calling thread's connection and one short transaction per
     entry; in WAL mode with ``synchronous=NORMAL`` a commit costs no fsync.
+
+    >>> import tempfile, pathlib, pendulum
+    >>> with SQLiteManualValues(pathlib.Path(tempfile.mkdtemp()) / "values.sqlite3") as store:
+    ...     store.append(ManualEntry("c1", "nps", 40, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
+    ...     [e.value for e in store.entries(["c1"])], store.delete_for(["c1"])
+    ([Decimal('40')], 1)
     """
 
     def append(self, entry: ManualEntry) -> None:
@@ -631,7 +648,13 @@ def _load(document: str, cls: type[T], what: str) -> T:
 
 
 class SQLiteSnapshots(_Adapter):
-    """A `SnapshotStore` on a SQLite file (it may be the cards' file): one closed score per card, as a codec document."""
+    """A `SnapshotStore` on a SQLite file (it may be the cards' file): one closed score per card, as a codec document.
+
+    >>> import tempfile, pathlib
+    >>> with SQLiteSnapshots(pathlib.Path(tempfile.mkdtemp()) / "closed.sqlite3") as store:
+    ...     store.get(["c1"])
+    {}
+    """
 
     def add(self, closed: ClosedScore) -> None:
         """See `SnapshotStore.add`."""
