@@ -366,6 +366,7 @@ def storage_rows(results: dict[str, object]) -> list[tuple[str, ...]]:
                 "report",
                 "",
             ),
+            ("6 ... the first one (decodes every card)", f"{pg['cold_cards_per_s']:,.0f}/s", "", "", "report", ""),
             ("6 ... statements per dashboard", str(pg["statements_per_dashboard"]), "", "", "report", ""),
         ]
     rows.append(
