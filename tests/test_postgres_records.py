@@ -158,6 +158,11 @@ class TestSQLiteRecordsSource:
             SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"amount": "value"})
         with pytest.raises(StorageError, match="'ids'"):
             SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", evidence="some")
+        for bad in (0, -1, True, float("nan"), "5"):
+            with pytest.raises(StorageError, match="busy_timeout"):
+                SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", busy_timeout=bad)
+        with pytest.raises(StorageError, match="unable to open"):
+            SQLiteRecordsSource(tmp_path / "missing.sqlite3", "records")
 
     def test_without_a_value_column_each_record_counts_one(self, tmp_path):
         source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, columns=None)

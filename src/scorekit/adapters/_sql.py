@@ -22,6 +22,7 @@ name.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Final
@@ -39,6 +40,7 @@ __all__ = [
     "RECORD_FIELDS",
     "RecordsTable",
     "Wanted",
+    "busy_timeout_seconds",
     "evidence_wanted",
     "instant_text",
     "measurement",
@@ -171,6 +173,18 @@ class RecordsTable:
     def value_expression(self) -> str:
         """The value of a record ``r``."""
         return "1" if self.value is None else f"r.{self.value}"
+
+
+def busy_timeout_seconds(value: object) -> float:
+    """A `busy_timeout`: a finite number of seconds above 0, else `StorageError`.
+
+    >>> busy_timeout_seconds(5), busy_timeout_seconds(0.25)
+    (5.0, 0.25)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        msg = f"busy_timeout must be a finite number of seconds above 0, got {value!r}"
+        raise StorageError(msg)
+    return float(value)
 
 
 def evidence_wanted(evidence: str) -> bool:

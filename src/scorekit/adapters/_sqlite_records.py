@@ -18,6 +18,7 @@ from scorekit.adapters._sql import (
     RecordsTable,
     Wanted,
     answers,
+    busy_timeout_seconds,
     evidence_wanted,
     instant_text,
     measurement,
@@ -113,7 +114,7 @@ class SQLiteRecordsSource:
         self.path = os.fspath(path)
         self._table = RecordsTable.of(table, columns)
         self._evidence = evidence_wanted(evidence)
-        self._busy_timeout = float(busy_timeout)
+        self._busy_timeout = busy_timeout_seconds(busy_timeout)
         self._query = self._build_query()
         self.queries = 0
         t = self._table

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import math
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Self
 
@@ -44,6 +43,7 @@ from scorekit.adapters._sql import (
     RecordsTable,
     Wanted,
     answers,
+    busy_timeout_seconds,
     evidence_wanted,
     measurement,
     quote_identifier,
@@ -76,13 +76,7 @@ class _Database:
     """Connections, transactions and error translation for one adapter."""
 
     def __init__(self, conninfo_or_pool: Connections, busy_timeout: float) -> None:
-        if isinstance(busy_timeout, bool) or not isinstance(busy_timeout, int | float) or not busy_timeout > 0:
-            msg = f"busy_timeout must be a number of seconds above 0, got {busy_timeout!r}"
-            raise StorageError(msg)
-        if not math.isfinite(busy_timeout):
-            msg = f"busy_timeout must be finite, got {busy_timeout!r}"
-            raise StorageError(msg)
-        self.busy_timeout = float(busy_timeout)
+        self.busy_timeout = busy_timeout_seconds(busy_timeout)
         if isinstance(conninfo_or_pool, str):
             self.pool: ConnectionPool = ConnectionPool(
                 conninfo_or_pool, min_size=1, max_size=4, kwargs={"autocommit": True}, open=False, name="scorekit"
