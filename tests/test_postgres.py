@@ -261,6 +261,11 @@ def _edit_worker(url, worker, rounds, results):
     won = []
     with PostgresScorecards(url, schema=SCHEMA, busy_timeout=30) as repo:
         stale = {cid: repo.get(cid) for cid in ("c1", "c2")}
+        try:  # every process also adds February's card of c1's series, under its own id
+            repo.add(stale["c1"].next_card().evolve(id=f"feb-{worker}"), change=change)
+            won.append(("feb", worker, ""))
+        except Conflict:
+            pass
         for i in range(rounds):
             cid = ("c1", "c2")[i % 2]
             fresh = (worker + i) % 3 != 0
@@ -286,6 +291,8 @@ class TestConcurrency:
         for p in workers:
             p.join(timeout=60)
             assert p.exitcode == 0
+        assert len([w for w in won if w[0] == "feb"]) == 1, won  # one (series, period) slot, one card
+        assert len(repo.find(series="c1")) == 2
         for cid in ("c1", "c2"):
             versions = sorted(v for c, v, _ in won if c == cid)
             final = repo.get(cid)
