@@ -555,7 +555,17 @@ _MANUAL_DDL: Final = (
 
 
 class PostgresManualValues(_Adapter):
-    """A `ManualValueStore` in PostgreSQL (append-only; `delete_for` when cards are deleted)."""
+    """A `ManualValueStore` in PostgreSQL (append-only; `delete_for` when cards are deleted).
+
+    >>> import os, pendulum
+    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
+    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> with PostgresManualValues(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as store:
+    ...     _ = store.delete_for(["c7"])
+    ...     store.append(ManualEntry("c7", "nps", 42, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
+    ...     [e.value for e in store.entries(["c7"])]
+    [Decimal('42')]
+    """
 
     _component = "manual_values"
     _ddl = _MANUAL_DDL
@@ -671,6 +681,23 @@ class PostgresRecordsSource:
 
     `evidence="ids"` lists the counted records as `Evidence`; `"none"` lists none.
     `queries` counts the queries run.
+
+    >>> import os, pendulum, psycopg
+    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
+    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> from scorekit import MetricRequest
+    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
+    ...     _ = conn.execute("DROP TABLE IF EXISTS doctest_deals")
+    ...     _ = conn.execute("CREATE TABLE doctest_deals (deal_id int, kind text, rep text, won_at timestamptz)")
+    ...     _ = conn.execute("INSERT INTO doctest_deals VALUES (1, 'deals_won', 'ann', '2024-02-03 10:00Z'),"
+    ...                      " (2, 'deals_won', 'ann', '2024-03-01 00:30+01')")  # March in Warsaw
+    >>> columns = {"id": "deal_id", "metric": "kind", "subject": "rep", "occurred_at": "won_at", "value": None}
+    >>> feb = MetricRequest("deals_won", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw"),
+    ...                     pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"))
+    >>> with PostgresRecordsSource(os.environ["SCOREKIT_POSTGRES"], "doctest_deals", columns=columns) as deals:
+    ...     answer = deals.measure([feb])[feb]
+    >>> answer.value, [e.id for e in answer.evidence]
+    (Decimal('1'), ['1'])
     """
 
     def __init__(
