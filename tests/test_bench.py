@@ -34,4 +34,5 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
         assert "SCOREKIT_POSTGRES" in postgres["skipped"]
     else:
         assert postgres["cards"] == 400
-        assert postgres["statements_per_dashboard"] <= 3  # find, measure, manual entries: one each
+        # a fixed handful (the service's finds, one measure, one read of manual entries), never one per card
+        assert 1 <= postgres["statements_per_dashboard"] <= 5
