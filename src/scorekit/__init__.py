@@ -18,13 +18,14 @@ from scorekit.errors import (
     PermissionDenied,
     ScorekitError,
 )
-from scorekit.grouping import Group, Summary, metrics_key, similarity_key
+from scorekit.frames import to_pandas
+from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, Status, score
-from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.weight import Weight
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Ranked",
     "Role",
     "Scorecard",
     "Scorekit",
@@ -62,10 +64,13 @@ __all__ = [
     "Status",
     "Summary",
     "Team",
+    "Trend",
     "User",
     "Weight",
     "metrics_key",
+    "rank",
     "requests_for",
     "score",
     "similarity_key",
+    "to_pandas",
 ]

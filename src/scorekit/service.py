@@ -33,7 +33,6 @@ from typing import Any
 import attrs
 from pendulum import Date, DateTime
 
-from scorekit import _html
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -42,7 +41,7 @@ from scorekit.errors import (
     MissingMeasurement,
     PermissionDenied,
 )
-from scorekit.grouping import Group, KeyFunction, Summary, apply_parameters, group_scores, similarity_key, summarize
+from scorekit.grouping import Dashboard, KeyFunction, apply_parameters, group_scores, similarity_key, summarize
 from scorekit.measurement import ManualEntry, Measurement, as_instant, latest_values, requests_for
 from scorekit.numbers import ZERO, Number, to_decimal
 from scorekit.parameter import Parameter
@@ -97,34 +96,6 @@ class CardTemplate:
     timezone: str = attrs.field(default="UTC", kw_only=True)
     rollover: bool = attrs.field(default=False, kw_only=True)
     name: str = attrs.field(default="", kw_only=True)
-
-
-@attrs.frozen
-class Dashboard:
-    """Every card an actor may see, scored (F9), with a summary and groups of similar cards (F10)."""
-
-    as_of: _dt.datetime
-    scores: tuple[CardScore, ...]
-    summary: Summary
-    groups: tuple[Group, ...]
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            "<tr>"
-            f"<td>{_html.text(s.card.name or s.card.id)}</td><td>{_html.text(s.card.owner.id)}</td>"
-            f"<td>{_html.text(s.card.period)}</td><td>{_html.bar(s.total, s.status.value)}</td>"
-            f"<td>{_html.percent(s.total)}</td><td>{_html.text(s.status.value)}</td>"
-            "</tr>"
-            for s in self.scores
-        )
-        mean = _html.percent(self.summary.mean_total)
-        return (
-            '<table class="scorekit-dashboard">'
-            f"<caption>{self.summary.count} cards \u00b7 mean {mean} \u00b7 "
-            f"{self.summary.achieved} achieved, {self.summary.on_track} on track, {self.summary.behind} behind</caption>"
-            "<thead><tr><th>Card</th><th>Owner</th><th>Period</th><th></th><th>Total</th><th>Status</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-        )
 
 
 _EDITABLE = frozenset({"parameters", "name", "rollover", "timezone"})
