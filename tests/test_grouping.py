@@ -213,7 +213,7 @@ class TestDashboard:
         text = repr(dashboard)
         assert text.count("\n") == 2
         assert len(text) < 300
-        assert text.startswith("<Dashboard as of 2024-05-01T00:00:00+00:00, 1 groups")
+        assert text.startswith("<Dashboard as of 2024-05-01T00:00:00+00:00, 1 group")
         group = repr(dashboard.groups[0])
         assert group.count("\n") == 2
         assert len(group) < 300

@@ -48,6 +48,11 @@ def words(status: str) -> str:
     return status.replace("_", " ")
 
 
+def many(count: int, noun: str) -> str:
+    """``1 card``, ``2 cards``: a count with its noun."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def percent(value: Decimal | None) -> str:
     """A fraction as a percentage with two places, or an em dash for none."""
     return "\u2014" if value is None else f"{for_display(value * 100):f}%"
@@ -137,7 +142,7 @@ def summary_table(summary: Summary, caption: str = "") -> str:
     title = text(caption) + " \u00b7 " if caption else ""
     return (
         '<div class="scorekit-summary"><table>'
-        f"<caption>{title}{summary.count} cards, {summary.started} started \u00b7 "
+        f"<caption>{title}{many(summary.count, 'card')}, {summary.started} started \u00b7 "
         f"mean {percent(summary.mean_total)} \u00b7 median {percent(summary.median_total)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody><tr>{cells}</tr></tbody></table>{per_metric}</div>"
     )
@@ -165,7 +170,7 @@ def caption(summary: Summary, *, prefix: str = "") -> str:
     """A caption (already escaped) that counts every status and gives the started cards' mean."""
     lead = text(prefix) + " \u00b7 " if prefix else ""
     return (
-        f"{lead}{summary.count} cards \u00b7 mean {percent(summary.mean_total)} of {summary.started} started"
+        f"{lead}{many(summary.count, 'card')} \u00b7 mean {percent(summary.mean_total)} of {summary.started} started"
         f" \u00b7 {counts(summary)}"
     )
 
@@ -203,7 +208,7 @@ def trend_svg(scores: Iterable[CardScore]) -> str:
         f'<line x1="{_PAD}" y1="{goal}" x2="{_WIDTH - _PAD}" y2="{goal}" stroke="#9e9e9e" stroke-dasharray="4 3"/>'
         f'<text x="{_WIDTH - _PAD}" y="{goal - 3}" font-size="9" text-anchor="end" fill="#757575">100%</text>'
         f'<polyline points="{line}" fill="none" stroke="#1976d2" stroke-width="2"/>{dots}</svg>'
-        f"<figcaption>{text(name)} \u00b7 {text(first.card.owner.id)} \u00b7 {len(items)} periods from "
+        f"<figcaption>{text(name)} \u00b7 {text(first.card.owner.id)} \u00b7 {many(len(items), 'period')} from "
         f"{text(first.card.period.start)} \u00b7 last {percent(last.total)} ({text(words(last.status.value))})"
         "</figcaption></figure>"
     )

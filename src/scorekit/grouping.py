@@ -110,7 +110,7 @@ def _shown(value: Decimal | None) -> str:
 
 def _summary_text(summary: Summary) -> str:
     return (
-        f"{summary.count} cards, {summary.started} started: mean {_shown(summary.mean_total)}, "
+        f"{_html.many(summary.count, 'card')}, {summary.started} started: mean {_shown(summary.mean_total)}, "
         f"median {_shown(summary.median_total)}\n {_html.counts(summary)}"
     )
 
@@ -344,7 +344,7 @@ class Dashboard:
         return card_records(self.scores)
 
     def __repr__(self) -> str:
-        return f"<Dashboard as of {self.as_of.isoformat()}, {len(self.groups)} groups\n {_summary_text(self.summary)}>"
+        return f"<Dashboard as of {self.as_of.isoformat()}, {_html.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
         lead = f"as of {self.as_of.isoformat()}"
@@ -385,7 +385,7 @@ class Trend(tuple[CardScore, ...]):
         shown = [f"{s.card.period.start} {_html.percent(s.total)} {_html.words(s.status.value)}" for s in self]
         if len(shown) > _TREND_SHOWN:
             shown = [*shown[:2], f"... {len(shown) - _TREND_SHOWN + 1} more", *shown[-(_TREND_SHOWN - 3) :]]
-        return f"<Trend of {len(self)} periods: {', '.join(shown)}>"
+        return f"<Trend of {_html.many(len(self), 'period')}: {', '.join(shown)}>"
 
     def _repr_html_(self) -> str:
         return _html.trend_svg(self)
