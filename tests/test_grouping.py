@@ -144,6 +144,25 @@ class TestRank:
             (2, "cid"),
         ]
 
+    def test_close_calls_are_decided_on_exact_values(self):
+        # bob: halves of 1/3 and 5/3, exactly 1 but reported as 1.00...00015; ann: 3 / 3, exactly 1
+        halves = [Parameter("x", 3, 50), Parameter("y", 3, 50)]
+        card = Scorecard("bob-0", User("bob"), APRIL, APRIL.period(0), halves)
+        bob = score(card, {"x": 1, "y": 5}, as_of=MAY_1)
+        ann = scored("ann", 3, target=3)
+        assert bob.total != ann.total == 1
+        assert bob.total - 1 < Decimal("1e-33")
+        got = [(r.rank, r.score.card.owner.id) for r in rank([bob, ann])]
+        assert got == [(1, "ann"), (1, "bob")]
+
+    def test_equal_decimals_that_differ_exactly_do_not_tie(self):
+        # cid: 1/3, reported as 0.333...3 (34 threes); ann: exactly those 34 threes, a little less
+        cid = scored("cid", 1, target=3)
+        ann = scored("ann", Decimal("0." + "3" * 34), target=1)
+        assert cid.total == ann.total
+        assert [(r.rank, r.score.card.owner.id) for r in rank([ann, cid])] == [(1, "cid"), (2, "ann")]
+        assert [(r.rank, r.score.card.owner.id) for r in rank([ann, cid], by="deals")] == [(1, "cid"), (2, "ann")]
+
     def test_by_projected_puts_cards_without_a_projection_last(self):
         mid = pendulum.datetime(2024, 4, 10, 12, tz="UTC")  # day 10 of 30
         # projected: ann 2/10 * 30/10 = 0.6; bob 5/10 * 3 = 1.5; cid's card is May's (not started, None)

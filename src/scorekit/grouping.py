@@ -16,6 +16,7 @@ import datetime as _dt
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Final, cast
 
 import attrs
@@ -26,7 +27,7 @@ from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
 from scorekit.period import as_utc
 from scorekit.scorecard import Scorecard
-from scorekit.scoring import CardScore
+from scorekit.scoring import CardScore, ParameterScore
 
 __all__ = [
     "Dashboard",
@@ -240,15 +241,121 @@ def _tie_break(item: CardScore) -> tuple[str, str, int, _dt.datetime]:
     return (item.card.owner.id, item.card.id, item.card.period.start.toordinal(), as_utc(item.as_of))
 
 
+# -- exact values for close calls ------------------------------------------------------------
+#
+# A total is a sum of weighted achievements, each a division carried to 34 digits, so two
+# totals within ~1e-33 of each other may be in the wrong order, or tie when they do not
+# (1/3 + 5/3 halves is exactly 1, yet sums to 1.00...00015).  Ranking decides such close
+# calls on exact rationals, rebuilt from the inputs the score reports: actual, the
+# parameter, the prorated target and the elapsed share (a ratio of whole days, recovered
+# exactly from its rounding).  Far apart values never need this.
+
+_CLOSE: Final = Decimal("1e-30")
+_SANITY: Final = Fraction(1, 10**25)
+_MAX_DAYS: Final = 10**6  # a share of days k/n has n <= this, so it is recovered exactly
+_LEVELS: Final = frozenset({"average", "last"})
+
+
+def _close(higher: Decimal, lower: Decimal) -> bool:
+    return EXACT_SUMS.subtract(higher, lower) <= _CLOSE * (1 + abs(higher))
+
+
+def _share(rounded: Decimal, whole: Decimal) -> Fraction:
+    """The exact ratio k/n (n <= 10**6) whose 34-digit rounding times `whole` is `rounded`."""
+    return (Fraction(rounded) / Fraction(whole)).limit_denominator(_MAX_DAYS) if whole else Fraction(1)
+
+
+def _exact_achievement(item: ParameterScore, actual: Fraction) -> Fraction:
+    """Scoring's formulas over Fractions (see `scorekit.scoring`): the achievement `actual` gives."""
+    parameter = item.parameter
+    share = _share(item.target, parameter.target) if parameter.prorate else Fraction(1)
+    target = Fraction(parameter.target) * share
+    direction = parameter.direction.value
+    baseline = getattr(parameter, "baseline", None)
+    if direction == "near_target":
+        band = Fraction(getattr(parameter, "band", 0) or 0)
+        distance = max(Fraction(0), abs(actual - target) - band)
+        return max(Fraction(0), 1 - distance / Fraction(getattr(parameter, "tolerance", 1)))
+    if baseline is not None:
+        base = Fraction(baseline) * share
+        return max(Fraction(0), (actual - base) / (target - base))
+    if direction == "higher_is_better":
+        return actual / target
+    if target == 0:
+        return Fraction(1 if actual <= 0 else 0)
+    return max(Fraction(0), 2 - actual / target)
+
+
+def _exact_shaped(item: ParameterScore, achievement: Fraction) -> Fraction:
+    threshold, cap = item.parameter.threshold, item.parameter.cap
+    if threshold is not None and achievement < threshold:
+        return Fraction(0)
+    if cap is not None and achievement > cap:
+        return Fraction(cap)
+    return achievement
+
+
+def _exact_effective(item: ParameterScore, *, projected: bool = False) -> Fraction:
+    if item.status.value == _NOT_STARTED or item.actual is None:
+        return Fraction(0)
+    actual = Fraction(item.actual)
+    level = getattr(getattr(item.parameter.metric, "accumulation", None), "value", "sum") in _LEVELS
+    if projected and not level and 0 < item.expected < 1:
+        actual /= Fraction(item.expected).limit_denominator(_MAX_DAYS)  # the pace: actual * days / elapsed
+    return _exact_shaped(item, _exact_achievement(item, actual))
+
+
+def _exact(item: CardScore, by: str, reported: Decimal) -> Fraction:
+    """`item`'s value for `by` as an exact rational (the reported Decimal if the two disagree beyond rounding)."""
+    if by in ("total", "projected"):
+        value = sum(
+            (
+                Fraction(p.parameter.weight.fraction) * _exact_effective(p, projected=by == "projected")
+                for p in item.parameters
+            ),
+            Fraction(0),
+        )
+    else:
+        value = _exact_effective(item.parameter(by))
+    near = Fraction(reported)
+    # scoring is the authority: a formula this copy does not know is never allowed to move a rank far
+    return value if abs(value - near) <= _SANITY * (1 + abs(near)) else near
+
+
+def _settle_close_calls(
+    ordered: list[tuple[Decimal, CardScore]], by: str
+) -> list[tuple[Decimal | Fraction, CardScore]]:
+    """`ordered` (best first) with every run of close values reordered and compared by exact value."""
+    settled: list[tuple[Decimal | Fraction, CardScore]] = []
+    start = 0
+    while start < len(ordered):
+        end = start + 1
+        while end < len(ordered) and _close(ordered[end - 1][0], ordered[end][0]):
+            end += 1
+        if end - start == 1:
+            settled.append(ordered[start])
+        else:
+            run = sorted(((_exact(item, by, value), item) for value, item in ordered[start:end]), key=_tie_of)
+            run.sort(key=lambda pair: pair[0], reverse=True)  # stable: exact ties keep the owner/card order
+            settled.extend(run)
+        start = end
+    return settled
+
+
+def _tie_of(pair: tuple[object, CardScore]) -> tuple[str, str, int, _dt.datetime]:
+    return _tie_break(pair[1])
+
+
 def rank(scores: Iterable[CardScore], *, by: str = "total") -> tuple[Ranked, ...]:
     """`scores` best first, in competition ranking: equal values share a rank, the next rank skips (1, 2, 2, 4).
 
     `by` is ``"total"`` (the default), ``"projected"`` (cards without a projection, not
     yet started, come last, sharing a rank), or a metric key: that parameter's
     effective achievement, leaving out the cards that do not score the metric.  Values
-    are compared exactly as Decimals, never rounded for display, so 99.996% and
-    100.004% do not tie.  Ties are listed by owner id, then card id, so the result
-    never depends on the order of `scores`.
+    are compared exactly, never rounded for display (99.996% and 100.004% do not tie),
+    and where two reported Decimals are within 1e-30 of each other the exact rational
+    values decide (halves of 1/3 and 5/3 tie with 1).  Ties are listed by owner id,
+    then card id, so the result never depends on the order of `scores`.
 
     >>> import pendulum
     >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
@@ -263,11 +370,10 @@ def rank(scores: Iterable[CardScore], *, by: str = "total") -> tuple[Ranked, ...
         msg = f'rank by must be "total", "projected" or a metric key (a str), got {by!r}'
         raise TypeError(msg)
     valued = [(value, item) for item in scores if (value := _value(item, by)) is not _ABSENT]
-    valued.sort(key=lambda pair: _tie_break(pair[1]))
-    known = [pair for pair in valued if pair[0] is not None]
-    # a stable sort, reversed, keeps the tie order; Decimals compare exactly, whatever their digits
-    known.sort(key=lambda pair: cast("Decimal", pair[0]), reverse=True)
-    ordered = known + [pair for pair in valued if pair[0] is None]
+    valued.sort(key=_tie_of)
+    known = [(cast("Decimal", value), item) for value, item in valued if value is not None]
+    known.sort(key=lambda pair: pair[0], reverse=True)  # a stable sort, reversed, keeps the tie order
+    ordered = [*_settle_close_calls(known, by), *((None, item) for value, item in valued if value is None)]
     result: list[Ranked] = []
     previous: object = _ABSENT
     for position, (value, item) in enumerate(ordered, start=1):
