@@ -2,6 +2,7 @@
 
 import enum
 import re
+import subprocess
 import sys
 from decimal import Decimal
 
@@ -234,6 +235,7 @@ class TestDashboard:
         assert len(text) < 300
         assert text.startswith("<Dashboard as of 2024-05-01T00:00:00+00:00, 1 group")
         group = repr(dashboard.groups[0])
+        assert group.startswith("<Group [2024-04-01, 2024-05-01) \u00b7 deals\n 24 cards, 24 started: mean 115.00%")
         assert group.count("\n") == 2
         assert len(group) < 300
 
@@ -377,6 +379,11 @@ class TestToPandas:
             to_pandas(42)
         with pytest.raises(TypeError, match="not a mix"):
             to_pandas([{"a": 1}, scored("ann", 1)])
+
+    def test_import_scorekit_does_not_import_pandas(self):
+        code = "import sys, scorekit; scorekit.to_pandas; print('pandas' in sys.modules)"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603 - our own code
+        assert done.stdout.strip() == "False"
 
     def test_without_pandas_names_the_extra(self, monkeypatch):
         monkeypatch.setitem(sys.modules, "pandas", None)

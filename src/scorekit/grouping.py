@@ -25,7 +25,7 @@ from scorekit import _html
 from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
-from scorekit.period import as_utc
+from scorekit.period import Period, as_utc
 from scorekit.scorecard import Scorecard
 from scorekit.scoring import CardScore, ParameterScore
 
@@ -38,6 +38,7 @@ __all__ = [
     "Trend",
     "apply_parameters",
     "card_records",
+    "describe_key",
     "group_scores",
     "metrics_key",
     "rank",
@@ -159,16 +160,38 @@ def summarize(scores: Iterable[CardScore]) -> Summary:
     )
 
 
-def _short(value: object, limit: int = 60) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+def describe_key(key: object, limit: int = 80) -> str:
+    """A group's key in a few words: periods as ``[start, end)``, parameters by metric key, cut at `limit`.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("a", User("ann"), c, c.period(0), [Parameter("deals", 10, 60), Parameter("calls", 9, 40)])
+    >>> print(describe_key(similarity_key(card)), "|", describe_key(metrics_key(card)))
+    [2024-01-01, 2024-02-01) · calls, deals | calls, deals
+    """
+    shown = _describe(key)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "\u2026"
+
+
+def _describe(key: object) -> str:
+    if isinstance(key, str | Period):
+        return str(key)
+    if isinstance(key, Parameter):
+        return key.key
+    if isinstance(key, frozenset | set):
+        return ", ".join(sorted(_describe(part) for part in key))
+    if isinstance(key, tuple):
+        if all(isinstance(part, str) for part in key):
+            return ", ".join(key)
+        return " \u00b7 ".join(_describe(part) for part in key)
+    return repr(key)
 
 
 @attrs.frozen(repr=False)
 class Group:
     """Similar cards (F10): the shared key, their scores and their own summary.
 
-    Its plain repr is three lines (the key cut short, the counts, the mean), never every score.
+    Its plain repr is three lines (the key in a few words, the mean, the counts), never every score.
     """
 
     key: Hashable
@@ -185,12 +208,11 @@ class Group:
         return rank(self.scores, by=by)
 
     def __repr__(self) -> str:
-        return f"<Group key={_short(self.key)}\n {_summary_text(self.summary)}>"
+        return f"<Group {describe_key(self.key)}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
-        first = self.scores[0].card if self.scores else None
-        title = f"{first.name or first.id}, {first.period}" if first is not None else "empty group"
-        return _html.ranked_table(self.leaderboard(), _html.caption(self.summary, prefix=title), "scorekit-group")
+        caption = _html.caption(self.summary, prefix=describe_key(self.key))
+        return _html.ranked_table(self.leaderboard(), caption, "scorekit-group")
 
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
