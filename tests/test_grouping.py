@@ -337,6 +337,44 @@ class TestHtml:
         assert "width:99.6%" in low_html
         assert "</div></div> 99.64%" in low_html
 
+    def test_summary_html_counts_every_status_and_each_metrics_mean(self):
+        scores = [two_metric("ann", 5, 100), two_metric("bob", 12, 50), scored("cid", 1, period=2)]
+        html = summarize(scores)._repr_html_()
+        # ann 0.7 and bob 0.92 missed; cid's June card not started
+        assert "<caption>3 cards, 2 started \u00b7 mean 81.00% \u00b7 median 81.00%</caption>" in html
+        heads = re.findall(r"<th>([^<]*)</th>", html)[:7]
+        cells = re.findall(r"<td>(\d+)</td>", html)[:7]
+        assert dict(zip(heads, cells, strict=True)) == {
+            "achieved": "0",
+            "on track": "0",
+            "behind": "0",
+            "at risk": "0",
+            "missed": "2",
+            "no data": "0",
+            "not started": "1",
+        }
+        # calls: (1 + 0.5) / 2; deals: (0.5 + 1.2) / 2 (June's deals have not started)
+        assert "<tr><td>calls</td><td>75.00%</td></tr>" in html
+        assert "<tr><td>deals</td><td>85.00%</td></tr>" in html
+
+    def test_group_html_lists_its_cards_by_rank(self):
+        (group,) = group_scores([scored("bob", 3), scored("ann", 7)])
+        html = group._repr_html_()
+        assert html.startswith(
+            '<table class="scorekit-group"><caption>[2024-04-01, 2024-05-01) \u00b7 deals \u00b7 2 cards'
+        )
+        assert re.findall(r"<tr><td>(\d)</td><td>[^<]*</td><td>([^<]*)</td>", html) == [("1", "ann"), ("2", "bob")]
+
+    def test_a_negative_number_that_rounds_to_zero_shows_no_sign(self):
+        result = scored("ann", Decimal("-0.00001"))
+        html = result._repr_html_()
+        assert "0.0000 / 10" in html
+        assert "-0.00" not in html
+
+    def test_an_empty_trend_says_so(self):
+        assert "no periods" in Trend()._repr_html_()
+        assert repr(Trend()) == "<Trend of 0 periods>"
+
     def test_statuses_read_as_words(self):
         html = board([scored("ann", 1, period=2)])._repr_html_()
         assert ">not started<" in html

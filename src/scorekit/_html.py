@@ -55,7 +55,10 @@ def many(count: int, noun: str) -> str:
 
 def percent(value: Decimal | None) -> str:
     """A fraction as a percentage with two places, or an em dash for none."""
-    return "\u2014" if value is None else f"{for_display(value * 100):f}%"
+    if value is None:
+        return "\u2014"
+    shown = for_display(value * 100)
+    return f"{shown.copy_abs() if shown.is_zero() else shown:f}%"
 
 
 def quantity(value: Decimal | None) -> str:
@@ -64,7 +67,8 @@ def quantity(value: Decimal | None) -> str:
         return "\u2014"
     exponent = value.as_tuple().exponent
     places = min(-exponent, _MAX_PLACES) if isinstance(exponent, int) and exponent < 0 else 0
-    return f"{for_display(value, places):f}"
+    shown = for_display(value, places)
+    return f"{shown.copy_abs() if shown.is_zero() else shown:f}"  # -0.00001 shows as 0.0000, not -0.0000
 
 
 def bar(value: Decimal, status: str) -> str:

@@ -513,7 +513,8 @@ class Trend(tuple[CardScore, ...]):
         shown = [f"{s.card.period.start} {_html.percent(s.total)} {_html.words(s.status.value)}" for s in self]
         if len(shown) > _TREND_SHOWN:
             shown = [*shown[:2], f"... {len(shown) - _TREND_SHOWN + 1} more", *shown[-(_TREND_SHOWN - 3) :]]
-        return f"<Trend of {_html.many(len(self), 'period')}: {', '.join(shown)}>"
+        listed = f": {', '.join(shown)}" if shown else ""
+        return f"<Trend of {_html.many(len(self), 'period')}{listed}>"
 
     def _repr_html_(self) -> str:
         return _html.trend_svg(self)
