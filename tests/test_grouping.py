@@ -375,6 +375,18 @@ class TestHtml:
         assert "no periods" in Trend()._repr_html_()
         assert repr(Trend()) == "<Trend of 0 periods>"
 
+    def test_a_threshold_or_cap_that_changed_the_number_is_shown(self):
+        shaped = [Parameter("deals", 10, 50, threshold="0.5"), Parameter("calls", 100, 50, cap="1.2")]
+        card = Scorecard("c", User("ann"), APRIL, APRIL.period(0), shaped)
+        html = score(card, {"deals": 4, "calls": 150}, as_of=MAY_1)._repr_html_()
+        # deals 40% is under the 50% threshold and counts 0; calls 150% is capped at 120%
+        assert "40.00%</span> <small" in html
+        assert "\u2192 counts 0.00% (below threshold)" in html
+        assert "\u2192 counts 120.00% (capped)" in html
+        assert html.count("<small") == 2
+        plain = score(card, {"deals": 6, "calls": 100}, as_of=MAY_1)._repr_html_()
+        assert "<small" not in plain
+
     def test_statuses_read_as_words(self):
         html = board([scored("ann", 1, period=2)])._repr_html_()
         assert ">not started<" in html

@@ -21,7 +21,7 @@ from scorekit.numbers import for_display
 
 if TYPE_CHECKING:  # only for annotations: the classes call these functions, not the other way round
     from scorekit.grouping import Ranked, Summary
-    from scorekit.scoring import CardScore
+    from scorekit.scoring import CardScore, ParameterScore
 
 STATUS_ORDER = ("achieved", "on_track", "behind", "at_risk", "missed", "no_data", "not_started")
 """Every status value, best first: the order of counts in captions and summaries."""
@@ -99,6 +99,14 @@ def counts(summary: Summary) -> str:
 # -- one card ------------------------------------------------------------------------------
 
 
+def _shaped_note(item: ParameterScore) -> str:
+    """Where a threshold or cap changed what counts: the effective achievement and why."""
+    if item.effective == item.achievement:
+        return ""
+    why = "below threshold" if not item.effective else "capped"
+    return f' <small title="{why}">\u2192 counts {percent(item.effective)} ({why})</small>'
+
+
 def card_table(score: CardScore) -> str:
     """A card's score: a row per parameter (actual / target, weight, bar, contribution, status) and the total."""
     card = score.card
@@ -107,7 +115,7 @@ def card_table(score: CardScore) -> str:
         f"<td>{text(item.parameter.metric.display_name)}</td>"
         f"<td>{text(quantity(item.actual))} / {text(quantity(item.target))} {text(item.parameter.metric.unit)}</td>"
         f"<td>{text(item.parameter.weight)}</td>"
-        f"<td>{bar_with_number(item.achievement, item.status.value)}</td>"
+        f"<td>{bar_with_number(item.achievement, item.status.value)}{_shaped_note(item)}</td>"
         f"<td>{percent(item.contribution)}</td>"
         f"<td>{status_cell(item.status.value)}</td>"
         "</tr>"
