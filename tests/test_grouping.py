@@ -1,6 +1,5 @@
 """Summaries, rankings, dashboards, trends, records and their display (issues 10 and 13)."""
 
-import enum
 import re
 import subprocess
 import sys
@@ -62,13 +61,6 @@ def board(scores):
     return Dashboard(MAY_1, scores, summarize(scores), group_scores(scores))
 
 
-class _Later(enum.Enum):
-    """The statuses a-model adds in 0.2, standing in until they are on this branch."""
-
-    AT_RISK = "at_risk"
-    NO_DATA = "no_data"
-
-
 class TestSummary:
     def test_means_are_over_started_cards_only(self):
         # started totals 2/10, 5/10 and 11/10; June's card has not started (as of May 1)
@@ -94,8 +86,7 @@ class TestSummary:
         assert summary.per_metric == {}
 
     def test_at_risk_and_no_data_are_counted(self):
-        at_risk = getattr(Status, "AT_RISK", _Later.AT_RISK)
-        no_data = getattr(Status, "NO_DATA", _Later.NO_DATA)
+        at_risk, no_data = Status.AT_RISK, Status.NO_DATA
         scores = [
             attrs.evolve(scored("ann", 2), status=at_risk),
             attrs.evolve(scored("bob", 2), status=at_risk),

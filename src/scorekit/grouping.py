@@ -26,8 +26,9 @@ from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
 from scorekit.period import Period, as_utc
-from scorekit.scorecard import Scorecard
+from scorekit.scorecard import ParameterWindow, Scorecard
 from scorekit.scoring import CardScore, ParameterScore
+from scorekit.status import Status
 
 __all__ = [
     "Dashboard",
@@ -267,48 +268,28 @@ def _tie_break(item: CardScore) -> tuple[str, str, int, _dt.datetime]:
 #
 # A total is a sum of weighted achievements, each a division carried to 34 digits, so two
 # totals within ~1e-33 of each other may be in the wrong order, or tie when they do not
-# (1/3 + 5/3 halves is exactly 1, yet sums to 1.00...00015).  Ranking decides such close
-# calls on exact rationals, rebuilt from the inputs the score reports: actual, the
-# parameter, the prorated target and the elapsed share (a ratio of whole days, recovered
-# exactly from its rounding).  Far apart values never need this.
+# (halves of 1/3 and 5/3 are exactly 1, yet sum to 1.00...00015).  Ranking decides such
+# close calls on exact rationals: each parameter's achievement through its window's own
+# rule (`scorekit.achievement`, `Rule.exact`) from the reported actual, then threshold and
+# cap.  Far apart values never need this.
 
 _CLOSE: Final = Decimal("1e-30")
-_SANITY: Final = Fraction(1, 10**25)
-_MAX_DAYS: Final = 10**6  # a share of days k/n has n <= this, so it is recovered exactly
-_LEVELS: Final = frozenset({"average", "last"})
 
 
 def _close(higher: Decimal, lower: Decimal) -> bool:
     return EXACT_SUMS.subtract(higher, lower) <= _CLOSE * (1 + abs(higher))
 
 
-def _share(rounded: Decimal, whole: Decimal) -> Fraction:
-    """The exact ratio k/n (n <= 10**6) whose 34-digit rounding times `whole` is `rounded`."""
-    return (Fraction(rounded) / Fraction(whole)).limit_denominator(_MAX_DAYS) if whole else Fraction(1)
-
-
-def _exact_achievement(item: ParameterScore, actual: Fraction) -> Fraction:
-    """Scoring's formulas over Fractions (see `scorekit.scoring`): the achievement `actual` gives."""
-    parameter = item.parameter
-    share = _share(item.target, parameter.target) if parameter.prorate else Fraction(1)
-    target = Fraction(parameter.target) * share
-    direction = parameter.direction.value
-    baseline = getattr(parameter, "baseline", None)
-    if direction == "near_target":
-        band = Fraction(getattr(parameter, "band", 0) or 0)
-        distance = max(Fraction(0), abs(actual - target) - band)
-        return max(Fraction(0), 1 - distance / Fraction(getattr(parameter, "tolerance", 1)))
-    if baseline is not None:
-        base = Fraction(baseline) * share
-        return max(Fraction(0), (actual - base) / (target - base))
-    if direction == "higher_is_better":
-        return actual / target
-    if target == 0:
-        return Fraction(1 if actual <= 0 else 0)
-    return max(Fraction(0), 2 - actual / target)
-
-
-def _exact_shaped(item: ParameterScore, achievement: Fraction) -> Fraction:
+def _exact_effective(item: ParameterScore, window: ParameterWindow, *, projected: bool = False) -> Fraction:
+    """A parameter's effective achievement (or, `projected`, its projection after threshold and cap), exactly."""
+    if item.status is Status.NOT_STARTED or item.actual is None:
+        return Fraction(0)
+    actual = Fraction(item.actual)
+    if projected and not window.level and 0 < item.expected < 1:
+        # the pace: actual * days / elapsed, elapsed recovered whole from expected = elapsed / days
+        elapsed = round(Fraction(item.expected) * window.days)
+        actual = actual * window.days / elapsed
+    achievement = window.rule.exact(actual)
     threshold, cap = item.parameter.threshold, item.parameter.cap
     if threshold is not None and achievement < threshold:
         return Fraction(0)
@@ -317,31 +298,18 @@ def _exact_shaped(item: ParameterScore, achievement: Fraction) -> Fraction:
     return achievement
 
 
-def _exact_effective(item: ParameterScore, *, projected: bool = False) -> Fraction:
-    if item.status.value == _NOT_STARTED or item.actual is None:
-        return Fraction(0)
-    actual = Fraction(item.actual)
-    level = getattr(getattr(item.parameter.metric, "accumulation", None), "value", "sum") in _LEVELS
-    if projected and not level and 0 < item.expected < 1:
-        actual /= Fraction(item.expected).limit_denominator(_MAX_DAYS)  # the pace: actual * days / elapsed
-    return _exact_shaped(item, _exact_achievement(item, actual))
-
-
-def _exact(item: CardScore, by: str, reported: Decimal) -> Fraction:
-    """`item`'s value for `by` as an exact rational (the reported Decimal if the two disagree beyond rounding)."""
+def _exact(item: CardScore, by: str) -> Fraction:
+    """`item`'s value for `by` as an exact rational."""
+    windows = {window.key: window for window in item.card.windows}
     if by in ("total", "projected"):
-        value = sum(
+        return sum(
             (
-                Fraction(p.parameter.weight.fraction) * _exact_effective(p, projected=by == "projected")
+                Fraction(windows[p.key].fraction) * _exact_effective(p, windows[p.key], projected=by == "projected")
                 for p in item.parameters
             ),
             Fraction(0),
         )
-    else:
-        value = _exact_effective(item.parameter(by))
-    near = Fraction(reported)
-    # scoring is the authority: a formula this copy does not know is never allowed to move a rank far
-    return value if abs(value - near) <= _SANITY * (1 + abs(near)) else near
+    return _exact_effective(item.parameter(by), windows[by])
 
 
 def _settle_close_calls(
@@ -357,7 +325,7 @@ def _settle_close_calls(
         if end - start == 1:
             settled.append(ordered[start])
         else:
-            run = sorted(((_exact(item, by, value), item) for value, item in ordered[start:end]), key=_tie_of)
+            run = sorted(((_exact(item, by), item) for _, item in ordered[start:end]), key=_tie_of)
             run.sort(key=lambda pair: pair[0], reverse=True)  # stable: exact ties keep the owner/card order
             settled.extend(run)
         start = end
@@ -376,7 +344,7 @@ def rank(scores: Iterable[CardScore], *, by: str = "total") -> tuple[Ranked, ...
     effective achievement, leaving out the cards that do not score the metric.  Values
     are compared exactly, never rounded for display (99.996% and 100.004% do not tie),
     and where two reported Decimals are within 1e-30 of each other the exact rational
-    values decide (halves of 1/3 and 5/3 tie with 1).  Ties are listed by owner id,
+    values decide, through each parameter's own rule (halves of 1/3 and 5/3 tie with 1).  Ties are listed by owner id,
     then card id, so the result never depends on the order of `scores`.
 
     >>> import pendulum

@@ -1,13 +1,14 @@
 """Rules of ranking and summaries, for any scores."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scorekit import Cadence, Date, Parameter, Scorecard, Status, User, rank, score
-from scorekit.grouping import summarize
+from scorekit.grouping import _exact, summarize
 from scorekit.strategies import instants_for, measurements_for, scorecards
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
@@ -93,3 +94,16 @@ def test_summary_counts_add_up_and_means_are_over_started_cards(scores):
     else:
         assert summary.mean_total is None
         assert summary.median_total is None
+
+
+@given(any_scores())
+def test_exact_values_for_close_calls_agree_with_the_reported_ones(scores):
+    # rank rebuilds values exactly only to settle near-ties; they must be the reported ones, unrounded
+    for item in scores:
+        pairs = [("total", item.total), ("projected", item.projected)]
+        pairs += [(p.key, p.effective) for p in item.parameters]
+        for by, reported in pairs:
+            if reported is None:
+                continue
+            exact = _exact(item, by)
+            assert abs(exact - Fraction(reported)) <= Fraction(1, 10**28) * (1 + abs(exact)), (by, reported, exact)
