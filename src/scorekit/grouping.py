@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 from typing import Final, cast
 
 import attrs
@@ -312,28 +313,37 @@ def _exact(item: CardScore, by: str) -> Fraction:
     return _exact_effective(item.parameter(by), windows[by])
 
 
-def _settle_close_calls(
-    ordered: list[tuple[Decimal, CardScore]], by: str
-) -> list[tuple[Decimal | Fraction, CardScore]]:
-    """`ordered` (best first) with every run of close values reordered and compared by exact value."""
-    settled: list[tuple[Decimal | Fraction, CardScore]] = []
+def _inputs(item: CardScore, by: str) -> Hashable:
+    """What `_exact(item, by)` depends on: cards from one template with the same numbers share it."""
+    return by, tuple((p.parameter, p.target, p.actual, p.expected, p.status) for p in item.parameters)
+
+
+def _settle_close_calls(ordered: list[tuple[Decimal, int, CardScore]], by: str) -> list[tuple[object, CardScore]]:
+    """`ordered` (best first; the int is the tie order) with every run of close values ordered by exact value."""
+    settled: list[tuple[object, CardScore]] = []
+    known: dict[Hashable, Fraction] = {}  # ties are mostly cards of one template with equal numbers
+
+    def exact(item: CardScore) -> Fraction:
+        inputs = _inputs(item, by)
+        value = known.get(inputs)
+        if value is None:
+            value = known[inputs] = _exact(item, by)
+        return value
+
     start = 0
     while start < len(ordered):
         end = start + 1
         while end < len(ordered) and _close(ordered[end - 1][0], ordered[end][0]):
             end += 1
         if end - start == 1:
-            settled.append(ordered[start])
+            settled.append((ordered[start][0], ordered[start][2]))
         else:
-            run = sorted(((_exact(item, by), item) for _, item in ordered[start:end]), key=_tie_of)
-            run.sort(key=lambda pair: pair[0], reverse=True)  # stable: exact ties keep the owner/card order
-            settled.extend(run)
+            run = sorted(ordered[start:end], key=itemgetter(1))
+            exact_run = [(exact(item), item) for _, _, item in run]
+            exact_run.sort(key=itemgetter(0), reverse=True)  # stable: exact ties keep the tie order
+            settled.extend(exact_run)
         start = end
     return settled
-
-
-def _tie_of(pair: tuple[object, CardScore]) -> tuple[str, str, int, _dt.datetime]:
-    return _tie_break(pair[1])
 
 
 def rank(scores: Iterable[CardScore], *, by: str = "total") -> tuple[Ranked, ...]:
@@ -359,11 +369,11 @@ def rank(scores: Iterable[CardScore], *, by: str = "total") -> tuple[Ranked, ...
     if not isinstance(cast("object", by), str):  # a typo such as by=None must not rank nothing silently
         msg = f'rank by must be "total", "projected" or a metric key (a str), got {by!r}'
         raise TypeError(msg)
-    valued = [(value, item) for item in scores if (value := _value(item, by)) is not _ABSENT]
-    valued.sort(key=_tie_of)
-    known = [(cast("Decimal", value), item) for value, item in valued if value is not None]
-    known.sort(key=lambda pair: pair[0], reverse=True)  # a stable sort, reversed, keeps the tie order
-    ordered = [*_settle_close_calls(known, by), *((None, item) for value, item in valued if value is None)]
+    valued = [(_tie_break(item), value, item) for item in scores if (value := _value(item, by)) is not _ABSENT]
+    valued.sort(key=itemgetter(0))
+    known = [(cast("Decimal", value), tie, item) for tie, (_, value, item) in enumerate(valued) if value is not None]
+    known.sort(key=itemgetter(0), reverse=True)  # a stable sort, reversed, keeps the tie order
+    ordered = [*_settle_close_calls(known, by), *((None, item) for _, value, item in valued if value is None)]
     result: list[Ranked] = []
     previous: object = _ABSENT
     for position, (value, item) in enumerate(ordered, start=1):
