@@ -214,12 +214,19 @@ def trend_svg(scores: Iterable[CardScore]) -> str:
     goal = y(Decimal(1))
     first, last = items[0], items[-1]
     name = first.card.name or first.card.series_id
+    ends = {len(items) - 1: "end", 0: "start"}  # one period: its label starts at its dot
+    labels = "".join(
+        f'<text x="{points[i][0]}" y="{_HEIGHT - 6}" font-size="9" text-anchor="{anchor}" fill="#757575">'
+        f"{text(items[i].card.period.start)}</text>"
+        for i, anchor in ends.items()
+    )
     return (
         '<figure class="scorekit-trend" style="margin:0">'
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" role="img">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" role="img" '
+        f'aria-label="total per period">'
         f'<line x1="{_PAD}" y1="{goal}" x2="{_WIDTH - _PAD}" y2="{goal}" stroke="#9e9e9e" stroke-dasharray="4 3"/>'
         f'<text x="{_WIDTH - _PAD}" y="{goal - 3}" font-size="9" text-anchor="end" fill="#757575">100%</text>'
-        f'<polyline points="{line}" fill="none" stroke="#1976d2" stroke-width="2"/>{dots}</svg>'
+        f'<polyline points="{line}" fill="none" stroke="#1976d2" stroke-width="2"/>{dots}{labels}</svg>'
         f"<figcaption>{text(name)} \u00b7 {text(first.card.owner.id)} \u00b7 {many(len(items), 'period')} from "
         f"{text(first.card.period.start)} \u00b7 last {percent(last.total)} ({text(words(last.status.value))})"
         "</figcaption></figure>"
