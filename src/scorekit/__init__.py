@@ -18,9 +18,12 @@ from scorekit.errors import (
     MissingMeasurement,
     PermissionDenied,
     ScorekitError,
+    StorageBusy,
+    StorageError,
 )
 from scorekit.frames import to_pandas
 from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
@@ -37,6 +40,8 @@ __all__ = [
     "CardNotFound",
     "CardScore",
     "CardTemplate",
+    "Change",
+    "ClosedScore",
     "ConflictError",
     "Dashboard",
     "Date",
@@ -60,12 +65,15 @@ __all__ = [
     "Period",
     "PermissionDenied",
     "Ranked",
+    "Revision",
     "Role",
     "Scorecard",
     "Scorekit",
     "ScorekitError",
     "Status",
     "StatusPolicy",
+    "StorageBusy",
+    "StorageError",
     "Summary",
     "Team",
     "Trend",
