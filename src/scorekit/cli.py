@@ -356,7 +356,7 @@ def render_score(result: CardScore, fmt: str) -> str:
         rows.append(
             [
                 metric.display_name,
-                f"{plain(item.actual)} / {plain(item.target)}{unit}",
+                f"{'-' if item.actual is None else plain(item.actual)} / {plain(item.target)}{unit}",
                 str(item.parameter.weight),
                 percent(item.achievement),
                 bar(item.effective, 10),
@@ -471,7 +471,7 @@ def run_demo(db: Path, as_of: DateTime) -> str:
     created = service.roll_over(manager, today=today)
     lines.append(f"rolled over {len(created)} card(s) up to {today}")
     _enter_demo_values(service, today)
-    dashboard = service.dashboard(manager, as_of=as_of)
+    dashboard = service.dashboard(manager, as_of=as_of, on="all")
     lines += ["", render_dashboard(dashboard)]
     return "\n".join(lines)
 
