@@ -128,17 +128,15 @@ def test_a_deal_at_0030_on_an_azores_october_day_counts_in_that_days_period():
 
 
 class _JumpEastAcrossMidnight(dt.tzinfo):
-    """+05:00 until 2024-03-30 18:31:07 UTC, then +06:00: local 23:31:07 jumps to 00:31:07 (PEP 495 folds).
+    """+05:00 until `jump` (UTC), then +06:00: local time skips an hour across midnight (PEP 495 folds)."""
 
-    The odd second makes the search for the jump go all the way down to one second.
-    """
-
-    JUMP = dt.datetime(2024, 3, 30, 18, 31, 7)  # noqa: DTZ001 - a UTC wall time
-    GAP = (dt.datetime(2024, 3, 30, 23, 31, 7), dt.datetime(2024, 3, 31, 0, 31, 7))  # noqa: DTZ001 - local walls
+    def __init__(self, jump):
+        self.jump = jump  # a naive UTC wall time
+        self.gap = (jump + dt.timedelta(hours=5), jump + dt.timedelta(hours=6))  # local walls skipped
 
     def utcoffset(self, when):
         wall = when.replace(tzinfo=None, fold=0)
-        later = wall >= self.GAP[1] or (wall >= self.GAP[0] and when.fold == 1)
+        later = wall >= self.gap[1] or (wall >= self.gap[0] and when.fold == 1)
         return dt.timedelta(hours=6 if later else 5)
 
     def dst(self, when):
@@ -148,11 +146,20 @@ class _JumpEastAcrossMidnight(dt.tzinfo):
         return "JUMP"
 
     def fromutc(self, when):
-        hours = 6 if when.replace(tzinfo=None) >= self.JUMP else 5
+        hours = 6 if when.replace(tzinfo=None) >= self.jump else 5
         return when + dt.timedelta(hours=hours)
 
 
-def test_a_jump_east_of_utc_that_swallows_midnight_starts_the_day_at_the_jump():
+@pytest.mark.parametrize(
+    "jump",
+    [
+        dt.datetime(2024, 3, 30, 18, 31, 7),  # noqa: DTZ001 - naive UTC. 23:31:07 -> 00:31:07: an odd second, searched down to one second
+        dt.datetime(2024, 3, 30, 18, 0, 1),  # noqa: DTZ001 - naive UTC. 23:00:01 -> 00:00:01: the day starts one second after midnight
+        dt.datetime(2024, 3, 30, 18, 59, 59),  # noqa: DTZ001 - naive UTC. 23:59:59 -> 00:59:59
+    ],
+)
+def test_a_jump_east_of_utc_that_swallows_midnight_starts_the_day_at_the_jump(jump):
     # No zone in the tz database has one between 1900 and 2037 (Toronto's 1919 jump is west of UTC).
-    assert first_instant(Date(2024, 3, 31), _JumpEastAcrossMidnight()).isoformat() == "2024-03-30T18:31:07+00:00"
-    assert first_instant(Date(2024, 3, 30), _JumpEastAcrossMidnight()).isoformat() == "2024-03-29T19:00:00+00:00"
+    zone_ = _JumpEastAcrossMidnight(jump)
+    assert first_instant(Date(2024, 3, 31), zone_) == jump.replace(tzinfo=UTC)
+    assert first_instant(Date(2024, 3, 30), zone_).isoformat() == "2024-03-29T19:00:00+00:00"
