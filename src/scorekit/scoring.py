@@ -47,6 +47,7 @@ from scorekit.parameter import Direction, Parameter
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import ParameterWindow, Scorecard
 from scorekit.status import Status, StatusPolicy
+from scorekit.weight import Weight
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
 
@@ -631,6 +632,11 @@ def _pct(value: Decimal) -> str:
     return f"{for_display(EXACT_SUMS.multiply(value, _HUNDRED), 2)}%"
 
 
+def _weight(weight: Weight) -> str:
+    """A weight as `Weight` shows it ("40%", "33.33%"), in scorekit's own context."""
+    return f"{Decimal(weight.basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
 def _unit(value: str, unit: str) -> str:
     return f"{value} {unit}" if unit else value
 
@@ -648,7 +654,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
     unit = metric.unit
     label = f" ({metric.label})" if metric.label else ""
     how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} of records"
-    lines = [f"{item.key}{label}: weight {parameter.weight}, {how}"]
+    lines = [f"{item.key}{label}: weight {_weight(parameter.weight)}, {how}"]
     why = _why(item)
     window = why.window if why else None
     if window is not None and why is not None:
@@ -690,7 +696,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
         lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
     if item.effective != item.achievement:
         lines.append(f"  effective: {_pct(item.effective)}")
-    lines.append(f"  contribution = {parameter.weight} x {_pct(item.effective)} = {_pct(item.contribution)}")
+    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(item.effective)} = {_pct(item.contribution)}")
     if item.status is not Status.NOT_STARTED and window is not None and why is not None:
         if item.projected is None:
             lines.append(f"  pace: expected {_pct(item.expected)} by now; nothing to project without a record")
