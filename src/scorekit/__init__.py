@@ -18,8 +18,11 @@ from scorekit.errors import (
     MissingMeasurement,
     PermissionDenied,
     ScorekitError,
+    StorageBusy,
+    StorageError,
 )
 from scorekit.grouping import Group, Summary, metrics_key, similarity_key
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
@@ -36,6 +39,8 @@ __all__ = [
     "CardNotFound",
     "CardScore",
     "CardTemplate",
+    "Change",
+    "ClosedScore",
     "ConflictError",
     "Dashboard",
     "Date",
@@ -58,12 +63,15 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Revision",
     "Role",
     "Scorecard",
     "Scorekit",
     "ScorekitError",
     "Status",
     "StatusPolicy",
+    "StorageBusy",
+    "StorageError",
     "Summary",
     "Team",
     "User",
