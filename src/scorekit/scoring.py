@@ -221,7 +221,7 @@ class CardScore:
         return "\n".join(_explain_card(self))
 
     def to_records(self) -> list[dict[str, object]]:
-        """One plain dict per parameter, ready for ``pandas.DataFrame``."""
+        """One plain dict per parameter, ready for ``pandas.DataFrame``; weights and achievements are fractions (1 = 100%)."""
         card = self.card
         return [
             {
@@ -234,7 +234,7 @@ class CardScore:
                 "direction": item.parameter.direction.value,
                 "actual": item.actual,
                 "target": item.target,
-                "weight": item.parameter.weight.as_percent,
+                "weight": item.parameter.weight.fraction,
                 "achievement": item.achievement,
                 "effective": item.effective,
                 "contribution": item.contribution,
@@ -249,29 +249,7 @@ class CardScore:
         ]
 
     def _repr_html_(self) -> str:
-        card = self.card
-        rows = "".join(
-            "<tr>"
-            f"<td>{_html.text(item.parameter.metric.display_name)}</td>"
-            f"<td>{_html.text(item.actual)} / {_html.text(item.target)} {_html.text(item.parameter.metric.unit)}</td>"
-            f"<td>{_html.text(item.parameter.weight)}</td>"
-            f"<td>{_html.bar(item.effective, item.status.value)}</td>"
-            f"<td>{_html.percent(item.achievement)}</td>"
-            f"<td>{_html.text(item.status.value)}</td>"
-            "</tr>"
-            for item in self.parameters
-        )
-        title = card.name or card.id
-        return (
-            '<table class="scorekit-card">'
-            f"<caption>{_html.text(title)} \u00b7 {_html.text(card.owner.id)} \u00b7 {_html.text(card.period)}</caption>"
-            "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th></th>"
-            "<th>Achievement</th><th>Status</th></tr></thead>"
-            f"<tbody>{rows}</tbody>"
-            f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_html.bar(self.total, self.status.value)}</td>"
-            f"<td>{_html.percent(self.total)}</td><td>{_html.text(self.status.value)}</td></tr></tfoot>"
-            "</table>"
-        )
+        return _html.card_table(self)
 
 
 # ---------------------------------------------------------------------------------------------
