@@ -26,7 +26,7 @@ if __package__ in (None, ""):  # python bench/run.py
 
 import pendulum
 
-from bench import floors
+from bench import floors, storage
 from scorekit import (
     Cadence,
     Change,
@@ -342,7 +342,44 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
     results["period_containing"] = bench_periods(sizes["dates"], repeats)
     results["codec_loads"] = bench_codec(sizes["docs"], repeats)
     results["requests_for"] = bench_requests(sizes["requests"], max(1, repeats // 2))
+    # 6, 7: the SQL adapters (bench/storage.py); 6 is reported as skipped without a PostgreSQL server
+    results["postgres_dashboard"] = storage.bench_postgres_dashboard(
+        sizes["dashboard"], max(1, repeats // 2), company, MANAGER, timed
+    )
+    results["sqlite_rollover"] = storage.bench_sqlite_rollover(
+        40 if quick else 400, max(1, repeats // 2), lambda n: company(n, months=1)[0], MANAGER, timed
+    )
     return results
+
+
+def storage_rows(results: dict[str, object]) -> list[tuple[str, ...]]:
+    pg, roll = results["postgres_dashboard"], results["sqlite_rollover"]
+    if "skipped" in pg:
+        rows = [("6 dashboard on PostgreSQL", "skipped", "", "", "", "")]
+    else:
+        rows = [
+            (
+                "6 dashboard on PostgreSQL cards/s",
+                f"{pg['cards']:,} cards, {pg['cards_per_s']:,.0f}/s",
+                f"memory {pg['memory_cards_per_s']:,.0f}/s",
+                f"{pg['ratio_to_memory']:.2f}x",
+                "report",
+                "",
+            ),
+            ("6 ... the first one (decodes every card)", f"{pg['cold_cards_per_s']:,.0f}/s", "", "", "report", ""),
+            ("6 ... statements per dashboard", str(pg["statements_per_dashboard"]), "", "", "report", ""),
+        ]
+    rows.append(
+        (
+            f"7 SQLite roll_over, {roll['created']} cards",
+            f"{roll['ms_per_card']:.2f} ms/card",
+            f"memory {roll['memory_ms_per_card']:.2f} ms/card",
+            "",
+            "report",
+            "",
+        )
+    )
+    return rows
 
 
 def table(results: dict[str, object]) -> str:
@@ -411,6 +448,7 @@ def table(results: dict[str, object]) -> str:
             "",
         ),
     ]
+    rows += storage_rows(results)
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
