@@ -47,6 +47,7 @@ from scorekit.parameter import Direction, Parameter
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import ParameterWindow, Scorecard
 from scorekit.status import Status, StatusPolicy
+from scorekit.weight import Weight
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
 
@@ -95,14 +96,41 @@ class ParameterScore:
     projected: Decimal | None
     status: Status
     evidence: tuple[Evidence, ...] = ()
-    remaining: Decimal | None = None
-    per_day: Decimal | None = None
     _why: tuple[object, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def key(self) -> str:
         """The metric's key."""
         return self.parameter.metric.key
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What is left to reach the (prorated) target: ``max(0, target - actual)``, higher is better only.
+
+        Computed when asked (a dashboard that never asks pays nothing); None for another
+        direction or a level with no record.
+        """
+        if self.parameter.direction is not Direction.HIGHER_IS_BETTER or self.actual is None:
+            return None
+        left = EXACT_SUMS.subtract(self.target, self.actual)
+        return max(ZERO, left)
+
+    @property
+    def per_day(self) -> Decimal | None:
+        """`remaining` spread over the days left (working days with a calendar), for a started SUM whose window is open.
+
+        None when no day is left, `remaining` is None, or the score carries no window
+        (one read back from a document).
+        """
+        why = _why(self)
+        remaining = self.remaining
+        if why is None or remaining is None or self.status is Status.NOT_STARTED:
+            return None
+        window = why.window
+        if window.level or why.over:
+            return None
+        left = window.days - why.elapsed
+        return EXACT.divide(remaining, Decimal(left)) if left > 0 else None
 
     def explain(self) -> str:
         """How this score came about, one line per step, numbers rounded for display.
@@ -404,10 +432,9 @@ def _actual(
 
 
 def _not_started(window: ParameterWindow) -> ParameterScore:
-    remaining = window.target if window.higher else None
     return ParameterScore(
-        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED, (), remaining
-    )
+        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED
+    )  # fmt: skip
 
 
 def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
@@ -432,7 +459,7 @@ def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot 
     manual_values = latest_values(card, manual, instant) if manual else {}
     policy = card.status_policy
     on_track, at_risk = policy.on_track, policy.at_risk
-    multiply, divide, add, subtract = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add, EXACT_SUMS.subtract
+    multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
     get = measurements.get
     results: list[ParameterScore] = []
     contributions = []
@@ -451,7 +478,7 @@ def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot 
             level,
             plain,
             early,
-            higher,
+            _higher,
             fraction,
             target,
             parameter,
@@ -546,15 +573,9 @@ def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot 
                 status = Status.AT_RISK
             else:
                 status = Status.BEHIND
-        remaining = per_day = None
-        if higher:
-            remaining = subtract(target, actual)
-            remaining = max(remaining, ZERO)
-            if not over and not level and days > elapsed:
-                per_day = divide(remaining, Decimal(days - elapsed))
         item = ParameterScore(
             parameter, actual, target, achievement, effective, contribution, expected, projected,
-            status, evidence, remaining, per_day,
+            status, evidence,
         )  # fmt: skip
         why = (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
         object.__setattr__(item, "_why", why)
@@ -564,18 +585,38 @@ def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot 
     total = exact_sum(contributions)
     projected_total = exact_sum(projections)
     one_band, on_track_band, at_risk_band = card._bands  # noqa: SLF001 - the card's own view, read in the hot path
+    # Outside a band the Decimal decides on the spot (unless a negative achievement voids
+    # the bands' premise); inside it, `_card_compare` takes the error into account.
     if over:
-        reached = _card_compare(total, ONE, one_band, results, projected=False, early=False, careful=careful) >= 0
-        card_status = Status.ACHIEVED if reached else Status.MISSED
+        if not careful and total > one_band[1]:
+            card_status = Status.ACHIEVED
+        elif not careful and total < one_band[0]:
+            card_status = Status.MISSED
+        else:
+            reached = _card_compare(total, ONE, one_band, results, projected=False, early=False, careful=careful) >= 0
+            card_status = Status.ACHIEVED if reached else Status.MISSED
     elif not any_data:  # every started parameter is a level with no record yet
         card_status = Status.NO_DATA
     elif any_early and (
-        _card_compare(early_sum, ONE, one_band, results, projected=False, early=True, careful=careful) >= 0
+        (not careful and early_sum > one_band[1])
+        or (
+            (careful or early_sum >= one_band[0])
+            and _card_compare(early_sum, ONE, one_band, results, projected=False, early=True, careful=careful) >= 0
+        )
     ):
         card_status = Status.ACHIEVED
-    elif not any_paced or (
-        _card_compare(projected_total, on_track, on_track_band, results, projected=True, early=False, careful=careful)
-        >= 0
+    elif (
+        not any_paced
+        or (not careful and projected_total > on_track_band[1])
+        or (
+            (careful or projected_total >= on_track_band[0])
+            and (
+                _card_compare(
+                    projected_total, on_track, on_track_band, results, projected=True, early=False, careful=careful
+                )
+                >= 0
+            )
+        )
     ):
         card_status = Status.ON_TRACK
     elif at_risk and (
@@ -609,6 +650,11 @@ def _pct(value: Decimal) -> str:
     return f"{for_display(EXACT_SUMS.multiply(value, _HUNDRED), 2)}%"
 
 
+def _weight(weight: Weight) -> str:
+    """A weight as `Weight` shows it ("40%", "33.33%"), in scorekit's own context."""
+    return f"{Decimal(weight.basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
 def _unit(value: str, unit: str) -> str:
     return f"{value} {unit}" if unit else value
 
@@ -626,7 +672,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
     unit = metric.unit
     label = f" ({metric.label})" if metric.label else ""
     how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} of records"
-    lines = [f"{item.key}{label}: weight {parameter.weight}, {how}"]
+    lines = [f"{item.key}{label}: weight {_weight(parameter.weight)}, {how}"]
     why = _why(item)
     window = why.window if why else None
     if window is not None and why is not None:
@@ -668,7 +714,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
         lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
     if item.effective != item.achievement:
         lines.append(f"  effective: {_pct(item.effective)}")
-    lines.append(f"  contribution = {parameter.weight} x {_pct(item.effective)} = {_pct(item.contribution)}")
+    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(item.effective)} = {_pct(item.contribution)}")
     if item.status is not Status.NOT_STARTED and window is not None and why is not None:
         if item.projected is None:
             lines.append(f"  pace: expected {_pct(item.expected)} by now; nothing to project without a record")
