@@ -28,3 +28,4 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert results["period_containing"]["ratio"] > 0
     assert results["codec_loads"]["documents"] == 200
     assert 0 < results["requests_for"]["distinct_requests"] <= results["requests_for"]["requests"]
+    assert "--quick" in results["spark"]["skipped"]  # no JVM in a smoke run
