@@ -501,7 +501,7 @@ def table(results: dict[str, object]) -> str:
                 "6 Spark local[2] vs one process",
                 f"{sp['rows']:,} rows in {sp['subject_s']:.2f} s",
                 f"loop {sp['baseline_s']:.2f} s",
-                f"{sp['speedup']:.2f}x faster ({sp['identical_rows']:,} identical)",
+                f"speedup {sp['speedup']:.2f}x ({sp['identical_rows']:,} identical)",
                 "report",
                 "",
             )
