@@ -12,6 +12,7 @@ import argparse
 import datetime as _dt
 import gc
 import json
+import os
 import platform
 import random
 import resource
@@ -315,8 +316,6 @@ def spark_rows(n_rows: int) -> list[tuple[str, str, str]]:
 
 
 def _spark_session():
-    import os
-
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
@@ -335,46 +334,46 @@ def _spark_session():
 
 def bench_spark(n_rows: int, repeats: int) -> dict[str, object]:
     """The same rows scored by `mapInPandas` on a local Spark with 2 cores, and by a loop in this process."""
-    try:
-        from scorekit import spark as sks
-    except ImportError as error:
-        return {"skipped": str(error)}
-    rows = spark_rows(n_rows)
-    try:
-        session = _spark_session()
-    except Exception as error:  # noqa: BLE001 - no Java: the figure is skipped, saying why
-        return {"skipped": f"a local Spark does not start ({type(error).__name__}: {error})"}
     import warnings
 
-    try:
-        with warnings.catch_warnings():  # pyspark 4 warns about pandas 3 on every call
-            warnings.simplefilter("ignore", FutureWarning)
-            data = session.createDataFrame(rows, "card STRING, measurements STRING, as_of STRING")
-            data = data.repartition(2).cache()
-            data.count()
-            scored = sks.score_dataframe(data)
-            by_id = {row.card_id: (row.total, row.status) for row in scored.collect()}  # also warms the workers
+    with warnings.catch_warnings():  # pyspark 4 warns that it does not fully support pandas 3
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            from scorekit import spark as sks
+        except ImportError as error:
+            return {"skipped": str(error)}
+        rows = spark_rows(n_rows)
+        try:
+            session = _spark_session()
+        except Exception as error:  # noqa: BLE001 - no Java: the figure is skipped, saying why
+            return {"skipped": f"a local Spark does not start ({type(error).__name__}: {error})"}
+        try:
+            return _spark_vs_one_process(session, sks, rows, repeats)
+        finally:
+            session.stop()
 
-            def in_spark():
-                scored.write.format("noop").mode("overwrite").save()
 
-            def one_process():
-                return [
-                    score(
-                        codec.loads(card, Scorecard),
-                        sks.loads_measurements(values),
-                        as_of=_dt.datetime.fromisoformat(as_of),
-                    )
-                    for card, values, as_of in rows
-                ]
+def _spark_vs_one_process(session, sks, rows, repeats: int) -> dict[str, object]:
+    data = session.createDataFrame(rows, "card STRING, measurements STRING, as_of STRING").repartition(2).cache()
+    data.count()
+    scored = sks.score_dataframe(data)
+    by_id = {row.card_id: (row.total, row.status) for row in scored.collect()}  # also warms the workers
 
-            same = sum(by_id.get(r.card.id) == (str(r.total), r.status.value) for r in one_process())
-            result = paired(one_process, in_spark, repeats)
-    finally:
-        session.stop()
+    def in_spark():
+        scored.write.format("noop").mode("overwrite").save()
+
+    def one_process():
+        return [
+            score(codec.loads(card, Scorecard), sks.loads_measurements(values), as_of=_dt.datetime.fromisoformat(as_of))
+            for card, values, as_of in rows
+        ]
+
+    same = sum(by_id.get(r.card.id) == (str(r.total), r.status.value) for r in one_process())
     if same != len(rows):
         msg = f"Spark and one process disagree on {len(rows) - same} of {len(rows)} rows"
         raise RuntimeError(msg)
+    load_before = os.getloadavg()[0]
+    result = paired(one_process, in_spark, repeats)
     return {
         "rows": len(rows),
         "identical_rows": same,
@@ -383,6 +382,8 @@ def bench_spark(n_rows: int, repeats: int) -> dict[str, object]:
         "speedup": result["baseline_s"] / result["subject_s"],
         "one_process_rows_per_s": len(rows) / result["baseline_s"],
         "spark_rows_per_s": len(rows) / result["subject_s"],
+        # wall times: on a shared machine, other processes take the cores Spark would use
+        "load_average_1m": [load_before, os.getloadavg()[0]],
         "target": "reported",
     }
 
