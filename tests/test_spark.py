@@ -428,17 +428,24 @@ class TestOptionalImport:
             [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
         )
 
-    def test_importing_without_the_extra_names_it(self):
-        result = self._run(
-            "import sys\n"
-            "sys.modules['pyspark'] = None  # as if not installed: import and find_spec find nothing\n"
-            "try:\n"
-            "    import scorekit.spark\n"
-            "except ImportError as error:\n"
-            "    print(error)\n"
+    @pytest.mark.parametrize("hidden", ["pyspark", "pandas", "pyarrow"])
+    @pytest.mark.parametrize("how", ["sys.modules", "finder"])
+    def test_importing_without_the_extra_names_it_in_one_line(self, hidden, how):
+        hide = (
+            f"sys.modules[{hidden!r}] = None\n"
+            if how == "sys.modules"
+            else "import importlib.abc\n"
+            "class Hide(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            f"        if name == {hidden!r}: raise ModuleNotFoundError(name, name=name)\n"
+            "sys.meta_path.insert(0, Hide())\n"
         )
-        assert "pip install 'scorekit[spark]'" in result.stdout, result.stderr
-        assert "pyspark" in result.stdout
+        result = self._run(f"import sys\n{hide}import scorekit.spark\n")
+        assert result.returncode == 1
+        assert result.stderr.strip().splitlines()[-1] == (
+            f"ImportError: scorekit.spark needs {hidden}, which is not installed: pip install 'scorekit[spark]'"
+        )
+        assert "During handling" not in result.stderr
 
     def test_importing_loads_neither_pyspark_nor_pandas(self):
         result = self._run(

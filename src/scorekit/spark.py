@@ -61,10 +61,14 @@ if TYPE_CHECKING:  # pragma: no cover - pandas and pyspark are imported only whe
 
 def _require_extra() -> None:
     # find_spec does not import: pyspark and pandas load only when a function needs them
-    missing = [name for name in ("pyspark", "pandas", "pyarrow") if importlib.util.find_spec(name) is None]
-    if missing:
-        msg = f"scorekit.spark needs {', '.join(missing)}, which it does not find: pip install 'scorekit[spark]'"
-        raise ImportError(msg, name=missing[0])
+    for name in ("pyspark", "pandas", "pyarrow"):
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a finder that refuses it, a half-imported module
+            found = False
+        if not found:
+            msg = f"scorekit.spark needs {name}, which is not installed: pip install 'scorekit[spark]'"
+            raise ImportError(msg, name=name)
 
 
 _require_extra()
