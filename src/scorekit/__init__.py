@@ -17,8 +17,11 @@ from scorekit.errors import (
     MissingMeasurement,
     PermissionDenied,
     ScorekitError,
+    StorageBusy,
+    StorageError,
 )
 from scorekit.grouping import Group, Summary, metrics_key, similarity_key
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
@@ -33,6 +36,8 @@ __all__ = [
     "CardNotFound",
     "CardScore",
     "CardTemplate",
+    "Change",
+    "ClosedScore",
     "ConflictError",
     "Dashboard",
     "Date",
@@ -55,11 +60,14 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Revision",
     "Role",
     "Scorecard",
     "Scorekit",
     "ScorekitError",
     "Status",
+    "StorageBusy",
+    "StorageError",
     "Summary",
     "Team",
     "User",

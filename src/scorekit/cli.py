@@ -471,7 +471,7 @@ def run_demo(db: Path, as_of: DateTime) -> str:
     created = service.roll_over(manager, today=today)
     lines.append(f"rolled over {len(created)} card(s) up to {today}")
     _enter_demo_values(service, today)
-    dashboard = service.dashboard(manager, as_of=as_of)
+    dashboard = service.dashboard(manager, as_of=as_of, on="all")
     lines += ["", render_dashboard(dashboard)]
     return "\n".join(lines)
 
