@@ -5,6 +5,7 @@
 '[2024-02-29, 2024-03-31)'
 """
 
+from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -20,17 +21,20 @@ from scorekit.errors import (
     StorageBusy,
     StorageError,
 )
-from scorekit.grouping import Group, Summary, metrics_key, similarity_key
+from scorekit.frames import to_pandas
+from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
-from scorekit.parameter import Direction, Metric, MetricKind, Parameter
+from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ParameterScore, Status, score
-from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
+from scorekit.scoring import CardScore, ParameterScore, score
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
+from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
 __all__ = [
+    "Accumulation",
     "Actor",
     "Cadence",
     "CardNotFound",
@@ -60,20 +64,26 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Ranked",
     "Revision",
     "Role",
     "Scorecard",
     "Scorekit",
     "ScorekitError",
     "Status",
+    "StatusPolicy",
     "StorageBusy",
     "StorageError",
     "Summary",
     "Team",
+    "Trend",
     "User",
     "Weight",
+    "WorkCalendar",
     "metrics_key",
+    "rank",
     "requests_for",
     "score",
     "similarity_key",
+    "to_pandas",
 ]

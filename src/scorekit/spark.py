@@ -54,7 +54,7 @@ from scorekit.scorecard import Scorecard, Team
 from scorekit.scoring import CardScore, score
 
 if TYPE_CHECKING:  # pragma: no cover - pandas and pyspark are imported only when called
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
     from pyspark.sql import DataFrame
     from pyspark.sql.types import StructType
 
