@@ -20,6 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scorekit import (
+    Accumulation,
     Cadence,
     Date,
     Direction,
@@ -320,7 +321,7 @@ BAD_ROWS = {
     "measurements a list": (_row(measurements="[1]"), InvalidDocument, "must be a JSON object"),
     "measurements null": (_row(measurements=None), InvalidDocument, "the measurements column must hold"),
     "a value true": (_row(measurements='{"m0": true}'), InvalidDocument, "m0: expected a decimal string"),
-    "a value null": (_row(measurements='{"m0": null}'), InvalidDocument, "m0: expected a decimal string"),
+    "a value false": (_row(measurements='{"m0": false}'), InvalidDocument, "m0: expected a decimal string"),
     "a value NaN": (_row(measurements='{"m0": NaN}'), InvalidDocument, "NaN is not a number JSON allows"),
     "a value 'NaN'": (_row(measurements='{"m0": "NaN"}'), InvalidDocument, "m0: the value must be a finite number"),
     "a value a word": (_row(measurements='{"m0": "lots"}'), InvalidDocument, "m0: the value must be a finite number"),
@@ -410,6 +411,31 @@ class TestMeasurementsDocument:
         (calls,) = sks.loads_measurements(text).values()
         assert calls.value == Decimal("2.50")
         assert calls.evidence[0].value == Decimal("2.50")
+
+    def test_null_is_no_record_yet(self):
+        # null reaches score() as Measurement(None), whatever score makes of it for a level
+        april = Cadence.monthly(Date(2024, 4, 1))
+        card = Scorecard(
+            "c",
+            User("ann"),
+            april,
+            april.period(0),
+            [
+                Parameter(Metric("conversion", "%", accumulation=Accumulation.AVERAGE), "0.25", 50),
+                Parameter("deals_won", 10, 50),
+            ],
+        )
+        text = '{"conversion": null, "deals_won": null}'
+        assert sks.loads_measurements(text) == {"conversion": Measurement(None), "deals_won": Measurement(None)}
+        (out,) = scored([("t", codec.dumps(card), text, "2024-04-10T00:00:00Z")])
+        want = expected(
+            "t", card, {"conversion": Measurement(None), "deals_won": Measurement(None)}, "2024-04-10T00:00:00Z"
+        )
+        assert out == want
+        assert out["parameters"][1]["actual"] == "0"  # a SUM with no record is 0
+        assert sks.loads_measurements(sks.dumps_measurements({"conversion": Measurement(None)})) == {
+            "conversion": Measurement(None)
+        }
 
     def test_dumps_refuses_what_is_not_a_number(self):
         with pytest.raises(InvalidNumber, match="the measurement of 'calls'"):

@@ -6,8 +6,9 @@ holds three text columns (other columns are carried through unchanged, in front)
 - ``card``: a `Scorecard` document as `scorekit.codec.dumps` writes it;
 - ``measurements``: a measurements document (`dumps_measurements`): a JSON object mapping
   each metric key to its value, a decimal string (``"12.5"``), a JSON number (read exactly,
-  never through a float) or a `Measurement` document (``{"schema": 1, "value": "3",
-  "evidence": [...]}``; ``"schema"`` may be left out here);
+  never through a float), ``null`` (no record in the window yet: ``Measurement(None)``) or a
+  `Measurement` document (``{"schema": 1, "value": "3", "evidence": [...]}``; ``"schema"``
+  may be left out here);
 - ``as_of``: the instant to score at, as ISO 8601 text **with its offset**
   (``"2024-03-10T12:00:00+00:00"``, ``...Z``).  Not a timestamp column: Spark hands pandas
   timestamps as naive wall times in the session's time zone, which is ambiguous for an
@@ -165,14 +166,16 @@ def dumps_measurements(measurements: Mapping[str, Measurement | Number]) -> str:
 def loads_measurements(text: str | bytes) -> dict[str, Measurement | Decimal]:
     """The mapping a measurements document describes, ready for `scorekit.score`.
 
-    JSON numbers are read exactly (``12.50`` is ``Decimal('12.50')``); objects are
-    `Measurement` documents.
+    JSON numbers are read exactly (``12.50`` is ``Decimal('12.50')``); ``null`` is
+    ``Measurement(None)``, no record in the window yet; objects are `Measurement` documents.
 
     >>> loads_measurements('{"deals_won": 4, "revenue": 1250.50, "calls": "-2"}')
     {'deals_won': Decimal('4'), 'revenue': Decimal('1250.50'), 'calls': Decimal('-2')}
+    >>> loads_measurements('{"conversion": null}')
+    {'conversion': Measurement(value=None, evidence=())}
     >>> loads_measurements('{"calls": true}')
     Traceback (most recent call last):
-    scorekit.errors.InvalidDocument: not a valid measurements document: calls: expected a decimal string, a number or a Measurement document, got True
+    scorekit.errors.InvalidDocument: not a valid measurements document: calls: expected a decimal string, a number, null or a Measurement document, got True
     """
     given: object = text
     if not isinstance(given, str | bytes):
@@ -200,6 +203,8 @@ def loads_measurements(text: str | bytes) -> dict[str, Measurement | Decimal]:
 
 def _measurement(key: str, value: object) -> Measurement | Decimal:
     try:
+        if value is None:
+            return _NO_RECORD
         if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
             return to_decimal(value, name="the value")
         if isinstance(value, dict):
@@ -207,8 +212,11 @@ def _measurement(key: str, value: object) -> Measurement | Decimal:
     except ScorekitError as error:
         msg = f"not a valid measurements document: {key}: {error}"
         raise InvalidDocument(msg) from None
-    msg = f"not a valid measurements document: {key}: expected a decimal string, a number or a Measurement document, got {value!r}"
+    msg = f"not a valid measurements document: {key}: expected a decimal string, a number, null or a Measurement document, got {value!r}"
     raise InvalidDocument(msg)
+
+
+_NO_RECORD: Final = Measurement(None)
 
 
 def _plain_numbers(value: Any) -> Any:  # noqa: ANN401 - any JSON value
