@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # python bench/run.py
 
 import pendulum
 
-from bench import floors
+from bench import floors, storage
 from scorekit import (
     Cadence,
     Change,
@@ -313,7 +313,7 @@ def bench_requests(n_cards: int, repeats: int) -> dict[str, object]:
     }
 
 
-# -- 6. Spark (mapInPandas on local[2]) vs one process over the same rows -----------------------
+# -- 8. Spark (mapInPandas on local[2]) vs one process over the same rows -----------------------
 
 
 def spark_rows(n_rows: int) -> list[tuple[str, str, str]]:
@@ -435,12 +435,49 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
     results["period_containing"] = bench_periods(sizes["dates"], repeats)
     results["codec_loads"] = bench_codec(sizes["docs"], repeats)
     results["requests_for"] = bench_requests(sizes["requests"], max(1, repeats // 2))
+    # 6, 7: the SQL adapters (bench/storage.py); 6 is reported as skipped without a PostgreSQL server
+    results["postgres_dashboard"] = storage.bench_postgres_dashboard(
+        sizes["dashboard"], max(1, repeats // 2), company, MANAGER, timed
+    )
+    results["sqlite_rollover"] = storage.bench_sqlite_rollover(
+        40 if quick else 400, max(1, repeats // 2), lambda n: company(n, months=1)[0], MANAGER, timed
+    )
     results["spark"] = (
         bench_spark(sizes["spark_rows"], max(1, min(repeats, 3)))
         if sizes["spark_rows"]
         else {"skipped": "--quick: starting a JVM is no smoke test"}
     )
     return results
+
+
+def storage_rows(results: dict[str, object]) -> list[tuple[str, ...]]:
+    pg, roll = results["postgres_dashboard"], results["sqlite_rollover"]
+    if "skipped" in pg:
+        rows = [("6 dashboard on PostgreSQL", "skipped", "", "", "", "")]
+    else:
+        rows = [
+            (
+                "6 dashboard on PostgreSQL cards/s",
+                f"{pg['cards']:,} cards, {pg['cards_per_s']:,.0f}/s",
+                f"memory {pg['memory_cards_per_s']:,.0f}/s",
+                f"{pg['ratio_to_memory']:.2f}x",
+                "report",
+                "",
+            ),
+            ("6 ... the first one (decodes every card)", f"{pg['cold_cards_per_s']:,.0f}/s", "", "", "report", ""),
+            ("6 ... statements per dashboard", str(pg["statements_per_dashboard"]), "", "", "report", ""),
+        ]
+    rows.append(
+        (
+            f"7 SQLite roll_over, {roll['created']} cards",
+            f"{roll['ms_per_card']:.2f} ms/card",
+            f"memory {roll['memory_ms_per_card']:.2f} ms/card",
+            "",
+            "report",
+            "",
+        )
+    )
+    return rows
 
 
 def table(results: dict[str, object]) -> str:
@@ -510,19 +547,20 @@ def table(results: dict[str, object]) -> str:
             "report",
             "",
         ),
-        (
-            ("6 Spark local[2] vs one process", "skipped", "", sp["skipped"][:60], "report", "")
-            if "skipped" in sp
-            else (
-                "6 Spark local[2] vs one process",
-                f"{sp['rows']:,} rows in {sp['subject_s']:.2f} s",
-                f"loop {sp['baseline_s']:.2f} s",
-                f"speedup {sp['speedup']:.2f}x ({sp['identical_rows']:,} identical)",
-                "report",
-                "",
-            )
-        ),
     ]
+    rows += storage_rows(results)
+    rows.append(
+        ("8 Spark local[2] vs one process", "skipped", "", sp["skipped"][:60], "report", "")
+        if "skipped" in sp
+        else (
+            "8 Spark local[2] vs one process",
+            f"{sp['rows']:,} rows in {sp['subject_s']:.2f} s",
+            f"loop {sp['baseline_s']:.2f} s",
+            f"speedup {sp['speedup']:.2f}x ({sp['identical_rows']:,} identical)",
+            "report",
+            "",
+        )
+    )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 

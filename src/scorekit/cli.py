@@ -356,7 +356,7 @@ def render_score(result: CardScore, fmt: str) -> str:
         rows.append(
             [
                 metric.display_name,
-                f"{plain(item.actual)} / {plain(item.target)}{unit}",
+                f"{'-' if item.actual is None else plain(item.actual)} / {plain(item.target)}{unit}",
                 str(item.parameter.weight),
                 percent(item.achievement),
                 bar(item.effective, 10),

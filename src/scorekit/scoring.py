@@ -1,15 +1,23 @@
 """`score`: from a card and the CRM's numbers to achievement, weighted score and pace (F11, F12).
 
-For each active parameter with actual ``a`` and target ``t`` (prorated if asked):
+For each active parameter with actual ``a`` and target ``t`` (prorated if asked), the
+parameter's rule (`scorekit.achievement`, chosen once per window) gives the
+``achievement``: ``a / t`` when higher is better, ``max(0, 2 - a / t)`` when lower
+is, ``max(0, (a - b) / (t - b))`` from a baseline ``b``, and ``max(0, 1 - max(0,
+|a - t| - band) / tolerance)`` near the target.  Then:
 
-- higher is better: ``achievement = a / t``;
-- lower is better: ``max(0, 2 - a / t)``, and for ``t == 0``: 1 if ``a <= 0`` else 0;
 - a threshold ``h`` zeroes an achievement below it, a cap ``c`` limits it: ``effective``;
-- ``contribution = weight * effective``; the card's ``total`` is their sum.
+- ``contribution = weight * effective``; the card's ``total`` is their sum;
+- pace: ``expected = elapsed / days`` and ``projected`` is the achievement of
+  ``a * days / elapsed`` for a SUM, the achievement itself for a level (AVERAGE or
+  LAST), counting working days when the card has a `WorkCalendar`;
+- status: `scorekit.status`.
 
 Divisions are carried to 34 significant digits; products with weights and sums are
-exact, so the total never depends on the order of the parameters.  Nothing is
-rounded until `CardScore.percent`.
+exact, so the total never depends on the order of the parameters.  Every decision
+(a status, a threshold, a cap) is taken on the exact rational value.  Nothing is
+rounded until `CardScore.percent` (which rounds the exact total once, half up) and
+`explain`.  No arithmetic here consults the caller's decimal context.
 
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
@@ -25,34 +33,61 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Final
+from fractions import Fraction
+from typing import Final, NamedTuple
 
 import attrs
 
 from scorekit import _html
+from scorekit.achievement import Rule
 from scorekit.errors import MissingMeasurement
 from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum, for_display, to_decimal
-from scorekit.parameter import Parameter
+from scorekit.parameter import Direction, Parameter
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import ParameterWindow, Scorecard
-from scorekit.status import Status
+from scorekit.status import Status, StatusPolicy
+from scorekit.weight import Weight
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
 
-_TWO: Final = Decimal(2)
+_HUNDRED: Final = Decimal(100)
+_MAGNITUDE: Final = Decimal(10**15)
+_LOW: Final = -_MAGNITUDE
+_FRACTION_ZERO: Final = Fraction(0)
+
+
+class _Why(NamedTuple):
+    """What `explain` and the exact card decisions need beyond a score's fields.
+
+    Built as a plain tuple in the scoring loop (cheapest) and read through this view.
+    """
+
+    window: ParameterWindow
+    elapsed: int
+    over: bool
+    paced: bool
+    policy: StatusPolicy
+    kept: bool  # the effective is the rule's value (not zeroed by the threshold, not the cap)
+    projected_kept: bool
+    projected_effective: Decimal
+    pace_days: int
+    pace_elapsed: int
 
 
 @attrs.frozen
 class ParameterScore:
     """How one active parameter scored; `target` is after proration.
 
-    `achievement` is raw; `effective` is after threshold and cap; `expected` is the
-    share of the window elapsed; `projected` the achievement at the current pace.
+    `actual` is None for a level with no record in the window yet; `achievement` is
+    raw; `effective` is after threshold and cap; `expected` is the share of the
+    window elapsed; `projected` the achievement at the current pace (a level's is its
+    achievement); `remaining` what is left to reach the target (higher is better
+    only) and `per_day` that spread over the days left (a SUM whose window is open).
     """
 
     parameter: Parameter
-    actual: Decimal
+    actual: Decimal | None
     target: Decimal
     achievement: Decimal
     effective: Decimal
@@ -61,11 +96,61 @@ class ParameterScore:
     projected: Decimal | None
     status: Status
     evidence: tuple[Evidence, ...] = ()
+    _why: tuple[object, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def key(self) -> str:
         """The metric's key."""
         return self.parameter.metric.key
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What is left to reach the (prorated) target: ``max(0, target - actual)``, higher is better only.
+
+        Computed when asked (a dashboard that never asks pays nothing); None for another
+        direction or a level with no record.
+        """
+        if self.parameter.direction is not Direction.HIGHER_IS_BETTER or self.actual is None:
+            return None
+        left = EXACT_SUMS.subtract(self.target, self.actual)
+        return max(ZERO, left)
+
+    @property
+    def per_day(self) -> Decimal | None:
+        """`remaining` spread over the days left (working days with a calendar), for a started SUM whose window is open.
+
+        None when no day is left, `remaining` is None, or the score carries no window
+        (one read back from a document).
+        """
+        why = _why(self)
+        remaining = self.remaining
+        if why is None or remaining is None or self.status is Status.NOT_STARTED:
+            return None
+        window = why.window
+        if window.level or why.over:
+            return None
+        left = window.days - why.elapsed
+        return EXACT.divide(remaining, Decimal(left)) if left > 0 else None
+
+    def explain(self) -> str:
+        """How this score came about, one line per step, numbers rounded for display.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Scorecard, User
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+        >>> print(score(card, {"deals_won": 4}, as_of=pendulum.datetime(2024, 4, 10, 12, tz="UTC")).parameters[0].explain())
+        deals_won: weight 100%, higher is better, sum of records
+          window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed
+          target: 10
+          actual: 4
+          achievement = 4 / 10 = 40.00%
+          contribution = 100% x 40.00% = 40.00%
+          pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
+          remaining: 6, 0.3 a day over the 20 days left
+          status: on_track (projected 120.00% >= on track 100.00%)
+        """
+        return "\n".join(_explain_parameter(self))
 
 
 @attrs.frozen
@@ -78,10 +163,38 @@ class CardScore:
     parameters: tuple[ParameterScore, ...]
     projected: Decimal | None
     status: Status
+    _careful: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     def percent(self, places: int = 2) -> Decimal:
-        """The total as a percentage rounded half up to `places` decimals."""
-        return for_display(self.total * 100, places)
+        """The total as a percentage, the exact total rounded once, half up, to `places` decimals.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3, 50), Parameter("b", 3, 50)])
+        >>> result = score(card, {"a": 2, "b": 4}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+        >>> result.total < 1, result.percent(), result.status.value  # the exact total is 1/3 + 2/3 = 1
+        (True, Decimal('100.00'), 'achieved')
+        """
+        percent = EXACT_SUMS.multiply(self.total, _HUNDRED)
+        shown = for_display(percent, places)
+        if self.status is Status.NOT_STARTED:
+            return shown
+        # Rounding the Decimal gives the exact total's rounding unless a half-way point lies
+        # within the total's error bound; only then is the exact total computed.
+        high = self.card.decision_bands[0][1]
+        if not self._careful:  # the card's band around 1 bounds the error of any total
+            error = EXACT_SUMS.multiply(EXACT_SUMS.subtract(high, ONE), _HUNDRED)
+            error = EXACT_SUMS.multiply(error, EXACT_SUMS.add(self.total.copy_abs(), ONE))
+        else:
+            error = EXACT_SUMS.multiply(_sum_error(self.parameters, projected=False, early=False), _HUNDRED)
+        if not error:
+            return shown
+        if for_display(EXACT_SUMS.subtract(percent, error), places) == for_display(
+            EXACT_SUMS.add(percent, error), places
+        ):
+            return shown
+        return _round_half_up(_exact_sum(self.parameters, projected=False, early=False) * 100, places)
 
     def parameter(self, key: str) -> ParameterScore:
         """The score of the parameter for metric `key`."""
@@ -90,6 +203,22 @@ class CardScore:
                 return item
         msg = f"card {self.card.id!r} scored no metric {key!r}; it scored {', '.join(repr(p.key) for p in self.parameters)}"
         raise KeyError(msg)
+
+    def explain(self) -> str:
+        r"""How the card's score came about: each parameter's steps, then the total and the status.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 60), Parameter("calls", 200, 40)])
+        >>> text = score(card, {"deals_won": 12, "calls": 150}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC")).explain()
+        >>> print(text.splitlines()[0]); print("\n".join(text.splitlines()[-3:]))
+        card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-05-01 00:00 UTC (UTC)
+        total = 72.00% + 30.00% = 102.00%
+        projected total: 102.00%
+        status: achieved (total 102.00% >= 100% and the period is over)
+        """
+        return "\n".join(_explain_card(self))
 
     def to_records(self) -> list[dict[str, object]]:
         """One plain dict per parameter, ready for ``pandas.DataFrame``; weights and achievements are fractions (1 = 100%)."""
@@ -113,6 +242,8 @@ class CardScore:
                 "projected": item.projected,
                 "status": item.status.value,
                 "evidence": len(item.evidence),
+                "remaining": item.remaining,
+                "per_day": item.per_day,
             }
             for item in self.parameters
         ]
@@ -121,37 +252,175 @@ class CardScore:
         return _html.card_table(self)
 
 
-def _lower_is_better(actual: Decimal, target: Decimal) -> Decimal:
-    if target == 0:
-        return ONE if actual <= 0 else ZERO
-    return max(ZERO, EXACT_SUMS.subtract(_TWO, EXACT.divide(actual, target)))
+# ---------------------------------------------------------------------------------------------
+# Exact decisions.  A reported Decimal is within a known error of the exact value (each
+# rule says how far); a comparison that is farther than that from its line is decided on
+# the Decimal, and only one that close is decided on Fractions.
 
 
-def _shaped(achievement: Decimal, parameter: Parameter) -> Decimal:
-    if parameter.threshold is not None and achievement < parameter.threshold:
-        return ZERO
-    if parameter.cap is not None and achievement > parameter.cap:
-        return parameter.cap
-    return achievement
+def _why(item: ParameterScore) -> _Why | None:
+    why = item._why  # noqa: SLF001 - the score's own context
+    return None if why is None else _Why._make(why)
 
 
-def _status(achievement: Decimal, projected: Decimal, over: bool, early: bool) -> Status:
-    """Achieved or missed once over; before that achieved early (if `early` may), on track or behind."""
-    if over:
-        return Status.ACHIEVED if achievement >= ONE else Status.MISSED
-    if early and achievement >= ONE:
-        return Status.ACHIEVED
-    return Status.ON_TRACK if projected >= ONE else Status.BEHIND
+def _exact_sum(items: Iterable[ParameterScore], *, projected: bool, early: bool) -> Fraction:
+    """The exact total (or projected total, or the early-achievable part) of scored parameters."""
+    total = _FRACTION_ZERO
+    for item in items:
+        why = _why(item)
+        if why is None or item.status is Status.NOT_STARTED:
+            continue
+        window = why.window
+        if early and not window.early:
+            continue
+        fraction = Fraction(window.fraction)
+        if item.actual is None:
+            continue  # a level with no record: contributes 0
+        if projected:
+            value = (
+                window.rule.exact(Fraction(item.actual) * why.pace_days / why.pace_elapsed)
+                if why.projected_kept
+                else Fraction(why.projected_effective)
+            )
+        else:
+            value = window.rule.exact(Fraction(item.actual)) if why.kept else Fraction(item.effective)
+        total += fraction * value
+    return total
+
+
+def _card_compare(
+    value: Decimal,
+    bound: Decimal,
+    bounds: tuple[Decimal, Decimal],
+    items: list[ParameterScore],
+    *,
+    projected: bool,
+    early: bool,
+    careful: bool,
+) -> int:
+    """-1, 0 or 1 as the exact (projected, early) sum is below, at or above `bound`; `value` is its Decimal.
+
+    Outside the card's band for `bound` the Decimal decides (unless `careful`: a negative
+    achievement breaks the band's premise); inside, the parts' own error bounds, then Fractions.
+    """
+    low, high = bounds
+    if not careful:
+        if value > high:
+            return 1
+        if value < low:
+            return -1
+    error = _sum_error(items, projected=projected, early=early)
+    gap = EXACT_SUMS.subtract(value, bound)
+    if gap > error:
+        return 1
+    if gap.copy_negate() > error:
+        return -1
+    sure, line = _exact_sum(items, projected=projected, early=early), Fraction(bound)
+    return (sure > line) - (sure < line)
+
+
+def _sum_error(items: Iterable[ParameterScore], *, projected: bool, early: bool) -> Decimal:
+    """A bound on how far a weighted sum of scored parameters' Decimals is from the exact sum."""
+    total = ZERO
+    for item in items:
+        why = _why(item)
+        if why is None or item.actual is None or item.status is Status.NOT_STARTED:
+            continue
+        window = why.window
+        if early and not window.early:
+            continue
+        rule = window.rule
+        if projected:
+            if not why.projected_kept:
+                continue
+            used = item.actual
+            if why.pace_elapsed != why.pace_days:
+                used = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.pace_elapsed))
+        elif why.kept:
+            used = item.actual
+        else:
+            continue
+        total = EXACT_SUMS.add(total, rule.error(used))
+    return total
+
+
+def _compare(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
+    value: Decimal,
+    bound: Decimal,
+    bounds: tuple[Decimal, Decimal],
+    rule: Rule,
+    used: Decimal,
+    actual: Decimal,
+    days: int,
+    elapsed: int,
+) -> int:
+    """-1, 0 or 1 as ``rule(actual * days / elapsed)`` exactly is below, at or above `bound`.
+
+    `value` is ``rule.value(used)``, `used` the Decimal actual it came from.  Outside
+    `bounds` the Decimal decides; inside, its error bound, then Fractions.
+    """
+    low, high = bounds
+    if value > high:
+        return 1
+    if value < low:
+        return -1
+    gap = EXACT_SUMS.subtract(value, bound)
+    if not rule.slack:  # an exact rule
+        return (gap > 0) - (gap < 0)
+    error = rule.error(used)
+    if gap > error:
+        return 1
+    if gap.copy_negate() > error:
+        return -1
+    exact, line = rule.exact(Fraction(actual) * days / elapsed), Fraction(bound)
+    return (exact > line) - (exact < line)
+
+
+def _shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
+    value: Decimal, window: ParameterWindow, used: Decimal, actual: Decimal, days: int, elapsed: int
+) -> tuple[Decimal, bool]:
+    """Threshold and cap applied, exactly; and whether the result is still the rule's (not 0 or the cap)."""
+    parameter = window.parameter
+    threshold, bounds = parameter.threshold, window.threshold_band
+    if threshold is not None and bounds is not None:
+        low, high = bounds
+        if value < low or (
+            value <= high and _compare(value, threshold, bounds, window.rule, used, actual, days, elapsed) < 0
+        ):
+            return ZERO, False
+    cap, bounds = parameter.cap, window.cap_band
+    if cap is not None and bounds is not None:
+        low, high = bounds
+        if value > high or (
+            value >= low and _compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0
+        ):
+            return cap, False
+    return value, True
+
+
+def _round_half_up(value: Fraction, places: int) -> Decimal:
+    scaled = abs(value) * 10**places
+    whole = int(scaled + Fraction(1, 2))  # floor of a non-negative number: half up, away from zero
+    digits = whole if value >= 0 else -whole
+    return Decimal(digits).scaleb(-places, EXACT)
+
+
+# ---------------------------------------------------------------------------------------------
+# The scoring loop.
 
 
 def _actual(
     card: Scorecard, window: ParameterWindow, given: object, manual_values: Mapping[str, Decimal], instant: _dt.datetime
-) -> tuple[Decimal, tuple[Evidence, ...]]:
-    """A started parameter's actual value and evidence, or `MissingMeasurement`."""
+) -> tuple[Decimal | None, tuple[Evidence, ...]]:
+    """A started parameter's actual value (None: no record yet) and evidence, or `MissingMeasurement`."""
+    name = f"measurement of {window.key!r}"
     if type(given) is Decimal:
-        return given, ()
+        # The common case, checked without a conversion: finite and within scorekit's bounds.
+        if given.is_finite() and given.copy_abs() < _MAGNITUDE:
+            return given, ()
+        return to_decimal(given, name=name), ()
     if isinstance(given, Measurement):
-        return (ZERO if given.value is None else given.value), given.evidence
+        return given.value, given.evidence
     if given is None:
         manual = manual_values.get(window.key)
         if manual is None:
@@ -159,14 +428,16 @@ def _actual(
             msg = f"card {card.id!r}: no measurement for active metric {window.key!r} as of {instant.isoformat()}; give {how} for it"
             raise MissingMeasurement(msg)
         return manual, ()
-    return to_decimal(given, name=f"measurement of {window.key!r}"), ()
+    return to_decimal(given, name=name), ()
 
 
 def _not_started(window: ParameterWindow) -> ParameterScore:
-    return ParameterScore(window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED)
+    return ParameterScore(
+        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED
+    )  # fmt: skip
 
 
-def score(
+def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
     card: Scorecard,
     measurements: Mapping[str, Measurement | Number],
     *,
@@ -180,64 +451,374 @@ def score(
     instead take its value from `manual`: the latest entry at or before `as_of`.
     An active metric whose window has started but has no value raises
     `MissingMeasurement`; one whose window has not started scores 0, NOT_STARTED.
+    A number that is not finite (NaN, Infinity) raises `InvalidNumber`.
     """
     instant = as_instant(as_of)
     today = local_ordinal(as_utc(instant), card.timezone)
     over = today >= card.period.end.toordinal()
     manual_values = latest_values(card, manual, instant) if manual else {}
-    multiply, divide = EXACT_SUMS.multiply, EXACT.divide
+    policy = card.status_policy
+    on_track, at_risk = policy.on_track, policy.at_risk
+    multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
     get = measurements.get
-    results = []
+    results: list[ParameterScore] = []
     contributions = []
     projections = []
+    early_sum = ZERO
+    any_early = any_paced = any_data = careful = False
     for window in card.windows:
-        elapsed = today - window.start_ordinal + 1
-        if elapsed <= 0:
+        (
+            key,
+            start,
+            end,
+            rule,
+            days,
+            days_decimal,
+            calendar,
+            level,
+            plain,
+            early,
+            _higher,
+            fraction,
+            target,
+            parameter,
+        ) = window.hot
+        if today < start:
             results.append(_not_started(window))
             continue
-        actual, evidence = _actual(card, window, get(window.key), manual_values, instant)
-        target = window.target
-        if elapsed >= window.days:  # the whole window has elapsed: the pace is the actual (exactly)
-            expected, pace_actual = ONE, actual
+        given = get(key)
+        actual: Decimal | None
+        evidence: tuple[Evidence, ...]
+        if type(given) is Decimal and given.is_finite() and _LOW < given < _MAGNITUDE:  # the common case, inline
+            actual, evidence = given, ()
         else:
-            pace = Decimal(elapsed)
-            expected = divide(pace, window.days_decimal)
-            pace_actual = divide(multiply(actual, window.days_decimal), pace)
-        if window.higher:
-            achievement = divide(actual, target)
-            projected = achievement if pace_actual is actual else divide(pace_actual, target)
+            actual, evidence = _actual(card, window, given, manual_values, instant)
+        if calendar is None:
+            elapsed = today - start + 1
+            elapsed = min(elapsed, days)
         else:
-            achievement = _lower_is_better(actual, target)
-            projected = achievement if pace_actual is actual else _lower_is_better(pace_actual, target)
-        if window.plain:
-            effective, projected_effective = achievement, projected
+            elapsed = calendar.count(start, min(today + 1, end))
+        paced = elapsed > 0
+        any_paced = any_paced or paced
+        if actual is None and level:
+            # A level with no record yet: nothing to score, nothing to project.
+            expected = divide(Decimal(elapsed), days_decimal) if elapsed < days else ONE
+            item = ParameterScore(
+                parameter, None, target, ZERO, ZERO, ZERO, expected, None,
+                Status.MISSED if over else Status.NO_DATA, evidence,
+            )  # fmt: skip
+            object.__setattr__(item, "_why", (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
+            results.append(item)
+            contributions.append(ZERO)
+            projections.append(ZERO)
+            continue
+        any_data = True
+        if actual is None:
+            actual = ZERO  # no record yet: a sum of nothing
+        achievement = rule.value(actual)
+        careful = careful or achievement < ZERO
+        pace_days = pace_elapsed = 1
+        pace_actual = actual
+        if elapsed >= days:  # the whole window has elapsed: the pace is the actual (exactly)
+            expected, projected = ONE, achievement
+        elif not paced:  # started, but no working day yet: no pace to go by
+            expected, projected = ZERO, achievement
         else:
-            effective, projected_effective = (
-                _shaped(achievement, window.parameter),
-                _shaped(projected, window.parameter),
-            )
-        contribution = multiply(window.fraction, effective)
+            elapsed_decimal = Decimal(elapsed)
+            expected = divide(elapsed_decimal, days_decimal)
+            if level:  # a level is not extrapolated
+                projected = achievement
+            else:
+                pace_actual = divide(multiply(actual, days_decimal), elapsed_decimal)
+                pace_days, pace_elapsed = days, elapsed
+                projected = rule.value(pace_actual)
+        if plain:
+            effective, kept, p_effective, p_kept = achievement, True, projected, True
+        else:
+            effective, kept = _shaped(achievement, window, actual, actual, 1, 1)
+            p_effective, p_kept = _shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
+        contribution = multiply(fraction, effective)
         contributions.append(contribution)
-        projections.append(multiply(window.fraction, projected_effective))
-        status = _status(achievement, projected, over, window.higher)
-        results.append(
-            ParameterScore(
-                window.parameter,
-                actual,
-                target,
-                achievement,
-                effective,
-                contribution,
-                expected,
-                projected,
-                status,
-                evidence,
+        projections.append(multiply(fraction, p_effective))
+        if early:
+            any_early = True
+            early_sum = add(early_sum, contribution)
+        # The status, every comparison exact (see scorekit.status): outside a band the
+        # Decimal decides on the spot; inside it, `_compare` takes the error into account.
+        if over or early:
+            low, high = window.one_band
+            reached = achievement > high or (
+                achievement >= low and _compare(achievement, ONE, window.one_band, rule, actual, actual, 1, 1) >= 0
+            )
+        if over:
+            status = Status.ACHIEVED if reached else Status.MISSED
+        elif early and reached:
+            status = Status.ACHIEVED
+        elif not paced:
+            status = Status.ON_TRACK
+        else:
+            low, high = bounds = window.on_track_band
+            if projected > high or (
+                projected >= low
+                and _compare(projected, on_track, bounds, rule, pace_actual, actual, pace_days, pace_elapsed) >= 0
+            ):
+                status = Status.ON_TRACK
+            elif (
+                at_risk
+                and _compare(
+                    projected, at_risk, window.at_risk_band, rule, pace_actual, actual, pace_days, pace_elapsed
+                )
+                < 0
+            ):
+                status = Status.AT_RISK
+            else:
+                status = Status.BEHIND
+        item = ParameterScore(
+            parameter, actual, target, achievement, effective, contribution, expected, projected,
+            status, evidence,
+        )  # fmt: skip
+        why = (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
+        object.__setattr__(item, "_why", why)
+        results.append(item)
+    if not contributions:
+        return CardScore(card, instant, ZERO, tuple(results), None, Status.NOT_STARTED)
+    total = exact_sum(contributions)
+    projected_total = exact_sum(projections)
+    one_band, on_track_band, at_risk_band = card._bands  # noqa: SLF001 - the card's own view, read in the hot path
+    # Outside a band the Decimal decides on the spot (unless a negative achievement voids
+    # the bands' premise); inside it, `_card_compare` takes the error into account.
+    if over:
+        if not careful and total > one_band[1]:
+            card_status = Status.ACHIEVED
+        elif not careful and total < one_band[0]:
+            card_status = Status.MISSED
+        else:
+            reached = _card_compare(total, ONE, one_band, results, projected=False, early=False, careful=careful) >= 0
+            card_status = Status.ACHIEVED if reached else Status.MISSED
+    elif not any_data:  # every started parameter is a level with no record yet
+        card_status = Status.NO_DATA
+    elif any_early and (
+        (not careful and early_sum > one_band[1])
+        or (
+            (careful or early_sum >= one_band[0])
+            and _card_compare(early_sum, ONE, one_band, results, projected=False, early=True, careful=careful) >= 0
+        )
+    ):
+        card_status = Status.ACHIEVED
+    elif (
+        not any_paced
+        or (not careful and projected_total > on_track_band[1])
+        or (
+            (careful or projected_total >= on_track_band[0])
+            and (
+                _card_compare(
+                    projected_total, on_track, on_track_band, results, projected=True, early=False, careful=careful
+                )
+                >= 0
             )
         )
-    total = exact_sum(contributions)
-    started = bool(contributions)
-    projected_total = exact_sum(projections)
-    if not started:
-        return CardScore(card, instant, total, tuple(results), None, Status.NOT_STARTED)
-    card_status = _status(total, projected_total, over, True)  # noqa: FBT003 - a card is judged as higher is better
-    return CardScore(card, instant, total, tuple(results), projected_total, card_status)
+    ):
+        card_status = Status.ON_TRACK
+    elif at_risk and (
+        _card_compare(projected_total, at_risk, at_risk_band, results, projected=True, early=False, careful=careful) < 0
+    ):
+        card_status = Status.AT_RISK
+    else:
+        card_status = Status.BEHIND
+    result = CardScore(card, instant, total, tuple(results), projected_total, card_status)
+    if careful:
+        object.__setattr__(result, "_careful", True)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations: deterministic text, numbers rounded for display (the fields stay exact).
+
+
+def _number(value: Decimal) -> str:
+    """A target or actual as given when it has at most four decimals, else rounded half up to four."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -4:  # noqa: PLR2004 - four places, as documented
+        value = for_display(value, 4).normalize(EXACT)
+        if value == value.to_integral_value(context=EXACT):
+            value = value.quantize(ONE, context=EXACT)
+    return f"{value:f}"
+
+
+def _pct(value: Decimal) -> str:
+    """A fraction as a percentage with two places, half up."""
+    return f"{for_display(EXACT_SUMS.multiply(value, _HUNDRED), 2)}%"
+
+
+def _weight(weight: Weight) -> str:
+    """A weight as `Weight` shows it ("40%", "33.33%"), in scorekit's own context."""
+    return f"{Decimal(weight.basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
+def _unit(value: str, unit: str) -> str:
+    return f"{value} {unit}" if unit else value
+
+
+_DIRECTION_WORDS: Final = {
+    Direction.HIGHER_IS_BETTER: "higher is better",
+    Direction.LOWER_IS_BETTER: "lower is better",
+    Direction.NEAR_TARGET: "nearer the target is better",
+}
+
+
+def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
+    parameter = item.parameter
+    metric = parameter.metric
+    unit = metric.unit
+    label = f" ({metric.label})" if metric.label else ""
+    how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} of records"
+    lines = [f"{item.key}{label}: weight {_weight(parameter.weight)}, {how}"]
+    why = _why(item)
+    window = why.window if why else None
+    if window is not None and why is not None:
+        counting = "working days" if window.calendar is not None else "days"
+        last = window.end.subtract(days=1)
+        lines.append(
+            f"  window: {window.start} to {last}, {window.days} {counting}, "
+            + (
+                "not started"
+                if item.status is Status.NOT_STARTED
+                else f"{why.elapsed} elapsed" + (" (the window is over)" if why.over else "")
+            )
+        )
+        if window.calendar is not None:
+            lines.append(f"  calendar: {window.calendar.describe()}")
+    target_text = _unit(_number(item.target), unit)
+    if parameter.target != item.target:
+        lines.append(f"  target: {_unit(_number(parameter.target), unit)} prorated to the window: {target_text}")
+    else:
+        lines.append(f"  target: {target_text}")
+    if item.status is Status.NOT_STARTED:
+        lines.append("  actual: not counted yet")
+    elif item.actual is None:
+        lines.append("  actual: no record in the window yet")
+    else:
+        records = f" ({len(item.evidence)} records)" if item.evidence else ""
+        lines.append(f"  actual: {_unit(_number(item.actual), unit)}{records}")
+    if item.actual is not None and item.status is not Status.NOT_STARTED:
+        rule = window.rule if window is not None else None
+        formula = rule.substituted(_number(item.actual), _number(item.target)) if rule is not None else "achievement"
+        lines.append(f"  achievement = {formula} = {_pct(item.achievement)}")
+    else:
+        lines.append(f"  achievement = {_pct(item.achievement)}")
+    if parameter.threshold is not None:
+        met = item.effective != 0 or parameter.threshold == 0
+        lines.append(f"  threshold {_pct(parameter.threshold)}: {'met' if met else 'not met, scores 0'}")
+    if parameter.cap is not None:
+        capped = item.effective == parameter.cap
+        lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
+    if item.effective != item.achievement:
+        lines.append(f"  effective: {_pct(item.effective)}")
+    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(item.effective)} = {_pct(item.contribution)}")
+    if item.status is not Status.NOT_STARTED and window is not None and why is not None:
+        if item.projected is None:
+            lines.append(f"  pace: expected {_pct(item.expected)} by now; nothing to project without a record")
+        elif window.level:
+            lines.append(
+                f"  pace: expected {_pct(item.expected)} by now; a level is not extrapolated: "
+                f"projected {_pct(item.projected)}"
+            )
+        elif not why.paced:
+            lines.append("  pace: no working day has elapsed yet; projected = achievement")
+        elif why.elapsed >= window.days or item.actual is None:
+            lines.append(f"  pace: the whole window has elapsed; projected {_pct(item.projected)}")
+        else:
+            pace = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.elapsed))
+            lines.append(
+                f"  pace: expected {_pct(item.expected)} by now; projected {_number(item.actual)} x {window.days} / "
+                f"{why.elapsed} = {_number(pace)} -> {_pct(item.projected)}"
+            )
+    if item.remaining is not None:
+        if item.per_day is not None and window is not None and why is not None:
+            left = window.days - why.elapsed
+            counting = "working days" if window.calendar is not None else "days"
+            lines.append(
+                f"  remaining: {_unit(_number(item.remaining), unit)}, {_number(item.per_day)} a day "
+                f"over the {left} {counting} left"
+            )
+        else:
+            lines.append(f"  remaining: {_unit(_number(item.remaining), unit)}")
+    lines.append(f"  status: {item.status.value} ({_status_reason(item)})")
+    return lines
+
+
+def _status_reason(item: ParameterScore) -> str:  # noqa: PLR0911 - one reason per status
+    why = _why(item)
+    status = item.status
+    if status is Status.NOT_STARTED:
+        return "the window has not started"
+    if status is Status.NO_DATA:
+        return "no record in the window yet"
+    if item.actual is None:
+        return "no record in the window, which is over"
+    achievement = _pct(item.achievement)
+    if why is None:
+        return f"achievement {achievement}"
+    if why.over:
+        sign = ">=" if status is Status.ACHIEVED else "<"
+        return f"achievement {achievement} {sign} 100% and the window is over"
+    if status is Status.ACHIEVED:
+        return f"achievement {achievement} >= 100% already, and a higher-is-better sum cannot fall"
+    if not why.paced:
+        return "no working day has elapsed yet"
+    return _policy_reason(status, item.projected, why.policy)
+
+
+def _policy_reason(status: Status, projected: Decimal | None, policy: StatusPolicy) -> str:
+    shown = "-" if projected is None else _pct(projected)
+    if status is Status.ON_TRACK:
+        return f"projected {shown} >= on track {_pct(policy.on_track)}"
+    if status is Status.AT_RISK:
+        return f"projected {shown} < at risk {_pct(policy.at_risk)}"
+    reason = f"projected {shown} < on track {_pct(policy.on_track)}"
+    if policy.at_risk:
+        reason += f", >= at risk {_pct(policy.at_risk)}"
+    return reason
+
+
+def _explain_card(result: CardScore) -> list[str]:
+    card = result.card
+    as_of = result.as_of
+    local = as_of.astimezone(card.zone) if isinstance(as_of, _dt.datetime) else as_of
+    name = f" {card.name!r}" if card.name else ""
+    when = f"{local.strftime('%Y-%m-%d %H:%M')} {local.tzname()} ({card.timezone})"
+    lines = [
+        f"card {card.id}{name} of {card.owner.id}, period {card.period.start} to {card.period.last_day}, as of {when}"
+    ]
+    if card.calendar is not None:
+        lines.append(f"calendar: {card.calendar.describe()}")
+    policy = card.status_policy
+    lines.append(f"status policy: {policy.describe()}")
+    for item in result.parameters:
+        lines.extend(_explain_parameter(item))
+    parts = " + ".join(_pct(item.contribution) for item in result.parameters)
+    lines.append(f"total = {parts} = {result.percent()}%")
+    lines.append(f"projected total: {'-' if result.projected is None else _pct(result.projected)}")
+    lines.append(f"status: {result.status.value} ({_card_reason(result, policy)})")
+    return lines
+
+
+def _card_reason(result: CardScore, policy: StatusPolicy) -> str:
+    status = result.status
+    over = result.as_of is not None and local_ordinal(as_utc(result.as_of), result.card.timezone) >= (
+        result.card.period.end.toordinal()
+    )
+    total = f"{result.percent()}%"
+    if status is Status.NOT_STARTED:
+        return "no parameter has started"
+    if status is Status.NO_DATA:
+        return "no started parameter has a record yet"
+    if over:
+        sign = ">=" if status is Status.ACHIEVED else "<"
+        return f"total {total} {sign} 100% and the period is over"
+    if status is Status.ACHIEVED:
+        return "the higher-is-better sums alone reach 100%, and they cannot fall"
+    views = [why for why in map(_why, result.parameters) if why is not None]
+    if views and not any(why.paced for why in views):
+        return "no working day has elapsed yet"
+    return _policy_reason(status, result.projected, policy)
