@@ -1,5 +1,6 @@
 """Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (``dev`` by default, ``ci`` in .ci/run, ``mutmut`` for mutation runs)."""
 
+import importlib.util
 import os
 
 from hypothesis import HealthCheck, settings
@@ -36,3 +37,8 @@ if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
         memos = (period.midnight, period._as_utc, period.local_ordinal, measurement._pendulum_utc)  # noqa: SLF001
         for memo in memos:
             memo.cache_clear()
+
+
+# scorekit.spark and its recipe need the `spark` extra (part of `dev`); without it their doctests
+# are not collected, and tests/test_spark.py says why in one line (CI requires them to run).
+collect_ignore = [] if importlib.util.find_spec("pyspark") else ["src/scorekit/spark.py", "docs/scale-out.md"]

@@ -36,3 +36,4 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
         assert postgres["cards"] == 400
         # a fixed handful (the service's finds, one measure, one read of manual entries), never one per card
         assert 1 <= postgres["statements_per_dashboard"] <= 5
+    assert "--quick" in results["spark"]["skipped"]  # no JVM in a smoke run
