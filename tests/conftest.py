@@ -93,3 +93,48 @@ def memory_service():
 @pytest.fixture
 def users():
     return User("ann"), User("bob")
+
+
+# --- PostgreSQL (issue 12): one throwaway server per run, started by scripts/with-postgres ---------------
+
+
+class CountingCursor:
+    """Mixed into psycopg's cursor class by `postgres_pool`: counts the statements every connection runs."""
+
+    statements = 0
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """SCOREKIT_POSTGRES, or a skip (a failure where SCOREKIT_REQUIRE_POSTGRES=1, as in .ci/run)."""
+    import os
+
+    url = os.environ.get("SCOREKIT_POSTGRES")
+    if not url:
+        if os.environ.get("SCOREKIT_REQUIRE_POSTGRES") == "1":
+            pytest.fail("SCOREKIT_REQUIRE_POSTGRES=1 but SCOREKIT_POSTGRES is not set: no PostgreSQL server to test")
+        pytest.skip("SCOREKIT_POSTGRES is not set: PostgreSQL tests skipped (run them with scripts/with-postgres)")
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_pool(postgres_url):
+    """One pool for the whole run; its cursors count the statements they execute."""
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+    class Cursor(psycopg.Cursor):
+        def execute(self, *args, **kwargs):
+            CountingCursor.statements += 1
+            return super().execute(*args, **kwargs)
+
+        def executemany(self, query, params_seq, **kwargs):
+            rows = list(params_seq)
+            CountingCursor.statements += len(rows)
+            return super().executemany(query, rows, **kwargs)
+
+    pool = ConnectionPool(
+        postgres_url, min_size=1, max_size=12, kwargs={"autocommit": True, "cursor_factory": Cursor}, open=True
+    )
+    yield pool
+    pool.close()

@@ -2,11 +2,10 @@
 
 import pytest
 
-from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards, MemorySnapshots, RecordsMetricSource
+from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards, MemorySnapshots
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
 from scorekit.testing import (
     ManualValueStoreContract,
-    MetricSourceContract,
     ScorecardRepositoryContract,
     SnapshotStoreContract,
 )
@@ -49,9 +48,3 @@ class TestSQLiteSnapshots(SnapshotStoreContract):
     def snapshots(self, tmp_path):
         with SQLiteSnapshots(tmp_path / "cards.sqlite3") as snapshots:
             yield snapshots
-
-
-class TestRecordsMetricSource(MetricSourceContract):
-    @pytest.fixture
-    def source_from_records(self):
-        return RecordsMetricSource

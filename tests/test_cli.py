@@ -41,7 +41,7 @@ class TestScore:
     def test_csv_has_one_row_per_parameter(self, capsys):
         rows = list(csv.DictReader(io.StringIO(self.score(capsys, "csv"))))
         assert [r["metric"] for r in rows] == ["deals_won", "revenue", "demos_held"]
-        assert [r["weight"] for r in rows] == ["50", "30", "20"]
+        assert [r["weight"] for r in rows] == ["0.5", "0.3", "0.2"]  # fractions, like achievement
         assert rows[2]["achievement"] == "1.25"
 
     def test_table(self, capsys):

@@ -32,6 +32,7 @@ from scorekit import (
     ScorekitError,
     Status,
     Team,
+    Trend,
     User,
     codec,
     score,
@@ -315,6 +316,8 @@ class TestTrend:
             NOW,
         ]
         assert [s.status for s in trend] == [Status.MISSED, Status.ACHIEVED, Status.BEHIND]
+        assert isinstance(trend, Trend)  # a tuple of scores that a notebook draws as a line
+        assert trend._repr_html_().count("<circle") == 3
 
     def test_trend_of_a_series_nobody_may_see(self, make):
         svc = make()

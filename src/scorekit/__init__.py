@@ -24,14 +24,15 @@ from scorekit.errors import (
     StorageBusy,
     StorageError,
 )
-from scorekit.grouping import Group, Summary, metrics_key, similarity_key
+from scorekit.frames import to_pandas
+from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, score
-from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
@@ -72,6 +73,7 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Ranked",
     "Revision",
     "Role",
     "Scorecard",
@@ -83,12 +85,15 @@ __all__ = [
     "StorageError",
     "Summary",
     "Team",
+    "Trend",
     "User",
     "Weight",
     "WorkCalendar",
     "__version__",
     "metrics_key",
+    "rank",
     "requests_for",
     "score",
     "similarity_key",
+    "to_pandas",
 ]

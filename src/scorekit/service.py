@@ -38,7 +38,7 @@ from typing import Any, Final
 import attrs
 from pendulum import Date, DateTime
 
-from scorekit import _html
+from scorekit._text import identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
@@ -50,7 +50,7 @@ from scorekit.errors import (
     PermissionDenied,
     ScorekitError,
 )
-from scorekit.grouping import Group, KeyFunction, Summary, apply_parameters, group_scores, similarity_key, summarize
+from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, group_scores, similarity_key, summarize
 from scorekit.history import Change, ClosedScore, Revision, fingerprint
 from scorekit.measurement import ManualEntry, Measurement, as_instant, latest_values, requests_for
 from scorekit.numbers import ZERO, Number, to_decimal
@@ -80,7 +80,7 @@ class Actor:
     False
     """
 
-    id: str
+    id: str = attrs.field(validator=identifier("actor id", InvalidScorecard))
     role: Role = attrs.field(converter=Role)
 
     @property
@@ -142,34 +142,6 @@ class CardTemplate:
             name=self.name,
             status_policy=self.status_policy,
             calendar=self.calendar,
-        )
-
-
-@attrs.frozen
-class Dashboard:
-    """Every card an actor may see, scored (F9), with a summary and groups of similar cards (F10)."""
-
-    as_of: _dt.datetime
-    scores: tuple[CardScore, ...]
-    summary: Summary
-    groups: tuple[Group, ...]
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            "<tr>"
-            f"<td>{_html.text(s.card.name or s.card.id)}</td><td>{_html.text(s.card.owner.id)}</td>"
-            f"<td>{_html.text(s.card.period)}</td><td>{_html.bar(s.total, s.status.value)}</td>"
-            f"<td>{_html.percent(s.total)}</td><td>{_html.text(s.status.value)}</td>"
-            "</tr>"
-            for s in self.scores
-        )
-        mean = _html.percent(self.summary.mean_total)
-        return (
-            '<table class="scorekit-dashboard">'
-            f"<caption>{self.summary.count} cards \u00b7 mean {mean} \u00b7 "
-            f"{self.summary.achieved} achieved, {self.summary.on_track} on track, {self.summary.behind} behind</caption>"
-            "<thead><tr><th>Card</th><th>Owner</th><th>Period</th><th></th><th>Total</th><th>Status</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
         )
 
 
@@ -598,8 +570,10 @@ class Scorekit:
         instant = self._instant(as_of)
         return self._score_all([card], [instant])[0]
 
-    def trend(self, actor: Actor, series_id: str) -> tuple[CardScore, ...]:
+    def trend(self, actor: Actor, series_id: str) -> Trend:
         """Every card of a series the actor may see, in period order, each as of its period end.
+
+        A `Trend` is a tuple of `CardScore`s that a notebook draws as a line of the totals.
 
         A closed card shows its closed score; the current one is scored as of now (and
         a future one is not started).  The CRM is asked once.  `CardNotFound` if the
@@ -617,7 +591,7 @@ class Scorekit:
             end = card.period.instants(card.timezone)[1]
             instants.append(end if as_utc(end) <= utc_now else now)
         # a past period as `close` would freeze it now: manual values as entered until now
-        return self._score_all(cards, instants, manual_until=now)
+        return Trend(self._score_all(cards, instants, manual_until=now))
 
     def dashboard(
         self,

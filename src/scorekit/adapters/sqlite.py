@@ -53,6 +53,8 @@ from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from scorekit import codec
+from scorekit.adapters._sql import instant_text
+from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -67,7 +69,14 @@ from scorekit.measurement import ManualEntry, as_instant
 from scorekit.period import Date, as_date
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["SCHEMA_VERSION", "SQLiteManualValues", "SQLiteScorecards", "SQLiteSnapshots"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SQLiteManualValues",
+    "SQLiteRecordsSource",
+    "SQLiteScorecards",
+    "SQLiteSnapshots",
+    "instant_text",
+]
 
 SCHEMA_VERSION: Final = 2
 """The layout this scorekit writes: version 1 was scorekit 0.1's (cards and manual values only)."""

@@ -4,7 +4,7 @@ Subclass a suite in a test module (its name must start with ``Test``) and give i
 the fixture it asks for; pytest then runs every contract test against your adapter.
 `ScorecardRepositoryContract` (fixture `repository`), `ManualValueStoreContract`
 (`store`), `SnapshotStoreContract` (`snapshots`) and `MetricSourceContract`
-(`source_from_records`).  A failing promise says which one it is::
+(`source` and `known_answers`).  A failing promise says which one it is::
 
     from scorekit.testing import ScorecardRepositoryContract
 
@@ -20,9 +20,10 @@ hypothesis); without it, importing this package fails with one line saying so.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 
+import attrs
 import pendulum
 
 from scorekit._extras import missing_extra
@@ -32,18 +33,19 @@ try:
 except ModuleNotFoundError as _error:
     raise missing_extra(_error, "scorekit.testing", "testing") from None
 
-from scorekit.adapters.memory import Record
 from scorekit.errors import CardNotFound, ConflictError
 from scorekit.history import Change, ClosedScore, Revision, fingerprint
-from scorekit.measurement import ManualEntry, MetricRequest
+from scorekit.measurement import ManualEntry, Measurement, MetricRequest
+from scorekit.numbers import exact_sum, to_decimal
 from scorekit.parameter import Metric, Parameter
-from scorekit.period import Cadence, Date
+from scorekit.period import Cadence, Date, as_utc
 from scorekit.ports import ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import score
 
 __all__ = [
     "HOSTILE_STRINGS",
+    "KnownAnswer",
     "ManualValueStoreContract",
     "MetricSourceContract",
     "ScorecardRepositoryContract",
@@ -53,12 +55,12 @@ __all__ = [
 HOSTILE_STRINGS = (
     'O\'Brien "the closer"',
     "'; DROP TABLE cards; --",
-    "x" * 10_000,
+    "x" * 200,  # the longest identifier scorekit accepts
     "Zażółć gęślą jaźń 🚀 中文 \u202etxet",
-    "back\\slash\nnew line\ttab",
+    "back\\slash, zero\u200bwidth and no-break\u00a0spaces",
     "%s %(name)s {0} ?",
 )
-"""Ids and names that break careless storage: quotes, SQL, 10 kB, unicode, escapes."""
+"""Ids and names that break careless storage: quotes, SQL, the longest id, unicode, escapes."""
 
 _MONTHLY = Cadence.monthly(Date(2024, 1, 31))
 
@@ -448,55 +450,169 @@ class SnapshotStoreContract:
         assert snapshots.delete_for([]) == 0
 
 
-class MetricSourceContract:
-    """What every `MetricSource` must do.
+def _optional_decimal(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="known answer value")
 
-    Provide `source_from_records`: a function that loads the given `Record`s into
-    the host's CRM (or a copy of it) and returns a `MetricSource` over them.
+
+def _optional_ids(ids: Iterable[str] | None) -> frozenset[str] | None:
+    return None if ids is None else frozenset(ids)
+
+
+@attrs.frozen
+class KnownAnswer:
+    """What the host's own data says a request must get: its value and, if the source lists evidence, the ids.
+
+    >>> import pendulum
+    >>> from scorekit import MetricRequest
+    >>> feb = MetricRequest("deals_won", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="UTC"),
+    ...                     pendulum.datetime(2024, 3, 1, tz="UTC"))
+    >>> KnownAnswer(feb, 2, evidence_ids={"deal-1", "deal-7"}).value
+    Decimal('2')
+    """
+
+    request: MetricRequest
+    value: Decimal | None = attrs.field(converter=_optional_decimal)
+    evidence_ids: frozenset[str] | None = attrs.field(default=None, converter=_optional_ids)
+    """None: do not check the evidence (a source that lists none)."""
+
+
+class MetricSourceContract:
+    """What every `MetricSource` must do, checked on the host's own data.
+
+    The suite knows nothing of the host's tables.  Provide two fixtures:
+    `source` (the source under test, over data the host has loaded or knows) and
+    `known_answers` (a few `KnownAnswer`s that data implies, ideally with records
+    at the exact window bounds, a team request and a window with nothing in it).
+    The suite checks those answers, then the promises any source must keep:
+    every request answered, batches that do not change answers, half-open windows,
+    teams that pool their members' records, windows that split and add up.
     """
 
     @pytest.fixture
-    def source_from_records(self) -> Callable[[Iterable[Record]], MetricSource]:
-        """Build the source under test over these records (override this)."""
+    def source(self) -> MetricSource:
+        """The source under test (override this)."""
         raise NotImplementedError
 
-    start = pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw")
-    end = pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw")
+    @pytest.fixture
+    def known_answers(self) -> Sequence[KnownAnswer]:
+        """What the host's data says some requests must get (override this)."""
+        raise NotImplementedError
 
-    def request(self, metric: str = "deals_won", subjects: Iterable[str] = ("ann",)) -> MetricRequest:
-        """A request for February 2024 in Warsaw."""
-        return MetricRequest(metric, frozenset(subjects), self.start, self.end)
+    @staticmethod
+    def _requests(known_answers: Sequence[KnownAnswer]) -> list[MetricRequest]:
+        assert known_answers, "known_answers is empty: give at least one request the host's data answers"
+        return [known.request for known in known_answers]
 
-    def test_windows_are_half_open(self, source_from_records: Callable[[Iterable[Record]], MetricSource]) -> None:
-        records = [
-            Record("at-start", "deals_won", "ann", self.start, 1),
-            Record("before", "deals_won", "ann", self.start.subtract(microseconds=1), 10),
-            Record("at-end", "deals_won", "ann", self.end, 100),
-            Record("last", "deals_won", "ann", self.end.subtract(microseconds=1), 1000),
-        ]
-        answer = source_from_records(records).measure([self.request()])[self.request()]
-        assert answer.value == 1001
-        assert {e.id for e in answer.evidence} == {"at-start", "last"}
+    def test_known_answers(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        answers = source.measure(self._requests(known_answers))
+        for known in known_answers:
+            assert known.request in answers, f"expected an answer for {known.request}, got answers for {list(answers)}"
+            got = answers[known.request]
+            assert got.value == known.value, f"{known.request}: expected value {known.value}, got {got.value}"
+            if known.evidence_ids is not None:
+                ids = {e.id for e in got.evidence}
+                assert ids == known.evidence_ids, (
+                    f"{known.request}: expected evidence ids {sorted(known.evidence_ids)}, got {sorted(ids)}"
+                )
 
-    def test_sums_values_of_all_subjects_and_only_that_metric(
-        self, source_from_records: Callable[[Iterable[Record]], MetricSource]
+    def test_every_request_is_answered_and_nothing_else(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
     ) -> None:
-        day = self.start.add(days=3)
-        records = [
-            Record("1", "revenue", "ann", day, "1000.10"),
-            Record("2", "revenue", "bob", day, "-200.05"),
-            Record("3", "revenue", "cid", day, 5),
-            Record("4", "deals_won", "ann", day, 7),
-        ]
-        request = self.request("revenue", ["ann", "bob"])
-        answer = source_from_records(records).measure([request])[request]
-        assert answer.value == Decimal("800.05")
-        assert sorted(e.id for e in answer.evidence) == ["1", "2"]
+        requests = self._requests(known_answers)
+        answers = source.measure(requests + requests[:1])  # a request twice is one request
+        assert set(answers) == set(requests), f"expected answers for {set(requests)}, got {set(answers)}"
+        assert source.measure([]) == {}, f"expected no answers for no requests, got {source.measure([])}"
 
-    def test_answers_every_request_even_with_nothing_to_count(
-        self, source_from_records: Callable[[Iterable[Record]], MetricSource]
+    def test_a_batch_gives_each_request_what_it_gets_alone(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
     ) -> None:
-        requests = [self.request("calls"), self.request("deals_won", ["nobody"]), self.request()]
-        answers = source_from_records([]).measure(requests)
-        assert set(answers) == set(requests)
-        assert all(a.value == 0 and a.evidence == () for a in answers.values())
+        requests = self._requests(known_answers)
+        together = source.measure(requests)
+        for request in requests:
+            alone = source.measure([request])[request]
+            assert _shown(alone) == _shown(together[request]), (
+                f"{request}: expected the same answer alone and in a batch, got {_shown(alone)} alone "
+                f"and {_shown(together[request])} in the batch"
+            )
+
+    def test_evidence_lies_in_the_half_open_window(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        for request, answer in source.measure(self._requests(known_answers)).items():
+            for evidence in answer.evidence:
+                assert request.start <= evidence.occurred_at < request.end, (
+                    f"{request}: expected evidence within [{request.start}, {request.end}), "
+                    f"got {evidence.id!r} at {evidence.occurred_at}"
+                )
+
+    def test_the_same_instants_in_another_zone_are_the_same_request(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        for request in self._requests(known_answers):
+            moved = attrs.evolve(
+                request, start=request.start.in_timezone("Asia/Kolkata"), end=request.end.in_timezone("America/Havana")
+            )
+            answers = source.measure([moved])
+            assert request in answers, f"expected {request} to be answered when asked as {moved}, got {list(answers)}"
+            assert _shown(answers[request]) == _shown(source.measure([request])[request]), (
+                f"{request}: expected the same answer in any zone, got {_shown(answers[request])}"
+            )
+
+    def test_an_empty_window_counts_nothing(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        empty = [attrs.evolve(r, end=r.start) for r in self._requests(known_answers)]
+        for request, answer in source.measure(empty).items():
+            assert answer.evidence == (), f"{request}: expected no evidence in an empty window, got {answer.evidence}"
+            if _accumulation(request) == "sum":
+                assert answer.value in (0, None), f"{request}: expected 0 in an empty window, got {answer.value}"
+            else:
+                assert answer.value is None, (
+                    f"{request}: expected None (no record yet) for a level in an empty window, got {answer.value}"
+                )
+
+    def test_a_sum_splits_at_any_instant_and_adds_up(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        for request in self._requests(known_answers):
+            if _accumulation(request) != "sum" or request.end <= request.start:
+                continue
+            start, end = as_utc(request.start), as_utc(request.end)
+            middle = pendulum.instance(start + (end - start) / 2)
+            first, second = attrs.evolve(request, end=middle), attrs.evolve(request, start=middle)
+            answers = source.measure([request, first, second])
+            whole, parts = _as_sum(answers[request]), [_as_sum(answers[first]), _as_sum(answers[second])]
+            assert whole == exact_sum(parts), (
+                f"{request}: expected the halves before and after {middle} to add up to {whole}, got {parts}"
+            )
+            halves = {e.id for e in answers[first].evidence} | {e.id for e in answers[second].evidence}
+            assert halves == {e.id for e in answers[request].evidence}, (
+                f"{request}: expected the halves' evidence to be the whole's, got {sorted(halves)}"
+            )
+
+    def test_a_team_pools_its_members_records(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        for request in self._requests(known_answers):
+            if len(request.subjects) < 2:
+                continue
+            alone = {s: attrs.evolve(request, subjects=frozenset({s})) for s in sorted(request.subjects)}
+            answers = source.measure([request, *alone.values()])
+            team = {e.id for e in answers[request].evidence}
+            members = [{e.id for e in answers[r].evidence} for r in alone.values()]
+            pooled = set().union(*members)
+            assert team == pooled, f"{request}: expected the members' evidence {sorted(pooled)}, got {sorted(team)}"
+            if _accumulation(request) == "sum" and sum(map(len, members)) == len(pooled):
+                values = [_as_sum(answers[r]) for r in alone.values()]
+                assert _as_sum(answers[request]) == exact_sum(values), (
+                    f"{request}: expected the sum of the members' values {values}, got {answers[request].value}"
+                )
+
+
+def _as_sum(measurement: Measurement) -> Decimal:
+    """A SUM's value; None (no record) reads as 0."""
+    return Decimal(0) if measurement.value is None else measurement.value
+
+
+def _accumulation(request: MetricRequest) -> str:
+    return request.accumulation.value
+
+
+def _shown(measurement: Measurement) -> tuple[object, list[str]]:
+    return measurement.value, sorted(e.id for e in measurement.evidence)
