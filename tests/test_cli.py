@@ -196,7 +196,7 @@ def test_a_closed_pipe_ends_quietly():
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "scorekit.cli", "periods", "--monthly", "--from", "2024-01-01", "--count", "50000"]
+    argv = [sys.executable, "-c", "import sys; from scorekit.cli import main; sys.exit(main())", "periods", "--monthly", "--from", "2024-01-01", "--count", "50000"]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:  # noqa: S603 - our own module
         first = process.stdout.readline()
         process.stdout.close()
