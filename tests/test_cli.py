@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -95,7 +96,7 @@ class TestBadInput:
 
     def test_unknown_parameter_field(self, capsys, tmp_path):
         text = CARD.read_text().replace("target = 10\n", "target = 10\ntarget_2 = 3\n")
-        assert "parameters[0]: unknown field(s) target_2" in self.score(capsys, self.write(tmp_path, "c.toml", text))
+        assert "parameters[0]: unknown field(s) 'target_2'" in self.score(capsys, self.write(tmp_path, "c.toml", text))
 
     def test_bad_record_row_names_the_line(self, capsys, tmp_path):
         text = RECORDS.read_text().replace("2024-03-07T10:15:00+01:00,35000", "2024-03-07T10:15:00,35000")
@@ -128,11 +129,9 @@ class TestBadInput:
     def test_bad_count(self, capsys):
         assert "--count" in self.error(capsys, "periods", "--monthly", "--from", "2024-01-01", "--count", "0")
 
-    def test_argparse_errors_exit_2(self, capsys):
-        with pytest.raises(SystemExit) as info:
-            main(["periods", "--monthly", "--from", "2024-02-30"])
-        assert info.value.code == 2
-        assert "expected a date YYYY-MM-DD, got '2024-02-30'" in capsys.readouterr().err
+    def test_argparse_errors_exit_2_with_one_line(self, capsys):
+        err = self.error(capsys, "periods", "--monthly", "--from", "2024-02-30")
+        assert "expected a date YYYY-MM-DD, got '2024-02-30'" in err
 
 
 class TestPeriods:
@@ -174,18 +173,18 @@ class TestDemo:
         _, first, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "created the workspace" in first
         assert "rolled over 11 card(s) up to 2024-05-20" in first  # 5 reps x 2 months + the team's next quarter
-        assert "17 cards" in first
+        assert "17 cards" in first  # March to May: 5 reps x 3 months + the team's two quarters
         _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "reusing the workspace" in again
         assert "rolled over 0 card(s)" in again
         assert again.split("\n", 2)[2] == first.split("\n", 2)[2]
         _, later, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-06-03")
         assert "rolled over 5 card(s)" in later
-        assert "22 cards" in later
+        assert "16 cards" in later  # April to June: 15 monthly cards, one quarter
 
     def test_dashboard_rows_and_groups(self, capsys, tmp_path):
         _, out, _ = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20")
-        assert "Team quarter              north" in out
+        assert "north@2024-01-01  Team quarter              north" in out
         assert "Anna Nowak" in out
         assert "group of similar cards" in out
         assert "█" in out
@@ -196,7 +195,17 @@ def test_a_closed_pipe_ends_quietly():
     import subprocess
     import sys
 
-    argv = [sys.executable, "-c", "import sys; from scorekit.cli import main; sys.exit(main())", "periods", "--monthly", "--from", "2024-01-01", "--count", "50000"]
+    argv = [
+        sys.executable,
+        "-c",
+        "import sys; from scorekit.cli import main; sys.exit(main())",
+        "periods",
+        "--monthly",
+        "--from",
+        "2024-01-01",
+        "--count",
+        "50000",
+    ]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:  # noqa: S603 - our own module
         first = process.stdout.readline()
         process.stdout.close()
@@ -205,3 +214,350 @@ def test_a_closed_pipe_ends_quietly():
     assert first.startswith(b"monthly from 2024-01-01")
     assert "Traceback" not in stderr
     assert process.returncode == 1
+
+
+class TestHostileInput(TestBadInput):
+    """Issue 11: whatever the input, one line naming the file, line or field, and exit 2."""
+
+    def records(self, tmp_path, *rows, header="id,metric,subject,occurred_at,value,label"):
+        return self.write(tmp_path, "r.csv", "\n".join([header, *rows]) + "\n")
+
+    def test_binary_card(self, capsys, tmp_path):
+        path = tmp_path / "c.toml"
+        path.write_bytes(bytes(range(256)) * 4)
+        assert "c.toml: not UTF-8 text" in self.score(capsys, path)
+
+    def test_binary_records(self, capsys, tmp_path):
+        path = tmp_path / "r.csv"
+        path.write_bytes(b"id,metric\n\xff\xfe\x00\x01")
+        assert "r.csv: not UTF-8 text" in self.score(capsys, CARD, path)
+
+    @pytest.mark.parametrize("which", ["card", "records", "manual"])
+    def test_dev_zero_is_not_read(self, capsys, which):
+        files = {"card": CARD, "records": RECORDS, "manual": MANUAL, which: Path("/dev/zero")}
+        err = self.score(capsys, files["card"], files["records"], "--manual", files["manual"])
+        assert "/dev/zero: not a regular file" in err
+
+    def test_a_directory_is_not_read(self, capsys, tmp_path):
+        assert "not a regular file" in self.score(capsys, tmp_path)
+
+    def test_a_file_over_64_mib_is_not_read(self, capsys, tmp_path):
+        path = tmp_path / "r.csv"
+        with path.open("wb") as handle:
+            handle.truncate(64 * 1024 * 1024 + 1)  # sparse: costs no disk
+        assert "r.csv: 67,108,865 bytes is more than the 67,108,864 allowed" in self.score(capsys, CARD, path)
+
+    @pytest.mark.parametrize("text", ["a = " + "[" * 50_000 + "]" * 50_000, "a = " + "{b=" * 5_000 + "1" + "}" * 5_000])
+    def test_deep_nesting(self, capsys, tmp_path, text):
+        err = self.score(capsys, self.write(tmp_path, "c.toml", text))
+        assert "c.toml: not valid TOML" in err
+
+    @pytest.mark.parametrize(
+        "as_of", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
+    )
+    def test_as_of_near_year_1_or_9999(self, capsys, as_of):
+        code, out, err = run(capsys, "score", "--card", CARD, "--records", RECORDS, "--as-of", as_of)
+        if code == 0:  # a valid instant: March 2024 scored long before or long after
+            assert err == ""
+            assert "Anna, March" in out
+        else:
+            assert code == 2
+            assert "Traceback" not in err
+            assert len(err.strip().splitlines()) == 1
+            assert "card.toml" in err or "--as-of" in err
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("period = 2024-03-01", "period = 9999-12-31"),
+            ("monthly = 2024-01-01", "monthly = 0001-01-01"),
+            ("monthly = 2024-01-01", "monthly = 9999-12-01"),
+        ],
+    )
+    def test_card_dates_near_year_1_or_9999(self, capsys, tmp_path, old, new):
+        card = self.write(tmp_path, "c.toml", CARD.read_text().replace(old, new))
+        code, _, err = run(capsys, "score", "--card", card, "--records", RECORDS, "--as-of", "2024-03-31")
+        assert code in (0, 2)
+        assert "Traceback" not in err
+        if code:
+            assert len(err.strip().splitlines()) == 1
+            assert "c.toml:" in err
+
+    @pytest.mark.parametrize("as_of", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+    def test_demo_as_of_out_of_range(self, capsys, tmp_path, as_of):
+        assert "--as-of" in self.error(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", as_of)
+
+    def test_huge_target(self, capsys, tmp_path):
+        text = CARD.read_text().replace("target = 10\n", "target = 1e300\n")
+        assert "c.toml:" in self.score(capsys, self.write(tmp_path, "c.toml", text))
+
+    def test_a_typo_in_a_top_level_key_is_not_scored_in_utc(self, capsys, tmp_path):
+        text = CARD.read_text().replace("timezone =", "timezon =")
+        err = self.score(capsys, self.write(tmp_path, "c.toml", text))
+        assert "c.toml: unknown field(s) 'timezon'" in err
+
+    @pytest.mark.parametrize(
+        ("old", "new", "where"),
+        [
+            ("[cadence]\n", "[cadence]\nanchor = 1\n", "c.toml.cadence: unknown field(s) 'anchor'"),
+            ('owner = "ann" ', 'owner = { team = "n", members = ["a"], lead = "a" } ', "c.toml.owner: unknown"),
+            ('owner = "ann" ', 'owner = { team = "n", members = ["a", 3] } ', "c.toml.owner.members[1]"),
+            ("weight = 50", "weight = true", "parameters[0].weight: expected"),
+            ("[cadence]\nmonthly = 2024-01-01", "[cadence]\nmonthly = 2024-01-01\nstart = 2024-01-01", "start"),
+        ],
+    )
+    def test_unknown_or_wrong_keys_anywhere(self, capsys, tmp_path, old, new, where):
+        text = CARD.read_text().replace(old, new)
+        assert text != CARD.read_text()
+        assert where in self.score(capsys, self.write(tmp_path, "c.toml", text))
+
+    def test_corrupt_db(self, capsys, tmp_path):
+        db = tmp_path / "w.sqlite3"
+        db.write_bytes(b"\x00garbage" * 1000)
+        err = self.error(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+        assert f"--db {db}: not a usable scorekit workspace" in err
+
+    def test_db_of_another_program(self, capsys, tmp_path):
+        import sqlite3
+
+        db = tmp_path / "w.sqlite3"
+        with sqlite3.connect(db) as connection:
+            connection.execute("CREATE TABLE cards (x)")
+        connection.close()
+        assert "--db" in self.error(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+
+    def test_db_in_a_missing_folder(self, capsys, tmp_path):
+        err = self.error(capsys, "demo", "--db", tmp_path / "nope" / "w.sqlite3", "--as-of", "2024-05-20")
+        assert "does not exist" in err
+
+    def test_db_that_is_a_directory(self, capsys, tmp_path):
+        assert "not a regular file" in self.error(capsys, "demo", "--db", tmp_path, "--as-of", "2024-05-20")
+
+    def test_a_stray_quote_does_not_swallow_rows(self, capsys, tmp_path):
+        rows = RECORDS.read_text().splitlines()
+        rows[3] = rows[3].replace(",1,", ',"1,', 1)  # line 4 opens a quote that never closes on its line
+        err = self.score(capsys, CARD, self.records(tmp_path, *rows[1:]))
+        assert "r.csv:4: a quoted cell runs over" in err
+
+    def test_a_repeated_record_id_for_the_same_metric(self, capsys, tmp_path):
+        rows = RECORDS.read_text().splitlines()
+        err = self.score(capsys, CARD, self.records(tmp_path, *rows[1:], rows[3]))
+        assert f"r.csv:{len(rows) + 1}: record id 'D2' for metric 'deals_won' repeats line 4" in err
+
+    def test_the_same_id_for_two_metrics_is_fine(self, capsys, tmp_path):
+        # D1 is both a deal won and its revenue in the example: one record per metric
+        code, _, err = run(capsys, "score", "--card", CARD, "--records", RECORDS, "--as-of", "2024-03-31")
+        assert (code, err) == (0, "")
+
+    def test_an_empty_value_cell(self, capsys, tmp_path):
+        path = self.records(tmp_path, "D9,deals_won,ann,2024-03-05T10:00:00+01:00,,Initech")
+        assert "r.csv:2: value: empty" in self.score(capsys, CARD, path)
+
+    def test_too_many_cells(self, capsys, tmp_path):
+        path = self.records(tmp_path, "D9,deals_won,ann,2024-03-05T10:00:00+01:00,1,Initech,extra")
+        assert "r.csv:2: 7 cell(s), but the header has 6" in self.score(capsys, CARD, path)
+
+    def test_an_unknown_column(self, capsys, tmp_path):
+        path = self.records(tmp_path, header="id,metric,subject,occurred_at,vaule")
+        assert "r.csv:1: unknown or repeated column(s) 'vaule'" in self.score(capsys, CARD, path)
+
+    @pytest.mark.parametrize(
+        ("metric", "why"), [("demos", "is not on the card"), ("deals_won", "is an automatic metric")]
+    )
+    def test_a_manual_row_for_an_unknown_or_automatic_metric(self, capsys, tmp_path, metric, why):
+        manual = self.write(tmp_path, "m.csv", f"metric,value,recorded_at\n{metric},3,2024-03-05T10:00:00+01:00\n")
+        assert f"m.csv:2: metric '{metric}' {why}" in self.score(capsys, CARD, RECORDS, "--manual", manual)
+
+    def test_an_empty_manual_value(self, capsys, tmp_path):
+        manual = self.write(tmp_path, "m.csv", "metric,value,recorded_at\ndemos_held,,2024-03-05T10:00:00+01:00\n")
+        assert "m.csv:2: value: empty" in self.score(capsys, CARD, RECORDS, "--manual", manual)
+
+    def test_control_characters_in_a_file_name_are_escaped(self, capsys, tmp_path):
+        err = self.score(capsys, tmp_path / "a\x1b[31mb\nc.toml")
+        assert "\x1b" not in err
+        assert "\\x1b[31mb\\nc.toml: cannot read" in err
+
+
+def _subprocess(*argv, encoding):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    code = "import sys; from scorekit.cli import main; sys.exit(main())"
+    return subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-c", code, *map(str, argv)], capture_output=True, env=env, timeout=120, check=False
+    )
+
+
+class TestTerminalEncodings:
+    @pytest.mark.parametrize("encoding", ["cp1252", "ascii", "latin-1"])
+    def test_the_demo_prints_on_a_narrow_terminal(self, tmp_path, encoding):
+        done = _subprocess("demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", encoding=encoding)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == b""
+        text = done.stdout.decode(encoding)
+        assert "Anna Nowak" in text
+        assert "#" in text  # the bars fall back to ASCII
+
+    def test_an_error_naming_an_unencodable_file_is_one_line(self, tmp_path):
+        done = _subprocess(
+            "score", "--card", tmp_path / "ł☃.toml", "--records", RECORDS, "--as-of", "2024-03-31", encoding="cp1252"
+        )
+        assert done.returncode == 2
+        assert b"Traceback" not in done.stderr
+        assert len(done.stderr.decode("cp1252").strip().splitlines()) == 1
+
+
+class TestOutputIsSafe:
+    def card(self, tmp_path, label):
+        text = CARD.read_text().replace('label = "Deals won"', f"label = {json.dumps(label)}")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+    def test_csv_prefixes_a_formula_cell(self, capsys, tmp_path, start):
+        label = f'{start}HYPERLINK("http://x")'
+        argv = ["score", "--card", self.card(tmp_path, label), "--records", RECORDS, "--as-of", "2024-03-31"]
+        _, out, _ = run(capsys, *argv, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows[0]["label"] == f"'{label}"
+        assert rows[1]["label"] == "Revenue"
+        assert rows[0]["achievement"] == "0.4"  # numbers are never prefixed
+
+    def test_a_negative_number_is_not_prefixed(self, capsys, tmp_path):
+        text = CARD.read_text().replace("cap = 1.5", "cap = 1.5\ncounts_from = 2024-03-01")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        _, out, _ = run(
+            capsys, "score", "--card", path, "--records", RECORDS, "--as-of", "2024-03-31", "--format", "csv"
+        )
+        assert "'" not in out
+
+    def test_table_escapes_ansi(self, capsys, tmp_path):
+        argv = [
+            "score",
+            "--card",
+            self.card(tmp_path, "red\x1b[31m!\x07"),
+            "--records",
+            RECORDS,
+            "--as-of",
+            "2024-03-31",
+        ]
+        code, out, _ = run(capsys, *argv)
+        assert code == 0
+        assert "\x1b" not in out
+        assert "\x07" not in out
+        assert "red\\x1b[31m!\\x07" in out
+
+
+class TestScoreTable:
+    def test_contribution_column_adds_up_to_the_total(self, capsys):
+        _, out, _ = run(
+            capsys, "score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        # deals 0.4 x 50% = 20.00%, revenue 1.000005 x 30% = 30.00%, demos 1.25 x 20% = 25.00%: 75.00%
+        lines = out.splitlines()
+        assert "contribution" in lines[1]
+        contributions = [re.findall(r"[\d.]+%", line)[2] for line in lines[2:5]]  # weight, achievement, contribution
+        assert contributions == ["20.00%", "30.00%", "25.00%"]
+        assert lines[-1].startswith("total 75.00%")
+
+    def test_a_threshold_that_zeroed_a_parameter_is_marked(self, capsys, tmp_path):
+        text = CARD.read_text().replace("target = 10\n", "target = 10\nthreshold = 0.5\n")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        _, out, _ = run(
+            capsys, "score", "--card", path, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        deals = out.splitlines()[2]
+        assert "40.00%" in deals  # the achievement is still shown...
+        assert "0.00%" in deals  # ...but it contributes nothing
+        assert deals.endswith("* below threshold 50.00%")
+        assert "total 55.00%" in out  # 0 + 30 + 25
+
+    def test_a_cap_is_marked(self, capsys, tmp_path):
+        text = CARD.read_text().replace("target = 4\n", "target = 4\ncap = 1.1\n")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        _, out, _ = run(
+            capsys, "score", "--card", path, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        demos = out.splitlines()[4]
+        assert demos.endswith("* capped at 110.00%")  # 125% capped: 1.1 x 20% = 22.00%
+        assert "22.00%" in demos
+
+    def test_words_and_no_microseconds(self, capsys):
+        _, out, _ = run(capsys, "score", "--card", CARD, "--records", RECORDS, "--as-of", "2024-03-20")
+        assert "as of 2024-03-20 23:59:59 +01:00" in out
+        assert ".999999" not in out
+        assert "_" not in out.split("\n", 1)[1].replace("deals_won", "")
+
+    def test_the_last_day_says_so(self, capsys):
+        _, out, _ = run(
+            capsys, "score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        assert out.splitlines()[-1].endswith("behind, last day")
+
+
+class TestVersion:
+    def test_version(self, capsys):
+        from importlib.metadata import version
+
+        with pytest.raises(SystemExit) as info:
+            main(["--version"])
+        assert info.value.code == 0
+        assert capsys.readouterr().out.strip() == f"scorekit {version('scorekit')}"
+
+
+class TestDemoReadable:
+    def dashboard(self, capsys, db, as_of):
+        code, out, err = run(capsys, "demo", "--db", db, "--as-of", as_of)
+        assert (code, err) == (0, "")
+        return out.split("\n", 2)[2]  # after the lines about the workspace
+
+    @pytest.mark.parametrize("earlier", ["2024-04-10", "2024-05-20", "2024-07-02"])
+    def test_a_fresh_and_a_reused_workspace_print_the_same_dashboard(self, capsys, tmp_path, earlier):
+        """The reused workspace was first run at another --as-of (before, the same day, or after)."""
+        fresh = self.dashboard(capsys, tmp_path / "fresh.sqlite3", "2024-05-20")
+        self.dashboard(capsys, tmp_path / "reused.sqlite3", earlier)
+        assert self.dashboard(capsys, tmp_path / "reused.sqlite3", "2024-05-20") == fresh
+
+    def test_human_words_no_microseconds_every_status_counted(self, capsys, tmp_path):
+        out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-05-20")
+        assert "on track" in out
+        assert "on_track" not in out
+        assert "dashboard as of 2024-05-20 23:59:59 +02:00" in out
+        groups = out.split("group of similar cards")[1].splitlines()
+        assert "not started" in groups[0]
+        for row in groups[1:]:
+            cells = row.split()
+            count, statuses = int(cells[-7]), [int(c) for c in cells[-5:]]
+            assert sum(statuses) == count
+
+    def test_bars_are_full_only_at_100_percent(self, capsys, tmp_path):
+        out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-05-20")
+        for line in out.splitlines():
+            if "%" in line and "█" in line and "→" in line:
+                total = Decimal(line.split("%")[0].split()[-1])
+                assert ("░" not in line) == (total >= 100), line
+
+    def test_the_last_day_says_so(self, capsys, tmp_path):
+        out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-03-31")
+        assert "behind, last day" in out
+
+    def test_open_one_card(self, capsys, tmp_path):
+        db = tmp_path / "w.sqlite3"
+        self.dashboard(capsys, db, "2024-05-20")
+        code, out, err = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20", "--card", "ann@2024-05-01")
+        assert (code, err) == (0, "")
+        assert out.startswith("Monthly targets · ann · [2024-05-01, 2024-06-01) · as of 2024-05-20 23:59:59 +02:00")
+        assert "Demos held" in out
+        assert "contribution" in out
+
+    def test_open_an_unknown_card(self, capsys, tmp_path):
+        code, _, err = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", "--card", "zed")
+        assert code == 2
+        assert "--card: no card 'zed'" in err
+        assert len(err.strip().splitlines()) == 1

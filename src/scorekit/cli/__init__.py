@@ -1,7 +1,11 @@
 """The ``scorekit`` command: ``demo``, ``score`` and ``periods``.
 
-Bad input (a missing file, a malformed card or CSV row) prints one line naming
-the file, line or field, and exits with status 2; never a traceback.
+Every failure, whatever the input, prints one line naming the file, line or field,
+and exits with status 2; never a traceback. Files are read only when they are
+regular files of at most `MAX_INPUT_BYTES`; a card's TOML may hold only the keys
+documented in ``docs/cli.md``; a CSV row is one line, its ids are unique per metric
+and its cells are not empty. Output that cannot be encoded for the terminal is
+written with replacements rather than failing.
 """
 
 from __future__ import annotations
@@ -11,35 +15,36 @@ import csv
 import datetime as _dt
 import io
 import itertools
-import json
 import os
-import random
 import re
+import sqlite3
+import stat
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
+from importlib import metadata
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 import pendulum
 from pendulum import Date, DateTime
 
-from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
-from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.adapters.memory import Record, RecordsMetricSource
+from scorekit.cli import render
+from scorekit.cli.demo import DEMO_ZONE, open_card, run_demo
 from scorekit.errors import ScorekitError
 from scorekit.measurement import ManualEntry, Measurement, as_instant, requests_for
-from scorekit.numbers import for_display
 from scorekit.parameter import Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, as_date, zone
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
-from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
 
-__all__ = ["main"]
+__all__ = ["EXIT_BAD_INPUT", "MAX_INPUT_BYTES", "main"]
 
 EXIT_BAD_INPUT = 2
-BAR_WIDTH = 16
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+"""The largest card, records or manual file the command reads (64 MiB)."""
 
 
 class UsageError(Exception):
@@ -50,41 +55,31 @@ def _fail(message: str) -> NoReturn:
     raise UsageError(message)
 
 
-# -- shared formatting -------------------------------------------------------------------
+# -- reading files -----------------------------------------------------------------------
 
 
-def bar(fraction: Decimal, width: int = BAR_WIDTH) -> str:
-    """A text progress bar, full at 100% and clipped there.
-
-    >>> bar(Decimal("0.5"), 8)
-    '████░░░░'
-    """
-    filled = int(for_display(min(max(fraction, Decimal(0)), Decimal(1)) * width, 0))
-    return "█" * filled + "░" * (width - filled)
-
-
-def percent(value: Decimal | None) -> str:
-    """A fraction as a percentage with two decimals.
-
-    >>> percent(Decimal("0.12345")), percent(None)
-    ('12.35%', '-')
-    """
-    return "-" if value is None else f"{for_display(value * 100)}%"
-
-
-def plain(value: Decimal) -> str:
-    """A number as people write it: at most two decimals, no trailing zeros.
-
-    >>> plain(Decimal("100000.00")), plain(Decimal("15000.50")), plain(Decimal("0.3333333"))
-    ('100000', '15000.5', '0.33')
-    """
-    rounded = for_display(value)
-    return f"{rounded.to_integral_value() if rounded == rounded.to_integral_value() else rounded.normalize():f}"
-
-
-def _table(rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
+def _read_text(path: Path, *, encoding: str = "utf-8") -> str:
+    """The text of `path`, read only if it is a regular file of at most `MAX_INPUT_BYTES`."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            _fail(f"{path}: not a regular file")
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                _fail(f"{path}: not a regular file")
+            if info.st_size > MAX_INPUT_BYTES:
+                _fail(f"{path}: {info.st_size:,} bytes is more than the {MAX_INPUT_BYTES:,} allowed")
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        _fail(f"{path}: cannot read: {error.strerror or error}")
+    except ValueError as error:  # a NUL in the name
+        _fail(f"{path}: cannot read: {error}")
+    if len(data) > MAX_INPUT_BYTES:
+        _fail(f"{path}: more than the {MAX_INPUT_BYTES:,} bytes allowed")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        _fail(f"{path}: not UTF-8 text (byte {error.start + 1} is {data[error.start : error.start + 1]!r})")
 
 
 def _end_of_day(value: str, timezone: str) -> DateTime:
@@ -94,9 +89,12 @@ def _end_of_day(value: str, timezone: str) -> DateTime:
     except ScorekitError:
         try:
             return as_instant(_dt.datetime.fromisoformat(value), name="--as-of")
-        except (ValueError, ScorekitError):
+        except (ValueError, OverflowError, ScorekitError):
             _fail(f"--as-of: expected a date YYYY-MM-DD or an ISO instant with an offset, got {value!r}")
-    return pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, 999_999, tz=zone(timezone))
+    try:
+        return pendulum.datetime(day.year, day.month, day.day, 23, 59, 59, 999_999, tz=zone(timezone))
+    except (ValueError, OverflowError):
+        _fail(f"--as-of: the end of {day} in {timezone} is out of the range of dates scorekit can handle")
 
 
 # -- scorekit periods --------------------------------------------------------------------
@@ -104,7 +102,7 @@ def _end_of_day(value: str, timezone: str) -> DateTime:
 
 def _every(start: object, text: object, where: str) -> Cadence:
     """A cadence from a step written as 14d, 2w or 6m."""
-    match = re.fullmatch(r"(\d+)([dwm])", text) if isinstance(text, str) else None
+    match = re.fullmatch(r"(\d{1,6})([dwm])", text) if isinstance(text, str) else None
     if not match:
         _fail(f"{where}: expected a count and a unit such as 14d, 2w or 6m, got {text!r}")
     unit = {"d": "days", "w": "weeks", "m": "months"}[match[2]]
@@ -127,23 +125,38 @@ def periods_command(args: argparse.Namespace) -> str:
     rows = [["#", "start", "end (excl.)", "last day", "days"]]
     for k, period in enumerate(itertools.islice(cadence.periods(), args.count)):
         rows.append([str(k), str(period.start), str(period.end), str(period.last_day), str(period.days)])
-    return f"{cadence}\n{_table(rows)}"
+    return f"{cadence}\n{render.table(rows)}"
 
 
-# -- scorekit score ----------------------------------------------------------------------
+# -- scorekit score: the card ------------------------------------------------------------
 
-
-def _toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        _fail(f"{path}: cannot read: {error.strerror}")
-    except tomllib.TOMLDecodeError as error:
-        _fail(f"{path}: not valid TOML: {error}")
-
-
+_CARD_KEYS = frozenset({"id", "name", "owner", "timezone", "period", "cadence", "parameters"})
+_OWNER_KEYS = frozenset({"team", "members"})
+_CADENCE_KEYS = frozenset({"monthly", "quarterly", "every", "start"})
+_PARAMETER_KEYS = frozenset(
+    {
+        "metric",
+        "unit",
+        "label",
+        "manual",
+        "target",
+        "weight",
+        "direction",
+        "cap",
+        "threshold",
+        "counts_from",
+        "prorate",
+        "active",
+    }
+)
 _REQUIRED: Any = object()
+_NUMBER = (int, float, str)
+
+
+def _only(data: dict[str, Any], known: frozenset[str], where: str, what: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        _fail(f"{where}: unknown field(s) {', '.join(map(repr, unknown))}; {what} has {', '.join(sorted(known))}")
 
 
 def _field(
@@ -158,38 +171,56 @@ def _field(
             _fail(f"{where}: missing field {name!r}")
         return default
     value = data[name]
-    if not isinstance(value, kinds):
-        _fail(f"{where}.{name}: expected {getattr(kinds, '__name__', kinds)}, got {value!r}")
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in _as_tuple(kinds)):
+        names = " or ".join(k.__name__ for k in _as_tuple(kinds))
+        _fail(f"{where}.{name}: expected {names}, got {_short(value)}")
     return value
 
 
+def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+def _short(value: object) -> str:
+    if isinstance(value, dict):
+        return f"a table of {len(value)} key(s)"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item(s)"
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."  # noqa: PLR2004 - keep messages short
+
+
 def _owner(data: dict[str, Any], where: str) -> User | Team:
-    owner = _field(data, "owner", where)
+    owner = _field(data, "owner", where, kinds=(str, dict))
     if isinstance(owner, str):
         return User(owner)
-    if isinstance(owner, dict):
-        return Team(
-            _field(owner, "team", f"{where}.owner", kinds=str), _field(owner, "members", f"{where}.owner", kinds=list)
-        )
-    _fail(f"{where}.owner: expected a user id or a table {{team = ..., members = [...]}}, got {owner!r}")
+    _only(owner, _OWNER_KEYS, f"{where}.owner", "a team owner")
+    members = _field(owner, "members", f"{where}.owner", kinds=list)
+    for i, member in enumerate(members):
+        if not isinstance(member, str):
+            _fail(f"{where}.owner.members[{i}]: expected a user id (a string), got {_short(member)}")
+    return Team(_field(owner, "team", f"{where}.owner", kinds=str), members)
 
 
 def _card_cadence(data: dict[str, Any], where: str) -> Cadence:
     table = _field(data, "cadence", where, kinds=dict)
+    where = f"{where}.cadence"
+    _only(table, _CADENCE_KEYS, where, "a cadence")
     given = [k for k in ("monthly", "quarterly", "every") if k in table]
     if len(given) != 1:
-        _fail(
-            f"{where}.cadence: give exactly one of monthly = DATE, quarterly = DATE or every = '14d' with start = DATE"
-        )
+        _fail(f"{where}: give exactly one of monthly = DATE, quarterly = DATE or every = '14d' with start = DATE")
     kind = given[0]
     if kind == "every":
-        if "start" not in table:
-            _fail(f"{where}.cadence: every = {table['every']!r} needs start = DATE")
-        return _every(table["start"], table["every"], f"{where}.cadence.every")
-    return Cadence.monthly(table[kind]) if kind == "monthly" else Cadence.quarterly(table[kind])
+        start = _field(table, "start", where, kinds=(str, _dt.date))
+        return _every(start, table["every"], f"{where}.every")
+    if "start" in table:
+        _fail(f"{where}.start: only every = '14d' takes a start; {kind} = DATE is its own start")
+    anchor = _field(table, kind, where, kinds=(str, _dt.date))
+    return Cadence.monthly(anchor) if kind == "monthly" else Cadence.quarterly(anchor)
 
 
 def _parameter(data: dict[str, Any], where: str) -> Parameter:
+    _only(data, _PARAMETER_KEYS, where, "a parameter")
     direction = _field(data, "direction", where, "higher", str)
     if direction not in ("higher", "lower"):
         _fail(f"{where}.direction: expected 'higher' or 'lower', got {direction!r}")
@@ -200,53 +231,47 @@ def _parameter(data: dict[str, Any], where: str) -> Parameter:
         MetricKind.MANUAL if manual else MetricKind.AUTOMATIC,
         _field(data, "label", where, "", str),
     )
-    known = {
-        "metric",
-        "unit",
-        "label",
-        "manual",
-        "target",
-        "weight",
-        "direction",
-        "cap",
-        "threshold",
-        "counts_from",
-        "prorate",
-        "active",
-    }
-    unknown = sorted(set(data) - known)
-    if unknown:
-        _fail(f"{where}: unknown field(s) {', '.join(unknown)}; a parameter has {', '.join(sorted(known))}")
     return Parameter(
         metric,
-        _field(data, "target", where),
-        _field(data, "weight", where),
-        counts_from=data.get("counts_from"),
+        _field(data, "target", where, kinds=_NUMBER),
+        _field(data, "weight", where, kinds=_NUMBER),
+        counts_from=_field(data, "counts_from", where, None, (str, _dt.date)),
         direction=Direction.LOWER_IS_BETTER if direction == "lower" else Direction.HIGHER_IS_BETTER,
-        cap=data.get("cap"),
-        threshold=data.get("threshold"),
+        cap=_field(data, "cap", where, None, _NUMBER),
+        threshold=_field(data, "threshold", where, None, _NUMBER),
         prorate=_field(data, "prorate", where, default=False, kinds=bool),
         active=_field(data, "active", where, default=True, kinds=bool),
     )
 
 
+def _parse_toml(path: Path) -> dict[str, Any]:
+    text = _read_text(path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        _fail(f"{path}: not valid TOML: {error}")
+    except RecursionError:
+        _fail(f"{path}: not valid TOML: nested too deeply")
+
+
 def load_card(path: Path, as_of_text: str) -> tuple[Scorecard, DateTime]:
     """A card written by hand in TOML, and the instant it is scored at."""
-    data = _toml(path)
+    data = _parse_toml(path)
     where = str(path)
+    _only(data, _CARD_KEYS, where, "a card")
     try:
         cadence = _card_cadence(data, where)
         timezone = _field(data, "timezone", where, "UTC", str)
+        zone(timezone)
         as_of = _end_of_day(as_of_text, timezone)
         local = as_of.in_timezone(zone(timezone))
         period_day = _field(data, "period", where, Date(local.year, local.month, local.day), (str, _dt.date))
         tables = _field(data, "parameters", where, kinds=list)
-        parameters = [
-            _parameter(item, f"{where}: parameters[{i}]")
-            if isinstance(item, dict)
-            else _fail(f"{where}: parameters[{i}] must be a table")
-            for i, item in enumerate(tables)
-        ]
+        parameters = []
+        for i, item in enumerate(tables):
+            if not isinstance(item, dict):
+                _fail(f"{where}: parameters[{i}] must be a table")
+            parameters.append(_parameter(item, f"{where}: parameters[{i}]"))
         card = Scorecard(
             _field(data, "id", where, path.stem, str),
             _owner(data, where),
@@ -257,60 +282,115 @@ def load_card(path: Path, as_of_text: str) -> tuple[Scorecard, DateTime]:
             name=_field(data, "name", where, "", str),
         )
     except ScorekitError as error:
-        _fail(f"{where}: {error}")
+        _fail(f"{where}: {_one_line(error)}")
+    except (ValueError, OverflowError) as error:
+        _fail(f"{where}: a date out of the range scorekit can handle ({error})")
+    except ArithmeticError:
+        _fail(f"{where}: a number too large or with too many digits for scorekit")
     return card, as_of
 
 
-def _csv_rows(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+# -- scorekit score: the CSV files -------------------------------------------------------
+
+
+def _csv_rows(path: Path, required: Sequence[str], optional: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file as dicts, each with the line it starts on.
+
+    Refused with the line named: a missing or unknown column, a row with too few or too
+    many cells, and a quoted cell that runs over several lines (a stray quote would
+    otherwise swallow the rows after it).
+    """
+    reader = csv.reader(io.StringIO(_read_text(path, encoding="utf-8-sig"), newline=""))
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        _fail(f"{path}: cannot read: {error.strerror}")
-    except UnicodeDecodeError:
-        _fail(f"{path}: not UTF-8 text")
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in required if c not in (reader.fieldnames or [])]
-    if missing:
-        _fail(f"{path}:1: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
-    try:
-        for row in reader:
-            yield reader.line_num, row
+        header = next(reader, None)
+        if header is None:
+            _fail(f"{path}:1: empty file; expected the columns {', '.join(required)}")
+        header = [name.strip() for name in header]
+        missing = [c for c in required if c not in header]
+        if missing:
+            _fail(f"{path}:1: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+        unknown = [c for c in header if c not in required and c not in optional]
+        if unknown or len(set(header)) != len(header):
+            _fail(
+                f"{path}:1: unknown or repeated column(s) {', '.join(map(repr, unknown or header))}; "
+                f"expected {', '.join([*required, *optional])}"
+            )
+        line = reader.line_num + 1
+        for cells in reader:
+            spans = reader.line_num - line + 1
+            if spans > 1 or any("\n" in cell or "\r" in cell for cell in cells):
+                _fail(
+                    f"{path}:{line}: a quoted cell runs over {spans} lines, to line {reader.line_num} "
+                    "(a stray quote?); a cell must be on one line"
+                )
+            if cells:
+                if len(cells) != len(header):
+                    _fail(f"{path}:{line}: {len(cells)} cell(s), but the header has {len(header)}")
+                yield line, dict(zip(header, cells, strict=True))
+            line = reader.line_num + 1
     except csv.Error as error:
-        _fail(f"{path}:{reader.line_num}: {error}")
+        _fail(f"{path}:{reader.line_num}: not valid CSV: {error}")
+
+
+def _instant_cell(path: Path, line: int, row: dict[str, str], name: str) -> _dt.datetime:
+    try:
+        return _dt.datetime.fromisoformat(row[name])
+    except ValueError:
+        _fail(f"{path}:{line}: {name}: expected an ISO instant with an offset, got {row[name]!r}")
 
 
 def load_records(path: Path) -> list[Record]:
     """CRM records from a CSV with columns id, metric, subject, occurred_at[, value, label]."""
-    records = []
-    for line, row in _csv_rows(path, ("id", "metric", "subject", "occurred_at")):
-        try:
-            occurred = _dt.datetime.fromisoformat(row["occurred_at"] or "")
-        except ValueError:
-            _fail(f"{path}:{line}: occurred_at: expected an ISO instant with an offset, got {row['occurred_at']!r}")
+    records: list[Record] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, row in _csv_rows(path, ("id", "metric", "subject", "occurred_at"), ("value", "label")):
+        if "value" in row and not row["value"].strip():
+            _fail(f"{path}:{line}: value: empty; write the number (1 for one deal or call)")
+        first = seen.setdefault((row["id"], row["metric"]), line)
+        if first != line:
+            _fail(f"{path}:{line}: record id {row['id']!r} for metric {row['metric']!r} repeats line {first}")
+        occurred = _instant_cell(path, line, row, "occurred_at")
         try:
             records.append(
-                Record(
-                    row["id"], row["metric"], row["subject"], occurred, row.get("value") or 1, row.get("label") or ""
-                )
+                Record(row["id"], row["metric"], row["subject"], occurred, row.get("value", 1), row.get("label", ""))
             )
         except ScorekitError as error:
-            _fail(f"{path}:{line}: {error}")
+            _fail(f"{path}:{line}: {_one_line(error)}")
+        except (ValueError, OverflowError) as error:
+            _fail(f"{path}:{line}: occurred_at: out of range ({error})")
     return records
 
 
 def load_manual(path: Path, card: Scorecard) -> list[ManualEntry]:
     """Hand-entered values from a CSV with columns metric, value, recorded_at[, recorded_by]."""
+    manual = sorted(card.manual_keys)
     entries = []
-    for line, row in _csv_rows(path, ("metric", "value", "recorded_at")):
-        try:
-            recorded = _dt.datetime.fromisoformat(row["recorded_at"] or "")
-        except ValueError:
-            _fail(f"{path}:{line}: recorded_at: expected an ISO instant with an offset, got {row['recorded_at']!r}")
+    for line, row in _csv_rows(path, ("metric", "value", "recorded_at"), ("recorded_by",)):
+        if not row["value"].strip():
+            _fail(f"{path}:{line}: value: empty; write the value entered")
+        if row["metric"] not in manual:
+            kind = (
+                "an automatic metric, counted from the records" if row["metric"] in _keys(card) else "not on the card"
+            )
+            _fail(
+                f"{path}:{line}: metric {row['metric']!r} is {kind}; "
+                f"the card's manual metrics are {', '.join(manual) or 'none'}"
+            )
+        recorded = _instant_cell(path, line, row, "recorded_at")
         try:
             entries.append(ManualEntry(card.id, row["metric"], row["value"], recorded, row.get("recorded_by") or "csv"))
         except ScorekitError as error:
-            _fail(f"{path}:{line}: {error}")
+            _fail(f"{path}:{line}: {_one_line(error)}")
+        except (ValueError, OverflowError) as error:
+            _fail(f"{path}:{line}: recorded_at: out of range ({error})")
     return entries
+
+
+def _keys(card: Scorecard) -> set[str]:
+    return {p.key for p in card.parameters}
+
+
+# -- scorekit score ----------------------------------------------------------------------
 
 
 def score_card(card: Scorecard, records: Iterable[Record], manual: Sequence[ManualEntry], as_of: DateTime) -> CardScore:
@@ -327,46 +407,11 @@ def score_card(card: Scorecard, records: Iterable[Record], manual: Sequence[Manu
 
 def render_score(result: CardScore, fmt: str) -> str:
     """A card's score as a table, JSON or CSV."""
-    records = result.to_records()
     if fmt == "json":
-        document = {
-            "card": result.card.id,
-            "as_of": result.as_of.isoformat(),
-            "total": str(result.total),
-            "percent": str(result.percent()),
-            "projected": None if result.projected is None else str(result.projected),
-            "status": result.status.value,
-            "parameters": [
-                {k: (None if v is None else str(v) if not isinstance(v, int | bool) else v) for k, v in r.items()}
-                for r in records
-            ],
-        }
-        return json.dumps(document, indent=2, ensure_ascii=False)
+        return render.score_json(result)
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=list(records[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in records)
-        return out.getvalue().rstrip("\n")
-    card = result.card
-    rows = [["parameter", "actual / target", "weight", "achievement", "", "pace", "status"]]
-    for item in result.parameters:
-        metric = item.parameter.metric
-        unit = f" {metric.unit}" if metric.unit else ""
-        rows.append(
-            [
-                metric.display_name,
-                f"{plain(item.actual)} / {plain(item.target)}{unit}",
-                str(item.parameter.weight),
-                percent(item.achievement),
-                bar(item.effective, 10),
-                f"{percent(item.projected)} projected",
-                item.status.value,
-            ]
-        )
-    head = f"{card.name or card.id} · {card.owner.id} · {card.period} · as of {result.as_of.isoformat()}"
-    foot = f"total {percent(result.total)}  {bar(result.total)}  projected {percent(result.projected)}  {result.status.value}"
-    return f"{head}\n{_table(rows)}\n{foot}"
+        return render.score_csv(result.to_records())
+    return render.score_table(result)
 
 
 def score_command(args: argparse.Namespace) -> str:
@@ -374,168 +419,62 @@ def score_command(args: argparse.Namespace) -> str:
     card, as_of = load_card(Path(args.card), args.as_of)
     records = load_records(Path(args.records))
     manual = load_manual(Path(args.manual), card) if args.manual else []
-    return render_score(score_card(card, records, manual, as_of), args.format)
+    try:
+        result = score_card(card, records, manual, as_of)
+        output = render_score(result, args.format)
+    except ArithmeticError:
+        _fail(f"{args.card}: card {card.id!r}: a number too large or with too many digits to score or show")
+    except (ValueError, OverflowError) as error:
+        if isinstance(error, ScorekitError):
+            raise
+        _fail(f"--as-of {args.as_of}: card {card.id!r} cannot be scored then: {error}")
+    if args.explain:
+        explain = getattr(result, "explain", None)
+        if not callable(explain):
+            _fail("--explain: this version of scorekit has no explanation of a score")
+        output = f"{output}\n\n{explain()}"
+    return output
 
 
 # -- scorekit demo -----------------------------------------------------------------------
 
-DEMO_ZONE = "Europe/Warsaw"
-DEMO_REPS = (
-    ("ann", "Anna Nowak"),
-    ("bob", "Bartosz Wiśniewski"),
-    ("cid", "Celina Dąbrowska"),
-    ("dan", "Daniel Lewandowski"),
-    ("eve", "Ewa Zielińska"),
-)
-DEMO_TEAM = Team("north", ["ann", "bob", "cid"])
-_CLIENTS = ("ACME", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Soylent", "Tyrell", "Cyberdyne")
 
-
-def _demo_templates(year: int) -> tuple[CardTemplate, CardTemplate, CardTemplate]:
-    rep = [
-        Parameter(Metric("deals_won", "deals", label="Deals won"), 6, 40),
-        Parameter(Metric("calls_made", "calls", label="Calls made"), 140, 25),
-        Parameter(Metric("revenue", "PLN", label="Revenue"), 90_000, 25),
-        Parameter(Metric.custom("demos_held", "demos", label="Demos held"), 5, 10),
-    ]
-    junior = [rep[0].evolve(target=5), rep[1], rep[2].evolve(target=75_000), rep[3]]
-    team = [
-        Parameter(Metric("revenue", "PLN", label="Revenue"), 700_000, 60),
-        Parameter(Metric("deals_won", "deals", label="Deals won"), 45, 20),
-        Parameter(Metric("deals_lost", "deals", label="Deals lost"), 20, 20, direction=Direction.LOWER_IS_BETTER),
-    ]
-    monthly = Cadence.monthly(Date(year, 1, 1))
-    return (
-        CardTemplate(monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets"),
-        CardTemplate(monthly, junior, timezone=DEMO_ZONE, rollover=True, name="Monthly targets (junior)"),
-        CardTemplate(Cadence.quarterly(Date(year, 1, 1)), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter"),
-    )
-
-
-def demo_records(first: Date, last: Date) -> list[Record]:
-    """Deterministic CRM records for every working day from `first` to `last`: each day depends only on its date."""
-    records = []
-    tz = zone(DEMO_ZONE)
-    for ordinal in range(first.toordinal(), last.toordinal() + 1):
-        day = Date.fromordinal(ordinal)
-        if day.isoweekday() > 5:  # noqa: PLR2004 - Saturday and Sunday
-            continue
-        for rep, _name in DEMO_REPS:
-            rng = random.Random(f"{day}:{rep}")  # noqa: S311 - demo data, not secrets
-            at = pendulum.datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.randint(0, 59), tz=tz)
-            stem = f"{day:%Y%m%d}-{rep}"
-            records.append(Record(f"{stem}-calls", "calls_made", rep, at, rng.randint(3, 10), f"call log {day}"))
-            if rng.random() < 0.30:  # noqa: PLR2004
-                client = rng.choice(_CLIENTS)
-                won = at.add(minutes=rng.randint(30, 90))
-                records.append(Record(f"{stem}-won", "deals_won", rep, won, 1, f"{client} deal"))
-                records.append(
-                    Record(f"{stem}-rev", "revenue", rep, won, rng.randrange(4_000, 30_000, 50), f"{client} deal")
-                )
-            if rng.random() < 0.12:  # noqa: PLR2004
-                records.append(
-                    Record(f"{stem}-lost", "deals_lost", rep, at.add(hours=2), 1, f"{rng.choice(_CLIENTS)} lost")
-                )
-    return records
-
-
-def _demo_service(db: Path, as_of: DateTime, records: list[Record]) -> Scorekit:
-    counter = itertools.count(1)
-    return Scorekit(
-        cards=SQLiteScorecards(db),
-        metrics=RecordsMetricSource(records),
-        manual=SQLiteManualValues(db),
-        clock=FixedClock(as_of),
-        new_id=lambda: f"demo-{next(counter):03d}",
-    )
-
-
-def run_demo(db: Path, as_of: DateTime) -> str:
-    """Create (or reuse) the demo workspace in `db`, roll it over, and render its dashboard."""
-    manager = Actor("manager", Role.MANAGER)
-    local = as_of.in_timezone(zone(DEMO_ZONE))
-    today = Date(local.year, local.month, local.day)
-    rep, junior, team = _demo_templates(today.year if today.month > 2 else today.year - 1)  # noqa: PLR2004
-    start_month = rep.cadence.period(rep.cadence.index_of(today) - 2)
-    start_quarter = team.cadence.period_containing(start_month.start)
-    service = _demo_service(db, as_of, demo_records(start_quarter.start, today))
-    lines = []
-    if not service.cards.find():
-        seniors = [User(r) for r, _ in DEMO_REPS if r != "eve"]
-        service.create_cards(manager, rep, seniors, period=start_month)
-        service.create_cards(manager, junior, [User("eve")], period=start_month)
-        service.create_cards(manager, team, [DEMO_TEAM], period=start_quarter)
-        lines.append(f"created the workspace {db}: 5 reps, team north, cards from {start_month.start}")
-    else:
-        lines.append(f"reusing the workspace {db}")
-    created = service.roll_over(manager, today=today)
-    lines.append(f"rolled over {len(created)} card(s) up to {today}")
-    _enter_demo_values(service, today)
-    dashboard = service.dashboard(manager, as_of=as_of)
-    lines += ["", render_dashboard(dashboard)]
-    return "\n".join(lines)
-
-
-def _enter_demo_values(service: Scorekit, today: Date) -> None:
-    """Reps enter their demos held, once per card, as of today."""
-    for card in service.cards.find():
-        current = card.period.start <= today < card.period.end
-        if (
-            current
-            and any(p.metric.is_manual for p in card.active_parameters)
-            and not service.manual.entries([card.id])
-        ):
-            rng = random.Random(card.id)  # noqa: S311 - demo data
-            owner = Actor(card.owner.id, Role.USER)
-            service.record_manual_value(owner, card.id, "demos_held", rng.randint(1, 6))
-
-
-def render_dashboard(dashboard: Dashboard) -> str:
-    """The dashboard as text: a row per card with a bar, then the groups of similar cards."""
-    names = dict(DEMO_REPS)
-    ordered = sorted(dashboard.scores, key=lambda s: (s.card.period.start, s.card.period.end, s.card.owner.id))
-    rows = [["card", "owner", "period", "total", "", "status"]]
-    rows += [
-        [
-            s.card.name or s.card.id,
-            names.get(s.card.owner.id, s.card.owner.id),
-            f"{s.card.period.start} → {s.card.period.last_day}",
-            percent(s.total),
-            bar(s.total),
-            s.status.value,
-        ]
-        for s in ordered
-    ]
-    summary = dashboard.summary
-    head = (
-        f"dashboard as of {dashboard.as_of.isoformat()}: {summary.count} cards, mean {percent(summary.mean_total)}, "
-        f"median {percent(summary.median_total)} · {summary.achieved} achieved, {summary.on_track} on track, "
-        f"{summary.behind} behind, {summary.missed} missed, {summary.not_started} not started"
-    )
-    groups = [["group of similar cards", "cards", "mean", "achieved", "on track", "behind", "missed"]]
-    for group in sorted(dashboard.groups, key=lambda g: (g.scores[0].card.period.start, g.scores[0].card.name)):
-        first = group.scores[0].card
-        groups.append(
-            [
-                f"{first.name or first.id}, {first.period.start} → {first.period.last_day}",
-                str(group.summary.count),
-                percent(group.summary.mean_total),
-                str(group.summary.achieved),
-                str(group.summary.on_track),
-                str(group.summary.behind),
-                str(group.summary.missed),
-            ]
-        )
-    return f"{head}\n\n{_table(rows)}\n\n{_table(groups)}"
+def _workspace(value: str) -> Path:
+    """The demo's --db: a regular file or a new one in an existing folder."""
+    path = Path(value)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if not path.parent.is_dir():
+            _fail(f"--db {value}: the folder {path.parent} does not exist")
+        return path
+    except (OSError, ValueError) as error:
+        _fail(f"--db {value}: cannot open: {getattr(error, 'strerror', None) or error}")
+    if not stat.S_ISREG(info.st_mode):
+        _fail(f"--db {value}: not a regular file")
+    return path
 
 
 def demo_command(args: argparse.Namespace) -> str:
-    """The main job: the demo workspace's dashboard."""
+    """The main job: the demo workspace's dashboard, or one of its cards."""
     as_of = _end_of_day(args.as_of, DEMO_ZONE) if args.as_of else pendulum.now(DEMO_ZONE)
-    return run_demo(Path(args.db), as_of)
+    db = _workspace(args.db)
+    try:
+        return open_card(db, as_of, args.card) if args.card else run_demo(db, as_of)
+    except sqlite3.Error as error:
+        _fail(f"--db {args.db}: not a usable scorekit workspace ({error})")
+    except (ValueError, OverflowError, ArithmeticError) as error:
+        if isinstance(error, ScorekitError):
+            raise
+        _fail(f"--as-of {args.as_of}: the demo cannot run then: {error}")
 
 
 # -- entry point -------------------------------------------------------------------------
+
+
+def _one_line(error: BaseException) -> str:
+    """An error's message on one line (a document error lists its problems on several)."""
+    return "; ".join(line.strip() for line in str(error).splitlines() if line.strip()) or type(error).__name__
 
 
 def _date_argument(value: str) -> Date:
@@ -546,16 +485,32 @@ def _date_argument(value: str) -> Date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def _version() -> str:
+    try:
+        return metadata.version("scorekit")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line."""
-    parser = argparse.ArgumentParser(prog="scorekit", description="Goals-and-results scorecards: demo, score, periods.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="scorekit", description="Goals-and-results scorecards: demo, score, periods.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = commands.add_parser(
         "demo", help="create (or reuse) a demo sales workspace, roll it over, print its dashboard"
     )
     demo.add_argument("--db", default="scorekit-demo.sqlite3", help="the SQLite workspace (default: %(default)s)")
     demo.add_argument("--as-of", help="score as of the end of this date (YYYY-MM-DD) in Europe/Warsaw; default: now")
+    demo.add_argument("--card", metavar="ID", help="open one card (its id is in the dashboard's first column)")
     demo.set_defaults(run=demo_command)
 
     scoring = commands.add_parser("score", help="score a card written in TOML against a CSV of CRM records")
@@ -564,6 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     scoring.add_argument("--manual", help="hand-entered values: metric,value,recorded_at[,recorded_by]")
     scoring.add_argument("--as-of", required=True, help="the end of this date in the card's zone, or an ISO instant")
     scoring.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    scoring.add_argument("--explain", action="store_true", help="also print how each number was derived")
     scoring.set_defaults(run=score_command)
 
     periods = commands.add_parser("periods", help="list the periods of a cadence")
@@ -577,29 +533,55 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command; 0 on success, 2 on bad input."""
+def _write(stream: IO[str], text: str) -> None:
+    """Write `text`, replacing what the stream's encoding cannot show (a cp1252 console, say)."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        encoding = getattr(stream, "encoding", None) or "ascii"
+        for fancy, simple in (("█", "#"), ("░", "."), ("→", "->"), ("·", "|")):
+            text = text.replace(fancy, simple)
+        stream.write(text.encode(encoding, errors="replace").decode(encoding, errors="replace"))
+
+
+def _run(argv: Sequence[str] | None) -> str:
+    """The command's output, or raise `UsageError` with the one line to print."""
     args = build_parser().parse_args(argv)
+    command = f"scorekit {args.command}"
     try:
-        output = args.run(args)
+        output: str = args.run(args)
     except UsageError as error:
-        print(f"scorekit {args.command}: error: {error}", file=sys.stderr)  # noqa: T201
-        return EXIT_BAD_INPUT
+        raise UsageError(f"{command}: error: {error}") from None
     except ScorekitError as error:
-        print(f"scorekit {args.command}: error: {str(error).splitlines()[0]}", file=sys.stderr)  # noqa: T201
-        return EXIT_BAD_INPUT
+        raise UsageError(f"{command}: error: {_one_line(error)}") from None
     except OSError as error:
-        print(f"scorekit {args.command}: error: {error.filename or ''}: {error.strerror}", file=sys.stderr)  # noqa: T201
+        raise UsageError(f"{command}: error: {error.filename or ''}: {error.strerror or error}") from None
+    except RecursionError:
+        raise UsageError(f"{command}: error: the input is nested too deeply") from None
+    except MemoryError:
+        raise UsageError(f"{command}: error: the input is too large to hold in memory") from None
+    except Exception as error:  # noqa: BLE001 - the promise: one line, never a traceback
+        message = f"{command}: error: unexpected {type(error).__name__}: {_one_line(error)} (please report this)"
+        raise UsageError(message) from None
+    return output
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; 0 on success, 2 on bad input (one line on standard error)."""
+    try:
+        output = _run(argv)
+    except UsageError as error:
+        message = str(error)
+        line = message if message.startswith("scorekit") else f"scorekit: error: {message}"
+        _write(sys.stderr, render.shown(line) + "\n")
         return EXIT_BAD_INPUT
     try:
-        print(output)  # noqa: T201
+        _write(sys.stdout, output)
+        # a separate write and a flush: CPython may drop a broken pipe's error on one large write
+        _write(sys.stdout, "\n")
         sys.stdout.flush()
     except BrokenPipeError:
         # the reader went away (`scorekit demo | head`): stop quietly, as the Python docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
