@@ -5,6 +5,7 @@
 '[2024-02-29, 2024-03-31)'
 """
 
+from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -20,14 +21,16 @@ from scorekit.errors import (
 )
 from scorekit.grouping import Group, Summary, metrics_key, similarity_key
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
-from scorekit.parameter import Direction, Metric, MetricKind, Parameter
+from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ParameterScore, Status, score
+from scorekit.scoring import CardScore, ParameterScore, score
 from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
+from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
 __all__ = [
+    "Accumulation",
     "Actor",
     "Cadence",
     "CardNotFound",
@@ -60,10 +63,12 @@ __all__ = [
     "Scorekit",
     "ScorekitError",
     "Status",
+    "StatusPolicy",
     "Summary",
     "Team",
     "User",
     "Weight",
+    "WorkCalendar",
     "metrics_key",
     "requests_for",
     "score",

@@ -24,8 +24,9 @@ import attrs
 import pendulum
 from pendulum import DateTime
 
-from scorekit.errors import InvalidPeriod, InvalidScorecard
+from scorekit.errors import InvalidNumber, InvalidPeriod, InvalidScorecard
 from scorekit.numbers import ONE, to_decimal
+from scorekit.parameter import Accumulation
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 
@@ -96,23 +97,41 @@ def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
     return value if type(value) is tuple else tuple(value)
 
 
+def _optional_value(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="measurement value")
+
+
 @attrs.frozen
 class Measurement:
     """A metric's value over a window, and the records behind it.
 
-    Negative values are allowed (returns and refunds exist); NaN is not.
+    Negative values are allowed (returns and refunds exist); NaN is not.  `None`
+    means "no record in the window yet": a SUM reads it as 0, a level (AVERAGE or
+    LAST) scores nothing and says NO_DATA until its window is over.
 
-    >>> Measurement(3).value, Measurement("-2.5").value
-    (Decimal('3'), Decimal('-2.5'))
+    >>> Measurement(3).value, Measurement("-2.5").value, Measurement(None).value
+    (Decimal('3'), Decimal('-2.5'), None)
     """
 
-    value: Decimal = attrs.field(converter=_value)
+    value: Decimal | None = attrs.field(converter=_optional_value)
     evidence: tuple[Evidence, ...] = attrs.field(default=(), converter=_evidence)
+
+    def __attrs_post_init__(self) -> None:
+        if self.value is None and self.evidence:
+            msg = (
+                f"a measurement with no value (None: no record in the window) cannot list "
+                f"{len(self.evidence)} evidence record(s); give the value those records make"
+            )
+            raise InvalidNumber(msg)
 
 
 @attrs.frozen
 class MetricRequest:
-    """One question for the CRM: the total of `metric` for `subjects` in ``[start, end)``.
+    """One question for the CRM: the value of `metric` for `subjects` in ``[start, end)``.
+
+    `accumulation` says which value: the sum of the records (SUM), their mean
+    (AVERAGE) or the latest one (LAST; on a tie, the greatest record id), and
+    `Measurement(None)` for a level with no record in the window.
 
     Requests are hashable values: identical requests from many cards are equal, so
     a host answers each once.
@@ -122,6 +141,7 @@ class MetricRequest:
     subjects: frozenset[str]
     start: DateTime
     end: DateTime
+    accumulation: Accumulation = attrs.field(default=Accumulation.SUM, converter=Accumulation)
 
 
 @attrs.frozen
@@ -166,14 +186,14 @@ def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, .
     instant = as_instant(as_of)
     utc = as_utc(instant)
     today = local_ordinal(utc, card.timezone)
-    tzinfo = card._zone  # noqa: SLF001
-    subjects = card._subjects  # noqa: SLF001
+    tzinfo = card.zone
+    subjects = card.subjects
     requests = []
-    for window in card._windows:  # noqa: SLF001
+    for window in card.windows:
         if window.manual or today < window.start_ordinal:
             continue
         start, end, start_utc, end_utc = window.instants(tzinfo)
         if utc < end_utc:
             end = instant if utc > start_utc else start
-        requests.append(MetricRequest(window.key, subjects, start, end))
+        requests.append(MetricRequest(window.key, subjects, start, end, window.parameter.metric.accumulation))
     return tuple(requests)

@@ -1,9 +1,13 @@
 """`Metric` and `Parameter`: what a card counts, and how it is judged (F5, F7).
 
 A `Metric` names a number the CRM counts (``AUTOMATIC``, such as deals won) or one a
-person enters by hand (``MANUAL``, with a unit the manager chooses).  A `Parameter`
-puts a metric on a card with a target, a weight and optional rules: lower is better,
-a threshold below which it scores nothing, a cap, a later start, proration.
+person enters by hand (``MANUAL``, with a unit the manager chooses), and how its
+records accumulate over a window (`Accumulation`: a sum, or a level such as an
+average or the latest value).  A `Parameter` puts a metric on a card with a target,
+a weight and optional rules: which direction is better (more, less, or closer to the
+target), a baseline that scores 0, a threshold below which it scores nothing, a cap,
+a later start, proration.  How these turn an actual into an achievement lives in
+`scorekit.achievement`.
 
 >>> p = Parameter(Metric("calls_made", unit="calls"), target=120, weight=30)
 >>> p.key, p.target, str(p.weight)
@@ -20,11 +24,11 @@ import attrs
 from pendulum import Date
 
 from scorekit.errors import InvalidParameter
-from scorekit.numbers import to_decimal
+from scorekit.numbers import ZERO, to_decimal
 from scorekit.period import as_date
 from scorekit.weight import Weight
 
-__all__ = ["Direction", "Metric", "MetricKind", "Parameter"]
+__all__ = ["Accumulation", "Direction", "Metric", "MetricKind", "Parameter"]
 
 
 class MetricKind(enum.Enum):
@@ -38,15 +42,37 @@ class MetricKind(enum.Enum):
     MANUAL = "manual"
 
 
-class Direction(enum.Enum):
-    """Whether more is better (deals won) or less is (lost deals, response time).
+class Accumulation(enum.Enum):
+    """How a metric's records make its value over a window.
 
-    >>> Direction.LOWER_IS_BETTER.value
-    'lower_is_better'
+    ``SUM`` (counts and amounts that grow through the window) is paced and prorated;
+    ``AVERAGE`` (the mean of the records) and ``LAST`` (the latest record) are
+    *levels*: a rate, an average, a balance, never extrapolated and never prorated.
+
+    >>> Accumulation("average") is Accumulation.AVERAGE, Accumulation.LAST.is_level
+    (True, True)
+    """
+
+    SUM = "sum"
+    AVERAGE = "average"
+    LAST = "last"
+
+    @property
+    def is_level(self) -> bool:
+        """Whether the value is a level (AVERAGE or LAST) rather than a growing sum."""
+        return self is not Accumulation.SUM
+
+
+class Direction(enum.Enum):
+    """Whether more is better (deals won), less is (lost deals), or closer to the target is.
+
+    >>> Direction.LOWER_IS_BETTER.value, Direction("near_target")
+    ('lower_is_better', <Direction.NEAR_TARGET: 'near_target'>)
     """
 
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
+    NEAR_TARGET = "near_target"
 
 
 def _text(*, empty: bool) -> Any:  # noqa: ANN401 - an attrs validator
@@ -59,6 +85,15 @@ def _text(*, empty: bool) -> Any:  # noqa: ANN401 - an attrs validator
     return check
 
 
+def _to_accumulation(value: object) -> Accumulation:
+    try:
+        return Accumulation(value)
+    except ValueError:
+        allowed = ", ".join(repr(a.value) for a in Accumulation)
+        msg = f"metric accumulation must be one of {allowed}, got {value!r}"
+        raise InvalidParameter(msg) from None
+
+
 @attrs.frozen(cache_hash=True)
 class Metric:
     """A number a card can count, named by a unique `key`.
@@ -67,21 +102,29 @@ class Metric:
     'Deals won'
     >>> Metric.custom("nps", "points").kind
     <MetricKind.MANUAL: 'manual'>
+    >>> Metric("conversion_rate", "%", accumulation=Accumulation.AVERAGE).is_level
+    True
     """
 
     key: str = attrs.field(validator=_text(empty=False))
     unit: str = attrs.field(default="", validator=_text(empty=True))
     kind: MetricKind = attrs.field(default=MetricKind.AUTOMATIC, converter=MetricKind)
     label: str = attrs.field(default="", validator=_text(empty=True))
+    accumulation: Accumulation = attrs.field(default=Accumulation.SUM, converter=_to_accumulation)
 
     @classmethod
-    def custom(cls, key: str, unit: str, *, label: str = "") -> Metric:
+    def custom(cls, key: str, unit: str, *, label: str = "", accumulation: Accumulation = Accumulation.SUM) -> Metric:
         """A hand-entered metric with its own unit: never asked of the CRM (F7).
 
         >>> Metric.custom("demo_days", "days").is_manual
         True
         """
-        return cls(key, unit, MetricKind.MANUAL, label)
+        return cls(key, unit, MetricKind.MANUAL, label, accumulation)
+
+    @property
+    def is_level(self) -> bool:
+        """Whether the metric is a level (AVERAGE or LAST): not extrapolated, not prorated."""
+        return self.accumulation is not Accumulation.SUM
 
     @property
     def is_manual(self) -> bool:
@@ -119,6 +162,27 @@ def _to_threshold(value: object) -> Decimal | None:
     return None if value is None else to_decimal(value, name="threshold", error=InvalidParameter)
 
 
+def _to_baseline(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="baseline", error=InvalidParameter)
+
+
+def _to_tolerance(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="tolerance", error=InvalidParameter)
+
+
+def _to_band(value: object) -> Decimal:
+    return to_decimal(value, name="band", error=InvalidParameter)
+
+
+def _to_direction(value: object) -> Direction:
+    try:
+        return Direction(value)
+    except ValueError:
+        allowed = ", ".join(repr(d.value) for d in Direction)
+        msg = f"parameter direction must be one of {allowed}, got {value!r}"
+        raise InvalidParameter(msg) from None
+
+
 def _to_optional_date(value: object) -> Date | None:
     return None if value is None else as_date(value, name="counts_from")
 
@@ -136,9 +200,15 @@ class Parameter:
 
     `weight` may be a `Weight` or a percentage; `metric` a `Metric` or a key.
     `cap` and `threshold` are achievements (1.5 caps at 150%, 0.5 gates at 50%).
+    `baseline` is the actual that scores 0 (the target scores 1); a `NEAR_TARGET`
+    parameter scores 1 within `band` of the target, falling to 0 at `band + tolerance`.
 
     >>> Parameter("returns", 5, 20, direction=Direction.LOWER_IS_BETTER).target
     Decimal('5')
+    >>> Parameter("nps", 50, 100, baseline=30).baseline
+    Decimal('30')
+    >>> Parameter("discount", 10, 100, direction="near_target", tolerance=5, band=1).band
+    Decimal('1')
     >>> Parameter("deals_won", 0, 100)
     Traceback (most recent call last):
     scorekit.errors.InvalidParameter: parameter 'deals_won': target must be more than 0 when higher is better, got 0
@@ -148,27 +218,68 @@ class Parameter:
     target: Decimal = attrs.field(converter=_to_target)
     weight: Weight = attrs.field(converter=_to_weight)
     counts_from: Date | None = attrs.field(default=None, kw_only=True, converter=_to_optional_date)
-    direction: Direction = attrs.field(default=Direction.HIGHER_IS_BETTER, kw_only=True, converter=Direction)
+    direction: Direction = attrs.field(default=Direction.HIGHER_IS_BETTER, kw_only=True, converter=_to_direction)
     cap: Decimal | None = attrs.field(default=None, kw_only=True, converter=_to_cap)
     threshold: Decimal | None = attrs.field(default=None, kw_only=True, converter=_to_threshold)
     prorate: bool = attrs.field(default=False, kw_only=True, validator=_flag)
     active: bool = attrs.field(default=True, kw_only=True, validator=_flag)
+    baseline: Decimal | None = attrs.field(default=None, kw_only=True, converter=_to_baseline)
+    tolerance: Decimal | None = attrs.field(default=None, kw_only=True, converter=_to_tolerance)
+    band: Decimal = attrs.field(default=ZERO, kw_only=True, converter=_to_band)
 
     def __attrs_post_init__(self) -> None:
-        problem = None
-        if self.direction is Direction.HIGHER_IS_BETTER and self.target <= 0:
-            problem = f"target must be more than 0 when higher is better, got {self.target}"
-        elif self.target < 0:
-            problem = f"target must be 0 or more when lower is better, got {self.target}"
-        elif self.cap is not None and self.cap <= 0:
-            problem = f"cap must be more than 0 (an achievement: 1.5 caps at 150%), got {self.cap}"
-        elif self.threshold is not None and self.threshold < 0:
-            problem = f"threshold must be 0 or more (an achievement: 0.5 gates at 50%), got {self.threshold}"
-        elif self.cap is not None and self.threshold is not None and self.threshold > self.cap:
-            problem = f"threshold {self.threshold} must not be above cap {self.cap}"
+        problem = self._direction_problem() or self._shape_problem()
         if problem:
             msg = f"parameter {self.metric.key!r}: {problem}"
             raise InvalidParameter(msg)
+
+    def _direction_problem(self) -> str | None:
+        """What is wrong with the target, baseline, tolerance and band for the direction, if anything."""
+        if self.direction is Direction.NEAR_TARGET:
+            return self._near_problem()
+        if self.tolerance is not None:
+            return f"tolerance {self.tolerance} applies only when nearer the target is better (direction 'near_target')"
+        if self.band != 0:
+            return f"band {self.band} applies only when nearer the target is better (direction 'near_target')"
+        return self._target_problem()
+
+    def _target_problem(self) -> str | None:
+        higher = self.direction is Direction.HIGHER_IS_BETTER
+        target, baseline = self.target, self.baseline
+        if baseline is not None:
+            if higher and target <= baseline:
+                return f"target {target} must be above the baseline {baseline} when higher is better"
+            if not higher and target >= baseline:
+                return f"target {target} must be below the baseline {baseline} when lower is better"
+        elif higher and target <= 0:
+            return f"target must be more than 0 when higher is better, got {target}"
+        elif not higher and target < 0:
+            return f"target must be 0 or more when lower is better, got {target}"
+        return None
+
+    def _near_problem(self) -> str | None:
+        if self.baseline is not None:
+            return f"baseline {self.baseline} cannot be used when nearer the target is better; use tolerance and band"
+        if self.tolerance is None or self.tolerance <= 0:
+            return f"tolerance must be more than 0 when nearer the target is better, got {self.tolerance}"
+        if self.band < 0:
+            return f"band must be 0 or more, got {self.band}"
+        return None
+
+    def _shape_problem(self) -> str | None:
+        """What is wrong with the cap, threshold and proration, if anything."""
+        if self.cap is not None and self.cap <= 0:
+            return f"cap must be more than 0 (an achievement: 1.5 caps at 150%), got {self.cap}"
+        if self.threshold is not None and self.threshold < 0:
+            return f"threshold must be 0 or more (an achievement: 0.5 gates at 50%), got {self.threshold}"
+        if self.cap is not None and self.threshold is not None and self.threshold > self.cap:
+            return f"threshold {self.threshold} must not be above cap {self.cap}"
+        if self.prorate and self.metric.is_level:
+            return (
+                f"prorate=True cannot apply to a level ({self.metric.accumulation.value} of records): "
+                "a rate or balance target is not scaled; use prorate=False"
+            )
+        return None
 
     @property
     def key(self) -> str:

@@ -2,7 +2,9 @@
 
 A `Scorecard` is an immutable, self-validating value: its period is one of its
 cadence's periods, its active weights sum to exactly 100%, its metric keys are
-unique and its time zone exists.  Every change returns a new card.
+unique, its time zone exists and, with a `WorkCalendar`, every window has a working
+day.  It carries how its status is judged (`StatusPolicy`).  Every change returns a
+new card.  `Scorecard.windows` is the view scoring and requests read.
 
 >>> from scorekit import Cadence, Date, Parameter
 >>> cadence = Cadence.monthly(Date(2024, 1, 1))
@@ -24,13 +26,15 @@ import attrs
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
+from scorekit.achievement import rule_for
+from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
-from scorekit.numbers import EXACT
 from scorekit.parameter import Direction, Parameter
 from scorekit.period import Cadence, Period, as_utc, midnight, zone
+from scorekit.status import StatusPolicy
 from scorekit.weight import check_total
 
-__all__ = ["Owner", "Scorecard", "Team", "User", "WeightTotalError"]
+__all__ = ["Owner", "ParameterWindow", "Scorecard", "Team", "User", "WeightTotalError"]
 
 
 class WeightTotalError(InvalidScorecard, InvalidWeight):
@@ -132,56 +136,107 @@ def _parameters(value: Iterable[object]) -> tuple[Parameter, ...]:
     return items  # type: ignore[return-value] # checked just above
 
 
-class _Window:
-    """What scoring needs of one active parameter, computed once per card.
+class ParameterWindow:
+    """What scoring needs of one active parameter, computed once when the card is built.
 
-    The window's instants are computed on first use and kept (`instants`): a pure
-    memo on an immutable card, because resolving local midnights is costly.
+    The counting window ``[start, end)`` (``start`` is ``max(period start, counts_from)``),
+    its length in counting `days` (working days with a calendar, else calendar days),
+    the target after proration and the `rule` that turns an actual into an achievement.
+    Read it through `Scorecard.windows`; it is a plain view, not a value to build.
+
+    >>> from scorekit import Cadence, Date, Parameter
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 30, 100, counts_from=Date(2024, 4, 21), prorate=True)])
+    >>> (w,) = card.windows
+    >>> str(w.start), w.days, w.target, w.elapsed(Date(2024, 4, 22).toordinal())
+    ('2024-04-21', 10, Decimal('10'), 2)
     """
 
     __slots__ = (
         "_instants",
+        "calendar",
         "days",
         "days_decimal",
+        "early",
         "end",
+        "end_ordinal",
         "fraction",
         "higher",
         "key",
+        "level",
         "manual",
         "parameter",
         "plain",
+        "rule",
         "start",
         "start_ordinal",
         "target",
     )
 
-    def __init__(self, parameter: Parameter, period: Period) -> None:
+    def __init__(self, parameter: Parameter, period: Period, calendar: WorkCalendar | None) -> None:
         start = period.start
         if parameter.counts_from is not None and parameter.counts_from > start:
             start = parameter.counts_from
         self.parameter = parameter
         self.key = parameter.metric.key
         self.manual = parameter.metric.is_manual
+        self.level = parameter.metric.is_level
         self.higher = parameter.direction is Direction.HIGHER_IS_BETTER
+        # Only what cannot fall back may be achieved before the window is over.
+        self.early = self.higher and not self.level
         self.plain = parameter.threshold is None and parameter.cap is None
+        self.calendar = calendar
         self.start = start
         self.end = period.end
         self.start_ordinal = start.toordinal()
-        self.days = period.end.toordinal() - self.start_ordinal
+        self.end_ordinal = period.end.toordinal()
+        if calendar is None:
+            self.days = self.end_ordinal - self.start_ordinal
+            whole = period.days
+        else:
+            self.days = calendar.count(self.start_ordinal, self.end_ordinal)
+            whole = calendar.count(period.start.toordinal(), self.end_ordinal)
         self.days_decimal = Decimal(self.days)
         self.fraction = parameter.weight.fraction
-        target = parameter.target
-        if parameter.prorate and self.days != period.days:
-            target = EXACT.divide(EXACT.multiply(target, self.days_decimal), Decimal(period.days))
-        self.target = target
+        share = (self.days, whole) if parameter.prorate and self.days != whole else None
+        self.rule = rule_for(parameter, share)
+        self.target = self.rule.target
         self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
 
+    @property
+    def period(self) -> Period:
+        """The window as a half-open `Period` of calendar dates."""
+        return Period(self.start, self.end)
+
+    def elapsed(self, today: int) -> int:
+        """Counting days from the window start through the date ordinal `today` (inclusive), clamped to `days`."""
+        calendar = self.calendar
+        if calendar is None:
+            return min(max(today - self.start_ordinal + 1, 0), self.days)
+        return calendar.count(self.start_ordinal, min(today + 1, self.end_ordinal))
+
     def instants(self, tzinfo: Timezone) -> tuple[DateTime, DateTime, _dt.datetime, _dt.datetime]:
-        """The local midnights that open and close the window, and the same two as plain UTC datetimes."""
+        """The local midnights that open and close the window, and the same two as plain UTC datetimes.
+
+        Computed on first use and kept: a pure memo on an immutable card, because
+        resolving local midnights is costly.
+        """
         if self._instants is None:
             start, end = midnight(self.start, tzinfo), midnight(self.end, tzinfo)
             self._instants = (start, end, as_utc(start), as_utc(end))
         return self._instants
+
+
+def _policy(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checks any input
+    if not isinstance(value, StatusPolicy):
+        msg = f"a card's status_policy must be a StatusPolicy, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _calendar(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checks any input
+    if value is not None and not isinstance(value, WorkCalendar):
+        msg = f"a card's calendar must be a WorkCalendar or None (every day counts), got {value!r}"
+        raise InvalidScorecard(msg)
 
 
 @attrs.frozen(repr=False)
@@ -205,15 +260,24 @@ class Scorecard:
     series: str | None = attrs.field(default=None, kw_only=True)
     version: int = attrs.field(default=1, kw_only=True, validator=_version)
     name: str = attrs.field(default="", kw_only=True)
+    status_policy: StatusPolicy = attrs.field(factory=StatusPolicy, kw_only=True, validator=_policy)
+    calendar: WorkCalendar | None = attrs.field(default=None, kw_only=True, validator=_calendar)
     _zone: Timezone = attrs.field(init=False, eq=False, order=False, repr=False)
-    _windows: tuple[_Window, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
+    _windows: tuple[ParameterWindow, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
     _subjects: frozenset[str] = attrs.field(init=False, eq=False, order=False, repr=False)
     _manual_keys: tuple[str, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check_fields()
         self._check_parameters()
-        windows = tuple(_Window(p, self.period) for p in self.parameters if p.active)
+        windows = tuple(ParameterWindow(p, self.period, self.calendar) for p in self.parameters if p.active)
+        for window in windows:
+            if not window.days:
+                raise self._invalid(
+                    f"parameter {window.key!r} counts in {window.period}, which has no working day "
+                    f"({self.calendar.describe() if self.calendar else 'no calendar'}); "
+                    "give the calendar a working day in that window"
+                )
         object.__setattr__(self, "_zone", zone(self.timezone))
         object.__setattr__(self, "_windows", windows)
         object.__setattr__(self, "_subjects", self.owner.subjects)
@@ -264,6 +328,16 @@ class Scorecard:
         return self._subjects
 
     @property
+    def windows(self) -> tuple[ParameterWindow, ...]:
+        """Each active parameter's counting window, days, prorated target and rule, in the card's order."""
+        return self._windows
+
+    @property
+    def zone(self) -> Timezone:
+        """The card's time zone as a `pendulum` timezone."""
+        return self._zone
+
+    @property
     def series_id(self) -> str:
         """The series this card belongs to: `series`, or the card's own id for a first card."""
         return self.series if self.series is not None else self.id
@@ -296,7 +370,7 @@ class Scorecard:
         """The counting window of an active parameter: ``[max(period start, counts_from), period end)``."""
         for w in self._windows:
             if w.key == key:
-                return Period(w.start, self.period.end)
+                return w.period
         msg = f"card {self.id!r} has no active metric {key!r}"
         raise KeyError(msg)
 

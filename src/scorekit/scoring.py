@@ -23,7 +23,6 @@ rounded until `CardScore.percent`.
 from __future__ import annotations
 
 import datetime as _dt
-import enum
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Final
@@ -36,25 +35,12 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant,
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum, for_display, to_decimal
 from scorekit.parameter import Parameter
 from scorekit.period import as_utc, local_ordinal
-from scorekit.scorecard import Scorecard, _Window
+from scorekit.scorecard import ParameterWindow, Scorecard
+from scorekit.status import Status
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
 
 _TWO: Final = Decimal(2)
-
-
-class Status(enum.Enum):
-    """Where a parameter, or a card's total, stands.
-
-    >>> [s.value for s in Status]
-    ['not_started', 'on_track', 'behind', 'achieved', 'missed']
-    """
-
-    NOT_STARTED = "not_started"
-    ON_TRACK = "on_track"
-    BEHIND = "behind"
-    ACHIEVED = "achieved"
-    MISSED = "missed"
 
 
 @attrs.frozen
@@ -181,13 +167,13 @@ def _status(achievement: Decimal, projected: Decimal, over: bool, early: bool) -
 
 
 def _actual(
-    card: Scorecard, window: _Window, given: object, manual_values: Mapping[str, Decimal], instant: _dt.datetime
+    card: Scorecard, window: ParameterWindow, given: object, manual_values: Mapping[str, Decimal], instant: _dt.datetime
 ) -> tuple[Decimal, tuple[Evidence, ...]]:
     """A started parameter's actual value and evidence, or `MissingMeasurement`."""
     if type(given) is Decimal:
         return given, ()
     if isinstance(given, Measurement):
-        return given.value, given.evidence
+        return (ZERO if given.value is None else given.value), given.evidence
     if given is None:
         manual = manual_values.get(window.key)
         if manual is None:
@@ -198,7 +184,7 @@ def _actual(
     return to_decimal(given, name=f"measurement of {window.key!r}"), ()
 
 
-def _not_started(window: _Window) -> ParameterScore:
+def _not_started(window: ParameterWindow) -> ParameterScore:
     return ParameterScore(window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED)
 
 
@@ -226,7 +212,7 @@ def score(
     results = []
     contributions = []
     projections = []
-    for window in card._windows:  # noqa: SLF001
+    for window in card.windows:
         elapsed = today - window.start_ordinal + 1
         if elapsed <= 0:
             results.append(_not_started(window))

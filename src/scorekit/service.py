@@ -34,6 +34,7 @@ import attrs
 from pendulum import Date, DateTime
 
 from scorekit import _html
+from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -50,6 +51,7 @@ from scorekit.period import Cadence, Period, as_date, zone
 from scorekit.ports import Clock, ManualValueStore, MetricSource, ScorecardRepository
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
+from scorekit.status import StatusPolicy
 
 __all__ = ["Actor", "CardTemplate", "Dashboard", "Role", "Scorekit"]
 
@@ -97,6 +99,8 @@ class CardTemplate:
     timezone: str = attrs.field(default="UTC", kw_only=True)
     rollover: bool = attrs.field(default=False, kw_only=True)
     name: str = attrs.field(default="", kw_only=True)
+    status_policy: StatusPolicy = attrs.field(factory=StatusPolicy, kw_only=True)
+    calendar: WorkCalendar | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen
@@ -212,6 +216,8 @@ class Scorekit:
                 timezone=template.timezone,
                 rollover=template.rollover,
                 name=template.name,
+                status_policy=template.status_policy,
+                calendar=template.calendar,
             )
             for owner in chosen
         ]
