@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scorekit import Status
 from scorekit.cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -531,9 +532,12 @@ class TestDemoReadable:
         assert "dashboard as of 2024-05-20 23:59:59 +02:00" in out
         groups = out.split("group of similar cards")[1].splitlines()
         assert "not started" in groups[0]
+        for word in ("on track", "behind", "achieved", "missed", "not started"):
+            assert word in groups[0]
+        n = len(Status)
         for row in groups[1:]:
-            cells = row.split()
-            count, statuses = int(cells[-7]), [int(c) for c in cells[-5:]]
+            cells = row.split()  # ..., cards, mean, one count per status
+            count, statuses = int(cells[-n - 2]), [int(c) for c in cells[-n:]]
             assert sum(statuses) == count
 
     def test_bars_are_full_only_at_100_percent(self, capsys, tmp_path):
@@ -544,8 +548,13 @@ class TestDemoReadable:
                 assert ("░" not in line) == (total >= 100), line
 
     def test_the_last_day_says_so(self, capsys, tmp_path):
+        """At the end of March 31, a March card that is still open says it is its last day."""
         out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-03-31")
-        assert "behind, last day" in out
+        march = [line for line in out.splitlines() if "2024-03-01 → 2024-03-31" in line and "@" in line]
+        assert len(march) == 5
+        for line in march:
+            status = line.rsplit("%", 1)[1].split(maxsplit=1)[1]  # after the total and its bar
+            assert status in ("achieved", "missed") or status.endswith(", last day"), line
 
     def test_open_one_card(self, capsys, tmp_path):
         db = tmp_path / "w.sqlite3"
@@ -561,3 +570,95 @@ class TestDemoReadable:
         assert code == 2
         assert "--card: no card 'zed'" in err
         assert len(err.strip().splitlines()) == 1
+
+
+class TestCardFields:
+    """Issue 9's fields in a card's TOML: accumulation, baseline, tolerance, band, policy, calendar."""
+
+    def card(self, tmp_path, text):
+        from scorekit.cli import load_card
+
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_card(path, "2024-03-20")[0]
+
+    BASE = 'id = "c"\nowner = "ann"\ntimezone = "Europe/Warsaw"\n[cadence]\nmonthly = 2024-01-01\n'
+
+    def test_the_example_has_a_policy_and_a_calendar(self, tmp_path):
+        from scorekit import Date, StatusPolicy, WorkCalendar
+
+        card = self.card(tmp_path, CARD.read_text())
+        assert card.status_policy == StatusPolicy("0.95", "0.5")
+        assert card.calendar == WorkCalendar({0, 1, 2, 3, 4}, {Date(2024, 4, 1)})
+
+    def test_levels_baselines_and_near_target(self, tmp_path):
+        from scorekit import Accumulation, Direction
+
+        text = self.BASE + (
+            '[[parameters]]\nmetric = "deal_size"\naccumulation = "average"\nbaseline = 10000\ntarget = 30000\n'
+            "weight = 50\n"
+            '[[parameters]]\nmetric = "discount"\naccumulation = "last"\ndirection = "near_target"\ntarget = 0.1\n'
+            "tolerance = 0.05\nband = 0.01\nweight = 50\n"
+        )
+        card = self.card(tmp_path, text)
+        size, discount = card.parameters
+        assert size.metric.accumulation is Accumulation.AVERAGE
+        assert size.baseline == 10000
+        assert discount.metric.accumulation is Accumulation.LAST
+        assert discount.direction is Direction.NEAR_TARGET
+        assert (discount.tolerance, discount.band) == (Decimal("0.05"), Decimal("0.01"))
+
+    def test_weekday_names_or_numbers(self, tmp_path):
+        from scorekit import WorkCalendar
+
+        card = self.card(
+            tmp_path,
+            self.BASE
+            + '[calendar]\nweekdays = ["Sun", 0, "tuesday"]\n[[parameters]]\nmetric = "x"\ntarget = 1\nweight = 100\n',
+        )
+        assert card.calendar == WorkCalendar({6, 0, 1})
+
+    @pytest.mark.parametrize(
+        ("extra", "where"),
+        [
+            ('[calendar]\nweekdays = ["funday"]\n', "c.toml.calendar.weekdays[0]: expected 0..6"),
+            ("[calendar]\nweekdays = [7]\n", "calendar weekdays must be whole numbers 0..6"),
+            ("[calendar]\nweekdays = []\n", "at least one working weekday"),
+            ("[calendar]\nholidays = [2024-03-01T10:00:00]\n", "c.toml.calendar.holidays[0]: expected a date"),
+            ("[calendar]\nholiday = [2024-03-01]\n", "c.toml.calendar: unknown field(s) 'holiday'"),
+            ("[status_policy]\non_track = 0.5\nat_risk = 0.9\n", "at_risk"),
+            ("[status_policy]\non_trak = 0.5\n", "c.toml.status_policy: unknown field(s) 'on_trak'"),
+            ("status_policy = 3\n", "c.toml.status_policy: expected dict"),
+        ],
+    )
+    def test_bad_policy_or_calendar(self, capsys, tmp_path, extra, where):
+        text = (
+            self.BASE.replace("[cadence]", extra + "[cadence]")
+            + '[[parameters]]\nmetric = "x"\ntarget = 1\nweight = 100\n'
+        )
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        code, _, err = run(capsys, "score", "--card", path, "--records", RECORDS, "--as-of", "2024-03-20")
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert where in err
+
+    @pytest.mark.parametrize(
+        ("fields", "where"),
+        [
+            ('accumulation = "mean"', "parameters[0].accumulation: expected 'sum', 'average' or 'last'"),
+            ('direction = "nearest"', "parameters[0].direction: expected 'higher', 'lower' or 'near_target'"),
+            ('direction = "near_target"\ntolerance = 0', "tolerance"),
+            ("tolerance = 2", "tolerance"),
+            ('direction = "near_target"\ntolerance = 1\nbaseline = 0', "baseline"),
+            ("baseline = 5", "baseline"),  # a baseline above the target of 1, higher is better
+        ],
+    )
+    def test_bad_parameter_fields(self, capsys, tmp_path, fields, where):
+        text = self.BASE + f'[[parameters]]\nmetric = "x"\ntarget = 1\nweight = 100\n{fields}\n'
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        code, _, err = run(capsys, "score", "--card", path, "--records", RECORDS, "--as-of", "2024-03-20")
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert where in err

@@ -31,14 +31,16 @@ import pendulum
 from pendulum import Date, DateTime
 
 from scorekit.adapters.memory import Record, RecordsMetricSource
+from scorekit.calendar import WorkCalendar
 from scorekit.cli import render
 from scorekit.cli.demo import DEMO_ZONE, open_card, run_demo
 from scorekit.errors import ScorekitError
 from scorekit.measurement import ManualEntry, Measurement, as_instant, requests_for
-from scorekit.parameter import Direction, Metric, MetricKind, Parameter
+from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, as_date, zone
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
+from scorekit.status import StatusPolicy
 
 __all__ = ["EXIT_BAD_INPUT", "MAX_INPUT_BYTES", "main"]
 
@@ -130,7 +132,17 @@ def periods_command(args: argparse.Namespace) -> str:
 
 # -- scorekit score: the card ------------------------------------------------------------
 
-_CARD_KEYS = frozenset({"id", "name", "owner", "timezone", "period", "cadence", "parameters"})
+_CARD_KEYS = frozenset(
+    {"id", "name", "owner", "timezone", "period", "cadence", "parameters", "status_policy", "calendar"}
+)
+_POLICY_KEYS = frozenset({"on_track", "at_risk"})
+_CALENDAR_KEYS = frozenset({"weekdays", "holidays"})
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DIRECTIONS = {
+    "higher": Direction.HIGHER_IS_BETTER,
+    "lower": Direction.LOWER_IS_BETTER,
+    "near_target": Direction.NEAR_TARGET,
+}
 _OWNER_KEYS = frozenset({"team", "members"})
 _CADENCE_KEYS = frozenset({"monthly", "quarterly", "every", "start"})
 _PARAMETER_KEYS = frozenset(
@@ -147,6 +159,10 @@ _PARAMETER_KEYS = frozenset(
         "counts_from",
         "prorate",
         "active",
+        "accumulation",
+        "baseline",
+        "tolerance",
+        "band",
     }
 )
 _REQUIRED: Any = object()
@@ -222,26 +238,67 @@ def _card_cadence(data: dict[str, Any], where: str) -> Cadence:
 def _parameter(data: dict[str, Any], where: str) -> Parameter:
     _only(data, _PARAMETER_KEYS, where, "a parameter")
     direction = _field(data, "direction", where, "higher", str)
-    if direction not in ("higher", "lower"):
-        _fail(f"{where}.direction: expected 'higher' or 'lower', got {direction!r}")
+    if direction not in _DIRECTIONS:
+        _fail(f"{where}.direction: expected 'higher', 'lower' or 'near_target', got {_short(direction)}")
+    accumulation = _field(data, "accumulation", where, "sum", str)
+    if accumulation not in {a.value for a in Accumulation}:
+        _fail(f"{where}.accumulation: expected 'sum', 'average' or 'last', got {_short(accumulation)}")
     manual = _field(data, "manual", where, default=False, kinds=bool)
     metric = Metric(
         _field(data, "metric", where, kinds=str),
         _field(data, "unit", where, "", str),
         MetricKind.MANUAL if manual else MetricKind.AUTOMATIC,
         _field(data, "label", where, "", str),
+        accumulation=Accumulation(accumulation),
     )
     return Parameter(
         metric,
         _field(data, "target", where, kinds=_NUMBER),
         _field(data, "weight", where, kinds=_NUMBER),
         counts_from=_field(data, "counts_from", where, None, (str, _dt.date)),
-        direction=Direction.LOWER_IS_BETTER if direction == "lower" else Direction.HIGHER_IS_BETTER,
+        direction=_DIRECTIONS[direction],
         cap=_field(data, "cap", where, None, _NUMBER),
         threshold=_field(data, "threshold", where, None, _NUMBER),
         prorate=_field(data, "prorate", where, default=False, kinds=bool),
         active=_field(data, "active", where, default=True, kinds=bool),
+        baseline=_field(data, "baseline", where, None, _NUMBER),
+        tolerance=_field(data, "tolerance", where, None, _NUMBER),
+        band=_field(data, "band", where, 0, _NUMBER),
     )
+
+
+def _status_policy(data: dict[str, Any], where: str) -> StatusPolicy:
+    """`[status_policy]`: on_track and at_risk as fractions of the target (1 = 100%)."""
+    if "status_policy" not in data:
+        return StatusPolicy()
+    table = _field(data, "status_policy", where, kinds=dict)
+    _only(table, _POLICY_KEYS, f"{where}.status_policy", "a status policy")
+    return StatusPolicy(
+        _field(table, "on_track", f"{where}.status_policy", 1, _NUMBER),
+        _field(table, "at_risk", f"{where}.status_policy", 0, _NUMBER),
+    )
+
+
+def _calendar(data: dict[str, Any], where: str) -> WorkCalendar | None:
+    """`[calendar]`: working weekdays (0..6 or mon..sun) and holidays (dates)."""
+    if "calendar" not in data:
+        return None
+    table = _field(data, "calendar", where, kinds=dict)
+    where = f"{where}.calendar"
+    _only(table, _CALENDAR_KEYS, where, "a calendar")
+    weekdays = []
+    for i, day in enumerate(_field(table, "weekdays", where, [0, 1, 2, 3, 4], list)):
+        if isinstance(day, str) and day.lower()[:3] in _WEEKDAY_NAMES:
+            weekdays.append(_WEEKDAY_NAMES.index(day.lower()[:3]))
+        elif isinstance(day, int) and not isinstance(day, bool):
+            weekdays.append(day)
+        else:
+            _fail(f"{where}.weekdays[{i}]: expected 0..6 (Monday = 0) or a day name such as 'mon', got {_short(day)}")
+    holidays = _field(table, "holidays", where, [], list)
+    for i, day in enumerate(holidays):
+        if not isinstance(day, str | _dt.date) or isinstance(day, _dt.datetime):
+            _fail(f"{where}.holidays[{i}]: expected a date such as 2024-12-25, got {_short(day)}")
+    return WorkCalendar(weekdays, holidays)
 
 
 def _parse_toml(path: Path) -> dict[str, Any]:
@@ -280,6 +337,8 @@ def load_card(path: Path, as_of_text: str) -> tuple[Scorecard, DateTime]:
             parameters,
             timezone=timezone,
             name=_field(data, "name", where, "", str),
+            status_policy=_status_policy(data, where),
+            calendar=_calendar(data, where),
         )
     except ScorekitError as error:
         _fail(f"{where}: {_one_line(error)}")
@@ -401,7 +460,9 @@ def score_card(card: Scorecard, records: Iterable[Record], manual: Sequence[Manu
     entered = {e.metric for e in manual if e.recorded_at <= as_of}
     for parameter in card.active_parameters:
         if parameter.metric.is_manual and parameter.key not in entered:
-            measurements[parameter.key] = Decimal(0)  # no value entered yet
+            # no value entered yet: a count starts at 0, a level has no data
+            level = parameter.metric.accumulation is not Accumulation.SUM
+            measurements[parameter.key] = Measurement(None) if level else Decimal(0)
     return score(card, measurements, as_of=as_of, manual=manual)
 
 

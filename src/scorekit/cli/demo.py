@@ -11,6 +11,7 @@ from earlier runs print the same dashboard for the same ``--as-of``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import itertools
 import random
 from collections.abc import Sequence
@@ -25,11 +26,12 @@ from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
 from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
 from scorekit.errors import CardNotFound
 from scorekit.numbers import EXACT
-from scorekit.parameter import Direction, Metric, Parameter
+from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, Status
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
+from scorekit.status import StatusPolicy
 
 __all__ = ["DEMO_REPS", "DEMO_SEED", "DEMO_ZONE", "demo_records", "open_card", "run_demo"]
 
@@ -52,21 +54,29 @@ _MANAGER = Actor("manager", Role.MANAGER)
 
 def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
     """The template and owner of each series, by series id."""
+    deal_size = Metric("deal_size", "PLN", label="Average deal size", accumulation=Accumulation.AVERAGE)
     rep = [
-        Parameter(Metric("deals_won", "deals", label="Deals won"), 7, 40),
-        Parameter(Metric("calls_made", "calls", label="Calls made"), 150, 25),
+        Parameter(Metric("deals_won", "deals", label="Deals won"), 7, 30),
+        Parameter(Metric("calls_made", "calls", label="Calls made"), 150, 20),
         Parameter(Metric("revenue", "PLN", label="Revenue"), 105_000, 25),
+        # a level, not a count: the mean of the month's won deals, from 8,000 PLN (0%) to 17,000 (100%)
+        Parameter(deal_size, 17_000, 15, baseline=8_000),
         Parameter(Metric.custom("demos_held", "demos", label="Demos held"), 6, 10),
     ]
-    junior = [rep[0].evolve(target=6), rep[1], rep[2].evolve(target=90_000), rep[3]]
+    junior = [rep[0].evolve(target=6), rep[1], rep[2].evolve(target=90_000), rep[3].evolve(target=15_000), rep[4]]
     team = [
         Parameter(Metric("revenue", "PLN", label="Revenue"), 850_000, 60),
         Parameter(Metric("deals_won", "deals", label="Deals won"), 55, 20),
         Parameter(Metric("deals_lost", "deals", label="Deals lost"), 20, 20, direction=Direction.LOWER_IS_BETTER),
     ]
     monthly = Cadence.monthly(_ANCHOR)
-    senior_t = CardTemplate(monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets")
-    junior_t = CardTemplate(monthly, junior, timezone=DEMO_ZONE, rollover=True, name="Monthly targets (junior)")
+    policy = StatusPolicy(on_track="0.95", at_risk="0.75")  # projected under 75% of the target: at risk
+    senior_t = CardTemplate(
+        monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy
+    )
+    junior_t = CardTemplate(
+        monthly, junior, timezone=DEMO_ZONE, rollover=True, name="Monthly targets (junior)", status_policy=policy
+    )
     team_t = CardTemplate(Cadence.quarterly(_ANCHOR), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter")
     series: dict[str, tuple[CardTemplate, User | Team]] = {
         rep_id: (junior_t if rep_id == "eve" else senior_t, User(rep_id)) for rep_id, _ in DEMO_REPS
@@ -87,6 +97,8 @@ def _card(series: str, template: CardTemplate, owner: User | Team, period: Perio
         rollover=template.rollover,
         name=template.name,
         series=series,
+        status_policy=template.status_policy,
+        calendar=template.calendar,
     )
 
 
@@ -100,7 +112,7 @@ def demo_records(first: Date, last: Date) -> list[Record]:
     tz = zone(DEMO_ZONE)
     for ordinal in range(first.toordinal(), last.toordinal() + 1):
         day = Date.fromordinal(ordinal)
-        if day.isoweekday() > 5:  # noqa: PLR2004 - Saturday and Sunday
+        if day.isoweekday() > 5 or day in _polish_holidays(day.year):  # noqa: PLR2004 - Saturday and Sunday
             continue
         for rep, _name in DEMO_REPS:
             rng = random.Random(f"{DEMO_SEED}:{day}:{rep}")  # noqa: S311 - demo data, not secrets
@@ -111,14 +123,36 @@ def demo_records(first: Date, last: Date) -> list[Record]:
                 client = rng.choice(_CLIENTS)
                 won = at.add(minutes=rng.randint(30, 90))
                 records.append(Record(f"{stem}-won", "deals_won", rep, won, 1, f"{client} deal"))
-                records.append(
-                    Record(f"{stem}-rev", "revenue", rep, won, rng.randrange(4_000, 30_000, 50), f"{client} deal")
-                )
+                amount = rng.randrange(4_000, 30_000, 50)
+                records.append(Record(f"{stem}-rev", "revenue", rep, won, amount, f"{client} deal"))
+                records.append(Record(f"{stem}-size", "deal_size", rep, won, amount, f"{client} deal"))
             if rng.random() < 0.12:  # noqa: PLR2004
                 records.append(
                     Record(f"{stem}-lost", "deals_lost", rep, at.add(hours=2), 1, f"{rng.choice(_CLIENTS)} lost")
                 )
     return records
+
+
+@functools.lru_cache(maxsize=64)
+def _polish_holidays(year: int) -> frozenset[Date]:
+    """Poland's public holidays that can fall on a working day in `year` (Easter Monday, Corpus Christi...).
+
+    >>> sorted(str(d) for d in _polish_holidays(2024))[:4]
+    ['2024-01-01', '2024-01-06', '2024-04-01', '2024-05-01']
+    """
+    # Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher)
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    easter = Date(year, month, day + 1)
+    fixed = [(1, 1), (1, 6), (5, 1), (5, 3), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]
+    movable = [easter.add(days=1), easter.add(days=60)]  # Easter Monday, Corpus Christi
+    return frozenset([Date(year, mo, da) for mo, da in fixed] + movable)
 
 
 def _manual_plan(card: Scorecard) -> list[tuple[DateTime, int]]:
