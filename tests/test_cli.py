@@ -662,3 +662,22 @@ class TestCardFields:
         assert code == 2
         assert len(err.strip().splitlines()) == 1
         assert where in err
+
+
+class TestExplain:
+    """`--explain` prints CardScore.explain() where this version has it, else one clear line."""
+
+    def test_score_explain(self, capsys):
+        from scorekit import CardScore
+
+        argv = ["score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31", "--explain"]
+        code, out, err = run(capsys, *argv)
+        if hasattr(CardScore, "explain"):
+            assert (code, err) == (0, "")
+            assert "deals_won" in out.split("total 75.00%", 1)[1] or "Deals won" in out.split("total 75.00%", 1)[1]
+        else:
+            assert code == 2
+            assert (
+                err.strip()
+                == "scorekit score: error: --explain: this version of scorekit has no explanation of a score"
+            )

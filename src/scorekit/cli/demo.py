@@ -178,8 +178,8 @@ class _Workspace:
         self.today = Date(local.year, local.month, local.day)
         self.series = _templates()
         monthly = Cadence.monthly(_ANCHOR)
+        # the dashboard shows the cards of the month two before today's through today
         self.first = monthly.period(monthly.index_of(self.today) - 2).start
-        """The dashboard shows the cards of the month two before today's through today's."""
         self.clock = FixedClock(now=as_of)
         quarter = Cadence.quarterly(_ANCHOR).period_containing(self.first)
         counter = itertools.count(1)
@@ -191,7 +191,8 @@ class _Workspace:
             new_id=lambda: f"demo-{next(counter):03d}",
         )
 
-    def _window_cards(self) -> list[Scorecard]:
+    def window_cards(self) -> list[Scorecard]:
+        """The cards whose period overlaps the window, from the month two before today's through today."""
         cards = self.service.cards.find()
         return [c for c in cards if c.period.end > self.first and c.period.start <= self.today]
 
@@ -230,7 +231,7 @@ class _Workspace:
 
     def _enter_manual_values(self) -> None:
         """Each rep enters "demos held" on the planned instants up to now, once each."""
-        for card in self._window_cards():
+        for card in self.window_cards():
             if not card.manual_keys:
                 continue
             done = {entry.recorded_at for entry in self.service.manual.entries([card.id])}
@@ -243,7 +244,7 @@ class _Workspace:
 
     def scores(self) -> list[CardScore]:
         """The window's cards, scored as of the instant, in period and owner order."""
-        cards = sorted(self._window_cards(), key=lambda c: (c.period.start, c.period.end, c.owner.id))
+        cards = sorted(self.window_cards(), key=lambda c: (c.period.start, c.period.end, c.owner.id))
         return [self.service.report(_MANAGER, card.id, as_of=self.as_of) for card in cards]
 
 
@@ -261,7 +262,7 @@ def open_card(db: Path, as_of: DateTime, card_id: str) -> str:
     try:
         result = workspace.service.report(_MANAGER, card_id, as_of=as_of)
     except CardNotFound:
-        ids = ", ".join(c.id for c in workspace._window_cards()[:3])  # noqa: SLF001 - our own helper
+        ids = ", ".join(c.id for c in workspace.window_cards()[:3])
         msg = f"--card: no card {card_id!r} in the workspace; the dashboard lists the ids (e.g. {ids})"
         raise CardNotFound(msg) from None
     explain = getattr(result, "explain", None)

@@ -39,6 +39,8 @@ __all__ = [
 BAR_WIDTH = 16
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp", "Co", "Cn"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_OPEN = frozenset(s for s in Status if s.name in {"ON_TRACK", "BEHIND", "AT_RISK", "NO_DATA"})
+"""The statuses of a window still open: on its last day they say so."""
 
 
 def shown(text: object) -> str:
@@ -120,8 +122,7 @@ def status_word(status: Status, *, last_day: bool = False) -> str:
     ('on track', 'behind, last day')
     """
     word = status.value.replace("_", " ")
-    open_statuses = {s for s in Status if s.name in {"ON_TRACK", "BEHIND", "AT_RISK", "NO_DATA"}}
-    return f"{word}, last day" if last_day and status in open_statuses else word
+    return f"{word}, last day" if last_day and status in _OPEN else word
 
 
 def status_counts(scores: Iterable[CardScore]) -> list[tuple[str, int]]:
