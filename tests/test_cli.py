@@ -681,3 +681,26 @@ class TestExplain:
                 err.strip()
                 == "scorekit score: error: --explain: this version of scorekit has no explanation of a score"
             )
+
+
+class TestOutputFailures:
+    def test_a_full_disk_is_one_line_and_exit_2(self):
+        import subprocess
+        import sys
+
+        code = "import sys; from scorekit.cli import main; sys.exit(main())"
+        with Path("/dev/full").open("w") as full:
+            done = subprocess.run(  # noqa: S603 - our own module
+                [sys.executable, "-c", code, "periods", "--monthly", "--from", "2024-01-01"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                timeout=60,
+                check=False,
+            )
+        assert done.returncode == 2
+        assert done.stderr.decode().strip() == "scorekit: error: cannot write the output: No space left on device"
+
+    def test_a_huge_count(self, capsys):
+        code, _, err = run(capsys, "periods", "--monthly", "--from", "2024-01-01", "--count", str(10**20))
+        assert code == 2
+        assert "--count: expected a whole number from 1 to 100,000" in err

@@ -11,6 +11,7 @@ written with replacements rather than failing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as _dt
 import io
@@ -47,6 +48,8 @@ __all__ = ["EXIT_BAD_INPUT", "MAX_INPUT_BYTES", "main"]
 EXIT_BAD_INPUT = 2
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 """The largest card, records or manual file the command reads (64 MiB)."""
+MAX_PERIODS = 100_000
+"""The most periods `scorekit periods` lists."""
 
 
 class UsageError(Exception):
@@ -121,8 +124,8 @@ def _cadence_from_args(args: argparse.Namespace) -> Cadence:
 
 def periods_command(args: argparse.Namespace) -> str:
     """The periods of a cadence, one per line."""
-    if args.count < 1:
-        _fail(f"--count: expected a whole number of at least 1, got {args.count}")
+    if not 1 <= args.count <= MAX_PERIODS:
+        _fail(f"--count: expected a whole number from 1 to {MAX_PERIODS:,}, got {args.count}")
     cadence = _cadence_from_args(args)
     rows = [["#", "start", "end (excl.)", "last day", "days"]]
     for k, period in enumerate(itertools.islice(cadence.periods(), args.count)):
@@ -594,8 +597,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write(stream: IO[str], text: str) -> None:
+def _write(stream: IO[str] | None, text: str) -> None:
     """Write `text`, replacing what the stream's encoding cannot show (a cp1252 console, say)."""
+    if stream is None:  # started with the stream closed
+        msg = "the stream is closed"
+        raise OSError(msg)
     try:
         stream.write(text)
     except UnicodeEncodeError:
@@ -634,7 +640,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         message = str(error)
         line = message if message.startswith("scorekit") else f"scorekit: error: {message}"
-        _write(sys.stderr, render.shown(line) + "\n")
+        with contextlib.suppress(OSError):
+            _write(sys.stderr, render.shown(line) + "\n")
         return EXIT_BAD_INPUT
     try:
         _write(sys.stdout, output)
@@ -645,4 +652,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (`scorekit demo | head`): stop quietly, as the Python docs advise
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as error:  # a full disk, a closed stdout
+        with contextlib.suppress(OSError):
+            _write(sys.stderr, f"scorekit: error: cannot write the output: {error.strerror or error}\n")
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit flush stays quiet
+        return EXIT_BAD_INPUT
     return 0
