@@ -59,8 +59,8 @@ def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
         Parameter(Metric("deals_won", "deals", label="Deals won"), 7, 30),
         Parameter(Metric("calls_made", "calls", label="Calls made"), 150, 20),
         Parameter(Metric("revenue", "PLN", label="Revenue"), 105_000, 25),
-        # a level, not a count: the mean of the month's won deals, from 8,000 PLN (0%) to 17,000 (100%)
-        Parameter(deal_size, 17_000, 15, baseline=8_000),
+        # a level, not a count: the mean of the month's won deals, from 8,000 PLN (0%) to 17,000 (100%), at most 150%
+        Parameter(deal_size, 17_000, 15, baseline=8_000, cap="1.5"),
         Parameter(Metric.custom("demos_held", "demos", label="Demos held"), 6, 10),
     ]
     junior = [rep[0].evolve(target=6), rep[1], rep[2].evolve(target=90_000), rep[3].evolve(target=15_000), rep[4]]
