@@ -665,22 +665,20 @@ class TestCardFields:
 
 
 class TestExplain:
-    """`--explain` prints CardScore.explain() where this version has it, else one clear line."""
-
-    def test_score_explain(self, capsys):
-        from scorekit import CardScore
-
+    def test_score_explain_follows_the_table(self, capsys):
         argv = ["score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31", "--explain"]
         code, out, err = run(capsys, *argv)
-        if hasattr(CardScore, "explain"):
-            assert (code, err) == (0, "")
-            assert "deals_won" in out.split("total 75.00%", 1)[1] or "Deals won" in out.split("total 75.00%", 1)[1]
-        else:
-            assert code == 2
-            assert (
-                err.strip()
-                == "scorekit score: error: --explain: this version of scorekit has no explanation of a score"
-            )
+        assert (code, err) == (0, "")
+        table, explanation = out.split("\n\n", 1)
+        assert table.splitlines()[-1].startswith("total 75.00%")
+        for key in ("deals_won", "revenue", "demos_held", "75.00%"):
+            assert key in explanation
+
+    def test_demo_card_explains_itself(self, capsys, tmp_path):
+        argv = ["demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", "--card", "eve@2024-04-01"]
+        code, out, err = run(capsys, *argv)
+        assert (code, err) == (0, "")
+        assert "deal_size" in out.split("\n\n", 1)[1]
 
 
 class TestOutputFailures:

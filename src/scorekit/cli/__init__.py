@@ -493,10 +493,7 @@ def score_command(args: argparse.Namespace) -> str:
             raise
         _fail(f"--as-of {args.as_of}: card {card.id!r} cannot be scored then: {error}")
     if args.explain:
-        explain = getattr(result, "explain", None)
-        if not callable(explain):
-            _fail("--explain: this version of scorekit has no explanation of a score")
-        output = f"{output}\n\n{explain()}"
+        output = f"{output}\n\n{result.explain()}"
     return output
 
 

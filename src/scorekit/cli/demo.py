@@ -265,9 +265,7 @@ def open_card(db: Path, as_of: DateTime, card_id: str) -> str:
         ids = ", ".join(c.id for c in workspace.window_cards()[:3])
         msg = f"--card: no card {card_id!r} in the workspace; the dashboard lists the ids (e.g. {ids})"
         raise CardNotFound(msg) from None
-    explain = getattr(result, "explain", None)
-    body = score_table(result)
-    return f"{body}\n\n{explain()}" if callable(explain) else body
+    return f"{score_table(result)}\n\n{result.explain()}"
 
 
 def _mean_and_median(totals: Sequence[Decimal]) -> tuple[Decimal | None, Decimal | None]:
