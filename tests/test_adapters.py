@@ -2,9 +2,13 @@
 
 import pytest
 
-from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards, RecordsMetricSource
-from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
-from scorekit.testing import ManualValueStoreContract, MetricSourceContract, ScorecardRepositoryContract
+from scorekit.adapters.memory import MemoryManualValues, MemoryScorecards, MemorySnapshots
+from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
+from scorekit.testing import (
+    ManualValueStoreContract,
+    ScorecardRepositoryContract,
+    SnapshotStoreContract,
+)
 
 
 class TestMemoryScorecards(ScorecardRepositoryContract):
@@ -16,7 +20,8 @@ class TestMemoryScorecards(ScorecardRepositoryContract):
 class TestSQLiteScorecards(ScorecardRepositoryContract):
     @pytest.fixture
     def repository(self, tmp_path):
-        return SQLiteScorecards(tmp_path / "cards.sqlite3")
+        with SQLiteScorecards(tmp_path / "cards.sqlite3") as repository:
+            yield repository
 
 
 class TestMemoryManualValues(ManualValueStoreContract):
@@ -28,10 +33,18 @@ class TestMemoryManualValues(ManualValueStoreContract):
 class TestSQLiteManualValues(ManualValueStoreContract):
     @pytest.fixture
     def store(self, tmp_path):
-        return SQLiteManualValues(tmp_path / "cards.sqlite3")
+        with SQLiteManualValues(tmp_path / "cards.sqlite3") as store:
+            yield store
 
 
-class TestRecordsMetricSource(MetricSourceContract):
+class TestMemorySnapshots(SnapshotStoreContract):
     @pytest.fixture
-    def source_from_records(self):
-        return RecordsMetricSource
+    def snapshots(self):
+        return MemorySnapshots()
+
+
+class TestSQLiteSnapshots(SnapshotStoreContract):
+    @pytest.fixture
+    def snapshots(self, tmp_path):
+        with SQLiteSnapshots(tmp_path / "cards.sqlite3") as snapshots:
+            yield snapshots

@@ -28,3 +28,12 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert results["period_containing"]["ratio"] > 0
     assert results["codec_loads"]["documents"] == 200
     assert 0 < results["requests_for"]["distinct_requests"] <= results["requests_for"]["requests"]
+    assert results["sqlite_rollover"]["created"] == 40
+    postgres = results["postgres_dashboard"]
+    if "skipped" in postgres:  # no server: the figure says so and the run still passes
+        assert "SCOREKIT_POSTGRES" in postgres["skipped"]
+    else:
+        assert postgres["cards"] == 400
+        # a fixed handful (the service's finds, one measure, one read of manual entries), never one per card
+        assert 1 <= postgres["statements_per_dashboard"] <= 5
+    assert "--quick" in results["spark"]["skipped"]  # no JVM in a smoke run

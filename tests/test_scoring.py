@@ -320,7 +320,7 @@ class TestRecordsAndHtml:
         required |= {"contribution", "expected", "projected", "status"}
         assert required <= set(records[0])
         assert records[0]["unit"] == "deals"
-        assert records[0]["weight"] == 60
+        assert records[0]["weight"] == Decimal("0.6")  # a fraction, like the achievements (0.2: was 60)
         assert records[0]["status"] == "missed"
         assert records[1]["achievement"] == 1
 

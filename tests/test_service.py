@@ -1,3 +1,4 @@
+import contextlib
 import sqlite3
 import threading
 from decimal import Decimal
@@ -6,9 +7,10 @@ from fractions import Fraction
 import pendulum
 import pytest
 
-from conftest import ADMIN, ANN, BOB, MANAGER, MARCH_10, NORTH, make_service, template
+from conftest import ADMIN, ANN, BOB, MANAGER, MARCH_10, NORTH, close_service, sqlite_service_of, template
 from scorekit import (
     CardNotFound,
+    Change,
     ConflictError,
     Date,
     InvalidNumber,
@@ -18,10 +20,11 @@ from scorekit import (
     Parameter,
     PermissionDenied,
     Status,
+    StorageError,
     User,
 )
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, RecordsMetricSource
-from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.adapters.sqlite import SQLiteScorecards
 from scorekit.grouping import metrics_key
 from scorekit.service import Actor, Role, Scorekit
 
@@ -125,10 +128,9 @@ class TestCreate:
         (card,) = service.create_cards(MANAGER, template(), [User("ann")], period=cadence.period(5))
         assert card.period == cadence.period(5)
 
-    def test_invalid_template_stores_nothing(self, service):
-        bad = template().__class__(template().cadence, [Parameter("deals_won", 10, 50)])
-        with pytest.raises(InvalidScorecard, match="sum to 50%"):
-            service.create_cards(MANAGER, bad, [User("ann"), User("bob")])
+    def test_an_invalid_template_is_refused_when_built(self, service):
+        with pytest.raises(InvalidScorecard, match=r"invalid card template: .*sum to 50%"):
+            template().__class__(template().cadence, [Parameter("deals_won", 10, 50)])
         assert service.cards.find() == ()
 
     def test_no_owner(self, service):
@@ -160,7 +162,7 @@ class TestEdit:
         ann_card, *_ = seeded(service)
         with pytest.raises(InvalidScorecard):
             service.edit(MANAGER, ann_card.id, expected_version=1, parameters=[Parameter("x", 1, 99)])
-        with pytest.raises(InvalidScorecard, match="cannot edit owner"):
+        with pytest.raises(InvalidScorecard, match="only a team card's members may be edited"):
             service.edit(MANAGER, ann_card.id, expected_version=1, owner=User("zed"))
         assert service.cards.get(ann_card.id) == ann_card
 
@@ -201,7 +203,7 @@ class TestEditGroup:
         ann_card, bob_card, _ = seeded(service)
         # counts_from past bob's period makes only bob's card invalid
         moved = service.edit(MANAGER, bob_card.id, expected_version=1, name="x")
-        service.cards.update(moved.evolve(period=moved.cadence.period(0)), 2)
+        service.cards.update(moved.evolve(period=moved.cadence.period(0)), 2, change=Change("boss", MARCH_10))
         late = [Parameter("deals_won", 10, 100, counts_from=Date(2024, 2, 15))]
         with pytest.raises(
             InvalidScorecard, match=f"card {bob_card.id!r}: parameter 'deals_won' counts from 2024-02-15"
@@ -253,9 +255,10 @@ class TestRollover:
 
     def test_two_threads_on_one_sqlite_file_create_each_card_once(self, tmp_path):
         path = tmp_path / "shared.sqlite3"
-        first = make_service(SQLiteScorecards(path), SQLiteManualValues(path))
+        first = sqlite_service_of(path)
         first.create_cards(MANAGER, template(rollover=True), [User(f"u{i}") for i in range(5)])
-        services = [make_service(SQLiteScorecards(path), SQLiteManualValues(path)) for _ in range(2)]
+        close_service(first)
+        services = [sqlite_service_of(path) for _ in range(2)]
         results, errors = [], []
 
         def run(svc):
@@ -272,7 +275,10 @@ class TestRollover:
         assert errors == []
         created = [c.id for batch in results for c in batch]
         assert len(created) == len(set(created)) == 5 * 5  # April..August for five series
-        assert len(SQLiteScorecards(path).find()) == 5 * 6
+        for svc in services:
+            close_service(svc)
+        with SQLiteScorecards(path) as cards:
+            assert len(cards.find()) == 5 * 6
 
 
 class TestReportAndDashboard:
@@ -327,7 +333,8 @@ class TestReportAndDashboard:
                 return super().measure(requests)
 
         memory_service.metrics = Counting([])
-        memory_service.create_cards(MANAGER, template(), [User("ann")] * 3)  # three cards, same requests
+        for _ in range(3):  # three cards, same requests
+            memory_service.create_cards(MANAGER, template(), [User("ann")])
         memory_service.dashboard(MANAGER)
         (batch,) = seen
         assert len(batch) == len(set(batch)) == 2  # deals_won and calls for ann
@@ -374,12 +381,13 @@ class TestReportAndDashboard:
         (card,) = memory_service.create_cards(MANAGER, template(), [User("ann")], period=template().cadence.period(5))
         result = memory_service.report(MANAGER, card.id)
         assert result.status is Status.NOT_STARTED
-        assert memory_service.dashboard(MANAGER).summary.not_started == 1
+        assert memory_service.dashboard(MANAGER, on="all").summary.not_started == 1
+        assert memory_service.dashboard(MANAGER).summary.count == 0  # not this month's card
 
 
 class TestSQLiteReliability:
     def rows(self, path):
-        with sqlite3.connect(path) as db:
+        with contextlib.closing(sqlite3.connect(path)) as db:
             return [
                 db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall() for table in ("cards", "card_subjects")
             ]
@@ -391,14 +399,14 @@ class TestSQLiteReliability:
         calls = {"n": 0}
         original = sqlite_service.cards._insert
 
-        def failing_insert(db, card):
+        def failing_insert(db, card, document):
             calls["n"] += 1
             if calls["n"] == 3:
                 raise sqlite3.OperationalError("disk I/O error (simulated)")
-            original(db, card)
+            original(db, card, document)
 
         monkeypatch.setattr(sqlite_service.cards, "_insert", failing_insert)
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(StorageError, match="disk I/O error"):
             sqlite_service.edit_group(
                 MANAGER, [ann_card.id, bob_card.id, team_card.id], [Parameter("deals_won", 5, 100)]
             )
@@ -406,18 +414,18 @@ class TestSQLiteReliability:
         assert self.rows(path) == before
 
     def test_schema_version_and_pragmas(self, sqlite_service):
-        with sqlite3.connect(sqlite_service.cards.path) as db:
+        with contextlib.closing(sqlite3.connect(sqlite_service.cards.path)) as db:
             versions = dict(db.execute("SELECT component, version FROM schema_version"))
             mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-        assert versions == {"cards": 1, "manual_values": 1}
+        assert versions == {"scorekit": 2}
         assert mode == "wal"
 
     def test_a_newer_schema_is_refused(self, tmp_path):
         path = tmp_path / "future.sqlite3"
-        SQLiteScorecards(path)
-        with sqlite3.connect(path) as db:
+        SQLiteScorecards(path).close()
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
             db.execute("UPDATE schema_version SET version = 99")
-        with pytest.raises(Exception, match="schema version 99"):
+        with pytest.raises(StorageError, match="schema version 99"):
             SQLiteScorecards(path)
 
     def test_hostile_names_through_the_service(self, sqlite_service):

@@ -18,14 +18,18 @@ from scorekit.errors import (
     MissingMeasurement,
     PermissionDenied,
     ScorekitError,
+    StorageBusy,
+    StorageError,
 )
-from scorekit.grouping import Group, Summary, metrics_key, similarity_key
+from scorekit.frames import to_pandas
+from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, score
-from scorekit.service import Actor, CardTemplate, Dashboard, Role, Scorekit
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
@@ -36,6 +40,8 @@ __all__ = [
     "CardNotFound",
     "CardScore",
     "CardTemplate",
+    "Change",
+    "ClosedScore",
     "ConflictError",
     "Dashboard",
     "Date",
@@ -58,19 +64,26 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Ranked",
+    "Revision",
     "Role",
     "Scorecard",
     "Scorekit",
     "ScorekitError",
     "Status",
     "StatusPolicy",
+    "StorageBusy",
+    "StorageError",
     "Summary",
     "Team",
+    "Trend",
     "User",
     "Weight",
     "WorkCalendar",
     "metrics_key",
+    "rank",
     "requests_for",
     "score",
     "similarity_key",
+    "to_pandas",
 ]

@@ -38,7 +38,7 @@ _TWO: Final = Decimal(2)
 _SLACK: Final = Decimal("4e-33")
 
 
-def _slack(denominator: Decimal) -> Decimal:
+def _slack_for(denominator: Decimal) -> Decimal:
     """`_SLACK / |denominator|`, rounded up to two digits: cheap to multiply, never too small."""
     inverse = EXACT.divide(_SLACK, denominator.copy_abs())
     return inverse.quantize(
@@ -49,20 +49,38 @@ def _slack(denominator: Decimal) -> Decimal:
 class Rule:
     """Achievement from actual for one parameter and its (prorated) target."""
 
-    __slots__ = ("_offset", "_slack", "exact_target", "target", "template")
+    __slots__ = ("exact_target", "k0", "k1", "offset", "slack", "target", "template")
 
     template: str
     """The formula with ``{a}`` for the actual and ``{t}`` for the target."""
+    offset: Decimal
+    slack: Decimal
+    """`error(a)` is ``(|a| + offset) * slack``."""
+    k1: Decimal
+    k0: Decimal
+    """The error in terms of the value ``v`` the Decimal came out as: at most ``k1 * |v| + k0``."""
 
     def __init__(self, target: Decimal, exact_target: Fraction, denominator: Decimal, offset: Decimal) -> None:
         self.target = target
         self.exact_target = exact_target
-        self._slack = _slack(denominator) if denominator else ZERO
-        self._offset = offset
+        self.slack = _slack_for(denominator) if denominator else ZERO
+        self.offset = offset
+        self.k1 = self.k0 = ZERO
+
+    def _error_in_value(self, k1: Decimal, k0: Decimal) -> None:
+        """Set the error bound in terms of the value: ``k1 * |v| + k0`` (each doubled, to spare care)."""
+        self.k1 = EXACT.multiply(EXACT.multiply(k1, self.slack), _TWO)
+        self.k0 = EXACT.multiply(EXACT.multiply(k0, self.slack), _TWO)
 
     def value(self, actual: Decimal) -> Decimal:
         """The achievement as reported: the division carried to 34 digits."""
         raise NotImplementedError
+
+    def bound_error(self) -> None:
+        """Express `error` in terms of the value (``|a|`` through ``v``), for cheap decision bands."""
+        # The default, for a / t and 2 - a / t: |a| <= (|v| + 2) * |t|.
+        scale = self.target.copy_abs()
+        self._error_in_value(scale, EXACT.multiply(_TWO, scale))
 
     def exact(self, actual: Fraction) -> Fraction:
         """The achievement exactly."""
@@ -70,9 +88,9 @@ class Rule:
 
     def error(self, actual: Decimal) -> Decimal:
         """A bound on ``|value(x) - exact(x')|`` where `actual` is `x` rounded from `x'` at most once."""
-        if not self._slack:
+        if not self.slack:
             return ZERO
-        return EXACT.multiply(EXACT_SUMS.add(actual.copy_abs(), self._offset), self._slack)
+        return EXACT.multiply(EXACT_SUMS.add(actual.copy_abs(), self.offset), self.slack)
 
     @property
     def formula(self) -> str:
@@ -119,6 +137,9 @@ class _LowerZero(Rule):
     def value(self, actual: Decimal) -> Decimal:
         return ONE if actual <= 0 else ZERO
 
+    def bound_error(self) -> None:
+        self.k1 = self.k0 = ZERO  # exact: the sign of the actual decides
+
     def exact(self, actual: Fraction) -> Fraction:
         return Fraction(1 if actual <= 0 else 0)
 
@@ -137,11 +158,15 @@ class _Baseline(Rule):
         # A prorated target and baseline are rounded too, which moves the span: widen the
         # slack by (|t| + |b|) / |t - b| + 1 so the bound still holds.
         widen = EXACT.add(EXACT.divide(EXACT.add(target.copy_abs(), baseline.copy_abs()), self.span.copy_abs()), ONE)
-        self._slack = EXACT.multiply(self._slack, widen)
+        self.slack = EXACT.multiply(self.slack, widen)
         self.template = f"max(0, ({{a}} - {baseline}) / ({{t}} - {baseline}))"
 
     def value(self, actual: Decimal) -> Decimal:
         return max(ZERO, EXACT.divide(EXACT_SUMS.subtract(actual, self.baseline), self.span))
+
+    def bound_error(self) -> None:
+        # |a| <= |v| * |t - b| + |b|, so (|a| + |b|) <= |v| * |t - b| + 2|b|.
+        self._error_in_value(self.span.copy_abs(), EXACT.multiply(_TWO, self.baseline.copy_abs()))
 
     def exact(self, actual: Fraction) -> Fraction:
         return max(Fraction(0), (actual - self.exact_baseline) / self.exact_span)
@@ -157,6 +182,12 @@ class _Near(Rule):
         self.band = band
         super().__init__(target, exact_target, tolerance, EXACT_SUMS.add(target.copy_abs(), band))
         self.template = f"max(0, 1 - max(0, |{{a}} - {{t}}| - {band}) / {tolerance})"
+
+    def bound_error(self) -> None:
+        # |a| <= |t| + band + (1 + |v|) * tolerance, and offset is |t| + band.
+        tolerance = self.tolerance
+        k0 = EXACT.add(EXACT.multiply(_TWO, self.offset), tolerance)
+        self._error_in_value(tolerance, k0)
 
     def value(self, actual: Decimal) -> Decimal:
         distance = EXACT_SUMS.subtract(EXACT_SUMS.subtract(actual, self.target).copy_abs(), self.band)
@@ -199,12 +230,18 @@ def rule_for(parameter: Parameter, share: tuple[int, int] | None = None) -> Rule
         if tolerance is None:  # pragma: no cover - Parameter refuses it
             msg = f"parameter {parameter.key!r} is near-target without a tolerance"
             raise AssertionError(msg)
-        return _Near(target, exact_target, tolerance, parameter.band)
+        near = _Near(target, exact_target, tolerance, parameter.band)
+        near.bound_error()
+        return near
+    rule: Rule
     if parameter.baseline is not None:
         baseline = parameter.baseline
-        return _Baseline(target, exact_target, prorated(baseline, share), Fraction(baseline) * exact_share)
-    if direction is Direction.HIGHER_IS_BETTER:
-        return _Ratio(target, exact_target, target, ZERO)
-    if target == 0:
-        return _LowerZero(target, exact_target, ZERO, ZERO)
-    return _Lower(target, exact_target, target, ZERO)
+        rule = _Baseline(target, exact_target, prorated(baseline, share), Fraction(baseline) * exact_share)
+    elif direction is Direction.HIGHER_IS_BETTER:
+        rule = _Ratio(target, exact_target, target, ZERO)
+    elif target == 0:
+        rule = _LowerZero(target, exact_target, ZERO, ZERO)
+    else:
+        rule = _Lower(target, exact_target, target, ZERO)
+    rule.bound_error()
+    return rule

@@ -38,6 +38,7 @@ from cattrs.v import transform_error
 from pendulum import Date, DateTime
 
 from scorekit.errors import InvalidDocument, ScorekitError
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
 from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
@@ -79,6 +80,7 @@ MAX_PROBLEMS: Final = 20
 
 _TYPES: Final = (Weight, Period, Cadence, Metric, Parameter, User, Team, Scorecard)
 _TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, ParameterScore, CardScore)
+_TYPES_HISTORY: Final = (Change, Revision, ClosedScore)
 _SCALARS: Final = (Weight,)
 """Types whose document holds one JSON value, under "value"; the others are JSON objects."""
 
@@ -328,6 +330,7 @@ def _make_converter() -> cattrs.Converter:
         ManualEntry,
         ParameterScore,
         CardScore,
+        *_TYPES_HISTORY,
     ):
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
     return converter
@@ -354,8 +357,8 @@ def to_dict(obj: object) -> dict[str, Any]:
     >>> to_dict(Weight.percent("33.33"))
     {'schema': 1, 'value': '33.33'}
     """
-    if not isinstance(obj, _TYPES + _TYPES_MORE):
-        msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE)}"
+    if not isinstance(obj, _TYPES + _TYPES_MORE + _TYPES_HISTORY):
+        msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE + _TYPES_HISTORY)}"
         raise TypeError(msg)
     data = _CONVERTER.unstructure(obj, type(obj))
     if isinstance(obj, _SCALARS):
@@ -369,7 +372,7 @@ def from_dict(data: object, cls: type[T]) -> T:
     >>> from_dict({"schema": 1, "value": "40"}, Weight)
     Weight.percent('40')
     """
-    if cls not in _TYPES + _TYPES_MORE:
+    if cls not in _TYPES + _TYPES_MORE + _TYPES_HISTORY:
         msg = f"no document type for {getattr(cls, '__name__', cls)!r}"
         raise TypeError(msg)
     name = cls.__name__

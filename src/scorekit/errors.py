@@ -24,6 +24,8 @@ __all__ = [
     "MissingMeasurement",
     "PermissionDenied",
     "ScorekitError",
+    "StorageBusy",
+    "StorageError",
 ]
 
 
@@ -92,6 +94,16 @@ class CardNotFound(ScorekitError, LookupError):
         """The error for a missing (or hidden) card: the same words either way."""
         return cls(f"no card {card_id!r}")
 
+    @classmethod
+    def never_seen(cls, card_id: str) -> CardNotFound:
+        """No card ever had this id: there is no history to show."""
+        return cls(f"no card {card_id!r} was ever stored, so it has no history")
+
+    @classmethod
+    def not_closed(cls, card_id: str) -> CardNotFound:
+        """The card has no closed score to remove."""
+        return cls(f"card {card_id!r} is not closed: it has no closed score to remove")
+
 
 class ConflictError(ScorekitError, RuntimeError):
     """A stale version, or an id or (series, period start) that is already taken.
@@ -113,6 +125,21 @@ class ConflictError(ScorekitError, RuntimeError):
         return cls(f"a card {card_id!r} already exists")
 
     @classmethod
+    def id_retired(cls, card_id: str) -> ConflictError:
+        """The id belonged to a card that was deleted: deletion is final, the id is never used again."""
+        return cls(f"a card {card_id!r} existed and was deleted; a deleted card's id is never used again")
+
+    @classmethod
+    def not_deleted(cls, card_id: str) -> ConflictError:
+        """Only a deleted card's history may be purged."""
+        return cls(f"card {card_id!r} is still stored; delete it before purging its history")
+
+    @classmethod
+    def already_closed(cls, card_id: str) -> ConflictError:
+        """The card already has a closed score."""
+        return cls(f"card {card_id!r} is already closed; reopen it before closing it again")
+
+    @classmethod
     def period_taken(cls, series: str, start: object) -> ConflictError:
         """The series already has a card for this period (what makes rollover idempotent)."""
         return cls(f"series {series!r} already has a card for the period starting {start}")
@@ -124,3 +151,21 @@ class PermissionDenied(ScorekitError, PermissionError):
 
 class InvalidDocument(ScorekitError, ValueError):
     """A serialized document is malformed; the message names each JSON path."""
+
+
+class StorageError(ScorekitError, OSError):
+    """The database reported a problem: not a scorekit database, malformed, unable to open, full...
+
+    Nothing was written.  The message names the file and what the database said.
+
+    >>> issubclass(StorageError, OSError)
+    True
+    """
+
+
+class StorageBusy(StorageError):
+    """A lock on the database was not had within the adapter's ``busy_timeout``; nothing was written, retry later.
+
+    >>> issubclass(StorageBusy, StorageError)
+    True
+    """

@@ -1,4 +1,6 @@
-"""Grouping similar cards, summarising scores, and editing many cards at once (F9, F10, F16).
+"""Dashboards: summaries, groups of similar cards, rankings, records, trends, and bulk edits (F9, F10, F16).
+
+Pure: scores in, values and text out; no I/O, no clock (the dashboard's `as_of` comes in).
 
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
 >>> c = Cadence.monthly(Date(2024, 1, 1))
@@ -10,24 +12,38 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
+from operator import itemgetter
+from typing import Final, cast
 
 import attrs
 
+from scorekit import _html
 from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
-from scorekit.scorecard import Scorecard
-from scorekit.scoring import CardScore, Status
+from scorekit.period import Period, as_utc
+from scorekit.scorecard import ParameterWindow, Scorecard
+from scorekit.scoring import CardScore, ParameterScore
+from scorekit.status import Status
 
 __all__ = [
+    "Dashboard",
     "Group",
     "KeyFunction",
+    "Ranked",
     "Summary",
+    "Trend",
     "apply_parameters",
+    "card_records",
+    "describe_key",
     "group_scores",
     "metrics_key",
+    "rank",
     "similarity_key",
     "summarize",
 ]
@@ -49,12 +65,23 @@ def metrics_key(card: Scorecard) -> Hashable:
     return tuple(sorted(p.key for p in card.active_parameters))
 
 
-@attrs.frozen
-class Summary:
-    """Totals over a set of card scores (F9): counts per status and mean achievement per metric.
+_NOT_STARTED: Final = "not_started"
+_NO_NUMBER: Final = frozenset({"not_started", "no_data"})
 
-    `mean_total` and `median_total` are None for no cards; `per_metric` averages the
-    achievements of parameters that have started.
+
+@attrs.frozen(repr=False)
+class Summary:
+    """Totals over a set of card scores (F9): a count per status, the mean and median total, each metric's mean.
+
+    The counts add up to `count`.  `mean_total` and `median_total` are over the cards
+    that have started: a NOT_STARTED card is counted, never averaged as 0; both are
+    None while no card has started.  `per_metric` averages the achievements of the
+    parameters that have a number (started, and not NO_DATA).  Its plain repr is two
+    lines whatever the number of cards.
+
+    >>> summarize([])
+    <Summary of 0 cards, 0 started: mean none, median none
+     0 achieved, 0 on track, 0 behind, 0 at risk, 0 missed, 0 no data, 0 not started>
     """
 
     count: int
@@ -66,6 +93,30 @@ class Summary:
     not_started: int
     missed: int
     per_metric: Mapping[str, Decimal]
+    at_risk: int = attrs.field(default=0, kw_only=True)
+    no_data: int = attrs.field(default=0, kw_only=True)
+
+    @property
+    def started(self) -> int:
+        """How many cards have started: those the mean and median are over."""
+        return self.count - self.not_started
+
+    def __repr__(self) -> str:
+        return f"<Summary of {_summary_text(self)}>"
+
+    def _repr_html_(self) -> str:
+        return _html.summary_table(self)
+
+
+def _shown(value: Decimal | None) -> str:
+    return "none" if value is None else _html.percent(value)
+
+
+def _summary_text(summary: Summary) -> str:
+    return (
+        f"{_html.many(summary.count, 'card')}, {summary.started} started: mean {_shown(summary.mean_total)}, "
+        f"median {_shown(summary.median_total)}\n {_html.counts(summary)}"
+    )
 
 
 def _mean(values: Sequence[Decimal]) -> Decimal:
@@ -83,34 +134,67 @@ def _median(values: Sequence[Decimal]) -> Decimal:
 def summarize(scores: Iterable[CardScore]) -> Summary:
     """The `Summary` of `scores`.
 
+    Statuses are counted by their value, so every status there is gets its count.
+
     >>> summarize([]).count, summarize([]).mean_total
     (0, None)
     """
     items = tuple(scores)
-    totals = [s.total for s in items]
-    counts = dict.fromkeys(Status, 0)
+    counts = Counter(item.status.value for item in items)
+    totals = [item.total for item in items if item.status.value != _NOT_STARTED]
     achievements: dict[str, list[Decimal]] = {}
     for item in items:
-        counts[item.status] += 1
         for parameter in item.parameters:
-            if parameter.status is not Status.NOT_STARTED:
+            if parameter.status.value not in _NO_NUMBER:
                 achievements.setdefault(parameter.key, []).append(parameter.achievement)
     return Summary(
         count=len(items),
         mean_total=_mean(totals) if totals else None,
         median_total=_median(totals) if totals else None,
-        on_track=counts[Status.ON_TRACK],
-        behind=counts[Status.BEHIND],
-        achieved=counts[Status.ACHIEVED],
-        not_started=counts[Status.NOT_STARTED],
-        missed=counts[Status.MISSED],
+        on_track=counts["on_track"],
+        behind=counts["behind"],
+        achieved=counts["achieved"],
+        not_started=counts[_NOT_STARTED],
+        missed=counts["missed"],
         per_metric={key: _mean(values) for key, values in sorted(achievements.items())},
+        at_risk=counts["at_risk"],
+        no_data=counts["no_data"],
     )
 
 
-@attrs.frozen
+def describe_key(key: object, limit: int = 80) -> str:
+    """A group's key in a few words: periods as ``[start, end)``, parameters by metric key, cut at `limit`.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("a", User("ann"), c, c.period(0), [Parameter("deals", 10, 60), Parameter("calls", 9, 40)])
+    >>> print(describe_key(similarity_key(card)), "|", describe_key(metrics_key(card)))
+    [2024-01-01, 2024-02-01) · calls, deals | calls, deals
+    """
+    shown = _describe(key)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "\u2026"
+
+
+def _describe(key: object) -> str:
+    if isinstance(key, str | Period):
+        return str(key)
+    if isinstance(key, Parameter):
+        return key.key
+    if isinstance(key, frozenset | set):
+        return ", ".join(sorted(_describe(part) for part in key))
+    if isinstance(key, tuple):
+        if all(isinstance(part, str) for part in key):
+            return ", ".join(key)
+        return " \u00b7 ".join(_describe(part) for part in key)
+    return repr(key)
+
+
+@attrs.frozen(repr=False)
 class Group:
-    """Similar cards (F10): the shared key, their scores and their own summary."""
+    """Similar cards (F10): the shared key, their scores and their own summary.
+
+    Its plain repr is three lines (the key in a few words, the mean, the counts), never every score.
+    """
 
     key: Hashable
     scores: tuple[CardScore, ...]
@@ -121,6 +205,17 @@ class Group:
         """The ids of the cards in the group, for a bulk edit (F16)."""
         return tuple(s.card.id for s in self.scores)
 
+    def leaderboard(self, by: str = "total") -> tuple[Ranked, ...]:
+        """The group's cards ranked, as `rank` does."""
+        return rank(self.scores, by=by)
+
+    def __repr__(self) -> str:
+        return f"<Group {describe_key(self.key)}\n {_summary_text(self.summary)}>"
+
+    def _repr_html_(self) -> str:
+        caption = _html.caption(self.summary, prefix=describe_key(self.key))
+        return _html.ranked_table(self.leaderboard(), caption, "scorekit-group")
+
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
     """`scores` grouped by `key` of their cards, groups in order of first appearance."""
@@ -128,6 +223,282 @@ def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key)
     for item in scores:
         groups.setdefault(key(item.card), []).append(item)
     return tuple(Group(k, tuple(v), summarize(v)) for k, v in groups.items())
+
+
+# -- ranking -------------------------------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Ranked:
+    """A place in a ranking: `rank` (1 is best; equal values share a rank) and the card's `score`.
+
+    Its repr names the card, not every number behind it, so a leaderboard prints short.
+    """
+
+    rank: int
+    score: CardScore
+
+    def __repr__(self) -> str:
+        card = self.score.card
+        return (
+            f"Ranked({self.rank}, <CardScore {card.id!r} of {card.owner.id!r} for {card.period}: "
+            f"{_html.percent(self.score.total)} {_html.words(self.score.status.value)}>)"
+        )
+
+
+_ABSENT: Final = object()
+
+
+def _value(item: CardScore, by: str) -> Decimal | object | None:
+    """What `item` is ranked by: its total, its projected total, or one parameter's effective (or absent)."""
+    if by == "total":
+        return item.total
+    if by == "projected":
+        return item.projected
+    for parameter in item.parameters:
+        if parameter.key == by:
+            return parameter.effective
+    return _ABSENT
+
+
+def _tie_break(item: CardScore) -> tuple[str, str, int, _dt.datetime]:
+    return (item.card.owner.id, item.card.id, item.card.period.start.toordinal(), as_utc(item.as_of))
+
+
+# -- exact values for close calls ------------------------------------------------------------
+#
+# A total is a sum of weighted achievements, each a division carried to 34 digits, so two
+# totals within ~1e-33 of each other may be in the wrong order, or tie when they do not
+# (halves of 1/3 and 5/3 are exactly 1, yet sum to 1.00...00015).  Ranking decides such
+# close calls on exact rationals: each parameter's achievement through its window's own
+# rule (`scorekit.achievement`, `Rule.exact`) from the reported actual, then threshold and
+# cap.  Far apart values never need this.
+
+_CLOSE: Final = Decimal("1e-30")
+
+
+def _close(higher: Decimal, lower: Decimal) -> bool:
+    return EXACT_SUMS.subtract(higher, lower) <= _CLOSE * (1 + abs(higher))
+
+
+def _exact_effective(item: ParameterScore, window: ParameterWindow, *, projected: bool = False) -> Fraction:
+    """A parameter's effective achievement (or, `projected`, its projection after threshold and cap), exactly."""
+    if item.status is Status.NOT_STARTED or item.actual is None:
+        return Fraction(0)
+    actual = Fraction(item.actual)
+    if projected and not window.level and 0 < item.expected < 1:
+        # the pace: actual * days / elapsed, elapsed recovered whole from expected = elapsed / days
+        elapsed = round(Fraction(item.expected) * window.days)
+        actual = actual * window.days / elapsed
+    achievement = window.rule.exact(actual)
+    threshold, cap = item.parameter.threshold, item.parameter.cap
+    if threshold is not None and achievement < threshold:
+        return Fraction(0)
+    if cap is not None and achievement > cap:
+        return Fraction(cap)
+    return achievement
+
+
+def _exact(item: CardScore, by: str) -> Fraction:
+    """`item`'s value for `by` as an exact rational."""
+    windows = {window.key: window for window in item.card.windows}
+    if by in ("total", "projected"):
+        return sum(
+            (
+                Fraction(windows[p.key].fraction) * _exact_effective(p, windows[p.key], projected=by == "projected")
+                for p in item.parameters
+            ),
+            Fraction(0),
+        )
+    return _exact_effective(item.parameter(by), windows[by])
+
+
+def _inputs(item: CardScore, by: str) -> Hashable:
+    """What `_exact(item, by)` depends on: cards from one template with the same numbers share it."""
+    return by, tuple((p.parameter, p.target, p.actual, p.expected, p.status) for p in item.parameters)
+
+
+def _settle_close_calls(ordered: list[tuple[Decimal, int, CardScore]], by: str) -> list[tuple[object, CardScore]]:
+    """`ordered` (best first; the int is the tie order) with every run of close values ordered by exact value."""
+    settled: list[tuple[object, CardScore]] = []
+    known: dict[Hashable, Fraction] = {}  # ties are mostly cards of one template with equal numbers
+
+    def exact(item: CardScore) -> Fraction:
+        inputs = _inputs(item, by)
+        value = known.get(inputs)
+        if value is None:
+            value = known[inputs] = _exact(item, by)
+        return value
+
+    start = 0
+    while start < len(ordered):
+        end = start + 1
+        while end < len(ordered) and _close(ordered[end - 1][0], ordered[end][0]):
+            end += 1
+        if end - start == 1:
+            settled.append((ordered[start][0], ordered[start][2]))
+        else:
+            run = sorted(ordered[start:end], key=itemgetter(1))
+            exact_run = [(exact(item), item) for _, _, item in run]
+            exact_run.sort(key=itemgetter(0), reverse=True)  # stable: exact ties keep the tie order
+            settled.extend(exact_run)
+        start = end
+    return settled
+
+
+def rank(scores: Iterable[CardScore], *, by: str = "total") -> tuple[Ranked, ...]:
+    """`scores` best first, in competition ranking: equal values share a rank, the next rank skips (1, 2, 2, 4).
+
+    `by` is ``"total"`` (the default), ``"projected"`` (cards without a projection, not
+    yet started, come last, sharing a rank), or a metric key: that parameter's
+    effective achievement, leaving out the cards that do not score the metric.  Values
+    are compared exactly, never rounded for display (99.996% and 100.004% do not tie),
+    and where two reported Decimals are within 1e-30 of each other the exact rational
+    values decide, through each parameter's own rule (halves of 1/3 and 5/3 tie with 1).  Ties are listed by owner id,
+    then card id, so the result never depends on the order of `scores`.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> def card(owner, deals):
+    ...     s = Scorecard(f"{owner}-apr", User(owner), c, c.period(0), [Parameter("deals", 10, 100)])
+    ...     return score(s, {"deals": deals}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    >>> [(r.rank, r.score.card.owner.id) for r in rank([card("dan", 5), card("bob", 8), card("ann", 12), card("cid", 8)])]
+    [(1, 'ann'), (2, 'bob'), (2, 'cid'), (4, 'dan')]
+    """
+    if not isinstance(cast("object", by), str):  # a typo such as by=None must not rank nothing silently
+        msg = f'rank by must be "total", "projected" or a metric key (a str), got {by!r}'
+        raise TypeError(msg)
+    valued = [(_tie_break(item), value, item) for item in scores if (value := _value(item, by)) is not _ABSENT]
+    valued.sort(key=itemgetter(0))
+    known = [(cast("Decimal", value), tie, item) for tie, (_, value, item) in enumerate(valued) if value is not None]
+    known.sort(key=itemgetter(0), reverse=True)  # a stable sort, reversed, keeps the tie order
+    ordered = [*_settle_close_calls(known, by), *((None, item) for _, value, item in valued if value is None)]
+    result: list[Ranked] = []
+    previous: object = _ABSENT
+    for position, (value, item) in enumerate(ordered, start=1):
+        place = result[-1].rank if result and value == previous else position
+        result.append(Ranked(place, item))
+        previous = value
+    return tuple(result)
+
+
+# -- records -------------------------------------------------------------------------------
+
+
+def card_records(scores: Iterable[CardScore]) -> list[dict[str, object]]:
+    """One row per card and parameter: the card's own columns, then `CardScore.to_records`' keys.
+
+    The card columns are `card`, `owner`, `name`, `period_start`, `period_end`, `as_of`,
+    `total` and `card_status`.  Every achievement, weight and total is a fraction (1 = 100%).
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> s = Scorecard("a", User("ann"), c, c.period(0), [Parameter("deals", 10, 60), Parameter("calls", 100, 40)])
+    >>> rows = card_records([score(s, {"deals": 5, "calls": 100}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))])
+    >>> [(r["metric"], r["weight"], r["achievement"], r["total"], r["card_status"]) for r in rows]
+    [('deals', Decimal('0.6'), Decimal('0.5'), Decimal('0.70'), 'missed'), ('calls', Decimal('0.4'), Decimal('1'), Decimal('0.70'), 'missed')]
+    """
+    rows: list[dict[str, object]] = []
+    for item in scores:
+        card = item.card
+        head: dict[str, object] = {
+            "card": card.id,
+            "owner": card.owner.id,
+            "name": card.name,
+            "period_start": card.period.start,
+            "period_end": card.period.end,
+            "as_of": item.as_of,
+            "total": item.total,
+            "card_status": item.status.value,
+        }
+        rows.extend({**head, **record} for record in item.to_records())
+    return rows
+
+
+# -- the dashboard and the trend -----------------------------------------------------------
+
+
+@attrs.frozen(repr=False)
+class Dashboard:
+    """Cards scored as of one instant (F9), with a summary and groups of similar cards (F10).
+
+    `leaderboard` ranks them, `to_records` gives one row per card and parameter (for
+    `scorekit.to_pandas`).  The plain repr is three lines whatever the number of cards;
+    in a notebook the HTML lists the cards by rank and counts every status.
+
+    >>> import pendulum
+    >>> board = Dashboard(pendulum.datetime(2024, 5, 1, tz="UTC"), (), summarize([]), ())
+    >>> board
+    <Dashboard as of 2024-05-01T00:00:00+00:00, 0 groups
+     0 cards, 0 started: mean none, median none
+     0 achieved, 0 on track, 0 behind, 0 at risk, 0 missed, 0 no data, 0 not started>
+    """
+
+    as_of: _dt.datetime
+    scores: tuple[CardScore, ...]
+    summary: Summary
+    groups: tuple[Group, ...]
+
+    def leaderboard(self, by: str = "total") -> tuple[Ranked, ...]:
+        """The cards ranked, as `rank` does: best first, ties sharing a rank (1, 2, 2, 4)."""
+        return rank(self.scores, by=by)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One row per card and parameter, as `card_records` gives them (fractions: 1 = 100%)."""
+        return card_records(self.scores)
+
+    def __repr__(self) -> str:
+        return f"<Dashboard as of {self.as_of.isoformat()}, {_html.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
+
+    def _repr_html_(self) -> str:
+        lead = f"as of {self.as_of.isoformat()}"
+        return _html.ranked_table(self.leaderboard(), _html.caption(self.summary, prefix=lead), "scorekit-dashboard")
+
+
+class Trend(tuple[CardScore, ...]):
+    """A series' scores in period order (what `Scorekit.trend` returns): a tuple of `CardScore`s.
+
+    In a notebook it draws an inline SVG line of the totals per period; `to_records`
+    gives the rows for `scorekit.to_pandas`, to plot with pandas.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> jan = Scorecard("jan", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)], series="ann")
+    >>> feb = jan.next_card()
+    >>> trend = Trend([score(jan, {"deals": 8}, as_of=pendulum.datetime(2024, 2, 1, tz="UTC")),
+    ...                score(feb, {"deals": 12}, as_of=pendulum.datetime(2024, 3, 1, tz="UTC"))])
+    >>> trend
+    <Trend of 2 periods: 2024-01-01 80.00% missed, 2024-02-01 120.00% achieved>
+    >>> trend.totals
+    (Decimal('0.8'), Decimal('1.2'))
+    """
+
+    __slots__ = ()
+
+    @property
+    def totals(self) -> tuple[Decimal, ...]:
+        """Each period's total, a fraction (1 = 100%)."""
+        return tuple(item.total for item in self)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One row per period and parameter, as `card_records` gives them."""
+        return card_records(self)
+
+    def __repr__(self) -> str:
+        shown = [f"{s.card.period.start} {_html.percent(s.total)} {_html.words(s.status.value)}" for s in self]
+        if len(shown) > _TREND_SHOWN:
+            shown = [*shown[:2], f"... {len(shown) - _TREND_SHOWN + 1} more", *shown[-(_TREND_SHOWN - 3) :]]
+        listed = f": {', '.join(shown)}" if shown else ""
+        return f"<Trend of {_html.many(len(self), 'period')}{listed}>"
+
+    def _repr_html_(self) -> str:
+        return _html.trend_svg(self)
+
+
+_TREND_SHOWN: Final = 8
 
 
 def apply_parameters(cards: Iterable[Scorecard], parameters: Iterable[Parameter]) -> tuple[Scorecard, ...]:

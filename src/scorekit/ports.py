@@ -1,4 +1,4 @@
-"""The ports a host implements: storage of cards and manual values, CRM counts, the clock.
+"""The ports a host implements: storage of cards, history, manual values and closed scores, CRM counts, the clock.
 
 Each is a `typing.Protocol`: any object with these methods will do, no base class
 needed.  `scorekit.adapters` has reference implementations (in memory, SQLite), and
@@ -17,52 +17,86 @@ from typing import Protocol, runtime_checkable
 
 import pendulum
 
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import ManualEntry, Measurement, MetricRequest
+from scorekit.period import Date
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["Clock", "ManualValueStore", "MetricSource", "ScorecardRepository", "SystemClock"]
+__all__ = ["Clock", "ManualValueStore", "MetricSource", "ScorecardRepository", "SnapshotStore", "SystemClock"]
 
 
 @runtime_checkable
 class ScorecardRepository(Protocol):
-    """Where cards live.  Every method is atomic: it changes everything it was asked to, or nothing."""
+    """Where cards live, with every version they ever had.
+
+    Every writing method is atomic: it stores everything it was asked to *and* one
+    `Revision` per card written, carrying the given `change`, in the same
+    transaction, or nothing at all.  A revision is never changed or removed, except
+    by `purge`.
+    """
 
     def get(self, card_id: str) -> Scorecard:
-        """The stored card, with its stored version; `CardNotFound` if there is none."""
+        """The stored card, with its stored version; `CardNotFound` if there is none (deleted included)."""
         ...
 
-    def add(self, card: Scorecard) -> Scorecard:
-        """Store a new card as it is and return it.
+    def add(self, card: Scorecard, *, change: Change) -> Scorecard:
+        """Store a new card as it is, record ``Revision(card, change)``, and return the card.
 
-        `ConflictError` if its id is taken, or if a card of the same series
-        (`Scorecard.series_id`) already has the same period start: this rule is what
-        makes rollover idempotent, even with two processes at once.
+        `ConflictError`, with nothing written, if its id is taken (by a stored *or* a
+        deleted card: a deleted id never comes back), or if a stored card of the same
+        series (`Scorecard.series_id`) already has the same period start: this rule
+        is what makes rollover idempotent, even with two processes at once.
         """
         ...
 
-    def add_many(self, cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:
-        """`add` for several cards in one transaction: all are stored, or none (`ConflictError`)."""
+    def add_many(self, cards: Sequence[Scorecard], *, change: Change) -> tuple[Scorecard, ...]:
+        """`add` for several cards in one transaction, one revision each: all are stored, or none (`ConflictError`)."""
         ...
 
-    def update(self, card: Scorecard, expected_version: int) -> Scorecard:
+    def update(self, card: Scorecard, expected_version: int, *, change: Change) -> Scorecard:
         """Replace the stored card of the same id if its version is `expected_version`.
 
-        The stored version becomes ``expected_version + 1`` and the stored card is
-        returned.  `CardNotFound` if there is no such card; `ConflictError`, with
-        nothing written, if the stored version differs (someone else changed it).
+        The stored version becomes ``expected_version + 1``, ``Revision(stored card,
+        change)`` is recorded, and the stored card is returned.  `CardNotFound` if
+        there is no such card; `ConflictError`, with nothing written, if the stored
+        version differs (someone else changed it) or the new (series, period start)
+        is taken by another card.
         """
         ...
 
-    def update_many(self, changes: Sequence[tuple[Scorecard, int]]) -> tuple[Scorecard, ...]:
-        """`update` for several ``(card, expected_version)`` pairs: all or nothing."""
+    def update_many(self, changes: Sequence[tuple[Scorecard, int]], *, change: Change) -> tuple[Scorecard, ...]:
+        """`update` for several ``(card, expected_version)`` pairs in one transaction: all or nothing."""
         ...
 
-    def delete(self, card_id: str) -> None:
-        """Remove the card; `CardNotFound` if there is none."""
+    def delete(self, card_id: str, *, change: Change) -> None:
+        """Remove the card and record ``Revision(last card, change, deleted=True)``; `CardNotFound` if there is none.
+
+        Its id stays taken for good (`add` of it raises `ConflictError`), its history stays readable.
+        """
         ...
 
-    def delete_many(self, card_ids: Collection[str]) -> int:
-        """Remove all these cards in one transaction and say how many; `CardNotFound` and nothing removed if one is missing."""
+    def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
+        """`delete` for several cards in one transaction and say how many (an id given twice counts once).
+
+        `CardNotFound` and nothing removed if one is missing.
+        """
+        ...
+
+    def history(self, card_id: str) -> tuple[Revision, ...]:
+        """Every revision of the card, oldest first: its versions in order, then the deletion if deleted.
+
+        Still answers after the card is deleted; `CardNotFound` for an id never
+        stored (or purged).
+        """
+        ...
+
+    def purge(self, card_ids: Collection[str]) -> int:
+        """Forget deleted cards entirely, history included (a person's right to be forgotten); say how many.
+
+        Only deleted cards may be purged: `ConflictError` and nothing purged if one
+        is still stored; `CardNotFound` and nothing purged for an id never seen.  A
+        purged id may be used again.
+        """
         ...
 
     def find(
@@ -71,12 +105,17 @@ class ScorecardRepository(Protocol):
         owner: User | Team | None = None,
         subject: str | None = None,
         series: str | None = None,
+        active_on: Date | None = None,
+        owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
-        """The cards that match every filter given, ordered by id.
+        """The stored cards (never deleted ones) that match every filter given, ordered by id.
 
-        `owner`: owned by exactly this user or team; `subject`: whose subjects
-        include this user id (their own cards and their teams'); `series`: of
-        this `Scorecard.series_id`.
+        `owner`: owned by exactly this user or team (a team's members must match
+        too); `owner_id`: owned by the user or team with this id, whatever its
+        members; `subject`: whose subjects include this user id (their own cards
+        and their teams'); `series`: of this `Scorecard.series_id`; `active_on`:
+        whose period holds this date (``start <= active_on < end``).  A repository
+        over many cards answers `active_on` from an index, not by reading every card.
         """
         ...
 
@@ -96,7 +135,7 @@ class MetricSource(Protocol):
 
 @runtime_checkable
 class ManualValueStore(Protocol):
-    """Hand-entered values of manual metrics: append-only, never edited."""
+    """Hand-entered values of manual metrics: append-only, never edited; removed only with their card."""
 
     def append(self, entry: ManualEntry) -> None:
         """Keep `entry`."""
@@ -104,6 +143,42 @@ class ManualValueStore(Protocol):
 
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
         """Every entry of these cards, oldest first (in the order they were appended)."""
+        ...
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """Remove every entry of these cards (they are being deleted) in one transaction; say how many.
+
+        Ids without entries are fine.  Entries removed never come back, whatever
+        card later uses the same id.
+        """
+        ...
+
+
+@runtime_checkable
+class SnapshotStore(Protocol):
+    """Closed scores (`ClosedScore`): at most one per card, the number a closed period keeps."""
+
+    def add(self, closed: ClosedScore) -> None:
+        """Keep `closed`; `ConflictError`, with nothing written, if its card already has one.
+
+        Atomic against another process adding one for the same card: exactly one wins.
+        """
+        ...
+
+    def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
+        """The closed score of each of these cards that has one, by card id (cards without one are left out)."""
+        ...
+
+    def remove(self, card_id: str, change: Change) -> ClosedScore:
+        """Remove the card's closed score (reopening it) and return it; `CardNotFound` if it has none.
+
+        `change` says who reopened it, when and why; a store may keep it, the
+        service records it in the card's history too.
+        """
+        ...
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """Remove the closed scores of these cards (they are being deleted); say how many. Ids without one are fine."""
         ...
 
 

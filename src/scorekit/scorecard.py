@@ -26,12 +26,14 @@ import attrs
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
+from scorekit._text import check_identifier, check_label, identifier
 from scorekit.achievement import rule_for
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
+from scorekit.numbers import ONE
 from scorekit.parameter import Direction, Parameter
 from scorekit.period import Cadence, Period, as_utc, midnight, zone
-from scorekit.status import StatusPolicy
+from scorekit.status import StatusPolicy, band
 from scorekit.weight import check_total
 
 __all__ = ["Owner", "ParameterWindow", "Scorecard", "Team", "User", "WeightTotalError"]
@@ -42,12 +44,7 @@ class WeightTotalError(InvalidScorecard, InvalidWeight):
 
 
 def _identifier(what: str) -> Any:  # noqa: ANN401 - an attrs validator
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            msg = f"{what} must be a non-empty string, got {value!r}"
-            raise InvalidScorecard(msg)
-
-    return check
+    return identifier(what, InvalidScorecard)
 
 
 @attrs.frozen
@@ -75,10 +72,11 @@ def _members(value: Iterable[str]) -> frozenset[str]:
     except TypeError:
         msg = f"team members must be a collection of user ids, got {value!r}"
         raise InvalidScorecard(msg) from None
-    bad = sorted(repr(m) for m in members if not isinstance(m, str) or not m.strip())
-    if not members or bad:
-        msg = f"a team needs at least one member, each a non-empty user id string, got {sorted(map(repr, members))}"
+    if not members:
+        msg = "a team needs at least one member, each a non-empty user id string, got []"
         raise InvalidScorecard(msg)
+    for member in members:
+        check_identifier(member, what="team member", error=InvalidScorecard)
     return members
 
 
@@ -154,7 +152,9 @@ class ParameterWindow:
 
     __slots__ = (
         "_instants",
+        "at_risk_band",
         "calendar",
+        "cap_band",
         "days",
         "days_decimal",
         "early",
@@ -162,18 +162,24 @@ class ParameterWindow:
         "end_ordinal",
         "fraction",
         "higher",
+        "hot",
         "key",
         "level",
         "manual",
+        "on_track_band",
+        "one_band",
         "parameter",
         "plain",
         "rule",
         "start",
         "start_ordinal",
         "target",
+        "threshold_band",
     )
 
-    def __init__(self, parameter: Parameter, period: Period, calendar: WorkCalendar | None) -> None:
+    def __init__(
+        self, parameter: Parameter, period: Period, calendar: WorkCalendar | None, policy: StatusPolicy
+    ) -> None:
         start = period.start
         if parameter.counts_from is not None and parameter.counts_from > start:
             start = parameter.counts_from
@@ -196,11 +202,41 @@ class ParameterWindow:
         else:
             self.days = calendar.count(self.start_ordinal, self.end_ordinal)
             whole = calendar.count(period.start.toordinal(), self.end_ordinal)
+        if not self.days:
+            msg = (
+                f"parameter {self.key!r} counts in {self.period}, which has no working day "
+                f"({calendar.describe() if calendar else 'no calendar'}); give the calendar a working day in that window"
+            )
+            raise InvalidScorecard(msg)
         self.days_decimal = Decimal(self.days)
         self.fraction = parameter.weight.fraction
         share = (self.days, whole) if parameter.prorate and self.days != whole else None
-        self.rule = rule_for(parameter, share)
-        self.target = self.rule.target
+        rule = self.rule = rule_for(parameter, share)
+        self.target = rule.target
+        # Each decision this parameter takes, with the band of values that must be decided exactly.
+        k1, k0 = rule.k1, rule.k0
+        self.one_band = band(k1, k0, ONE)
+        self.on_track_band = band(k1, k0, policy.on_track)
+        self.at_risk_band = band(k1, k0, policy.at_risk)
+        self.threshold_band = None if parameter.threshold is None else band(k1, k0, parameter.threshold)
+        self.cap_band = None if parameter.cap is None else band(k1, k0, parameter.cap)
+        # What the scoring loop reads of every window, unpacked in one step (its hot path).
+        self.hot = (
+            self.key,
+            self.start_ordinal,
+            self.end_ordinal,
+            rule,
+            self.days,
+            self.days_decimal,
+            calendar,
+            self.level,
+            self.plain,
+            self.early,
+            self.higher,
+            self.fraction,
+            self.target,
+            parameter,
+        )
         self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
 
     @property
@@ -266,22 +302,26 @@ class Scorecard:
     _windows: tuple[ParameterWindow, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
     _subjects: frozenset[str] = attrs.field(init=False, eq=False, order=False, repr=False)
     _manual_keys: tuple[str, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
+    _bands: tuple[tuple[Decimal, Decimal], ...] = attrs.field(init=False, eq=False, order=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self._check_fields()
         self._check_parameters()
-        windows = tuple(ParameterWindow(p, self.period, self.calendar) for p in self.parameters if p.active)
-        for window in windows:
-            if not window.days:
-                raise self._invalid(
-                    f"parameter {window.key!r} counts in {window.period}, which has no working day "
-                    f"({self.calendar.describe() if self.calendar else 'no calendar'}); "
-                    "give the calendar a working day in that window"
-                )
+        try:
+            windows = tuple(
+                ParameterWindow(p, self.period, self.calendar, self.status_policy) for p in self.parameters if p.active
+            )
+        except InvalidScorecard as error:
+            raise self._invalid(str(error)) from None
         object.__setattr__(self, "_zone", zone(self.timezone))
         object.__setattr__(self, "_windows", windows)
         object.__setattr__(self, "_subjects", self.owner.subjects)
         object.__setattr__(self, "_manual_keys", tuple(w.key for w in windows if w.manual))
+        # A weighted sum's error is at most max(k1) * (sum of weighted |values|) + max(k0).
+        k1 = max(w.rule.k1 for w in windows)
+        k0 = max(w.rule.k0 for w in windows)
+        policy = self.status_policy
+        object.__setattr__(self, "_bands", tuple(band(k1, k0, b) for b in (ONE, policy.on_track, policy.at_risk)))
 
     def _invalid(self, problem: str, error: type[ScorekitError] = InvalidScorecard) -> ScorekitError:
         return error(f"card {self.id!r}: {problem}")
@@ -297,10 +337,9 @@ class Scorecard:
             raise invalid(
                 f"period {self.period} is not a period of {self.cadence} (the one holding {self.period.start} is {expected})"
             )
-        if self.series is not None and (not isinstance(self.series, str) or not self.series.strip()):
-            raise invalid(f"series must be None or a non-empty string, got {self.series!r}")
-        if not isinstance(self.name, str):
-            raise invalid(f"name must be a string, got {self.name!r}")
+        if self.series is not None:
+            check_identifier(self.series, what=f"card {self.id!r}: series", error=InvalidScorecard)
+        check_label(self.name, what=f"card {self.id!r}: name", error=InvalidScorecard)
 
     def _check_parameters(self) -> None:
         invalid = self._invalid
@@ -331,6 +370,15 @@ class Scorecard:
     def windows(self) -> tuple[ParameterWindow, ...]:
         """Each active parameter's counting window, days, prorated target and rule, in the card's order."""
         return self._windows
+
+    @property
+    def decision_bands(self) -> tuple[tuple[Decimal, Decimal], ...]:
+        """For the card's total against 1, ``on_track`` and ``at_risk``: the values decided exactly.
+
+        A total (or projected total) outside its ``(low, high)`` is decided on its
+        Decimal; inside, on the exact rational value (see `scorekit.status.band`).
+        """
+        return self._bands
 
     @property
     def zone(self) -> Timezone:

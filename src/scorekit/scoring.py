@@ -34,7 +34,7 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
+from typing import Final, NamedTuple
 
 import attrs
 
@@ -47,28 +47,32 @@ from scorekit.parameter import Direction, Parameter
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import ParameterWindow, Scorecard
 from scorekit.status import Status, StatusPolicy
+from scorekit.weight import Weight
 
 __all__ = ["CardScore", "ParameterScore", "Status", "score"]
 
 _HUNDRED: Final = Decimal(100)
 _MAGNITUDE: Final = Decimal(10**15)
+_LOW: Final = -_MAGNITUDE
 _FRACTION_ZERO: Final = Fraction(0)
 
 
-class _Why:
-    """What `explain` needs beyond a score's fields: the window, the pace and the policy."""
+class _Why(NamedTuple):
+    """What `explain` and the exact card decisions need beyond a score's fields.
 
-    __slots__ = ("elapsed", "over", "paced", "policy", "today", "window")
+    Built as a plain tuple in the scoring loop (cheapest) and read through this view.
+    """
 
-    def __init__(  # noqa: PLR0917 - built once per parameter in the hot loop: positional is cheapest
-        self, window: ParameterWindow, elapsed: int, today: int, over: bool, paced: bool, policy: StatusPolicy
-    ) -> None:
-        self.window = window
-        self.elapsed = elapsed
-        self.today = today
-        self.over = over
-        self.paced = paced
-        self.policy = policy
+    window: ParameterWindow
+    elapsed: int
+    over: bool
+    paced: bool
+    policy: StatusPolicy
+    kept: bool  # the effective is the rule's value (not zeroed by the threshold, not the cap)
+    projected_kept: bool
+    projected_effective: Decimal
+    pace_days: int
+    pace_elapsed: int
 
 
 @attrs.frozen
@@ -92,14 +96,41 @@ class ParameterScore:
     projected: Decimal | None
     status: Status
     evidence: tuple[Evidence, ...] = ()
-    remaining: Decimal | None = None
-    per_day: Decimal | None = None
-    _why: _Why | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    _why: tuple[object, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
     def key(self) -> str:
         """The metric's key."""
         return self.parameter.metric.key
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What is left to reach the (prorated) target: ``max(0, target - actual)``, higher is better only.
+
+        Computed when asked (a dashboard that never asks pays nothing); None for another
+        direction or a level with no record.
+        """
+        if self.parameter.direction is not Direction.HIGHER_IS_BETTER or self.actual is None:
+            return None
+        left = EXACT_SUMS.subtract(self.target, self.actual)
+        return max(ZERO, left)
+
+    @property
+    def per_day(self) -> Decimal | None:
+        """`remaining` spread over the days left (working days with a calendar), for a started SUM whose window is open.
+
+        None when no day is left, `remaining` is None, or the score carries no window
+        (one read back from a document).
+        """
+        why = _why(self)
+        remaining = self.remaining
+        if why is None or remaining is None or self.status is Status.NOT_STARTED:
+            return None
+        window = why.window
+        if window.level or why.over:
+            return None
+        left = window.days - why.elapsed
+        return EXACT.divide(remaining, Decimal(left)) if left > 0 else None
 
     def explain(self) -> str:
         """How this score came about, one line per step, numbers rounded for display.
@@ -132,7 +163,7 @@ class CardScore:
     parameters: tuple[ParameterScore, ...]
     projected: Decimal | None
     status: Status
-    _exact_total: _Exact | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    _careful: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     def percent(self, places: int = 2) -> Decimal:
         """The total as a percentage, the exact total rounded once, half up, to `places` decimals.
@@ -145,16 +176,25 @@ class CardScore:
         >>> result.total < 1, result.percent(), result.status.value  # the exact total is 1/3 + 2/3 = 1
         (True, Decimal('100.00'), 'achieved')
         """
-        shown = for_display(EXACT_SUMS.multiply(self.total, _HUNDRED), places)
-        exact = self._exact_total
-        if exact is None or not exact.error:
+        percent = EXACT_SUMS.multiply(self.total, _HUNDRED)
+        shown = for_display(percent, places)
+        if self.status is Status.NOT_STARTED:
             return shown
-        error = EXACT_SUMS.multiply(exact.error, _HUNDRED)
-        low = for_display(EXACT_SUMS.subtract(EXACT_SUMS.multiply(self.total, _HUNDRED), error), places)
-        high = for_display(EXACT_SUMS.add(EXACT_SUMS.multiply(self.total, _HUNDRED), error), places)
-        if low == high:
+        # Rounding the Decimal gives the exact total's rounding unless a half-way point lies
+        # within the total's error bound; only then is the exact total computed.
+        high = self.card.decision_bands[0][1]
+        if not self._careful:  # the card's band around 1 bounds the error of any total
+            error = EXACT_SUMS.multiply(EXACT_SUMS.subtract(high, ONE), _HUNDRED)
+            error = EXACT_SUMS.multiply(error, EXACT_SUMS.add(self.total.copy_abs(), ONE))
+        else:
+            error = EXACT_SUMS.multiply(_sum_error(self.parameters, projected=False, early=False), _HUNDRED)
+        if not error:
             return shown
-        return _round_half_up(exact.value() * 100, places)
+        if for_display(EXACT_SUMS.subtract(percent, error), places) == for_display(
+            EXACT_SUMS.add(percent, error), places
+        ):
+            return shown
+        return _round_half_up(_exact_sum(self.parameters, projected=False, early=False) * 100, places)
 
     def parameter(self, key: str) -> ParameterScore:
         """The score of the parameter for metric `key`."""
@@ -181,7 +221,7 @@ class CardScore:
         return "\n".join(_explain_card(self))
 
     def to_records(self) -> list[dict[str, object]]:
-        """One plain dict per parameter, ready for ``pandas.DataFrame``."""
+        """One plain dict per parameter, ready for ``pandas.DataFrame``; weights and achievements are fractions (1 = 100%)."""
         card = self.card
         return [
             {
@@ -194,7 +234,7 @@ class CardScore:
                 "direction": item.parameter.direction.value,
                 "actual": item.actual,
                 "target": item.target,
-                "weight": item.parameter.weight.as_percent,
+                "weight": item.parameter.weight.fraction,
                 "achievement": item.achievement,
                 "effective": item.effective,
                 "contribution": item.contribution,
@@ -209,29 +249,7 @@ class CardScore:
         ]
 
     def _repr_html_(self) -> str:
-        card = self.card
-        rows = "".join(
-            "<tr>"
-            f"<td>{_html.text(item.parameter.metric.display_name)}</td>"
-            f"<td>{_html.text(item.actual)} / {_html.text(item.target)} {_html.text(item.parameter.metric.unit)}</td>"
-            f"<td>{_html.text(item.parameter.weight)}</td>"
-            f"<td>{_html.bar(item.effective, item.status.value)}</td>"
-            f"<td>{_html.percent(item.achievement)}</td>"
-            f"<td>{_html.text(item.status.value)}</td>"
-            "</tr>"
-            for item in self.parameters
-        )
-        title = card.name or card.id
-        return (
-            '<table class="scorekit-card">'
-            f"<caption>{_html.text(title)} \u00b7 {_html.text(card.owner.id)} \u00b7 {_html.text(card.period)}</caption>"
-            "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th></th>"
-            "<th>Achievement</th><th>Status</th></tr></thead>"
-            f"<tbody>{rows}</tbody>"
-            f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_html.bar(self.total, self.status.value)}</td>"
-            f"<td>{_html.percent(self.total)}</td><td>{_html.text(self.status.value)}</td></tr></tfoot>"
-            "</table>"
-        )
+        return _html.card_table(self)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,56 +258,144 @@ class CardScore:
 # the Decimal, and only one that close is decided on Fractions.
 
 
-class _Exact:
-    """A sum of weighted parts, its Decimal error bound and (lazily) its exact value."""
+def _why(item: ParameterScore) -> _Why | None:
+    why = item._why  # noqa: SLF001 - the score's own context
+    return None if why is None else _Why._make(why)
 
-    __slots__ = ("_value", "error", "parts")
 
-    def __init__(self) -> None:
-        self.parts: list[tuple[Decimal, Rule | None, Decimal, int, int]] = []
-        self.error = ZERO
-        self._value: Fraction | None = None
+def _exact_sum(items: Iterable[ParameterScore], *, projected: bool, early: bool) -> Fraction:
+    """The exact total (or projected total, or the early-achievable part) of scored parameters."""
+    total = _FRACTION_ZERO
+    for item in items:
+        why = _why(item)
+        if why is None or item.status is Status.NOT_STARTED:
+            continue
+        window = why.window
+        if early and not window.early:
+            continue
+        fraction = Fraction(window.fraction)
+        if item.actual is None:
+            continue  # a level with no record: contributes 0
+        if projected:
+            value = (
+                window.rule.exact(Fraction(item.actual) * why.pace_days / why.pace_elapsed)
+                if why.projected_kept
+                else Fraction(why.projected_effective)
+            )
+        else:
+            value = window.rule.exact(Fraction(item.actual)) if why.kept else Fraction(item.effective)
+        total += fraction * value
+    return total
 
-    def add(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
-        self, fraction: Decimal, rule: Rule | None, value: Decimal, error: Decimal, days: int, elapsed: int
-    ) -> None:
-        """Add ``fraction * x`` where x is `value` exactly (`rule` None) or `rule` of actual `value` * days / elapsed."""
-        self.parts.append((fraction, rule, value, days, elapsed))
-        if rule is not None and error:
-            self.error = EXACT_SUMS.add(self.error, EXACT_SUMS.multiply(fraction, error))
 
-    def value(self) -> Fraction:
-        if self._value is None:
-            total = _FRACTION_ZERO
-            for fraction, rule, value, days, elapsed in self.parts:
-                exact = Fraction(value) if rule is None else rule.exact(Fraction(value) * days / elapsed)
-                total += Fraction(fraction) * exact
-            self._value = total
-        return self._value
+def _card_compare(
+    value: Decimal,
+    bound: Decimal,
+    bounds: tuple[Decimal, Decimal],
+    items: list[ParameterScore],
+    *,
+    projected: bool,
+    early: bool,
+    careful: bool,
+) -> int:
+    """-1, 0 or 1 as the exact (projected, early) sum is below, at or above `bound`; `value` is its Decimal.
 
-    def compare(self, total: Decimal, bound: Decimal) -> int:
-        """-1, 0 or 1 as the exact sum is below, at or above `bound`; `total` is its Decimal."""
-        gap = EXACT_SUMS.subtract(total, bound)
-        error = self.error
-        if gap > error:
+    Outside the card's band for `bound` the Decimal decides (unless `careful`: a negative
+    achievement breaks the band's premise); inside, the parts' own error bounds, then Fractions.
+    """
+    low, high = bounds
+    if not careful:
+        if value > high:
             return 1
-        if gap.copy_negate() > error:
+        if value < low:
             return -1
-        exact, line = self.value(), Fraction(bound)
-        return (exact > line) - (exact < line)
+    error = _sum_error(items, projected=projected, early=early)
+    gap = EXACT_SUMS.subtract(value, bound)
+    if gap > error:
+        return 1
+    if gap.copy_negate() > error:
+        return -1
+    sure, line = _exact_sum(items, projected=projected, early=early), Fraction(bound)
+    return (sure > line) - (sure < line)
+
+
+def _sum_error(items: Iterable[ParameterScore], *, projected: bool, early: bool) -> Decimal:
+    """A bound on how far a weighted sum of scored parameters' Decimals is from the exact sum."""
+    total = ZERO
+    for item in items:
+        why = _why(item)
+        if why is None or item.actual is None or item.status is Status.NOT_STARTED:
+            continue
+        window = why.window
+        if early and not window.early:
+            continue
+        rule = window.rule
+        if projected:
+            if not why.projected_kept:
+                continue
+            used = item.actual
+            if why.pace_elapsed != why.pace_days:
+                used = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.pace_elapsed))
+        elif why.kept:
+            used = item.actual
+        else:
+            continue
+        total = EXACT_SUMS.add(total, rule.error(used))
+    return total
 
 
 def _compare(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
-    value: Decimal, error: Decimal, bound: Decimal, rule: Rule, actual: Decimal, days: int, elapsed: int
+    value: Decimal,
+    bound: Decimal,
+    bounds: tuple[Decimal, Decimal],
+    rule: Rule,
+    used: Decimal,
+    actual: Decimal,
+    days: int,
+    elapsed: int,
 ) -> int:
-    """-1, 0 or 1 as ``rule(actual * days / elapsed)`` exactly is below, at or above `bound`; `value` is its Decimal."""
+    """-1, 0 or 1 as ``rule(actual * days / elapsed)`` exactly is below, at or above `bound`.
+
+    `value` is ``rule.value(used)``, `used` the Decimal actual it came from.  Outside
+    `bounds` the Decimal decides; inside, its error bound, then Fractions.
+    """
+    low, high = bounds
+    if value > high:
+        return 1
+    if value < low:
+        return -1
     gap = EXACT_SUMS.subtract(value, bound)
+    if not rule.slack:  # an exact rule
+        return (gap > 0) - (gap < 0)
+    error = rule.error(used)
     if gap > error:
         return 1
     if gap.copy_negate() > error:
         return -1
     exact, line = rule.exact(Fraction(actual) * days / elapsed), Fraction(bound)
     return (exact > line) - (exact < line)
+
+
+def _shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
+    value: Decimal, window: ParameterWindow, used: Decimal, actual: Decimal, days: int, elapsed: int
+) -> tuple[Decimal, bool]:
+    """Threshold and cap applied, exactly; and whether the result is still the rule's (not 0 or the cap)."""
+    parameter = window.parameter
+    threshold, bounds = parameter.threshold, window.threshold_band
+    if threshold is not None and bounds is not None:
+        low, high = bounds
+        if value < low or (
+            value <= high and _compare(value, threshold, bounds, window.rule, used, actual, days, elapsed) < 0
+        ):
+            return ZERO, False
+    cap, bounds = parameter.cap, window.cap_band
+    if cap is not None and bounds is not None:
+        low, high = bounds
+        if value > high or (
+            value >= low and _compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0
+        ):
+            return cap, False
+    return value, True
 
 
 def _round_half_up(value: Fraction, places: int) -> Decimal:
@@ -326,22 +432,9 @@ def _actual(
 
 
 def _not_started(window: ParameterWindow) -> ParameterScore:
-    remaining = window.target if window.higher else None
     return ParameterScore(
-        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED, (), remaining
-    )
-
-
-def _shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
-    value: Decimal, error: Decimal, parameter: Parameter, rule: Rule, actual: Decimal, days: int, elapsed: int
-) -> tuple[Decimal, bool]:
-    """Threshold and cap applied, exactly; and whether the result is still the rule's (not 0 or the cap)."""
-    threshold, cap = parameter.threshold, parameter.cap
-    if threshold is not None and _compare(value, error, threshold, rule, actual, days, elapsed) < 0:
-        return ZERO, False
-    if cap is not None and _compare(value, error, cap, rule, actual, days, elapsed) > 0:
-        return cap, False
-    return value, True
+        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED
+    )  # fmt: skip
 
 
 def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
@@ -366,130 +459,175 @@ def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot 
     manual_values = latest_values(card, manual, instant) if manual else {}
     policy = card.status_policy
     on_track, at_risk = policy.on_track, policy.at_risk
-    multiply, divide = EXACT_SUMS.multiply, EXACT.divide
+    multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
     get = measurements.get
-    results = []
+    results: list[ParameterScore] = []
     contributions = []
     projections = []
-    exact_total, exact_projected, exact_early = _Exact(), _Exact(), _Exact()
     early_sum = ZERO
-    any_paced = False
+    any_early = any_paced = any_data = careful = False
     for window in card.windows:
-        if today < window.start_ordinal:
+        (
+            key,
+            start,
+            end,
+            rule,
+            days,
+            days_decimal,
+            calendar,
+            level,
+            plain,
+            early,
+            _higher,
+            fraction,
+            target,
+            parameter,
+        ) = window.hot
+        if today < start:
             results.append(_not_started(window))
             continue
-        actual, evidence = _actual(card, window, get(window.key), manual_values, instant)
-        rule, parameter, fraction, days = window.rule, window.parameter, window.fraction, window.days
-        elapsed = window.elapsed(today)
+        given = get(key)
+        actual: Decimal | None
+        evidence: tuple[Evidence, ...]
+        if type(given) is Decimal and given.is_finite() and _LOW < given < _MAGNITUDE:  # the common case, inline
+            actual, evidence = given, ()
+        else:
+            actual, evidence = _actual(card, window, given, manual_values, instant)
+        if calendar is None:
+            elapsed = today - start + 1
+            elapsed = min(elapsed, days)
+        else:
+            elapsed = calendar.count(start, min(today + 1, end))
         paced = elapsed > 0
         any_paced = any_paced or paced
-        why = _Why(window, elapsed, today, over, paced, policy)
-        target = window.target
-        if actual is None and window.level:
+        if actual is None and level:
             # A level with no record yet: nothing to score, nothing to project.
-            status = Status.MISSED if over else Status.NO_DATA
-            expected = divide(Decimal(elapsed), window.days_decimal) if elapsed < days else ONE
-            remaining = None
-            item = ParameterScore(parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence)
-            object.__setattr__(item, "_why", why)
+            expected = divide(Decimal(elapsed), days_decimal) if elapsed < days else ONE
+            item = ParameterScore(
+                parameter, None, target, ZERO, ZERO, ZERO, expected, None,
+                Status.MISSED if over else Status.NO_DATA, evidence,
+            )  # fmt: skip
+            object.__setattr__(item, "_why", (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
             results.append(item)
             contributions.append(ZERO)
             projections.append(ZERO)
             continue
+        any_data = True
         if actual is None:
             actual = ZERO  # no record yet: a sum of nothing
         achievement = rule.value(actual)
-        error = rule.error(actual)
+        careful = careful or achievement < ZERO
+        pace_days = pace_elapsed = 1
+        pace_actual = actual
         if elapsed >= days:  # the whole window has elapsed: the pace is the actual (exactly)
-            expected, pace_actual, pace_days, pace_elapsed = ONE, actual, 1, 1
-            projected, projected_error = achievement, error
+            expected, projected = ONE, achievement
         elif not paced:  # started, but no working day yet: no pace to go by
-            expected, pace_actual, pace_days, pace_elapsed = ZERO, actual, 1, 1
-            projected, projected_error = achievement, error
+            expected, projected = ZERO, achievement
         else:
-            expected = divide(Decimal(elapsed), window.days_decimal)
-            if window.level:  # a level is not extrapolated
-                pace_actual, pace_days, pace_elapsed = actual, 1, 1
-                projected, projected_error = achievement, error
+            elapsed_decimal = Decimal(elapsed)
+            expected = divide(elapsed_decimal, days_decimal)
+            if level:  # a level is not extrapolated
+                projected = achievement
             else:
-                pace_actual = divide(multiply(actual, window.days_decimal), Decimal(elapsed))
+                pace_actual = divide(multiply(actual, days_decimal), elapsed_decimal)
                 pace_days, pace_elapsed = days, elapsed
-                projected, projected_error = rule.value(pace_actual), rule.error(pace_actual)
-        if window.plain:
-            effective, kept = achievement, True
-            projected_effective, projected_kept = projected, True
+                projected = rule.value(pace_actual)
+        if plain:
+            effective, kept, p_effective, p_kept = achievement, True, projected, True
         else:
-            effective, kept = _shaped(achievement, error, parameter, rule, actual, 1, 1)
-            projected_effective, projected_kept = _shaped(
-                projected, projected_error, parameter, rule, actual, pace_days, pace_elapsed
-            )
+            effective, kept = _shaped(achievement, window, actual, actual, 1, 1)
+            p_effective, p_kept = _shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
         contribution = multiply(fraction, effective)
         contributions.append(contribution)
-        projections.append(multiply(fraction, projected_effective))
-        exact_total.add(fraction, rule if kept else None, actual if kept else effective, error, 1, 1)
-        exact_projected.add(
-            fraction,
-            rule if projected_kept else None,
-            actual if projected_kept else projected_effective,
-            projected_error,
-            pace_days,
-            pace_elapsed,
-        )
-        if window.early:
-            early_sum = EXACT_SUMS.add(early_sum, contribution)
-            exact_early.add(fraction, rule if kept else None, actual if kept else effective, error, 1, 1)
-        # The status, every comparison exact (see scorekit.status).
+        projections.append(multiply(fraction, p_effective))
+        if early:
+            any_early = True
+            early_sum = add(early_sum, contribution)
+        # The status, every comparison exact (see scorekit.status): outside a band the
+        # Decimal decides on the spot; inside it, `_compare` takes the error into account.
+        if over or early:
+            low, high = window.one_band
+            reached = achievement > high or (
+                achievement >= low and _compare(achievement, ONE, window.one_band, rule, actual, actual, 1, 1) >= 0
+            )
         if over:
-            reached = _compare(achievement, error, ONE, rule, actual, 1, 1) >= 0
             status = Status.ACHIEVED if reached else Status.MISSED
-        elif window.early and _compare(achievement, error, ONE, rule, actual, 1, 1) >= 0:
+        elif early and reached:
             status = Status.ACHIEVED
-        elif not paced or _compare(projected, projected_error, on_track, rule, actual, pace_days, pace_elapsed) >= 0:
+        elif not paced:
             status = Status.ON_TRACK
-        elif at_risk and _compare(projected, projected_error, at_risk, rule, actual, pace_days, pace_elapsed) < 0:
-            status = Status.AT_RISK
         else:
-            status = Status.BEHIND
-        remaining = per_day = None
-        if window.higher:
-            remaining = max(ZERO, EXACT_SUMS.subtract(target, actual))
-            left = days - elapsed
-            if not over and not window.level and left > 0:
-                per_day = divide(remaining, Decimal(left))
+            low, high = bounds = window.on_track_band
+            if projected > high or (
+                projected >= low
+                and _compare(projected, on_track, bounds, rule, pace_actual, actual, pace_days, pace_elapsed) >= 0
+            ):
+                status = Status.ON_TRACK
+            elif (
+                at_risk
+                and _compare(
+                    projected, at_risk, window.at_risk_band, rule, pace_actual, actual, pace_days, pace_elapsed
+                )
+                < 0
+            ):
+                status = Status.AT_RISK
+            else:
+                status = Status.BEHIND
         item = ParameterScore(
-            parameter,
-            actual,
-            target,
-            achievement,
-            effective,
-            contribution,
-            expected,
-            projected,
-            status,
-            evidence,
-            remaining,
-            per_day,
-        )
+            parameter, actual, target, achievement, effective, contribution, expected, projected,
+            status, evidence,
+        )  # fmt: skip
+        why = (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
         object.__setattr__(item, "_why", why)
         results.append(item)
     if not contributions:
         return CardScore(card, instant, ZERO, tuple(results), None, Status.NOT_STARTED)
     total = exact_sum(contributions)
     projected_total = exact_sum(projections)
+    one_band, on_track_band, at_risk_band = card._bands  # noqa: SLF001 - the card's own view, read in the hot path
+    # Outside a band the Decimal decides on the spot (unless a negative achievement voids
+    # the bands' premise); inside it, `_card_compare` takes the error into account.
     if over:
-        card_status = Status.ACHIEVED if exact_total.compare(total, ONE) >= 0 else Status.MISSED
-    elif not exact_total.parts:  # every started parameter is a level with no record yet
+        if not careful and total > one_band[1]:
+            card_status = Status.ACHIEVED
+        elif not careful and total < one_band[0]:
+            card_status = Status.MISSED
+        else:
+            reached = _card_compare(total, ONE, one_band, results, projected=False, early=False, careful=careful) >= 0
+            card_status = Status.ACHIEVED if reached else Status.MISSED
+    elif not any_data:  # every started parameter is a level with no record yet
         card_status = Status.NO_DATA
-    elif exact_early.parts and exact_early.compare(early_sum, ONE) >= 0:
+    elif any_early and (
+        (not careful and early_sum > one_band[1])
+        or (
+            (careful or early_sum >= one_band[0])
+            and _card_compare(early_sum, ONE, one_band, results, projected=False, early=True, careful=careful) >= 0
+        )
+    ):
         card_status = Status.ACHIEVED
-    elif not any_paced or exact_projected.compare(projected_total, on_track) >= 0:
+    elif (
+        not any_paced
+        or (not careful and projected_total > on_track_band[1])
+        or (
+            (careful or projected_total >= on_track_band[0])
+            and (
+                _card_compare(
+                    projected_total, on_track, on_track_band, results, projected=True, early=False, careful=careful
+                )
+                >= 0
+            )
+        )
+    ):
         card_status = Status.ON_TRACK
-    elif at_risk and exact_projected.compare(projected_total, at_risk) < 0:
+    elif at_risk and (
+        _card_compare(projected_total, at_risk, at_risk_band, results, projected=True, early=False, careful=careful) < 0
+    ):
         card_status = Status.AT_RISK
     else:
         card_status = Status.BEHIND
     result = CardScore(card, instant, total, tuple(results), projected_total, card_status)
-    object.__setattr__(result, "_exact_total", exact_total)
+    if careful:
+        object.__setattr__(result, "_careful", True)
     return result
 
 
@@ -512,6 +650,11 @@ def _pct(value: Decimal) -> str:
     return f"{for_display(EXACT_SUMS.multiply(value, _HUNDRED), 2)}%"
 
 
+def _weight(weight: Weight) -> str:
+    """A weight as `Weight` shows it ("40%", "33.33%"), in scorekit's own context."""
+    return f"{Decimal(weight.basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
 def _unit(value: str, unit: str) -> str:
     return f"{value} {unit}" if unit else value
 
@@ -529,8 +672,8 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
     unit = metric.unit
     label = f" ({metric.label})" if metric.label else ""
     how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} of records"
-    lines = [f"{item.key}{label}: weight {parameter.weight}, {how}"]
-    why = item._why  # noqa: SLF001 - the score's own context
+    lines = [f"{item.key}{label}: weight {_weight(parameter.weight)}, {how}"]
+    why = _why(item)
     window = why.window if why else None
     if window is not None and why is not None:
         counting = "working days" if window.calendar is not None else "days"
@@ -571,7 +714,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
         lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
     if item.effective != item.achievement:
         lines.append(f"  effective: {_pct(item.effective)}")
-    lines.append(f"  contribution = {parameter.weight} x {_pct(item.effective)} = {_pct(item.contribution)}")
+    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(item.effective)} = {_pct(item.contribution)}")
     if item.status is not Status.NOT_STARTED and window is not None and why is not None:
         if item.projected is None:
             lines.append(f"  pace: expected {_pct(item.expected)} by now; nothing to project without a record")
@@ -605,7 +748,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
 
 
 def _status_reason(item: ParameterScore) -> str:  # noqa: PLR0911 - one reason per status
-    why = item._why  # noqa: SLF001 - the score's own context
+    why = _why(item)
     status = item.status
     if status is Status.NOT_STARTED:
         return "the window has not started"
@@ -675,6 +818,7 @@ def _card_reason(result: CardScore, policy: StatusPolicy) -> str:
         return f"total {total} {sign} 100% and the period is over"
     if status is Status.ACHIEVED:
         return "the higher-is-better sums alone reach 100%, and they cannot fall"
-    if all(item._why is not None and not item._why.paced for item in result.parameters if item._why):  # noqa: SLF001
+    views = [why for why in map(_why, result.parameters) if why is not None]
+    if views and not any(why.paced for why in views):
         return "no working day has elapsed yet"
     return _policy_reason(status, result.projected, policy)

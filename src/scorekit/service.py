@@ -3,10 +3,14 @@
 This is the imperative shell around the pure core: it reads the clock, loads and
 stores cards, asks the CRM for numbers once per batch, and checks who may do what.
 
-Only managers and administrators create, edit, delete, roll over and bulk-edit
-cards, and they see every card.  A user sees the cards they own or whose team they
-are in, and may record manual values on them.  A refusal raises `PermissionDenied`
-and changes nothing; a card a user may not see answers `CardNotFound`.
+Only managers and administrators create, edit, delete, roll over, close, reopen and
+bulk-edit cards, and they see every card.  A user sees the cards they own or whose
+team they are in, and may record manual values on them while the period is open.  A
+refusal raises `PermissionDenied` and changes nothing; a card a user may not see
+answers `CardNotFound`.
+
+Every change is recorded: the repository keeps each version of a card with the
+`Change` (who, when, why) that made it.  A closed card shows its `ClosedScore`.
 
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, User
@@ -22,33 +26,37 @@ and changes nothing; a card a user may not see answers `CardNotFound`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import enum
 import itertools
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 from pendulum import Date, DateTime
 
-from scorekit import _html
+from scorekit._text import identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
     InvalidParameter,
+    InvalidPeriod,
     InvalidScorecard,
     MissingMeasurement,
     PermissionDenied,
+    ScorekitError,
 )
-from scorekit.grouping import Group, KeyFunction, Summary, apply_parameters, group_scores, similarity_key, summarize
+from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, group_scores, similarity_key, summarize
+from scorekit.history import Change, ClosedScore, Revision, fingerprint
 from scorekit.measurement import ManualEntry, Measurement, as_instant, latest_values, requests_for
 from scorekit.numbers import ZERO, Number, to_decimal
 from scorekit.parameter import Parameter
-from scorekit.period import Cadence, Period, as_date, zone
-from scorekit.ports import Clock, ManualValueStore, MetricSource, ScorecardRepository
+from scorekit.period import Cadence, Period, as_date, as_utc, zone
+from scorekit.ports import Clock, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
 from scorekit.status import StatusPolicy
@@ -72,7 +80,7 @@ class Actor:
     False
     """
 
-    id: str
+    id: str = attrs.field(validator=identifier("actor id", InvalidScorecard))
     role: Role = attrs.field(converter=Role)
 
     @property
@@ -102,36 +110,45 @@ class CardTemplate:
     status_policy: StatusPolicy = attrs.field(factory=StatusPolicy, kw_only=True)
     calendar: WorkCalendar | None = attrs.field(default=None, kw_only=True)
 
+    def __attrs_post_init__(self) -> None:
+        # A template is checked as a card would be, so a mistake shows when it is written,
+        # not later under a card id nobody saw.
+        cadence: object = self.cadence
+        if not isinstance(cadence, Cadence):
+            msg = f"a template's cadence must be a Cadence, got {self.cadence!r}"
+            raise InvalidScorecard(msg)
+        try:
+            self.card("template", User("template"), self.cadence.period(0))
+        except InvalidScorecard as error:
+            msg = f"invalid card template: {error}"
+            raise InvalidScorecard(msg) from None
 
-@attrs.frozen
-class Dashboard:
-    """Every card an actor may see, scored (F9), with a summary and groups of similar cards (F10)."""
+    def card(self, card_id: str, owner: User | Team, period: Period) -> Scorecard:
+        """The card this template makes for `owner` in `period`.
 
-    as_of: _dt.datetime
-    scores: tuple[CardScore, ...]
-    summary: Summary
-    groups: tuple[Group, ...]
-
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            "<tr>"
-            f"<td>{_html.text(s.card.name or s.card.id)}</td><td>{_html.text(s.card.owner.id)}</td>"
-            f"<td>{_html.text(s.card.period)}</td><td>{_html.bar(s.total, s.status.value)}</td>"
-            f"<td>{_html.percent(s.total)}</td><td>{_html.text(s.status.value)}</td>"
-            "</tr>"
-            for s in self.scores
+        >>> from scorekit import Cadence, Date, Parameter, User
+        >>> t = CardTemplate(Cadence.monthly(Date(2024, 1, 1)), [Parameter("deals_won", 10, 100)], name="Deals")
+        >>> t.card("c1", User("ann"), t.cadence.period(2)).name
+        'Deals'
+        """
+        return Scorecard(
+            card_id,
+            owner,
+            self.cadence,
+            period,
+            self.parameters,
+            timezone=self.timezone,
+            rollover=self.rollover,
+            name=self.name,
+            status_policy=self.status_policy,
+            calendar=self.calendar,
         )
-        mean = _html.percent(self.summary.mean_total)
-        return (
-            '<table class="scorekit-dashboard">'
-            f"<caption>{self.summary.count} cards \u00b7 mean {mean} \u00b7 "
-            f"{self.summary.achieved} achieved, {self.summary.on_track} on track, {self.summary.behind} behind</caption>"
-            "<thead><tr><th>Card</th><th>Owner</th><th>Period</th><th></th><th>Total</th><th>Status</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
-        )
 
 
-_EDITABLE = frozenset({"parameters", "name", "rollover", "timezone"})
+_EDITABLE: Final = frozenset({"parameters", "name", "rollover", "timezone", "owner"})
+
+_ROLLED_OVER: Final = "rolled over"
+_CLOSED_HINT: Final = "reopen it first (Scorekit.reopen, with a reason)"
 
 
 def _actor(value: object) -> Actor:
@@ -145,8 +162,25 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
+def _owner_key(owner: User | Team) -> tuple[str, str]:
+    return ("team" if isinstance(owner, Team) else "user", owner.id)
+
+
+@attrs.frozen
+class _Scored:
+    """A fresh score and what it was made from (for a fingerprint)."""
+
+    score: CardScore
+    measurements: Mapping[str, Measurement | Decimal]
+    manual: tuple[ManualEntry, ...]
+
+
 class Scorekit:
-    """The use cases F1..F16 over a repository, a metric source, a manual-value store and a clock."""
+    """The use cases F1..F16, history, closing and trends, over the host's ports.
+
+    `snapshots` (a `SnapshotStore`) is needed only by `close` and `reopen`; without
+    it everything else works and no card is ever closed.
+    """
 
     def __init__(
         self,
@@ -155,12 +189,14 @@ class Scorekit:
         metrics: MetricSource,
         manual: ManualValueStore,
         clock: Clock,
+        snapshots: SnapshotStore | None = None,
         new_id: Callable[[], str] = _new_id,
     ) -> None:
         self.cards = cards
         self.metrics = metrics
         self.manual = manual
         self.clock = clock
+        self.snapshots = snapshots
         self._new_id = new_id
 
     # -- who may do what -------------------------------------------------------------
@@ -181,10 +217,34 @@ class Scorekit:
             raise CardNotFound.for_id(card_id)
         return card
 
-    def _today(self, timezone: str) -> Date:
-        now = self.clock.now()
-        local = as_instant(now, name="clock now").in_timezone(zone(timezone))
+    def _now(self) -> DateTime:
+        return as_instant(self.clock.now(), name="clock now")
+
+    def _today(self, timezone: str, now: DateTime | None = None) -> Date:
+        local = (now or self._now()).in_timezone(zone(timezone))
         return Date(local.year, local.month, local.day)
+
+    def _change(self, actor: Actor, reason: str = "") -> Change:
+        return Change(actor.id, self._now(), reason)
+
+    def _closed(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
+        ids = list(card_ids)
+        if self.snapshots is None or not ids:
+            return {}
+        return self.snapshots.get(ids)
+
+    def _refuse_closed(self, cards: Sequence[Scorecard], action: str) -> None:
+        closed = self._closed(c.id for c in cards)
+        if closed:
+            names = ", ".join(repr(card_id) for card_id in sorted(closed))
+            msg = f"cannot {action} card(s) {names}: closed, so their numbers are final; {_CLOSED_HINT}"
+            raise InvalidScorecard(msg)
+
+    def _require_snapshots(self, action: str) -> SnapshotStore:
+        if self.snapshots is None:
+            msg = f"cannot {action} without a snapshot store: build Scorekit(..., snapshots=...) with a SnapshotStore"
+            raise ScorekitError(msg)
+        return self.snapshots
 
     # -- F1, F2, F4, F8: creating ----------------------------------------------------
 
@@ -198,30 +258,27 @@ class Scorekit:
     ) -> tuple[Scorecard, ...]:
         """One card per owner from `template` (F1, F2, F4); all are stored, or none.
 
-        `period` defaults to the cadence's period that holds today in the template's time zone.
+        `period` defaults to the cadence's period that holds today in the template's
+        time zone.  The same owner twice is an error (`InvalidScorecard`).
         """
         self._require_manager(actor, "create cards")
         chosen = (owners,) if isinstance(owners, User | Team) else tuple(owners)
         if not chosen:
             msg = "create_cards needs at least one owner (a User or a Team)"
             raise InvalidScorecard(msg)
+        seen: set[tuple[str, str]] = set()
+        for owner in chosen:
+            given: object = owner
+            if not isinstance(given, User | Team):
+                msg = f"an owner must be a User or a Team, got {owner!r}"
+                raise InvalidScorecard(msg)
+            if _owner_key(owner) in seen:
+                msg = f"create_cards got the owner {owner!r} twice; each owner gets one card"
+                raise InvalidScorecard(msg)
+            seen.add(_owner_key(owner))
         when = period if period is not None else template.cadence.period_containing(self._today(template.timezone))
-        cards = [
-            Scorecard(
-                self._new_id(),
-                owner,
-                template.cadence,
-                when,
-                template.parameters,
-                timezone=template.timezone,
-                rollover=template.rollover,
-                name=template.name,
-                status_policy=template.status_policy,
-                calendar=template.calendar,
-            )
-            for owner in chosen
-        ]
-        return self.cards.add_many(cards)
+        cards = [template.card(self._new_id(), owner, when) for owner in chosen]
+        return self.cards.add_many(cards, change=self._change(actor))
 
     def add_similar(self, actor: Actor, card_id: str, owner: User | Team, *, period: Period | None = None) -> Scorecard:
         """A copy of a card with its parameters for another owner ("add similar card", F8)."""
@@ -230,15 +287,25 @@ class Scorekit:
         copy = source.copy_for(owner, id=self._new_id())
         if period is not None:
             copy = copy.evolve(period=period)
-        return self.cards.add(copy)
+        return self.cards.add(copy, change=self._change(actor, f"similar to {card_id}"))
 
     # -- F13, F14, F15, F16: changing ------------------------------------------------
 
-    def edit(self, actor: Actor, card_id: str, *, expected_version: int, **changes: Any) -> Scorecard:  # noqa: ANN401 - the fields' own types
-        """Change a card's `parameters`, `name`, `rollover` or `timezone` (F13).
+    def edit(
+        self,
+        actor: Actor,
+        card_id: str,
+        *,
+        expected_version: int,
+        reason: str = "",
+        **changes: Any,  # noqa: ANN401 - the fields' own types
+    ) -> Scorecard:
+        """Change a card's `parameters`, `name`, `rollover`, `timezone` or team `owner`'s members (F13).
 
         `ConflictError` if the card is no longer at `expected_version` (the repository
-        checks, atomically); the stored version goes up by one.
+        checks, atomically); the stored version goes up by one and the card's history
+        records who, when and `reason`.  A closed card cannot be edited until reopened.
+        `owner` may only be the same team with other members (later rollovers carry them).
         """
         self._require_manager(actor, "edit cards")
         unknown = sorted(set(changes) - _EDITABLE)
@@ -246,23 +313,54 @@ class Scorekit:
             msg = f"cannot edit {', '.join(unknown)}; a card's editable fields are {', '.join(sorted(_EDITABLE))}"
             raise InvalidScorecard(msg)
         card = self.cards.get(card_id)
+        self._refuse_closed([card], "edit")
         if "parameters" in changes:
             changes["parameters"] = tuple(changes["parameters"])
-        return self.cards.update(card.evolve(**changes), expected_version)
+        if "owner" in changes:
+            owner = changes["owner"]
+            if not (isinstance(card.owner, Team) and isinstance(owner, Team) and owner.id == card.owner.id):
+                msg = (
+                    f"card {card_id!r}: only a team card's members may be edited, as owner=Team({card.owner.id!r}, members); "
+                    f"got owner {owner!r} for a card of {card.owner!r}"
+                )
+                raise InvalidScorecard(msg)
+        return self.cards.update(card.evolve(**changes), expected_version, change=self._change(actor, reason))
 
-    def delete(self, actor: Actor, card_id: str) -> None:
-        """Delete one card (F14)."""
+    def delete(self, actor: Actor, card_id: str, *, reason: str = "") -> None:
+        """Delete one card for good, with its manual entries (F14); its history stays.
+
+        A closed card cannot be deleted until reopened.  Its id is never used again.
+        """
         self._require_manager(actor, "delete cards")
-        self.cards.delete(card_id)
+        card = self.cards.get(card_id)
+        self._refuse_closed([card], "delete")
+        self._delete([card_id], self._change(actor, reason))
 
-    def delete_all_for_user(self, actor: Actor, user_id: str) -> int:
+    def _delete(self, card_ids: Sequence[str], change: Change) -> int:
+        # The card goes first: once it is gone nothing can read or resurrect what follows
+        # (a SQLite repository removes the same file's entries and snapshot in its transaction).
+        count = self.cards.delete_many(card_ids, change=change)
+        self.manual.delete_for(card_ids)
+        if self.snapshots is not None:
+            self.snapshots.delete_for(card_ids)
+        return count
+
+    def delete_all_for_user(self, actor: Actor, user_id: str, *, reason: str = "", purge: bool = False) -> int:
         """Delete every card owned by the user `user_id`, in one go, and say how many (F15).
 
-        Team cards the user is a member of stay.
+        Team cards the user is a member of stay.  Closed cards go too (with their
+        closed scores): this is how a person's cards are removed.  With
+        ``purge=True`` the history of those cards goes as well (the right to be forgotten).
         """
         self._require_manager(actor, "delete cards")
         cards = self.cards.find(owner=User(user_id))
-        return self.cards.delete_many([c.id for c in cards]) if cards else 0
+        if not cards:
+            return 0
+        ids = [c.id for c in cards]
+        count = self._delete(ids, self._change(actor, reason))
+        if purge:
+            self.cards.purge(ids)
+        return count
 
     def edit_group(
         self,
@@ -271,30 +369,49 @@ class Scorekit:
         parameters: Iterable[Parameter],
         *,
         expected_versions: Mapping[str, int] | None = None,
+        reason: str = "",
     ) -> tuple[Scorecard, ...]:
         """Give every card the same `parameters` at once (F16): all change, or none.
 
         `expected_versions` maps card ids to the versions the editor saw; without
         it the versions read now are used.  The error names each card that would
-        break, or the one that is stale.
+        break, the one that is stale, or the closed ones.
         """
         self._require_manager(actor, "edit cards")
         cards = [self.cards.get(card_id) for card_id in dict.fromkeys(card_ids)]
+        self._refuse_closed(cards, "edit")
         seen = expected_versions or {}
         changed = apply_parameters(cards, parameters)
         # the repository checks every version in the same transaction that writes
-        return self.cards.update_many([(card, seen.get(card.id, card.version)) for card in changed])
+        return self.cards.update_many(
+            [(card, seen.get(card.id, card.version)) for card in changed], change=self._change(actor, reason)
+        )
 
     # -- F7: manual values -----------------------------------------------------------
 
     def record_manual_value(self, actor: Actor, card_id: str, metric: str, value: Number) -> ManualEntry:
-        """Record a hand-entered value of a manual metric on a card the actor may see (F7)."""
+        """Record a hand-entered value of a manual metric on a card the actor may see (F7).
+
+        A user may record while the card's period is open (their local date, in the
+        card's zone, before the period end); managers until the card is closed.
+        Otherwise `PermissionDenied`.
+        """
         card = self._visible(actor, card_id)
         manual = sorted(p.key for p in card.parameters if p.metric.is_manual)
         if metric not in manual:
             msg = f"card {card_id!r} has no manual metric {metric!r}; its manual metrics are {manual or 'none'}"
             raise InvalidParameter(msg)
-        entry = ManualEntry(card.id, metric, to_decimal(value, name=f"value of {metric!r}"), self.clock.now(), actor.id)
+        now = self._now()
+        if not actor.may_manage and self._today(card.timezone, now) >= card.period.end:
+            msg = (
+                f"user {actor.id!r} may not record a value on card {card_id!r}: its period {card.period} is over "
+                "(ask a manager while the card is not closed)"
+            )
+            raise PermissionDenied(msg)
+        if self._closed([card.id]):
+            msg = f"{actor.role.value} {actor.id!r} may not record a value on card {card_id!r}: it is closed; {_CLOSED_HINT}"
+            raise PermissionDenied(msg)
+        entry = ManualEntry(card.id, metric, to_decimal(value, name=f"value of {metric!r}"), now, actor.id)
         self.manual.append(entry)
         return entry
 
@@ -304,8 +421,10 @@ class Scorekit:
         """Create every missing next card of every rollover series, up to today's period (F3).
 
         A job that was down for three months makes three cards per series.  It is
-        idempotent: run again, it creates nothing.  `today` defaults to the local
-        date in each card's time zone.
+        idempotent: run again, it creates nothing.  A series stops at a deleted card:
+        it is never re-created and never rolled past.  `today` defaults to the local
+        date in each card's time zone.  `ConflictError` if the id a series needs is
+        held by a card of another series.
         """
         self._require_manager(actor, "roll over cards")
         fixed_today = as_date(today, name="today") if today is not None else None
@@ -314,49 +433,228 @@ class Scorekit:
             held = latest.get(card.series_id)
             if held is None or card.period.start > held.period.start:
                 latest[card.series_id] = card
+        change = self._change(actor, _ROLLED_OVER)
         created = []
         for card in sorted(latest.values(), key=lambda c: c.id):
             local_today = fixed_today or self._today(card.timezone)
-            current = card
-            while current.rollover and current.period.end <= local_today:
+            current: Scorecard | None = card
+            while current is not None and current.rollover and current.period.end <= local_today:
                 following = current.next_card()
                 try:
-                    self.cards.add(following)
+                    self.cards.add(following, change=change)
                 except ConflictError:
-                    # Someone else made it meanwhile (another process rolling over): go on from theirs.
-                    try:
-                        current = self.cards.get(following.id)
-                    except CardNotFound:
-                        break
+                    # Someone else made it meanwhile (another process), or it was deleted: see which.
+                    current = self._already_there(following)
                     continue
                 created.append(following)
                 current = following
         return tuple(created)
 
+    def _already_there(self, following: Scorecard) -> Scorecard | None:
+        """The card holding `following`'s place, to roll on from; None where the series stops (a deleted card)."""
+        try:
+            there = self.cards.get(following.id)
+        except CardNotFound:
+            there = None
+        if there is not None:
+            if there.series_id != following.series_id:
+                msg = (
+                    f"rolling over series {following.series_id!r} needs the id {following.id!r}, "
+                    f"but card {there.id!r} of series {there.series_id!r} holds it; give that card another id"
+                )
+                raise ConflictError(msg)
+            return there
+        for card in self.cards.find(series=following.series_id, active_on=following.period.start):
+            if card.period.start == following.period.start:
+                return card  # the series' card for that period has an id of the host's choosing
+        return None  # deleted: deletion is final, the series stops here
+
+    # -- closing periods -------------------------------------------------------------
+
+    def close(self, actor: Actor, *, today: Date | None = None) -> tuple[ClosedScore, ...]:
+        """Freeze the score of every card whose period is over and is not closed yet.
+
+        A card is over when its period ended on or before today's local date in its
+        zone (or `today`).  Each is scored as of its period end (its manual values as
+        entered until now: managers may correct them until the card is closed), the
+        CRM asked once for all of them, and stored as a `ClosedScore`.  Idempotent: a second run
+        closes nothing; a card another process closes meanwhile is left to it.
+        """
+        self._require_manager(actor, "close periods")
+        store = self._require_snapshots("close periods")
+        fixed_today = as_date(today, name="today") if today is not None else None
+        now = self._now()
+        over = [
+            card for card in self.cards.find() if card.period.end <= (fixed_today or self._today(card.timezone, now))
+        ]
+        already = self._closed(c.id for c in over)
+        due = [card for card in over if card.id not in already]
+        if not due:
+            return ()
+        # as of each period end; manual values as entered until now (a manager may correct them until closed)
+        scored = self._score_fresh(due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now)
+        closed = []
+        for item in scored:
+            snapshot = ClosedScore.of(
+                item.score,
+                closed_at=now,
+                closed_by=actor.id,
+                fingerprint=fingerprint(item.score.card, item.measurements, item.manual),
+            )
+            try:
+                store.add(snapshot)
+            except ConflictError:
+                continue  # another process closed it first: its snapshot stands
+            closed.append(snapshot)
+        return tuple(closed)
+
+    def reopen(self, actor: Actor, card_id: str, *, reason: str) -> Scorecard:
+        """Remove a card's closed score, so it scores live again and may be edited; returns the card.
+
+        `reason` is required; the reopening is a revision in the card's history (its
+        version goes up by one).  `InvalidScorecard` if the card is not closed.
+        """
+        self._require_manager(actor, "reopen cards")
+        store = self._require_snapshots("reopen cards")
+        if not isinstance(reason, str) or not reason.strip():
+            msg = f"reopening card {card_id!r} needs a reason (who asked and why), got {reason!r}"
+            raise InvalidScorecard(msg)
+        card = self.cards.get(card_id)
+        if not self._closed([card_id]):
+            msg = f"card {card_id!r} is not closed, so there is nothing to reopen"
+            raise InvalidScorecard(msg)
+        change = self._change(actor, reason)
+        reopened = self.cards.update(card, card.version, change=change)
+        with contextlib.suppress(
+            CardNotFound
+        ):  # someone reopened it meanwhile; this reopening is recorded all the same
+            store.remove(card_id, change)
+        return reopened
+
+    # -- history ---------------------------------------------------------------------
+
+    def history(self, actor: Actor, card_id: str) -> tuple[Revision, ...]:
+        """Every revision of a card the actor may see, oldest first; deleted cards' too.
+
+        `CardNotFound` for an id never seen, or a card the actor may not see.
+        """
+        revisions = self.cards.history(card_id)
+        if not self._may_see(_actor(actor), revisions[-1].card):
+            raise CardNotFound.for_id(card_id)
+        return revisions
+
     # -- F9..F12: reading ------------------------------------------------------------
 
     def report(self, actor: Actor, card_id: str, *, as_of: _dt.datetime | None = None) -> CardScore:
-        """One card's score, every parameter with its achievement and evidence (F11, F12)."""
+        """One card's score, every parameter with its achievement and evidence (F11, F12).
+
+        A closed card answers its closed score, whatever `as_of`.
+        """
         card = self._visible(actor, card_id)
-        return self._score_all([card], self._instant(as_of))[0]
+        instant = self._instant(as_of)
+        return self._score_all([card], [instant])[0]
+
+    def trend(self, actor: Actor, series_id: str) -> Trend:
+        """Every card of a series the actor may see, in period order, each as of its period end.
+
+        A `Trend` is a tuple of `CardScore`s that a notebook draws as a line of the totals.
+
+        A closed card shows its closed score; the current one is scored as of now (and
+        a future one is not started).  The CRM is asked once.  `CardNotFound` if the
+        actor may see no card of the series.
+        """
+        cards = [c for c in self.cards.find(series=series_id) if self._may_see(_actor(actor), c)]
+        if not cards:
+            msg = f"no series {series_id!r}"
+            raise CardNotFound(msg)
+        cards.sort(key=lambda c: c.period.start)
+        now = self._now()
+        utc_now = as_utc(now)
+        instants = []
+        for card in cards:
+            end = card.period.instants(card.timezone)[1]
+            instants.append(end if as_utc(end) <= utc_now else now)
+        # a past period as `close` would freeze it now: manual values as entered until now
+        return Trend(self._score_all(cards, instants, manual_until=now))
 
     def dashboard(
-        self, actor: Actor, *, as_of: _dt.datetime | None = None, key: KeyFunction | None = None
+        self,
+        actor: Actor,
+        *,
+        as_of: _dt.datetime | None = None,
+        on: Date | str | None = None,
+        owner: str | None = None,
+        series: str | None = None,
+        key: KeyFunction | None = None,
     ) -> Dashboard:
-        """Every card the actor may see, scored, summarized and grouped (F9, F10).
+        """The cards the actor may see, scored as of `as_of`, summarized and grouped (F9, F10).
 
-        The CRM is asked once, for the whole dashboard, with each distinct request once.
+        By default the cards whose period holds the local date of `as_of` (in each
+        card's zone); ``on=date`` the cards whose period holds that date;
+        ``on="all"`` every card.  `owner` (a user or team id) and `series` narrow it.
+        The repository does the filtering; the CRM is asked once, for the cards not
+        closed (a closed card shows its closed score).
         """
-        cards = self.cards.find() if _actor(actor).may_manage else self.cards.find(subject=actor.id)
+        viewer = _actor(actor)
         instant = self._instant(as_of)
-        scores = self._score_all(cards, instant)
+        narrow: dict[str, Any] = {}
+        if not viewer.may_manage:
+            narrow["subject"] = viewer.id
+        if owner is not None:
+            narrow["owner_id"] = owner
+        if series is not None:
+            narrow["series"] = series
+        if isinstance(on, str) and on == "all":
+            cards = self.cards.find(**narrow)
+        elif on is not None:
+            try:
+                day = as_date(on, name="on")
+            except InvalidPeriod as error:
+                msg = f'on must be a date, "all" or None (the local date of as_of), got {on!r}: {error}'
+                raise InvalidPeriod(msg) from None
+            cards = self.cards.find(active_on=day, **narrow)
+        else:
+            cards = self._current(instant, narrow)
+        scores = self._score_all(cards, [instant] * len(cards))
         return Dashboard(instant, scores, summarize(scores), group_scores(scores, key or similarity_key))
+
+    def _current(self, instant: DateTime, narrow: Mapping[str, Any]) -> tuple[Scorecard, ...]:
+        """The cards whose period holds the local date of `instant` in their own zone."""
+        # Every zone's local date is within a day of the UTC date: ask for those three, keep the exact ones.
+        utc = instant.in_timezone("UTC")
+        found: dict[str, Scorecard] = {}
+        for shift in (-1, 0, 1):
+            for card in self.cards.find(active_on=utc.date().add(days=shift), **narrow):
+                found[card.id] = card
+        return tuple(
+            found[card_id]
+            for card_id in sorted(found)
+            if self._today(found[card_id].timezone, instant) in found[card_id].period
+        )
 
     def _instant(self, as_of: _dt.datetime | None) -> DateTime:
         return as_instant(as_of if as_of is not None else self.clock.now())
 
-    def _score_all(self, cards: Sequence[Scorecard], instant: DateTime) -> tuple[CardScore, ...]:
-        per_card = [requests_for(card, instant) for card in cards]
+    def _score_all(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+    ) -> tuple[CardScore, ...]:
+        """Each card's score as of its instant: its closed score if it has one, else fresh (one `measure()`)."""
+        closed = self._closed(c.id for c in cards)
+        fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
+        scored = iter(
+            self._score_fresh([c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until) if fresh else ()
+        )
+        return tuple(closed[card.id].score if card.id in closed else next(scored).score for card in cards)
+
+    def _score_fresh(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+    ) -> list[_Scored]:
+        """Score each card as of its instant, asking the CRM once.
+
+        Manual values are read as of each instant, or as of `manual_until` when given:
+        closing a period reads the entries a manager made after its end, up to the close.
+        """
+        per_card = [requests_for(card, instant) for card, instant in zip(cards, instants, strict=True)]
         wanted = set(itertools.chain.from_iterable(per_card))
         answers = self.metrics.measure(wanted) if wanted else {}
         with_manual = [card.id for card in cards if card.manual_keys]
@@ -365,16 +663,20 @@ class Scorekit:
             for entry in self.manual.entries(with_manual):
                 entries.setdefault(entry.card_id, []).append(entry)
         results = []
-        for card, requests in zip(cards, per_card, strict=True):
+        for card, instant, requests in zip(cards, instants, per_card, strict=True):
             try:
                 measurements: dict[str, Measurement | Decimal] = {r.metric: answers[r] for r in requests}
             except KeyError as error:
                 msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
                 raise MissingMeasurement(msg) from None
+            used: tuple[ManualEntry, ...] = ()
             if card.manual_keys:
-                values = latest_values(card, entries.get(card.id, ()), instant)
+                own = entries.get(card.id, ())
+                cutoff = manual_until or instant
+                values = latest_values(card, own, cutoff)
+                used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
                 for key in card.manual_keys:
                     # a manual metric starts at zero until someone enters a value
                     measurements[key] = values.get(key, ZERO)
-            results.append(score(card, measurements, as_of=instant))
-        return tuple(results)
+            results.append(_Scored(score(card, measurements, as_of=instant), measurements, used))
+        return results

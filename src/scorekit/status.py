@@ -18,31 +18,33 @@ parameters alone reach 1.
 
 Every one of these comparisons is *exact*: the value judged is the exact rational
 result of the formulas (as `fractions.Fraction` would compute it from the Decimal
-inputs), never a quotient rounded to 34 digits.  The `Judged` helper compares the
-rounded Decimal first and falls back to the exact `Fraction` only when the Decimal is
-within its error bound of the line.
+inputs), never a quotient rounded to 34 digits.  `band` says, for a value whose error
+is bounded, where the rounded Decimal is too close to a bound to decide; the scoring
+loop (`scorekit.scoring`, which applies these rules inline because it is the hot path)
+compares plain Decimals outside the band and falls back to Fractions inside it.
 
 >>> StatusPolicy(on_track="0.95", at_risk="0.85").status_for(Decimal("0.9"))
 <Status.BEHIND: 'behind'>
 >>> StatusPolicy().status_for(Decimal(1)), StatusPolicy(at_risk="0.5").status_for(Decimal("0.4"))
 (<Status.ON_TRACK: 'on_track'>, <Status.AT_RISK: 'at_risk'>)
+>>> StatusPolicy().status_for(Decimal(-1))  # at_risk 0 (the default) never says at risk
+<Status.BEHIND: 'behind'>
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from decimal import Decimal
-from fractions import Fraction
 
 import attrs
 
 from scorekit.errors import InvalidScorecard
-from scorekit.numbers import EXACT_SUMS, ONE, ZERO, to_decimal
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
 
-__all__ = ["Judged", "Status", "StatusPolicy", "parameter_status"]
+__all__ = ["Status", "StatusPolicy", "band"]
 
 _HUNDRED = Decimal(100)
+_TWO = Decimal(2)
 
 
 class Status(enum.Enum):
@@ -59,61 +61,6 @@ class Status(enum.Enum):
     MISSED = "missed"
     AT_RISK = "at_risk"
     NO_DATA = "no_data"
-
-
-class Judged:
-    """A value to decide on: its reported Decimal, an error bound, and a way to get it exactly.
-
-    ``value`` is within ``error`` of the exact rational value, which ``exact()``
-    computes (once, and only when a comparison is too close to call on the Decimal).
-
-    >>> third = Judged(Decimal("0.3333333333333333333333333333333333"), Decimal("1e-33"), lambda: Fraction(1, 3))
-    >>> third.at_least(Decimal("0.3333333333333333333333333333333333")), third.at_least(Decimal("0.3333333333333333333333333333333334"))
-    (True, False)
-    >>> Judged.exactly(Decimal(1)).at_least(ONE)
-    True
-    """
-
-    __slots__ = ("_exact", "_thunk", "error", "value")
-
-    def __init__(self, value: Decimal, error: Decimal, exact: Callable[[], Fraction] | None = None) -> None:
-        self.value = value
-        self.error = error
-        self._thunk = exact
-        self._exact: Fraction | None = None
-
-    @classmethod
-    def exactly(cls, value: Decimal) -> Judged:
-        """A value that is already exact (no rounding happened on the way)."""
-        return cls(value, ZERO)
-
-    def exact(self) -> Fraction:
-        """The exact rational value."""
-        if self._exact is None:
-            self._exact = Fraction(self.value) if self._thunk is None or not self.error else self._thunk()
-        return self._exact
-
-    def compare(self, bound: Decimal) -> int:
-        """-1, 0 or 1 as the exact value is below, at or above `bound`."""
-        value = self.value
-        if not self.error:
-            return (value > bound) - (value < bound)
-        # Comparisons never consult a decimal context; the subtraction uses scorekit's own.
-        gap = EXACT_SUMS.subtract(value, bound)
-        if gap > self.error:
-            return 1
-        if -gap > self.error:
-            return -1
-        exact, line = self.exact(), Fraction(bound)
-        return (exact > line) - (exact < line)
-
-    def at_least(self, bound: Decimal) -> bool:
-        """Whether the exact value is at least `bound`."""
-        return self.compare(bound) >= 0
-
-    def below(self, bound: Decimal) -> bool:
-        """Whether the exact value is below `bound`."""
-        return self.compare(bound) < 0
 
 
 def _on_track(value: object) -> Decimal:
@@ -154,12 +101,15 @@ class StatusPolicy:
             )
             raise InvalidScorecard(msg)
 
-    def status_for(self, projected: Decimal | Judged) -> Status:
-        """ON_TRACK, BEHIND or AT_RISK for a projected achievement (exact when given as `Judged`)."""
-        judged = projected if isinstance(projected, Judged) else Judged.exactly(projected)
-        if judged.at_least(self.on_track):
+    def status_for(self, projected: Decimal) -> Status:
+        """ON_TRACK, BEHIND or AT_RISK for an exact projected achievement (Decimals compare exactly).
+
+        ``at_risk = 0`` means "never at risk", so the default policy keeps 0.1's statuses
+        even for a negative projection (returns above sales).
+        """
+        if projected >= self.on_track:
             return Status.ON_TRACK
-        if judged.below(self.at_risk):
+        if self.at_risk and projected < self.at_risk:
             return Status.AT_RISK
         return Status.BEHIND
 
@@ -176,24 +126,18 @@ class StatusPolicy:
         return f"on track at {on_track} of the target at the current pace or more, at risk below {at_risk}"
 
 
+def band(k1: Decimal, k0: Decimal, bound: Decimal) -> tuple[Decimal, Decimal]:
+    """Where a decision against `bound` must be taken exactly, for a value whose error is at most ``k1 * |v| + k0``.
+
+    Outside ``(low, high)`` the Decimal is farther from `bound` than its error, so it
+    decides; inside, the caller computes the error (and, if need be, the Fraction).
+
+    >>> band(Decimal("1e-32"), Decimal(0), Decimal(1))
+    (Decimal('0.99999999999999999999999999999996'), Decimal('1.00000000000000000000000000000004'))
+    """
+    margin = EXACT.multiply(_TWO, EXACT.add(EXACT.multiply(k1, EXACT.add(bound.copy_abs(), ONE)), k0))
+    return EXACT_SUMS.subtract(bound, margin), EXACT_SUMS.add(bound, margin)
+
+
 def _percent(value: Decimal) -> str:
     return f"{EXACT_SUMS.multiply(value, _HUNDRED).normalize(EXACT_SUMS):f}%"
-
-
-def parameter_status(
-    *,
-    achievement: Judged,
-    projected: Judged,
-    over: bool,
-    early: bool,
-    paced: bool,
-    policy: StatusPolicy,
-) -> Status:
-    """A started parameter's status (see the module docstring); `paced` is False while no working day has elapsed."""
-    if over:
-        return Status.ACHIEVED if achievement.at_least(ONE) else Status.MISSED
-    if early and achievement.at_least(ONE):
-        return Status.ACHIEVED
-    if not paced:
-        return Status.ON_TRACK
-    return policy.status_for(projected)

@@ -1,4 +1,4 @@
-"""In-memory ports: a repository, a manual-value store, a CRM over records, a fixed clock.
+"""In-memory ports: a repository with history, a manual-value store, a snapshot store, a CRM over records, a fixed clock.
 
 They are complete implementations (the contract suites in `scorekit.testing` pass
 on them) and double as test fakes for a host's own code.
@@ -23,31 +23,44 @@ from decimal import Decimal
 import attrs
 from pendulum import DateTime
 
-from scorekit.errors import CardNotFound, ConflictError
+from scorekit._text import identifier, label
+from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
 from scorekit.numbers import ONE, exact_sum, to_decimal
-from scorekit.period import as_utc
+from scorekit.period import Date, as_date, as_utc
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["FixedClock", "MemoryManualValues", "MemoryScorecards", "Record", "RecordsMetricSource"]
+__all__ = ["FixedClock", "MemoryManualValues", "MemoryScorecards", "MemorySnapshots", "Record", "RecordsMetricSource"]
 
 
 class MemoryScorecards:
-    """A `ScorecardRepository` in a dict, safe to share between threads.
+    """A `ScorecardRepository` in dicts, with every revision, safe to share between threads.
 
-    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> import pendulum
+    >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
     >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> change = Change("boss", pendulum.datetime(2024, 1, 2, tz="UTC"), "new target")
     >>> repo = MemoryScorecards()
-    >>> card = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]))
-    >>> repo.update(card.evolve(name="January"), expected_version=1).version
+    >>> card = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]), change=change)
+    >>> repo.update(card.evolve(name="January"), expected_version=1, change=change).version
     2
+    >>> [(r.version, r.change.reason) for r in repo.history("c1")]
+    [(1, 'new target'), (2, 'new target')]
     """
 
-    def __init__(self, cards: Iterable[Scorecard] = ()) -> None:
+    def __init__(self, cards: Iterable[Scorecard] = (), *, change: Change | None = None) -> None:
+        """An empty repository, or one holding `cards` (added with `change`, which is then required)."""
         self._cards: dict[str, Scorecard] = {}
         self._series: dict[tuple[str, str], str] = {}
+        self._history: dict[str, list[Revision]] = {}
         self._lock = threading.RLock()
-        self.add_many(tuple(cards))
+        items = tuple(cards)
+        if items:
+            if change is None:
+                msg = "MemoryScorecards(cards) needs change=Change(actor_id, at, reason) for their first revisions"
+                raise TypeError(msg)
+            self.add_many(items, change=change)
 
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
@@ -63,60 +76,97 @@ class MemoryScorecards:
             slot = (card.series_id, card.period.start.isoformat())
             if card.id in self._cards or card.id in ids:
                 raise ConflictError.id_taken(card.id)
+            if card.id in self._history:
+                raise ConflictError.id_retired(card.id)
             if slot in self._series or slot in slots:
                 raise ConflictError.period_taken(card.series_id, slot[1])
             ids.add(card.id)
             slots.add(slot)
 
-    def add(self, card: Scorecard) -> Scorecard:
+    def add(self, card: Scorecard, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.add`."""
-        return self.add_many((card,))[0]
+        return self.add_many((card,), change=change)[0]
 
-    def add_many(self, cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:
+    def add_many(self, cards: Sequence[Scorecard], *, change: Change) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.add_many`."""
         items = tuple(cards)
+        given = _change(change)
         with self._lock:
             self._check_new(items)
             for card in items:
                 self._cards[card.id] = card
                 self._series[card.series_id, card.period.start.isoformat()] = card.id
+                self._history[card.id] = [Revision(card, given)]
         return items
 
-    def update(self, card: Scorecard, expected_version: int) -> Scorecard:
+    def update(self, card: Scorecard, expected_version: int, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.update`."""
-        return self.update_many(((card, expected_version),))[0]
+        return self.update_many(((card, expected_version),), change=change)[0]
 
-    def update_many(self, changes: Sequence[tuple[Scorecard, int]]) -> tuple[Scorecard, ...]:
+    def update_many(self, changes: Sequence[tuple[Scorecard, int]], *, change: Change) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.update_many`."""
+        given = _change(change)
         with self._lock:
+            pending: dict[str, Scorecard] = {}
+            slots: dict[tuple[str, str], str | None] = {}  # changes to `_series`, None for a freed slot
             stored = []
             for card, expected in changes:
-                current = self.get(card.id)
+                current = pending.get(card.id) or self.get(card.id)
                 if current.version != expected:
                     raise ConflictError.stale(card.id, stored=current.version, expected=expected)
-                if (card.series_id, card.period.start) != (current.series_id, current.period.start):
-                    slot = (card.series_id, card.period.start.isoformat())
-                    if self._series.get(slot, card.id) != card.id:
-                        raise ConflictError.period_taken(card.series_id, slot[1])
-                stored.append((current, card.evolve(version=expected + 1)))
-            for current, new in stored:
-                del self._series[current.series_id, current.period.start.isoformat()]
-                self._series[new.series_id, new.period.start.isoformat()] = new.id
-                self._cards[new.id] = new
-            return tuple(new for _current, new in stored)
+                new = card.evolve(version=expected + 1)
+                slots[_slot(current)] = None
+                slot = _slot(new)
+                if (slots[slot] if slot in slots else self._series.get(slot)) is not None:
+                    raise ConflictError.period_taken(new.series_id, slot[1])
+                slots[slot] = new.id
+                pending[new.id] = new
+                stored.append(new)
+            for slot, card_id in slots.items():
+                if card_id is None:
+                    self._series.pop(slot, None)
+                else:
+                    self._series[slot] = card_id
+            self._cards.update(pending)
+            for new in stored:
+                self._history[new.id].append(Revision(new, given))
+            return tuple(stored)
 
-    def delete(self, card_id: str) -> None:
+    def delete(self, card_id: str, *, change: Change) -> None:
         """See `ScorecardRepository.delete`."""
-        self.delete_many((card_id,))
+        self.delete_many((card_id,), change=change)
 
-    def delete_many(self, card_ids: Collection[str]) -> int:
+    def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
         """See `ScorecardRepository.delete_many`."""
+        given = _change(change)
         with self._lock:
             cards = [self.get(card_id) for card_id in dict.fromkeys(card_ids)]
             for card in cards:
                 del self._cards[card.id]
                 del self._series[card.series_id, card.period.start.isoformat()]
+                self._history[card.id].append(Revision(card, given, deleted=True))
             return len(cards)
+
+    def history(self, card_id: str) -> tuple[Revision, ...]:
+        """See `ScorecardRepository.history`."""
+        with self._lock:
+            try:
+                return tuple(self._history[card_id])
+            except KeyError:
+                raise CardNotFound.never_seen(card_id) from None
+
+    def purge(self, card_ids: Collection[str]) -> int:
+        """See `ScorecardRepository.purge`."""
+        ids = list(dict.fromkeys(card_ids))
+        with self._lock:
+            for card_id in ids:
+                if card_id in self._cards:
+                    raise ConflictError.not_deleted(card_id)
+                if card_id not in self._history:
+                    raise CardNotFound.never_seen(card_id)
+            for card_id in ids:
+                del self._history[card_id]
+            return len(ids)
 
     def find(
         self,
@@ -124,8 +174,11 @@ class MemoryScorecards:
         owner: User | Team | None = None,
         subject: str | None = None,
         series: str | None = None,
+        active_on: Date | None = None,
+        owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.find`."""
+        day = as_date(active_on, name="active_on") if active_on is not None else None
         with self._lock:
             cards = list(self._cards.values())
         return tuple(
@@ -134,12 +187,25 @@ class MemoryScorecards:
                     c
                     for c in cards
                     if (owner is None or c.owner == owner)
+                    and (owner_id is None or c.owner.id == owner_id)
                     and (subject is None or subject in c.subjects)
                     and (series is None or c.series_id == series)
+                    and (day is None or day in c.period)
                 ),
                 key=lambda c: c.id,
             )
         )
+
+
+def _slot(card: Scorecard) -> tuple[str, str]:
+    return (card.series_id, card.period.start.isoformat())
+
+
+def _change(value: object) -> Change:
+    if not isinstance(value, Change):
+        msg = f"a write needs change=Change(actor_id, at, reason), got {value!r}"
+        raise TypeError(msg)
+    return value
 
 
 class MemoryManualValues:
@@ -150,6 +216,8 @@ class MemoryManualValues:
     >>> store.append(ManualEntry("c1", "nps", 40, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
     >>> [e.value for e in store.entries(["c1"])]
     [Decimal('40')]
+    >>> store.delete_for(["c1"]), store.entries(["c1"])
+    (1, ())
     """
 
     def __init__(self) -> None:
@@ -166,6 +234,54 @@ class MemoryManualValues:
         with self._lock:
             return tuple(e for card_id in dict.fromkeys(card_ids) for e in self._entries.get(card_id, ()))
 
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `ManualValueStore.delete_for`."""
+        with self._lock:
+            return sum(len(self._entries.pop(card_id, ())) for card_id in dict.fromkeys(card_ids))
+
+
+class MemorySnapshots:
+    """A `SnapshotStore` in a dict.
+
+    >>> store = MemorySnapshots()
+    >>> store.get(["c1"])
+    {}
+    """
+
+    def __init__(self) -> None:
+        self._closed: dict[str, ClosedScore] = {}
+        self._lock = threading.Lock()
+
+    def add(self, closed: ClosedScore) -> None:
+        """See `SnapshotStore.add`."""
+        given: object = closed
+        if not isinstance(given, ClosedScore):
+            msg = f"expected a ClosedScore, got {given!r}"
+            raise TypeError(msg)
+        with self._lock:
+            if closed.card_id in self._closed:
+                raise ConflictError.already_closed(closed.card_id)
+            self._closed[closed.card_id] = closed
+
+    def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
+        """See `SnapshotStore.get`."""
+        with self._lock:
+            return {i: self._closed[i] for i in dict.fromkeys(card_ids) if i in self._closed}
+
+    def remove(self, card_id: str, change: Change) -> ClosedScore:
+        """See `SnapshotStore.remove`."""
+        _change(change)
+        with self._lock:
+            try:
+                return self._closed.pop(card_id)
+            except KeyError:
+                raise CardNotFound.not_closed(card_id) from None
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `SnapshotStore.delete_for`."""
+        with self._lock:
+            return sum(self._closed.pop(card_id, None) is not None for card_id in dict.fromkeys(card_ids))
+
 
 def _instant(value: object) -> DateTime:
     return as_instant(value, name="record occurred_at")
@@ -177,14 +293,18 @@ def _value(value: object) -> Decimal:
 
 @attrs.frozen
 class Record:
-    """A CRM-like record: one won deal, one call... of one user (`subject`) at one instant."""
+    """A CRM-like record: one won deal, one call... of one user (`subject`) at one instant.
 
-    id: str
-    metric: str
-    subject: str
+    A request counts it when ``start <= occurred_at < end`` as instants: a record
+    exactly at `as_of` is not counted yet.
+    """
+
+    id: str = attrs.field(validator=identifier("record id", InvalidScorecard))
+    metric: str = attrs.field(validator=identifier("record metric", InvalidScorecard))
+    subject: str = attrs.field(validator=identifier("record subject", InvalidScorecard))
     occurred_at: DateTime = attrs.field(converter=_instant)
     value: Decimal = attrs.field(default=ONE, converter=_value)
-    label: str = ""
+    label: str = attrs.field(default="", validator=label("record label", InvalidScorecard))
 
 
 _NOTHING = Measurement(0)

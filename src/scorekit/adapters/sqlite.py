@@ -1,43 +1,96 @@
-"""SQLite ports (stdlib `sqlite3`): cards and manual values in one file or two.
+"""SQLite ports (stdlib `sqlite3`): cards with their history, manual values and closed scores.
 
-Cards are stored as versioned JSON documents (`scorekit.codec`) beside the columns
-that queries and rules need.  Every statement is parameterized; every write is one
-``BEGIN IMMEDIATE`` transaction, so a failed batch leaves the file as it was.  A
-UNIQUE rule on (series, period start) makes rollover idempotent even when two
-processes run it at once.  The file is in WAL mode with foreign keys on, and a
-``schema_version`` table records the layout.
+One file may hold everything, and usually should: `SQLiteScorecards(path)`,
+`SQLiteManualValues(path)` and `SQLiteSnapshots(path)` over the same path share
+its tables, and then deleting a card removes its manual entries and closed score
+in the same transaction.
 
-Each operation opens its own connection, so one instance may be shared between
-threads; use a file path (``":memory:"`` would be a new, empty database each time).
+- **Documents.** Cards, manual entries and closed scores are stored as versioned
+  JSON documents (`scorekit.codec`) beside the columns that queries and rules need.
+  Every statement is parameterized.
+- **Transactions.** Every write and its revision are one ``BEGIN IMMEDIATE``
+  transaction: a failed batch, or a crash, leaves the file as it was.  A UNIQUE rule
+  on (series, period start) makes rollover idempotent even with two processes at
+  once; a card's id stays taken after it is deleted (its history keeps it).
+- **Durability.** The file is in WAL mode with ``synchronous=NORMAL``: a commit
+  survives the process crashing; on power loss the last commits before the loss may
+  be rolled back (never half-applied).  So `SQLiteManualValues.append` in a loop costs
+  no fsync per value.
+- **Connections.** Each adapter keeps one connection per thread, so one instance may
+  be shared between threads; `close()` (or ``with``) closes them all.  Use a file
+  path: ``":memory:"`` would be a different, empty database on each thread.
+- **Errors.** Whatever the database reports (not a database, malformed, unable to
+  open, disk full) is a `StorageError` naming the file; a lock not had within
+  ``busy_timeout`` seconds (default 5) is `StorageBusy`.
+- **Upgrades.** A ``schema_version`` table records the layout.  Opening a current
+  database writes nothing.  A file written by scorekit 0.1 gains the new tables and
+  columns in one transaction, and each of its cards a first revision whose reason is
+  ``"migrated from 0.1"``.
 
->>> import tempfile, pathlib
->>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+>>> import tempfile, pathlib, pendulum
+>>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "cards.sqlite3"
->>> repo = SQLiteScorecards(path)
 >>> c = Cadence.monthly(Date(2024, 1, 1))
->>> _ = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]))
->>> repo.get("c1").period == c.period(0)
-True
+>>> with SQLiteScorecards(path) as repo:
+...     _ = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]),
+...                  change=Change("boss", pendulum.datetime(2024, 1, 1, tz="UTC"), "new hire"))
+...     repo.get("c1").period == c.period(0), repo.history("c1")[0].change.reason
+(True, 'new hire')
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as _dt
+import json
+import math
 import os
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from typing import Final
+import threading
+import weakref
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from types import TracebackType
+from typing import Final, Self, TypeVar
 
 from scorekit import codec
-from scorekit.errors import CardNotFound, ConflictError, InvalidDocument
-from scorekit.measurement import ManualEntry
+from scorekit.adapters._sql import instant_text
+from scorekit.adapters._sqlite_records import SQLiteRecordsSource
+from scorekit.errors import (
+    CardNotFound,
+    ConflictError,
+    InvalidDocument,
+    InvalidNumber,
+    InvalidScorecard,
+    StorageBusy,
+    StorageError,
+)
+from scorekit.history import MIGRATED_FROM_0_1, Change, ClosedScore, Revision
+from scorekit.measurement import ManualEntry, as_instant
+from scorekit.period import Date, as_date
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["SQLiteManualValues", "SQLiteScorecards"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SQLiteManualValues",
+    "SQLiteRecordsSource",
+    "SQLiteScorecards",
+    "SQLiteSnapshots",
+    "instant_text",
+]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
+"""The layout this scorekit writes: version 1 was scorekit 0.1's (cards and manual values only)."""
 
-_CARDS_SCHEMA: Final = """
+_COMPONENT: Final = "scorekit"
+_V1_COMPONENTS: Final = ("cards", "manual_values")
+_MAX_VERSION: Final = 2**63 - 1
+"""SQLite's largest integer: a card's version must stay below it (an update adds one)."""
+
+_MIGRATION_ACTOR: Final = "scorekit"
+
+T = TypeVar("T")
+
+_TABLES: Final = """
 CREATE TABLE IF NOT EXISTS cards (
     id           TEXT PRIMARY KEY,
     series       TEXT NOT NULL,
@@ -55,9 +108,6 @@ CREATE TABLE IF NOT EXISTS card_subjects (
 );
 CREATE INDEX IF NOT EXISTS card_subjects_by_subject ON card_subjects (subject);
 CREATE INDEX IF NOT EXISTS cards_by_owner ON cards (owner_kind, owner_id);
-"""
-
-_MANUAL_SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS manual_entries (
     seq      INTEGER PRIMARY KEY AUTOINCREMENT,
     card_id  TEXT NOT NULL,
@@ -65,68 +115,322 @@ CREATE TABLE IF NOT EXISTS manual_entries (
 );
 CREATE INDEX IF NOT EXISTS manual_entries_by_card ON manual_entries (card_id, seq);
 """
+"""Version 1's tables (scorekit 0.1), unchanged in version 2."""
+
+_TABLES_V2: Final = """
+CREATE TABLE IF NOT EXISTS revisions (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    card_id  TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    deleted  INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+    actor_id TEXT NOT NULL,
+    at       TEXT NOT NULL,
+    reason   TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS revisions_by_card ON revisions (card_id, seq);
+CREATE TABLE IF NOT EXISTS snapshots (
+    card_id  TEXT PRIMARY KEY,
+    document TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cards_by_period ON cards (period_end, period_start);
+CREATE INDEX IF NOT EXISTS cards_by_owner_id ON cards (owner_id);
+"""
+"""What version 2 adds: revisions, closed scores, and the indexes `find` needs."""
+
+
+def _statements(script: str) -> list[str]:
+    return [statement for statement in script.split(";") if statement.strip()]
+
+
+def _busy_timeout(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+        msg = f"busy_timeout must be a number of seconds, 0 or more, got {value!r}"
+        raise InvalidNumber(msg)
+    return float(value)
+
+
+def _storage_error(path: str, error: sqlite3.Error) -> StorageError:
+    name = getattr(error, "sqlite_errorname", "")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(error):
+        return StorageBusy(
+            f"{path}: the database stayed locked past busy_timeout ({error}); nothing was written, retry later"
+        )
+    return StorageError(f"{path}: {error}")
+
+
+def _close_all(connections: dict[int, sqlite3.Connection]) -> None:
+    for db in connections.values():
+        db.close()
+    connections.clear()
+
+
+def _text_column(text: str, *, what: str) -> str:
+    """`text` if SQLite can store it: a lone surrogate has no UTF-8 form and would break the insert."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = text[error.start : error.end]
+        msg = f"{what} cannot be stored: it holds {bad!r}, a lone surrogate, which is not Unicode text"
+        raise InvalidDocument(msg) from None
+    return text
 
 
 class _Database:
-    """One SQLite file: connections, transactions and the schema version of one component."""
+    """One SQLite file: a connection per thread, transactions that say what went wrong, the layout."""
 
-    def __init__(self, path: str | os.PathLike[str], component: str, schema: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float) -> None:
+        given: object = path
+        if not isinstance(given, str | os.PathLike):
+            msg = f"path must be a file path, got {given!r}"
+            raise TypeError(msg)
         self.path = os.fspath(path)
-        with self.transaction() as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-            )
-            row = db.execute("SELECT version FROM schema_version WHERE component = ?", (component,)).fetchone()
-            if row is not None and row[0] != SCHEMA_VERSION:
-                msg = f"{self.path} holds {component} schema version {row[0]}; this scorekit reads version {SCHEMA_VERSION}"
-                raise InvalidDocument(msg)
-            for statement in schema.split(";"):
-                if statement.strip():
-                    db.execute(statement)
-            db.execute(
-                "INSERT OR IGNORE INTO schema_version (component, version) VALUES (?, ?)", (component, SCHEMA_VERSION)
-            )
-        with contextlib.closing(self._connect()) as db:
-            db.execute("PRAGMA journal_mode=WAL")
+        self.busy_timeout = _busy_timeout(busy_timeout)
+        self._connections: dict[int, sqlite3.Connection] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        # Connections left open by a host that forgets close() are closed when the adapter goes.
+        self._finalizer = weakref.finalize(self, _close_all, self._connections)
+        try:
+            self._prepare()
+        except BaseException:
+            self.close()
+            raise
+
+    # -- connections -----------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA foreign_keys=ON")
+        try:
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as error:
+            raise _storage_error(self.path, error) from None
+        try:
+            with self.errors():
+                db.execute("PRAGMA foreign_keys=ON")
+                db.execute("PRAGMA synchronous=NORMAL")
+        except StorageError:
+            db.close()
+            raise
         return db
+
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        ident = threading.get_ident()
+        db = self._connections.get(ident)
+        if db is not None:
+            return db
+        with self._lock:
+            if self._closed:
+                msg = f"{self.path}: this adapter was closed"
+                raise StorageError(msg)
+            alive = {thread.ident for thread in threading.enumerate()}
+            for gone in [i for i in self._connections if i not in alive]:
+                self._connections.pop(gone).close()  # the thread that used it has ended
+            db = self._connections[ident] = self._connect()
+            return db
+
+    def close(self) -> None:
+        """Close every connection; the adapter may not be used afterwards."""
+        with self._lock:
+            self._closed = True
+            _close_all(self._connections)
+
+    # -- transactions ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def errors(self) -> Iterator[None]:
+        """Turn whatever the database reports into `StorageError` / `StorageBusy`."""
+        try:
+            yield
+        except sqlite3.Error as error:
+            raise _storage_error(self.path, error) from None
+        except UnicodeDecodeError as error:  # a TEXT cell that is not UTF-8: the file was damaged
+            msg = f"{self.path}: the database is damaged: a stored text is not UTF-8 ({error.reason})"
+            raise StorageError(msg) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction: committed if the block ends normally, rolled back otherwise."""
-        with contextlib.closing(self._connect()) as db:
+        """A write transaction (``BEGIN IMMEDIATE``): committed if the block ends normally, else rolled back."""
+        db = self.connection()
+        with self.errors():
             db.execute("BEGIN IMMEDIATE")
             try:
                 yield db
             except BaseException:
-                db.execute("ROLLBACK")
+                if db.in_transaction:
+                    db.execute("ROLLBACK")
                 raise
             db.execute("COMMIT")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """A connection for reads (one consistent snapshot per statement)."""
-        with contextlib.closing(self._connect()) as db:
-            yield db
+        """A connection for reads, in one read transaction so that every statement sees the same state."""
+        db = self.connection()
+        with self.errors():
+            db.execute("BEGIN")
+            try:
+                yield db
+            finally:
+                if db.in_transaction:
+                    db.execute("COMMIT")
+
+    # -- the layout ------------------------------------------------------------------
+
+    def _state(self, db: sqlite3.Connection) -> tuple[set[str], dict[str, int]]:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        versions: dict[str, int] = {}
+        if "schema_version" in tables:
+            versions = dict(db.execute("SELECT component, version FROM schema_version").fetchall())
+        return tables, versions
+
+    def _needs_work(self, tables: set[str], versions: Mapping[str, int]) -> bool:
+        """Whether the layout must be created or upgraded; `StorageError` if the file is not scorekit's."""
+        current = versions.get(_COMPONENT)
+        if current is not None:
+            if type(current) is not int or current > SCHEMA_VERSION or current < 1:
+                msg = f"{self.path} holds scorekit schema version {current!r}; this scorekit reads versions up to {SCHEMA_VERSION}"
+                raise StorageError(msg)
+            return current < SCHEMA_VERSION
+        old = {k: v for k, v in versions.items() if k in _V1_COMPONENTS}
+        if any(v != 1 for v in old.values()):
+            msg = f"{self.path} holds an unknown scorekit layout {old}; this scorekit reads versions up to {SCHEMA_VERSION}"
+            raise StorageError(msg)
+        ours = {"cards", "card_subjects", "manual_entries", "revisions", "snapshots"} & tables
+        if ours and not old:
+            msg = f"{self.path} is not a scorekit database: it has tables {sorted(ours)} but no scorekit schema_version"
+            raise StorageError(msg)
+        return True
+
+    def _prepare(self) -> None:
+        with self.reading() as db:
+            if not self._needs_work(*self._state(db)):
+                return  # a current database: nothing to write
+        with self.errors():
+            self.connection().execute("PRAGMA journal_mode=WAL")
+        with self.transaction() as db:
+            tables, versions = self._state(db)  # again, under the write lock: another process may have done it
+            if not self._needs_work(tables, versions):
+                return
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+            )
+            had_cards = "cards" in tables
+            for statement in _statements(_TABLES):
+                db.execute(statement)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(cards)")}
+            if "period_end" not in columns:
+                db.execute("ALTER TABLE cards ADD COLUMN period_end TEXT NOT NULL DEFAULT ''")
+            for statement in _statements(_TABLES_V2):
+                db.execute(statement)
+            if had_cards and "revisions" not in tables:
+                self._migrate_cards(db)
+            db.execute("DELETE FROM schema_version WHERE component IN (?, ?)", _V1_COMPONENTS)
+            db.execute(
+                "INSERT OR REPLACE INTO schema_version (component, version) VALUES (?, ?)",
+                (_COMPONENT, SCHEMA_VERSION),
+            )
+
+    def _migrate_cards(self, db: sqlite3.Connection) -> None:
+        """Give every card of a 0.1 file its period end and a first revision, "migrated from 0.1"."""
+        change = Change(_MIGRATION_ACTOR, _dt.datetime.now(_dt.UTC), MIGRATED_FROM_0_1)
+        rows = db.execute("SELECT id, document FROM cards ORDER BY id").fetchall()
+        for card_id, document in rows:
+            card = _load_card(document, card_id)
+            db.execute("UPDATE cards SET period_end = ? WHERE id = ?", (card.period.end.isoformat(), card_id))
+            _record(db, card, change, document=document)
+
+
+def _load_card(document: str, card_id: str) -> Scorecard:
+    try:
+        return codec.loads(document, Scorecard)
+    except InvalidDocument as error:
+        msg = f"the stored card {card_id!r} is damaged: {error}"
+        raise StorageError(msg) from None
+
+
+def _record(db: sqlite3.Connection, card: Scorecard, change: Change, *, document: str, deleted: bool = False) -> None:
+    db.execute(
+        "INSERT INTO revisions (card_id, version, deleted, actor_id, at, reason, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            card.id,
+            card.version,
+            int(deleted),
+            _text_column(change.actor_id, what=f"the actor id {change.actor_id!r}"),
+            change.at.isoformat(),
+            _text_column(change.reason, what=f"the reason {change.reason!r}"),
+            document,
+        ),
+    )
+
+
+def _revision(card_id: str, row: tuple[str, int, str, str, str]) -> Revision:
+    document, deleted, actor_id, at, reason = row
+    try:
+        instant = as_instant(_dt.datetime.fromisoformat(at), name="revision at")
+        return Revision(_load_card(document, card_id), Change(actor_id, instant, reason), deleted=bool(deleted))
+    except (TypeError, ValueError) as error:  # scorekit's own errors are ValueErrors too
+        msg = f"a stored revision of card {card_id!r} is damaged: {error}"
+        raise StorageError(msg) from None
+
+
+def _change(value: object) -> Change:
+    if not isinstance(value, Change):
+        msg = f"a write needs change=Change(actor_id, at, reason), got {value!r}"
+        raise TypeError(msg)
+    return value
+
+
+def _card_document(card: Scorecard) -> str:
+    if card.version > _MAX_VERSION - 1:
+        msg = f"card {card.id!r} has version {card.version}; a stored card's version must stay below {_MAX_VERSION}"
+        raise InvalidScorecard(msg)
+    return _text_column(codec.dumps(card), what=f"card {card.id!r}")
 
 
 def _owner_columns(card: Scorecard) -> tuple[str, str]:
     return ("team" if isinstance(card.owner, Team) else "user", card.owner.id)
 
 
-class SQLiteScorecards:
-    """A `ScorecardRepository` on a SQLite file."""
+def _ids_json(ids: Iterable[str]) -> str:
+    """A JSON array of ids, for ``json_each(?)``: one parameter whatever the count."""
+    return json.dumps(list(dict.fromkeys(ids)))
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._db = _Database(path, "cards", _CARDS_SCHEMA)
+
+class _Adapter:
+    """What every SQLite adapter shares: the file, `close()`, ``with``."""
+
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 5) -> None:
+        self._db = _Database(path, busy_timeout=busy_timeout)
 
     @property
     def path(self) -> str:
         """The database file."""
         return self._db.path
+
+    def close(self) -> None:
+        """Close this adapter's connections (every thread's)."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class SQLiteScorecards(_Adapter):
+    """A `ScorecardRepository` on a SQLite file, every revision kept.
+
+    `delete` and `delete_many` also remove, in the same transaction, the manual
+    entries and closed scores of those cards held in the same file.
+
+    >>> import tempfile, pathlib
+    >>> with SQLiteScorecards(pathlib.Path(tempfile.mkdtemp()) / "cards.sqlite3", busy_timeout=0.5) as cards:
+    ...     cards.find(active_on="2024-03-10")
+    ()
+    """
 
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
@@ -134,33 +438,44 @@ class SQLiteScorecards:
             row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
             raise CardNotFound.for_id(card_id)
-        return codec.loads(row[0], Scorecard)
+        return _load_card(row[0], card_id)
 
-    def add(self, card: Scorecard) -> Scorecard:
+    def add(self, card: Scorecard, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.add`."""
-        return self.add_many((card,))[0]
+        return self.add_many((card,), change=change)[0]
 
-    def add_many(self, cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:
+    def add_many(self, cards: Sequence[Scorecard], *, change: Change) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.add_many`."""
         items = tuple(cards)
+        given = _change(change)
+        documents = [_card_document(card) for card in items]
+        if not items:
+            return ()  # no write lock for nothing
         with self._db.transaction() as db:
-            for card in items:
-                self._insert(db, card)
+            for card, document in zip(items, documents, strict=True):
+                if db.execute("SELECT 1 FROM revisions WHERE card_id = ? LIMIT 1", (card.id,)).fetchone():
+                    if db.execute("SELECT 1 FROM cards WHERE id = ?", (card.id,)).fetchone():
+                        raise ConflictError.id_taken(card.id)
+                    raise ConflictError.id_retired(card.id)
+                self._insert(db, card, document)
+                _record(db, card, given, document=document)
         return items
 
-    def _insert(self, db: sqlite3.Connection, card: Scorecard) -> None:
+    def _insert(self, db: sqlite3.Connection, card: Scorecard, document: str) -> None:
         kind, owner_id = _owner_columns(card)
         try:
             db.execute(
-                "INSERT INTO cards (id, series, period_start, owner_kind, owner_id, version, document) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cards (id, series, period_start, period_end, owner_kind, owner_id, version, document)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     card.id,
                     card.series_id,
                     card.period.start.isoformat(),
+                    card.period.end.isoformat(),
                     kind,
                     owner_id,
                     card.version,
-                    codec.dumps(card),
+                    document,
                 ),
             )
         except sqlite3.IntegrityError:
@@ -171,37 +486,79 @@ class SQLiteScorecards:
             "INSERT INTO card_subjects (card_id, subject) VALUES (?, ?)", [(card.id, s) for s in sorted(card.subjects)]
         )
 
-    def update(self, card: Scorecard, expected_version: int) -> Scorecard:
+    def update(self, card: Scorecard, expected_version: int, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.update`."""
-        return self.update_many(((card, expected_version),))[0]
+        return self.update_many(((card, expected_version),), change=change)[0]
 
-    def update_many(self, changes: Sequence[tuple[Scorecard, int]]) -> tuple[Scorecard, ...]:
+    def update_many(self, changes: Sequence[tuple[Scorecard, int]], *, change: Change) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.update_many`."""
-        stored = []
+        given = _change(change)
+        items = []
+        for card, expected in changes:
+            if isinstance(expected, bool) or not isinstance(expected, int):
+                msg = f"expected_version of card {card.id!r} must be a whole number, got {expected!r}"
+                raise InvalidScorecard(msg)
+            if expected >= _MAX_VERSION - 1:
+                msg = f"card {card.id!r}: expected_version {expected} is beyond what can be stored (below {_MAX_VERSION - 1})"
+                raise InvalidScorecard(msg)
+            # below 1 it cannot match the stored version: the check in the transaction says so
+            new = card.evolve(version=max(expected, 0) + 1)
+            items.append((new, expected, _card_document(new)))
+        if not items:
+            return ()
         with self._db.transaction() as db:
-            for card, expected in changes:
-                row = db.execute("SELECT version FROM cards WHERE id = ?", (card.id,)).fetchone()
+            for new, expected, document in items:
+                row = db.execute("SELECT version FROM cards WHERE id = ?", (new.id,)).fetchone()
                 if row is None:
-                    raise CardNotFound.for_id(card.id)
+                    raise CardNotFound.for_id(new.id)
                 if row[0] != expected:
-                    raise ConflictError.stale(card.id, stored=row[0], expected=expected)
-                new = card.evolve(version=expected + 1)
-                db.execute("DELETE FROM cards WHERE id = ?", (card.id,))
-                self._insert(db, new)
-                stored.append(new)
-        return tuple(stored)
+                    raise ConflictError.stale(new.id, stored=row[0], expected=expected)
+                db.execute("DELETE FROM cards WHERE id = ?", (new.id,))
+                self._insert(db, new, document)
+                _record(db, new, given, document=document)
+        return tuple(new for new, _expected, _document in items)
 
-    def delete(self, card_id: str) -> None:
+    def delete(self, card_id: str, *, change: Change) -> None:
         """See `ScorecardRepository.delete`."""
-        self.delete_many((card_id,))
+        self.delete_many((card_id,), change=change)
 
-    def delete_many(self, card_ids: Collection[str]) -> int:
-        """See `ScorecardRepository.delete_many`."""
+    def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
+        """See `ScorecardRepository.delete_many`; the cards' manual entries and closed scores in this file go too."""
+        given = _change(change)
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        with self._db.transaction() as db:
+            for card_id in ids:
+                row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
+                if row is None:
+                    raise CardNotFound.for_id(card_id)
+                db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+                _record(db, _load_card(row[0], card_id), given, document=row[0], deleted=True)
+                db.execute("DELETE FROM manual_entries WHERE card_id = ?", (card_id,))
+                db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
+        return len(ids)
+
+    def history(self, card_id: str) -> tuple[Revision, ...]:
+        """See `ScorecardRepository.history`."""
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT document, deleted, actor_id, at, reason FROM revisions WHERE card_id = ? ORDER BY seq",
+                (card_id,),
+            ).fetchall()
+        if not rows:
+            raise CardNotFound.never_seen(card_id)
+        return tuple(_revision(card_id, row) for row in rows)
+
+    def purge(self, card_ids: Collection[str]) -> int:
+        """See `ScorecardRepository.purge`."""
         ids = list(dict.fromkeys(card_ids))
         with self._db.transaction() as db:
             for card_id in ids:
-                if db.execute("DELETE FROM cards WHERE id = ?", (card_id,)).rowcount != 1:
-                    raise CardNotFound.for_id(card_id)
+                if db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone():
+                    raise ConflictError.not_deleted(card_id)
+                if db.execute("DELETE FROM revisions WHERE card_id = ?", (card_id,)).rowcount == 0:
+                    raise CardNotFound.never_seen(card_id)
         return len(ids)
 
     def find(
@@ -210,49 +567,134 @@ class SQLiteScorecards:
         owner: User | Team | None = None,
         subject: str | None = None,
         series: str | None = None,
+        active_on: Date | None = None,
+        owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
-        """See `ScorecardRepository.find`."""
+        """See `ScorecardRepository.find`; `active_on` is answered from the index on (period end, start)."""
         clauses, parameters = [], []
         if owner is not None:
             clauses.append("owner_kind = ? AND owner_id = ?")
             parameters += ["team" if isinstance(owner, Team) else "user", owner.id]
+        if owner_id is not None:
+            clauses.append("owner_id = ?")
+            parameters.append(owner_id)
         if subject is not None:
             clauses.append("id IN (SELECT card_id FROM card_subjects WHERE subject = ?)")
             parameters.append(subject)
         if series is not None:
             clauses.append("series = ?")
             parameters.append(series)
+        if active_on is not None:
+            day = as_date(active_on, name="active_on").isoformat()
+            clauses.append("period_end > ? AND period_start <= ?")
+            parameters += [day, day]
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        # Without statistics the planner would walk the primary key to skip sorting, reading every card.
+        index = "INDEXED BY cards_by_period" if active_on is not None else ""
         with self._db.reading() as db:
-            rows = db.execute(f"SELECT document FROM cards {where} ORDER BY id", parameters).fetchall()  # noqa: S608 - only fixed clauses are joined
-        cards = [codec.loads(row[0], Scorecard) for row in rows]
+            rows = db.execute(f"SELECT id, document FROM cards {index} {where} ORDER BY id", parameters).fetchall()  # noqa: S608 - only fixed clauses are joined
+        cards = [_load_card(document, card_id) for card_id, document in rows]
         if owner is not None:
             cards = [c for c in cards if c.owner == owner]  # a team's members must match too
         return tuple(cards)
 
 
-class SQLiteManualValues:
-    """A `ManualValueStore` on a SQLite file (it may be the cards' file)."""
+class SQLiteManualValues(_Adapter):
+    """A `ManualValueStore` on a SQLite file (it may be the cards' file).
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._db = _Database(path, "manual_values", _MANUAL_SCHEMA)
+    `append` uses the calling thread's connection and one short transaction per
+    entry; in WAL mode with ``synchronous=NORMAL`` a commit costs no fsync.
+
+    >>> import tempfile, pathlib, pendulum
+    >>> with SQLiteManualValues(pathlib.Path(tempfile.mkdtemp()) / "values.sqlite3") as store:
+    ...     store.append(ManualEntry("c1", "nps", 40, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
+    ...     [e.value for e in store.entries(["c1"])], store.delete_for(["c1"])
+    ([Decimal('40')], 1)
+    """
 
     def append(self, entry: ManualEntry) -> None:
         """See `ManualValueStore.append`."""
+        document = _text_column(codec.dumps(entry), what=f"the manual entry of card {entry.card_id!r}")
         with self._db.transaction() as db:
-            db.execute(
-                "INSERT INTO manual_entries (card_id, document) VALUES (?, ?)", (entry.card_id, codec.dumps(entry))
-            )
+            db.execute("INSERT INTO manual_entries (card_id, document) VALUES (?, ?)", (entry.card_id, document))
 
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
         """See `ManualValueStore.entries`."""
-        ids = list(dict.fromkeys(card_ids))
-        if not ids:
+        ids = _ids_json(card_ids)
+        if ids == "[]":
             return ()
         with self._db.reading() as db:
-            db.execute("CREATE TEMP TABLE wanted (card_id TEXT PRIMARY KEY)")
-            db.executemany("INSERT INTO wanted (card_id) VALUES (?)", [(i,) for i in ids])
             rows = db.execute(
-                "SELECT document FROM manual_entries WHERE card_id IN (SELECT card_id FROM wanted) ORDER BY seq"
+                "SELECT card_id, document FROM manual_entries"
+                " WHERE card_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                (ids,),
             ).fetchall()
-        return tuple(codec.loads(row[0], ManualEntry) for row in rows)
+        return tuple(_load(document, ManualEntry, f"manual entry of card {card_id!r}") for card_id, document in rows)
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `ManualValueStore.delete_for`."""
+        with self._db.transaction() as db:
+            return db.execute(
+                "DELETE FROM manual_entries WHERE card_id IN (SELECT value FROM json_each(?))", (_ids_json(card_ids),)
+            ).rowcount
+
+
+def _load(document: str, cls: type[T], what: str) -> T:
+    try:
+        return codec.loads(document, cls)
+    except InvalidDocument as error:
+        msg = f"the stored {what} is damaged: {error}"
+        raise StorageError(msg) from None
+
+
+class SQLiteSnapshots(_Adapter):
+    """A `SnapshotStore` on a SQLite file (it may be the cards' file): one closed score per card, as a codec document.
+
+    >>> import tempfile, pathlib
+    >>> with SQLiteSnapshots(pathlib.Path(tempfile.mkdtemp()) / "closed.sqlite3") as store:
+    ...     store.get(["c1"])
+    {}
+    """
+
+    def add(self, closed: ClosedScore) -> None:
+        """See `SnapshotStore.add`."""
+        given: object = closed
+        if not isinstance(given, ClosedScore):
+            msg = f"expected a ClosedScore, got {given!r}"
+            raise TypeError(msg)
+        document = _text_column(codec.dumps(closed), what=f"the closed score of card {closed.card_id!r}")
+        with self._db.transaction() as db:
+            try:
+                db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
+            except sqlite3.IntegrityError:
+                raise ConflictError.already_closed(closed.card_id) from None
+
+    def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
+        """See `SnapshotStore.get`."""
+        ids = _ids_json(card_ids)
+        if ids == "[]":
+            return {}
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT card_id, document FROM snapshots WHERE card_id IN (SELECT value FROM json_each(?))", (ids,)
+            ).fetchall()
+        return {
+            card_id: _load(document, ClosedScore, f"closed score of card {card_id!r}") for card_id, document in rows
+        }
+
+    def remove(self, card_id: str, change: Change) -> ClosedScore:
+        """See `SnapshotStore.remove`."""
+        _change(change)
+        with self._db.transaction() as db:
+            row = db.execute("SELECT document FROM snapshots WHERE card_id = ?", (card_id,)).fetchone()
+            if row is None:
+                raise CardNotFound.not_closed(card_id)
+            db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
+        return _load(row[0], ClosedScore, f"closed score of card {card_id!r}")
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `SnapshotStore.delete_for`."""
+        with self._db.transaction() as db:
+            return db.execute(
+                "DELETE FROM snapshots WHERE card_id IN (SELECT value FROM json_each(?))", (_ids_json(card_ids),)
+            ).rowcount

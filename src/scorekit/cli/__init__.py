@@ -35,7 +35,7 @@ from scorekit.adapters.memory import Record, RecordsMetricSource
 from scorekit.calendar import WorkCalendar
 from scorekit.cli import render
 from scorekit.cli.demo import DEMO_ZONE, open_card, run_demo
-from scorekit.errors import ScorekitError
+from scorekit.errors import ScorekitError, StorageError
 from scorekit.measurement import ManualEntry, Measurement, as_instant, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, as_date, zone
@@ -522,8 +522,8 @@ def demo_command(args: argparse.Namespace) -> str:
     db = _workspace(args.db)
     try:
         return open_card(db, as_of, args.card) if args.card else run_demo(db, as_of)
-    except sqlite3.Error as error:
-        _fail(f"--db {args.db}: not a usable scorekit workspace ({error})")
+    except (sqlite3.Error, StorageError) as error:
+        _fail(f"--db {args.db}: not a usable scorekit workspace ({_one_line(error)})")
     except (ValueError, OverflowError, ArithmeticError) as error:
         if isinstance(error, ScorekitError):
             raise

@@ -25,6 +25,7 @@ from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
 from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
 from scorekit.errors import CardNotFound
+from scorekit.history import Change
 from scorekit.numbers import EXACT
 from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
@@ -218,7 +219,8 @@ class _Workspace:
                 if earliest is None:
                     break  # the series' first card; rollover makes the rest
                 index += 1
-        self.service.cards.add_many(missing)
+        if missing:
+            self.service.cards.add_many(missing, change=Change(_MANAGER.id, self.as_of, "demo workspace set-up"))
         if fresh:
             lines = [f"created the workspace {shown(self.db)}: 5 reps, team north, cards from {self.first}"]
         else:

@@ -1,0 +1,307 @@
+"""SQL the SQLite and PostgreSQL adapters share: quoting, the host's records table, one query per batch.
+
+A records source answers a whole batch of `MetricRequest`s with one query: the
+requests travel as one parameter (a JSON array for SQLite, arrays for PostgreSQL),
+become a table of ``(request number, metric, subject, start, end)`` rows (one row
+per subject of a request), are joined to the host's records on metric, subject and
+the half-open window, and are grouped per request.  The database computes each
+request's sum, count and latest row; `measurement` turns them into a
+`Measurement`, dividing an AVERAGE in scorekit's own 34-digit context so that every
+source gives the same Decimal for the same records.
+
+Identifiers (the table and its columns) are always quoted here, never formatted
+into SQL as they are: a name with quotes, semicolons or comments is just a strange
+name.
+
+>>> quote_identifier('deals"; DROP TABLE cards; --')
+'"deals""; DROP TABLE cards; --"'
+>>> instant_text(pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw"))
+'2024-01-31T23:00:00.000000Z'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Final
+
+import attrs
+import pendulum
+from pendulum import DateTime
+
+from scorekit.errors import StorageError
+from scorekit.measurement import Evidence, Measurement, MetricRequest, as_instant
+from scorekit.numbers import EXACT, ZERO
+from scorekit.period import as_utc
+
+__all__ = [
+    "RECORD_FIELDS",
+    "RecordsTable",
+    "Wanted",
+    "busy_timeout_seconds",
+    "evidence_wanted",
+    "instant_text",
+    "measurement",
+    "parse_instant_text",
+    "quote_identifier",
+]
+
+RECORD_FIELDS: Final = ("id", "metric", "subject", "occurred_at", "value")
+"""The columns a records table has, under these names unless `columns=` maps them to the host's."""
+
+SUM: Final = "sum"
+AVERAGE: Final = "average"
+LAST: Final = "last"
+
+_INSTANT_FORMAT: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def quote_identifier(name: str, *, max_bytes: int | None = None) -> str:
+    """`name` as a quoted SQL identifier (double quotes, inner quotes doubled), for SQLite and PostgreSQL.
+
+    A NUL character, an empty name or (where the database would silently cut it) a
+    name longer than `max_bytes` raise `StorageError`.
+
+    >>> quote_identifier("occurred at")
+    '"occurred at"'
+    """
+    if not isinstance(name, str) or not name:
+        msg = f"a table or column name must be a non-empty string, got {name!r}"
+        raise StorageError(msg)
+    if "\x00" in name:
+        msg = f"a table or column name cannot contain a NUL character, got {name!r}"
+        raise StorageError(msg)
+    if max_bytes is not None and len(name.encode()) > max_bytes:
+        msg = f"the name {name!r} is longer than the database's {max_bytes} bytes; it would be cut to another name"
+        raise StorageError(msg)
+    return '"' + name.replace('"', '""') + '"'
+
+
+def instant_text(value: _dt.datetime) -> str:
+    """The fixed-width UTC text form of an instant: ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (27 characters).
+
+    SQLite has no instant type; in this form text order is time order, so a SQLite
+    records table keeps ``occurred_at`` as such text and windows compare exactly.
+
+    >>> instant_text(pendulum.datetime(2024, 3, 31, 1, 59, 59, 999999, tz="UTC"))
+    '2024-03-31T01:59:59.999999Z'
+    """
+    utc = as_utc(as_instant(value, name="occurred_at"))
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+        f".{utc.microsecond:06d}Z"
+    )
+
+
+def parse_instant_text(text: object, *, where: str) -> DateTime:
+    """Read `instant_text`'s form back; anything else raises `StorageError` naming `where`.
+
+    >>> parse_instant_text("2024-02-01T00:00:00.000000Z", where="row 1").isoformat()
+    '2024-02-01T00:00:00+00:00'
+    """
+    try:
+        if not isinstance(text, str) or len(text) != 27:  # noqa: PLR2004 - the fixed width of the form
+            raise ValueError  # noqa: TRY301 - one message for every way it can be wrong
+        parsed = _dt.datetime.strptime(text, _INSTANT_FORMAT).replace(tzinfo=_dt.UTC)
+    except ValueError:
+        msg = f"{where}: occurred_at must be UTC text like '2024-02-01T09:30:00.000000Z', got {text!r}"
+        raise StorageError(msg) from None
+    return pendulum.instance(parsed)
+
+
+@attrs.frozen
+class RecordsTable:
+    """A host's records table with every name quoted: what a records source's query is built from.
+
+    >>> t = RecordsTable.of(("crm", "deals"), {"occurred_at": "won_at", "value": None})
+    >>> t.table, t.occurred_at, t.value
+    ('"crm"."deals"', '"won_at"', None)
+    """
+
+    table: str
+    id: str
+    metric: str
+    subject: str
+    occurred_at: str
+    value: str | None
+    """None: the table has no value column and each record counts 1."""
+
+    @classmethod
+    def of(
+        cls,
+        table: str | Sequence[str],
+        columns: Mapping[str, str | None] | None,
+        *,
+        max_bytes: int | None = None,
+    ) -> RecordsTable:
+        """Check and quote `table` (a name, or a sequence of names: schema, table) and `columns`."""
+        parts = (table,) if isinstance(table, str) else tuple(table)
+        if not parts:
+            msg = "the records table needs a name, got an empty sequence"
+            raise StorageError(msg)
+        mapping = dict(columns or {})
+        unknown = sorted(set(mapping) - set(RECORD_FIELDS), key=str)
+        if unknown:
+            msg = f"columns maps unknown fields {unknown}; the fields are {list(RECORD_FIELDS)}"
+            raise StorageError(msg)
+        names: dict[str, str | None] = {}
+        for field in RECORD_FIELDS:
+            name = mapping.get(field, field)
+            if name is None and field != "value":
+                msg = f"columns[{field!r}] is None; only 'value' may be None (each record then counts 1)"
+                raise StorageError(msg)
+            names[field] = None if name is None else quote_identifier(name, max_bytes=max_bytes)
+        return cls(
+            ".".join(quote_identifier(part, max_bytes=max_bytes) for part in parts),
+            str(names["id"]),
+            str(names["metric"]),
+            str(names["subject"]),
+            str(names["occurred_at"]),
+            names["value"],
+        )
+
+    def join(self) -> str:
+        """The join of the wanted rows ``w`` to the records ``r``: metric, subject, half-open window."""
+        valued = "" if self.value is None else f" AND r.{self.value} IS NOT NULL"
+        return (
+            f"JOIN {self.table} AS r ON r.{self.metric} = w.metric AND r.{self.subject} = w.subject"
+            f" AND r.{self.occurred_at} >= w.start_at AND r.{self.occurred_at} < w.end_at{valued}"
+        )
+
+    def value_expression(self) -> str:
+        """The value of a record ``r``."""
+        return "1" if self.value is None else f"r.{self.value}"
+
+
+def busy_timeout_seconds(value: object) -> float:
+    """A `busy_timeout`: a finite number of seconds above 0, else `StorageError`.
+
+    >>> busy_timeout_seconds(5), busy_timeout_seconds(0.25)
+    (5.0, 0.25)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
+        msg = f"busy_timeout must be a finite number of seconds above 0, got {value!r}"
+        raise StorageError(msg)
+    return float(value)
+
+
+def evidence_wanted(evidence: str) -> bool:
+    """`True` for ``"ids"`` (list the counted records), `False` for ``"none"``; anything else raises.
+
+    >>> evidence_wanted("none")
+    False
+    """
+    if evidence == "ids":
+        return True
+    if evidence == "none":
+        return False
+    msg = f"evidence must be 'ids' (list the counted records) or 'none', got {evidence!r}"
+    raise StorageError(msg)
+
+
+def accumulation_of(request: MetricRequest) -> str:
+    """How the request's metric accumulates: ``"sum"``, ``"average"`` or ``"last"``."""
+    return request.accumulation.value
+
+
+@attrs.frozen
+class Wanted:
+    """A batch of distinct requests, numbered, and the rows the query joins: one per (request, subject)."""
+
+    requests: tuple[MetricRequest, ...]
+    numbers: tuple[int, ...]
+    accumulations: tuple[str, ...]
+    metrics: tuple[str, ...]
+    subjects: tuple[str, ...]
+    starts: tuple[_dt.datetime, ...]
+    """Aware UTC instants."""
+    ends: tuple[_dt.datetime, ...]
+    windows: tuple[tuple[_dt.datetime, _dt.datetime], ...]
+    """The distinct ``(start, end)`` pairs: a dashboard's requests share a handful."""
+    window_numbers: tuple[int, ...]
+    """Per row, its window's place in `windows` (from 1, as SQL's ordinality counts)."""
+
+    @classmethod
+    def of(cls, requests: Collection[MetricRequest]) -> Wanted:
+        """Number the distinct requests (in a stable order) and spread them over their subjects."""
+        distinct = tuple(dict.fromkeys(requests))
+        numbers: list[int] = []
+        accumulations: list[str] = []
+        metrics: list[str] = []
+        subjects: list[str] = []
+        starts: list[_dt.datetime] = []
+        ends: list[_dt.datetime] = []
+        windows: dict[tuple[_dt.datetime, _dt.datetime], int] = {}
+        window_numbers: list[int] = []
+        for number, request in enumerate(distinct):
+            start, end = as_utc(request.start), as_utc(request.end)
+            window = windows.setdefault((start, end), len(windows) + 1)
+            accumulation = accumulation_of(request)
+            for subject in sorted(request.subjects):
+                numbers.append(number)
+                accumulations.append(accumulation)
+                metrics.append(request.metric)
+                subjects.append(subject)
+                starts.append(start)
+                ends.append(end)
+                window_numbers.append(window)
+        return cls(
+            distinct,
+            tuple(numbers),
+            tuple(accumulations),
+            tuple(metrics),
+            tuple(subjects),
+            tuple(starts),
+            tuple(ends),
+            tuple(windows),
+            tuple(window_numbers),
+        )
+
+
+_ZERO_SUM: Final = Measurement(0)
+_NO_RECORD: Final = Measurement(None)
+"""A level (AVERAGE, LAST) with no record in the window has no value yet."""
+
+
+def _nothing(accumulation: str) -> Measurement:
+    return _ZERO_SUM if accumulation == SUM else _NO_RECORD
+
+
+def measurement(
+    accumulation: str,
+    *,
+    total: Decimal,
+    count: int,
+    last_value: Decimal | None,
+    evidence: Iterable[Evidence] = (),
+) -> Measurement:
+    """A request's answer from what the database computed over its records.
+
+    SUM: the total; AVERAGE: total / count in scorekit's 34-digit context; LAST:
+    the latest record's value.  With no record, SUM is 0 and a level has no value.
+
+    >>> measurement("average", total=Decimal(10), count=3, last_value=None).value
+    Decimal('3.333333333333333333333333333333333')
+    """
+    if count == 0:
+        return _nothing(accumulation)
+    if accumulation == AVERAGE:
+        value = EXACT.divide(total, Decimal(count))
+    elif accumulation == LAST:
+        value = ZERO if last_value is None else last_value
+    else:
+        value = total
+    return Measurement(value, tuple(evidence))
+
+
+def answers(
+    wanted: Wanted,
+    found: Mapping[int, Measurement],
+) -> dict[MetricRequest, Measurement]:
+    """Every request of the batch with its answer; requests no record matched get their 'nothing'."""
+    return {
+        request: found[number] if number in found else _nothing(accumulation_of(request))
+        for number, request in enumerate(wanted.requests)
+    }

@@ -1,0 +1,205 @@
+"""`SQLiteRecordsSource`: a `MetricSource` over a host's own SQLite table, one query per batch.
+
+Re-exported by `scorekit.adapters.sqlite`; see its documentation there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import Final
+
+from scorekit.adapters._sql import (
+    LAST,
+    RecordsTable,
+    Wanted,
+    answers,
+    busy_timeout_seconds,
+    evidence_wanted,
+    instant_text,
+    measurement,
+    parse_instant_text,
+)
+from scorekit.errors import InvalidNumber, StorageBusy, StorageError
+from scorekit.measurement import Evidence, Measurement, MetricRequest
+from scorekit.numbers import EXACT_SUMS, ZERO, to_decimal
+
+__all__ = ["SQLiteRecordsSource"]
+
+_AGGREGATE: Final = "scorekit_records"
+
+
+class _Records:
+    """The aggregate SQLite runs over one request's records: the exact sum, the latest row, the evidence.
+
+    SQLite has no exact decimal type (its ``sum`` of text or real values is a
+    binary float), so this registered aggregate adds the values as Decimals.  Its
+    methods never raise (SQLite would hide the message): a bad value is reported
+    in the result and raised as `StorageError` by the source.
+    """
+
+    def __init__(self) -> None:
+        self.total = ZERO
+        self.last: tuple[str, str, str] | None = None
+        self.rows: list[tuple[str, str, str]] | None = None
+        self.bad: str | None = None
+
+    def step(self, occurred_at: object, record_id: object, value: object, want_last: int, want_rows: int) -> None:
+        if self.bad is not None:
+            return
+        key = str(record_id)
+        try:
+            amount = to_decimal(value, name=f"record {key!r}: value")
+            self.total = EXACT_SUMS.add(self.total, amount)
+        except InvalidNumber as error:
+            self.bad = str(error)
+            return
+        at = str(occurred_at)
+        if want_last and (self.last is None or (at, key) > self.last[:2]):
+            self.last = (at, key, str(amount))
+        if want_rows:
+            if self.rows is None:
+                self.rows = []
+            self.rows.append((at, key, str(amount)))
+
+    def finalize(self) -> str:
+        if self.bad is not None:
+            return json.dumps({"bad": self.bad})
+        return json.dumps({"total": str(self.total), "last": self.last, "rows": self.rows})
+
+
+class SQLiteRecordsSource:
+    """A `MetricSource` over a host's records table in a SQLite file, answering a batch in one query.
+
+    The table holds one row per record: ``id, metric, subject, occurred_at, value``
+    (`columns` maps these names to the table's own; ``"value": None`` counts each
+    record as 1).  ``occurred_at`` must be UTC text in the fixed-width form of
+    `scorekit.adapters.sqlite.instant_text` (``2024-02-01T09:30:00.000000Z``),
+    so that text order is time order and windows are half-open at the exact
+    instants.  An index on ``(metric, subject, occurred_at)`` makes it fast.
+
+    `evidence="ids"` lists the counted records as `Evidence`; `"none"` lists none
+    (for dashboards that do not drill down).  The file is opened read-only.
+    `queries` counts the queries run (tests count them).
+
+    >>> import sqlite3, tempfile, pathlib, pendulum
+    >>> from scorekit import MetricRequest
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "crm.sqlite3"
+    >>> with sqlite3.connect(path) as db:
+    ...     _ = db.execute("CREATE TABLE deals (deal_id TEXT, kind TEXT, rep TEXT, won_at TEXT, amount TEXT)")
+    ...     _ = db.execute("INSERT INTO deals VALUES ('d1', 'revenue', 'ann', ?, '1200.50')",
+    ...                    (instant_text(pendulum.datetime(2024, 2, 3, tz="UTC")),))
+    >>> source = SQLiteRecordsSource(path, "deals", columns={"id": "deal_id", "metric": "kind", "subject": "rep",
+    ...                                                    "occurred_at": "won_at", "value": "amount"})
+    >>> request = MetricRequest("revenue", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="UTC"),
+    ...                         pendulum.datetime(2024, 3, 1, tz="UTC"))
+    >>> answer = source.measure([request])[request]
+    >>> answer.value, [e.id for e in answer.evidence]
+    (Decimal('1200.50'), ['d1'])
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        table: str | Sequence[str],
+        *,
+        columns: Mapping[str, str | None] | None = None,
+        evidence: str = "ids",
+        busy_timeout: float = 5,
+    ) -> None:
+        self.path = os.fspath(path)
+        self._table = RecordsTable.of(table, columns)
+        self._evidence = evidence_wanted(evidence)
+        self._busy_timeout = busy_timeout_seconds(busy_timeout)
+        self._query = self._build_query()
+        self.queries = 0
+        t = self._table
+        with self._reading() as db:  # the table and its columns must exist: say so now, not at the first dashboard
+            db.execute(
+                f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()} FROM {t.table} AS r LIMIT 0"
+            ).fetchall()
+
+    def _build_query(self) -> str:
+        t = self._table
+        return (
+            "WITH wanted (n, acc, metric, subject, start_at, end_at) AS ("
+            " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+            " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?))"
+            f" SELECT w.n, w.acc, count(*), {_AGGREGATE}(r.{t.occurred_at}, r.{t.id}, {t.value_expression()},"
+            f" w.acc = '{LAST}', {int(self._evidence)})"
+            f" FROM wanted AS w {t.join()} GROUP BY w.n"
+        )
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        try:
+            with contextlib.closing(
+                sqlite3.connect(f"{_uri(self.path)}?mode=ro", uri=True, timeout=self._busy_timeout)
+            ) as db:
+                db.create_aggregate(_AGGREGATE, 5, _Records)  # type: ignore[arg-type]  # typeshed wants a fixed-arity step
+                yield db
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                msg = f"{self.path}: the records table stayed locked for {self._busy_timeout:g} s ({error})"
+                raise StorageBusy(msg) from error
+            msg = f"{self.path}: {error}"
+            raise StorageError(msg) from error
+        except sqlite3.Error as error:
+            msg = f"{self.path}: {error}"
+            raise StorageError(msg) from error
+
+    def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
+        """See `MetricSource.measure`: the whole batch in one query."""
+        wanted = Wanted.of(requests)
+        if not wanted.requests:
+            return {}
+        rows = json.dumps(
+            [
+                [n, acc, metric, subject, instant_text(start), instant_text(end)]
+                for n, acc, metric, subject, start, end in zip(
+                    wanted.numbers,
+                    wanted.accumulations,
+                    wanted.metrics,
+                    wanted.subjects,
+                    wanted.starts,
+                    wanted.ends,
+                    strict=True,
+                )
+            ]
+        )
+        with self._reading() as db:
+            self.queries += 1
+            found = db.execute(self._query, (rows,)).fetchall()
+        return answers(wanted, {n: self._answer(acc, count, summary) for n, acc, count, summary in found})
+
+    def _answer(self, accumulation: str, count: int, summary: str) -> Measurement:
+        data = json.loads(summary)
+        if "bad" in data:
+            msg = f"{self.path}: {data['bad']}"
+            raise StorageError(msg)
+        last = data["last"]
+        evidence: tuple[Evidence, ...] = ()
+        if data["rows"] is not None:
+            evidence = tuple(
+                Evidence(record_id, parse_instant_text(at, where=f"record {record_id!r}"), Decimal(value))
+                for at, record_id, value in sorted(data["rows"])
+            )
+        if last is not None:
+            parse_instant_text(last[0], where=f"record {last[1]!r}")
+        return measurement(
+            accumulation,
+            total=Decimal(data["total"]),
+            count=count,
+            last_value=None if last is None else Decimal(last[2]),
+            evidence=evidence,
+        )
+
+
+def _uri(path: str) -> str:
+    from urllib.parse import quote  # noqa: PLC0415 - only for opening
+
+    return "file:" + quote(os.path.abspath(path))  # noqa: PTH100 - a plain string path is wanted

@@ -1,0 +1,803 @@
+"""PostgreSQL ports (psycopg 3 and psycopg_pool; ``pip install 'scorekit[postgres]'``).
+
+`PostgresScorecards`, `PostgresManualValues` and `PostgresSnapshots` keep scorekit's
+tables in their own schema (``scorekit`` unless told), created on first use with a
+``schema_version`` row and upgraded in one transaction; opening a current schema
+writes nothing.  Cards are stored as codec documents (`scorekit.codec`) beside the
+columns that queries and rules need.  The database enforces the rules, not a
+read-then-write in Python: a unique index on (series, period start) makes rollover
+idempotent, and an update is ``UPDATE ... WHERE id = %s AND version = %s``, so of
+two editors holding the same version exactly one wins.  Every write is one
+transaction of one or a few round trips; lock waits longer than `busy_timeout`
+seconds raise `StorageBusy`, anything else the database reports `StorageError`.
+
+`PostgresRecordsSource` is a `MetricSource` over the host's own records table,
+answering a whole batch with one query.
+
+Each adapter takes a libpq connection string (it then keeps a small pool of its
+own: call `close()`, or use it as a context manager) or a host's
+`psycopg_pool.ConnectionPool` (shared, and left open).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final, Self
+
+try:
+    import psycopg
+    from psycopg import errors as pg_errors
+    from psycopg_pool import ConnectionPool, PoolTimeout
+except ImportError as error:  # pragma: no cover - exercised in a subprocess without the extra
+    msg = (
+        "scorekit.adapters.postgres needs psycopg 3 and psycopg_pool: install them with "
+        "pip install 'scorekit[postgres]'"
+    )
+    raise ImportError(msg) from error
+
+from scorekit import codec
+from scorekit.adapters._sql import (
+    LAST,
+    RecordsTable,
+    Wanted,
+    answers,
+    busy_timeout_seconds,
+    evidence_wanted,
+    measurement,
+    quote_identifier,
+)
+from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
+from scorekit.history import Change, ClosedScore, Revision
+from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
+from scorekit.numbers import to_decimal
+from scorekit.period import Date, as_date
+from scorekit.scorecard import Scorecard, Team, User
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "PostgresManualValues",
+    "PostgresRecordsSource",
+    "PostgresScorecards",
+    "PostgresSnapshots",
+]
+
+SCHEMA_VERSION: Final = 1
+"""The layout of scorekit's tables that this version reads and writes."""
+
+_MAX_IDENTIFIER_BYTES: Final = 63  # PostgreSQL cuts longer names silently (NAMEDATALEN - 1)
+
+Connections = str | ConnectionPool
+"""A libpq connection string, or a host's pool."""
+
+
+class _Database:
+    """Connections, transactions and error translation for one adapter."""
+
+    def __init__(self, conninfo_or_pool: Connections, busy_timeout: float) -> None:
+        self.busy_timeout = busy_timeout_seconds(busy_timeout)
+        if isinstance(conninfo_or_pool, str):
+            self.pool: ConnectionPool = ConnectionPool(
+                conninfo_or_pool, min_size=1, max_size=4, kwargs={"autocommit": True}, open=False, name="scorekit"
+            )
+            self.owned = True
+            try:
+                with self.errors("connecting"):
+                    # One direct connection first: an unreachable server is reported at once, in libpq's words.
+                    psycopg.connect(conninfo_or_pool, autocommit=True).close()
+                    self.pool.open(wait=True, timeout=self.busy_timeout + 5)
+            except BaseException:
+                self.pool.close()
+                raise
+        elif isinstance(conninfo_or_pool, ConnectionPool):
+            self.pool = conninfo_or_pool
+            self.owned = False
+        else:  # a caller without a type checker
+            msg = f"expected a libpq connection string or a psycopg_pool.ConnectionPool, got {conninfo_or_pool!r}"  # type: ignore[unreachable]
+            raise StorageError(msg)
+
+    def close(self) -> None:
+        if self.owned:
+            self.pool.close()
+
+    @contextlib.contextmanager
+    def errors(self, doing: str) -> Iterator[None]:
+        """Translate the driver's and the pool's errors into scorekit's."""
+        try:
+            yield
+        except pg_errors.LockNotAvailable as error:
+            msg = f"{doing}: a lock was not had within busy_timeout={self.busy_timeout:g} s; nothing was changed, retry later"
+            raise StorageBusy(msg) from error
+        except PoolTimeout as error:
+            msg = f"{doing}: no database connection was free in time ({error})"
+            raise StorageBusy(msg) from error
+        except psycopg.Error as error:
+            msg = f"{doing}: PostgreSQL said: {str(error).strip()}"
+            raise StorageError(msg) from error
+
+    @contextlib.contextmanager
+    def reading(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
+        """A connection for one read."""
+        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def transaction(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
+        """A write transaction with lock waits bounded by `busy_timeout`: committed, or rolled back on error."""
+        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn, conn.transaction():
+            # The timeout is our own validated number, so it may be written into the statement.
+            conn.execute(f"SET LOCAL lock_timeout = {max(1, round(self.busy_timeout * 1000))}")
+            yield conn
+
+
+class _Schema:
+    """scorekit's tables in one PostgreSQL schema: created on first use, checked every time."""
+
+    def __init__(self, db: _Database, schema: str, component: str, ddl: Sequence[str]) -> None:
+        self.name = quote_identifier(schema, max_bytes=_MAX_IDENTIFIER_BYTES)
+        self.schema = schema
+        self.component = component
+        version = self._stored_version(db)
+        if version == SCHEMA_VERSION:
+            return  # a current schema: nothing is written
+        with db.transaction(f"creating {component} tables in schema {schema!r}") as conn:
+            # One creator at a time, and a second look once we hold the lock.
+            conn.execute("SELECT pg_advisory_xact_lock(hashtext('scorekit schema ' || %s))", (schema,))
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.name}")
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {self.name}.schema_version (component text PRIMARY KEY, version integer NOT NULL)"
+            )
+            row = conn.execute(
+                f"SELECT version FROM {self.name}.schema_version WHERE component = %s",
+                (component,),
+            ).fetchone()
+            if row is None:
+                for statement in ddl:
+                    conn.execute(statement.format(schema=self.name))
+                conn.execute(
+                    f"INSERT INTO {self.name}.schema_version (component, version) VALUES (%s, %s)",
+                    (component, SCHEMA_VERSION),
+                )
+            elif row[0] != SCHEMA_VERSION:
+                raise self._wrong_version(row[0])
+
+    def _stored_version(self, db: _Database) -> int | None:
+        with db.reading(f"opening schema {self.schema!r}") as conn:
+            tables = {
+                row[0]
+                for row in conn.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (self.schema,)
+                )
+            }
+            if "schema_version" not in tables:
+                if tables:
+                    msg = (
+                        f"schema {self.schema!r} holds tables ({', '.join(sorted(tables)[:5])}) but no scorekit "
+                        f"schema_version table: it is not a scorekit schema; give scorekit a schema of its own"
+                    )
+                    raise StorageError(msg)
+                return None
+            row = conn.execute(
+                f"SELECT version FROM {self.name}.schema_version WHERE component = %s",
+                (self.component,),
+            ).fetchone()
+        if row is not None and row[0] != SCHEMA_VERSION:
+            raise self._wrong_version(row[0])
+        return None if row is None else int(row[0])
+
+    def _wrong_version(self, version: int) -> StorageError:
+        return StorageError(
+            f"schema {self.schema!r} holds {self.component} tables of layout version {version}; "
+            f"this scorekit reads version {SCHEMA_VERSION}"
+        )
+
+
+class _Adapter:
+    """What every PostgreSQL adapter shares: its database, its schema, `close`."""
+
+    _component: str
+    _ddl: Sequence[str]
+
+    def __init__(self, conninfo_or_pool: Connections, *, schema: str = "scorekit", busy_timeout: float = 5) -> None:
+        self._db = _Database(conninfo_or_pool, busy_timeout)
+        try:
+            self._schema = _Schema(self._db, schema, self._component, self._ddl)
+        except BaseException:
+            self._db.close()
+            raise
+        self._s = self._schema.name
+
+    @property
+    def schema(self) -> str:
+        """The schema scorekit's tables are in."""
+        return self._schema.schema
+
+    def close(self) -> None:
+        """Close the pool this adapter opened for a connection string (a host's pool is left open)."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+_CARDS_DDL: Final = (
+    # Deleted cards stay (deleted = true): their ids are retired for good, their last card is kept.
+    """CREATE TABLE {schema}.cards (
+        id           text PRIMARY KEY,
+        series       text NOT NULL,
+        period_start date NOT NULL,
+        period_end   date NOT NULL,
+        owner_kind   text NOT NULL CHECK (owner_kind IN ('user', 'team')),
+        owner_id     text NOT NULL,
+        subjects     text[] NOT NULL,
+        version      integer NOT NULL CHECK (version >= 1),
+        deleted      boolean NOT NULL DEFAULT false,
+        document     text NOT NULL
+    )""",
+    # One stored card per (series, period start), checked at commit so a batch may swap periods.
+    """ALTER TABLE {schema}.cards ADD CONSTRAINT cards_one_per_series_period
+        EXCLUDE USING btree (series WITH =, period_start WITH =) WHERE (NOT deleted)
+        DEFERRABLE INITIALLY DEFERRED""",
+    "CREATE INDEX cards_by_owner ON {schema}.cards (owner_id, owner_kind) WHERE NOT deleted",
+    "CREATE INDEX cards_by_subject ON {schema}.cards USING gin (subjects) WHERE NOT deleted",
+    "CREATE INDEX cards_by_period ON {schema}.cards (period_start, period_end) WHERE NOT deleted",
+    """CREATE TABLE {schema}.card_revisions (
+        seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        card_id  text NOT NULL REFERENCES {schema}.cards (id) ON DELETE CASCADE,
+        version  integer NOT NULL,
+        deleted  boolean NOT NULL,
+        change   text NOT NULL,
+        document text NOT NULL
+    )""",
+    "CREATE INDEX card_revisions_by_card ON {schema}.card_revisions (card_id, seq)",
+)
+
+_CACHE_SIZE: Final = 100_000
+"""Decoded cards a `PostgresScorecards` keeps (by document text): a dashboard's worth, and then some."""
+
+_CONFLICTS: Final = (pg_errors.UniqueViolation, pg_errors.ExclusionViolation)
+
+
+def _row(card: Scorecard, change: str) -> dict[str, object]:
+    return {
+        "id": card.id,
+        "series": card.series_id,
+        "period_start": _dt.date.fromordinal(card.period.start.toordinal()),
+        "period_end": _dt.date.fromordinal(card.period.end.toordinal()),
+        "owner_kind": "team" if isinstance(card.owner, Team) else "user",
+        "owner_id": card.owner.id,
+        "subjects": sorted(card.subjects),
+        "version": card.version,
+        "document": codec.dumps(card),
+        "change": change,
+    }
+
+
+def _change(value: object) -> str:
+    if not isinstance(value, Change):
+        msg = f"a write needs change=Change(actor_id, at, reason), got {value!r}"
+        raise TypeError(msg)
+    return codec.dumps(value)
+
+
+class PostgresScorecards(_Adapter):
+    """A `ScorecardRepository` in PostgreSQL, with every stored version kept (`history`).
+
+    >>> import os, pendulum
+    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
+    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> change = Change("boss", pendulum.datetime(2024, 1, 2, tz="UTC"), "new target")
+    >>> import psycopg
+    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
+    ...     _ = conn.execute("DROP SCHEMA IF EXISTS scorekit_doctest CASCADE")
+    >>> with PostgresScorecards(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as repo:
+    ...     card = repo.add(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]), change=change)
+    ...     repo.update(card.evolve(name="January"), expected_version=1, change=change).version
+    ...     [(r.version, r.change.reason) for r in repo.history("c1")]
+    2
+    [(1, 'new target'), (2, 'new target')]
+    """
+
+    _component = "cards"
+    _ddl = _CARDS_DDL
+
+    def __init__(self, conninfo_or_pool: Connections, *, schema: str = "scorekit", busy_timeout: float = 5) -> None:
+        super().__init__(conninfo_or_pool, schema=schema, busy_timeout=busy_timeout)
+        # Decoding a card document costs far more than reading it, and a dashboard reads the same
+        # documents again and again.  A document fully determines its (immutable) card, so cards are
+        # kept by their document text, at most `_CACHE_SIZE` of them (the oldest go first).
+        self._cards: dict[str, Scorecard] = {}
+
+    def _decoded(self, document: str) -> Scorecard:
+        card = self._cards.get(document)
+        if card is None:
+            card = codec.loads(document, Scorecard)
+            if len(self._cards) >= _CACHE_SIZE:
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
+                    del self._cards[next(iter(self._cards))]
+            self._cards[document] = card
+        return card
+
+    def get(self, card_id: str) -> Scorecard:
+        """See `ScorecardRepository.get`."""
+        with self._db.reading(f"reading card {card_id!r}") as conn:
+            row = conn.execute(
+                f"SELECT document FROM {self._s}.cards WHERE id = %s AND NOT deleted", (card_id,)
+            ).fetchone()
+        if row is None:
+            raise CardNotFound.for_id(card_id)
+        return self._decoded(row[0])
+
+    def add(self, card: Scorecard, *, change: Change) -> Scorecard:
+        """See `ScorecardRepository.add`."""
+        return self.add_many((card,), change=change)[0]
+
+    def add_many(self, cards: Sequence[Scorecard], *, change: Change) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.add_many`: one transaction, the inserts sent in one pipeline."""
+        given = _change(change)
+        items = tuple(cards)
+        if not items:
+            return ()
+        _check_distinct(items)
+        s = self._s
+        sql = (
+            f"WITH added AS (INSERT INTO {s}.cards"
+            " (id, series, period_start, period_end, owner_kind, owner_id, subjects, version, document)"
+            " VALUES (%(id)s, %(series)s, %(period_start)s, %(period_end)s, %(owner_kind)s, %(owner_id)s,"
+            " %(subjects)s, %(version)s, %(document)s) RETURNING id, version, document)"
+            f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
+            " SELECT id, version, false, %(change)s, document FROM added"
+        )
+        try:
+            with self._db.transaction("adding cards") as conn:
+                conn.cursor().executemany(sql, [_row(card, given) for card in items])
+        except StorageError as error:
+            if isinstance(error.__cause__, _CONFLICTS):
+                raise self._taken(items) from None
+            raise
+        return items
+
+    def _taken(self, cards: Sequence[Scorecard]) -> ConflictError:
+        """Which card of a refused batch clashed (read after the rollback, only to name it)."""
+        with self._db.reading("naming a conflict") as conn:
+            found = dict(
+                conn.execute(
+                    f"SELECT id, deleted FROM {self._s}.cards WHERE id = ANY(%s)", ([c.id for c in cards],)
+                ).fetchall()
+            )
+            for card in cards:
+                if card.id in found:
+                    return ConflictError.id_retired(card.id) if found[card.id] else ConflictError.id_taken(card.id)
+            slots = conn.execute(
+                f"SELECT id, series, period_start FROM {self._s}.cards WHERE NOT deleted AND series = ANY(%s)",
+                ([c.series_id for c in cards],),
+            ).fetchall()
+        taken = {(series, start): card_id for card_id, series, start in slots}
+        for card in cards:
+            other = taken.get((card.series_id, _dt.date.fromordinal(card.period.start.toordinal())))
+            if other is not None and other != card.id:
+                return ConflictError.period_taken(card.series_id, card.period.start)
+        # The clash was with a card of this very batch (an update swapping periods) or is gone again.
+        return ConflictError.period_taken(cards[0].series_id, cards[0].period.start)
+
+    def update(self, card: Scorecard, expected_version: int, *, change: Change) -> Scorecard:
+        """See `ScorecardRepository.update`."""
+        return self.update_many(((card, expected_version),), change=change)[0]
+
+    def update_many(self, changes: Sequence[tuple[Scorecard, int]], *, change: Change) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.update_many`: each row is replaced only if its version is the expected one.
+
+        The rows are updated in id order (so two batches never deadlock), each with
+        ``UPDATE ... WHERE id = %s AND version = %s`` and its revision in the same statement.
+        """
+        given = _change(change)
+        items = [(card.evolve(version=expected + 1), expected) for card, expected in changes]
+        if not items:
+            return ()
+        s = self._s
+        sql = (
+            f"WITH changed AS (UPDATE {s}.cards SET series = %(series)s, period_start = %(period_start)s,"
+            " period_end = %(period_end)s, owner_kind = %(owner_kind)s, owner_id = %(owner_id)s,"
+            " subjects = %(subjects)s, version = %(version)s, document = %(document)s"
+            " WHERE id = %(id)s AND version = %(expected)s AND NOT deleted RETURNING id, version, document)"
+            f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
+            " SELECT id, version, false, %(change)s, document FROM changed RETURNING card_id"
+        )
+        ordered = sorted(items, key=lambda item: item[0].id)  # stable: one card's changes keep their order
+        try:
+            with self._db.transaction("updating cards") as conn:
+                cursor = conn.cursor()
+                cursor.executemany(
+                    sql, [_row(card, given) | {"expected": expected} for card, expected in ordered], returning=True
+                )
+                for card, expected in ordered:
+                    if cursor.fetchone() is None:
+                        raise self._not_updated(conn, card.id, expected)
+                    cursor.nextset()
+        except StorageError as error:
+            if isinstance(error.__cause__, _CONFLICTS):
+                raise self._taken([card for card, _ in items]) from None
+            raise
+        return tuple(card for card, _ in items)
+
+    def _not_updated(self, conn: psycopg.Connection[Any], card_id: str, expected: int) -> Exception:
+        row = conn.execute(f"SELECT version FROM {self._s}.cards WHERE id = %s AND NOT deleted", (card_id,)).fetchone()
+        if row is None:
+            return CardNotFound.for_id(card_id)
+        return ConflictError.stale(card_id, stored=row[0], expected=expected)
+
+    def delete(self, card_id: str, *, change: Change) -> None:
+        """See `ScorecardRepository.delete`."""
+        self.delete_many((card_id,), change=change)
+
+    def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
+        """See `ScorecardRepository.delete_many`: one statement marks them deleted and records the deletions."""
+        given = _change(change)
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        s = self._s
+        with self._db.transaction("deleting cards") as conn:
+            gone = {
+                row[0]
+                for row in conn.execute(
+                    f"WITH gone AS (UPDATE {s}.cards SET deleted = true WHERE id = ANY(%s) AND NOT deleted"
+                    " RETURNING id, version, document)"
+                    f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
+                    " SELECT id, version, true, %s, document FROM gone RETURNING card_id",
+                    (ids, given),
+                )
+            }
+            missing = [card_id for card_id in ids if card_id not in gone]
+            if missing:
+                raise CardNotFound.for_id(missing[0])
+        return len(ids)
+
+    def history(self, card_id: str) -> tuple[Revision, ...]:
+        """See `ScorecardRepository.history`."""
+        with self._db.reading(f"reading the history of card {card_id!r}") as conn:
+            rows = conn.execute(
+                f"SELECT document, change, deleted FROM {self._s}.card_revisions WHERE card_id = %s ORDER BY seq",
+                (card_id,),
+            ).fetchall()
+        if not rows:
+            raise CardNotFound.never_seen(card_id)
+        return tuple(
+            Revision(self._decoded(document), codec.loads(change, Change), deleted)
+            for document, change, deleted in rows
+        )
+
+    def purge(self, card_ids: Collection[str]) -> int:
+        """See `ScorecardRepository.purge`: the deleted cards and their revisions go, in one transaction."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        with self._db.transaction("purging cards") as conn:
+            found = dict(
+                conn.execute(
+                    f"SELECT id, deleted FROM {self._s}.cards WHERE id = ANY(%s) FOR UPDATE", (ids,)
+                ).fetchall()
+            )
+            for card_id in ids:
+                if card_id not in found:
+                    raise CardNotFound.never_seen(card_id)
+                if not found[card_id]:
+                    raise ConflictError.not_deleted(card_id)
+            conn.execute(f"DELETE FROM {self._s}.cards WHERE id = ANY(%s)", (ids,))  # revisions cascade
+        return len(ids)
+
+    def find(
+        self,
+        *,
+        owner: User | Team | None = None,
+        subject: str | None = None,
+        series: str | None = None,
+        active_on: Date | None = None,
+        owner_id: str | None = None,
+    ) -> tuple[Scorecard, ...]:
+        """See `ScorecardRepository.find`: every filter is answered by an index."""
+        clauses: list[str] = ["NOT deleted"]
+        parameters: list[object] = []
+        if owner is not None:
+            clauses.append("owner_id = %s AND owner_kind = %s")
+            parameters += [owner.id, "team" if isinstance(owner, Team) else "user"]
+        if owner_id is not None:
+            clauses.append("owner_id = %s")
+            parameters.append(owner_id)
+        if subject is not None:
+            clauses.append("subjects @> ARRAY[%s]::text[]")
+            parameters.append(subject)
+        if series is not None:
+            clauses.append("series = %s")
+            parameters.append(series)
+        if active_on is not None:
+            day = as_date(active_on, name="active_on")
+            clauses.append("period_start <= %s AND %s < period_end")
+            parameters += [_dt.date.fromordinal(day.toordinal())] * 2
+        with self._db.reading("finding cards") as conn:
+            rows = conn.execute(
+                f'SELECT document FROM {self._s}.cards WHERE {" AND ".join(clauses)} ORDER BY id COLLATE "C"',
+                parameters,
+            ).fetchall()
+        decoded = self._decoded
+        cards = [decoded(row[0]) for row in rows]
+        if owner is not None:
+            cards = [c for c in cards if c.owner == owner]  # a team's members must match too
+        return tuple(cards)
+
+
+def _check_distinct(cards: Sequence[Scorecard]) -> None:
+    ids: set[str] = set()
+    slots: set[tuple[str, Date]] = set()
+    for card in cards:
+        if card.id in ids:
+            raise ConflictError.id_taken(card.id)
+        if (card.series_id, card.period.start) in slots:
+            raise ConflictError.period_taken(card.series_id, card.period.start)
+        ids.add(card.id)
+        slots.add((card.series_id, card.period.start))
+
+
+_MANUAL_DDL: Final = (
+    """CREATE TABLE {schema}.manual_entries (
+        seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        card_id  text NOT NULL,
+        document text NOT NULL
+    )""",
+    "CREATE INDEX manual_entries_by_card ON {schema}.manual_entries (card_id, seq)",
+)
+
+
+class PostgresManualValues(_Adapter):
+    """A `ManualValueStore` in PostgreSQL (append-only; `delete_for` when cards are deleted).
+
+    >>> import os, pendulum
+    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
+    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> with PostgresManualValues(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as store:
+    ...     _ = store.delete_for(["c7"])
+    ...     store.append(ManualEntry("c7", "nps", 42, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
+    ...     [e.value for e in store.entries(["c7"])]
+    [Decimal('42')]
+    """
+
+    _component = "manual_values"
+    _ddl = _MANUAL_DDL
+
+    def append(self, entry: ManualEntry) -> None:
+        """See `ManualValueStore.append`."""
+        with self._db.transaction("recording a manual value") as conn:
+            conn.execute(
+                f"INSERT INTO {self._s}.manual_entries (card_id, document) VALUES (%s, %s)",
+                (entry.card_id, codec.dumps(entry)),
+            )
+
+    def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
+        """See `ManualValueStore.entries`."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return ()
+        with self._db.reading("reading manual values") as conn:
+            rows = conn.execute(
+                f"SELECT document FROM {self._s}.manual_entries WHERE card_id = ANY(%s) ORDER BY seq",
+                (ids,),
+            ).fetchall()
+        return tuple(codec.loads(row[0], ManualEntry) for row in rows)
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `ManualValueStore.delete_for`."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        with self._db.transaction("deleting manual values") as conn:
+            return conn.execute(
+                f"DELETE FROM {self._s}.manual_entries WHERE card_id = ANY(%s)",
+                (ids,),
+            ).rowcount
+
+
+_SNAPSHOTS_DDL: Final = (
+    """CREATE TABLE {schema}.closed_scores (
+        card_id      text PRIMARY KEY,
+        card_version integer NOT NULL,
+        document     text NOT NULL
+    )""",
+)
+
+
+class PostgresSnapshots(_Adapter):
+    """A `SnapshotStore` in PostgreSQL: at most one `ClosedScore` per card, enforced by the primary key."""
+
+    _component = "snapshots"
+    _ddl = _SNAPSHOTS_DDL
+
+    def add(self, closed: ClosedScore) -> None:
+        """See `SnapshotStore.add`: of two processes closing the same card, exactly one wins."""
+        given: object = closed
+        if not isinstance(given, ClosedScore):
+            msg = f"expected a ClosedScore, got {given!r}"
+            raise TypeError(msg)
+        with self._db.transaction("closing a card") as conn:
+            added = conn.execute(
+                f"INSERT INTO {self._s}.closed_scores (card_id, card_version, document) VALUES (%s, %s, %s)"
+                " ON CONFLICT (card_id) DO NOTHING RETURNING card_id",
+                (closed.card_id, closed.card_version, codec.dumps(closed)),
+            ).fetchone()
+        if added is None:
+            raise ConflictError.already_closed(closed.card_id)
+
+    def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
+        """See `SnapshotStore.get`."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return {}
+        with self._db.reading("reading closed scores") as conn:
+            rows = dict(
+                conn.execute(
+                    f"SELECT card_id, document FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)
+                ).fetchall()
+            )
+        return {card_id: codec.loads(rows[card_id], ClosedScore) for card_id in ids if card_id in rows}
+
+    def remove(self, card_id: str, change: Change) -> ClosedScore:
+        """See `SnapshotStore.remove` (the service records `change` in the card's history)."""
+        _change(change)
+        with self._db.transaction(f"reopening card {card_id!r}") as conn:
+            row = conn.execute(
+                f"DELETE FROM {self._s}.closed_scores WHERE card_id = %s RETURNING document", (card_id,)
+            ).fetchone()
+        if row is None:
+            raise CardNotFound.not_closed(card_id)
+        return codec.loads(row[0], ClosedScore)
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `SnapshotStore.delete_for`."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return 0
+        with self._db.transaction("deleting closed scores") as conn:
+            return conn.execute(f"DELETE FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)).rowcount
+
+
+class PostgresRecordsSource:
+    """A `MetricSource` over a host's records table in PostgreSQL, answering a whole batch in one query.
+
+    The table holds one row per record: ``id, metric, subject, occurred_at, value``
+    (`columns` maps these names to the table's own, ``"value": None`` counts each
+    record as 1; `table` may be ``("schema", "table")``).  ``metric`` and
+    ``subject`` compare as text, ``occurred_at`` should be ``timestamptz`` (a
+    ``timestamp`` is read in the session's TimeZone), ``value`` ``numeric`` or an
+    integer type (a ``double precision`` sum is not exact).  A row whose value is
+    NULL is not a record.  An index on ``(metric, subject, occurred_at)`` makes
+    it fast.  The requests travel as arrays, are joined to the records on metric,
+    subject and the half-open window, and grouped per request; the database sums,
+    counts and finds the latest row (ties on the instant: the greatest id as text).
+
+    `evidence="ids"` lists the counted records as `Evidence`; `"none"` lists none.
+    `queries` counts the queries run.
+
+    >>> import os, pendulum, psycopg
+    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
+    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> from scorekit import MetricRequest
+    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
+    ...     _ = conn.execute("DROP TABLE IF EXISTS doctest_deals")
+    ...     _ = conn.execute("CREATE TABLE doctest_deals (deal_id int, kind text, rep text, won_at timestamptz)")
+    ...     _ = conn.execute("INSERT INTO doctest_deals VALUES (1, 'deals_won', 'ann', '2024-02-03 10:00Z'),"
+    ...                      " (2, 'deals_won', 'ann', '2024-03-01 00:30+01')")  # March in Warsaw
+    >>> columns = {"id": "deal_id", "metric": "kind", "subject": "rep", "occurred_at": "won_at", "value": None}
+    >>> feb = MetricRequest("deals_won", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw"),
+    ...                     pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"))
+    >>> with PostgresRecordsSource(os.environ["SCOREKIT_POSTGRES"], "doctest_deals", columns=columns) as deals:
+    ...     answer = deals.measure([feb])[feb]
+    >>> answer.value, [e.id for e in answer.evidence]
+    (Decimal('1'), ['1'])
+    """
+
+    def __init__(
+        self,
+        conninfo_or_pool: Connections,
+        table: str | Sequence[str],
+        *,
+        columns: Mapping[str, str | None] | None = None,
+        evidence: str = "ids",
+        busy_timeout: float = 5,
+    ) -> None:
+        self._table = RecordsTable.of(table, columns, max_bytes=_MAX_IDENTIFIER_BYTES)
+        self._evidence = evidence_wanted(evidence)
+        self._query = self._build_query()
+        self.queries = 0
+        self._db = _Database(conninfo_or_pool, busy_timeout)
+        t = self._table
+        try:  # the table and its columns must exist: say so now, not at the first dashboard
+            with self._db.reading(f"checking the records table {t.table}") as conn:
+                conn.execute(
+                    f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()}"
+                    f" FROM {t.table} AS r LIMIT 0"
+                ).fetchall()
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _build_query(self) -> str:
+        t = self._table
+        value, at, key = t.value_expression(), f"r.{t.occurred_at}", f'r.{t.id}::text COLLATE "C"'
+        evidence = (
+            f", array_agg({key} ORDER BY {at}, {key}), array_agg({at} ORDER BY {at}, {key}),"
+            f" array_agg({value} ORDER BY {at}, {key})"
+            if self._evidence
+            else ""
+        )
+        return (
+            f"SELECT w.n, min(w.acc), count(*), sum({value}),"
+            f" (array_agg({value} ORDER BY {at} DESC, {key} DESC) FILTER (WHERE w.acc = '{LAST}'))[1]{evidence}"
+            # The rows travel as array literals built here (psycopg dumps list items one by one in
+            # Python, some ten times slower), each naming its window in two short arrays of the
+            # distinct windows.  unnest of a literal lets the planner see how many rows come.
+            " FROM (SELECT w.n, w.acc, w.metric, w.subject, win.start_at, win.end_at"
+            " FROM unnest(%s::integer[], %s::text[], %s::text[], %s::text[], %s::integer[])"
+            " AS w (n, acc, metric, subject, k)"
+            " JOIN unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS win (start_at, end_at, k)"
+            f" ON win.k = w.k) AS w {t.join()} GROUP BY w.n"
+        )
+
+    def close(self) -> None:
+        """Close the pool this source opened for a connection string (a host's pool is left open)."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
+        """See `MetricSource.measure`: the whole batch in one query."""
+        wanted = Wanted.of(requests)
+        if not wanted.requests:
+            return {}
+        parameters = (
+            _array_literal(map(str, wanted.numbers)),
+            _array_literal(wanted.accumulations),
+            _array_literal(wanted.metrics),
+            _array_literal(wanted.subjects),
+            _array_literal(map(str, wanted.window_numbers)),
+            [start for start, _end in wanted.windows],
+            [end for _start, end in wanted.windows],
+        )
+        with self._db.reading("measuring from the records table") as conn:
+            self.queries += 1
+            rows = conn.execute(self._query, parameters).fetchall()
+        return answers(wanted, {row[0]: self._answer(row) for row in rows})
+
+    def _answer(self, row: Sequence[Any]) -> Measurement:
+        _n, accumulation, count, total, last = row[:5]
+        evidence: tuple[Evidence, ...] = ()
+        if self._evidence:
+            ids, instants, values = row[5:8]
+            evidence = tuple(
+                Evidence(record_id, at, to_decimal(value, name=f"record {record_id!r}: value"))
+                for record_id, at, value in zip(ids, instants, values, strict=True)
+            )
+        return measurement(
+            accumulation,
+            total=to_decimal(total, name="the sum of the records' values"),
+            count=count,
+            last_value=None if last is None else to_decimal(last, name="the latest record's value"),
+            evidence=evidence,
+        )
+
+
+def _array_literal(items: Iterable[str]) -> str:
+    r"""A PostgreSQL array literal of these texts, every element quoted (a parameter value, never SQL).
+
+    >>> print(_array_literal(['say "hi"', "back\\slash", "NULL"]))
+    {"say \"hi\"","back\\slash","NULL"}
+    """
+    return "{" + ",".join('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items) + "}"

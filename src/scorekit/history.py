@@ -1,0 +1,237 @@
+"""History that cannot be rewritten: who changed a card, when and why, and closed scores.
+
+- `Change(actor_id, at, reason="")`: one write, as the service records it.
+- `Revision(card, change, deleted=False)`: a stored version of a card and the change
+  that made it; a repository keeps every one, oldest first, and a deletion is a
+  last revision with ``deleted=True`` holding the card as it was.
+- `ClosedScore(card_id, card_version, score, closed_at, closed_by, fingerprint)`:
+  a card's score frozen as of its period end, so late data cannot move it.
+- `fingerprint(card, measurements, manual)`: the sha256 of what a score was made
+  from, so "why did my number change?" has an answer.
+
+The fingerprint hashes the canonical JSON of its inputs: the codec's documents,
+keys sorted, no spaces, evidence ids sorted (the order a CRM returns records in is
+not an input), manual entries in the order given.  The same inputs give the same
+64 hex digits in any process.
+
+>>> import pendulum
+>>> from scorekit import Cadence, Date, Evidence, Measurement, Parameter, Scorecard, User
+>>> c = Cadence.monthly(Date(2024, 1, 1))
+>>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+>>> at = pendulum.datetime(2024, 1, 5, tz="UTC")
+>>> a = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d1", at), Evidence("d2", at)])})
+>>> b = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d2", at), Evidence("d1", at)])})
+>>> a == b, len(a), a == fingerprint(card, {"deals_won": Measurement(3)})
+(True, 64, False)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, Final
+
+import attrs
+from pendulum import DateTime
+
+from scorekit.errors import InvalidDocument, InvalidScorecard
+from scorekit.measurement import ManualEntry, Measurement, as_instant
+from scorekit.numbers import to_decimal
+from scorekit.scorecard import Scorecard
+from scorekit.scoring import CardScore
+
+__all__ = ["MIGRATED_FROM_0_1", "Change", "ClosedScore", "Revision", "fingerprint"]
+
+MIGRATED_FROM_0_1: Final = "migrated from 0.1"
+"""The reason of the first revision an upgraded 0.1 database records for each of its cards."""
+
+_HEX64: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def _text(value: object, *, name: str) -> str:
+    if not isinstance(value, str):
+        msg = f"{name} must be a string, got {value!r}"
+        raise InvalidScorecard(msg)
+    return value
+
+
+def _actor_id(value: object) -> str:
+    text = _text(value, name="a change's actor_id")
+    if not text.strip():
+        msg = f"a change's actor_id must name who made it, got {value!r}"
+        raise InvalidScorecard(msg)
+    return text
+
+
+def _reason(value: object) -> str:
+    return _text(value, name="a change's reason")
+
+
+def _at(value: object) -> DateTime:
+    return as_instant(value, name="a change's at")
+
+
+@attrs.frozen
+class Change:
+    """Who made a write, when (an aware instant) and why.
+
+    >>> import pendulum
+    >>> Change("boss", pendulum.datetime(2024, 2, 1, tz="UTC"), "target was a typo").reason
+    'target was a typo'
+    """
+
+    actor_id: str = attrs.field(converter=_actor_id)
+    at: DateTime = attrs.field(converter=_at)
+    reason: str = attrs.field(default="", converter=_reason)
+
+
+def _card(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - validators see anything
+    if not isinstance(value, Scorecard):
+        msg = f"a revision holds a Scorecard, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _change(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - validators see anything
+    if not isinstance(value, Change):
+        msg = f"expected a Change(actor_id, at, reason), got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _deleted(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - validators see anything
+    if not isinstance(value, bool):
+        msg = f"a revision's deleted must be True or False, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+@attrs.frozen
+class Revision:
+    """One stored version of a card and the change that stored it.
+
+    ``deleted=True`` marks the deletion: `card` is then the card as it was last stored.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> r = Revision(card, Change("boss", pendulum.datetime(2024, 1, 1, tz="UTC")))
+    >>> r.version, r.deleted
+    (1, False)
+    """
+
+    card: Scorecard = attrs.field(validator=_card)
+    change: Change = attrs.field(validator=_change)
+    deleted: bool = attrs.field(default=False, validator=_deleted)
+
+    @property
+    def version(self) -> int:
+        """The card's version in this revision."""
+        return self.card.version
+
+
+def _card_id(value: object) -> str:
+    return _text(value, name="a closed score's card_id")
+
+
+def _card_version(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        msg = f"a closed score's card_version must be a whole number of at least 1, got {value!r}"
+        raise InvalidScorecard(msg)
+    return value
+
+
+def _closed_at(value: object) -> DateTime:
+    return as_instant(value, name="closed_at")
+
+
+def _closed_by(value: object) -> str:
+    return _text(value, name="a closed score's closed_by")
+
+
+def _fingerprint(value: object) -> str:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
+        msg = f"a fingerprint is 64 lowercase hex digits (a sha256), got {value!r}"
+        raise InvalidScorecard(msg)
+    return value
+
+
+def _score_matches(instance: ClosedScore, _attribute: object, value: Any) -> None:  # noqa: ANN401 - validators see anything
+    if not isinstance(value, CardScore):
+        msg = f"a closed score holds a CardScore, got {value!r}"
+        raise InvalidScorecard(msg)
+    if value.card.id != instance.card_id or value.card.version != instance.card_version:
+        msg = (
+            f"a closed score of card {instance.card_id!r} v{instance.card_version} holds the score of "
+            f"card {value.card.id!r} v{value.card.version}; they must be the same card and version"
+        )
+        raise InvalidScorecard(msg)
+
+
+@attrs.frozen
+class ClosedScore:
+    """A card's score frozen at its period end: what `report` and `dashboard` show once closed.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> end = pendulum.datetime(2024, 2, 1, tz="UTC")
+    >>> closed = ClosedScore.of(score(card, {"deals_won": 8}, as_of=end), closed_at=end, closed_by="boss",
+    ...                         fingerprint=fingerprint(card, {"deals_won": 8}))
+    >>> closed.card_id, closed.score.percent()
+    ('c1', Decimal('80.00'))
+    """
+
+    card_id: str = attrs.field(converter=_card_id)
+    card_version: int = attrs.field(converter=_card_version)
+    score: CardScore = attrs.field(validator=_score_matches)
+    closed_at: DateTime = attrs.field(converter=_closed_at)
+    closed_by: str = attrs.field(converter=_closed_by)
+    fingerprint: str = attrs.field(converter=_fingerprint)
+
+    @classmethod
+    def of(cls, score: CardScore, *, closed_at: object, closed_by: str, fingerprint: str) -> ClosedScore:
+        """The closed score of `score`'s card at the version it was scored."""
+        return cls(score.card.id, score.card.version, score, closed_at, closed_by, fingerprint)
+
+
+def _measurement(value: Measurement | Decimal | int | str) -> dict[str, Any]:
+    if isinstance(value, Measurement):
+        return {"value": str(value.value), "evidence": sorted(e.id for e in value.evidence)}
+    return {"value": str(to_decimal(value, name="measurement value")), "evidence": []}
+
+
+def fingerprint(
+    card: Scorecard,
+    measurements: Mapping[str, Measurement | Decimal | int | str],
+    manual: Iterable[ManualEntry] = (),
+) -> str:
+    """The sha256 hex digest of what a score is made of: the card, the measurements, the manual entries.
+
+    `measurements` maps metric keys to a `Measurement` (its value and evidence ids
+    count, not the evidence order) or a number; `manual` are the entries the score
+    read, in order.  Equal inputs give equal digests, in any process.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> fingerprint(card, {"deals_won": 8}) == fingerprint(card, {"deals_won": Measurement(8)})
+    True
+    """
+    # The codec is the one canonical encoding of scorekit's values; it is imported here,
+    # not at the top, because it imports this module to encode `ClosedScore`s.
+    from scorekit import codec  # noqa: PLC0415
+
+    try:
+        document = {
+            "card": codec.to_dict(card),
+            "measurements": {str(key): _measurement(value) for key, value in measurements.items()},
+            "manual": [codec.to_dict(entry) for entry in manual],
+        }
+    except TypeError as error:
+        msg = f"cannot fingerprint: {error}"
+        raise InvalidDocument(msg) from None
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -1,0 +1,296 @@
+"""Records sources: the MetricSource contract on memory, SQLite and PostgreSQL, one query per batch, same numbers."""
+
+import sqlite3
+import subprocess
+import sys
+from decimal import Decimal
+
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scorekit import Accumulation, Measurement, MetricRequest
+from scorekit.adapters._sql import instant_text
+from scorekit.adapters.memory import Record, RecordsMetricSource
+from scorekit.adapters.sqlite import SQLiteRecordsSource
+from scorekit.errors import StorageError
+from scorekit.numbers import EXACT, exact_sum
+from scorekit.period import as_utc
+from scorekit.testing import KnownAnswer, MetricSourceContract
+
+FEB = pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw")
+MAR = pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw")
+DAY = FEB.add(days=3)
+
+
+def request(metric="deals_won", subjects=("ann",), start=FEB, end=MAR, acc=Accumulation.SUM):
+    return MetricRequest(metric, frozenset(subjects), start, end, acc)
+
+
+# Records at the exact bounds of February (Warsaw), a team, decimals beyond 28 digits, a metric nobody has.
+RECORDS = [
+    Record("at-start", "deals_won", "ann", FEB, 1),
+    Record("before", "deals_won", "ann", FEB.subtract(microseconds=1), 10),
+    Record("at-end", "deals_won", "ann", MAR, 100),
+    Record("last", "deals_won", "ann", MAR.subtract(microseconds=1), 1000),
+    Record("r1", "revenue", "ann", DAY, "1000.10"),
+    Record("r2", "revenue", "bob", DAY, "-200.05"),
+    Record("r3", "revenue", "cid", DAY, 5),
+    Record("r4", "revenue", "bob", DAY.add(days=1), "0.0000000000000000000000000000001"),
+    Record("b-2", "balance", "ann", DAY, 30),  # two balances at the same instant: the greater id is the latest
+    Record("b-10", "balance", "ann", DAY, 70),
+    Record("b-1", "balance", "ann", DAY.subtract(seconds=1), 5),
+]
+
+KNOWN = [
+    KnownAnswer(request(), 1001, {"at-start", "last"}),  # 1 + 1000: the records before and at the end are out
+    # 1000.10 - 200.05 + 1e-31, exactly
+    KnownAnswer(request("revenue", ["ann", "bob"]), "800.0500000000000000000000000000001", {"r1", "r2", "r4"}),
+    KnownAnswer(request("revenue", ["nobody"]), 0, set()),
+    KnownAnswer(request("calls"), 0, set()),
+    KnownAnswer(request("revenue", ["cid"], start=DAY, end=DAY), 0, set()),  # an empty window
+]
+
+AVERAGE, LAST = Accumulation.AVERAGE, Accumulation.LAST
+LEVELS = [
+    # (1000.10 - 200.05 + 1e-31) / 3 = 266.68333... to 34 significant digits, the last 3 rounded up by the 1e-31
+    KnownAnswer(
+        request("revenue", ["ann", "bob"], acc=AVERAGE), "266.6833333333333333333333333333334", {"r1", "r2", "r4"}
+    ),
+    KnownAnswer(request(acc=LAST), 1000, {"at-start", "last"}),
+    KnownAnswer(request("balance", acc=LAST), 30, {"b-1", "b-2", "b-10"}),  # "b-2" > "b-10" as text
+    KnownAnswer(request("balance", acc=AVERAGE), 35, {"b-1", "b-2", "b-10"}),  # (5 + 30 + 70) / 3
+    KnownAnswer(request("calls", acc=AVERAGE), None, set()),  # a level with no record has no value
+    KnownAnswer(request("balance", acc=LAST, start=DAY, end=DAY), None, set()),
+]
+
+
+def make_sqlite(path, records, table="records", columns=None):
+    names = {"id": "id", "metric": "metric", "subject": "subject", "occurred_at": "occurred_at", "value": "value"}
+    names.update(columns or {})
+    quoted = {k: '"' + v.replace('"', '""') + '"' for k, v in names.items()}
+    table_sql = '"' + table.replace('"', '""') + '"'
+    with sqlite3.connect(path) as db:
+        cols = ", ".join(f"{quoted[k]} TEXT" for k in names)
+        db.execute(f"CREATE TABLE {table_sql} ({cols})")
+        db.executemany(
+            f"INSERT INTO {table_sql} ({', '.join(quoted.values())}) VALUES (?, ?, ?, ?, ?)",
+            [(r.id, r.metric, r.subject, instant_text(r.occurred_at), str(r.value)) for r in records],
+        )
+    db.close()
+    return SQLiteRecordsSource(path, table, columns=columns)
+
+
+class TestRecordsMetricSourceContract(MetricSourceContract):
+    @pytest.fixture
+    def source(self):
+        return RecordsMetricSource(RECORDS)
+
+    @pytest.fixture
+    def known_answers(self):
+        return KNOWN
+
+
+class TestSQLiteRecordsSourceContract(MetricSourceContract):
+    @pytest.fixture
+    def source(self, tmp_path):
+        return make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+
+    @pytest.fixture
+    def known_answers(self):
+        return KNOWN + LEVELS
+
+
+class TestContractAssertionsSayWhatWasWrong:
+    def test_a_wrong_source_fails_with_expected_and_got(self):
+        suite = MetricSourceContract()
+        wrong = RecordsMetricSource([r for r in RECORDS if r.id != "last"])
+        with pytest.raises(AssertionError, match=r"expected value 1001, got 1\b"):
+            suite.test_known_answers(wrong, KNOWN)
+
+
+HOSTILE = ['x"; DROP TABLE records; --', "a'b", "/* c */", "semi;colon", 'q"q"']
+
+
+class TestSQLiteRecordsSource:
+    def test_answers_a_batch_with_one_query(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        statements = []
+        connect = sqlite3.connect
+
+        def traced(*args, **kwargs):
+            db = connect(*args, **kwargs)
+            db.set_trace_callback(statements.append)
+            return db
+
+        requests = [request(subjects=[s]) for s in ("ann", "bob", "cid", "dan")] + [k.request for k in KNOWN]
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(sqlite3, "connect", traced)
+            answers = source.measure(requests)
+        assert len(answers) == len(set(requests))
+        assert len(statements) == 1, statements
+        assert source.queries == 1
+
+    @pytest.mark.parametrize("name", HOSTILE)
+    def test_hostile_names_are_names(self, tmp_path, name):
+        columns = {
+            "id": name + "i",
+            "metric": name + "m",
+            "subject": name,
+            "occurred_at": name + "t",
+            "value": name + "v",
+        }
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, table=name, columns=columns)
+        assert source.measure([KNOWN[0].request])[KNOWN[0].request].value == 1001
+        with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+            assert db.execute(f'SELECT count(*) FROM "{name.replace(chr(34), chr(34) * 2)}"').fetchone()[0] == len(
+                RECORDS
+            )
+
+    def test_a_missing_table_or_column_is_a_storage_error_when_built(self, tmp_path):
+        make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        with pytest.raises(StorageError, match="no such table"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "deals")
+        with pytest.raises(StorageError, match="no such column"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"value": "amount"})
+        with pytest.raises(StorageError, match="unknown fields"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"amount": "value"})
+        with pytest.raises(StorageError, match="'ids'"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", evidence="some")
+        for bad in (0, -1, True, float("nan"), "5"):
+            with pytest.raises(StorageError, match="busy_timeout"):
+                SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", busy_timeout=bad)
+        with pytest.raises(StorageError, match="unable to open"):
+            SQLiteRecordsSource(tmp_path / "missing.sqlite3", "records")
+
+    def test_without_a_value_column_each_record_counts_one(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, columns=None)
+        counting = SQLiteRecordsSource(source.path, "records", columns={"value": None})
+        r = request("revenue", ["ann", "bob"])
+        assert counting.measure([r])[r].value == 3  # r1, r2, r4: three deals
+
+    def test_evidence_none_lists_nothing_but_counts_the_same(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        bare = SQLiteRecordsSource(source.path, "records", evidence="none")
+        r = KNOWN[1].request
+        full = source.measure([r])[r]
+        assert full.evidence  # the source with evidence lists the records...
+        assert bare.measure([r])[r] == Measurement(full.value)  # ...the bare one the same value alone
+
+    def test_a_value_that_is_not_a_number_is_a_storage_error(self, tmp_path):
+        bad = [Record("x", "deals_won", "ann", DAY, 1)]
+        source = make_sqlite(tmp_path / "crm.sqlite3", bad)
+        with sqlite3.connect(source.path) as db:
+            db.execute("UPDATE records SET value = 'lots'")
+        db.close()
+        with pytest.raises(StorageError, match=r"'x'.*'lots'"):
+            source.measure([request()])
+
+
+# --- the same numbers as RecordsMetricSource, for random records and windows --------------------------------
+
+SUBJECTS = ["ann", "bob", "c\"\\{NULL,} '", "dan"]  # one that breaks careless array literals and quoting
+ZONES = ["UTC", "Europe/Warsaw", "America/Havana", "Atlantic/Azores", "Asia/Kolkata", "Pacific/Chatham"]
+BASE = pendulum.datetime(2024, 10, 20, tz="UTC")
+instants = st.integers(0, 20 * 24 * 3600 * 1_000_000).map(lambda us: BASE.add(microseconds=us))
+values = st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False, allow_infinity=False)
+records_st = st.lists(
+    st.builds(
+        Record,
+        id=st.text("abcXYZ19é\"'", min_size=1, max_size=4),
+        metric=st.sampled_from(["calls", "revenue"]),
+        subject=st.sampled_from(SUBJECTS[:3]),
+        occurred_at=instants,
+        value=values,
+    ),
+    max_size=30,
+    unique_by=lambda r: (r.metric, r.id),
+)
+
+
+@st.composite
+def requests_st(draw, records):
+    zone = draw(st.sampled_from(ZONES))
+    edges = [r.occurred_at for r in records]
+    point = st.one_of(instants, st.sampled_from(edges)) if edges else instants
+    start = draw(point)
+    end = draw(point.filter(lambda e: e >= start)) if draw(st.booleans()) else start.add(days=draw(st.integers(0, 9)))
+    return MetricRequest(
+        draw(st.sampled_from(["calls", "revenue"])),
+        frozenset(draw(st.sets(st.sampled_from(SUBJECTS), min_size=1))),
+        start.in_timezone(zone),
+        end.in_timezone(zone),
+        draw(st.sampled_from(Accumulation)),
+    )
+
+
+def by_hand(records, request):
+    """The DESIGN's rule written out: SUM, the mean in the 34-digit context, the latest (ties: greatest id)."""
+    start, end = as_utc(request.start), as_utc(request.end)
+    rows = sorted(
+        (
+            (as_utc(r.occurred_at), r.id, r)
+            for r in records
+            if r.metric == request.metric and r.subject in request.subjects and start <= as_utc(r.occurred_at) < end
+        ),
+        key=lambda row: (row[0], row[1]),
+    )
+    ids = [row[1] for row in rows]
+    if not rows:
+        return (0 if request.accumulation is Accumulation.SUM else None), ids
+    total = exact_sum(row[2].value for row in rows)
+    if request.accumulation is Accumulation.AVERAGE:
+        return EXACT.divide(total, Decimal(len(rows))), ids
+    if request.accumulation is Accumulation.LAST:
+        return rows[-1][2].value, ids
+    return total, ids
+
+
+def same_as_memory(source_from, records, requests):
+    sums = [r for r in requests if r.accumulation is Accumulation.SUM]
+    memory = RecordsMetricSource(records).measure(sums)
+    got = source_from(records).measure(requests)
+    assert set(got) == set(requests)
+    for r in requests:
+        value, ids = by_hand(records, r)
+        assert got[r].value == value, f"{r}: expected {value}, got {got[r].value}"
+        assert [e.id for e in got[r].evidence] == ids, f"{r}: expected evidence {ids}, got {got[r].evidence}"
+        if r in memory:
+            assert got[r].value == memory[r].value, (
+                f"{r}: RecordsMetricSource says {memory[r].value}, got {got[r].value}"
+            )
+            assert [(e.id, e.occurred_at, e.value) for e in got[r].evidence] == [
+                (e.id, e.occurred_at, e.value) for e in memory[r].evidence
+            ], r
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data(), records=records_st)
+def test_sqlite_gives_the_numbers_of_records_metric_source(tmp_path_factory, data, records):
+    requests = data.draw(st.lists(requests_st(records), min_size=1, max_size=6))
+    path = tmp_path_factory.mktemp("crm") / "crm.sqlite3"
+    same_as_memory(lambda rs: make_sqlite(path, rs), records, requests)
+
+
+def test_the_fixed_width_instant_text_sorts_as_time():
+    early = pendulum.datetime(999, 1, 1, tz="UTC")
+    assert instant_text(early) == "0999-01-01T00:00:00.000000Z"
+    assert instant_text(early) < instant_text(pendulum.datetime(2024, 1, 1, tz="Asia/Tokyo"))
+
+
+class TestPostgresModuleWithoutAServer:
+    def test_an_unreachable_server_is_a_storage_error(self):
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        with pytest.raises(StorageError):
+            PostgresScorecards("host=/nonexistent dbname=x connect_timeout=1", busy_timeout=0.5)
+
+    def test_the_extra_is_named_without_psycopg(self):
+        code = (
+            "import sys; sys.modules['psycopg'] = None\n"
+            "try:\n    import scorekit.adapters.postgres\n"
+            "except ImportError as e:\n    print(e)\n"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own code
+        assert "scorekit[postgres]" in out
