@@ -23,6 +23,7 @@ from pendulum import Date, DateTime
 
 from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.calendar import WorkCalendar
 from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
 from scorekit.errors import CardNotFound
 from scorekit.history import Change
@@ -72,13 +73,22 @@ def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
     ]
     monthly = Cadence.monthly(_ANCHOR)
     policy = StatusPolicy(on_track="0.95", at_risk="0.75")  # projected under 75% of the target: at risk
+    days = DEMO_CALENDAR  # pace counts working days: nobody looks behind on a Monday or after Easter
     senior_t = CardTemplate(
-        monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy
+        monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy, calendar=days
     )
     junior_t = CardTemplate(
-        monthly, junior, timezone=DEMO_ZONE, rollover=True, name="Monthly targets (junior)", status_policy=policy
+        monthly,
+        junior,
+        timezone=DEMO_ZONE,
+        rollover=True,
+        name="Monthly targets (junior)",
+        status_policy=policy,
+        calendar=days,
     )
-    team_t = CardTemplate(Cadence.quarterly(_ANCHOR), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter")
+    team_t = CardTemplate(
+        Cadence.quarterly(_ANCHOR), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter", calendar=days
+    )
     series: dict[str, tuple[CardTemplate, User | Team]] = {
         rep_id: (junior_t if rep_id == "eve" else senior_t, User(rep_id)) for rep_id, _ in DEMO_REPS
     }
@@ -113,7 +123,7 @@ def demo_records(first: Date, last: Date) -> list[Record]:
     tz = zone(DEMO_ZONE)
     for ordinal in range(first.toordinal(), last.toordinal() + 1):
         day = Date.fromordinal(ordinal)
-        if day.isoweekday() > 5 or day in _polish_holidays(day.year):  # noqa: PLR2004 - Saturday and Sunday
+        if not DEMO_CALENDAR.is_working_day(day) or day in _polish_holidays(day.year):
             continue
         for rep, _name in DEMO_REPS:
             rng = random.Random(f"{DEMO_SEED}:{day}:{rep}")  # noqa: S311 - demo data, not secrets
@@ -154,6 +164,12 @@ def _polish_holidays(year: int) -> frozenset[Date]:
     fixed = [(1, 1), (1, 6), (5, 1), (5, 3), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]
     movable = [easter.add(days=1), easter.add(days=60)]  # Easter Monday, Corpus Christi
     return frozenset([Date(year, mo, da) for mo, da in fixed] + movable)
+
+
+DEMO_CALENDAR = WorkCalendar(
+    weekdays={0, 1, 2, 3, 4}, holidays=frozenset().union(*(_polish_holidays(y) for y in range(2020, 2036)))
+)
+"""Monday to Friday without Poland's public holidays of 2020 to 2035 (later years: weekends only)."""
 
 
 def _manual_plan(card: Scorecard) -> list[tuple[DateTime, int]]:
