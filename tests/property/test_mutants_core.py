@@ -5,6 +5,7 @@ These live under ``tests/property/`` because that is in mutmut's test selection 
 """
 
 import datetime as dt
+import decimal
 from decimal import Decimal
 from fractions import Fraction
 
@@ -255,6 +256,13 @@ class TestStatusPolicy:
     )
     def test_describe(self, policy, words):
         assert policy.describe() == words
+
+
+def test_describe_ignores_the_callers_decimal_context():
+    policy = StatusPolicy(on_track="1.5", at_risk="0.125")
+    words = "on track at 150% of the target at the current pace or more, at risk below 12.5%"
+    with decimal.localcontext(prec=2, rounding=decimal.ROUND_DOWN):
+        assert policy.describe() == words  # not "12%": the percent is normalized in the library's context
 
 
 @pytest.mark.parametrize(
