@@ -324,6 +324,14 @@ class TestRatio:
         assert rule.slack == D("1.4e-32")  # 4e-33 / 0.3 = 1.333...e-32, rounded up
 
 
+def test_the_slack_ignores_the_callers_decimal_context():
+    parameter = Parameter("deals_won", 3, 100)
+    with decimal.localcontext(prec=1, Emin=-5, Emax=5):
+        rule = rule_for(parameter)
+    # 4e-33 / 3 rounded up to two digits, as in the default context
+    assert (rule.slack, rule.k1, rule.k0) == (D("1.4e-33"), D("8.4e-33"), D("1.68e-32"))
+
+
 class TestLower:
     @property
     def rule(self) -> Rule:
@@ -359,6 +367,7 @@ class TestLowerZero:
 
     def test_exact_without_error(self):
         assert self.rule.formula == "1 if a <= 0 else 0"
+        assert (self.rule.target, self.rule.exact_target) == (Decimal(0), Fraction(0))
         assert self.rule.slack == 0
         assert self.rule.error(D("5")) == 0
         assert (self.rule.k1, self.rule.k0) == (0, 0)
