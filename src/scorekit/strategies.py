@@ -568,24 +568,25 @@ def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
         # inactive parameters ride anywhere in the card's order
         items.insert(choices.between(0, len(items)) if not counted else len(items), parameter)
     calendar = None
-    if dice.roll(3) == 0:  # a third of the cards count working days only
+    tail = _Dice(draw(_BIG))  # a draw of its own: the card's dice may be spent by now, and spent dice roll 0
+    if tail.roll(3) == 1:  # a third of the cards count working days only (0, the plainest, counts every day)
         first, last = _period_ordinals(period)
-        holidays = frozenset(Date.fromordinal(dice.between(first, last)) for _ in range(dice.roll(4)))
-        calendar = WorkCalendar(dice.pick(_WORKWEEKS), holidays)
+        holidays = frozenset(Date.fromordinal(tail.between(first, last)) for _ in range(tail.roll(4)))
+        calendar = WorkCalendar(tail.pick(_WORKWEEKS), holidays)
         if any(calendar.working_days(_window_start(p, period), period.end) == 0 for p in items if p.active):
             calendar = None  # a window with no working day is invalid; this card counts every day
     owner = draw(plan.owners)
     names = ("", f"{owner.id}, {period.start:%B %Y}", 'Sales & <targets> "Q"')
     return Scorecard(
-        f"{owner.id}-{period.start}" if dice.roll(2) else draw(_CARD_ID),
+        f"{owner.id}-{period.start}" if tail.roll(2) else draw(_CARD_ID),
         owner,
         cadence,
         period,
         items,
         timezone=draw(plan.timezones),
-        rollover=bool(dice.roll(2)),
-        name=dice.pick(names),
-        status_policy=dice.pick(_POLICIES),
+        rollover=bool(tail.roll(2)),
+        name=tail.pick(names),
+        status_policy=tail.pick(_POLICIES),
         calendar=calendar,
     )
 
