@@ -456,7 +456,10 @@ def score(
     `MissingMeasurement`; one whose window has not started scores 0, NOT_STARTED.
     A number that is not finite (NaN, Infinity) raises `InvalidNumber`.
     """
-    return score_many([card], [measurements], as_of=as_of, manual=manual)[0]
+    # score_many([card], [measurements], as_of=as_of, manual=manual)[0], without the batch around it
+    instant = as_instant(as_of)
+    cards = (card,)
+    return _card_score(_score_columns(cards, (measurements,), (instant,), _manual_by_card(cards, manual)), 0)
 
 
 def score_many(
@@ -492,7 +495,7 @@ def score_many(
         msg = f"score_many needs one measurements mapping per card: got {len(batch)} cards and {len(given)} mappings"
         raise InvalidScorecard(msg)
     instant = as_instant(as_of)
-    return ScoreBatch(_score_rows(batch, given, [instant] * len(batch), _manual_by_card(batch, manual)))
+    return ScoreBatch(_score_columns(batch, given, [instant] * len(batch), _manual_by_card(batch, manual)))
 
 
 def _manual_by_card(cards: Sequence[Scorecard], manual: Iterable[ManualEntry]) -> dict[str, list[ManualEntry]]:
@@ -527,14 +530,14 @@ class ScoreBatch(Sequence[CardScore]):
     (['ann', 'bob'], 'ann')
     """
 
-    __slots__ = ("_built", "_rows")
+    __slots__ = ("_built", "_columns")
 
-    def __init__(self, rows: Sequence[_Row]) -> None:
-        self._rows = tuple(rows)
-        self._built: list[CardScore | None] = [None] * len(self._rows)
+    def __init__(self, columns: _Columns) -> None:
+        self._columns = columns
+        self._built: list[CardScore | None] = [None] * len(columns.cards)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._built)
 
     @overload
     def __getitem__(self, index: int) -> CardScore: ...
@@ -542,38 +545,38 @@ class ScoreBatch(Sequence[CardScore]):
     def __getitem__(self, index: slice) -> tuple[CardScore, ...]: ...
     def __getitem__(self, index: int | slice) -> CardScore | tuple[CardScore, ...]:
         if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self._rows))))
+            return tuple(self[i] for i in range(*index.indices(len(self._built))))
         built = self._built[index]
         if built is None:
-            built = self._built[index] = _card_score(self._rows[index])
+            built = self._built[index] = _card_score(self._columns, index)
         return built
 
     def __iter__(self) -> Iterator[CardScore]:
-        for index in range(len(self._rows)):
+        for index in range(len(self._built)):
             yield self[index]
 
     def __repr__(self) -> str:
-        return f"ScoreBatch({len(self._rows)} cards)"
+        return f"ScoreBatch({len(self._built)} cards)"
 
     @property
     def cards(self) -> tuple[Scorecard, ...]:
         """The cards scored, in order."""
-        return tuple(row[0] for row in self._rows)
+        return tuple(self._columns.cards)
 
     @property
     def totals(self) -> tuple[Decimal, ...]:
         """Each card's `CardScore.total`, in order."""
-        return tuple(row[2] for row in self._rows)
+        return tuple(self._columns.totals)
 
     @property
     def projected(self) -> tuple[Decimal | None, ...]:
         """Each card's `CardScore.projected`, in order."""
-        return tuple(row[4] for row in self._rows)
+        return tuple(self._columns.projected)
 
     @property
     def statuses(self) -> tuple[Status, ...]:
         """Each card's `CardScore.status`, in order."""
-        return tuple(row[5] for row in self._rows)
+        return tuple(self._columns.statuses)
 
     def summary(self) -> Summary:
         """The batch's `scorekit.grouping.Summary` (as `summarize` gives it)."""
@@ -594,42 +597,57 @@ class ScoreBatch(Sequence[CardScore]):
         return card_records(self)
 
 
-# One card's score before it is an object: (card, as_of, total, parameters, projected,
-# status, careful), each parameter (parameter, actual, target, achievement, effective,
-# contribution, expected, projected, status, evidence, why).
-_Part = tuple[
-    Parameter, Decimal | None, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal | None, Status,
-    tuple[Evidence, ...], tuple[object, ...] | None,
-]  # fmt: skip
-_Row = tuple[Scorecard, _dt.datetime, Decimal, tuple[_Part, ...], Decimal | None, Status, bool]
+# The batch's scores before they are objects, one column per field.  A card's parameters
+# are one flat tuple, _STRIDE items each: (parameter, actual, target, achievement,
+# effective, contribution, expected, projected, status, evidence) and then its `_why`
+# (10 items; all None for a parameter that has not started).  Few, flat containers keep
+# the cyclic garbage collector's walks short over a large batch.
+_STRIDE: Final = 20
+_NO_WHY: Final = (None,) * 10
 
 
-def _parameter_score(part: _Part) -> ParameterScore:
-    item = ParameterScore(*part[:10])
-    if part[10] is not None:
-        object.__setattr__(item, "_why", part[10])
-    return item
+class _Columns(NamedTuple):
+    cards: list[Scorecard]
+    instants: list[_dt.datetime]
+    totals: list[Decimal]
+    parameters: list[tuple[object, ...]]
+    projected: list[Decimal | None]
+    statuses: list[Status]
+    careful: list[bool]
 
 
-def _parameter_scores(parts: Iterable[_Part]) -> list[ParameterScore]:
-    return [_parameter_score(part) for part in parts]
+def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
+    """The parameters' scores of one card, from its flat tuple."""
+    items = []
+    for at in range(0, len(flat), _STRIDE):
+        item = ParameterScore(*flat[at : at + 10])  # type: ignore[arg-type]
+        if flat[at + 10] is not None:
+            object.__setattr__(item, "_why", tuple(flat[at + 10 : at + _STRIDE]))
+        items.append(item)
+    return items
 
 
-def _card_score(row: _Row) -> CardScore:
-    card, instant, total, parts, projected, status, careful = row
-    result = CardScore(card, instant, total, tuple(map(_parameter_score, parts)), projected, status)
-    if careful:
+def _card_score(columns: _Columns, index: int) -> CardScore:
+    result = CardScore(
+        columns.cards[index],
+        columns.instants[index],
+        columns.totals[index],
+        tuple(_parameter_scores(columns.parameters[index])),
+        columns.projected[index],
+        columns.statuses[index],
+    )
+    if columns.careful[index]:
         object.__setattr__(result, "_careful", True)
     return result
 
 
-def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
+def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
     cards: Sequence[Scorecard],
     measurements: Sequence[Mapping[str, Measurement | Number]],
     instants: Sequence[_dt.datetime],
     manual: Mapping[str, Sequence[ManualEntry]],
-) -> list[_Row]:
-    """Each card scored as of its (aware, validated) instant, as rows; `manual` maps card ids to their entries."""
+) -> _Columns:
+    """Each card scored as of its (aware, validated) instant, as columns; `manual` maps card ids to their entries."""
     multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
     # Per-batch caches.  Keys by id() are safe: `cards` holds every card (and so its
     # period and calendar) alive until the loop ends.
@@ -640,7 +658,8 @@ def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is th
     last_instant: _dt.datetime | None = None
     zone_days: dict[str, int] = {}
     utc = None
-    rows: list[_Row] = []
+    columns = _Columns(list(cards), list(instants), [], [], [], [], [])
+    totals, flats, projected_totals, statuses, carefuls = columns[2:]
     for card, given_measurements, instant in zip(cards, measurements, instants, strict=True):
         if instant is not last_instant:
             last_instant, utc = instant, as_utc(instant)
@@ -659,7 +678,8 @@ def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is th
         policy = card.status_policy
         on_track, at_risk = policy.on_track, policy.at_risk
         get = given_measurements.get
-        parts: list[_Part] = []
+        parts: list[object] = []
+        extend = parts.extend
         contributions = []
         projections = []
         early_sum = ZERO
@@ -682,7 +702,8 @@ def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is th
                 parameter,
             ) = window.hot
             if today < start:
-                parts.append((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED, (), None))
+                extend((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED, ()))
+                extend(_NO_WHY)
                 continue
             given = get(key)
             actual: Decimal | None
@@ -714,8 +735,8 @@ def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is th
             if actual is None and level:
                 # A level with no record yet: nothing to score, nothing to project.
                 status = Status.MISSED if over else Status.NO_DATA
-                why = (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1)
-                parts.append((parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence, why))
+                extend((parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence))
+                extend((window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
                 contributions.append(ZERO)
                 projections.append(ZERO)
                 continue
@@ -777,13 +798,16 @@ def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is th
                     status = Status.AT_RISK
                 else:
                     status = Status.BEHIND
-            why = (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
-            parts.append((
+            extend((
                 parameter, actual, target, achievement, effective, contribution, expected, projected, status,
-                evidence, why,
+                evidence, window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed,
             ))  # fmt: skip
         if not contributions:
-            rows.append((card, instant, ZERO, tuple(parts), None, Status.NOT_STARTED, False))
+            totals.append(ZERO)
+            flats.append(tuple(parts))
+            projected_totals.append(None)
+            statuses.append(Status.NOT_STARTED)
+            carefuls.append(False)
             continue
         total = exact_sum(contributions)
         projected_total = exact_sum(projections)
@@ -848,8 +872,12 @@ def _score_rows(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is th
             card_status = Status.AT_RISK
         else:
             card_status = Status.BEHIND
-        rows.append((card, instant, total, tuple(parts), projected_total, card_status, careful))
-    return rows
+        totals.append(total)
+        flats.append(tuple(parts))
+        projected_totals.append(projected_total)
+        statuses.append(card_status)
+        carefuls.append(careful)
+    return columns
 
 
 # ---------------------------------------------------------------------------------------------
