@@ -1,5 +1,6 @@
-"""Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (``dev`` by default, ``ci`` in .ci/run)."""
+"""Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (``dev`` by default, ``ci`` in .ci/run, ``mutmut`` for mutation runs)."""
 
+import importlib.util
 import os
 
 from hypothesis import HealthCheck, settings
@@ -13,4 +14,31 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# Mutation testing runs the suite once per mutant: few examples, derandomized, no example database.
+settings.register_profile(
+    "mutmut",
+    max_examples=10,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
+    import pytest
+
+    from scorekit import measurement, period
+
+    @pytest.fixture(autouse=True)
+    def _forget_memos() -> None:
+        """Mutation runs map each mutant to the tests that reach it: a memo filled by an earlier test would hide it."""
+        memos = (period.midnight, period._as_utc, period.local_ordinal, measurement._pendulum_utc)  # noqa: SLF001
+        for memo in memos:
+            memo.cache_clear()
+
+
+# scorekit.spark and its recipe need the `spark` extra (part of `dev`); without it their doctests
+# are not collected, and tests/test_spark.py says why in one line (CI requires them to run).
+collect_ignore = [] if importlib.util.find_spec("pyspark") else ["src/scorekit/spark.py", "docs/scale-out.md"]

@@ -9,8 +9,10 @@ table goes to standard output and everything to ``bench/results.json``.
 from __future__ import annotations
 
 import argparse
+import datetime as _dt
 import gc
 import json
+import os
 import platform
 import random
 import resource
@@ -312,7 +314,7 @@ def bench_requests(n_cards: int, repeats: int) -> dict[str, object]:
     }
 
 
-# -- 8. score_many vs a loop of score() ------------------------------------------------------------
+# -- 9. score_many vs a loop of score() ------------------------------------------------------------
 
 
 def bench_score_many(n_cards: int, repeats: int) -> dict[str, object]:
@@ -358,12 +360,110 @@ def bench_score_many(n_cards: int, repeats: int) -> dict[str, object]:
     }
 
 
+# -- 8. Spark (mapInPandas on local[2]) vs one process over the same rows -----------------------
+
+
+def spark_rows(n_rows: int) -> list[tuple[str, str, str]]:
+    """(card, measurements, as_of) rows: `company`'s cards, each with a value for every metric."""
+    from scorekit.spark import dumps_measurements
+
+    rng = random.Random(11)
+    cards, _records, last_start = company(n_rows)
+    as_of = pendulum.datetime(last_start.year, last_start.month, 17, 12, tz="UTC").isoformat()
+    rows = []
+    for card in cards:
+        values = {p.key: str(Decimal(rng.randint(0, 40_000)) / 100) for p in card.parameters}
+        rows.append((codec.dumps(card), dumps_measurements(values), as_of))
+    return rows
+
+
+def _spark_session():
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("scorekit-bench")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def bench_spark(n_rows: int, repeats: int) -> dict[str, object]:
+    """The same rows scored by `mapInPandas` on a local Spark with 2 cores, and by a loop in this process."""
+    import warnings
+
+    with warnings.catch_warnings():  # pyspark 4 warns that it does not fully support pandas 3
+        warnings.simplefilter("ignore", FutureWarning)
+        try:
+            from scorekit import spark as sks
+        except ImportError as error:
+            return {"skipped": str(error)}
+        rows = spark_rows(n_rows)
+        try:
+            session = _spark_session()
+        except Exception as error:  # noqa: BLE001 - no Java: the figure is skipped, saying why
+            return {"skipped": f"a local Spark does not start ({type(error).__name__}: {error})"}
+        try:
+            return _spark_vs_one_process(session, sks, rows, repeats)
+        finally:
+            session.stop()
+
+
+def _spark_vs_one_process(session, sks, rows, repeats: int) -> dict[str, object]:
+    data = session.createDataFrame(rows, "card STRING, measurements STRING, as_of STRING").repartition(2).cache()
+    data.count()
+    scored = sks.score_dataframe(data)
+    by_id = {row.card_id: (row.total, row.status) for row in scored.collect()}  # also warms the workers
+
+    def in_spark():
+        scored.write.format("noop").mode("overwrite").save()
+
+    def one_process():
+        return [
+            score(codec.loads(card, Scorecard), sks.loads_measurements(values), as_of=_dt.datetime.fromisoformat(as_of))
+            for card, values, as_of in rows
+        ]
+
+    same = sum(by_id.get(r.card.id) == (str(r.total), r.status.value) for r in one_process())
+    if same != len(rows):
+        msg = f"Spark and one process disagree on {len(rows) - same} of {len(rows)} rows"
+        raise RuntimeError(msg)
+    load_before = os.getloadavg()[0]
+    result = paired(one_process, in_spark, repeats)
+    return {
+        "rows": len(rows),
+        "identical_rows": same,
+        "executor": "local[2]",
+        **result,
+        "speedup": result["baseline_s"] / result["subject_s"],
+        "one_process_rows_per_s": len(rows) / result["baseline_s"],
+        "spark_rows_per_s": len(rows) / result["subject_s"],
+        # wall times: on a shared machine, other processes take the cores Spark would use
+        "load_average_1m": [load_before, os.getloadavg()[0]],
+        "target": "reported",
+    }
+
+
 # -- the run -----------------------------------------------------------------------------------
 
 
 def run(*, quick: bool, repeats: int) -> dict[str, object]:
     sizes = (
-        {"score_loops": 200, "dashboard": 400, "dates": 2_000, "docs": 200, "requests": 1_000, "score_many": 400}
+        {
+            "score_loops": 200,
+            "dashboard": 400,
+            "dates": 2_000,
+            "docs": 200,
+            "requests": 1_000,
+            "spark_rows": 0,
+            "score_many": 400,
+        }
         if quick
         else {
             "score_loops": 5_000,
@@ -371,6 +471,7 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
             "dates": 1_000_000,
             "docs": 10_000,
             "requests": 100_000,
+            "spark_rows": 40_000,
             "score_many": 100_000,
         }
     )
@@ -397,6 +498,11 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
     )
     results["sqlite_rollover"] = storage.bench_sqlite_rollover(
         40 if quick else 400, max(1, repeats // 2), lambda n: company(n, months=1)[0], MANAGER, timed
+    )
+    results["spark"] = (
+        bench_spark(sizes["spark_rows"], max(1, min(repeats, 3)))
+        if sizes["spark_rows"]
+        else {"skipped": "--quick: starting a JVM is no smoke test"}
     )
     return results
 
@@ -432,7 +538,9 @@ def storage_rows(results: dict[str, object]) -> list[tuple[str, ...]]:
 
 
 def table(results: dict[str, object]) -> str:
-    s, d, p, c, r = (results[k] for k in ("score", "dashboard", "period_containing", "codec_loads", "requests_for"))
+    s, d, p, c, r, sp = (
+        results[key] for key in ("score", "dashboard", "period_containing", "codec_loads", "requests_for", "spark")
+    )
     rows = [
         ("what", "measured", "baseline", "ratio / figure", "target", "met"),
         (
@@ -498,10 +606,22 @@ def table(results: dict[str, object]) -> str:
         ),
     ]
     rows += storage_rows(results)
+    rows.append(
+        ("8 Spark local[2] vs one process", "skipped", "", sp["skipped"][:60], "report", "")
+        if "skipped" in sp
+        else (
+            "8 Spark local[2] vs one process",
+            f"{sp['rows']:,} rows in {sp['subject_s']:.2f} s",
+            f"loop {sp['baseline_s']:.2f} s",
+            f"speedup {sp['speedup']:.2f}x ({sp['identical_rows']:,} identical)",
+            "report",
+            "",
+        )
+    )
     m = results["score_many"]
     rows.append(
         (
-            "8 score_many vs score() per card",
+            "9 score_many vs score() per card",
             f"{m['cards']:,} cards, {m['identical']:,} identical",
             f"loop {m['loop_s']:.2f} s",
             f"{m['speedup_columns']:.2f}x faster (all CardScores built: {m['speedup_built']:.2f}x)",

@@ -30,7 +30,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert 0 < results["requests_for"]["distinct_requests"] <= results["requests_for"]["requests"]
     assert results["sqlite_rollover"]["created"] == 40
     assert results["score_many"]["identical"] == results["score_many"]["cards"] == 400  # every card, bit for bit
-    assert "score_many vs score() per card" in result.stdout
+    assert "9 score_many vs score() per card" in result.stdout
     postgres = results["postgres_dashboard"]
     if "skipped" in postgres:  # no server: the figure says so and the run still passes
         assert "SCOREKIT_POSTGRES" in postgres["skipped"]
@@ -38,3 +38,4 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
         assert postgres["cards"] == 400
         # a fixed handful (the service's finds, one measure, one read of manual entries), never one per card
         assert 1 <= postgres["statements_per_dashboard"] <= 5
+    assert "--quick" in results["spark"]["skipped"]  # no JVM in a smoke run

@@ -1,11 +1,13 @@
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from scorekit import Status
 from scorekit.cli import main
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
@@ -95,7 +97,7 @@ class TestBadInput:
 
     def test_unknown_parameter_field(self, capsys, tmp_path):
         text = CARD.read_text().replace("target = 10\n", "target = 10\ntarget_2 = 3\n")
-        assert "parameters[0]: unknown field(s) target_2" in self.score(capsys, self.write(tmp_path, "c.toml", text))
+        assert "parameters[0]: unknown field(s) 'target_2'" in self.score(capsys, self.write(tmp_path, "c.toml", text))
 
     def test_bad_record_row_names_the_line(self, capsys, tmp_path):
         text = RECORDS.read_text().replace("2024-03-07T10:15:00+01:00,35000", "2024-03-07T10:15:00,35000")
@@ -128,11 +130,9 @@ class TestBadInput:
     def test_bad_count(self, capsys):
         assert "--count" in self.error(capsys, "periods", "--monthly", "--from", "2024-01-01", "--count", "0")
 
-    def test_argparse_errors_exit_2(self, capsys):
-        with pytest.raises(SystemExit) as info:
-            main(["periods", "--monthly", "--from", "2024-02-30"])
-        assert info.value.code == 2
-        assert "expected a date YYYY-MM-DD, got '2024-02-30'" in capsys.readouterr().err
+    def test_argparse_errors_exit_2_with_one_line(self, capsys):
+        err = self.error(capsys, "periods", "--monthly", "--from", "2024-02-30")
+        assert "expected a date YYYY-MM-DD, got '2024-02-30'" in err
 
 
 class TestPeriods:
@@ -174,18 +174,18 @@ class TestDemo:
         _, first, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "created the workspace" in first
         assert "rolled over 11 card(s) up to 2024-05-20" in first  # 5 reps x 2 months + the team's next quarter
-        assert "17 cards" in first
+        assert "17 cards" in first  # March to May: 5 reps x 3 months + the team's two quarters
         _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "reusing the workspace" in again
         assert "rolled over 0 card(s)" in again
         assert again.split("\n", 2)[2] == first.split("\n", 2)[2]
         _, later, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-06-03")
         assert "rolled over 5 card(s)" in later
-        assert "22 cards" in later
+        assert "16 cards" in later  # April to June: 15 monthly cards, one quarter
 
     def test_dashboard_rows_and_groups(self, capsys, tmp_path):
         _, out, _ = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20")
-        assert "Team quarter              north" in out
+        assert "north@2024-01-01  Team quarter              north" in out
         assert "Anna Nowak" in out
         assert "group of similar cards" in out
         assert "█" in out
@@ -196,7 +196,17 @@ def test_a_closed_pipe_ends_quietly():
     import subprocess
     import sys
 
-    argv = [sys.executable, "-m", "scorekit.cli", "periods", "--monthly", "--from", "2024-01-01", "--count", "50000"]
+    argv = [
+        sys.executable,
+        "-c",
+        "import sys; from scorekit.cli import main; sys.exit(main())",
+        "periods",
+        "--monthly",
+        "--from",
+        "2024-01-01",
+        "--count",
+        "50000",
+    ]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:  # noqa: S603 - our own module
         first = process.stdout.readline()
         process.stdout.close()
@@ -205,3 +215,494 @@ def test_a_closed_pipe_ends_quietly():
     assert first.startswith(b"monthly from 2024-01-01")
     assert "Traceback" not in stderr
     assert process.returncode == 1
+
+
+class TestHostileInput(TestBadInput):
+    """Issue 11: whatever the input, one line naming the file, line or field, and exit 2."""
+
+    def records(self, tmp_path, *rows, header="id,metric,subject,occurred_at,value,label"):
+        return self.write(tmp_path, "r.csv", "\n".join([header, *rows]) + "\n")
+
+    def test_binary_card(self, capsys, tmp_path):
+        path = tmp_path / "c.toml"
+        path.write_bytes(bytes(range(256)) * 4)
+        assert "c.toml: not UTF-8 text" in self.score(capsys, path)
+
+    def test_binary_records(self, capsys, tmp_path):
+        path = tmp_path / "r.csv"
+        path.write_bytes(b"id,metric\n\xff\xfe\x00\x01")
+        assert "r.csv: not UTF-8 text" in self.score(capsys, CARD, path)
+
+    @pytest.mark.parametrize("which", ["card", "records", "manual"])
+    def test_dev_zero_is_not_read(self, capsys, which):
+        files = {"card": CARD, "records": RECORDS, "manual": MANUAL, which: Path("/dev/zero")}
+        err = self.score(capsys, files["card"], files["records"], "--manual", files["manual"])
+        assert "/dev/zero: not a regular file" in err
+
+    def test_a_directory_is_not_read(self, capsys, tmp_path):
+        assert "not a regular file" in self.score(capsys, tmp_path)
+
+    def test_a_file_over_64_mib_is_not_read(self, capsys, tmp_path):
+        path = tmp_path / "r.csv"
+        with path.open("wb") as handle:
+            handle.truncate(64 * 1024 * 1024 + 1)  # sparse: costs no disk
+        assert "r.csv: 67,108,865 bytes is more than the 67,108,864 allowed" in self.score(capsys, CARD, path)
+
+    @pytest.mark.parametrize("text", ["a = " + "[" * 50_000 + "]" * 50_000, "a = " + "{b=" * 5_000 + "1" + "}" * 5_000])
+    def test_deep_nesting(self, capsys, tmp_path, text):
+        err = self.score(capsys, self.write(tmp_path, "c.toml", text))
+        assert "c.toml: not valid TOML" in err
+
+    @pytest.mark.parametrize(
+        "as_of", ["0001-01-01", "9999-12-31", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"]
+    )
+    def test_as_of_near_year_1_or_9999(self, capsys, as_of):
+        code, out, err = run(capsys, "score", "--card", CARD, "--records", RECORDS, "--as-of", as_of)
+        if code == 0:  # a valid instant: March 2024 scored long before or long after
+            assert err == ""
+            assert "Anna, March" in out
+        else:
+            assert code == 2
+            assert "Traceback" not in err
+            assert len(err.strip().splitlines()) == 1
+            assert "card.toml" in err or "--as-of" in err
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("period = 2024-03-01", "period = 9999-12-31"),
+            ("monthly = 2024-01-01", "monthly = 0001-01-01"),
+            ("monthly = 2024-01-01", "monthly = 9999-12-01"),
+        ],
+    )
+    def test_card_dates_near_year_1_or_9999(self, capsys, tmp_path, old, new):
+        card = self.write(tmp_path, "c.toml", CARD.read_text().replace(old, new))
+        code, _, err = run(capsys, "score", "--card", card, "--records", RECORDS, "--as-of", "2024-03-31")
+        assert code in (0, 2)
+        assert "Traceback" not in err
+        if code:
+            assert len(err.strip().splitlines()) == 1
+            assert "c.toml:" in err
+
+    @pytest.mark.parametrize("as_of", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+    def test_demo_as_of_out_of_range(self, capsys, tmp_path, as_of):
+        assert "--as-of" in self.error(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", as_of)
+
+    def test_huge_target(self, capsys, tmp_path):
+        text = CARD.read_text().replace("target = 10\n", "target = 1e300\n")
+        assert "c.toml:" in self.score(capsys, self.write(tmp_path, "c.toml", text))
+
+    def test_a_typo_in_a_top_level_key_is_not_scored_in_utc(self, capsys, tmp_path):
+        text = CARD.read_text().replace("timezone =", "timezon =")
+        err = self.score(capsys, self.write(tmp_path, "c.toml", text))
+        assert "c.toml: unknown field(s) 'timezon'" in err
+
+    @pytest.mark.parametrize(
+        ("old", "new", "where"),
+        [
+            ("[cadence]\n", "[cadence]\nanchor = 1\n", "c.toml.cadence: unknown field(s) 'anchor'"),
+            ('owner = "ann" ', 'owner = { team = "n", members = ["a"], lead = "a" } ', "c.toml.owner: unknown"),
+            ('owner = "ann" ', 'owner = { team = "n", members = ["a", 3] } ', "c.toml.owner.members[1]"),
+            ("weight = 50", "weight = true", "parameters[0].weight: expected"),
+            ("[cadence]\nmonthly = 2024-01-01", "[cadence]\nmonthly = 2024-01-01\nstart = 2024-01-01", "start"),
+        ],
+    )
+    def test_unknown_or_wrong_keys_anywhere(self, capsys, tmp_path, old, new, where):
+        text = CARD.read_text().replace(old, new)
+        assert text != CARD.read_text()
+        assert where in self.score(capsys, self.write(tmp_path, "c.toml", text))
+
+    def test_corrupt_db(self, capsys, tmp_path):
+        db = tmp_path / "w.sqlite3"
+        db.write_bytes(b"\x00garbage" * 1000)
+        err = self.error(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+        assert f"--db {db}: not a usable scorekit workspace" in err
+
+    def test_db_of_another_program(self, capsys, tmp_path):
+        import sqlite3
+
+        db = tmp_path / "w.sqlite3"
+        with sqlite3.connect(db) as connection:
+            connection.execute("CREATE TABLE cards (x)")
+        connection.close()
+        assert "--db" in self.error(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+
+    def test_db_in_a_missing_folder(self, capsys, tmp_path):
+        err = self.error(capsys, "demo", "--db", tmp_path / "nope" / "w.sqlite3", "--as-of", "2024-05-20")
+        assert "does not exist" in err
+
+    def test_db_that_is_a_directory(self, capsys, tmp_path):
+        assert "not a regular file" in self.error(capsys, "demo", "--db", tmp_path, "--as-of", "2024-05-20")
+
+    def test_a_stray_quote_does_not_swallow_rows(self, capsys, tmp_path):
+        rows = RECORDS.read_text().splitlines()
+        rows[3] = rows[3].replace(",1,", ',"1,', 1)  # line 4 opens a quote that never closes on its line
+        err = self.score(capsys, CARD, self.records(tmp_path, *rows[1:]))
+        assert "r.csv:4: a quoted cell runs over" in err
+
+    def test_a_repeated_record_id_for_the_same_metric(self, capsys, tmp_path):
+        rows = RECORDS.read_text().splitlines()
+        err = self.score(capsys, CARD, self.records(tmp_path, *rows[1:], rows[3]))
+        assert f"r.csv:{len(rows) + 1}: record id 'D2' for metric 'deals_won' repeats line 4" in err
+
+    def test_the_same_id_for_two_metrics_is_fine(self, capsys, tmp_path):
+        # D1 is both a deal won and its revenue in the example: one record per metric
+        code, _, err = run(capsys, "score", "--card", CARD, "--records", RECORDS, "--as-of", "2024-03-31")
+        assert (code, err) == (0, "")
+
+    def test_an_empty_value_cell(self, capsys, tmp_path):
+        path = self.records(tmp_path, "D9,deals_won,ann,2024-03-05T10:00:00+01:00,,Initech")
+        assert "r.csv:2: value: empty" in self.score(capsys, CARD, path)
+
+    def test_too_many_cells(self, capsys, tmp_path):
+        path = self.records(tmp_path, "D9,deals_won,ann,2024-03-05T10:00:00+01:00,1,Initech,extra")
+        assert "r.csv:2: 7 cell(s), but the header has 6" in self.score(capsys, CARD, path)
+
+    def test_an_unknown_column(self, capsys, tmp_path):
+        path = self.records(tmp_path, header="id,metric,subject,occurred_at,vaule")
+        assert "r.csv:1: unknown or repeated column(s) 'vaule'" in self.score(capsys, CARD, path)
+
+    @pytest.mark.parametrize(
+        ("metric", "why"), [("demos", "is not on the card"), ("deals_won", "is an automatic metric")]
+    )
+    def test_a_manual_row_for_an_unknown_or_automatic_metric(self, capsys, tmp_path, metric, why):
+        manual = self.write(tmp_path, "m.csv", f"metric,value,recorded_at\n{metric},3,2024-03-05T10:00:00+01:00\n")
+        assert f"m.csv:2: metric '{metric}' {why}" in self.score(capsys, CARD, RECORDS, "--manual", manual)
+
+    def test_an_empty_manual_value(self, capsys, tmp_path):
+        manual = self.write(tmp_path, "m.csv", "metric,value,recorded_at\ndemos_held,,2024-03-05T10:00:00+01:00\n")
+        assert "m.csv:2: value: empty" in self.score(capsys, CARD, RECORDS, "--manual", manual)
+
+    def test_control_characters_in_a_file_name_are_escaped(self, capsys, tmp_path):
+        err = self.score(capsys, tmp_path / "a\x1b[31mb\nc.toml")
+        assert "\x1b" not in err
+        assert "\\x1b[31mb\\nc.toml: cannot read" in err
+
+
+def _subprocess(*argv, encoding):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    code = "import sys; from scorekit.cli import main; sys.exit(main())"
+    return subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-c", code, *map(str, argv)], capture_output=True, env=env, timeout=120, check=False
+    )
+
+
+class TestTerminalEncodings:
+    @pytest.mark.parametrize("encoding", ["cp1252", "ascii", "latin-1"])
+    def test_the_demo_prints_on_a_narrow_terminal(self, tmp_path, encoding):
+        done = _subprocess("demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", encoding=encoding)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == b""
+        text = done.stdout.decode(encoding)
+        assert "Anna Nowak" in text
+        assert "#" in text  # the bars fall back to ASCII
+
+    def test_an_error_naming_an_unencodable_file_is_one_line(self, tmp_path):
+        done = _subprocess(
+            "score", "--card", tmp_path / "ł☃.toml", "--records", RECORDS, "--as-of", "2024-03-31", encoding="cp1252"
+        )
+        assert done.returncode == 2
+        assert b"Traceback" not in done.stderr
+        assert len(done.stderr.decode("cp1252").strip().splitlines()) == 1
+
+
+class TestOutputIsSafe:
+    def card(self, tmp_path, label):
+        text = CARD.read_text().replace('label = "Deals won"', f"label = {json.dumps(label)}")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t"])  # a label may not hold a CR at all
+    def test_csv_prefixes_a_formula_cell(self, capsys, tmp_path, start):
+        label = f'{start}HYPERLINK("http://x")'
+        argv = ["score", "--card", self.card(tmp_path, label), "--records", RECORDS, "--as-of", "2024-03-31"]
+        _, out, _ = run(capsys, *argv, "--format", "csv")
+        rows = list(csv.DictReader(io.StringIO(out)))
+        assert rows[0]["label"] == f"'{label}"
+        assert rows[1]["label"] == "Revenue"
+        assert rows[0]["achievement"] == "0.4"  # numbers are never prefixed
+
+    def test_a_negative_number_is_not_prefixed(self, capsys, tmp_path):
+        text = CARD.read_text().replace("cap = 1.5", "cap = 1.5\ncounts_from = 2024-03-01")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        _, out, _ = run(
+            capsys, "score", "--card", path, "--records", RECORDS, "--as-of", "2024-03-31", "--format", "csv"
+        )
+        assert "'" not in out
+
+    def test_ansi_in_a_label_never_reaches_the_terminal(self, capsys, tmp_path):
+        """Labels may not hold control characters (refused, one line); any that got in would be escaped."""
+        argv = [
+            "score",
+            "--card",
+            self.card(tmp_path, "red\x1b[31m!\x07"),
+            "--records",
+            RECORDS,
+            "--as-of",
+            "2024-03-31",
+        ]
+        code, out, err = run(capsys, *argv)
+        assert "\x1b" not in out + err
+        assert "\x07" not in out + err
+        if code:
+            assert code == 2
+            assert len(err.strip().splitlines()) == 1
+        else:
+            assert "red\\x1b[31m!\\x07" in out
+
+
+class TestScoreTable:
+    def test_contribution_column_adds_up_to_the_total(self, capsys):
+        _, out, _ = run(
+            capsys, "score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        # deals 0.4 x 50% = 20.00%, revenue 1.000005 x 30% = 30.00%, demos 1.25 x 20% = 25.00%: 75.00%
+        lines = out.splitlines()
+        assert "contribution" in lines[1]
+        contributions = [re.findall(r"[\d.]+%", line)[2] for line in lines[2:5]]  # weight, achievement, contribution
+        assert contributions == ["20.00%", "30.00%", "25.00%"]
+        assert lines[-1].startswith("total 75.00%")
+
+    def test_a_threshold_that_zeroed_a_parameter_is_marked(self, capsys, tmp_path):
+        text = CARD.read_text().replace("target = 10\n", "target = 10\nthreshold = 0.5\n")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        _, out, _ = run(
+            capsys, "score", "--card", path, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        deals = out.splitlines()[2]
+        assert "40.00%" in deals  # the achievement is still shown...
+        assert "0.00%" in deals  # ...but it contributes nothing
+        assert deals.endswith("* below threshold 50.00%")
+        assert "total 55.00%" in out  # 0 + 30 + 25
+
+    def test_a_cap_is_marked(self, capsys, tmp_path):
+        text = CARD.read_text().replace("target = 4\n", "target = 4\ncap = 1.1\n")
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        _, out, _ = run(
+            capsys, "score", "--card", path, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        demos = out.splitlines()[4]
+        assert demos.endswith("* capped at 110.00%")  # 125% capped: 1.1 x 20% = 22.00%
+        assert "22.00%" in demos
+
+    def test_words_and_no_microseconds(self, capsys):
+        _, out, _ = run(capsys, "score", "--card", CARD, "--records", RECORDS, "--as-of", "2024-03-20")
+        assert "as of 2024-03-20 23:59:59 +01:00" in out
+        assert ".999999" not in out
+        assert "_" not in out.split("\n", 1)[1].replace("deals_won", "")
+
+    def test_the_last_day_says_so(self, capsys):
+        _, out, _ = run(
+            capsys, "score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        assert out.splitlines()[-1].endswith("behind, last day")
+
+
+class TestVersion:
+    def test_version(self, capsys):
+        from importlib.metadata import version
+
+        with pytest.raises(SystemExit) as info:
+            main(["--version"])
+        assert info.value.code == 0
+        assert capsys.readouterr().out.strip() == f"scorekit {version('scorekit')}"
+
+
+class TestDemoReadable:
+    def dashboard(self, capsys, db, as_of):
+        code, out, err = run(capsys, "demo", "--db", db, "--as-of", as_of)
+        assert (code, err) == (0, "")
+        return out.split("\n", 2)[2]  # after the lines about the workspace
+
+    @pytest.mark.parametrize("earlier", ["2024-04-10", "2024-05-20", "2024-07-02"])
+    def test_a_fresh_and_a_reused_workspace_print_the_same_dashboard(self, capsys, tmp_path, earlier):
+        """The reused workspace was first run at another --as-of (before, the same day, or after)."""
+        fresh = self.dashboard(capsys, tmp_path / "fresh.sqlite3", "2024-05-20")
+        self.dashboard(capsys, tmp_path / "reused.sqlite3", earlier)
+        assert self.dashboard(capsys, tmp_path / "reused.sqlite3", "2024-05-20") == fresh
+
+    def test_human_words_no_microseconds_every_status_counted(self, capsys, tmp_path):
+        out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-05-20")
+        assert "on track" in out
+        assert "on_track" not in out
+        assert "dashboard as of 2024-05-20 23:59:59 +02:00" in out
+        groups = out.split("group of similar cards")[1].splitlines()
+        assert "not started" in groups[0]
+        for word in ("on track", "behind", "achieved", "missed", "not started"):
+            assert word in groups[0]
+        n = len(Status)
+        for row in groups[1:]:
+            cells = row.split()  # ..., cards, mean, one count per status
+            count, statuses = int(cells[-n - 2]), [int(c) for c in cells[-n:]]
+            assert sum(statuses) == count
+
+    def test_bars_are_full_only_at_100_percent(self, capsys, tmp_path):
+        out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-05-20")
+        for line in out.splitlines():
+            if "%" in line and "█" in line and "→" in line:
+                total = Decimal(line.split("%")[0].split()[-1])
+                assert ("░" not in line) == (total >= 100), line
+
+    def test_the_last_day_says_so(self, capsys, tmp_path):
+        """At the end of March 31, a March card that is still open says it is its last day."""
+        out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-03-31")
+        march = [line for line in out.splitlines() if "2024-03-01 → 2024-03-31" in line and "@" in line]
+        assert len(march) == 5
+        for line in march:
+            status = line.rsplit("%", 1)[1].split(maxsplit=1)[1]  # after the total and its bar
+            assert status in ("achieved", "missed") or status.endswith(", last day"), line
+
+    def test_open_one_card(self, capsys, tmp_path):
+        db = tmp_path / "w.sqlite3"
+        self.dashboard(capsys, db, "2024-05-20")
+        code, out, err = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20", "--card", "ann@2024-05-01")
+        assert (code, err) == (0, "")
+        assert out.startswith("Monthly targets · ann · [2024-05-01, 2024-06-01) · as of 2024-05-20 23:59:59 +02:00")
+        assert "Demos held" in out
+        assert "contribution" in out
+
+    def test_open_an_unknown_card(self, capsys, tmp_path):
+        code, _, err = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", "--card", "zed")
+        assert code == 2
+        assert "--card: no card 'zed'" in err
+        assert len(err.strip().splitlines()) == 1
+
+
+class TestCardFields:
+    """Issue 9's fields in a card's TOML: accumulation, baseline, tolerance, band, policy, calendar."""
+
+    def card(self, tmp_path, text):
+        from scorekit.cli import load_card
+
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_card(path, "2024-03-20")[0]
+
+    BASE = 'id = "c"\nowner = "ann"\ntimezone = "Europe/Warsaw"\n[cadence]\nmonthly = 2024-01-01\n'
+
+    def test_the_example_has_a_policy_and_a_calendar(self, tmp_path):
+        from scorekit import Date, StatusPolicy, WorkCalendar
+
+        card = self.card(tmp_path, CARD.read_text())
+        assert card.status_policy == StatusPolicy("0.95", "0.5")
+        assert card.calendar == WorkCalendar({0, 1, 2, 3, 4}, {Date(2024, 4, 1)})
+
+    def test_levels_baselines_and_near_target(self, tmp_path):
+        from scorekit import Accumulation, Direction
+
+        text = self.BASE + (
+            '[[parameters]]\nmetric = "deal_size"\naccumulation = "average"\nbaseline = 10000\ntarget = 30000\n'
+            "weight = 50\n"
+            '[[parameters]]\nmetric = "discount"\naccumulation = "last"\ndirection = "near_target"\ntarget = 0.1\n'
+            "tolerance = 0.05\nband = 0.01\nweight = 50\n"
+        )
+        card = self.card(tmp_path, text)
+        size, discount = card.parameters
+        assert size.metric.accumulation is Accumulation.AVERAGE
+        assert size.baseline == 10000
+        assert discount.metric.accumulation is Accumulation.LAST
+        assert discount.direction is Direction.NEAR_TARGET
+        assert (discount.tolerance, discount.band) == (Decimal("0.05"), Decimal("0.01"))
+
+    def test_weekday_names_or_numbers(self, tmp_path):
+        from scorekit import WorkCalendar
+
+        card = self.card(
+            tmp_path,
+            self.BASE
+            + '[calendar]\nweekdays = ["Sun", 0, "tuesday"]\n[[parameters]]\nmetric = "x"\ntarget = 1\nweight = 100\n',
+        )
+        assert card.calendar == WorkCalendar({6, 0, 1})
+
+    @pytest.mark.parametrize(
+        ("extra", "where"),
+        [
+            ('[calendar]\nweekdays = ["funday"]\n', "c.toml.calendar.weekdays[0]: expected 0..6"),
+            ("[calendar]\nweekdays = [7]\n", "calendar weekdays must be whole numbers 0..6"),
+            ("[calendar]\nweekdays = []\n", "at least one working weekday"),
+            ("[calendar]\nholidays = [2024-03-01T10:00:00]\n", "c.toml.calendar.holidays[0]: expected a date"),
+            ("[calendar]\nholiday = [2024-03-01]\n", "c.toml.calendar: unknown field(s) 'holiday'"),
+            ("[status_policy]\non_track = 0.5\nat_risk = 0.9\n", "at_risk"),
+            ("[status_policy]\non_trak = 0.5\n", "c.toml.status_policy: unknown field(s) 'on_trak'"),
+            ("status_policy = 3\n", "c.toml.status_policy: expected dict"),
+        ],
+    )
+    def test_bad_policy_or_calendar(self, capsys, tmp_path, extra, where):
+        text = (
+            self.BASE.replace("[cadence]", extra + "[cadence]")
+            + '[[parameters]]\nmetric = "x"\ntarget = 1\nweight = 100\n'
+        )
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        code, _, err = run(capsys, "score", "--card", path, "--records", RECORDS, "--as-of", "2024-03-20")
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert where in err
+
+    @pytest.mark.parametrize(
+        ("fields", "where"),
+        [
+            ('accumulation = "mean"', "parameters[0].accumulation: expected 'sum', 'average' or 'last'"),
+            ('direction = "nearest"', "parameters[0].direction: expected 'higher', 'lower' or 'near_target'"),
+            ('direction = "near_target"\ntolerance = 0', "tolerance"),
+            ("tolerance = 2", "tolerance"),
+            ('direction = "near_target"\ntolerance = 1\nbaseline = 0', "baseline"),
+            ("baseline = 5", "baseline"),  # a baseline above the target of 1, higher is better
+        ],
+    )
+    def test_bad_parameter_fields(self, capsys, tmp_path, fields, where):
+        text = self.BASE + f'[[parameters]]\nmetric = "x"\ntarget = 1\nweight = 100\n{fields}\n'
+        path = tmp_path / "c.toml"
+        path.write_text(text, encoding="utf-8")
+        code, _, err = run(capsys, "score", "--card", path, "--records", RECORDS, "--as-of", "2024-03-20")
+        assert code == 2
+        assert len(err.strip().splitlines()) == 1
+        assert where in err
+
+
+class TestExplain:
+    def test_score_explain_follows_the_table(self, capsys):
+        argv = ["score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31", "--explain"]
+        code, out, err = run(capsys, *argv)
+        assert (code, err) == (0, "")
+        table, explanation = out.split("\n\n", 1)
+        assert table.splitlines()[-1].startswith("total 75.00%")
+        for key in ("deals_won", "revenue", "demos_held", "75.00%"):
+            assert key in explanation
+
+    def test_demo_card_explains_itself(self, capsys, tmp_path):
+        argv = ["demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", "--card", "eve@2024-04-01"]
+        code, out, err = run(capsys, *argv)
+        assert (code, err) == (0, "")
+        assert "deal_size" in out.split("\n\n", 1)[1]
+
+
+class TestOutputFailures:
+    def test_a_full_disk_is_one_line_and_exit_2(self):
+        import subprocess
+        import sys
+
+        code = "import sys; from scorekit.cli import main; sys.exit(main())"
+        with Path("/dev/full").open("w") as full:
+            done = subprocess.run(  # noqa: S603 - our own module
+                [sys.executable, "-c", code, "periods", "--monthly", "--from", "2024-01-01"],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                timeout=60,
+                check=False,
+            )
+        assert done.returncode == 2
+        assert done.stderr.decode().strip() == "scorekit: error: cannot write the output: No space left on device"
+
+    def test_a_huge_count(self, capsys):
+        code, _, err = run(capsys, "periods", "--monthly", "--from", "2024-01-01", "--count", str(10**20))
+        assert code == 2
+        assert "--count: expected a whole number from 1 to 100,000" in err

@@ -1,5 +1,7 @@
 import contextlib
 import json
+import re
+import time
 from decimal import Decimal
 
 import pendulum
@@ -20,13 +22,24 @@ from scorekit import (
     Parameter,
     Period,
     Scorecard,
+    ScorekitError,
     Team,
     User,
     Weight,
     requests_for,
     score,
 )
-from scorekit.codec import MAX_STRING_CHARS, dumps, from_dict, loads, to_dict
+from scorekit.codec import (
+    MAX_EVIDENCE,
+    MAX_MEMBERS,
+    MAX_PARAMETERS,
+    MAX_PROBLEMS,
+    MAX_STRING_CHARS,
+    dumps,
+    from_dict,
+    loads,
+    to_dict,
+)
 from scorekit.strategies import (
     cadences,
     instants_for,
@@ -261,3 +274,187 @@ def test_fuzz_mutated_cards(data):
 def test_fuzz_text(text):
     with contextlib.suppress(InvalidDocument):  # anything else fails the test
         loads(text, Scorecard)
+
+
+class TestLimits:
+    """Issue 11: long lists are refused before structuring, and a malformed document costs little."""
+
+    def refused(self, data, cls):
+        started = time.process_time()
+        with pytest.raises(InvalidDocument) as info:
+            loads(json.dumps(data), cls)
+        return str(info.value), time.process_time() - started
+
+    def test_a_card_with_more_than_1000_parameters(self):
+        data = to_dict(card())
+        data["parameters"] = [data["parameters"][0]] * (MAX_PARAMETERS + 1)
+        message, _ = self.refused(data, Scorecard)
+        assert message == "not a valid Scorecard document: parameters: 1,001 items are more than the 1,000 allowed"
+
+    def test_the_list_bomb_of_issue_11(self):
+        """`"parameters": [{}] * 100000` took 37 s and 639 MB and gave a 15 MB message."""
+        data = {**to_dict(card()), "parameters": [{}] * 100_000}
+        message, cpu = self.refused(data, Scorecard)
+        assert "parameters: 100,000 items are more than the 1,000 allowed" in message
+        assert cpu < 2  # generous: it is refused before structuring
+
+    def test_a_team_with_more_than_100000_members(self):
+        members = [f"u{i}" for i in range(MAX_MEMBERS + 1)]
+        message, _ = self.refused({"schema": 1, "kind": "team", "id": "t", "members": members}, Team)
+        assert "members: 100,001 items are more than the 100,000 allowed" in message
+        data = to_dict(card())
+        data["owner"]["members"] = members
+        assert "owner.members: 100,001 items" in self.refused(data, Scorecard)[0]
+
+    def test_a_measurement_with_more_than_100000_evidence_items(self):
+        data = {"schema": 1, "value": "1", "evidence": [{}] * (MAX_EVIDENCE + 1)}
+        assert "evidence: 100,001 items are more than the 100,000 allowed" in self.refused(data, Measurement)[0]
+
+    def test_a_card_score_checks_its_card_and_every_parameter(self):
+        c = card()
+        result = score(c, {"deals_won": 3, "calls": 10}, as_of=pendulum.datetime(2024, 2, 10, tz="UTC"))
+        data = to_dict(result)
+        data["parameters"][1]["evidence"] = [{}] * (MAX_EVIDENCE + 1)
+        assert "parameters[1].evidence: 100,001 items" in self.refused(data, CardScore)[0]
+        data = to_dict(result)
+        data["card"]["parameters"] = [{}] * (MAX_PARAMETERS + 1)
+        assert "card.parameters: 1,001 items" in self.refused(data, CardScore)[0]
+
+    @pytest.mark.parametrize(
+        ("data", "cls"),
+        [
+            ({"schema": 1, "value": "1", "evidence": [{}] * 100_000}, Measurement),
+            ({"schema": 1, "kind": "team", "id": "t", "members": [1] * 100_000}, Team),
+            (
+                {"schema": 1, "value": "1", "evidence": [{"id": 1, "occurred_at": [], "value": {}}] * 100_000},
+                Measurement,
+            ),
+        ],
+    )
+    def test_a_100000_item_malformed_list_is_cheap_and_its_message_short(self, data, cls):
+        message, cpu = self.refused(data, cls)
+        lines = message.splitlines()
+        assert len(lines) == 1 + MAX_PROBLEMS + 1  # the title, 20 problems, "... and N more"
+        assert lines[-1].startswith("  ... and ")
+        assert "more" in lines[-1]
+        assert len(message) < 5_000
+        assert cpu < 2  # generous: well under a second per megabyte (this is 0.3 to 3.5 MB)
+
+    def test_at_most_20_problems_then_how_many_more(self):
+        data = to_dict(card())
+        data["parameters"] = [{"metric": i} for i in range(25)]
+        with pytest.raises(InvalidDocument) as info:
+            from_dict(data, Scorecard)
+        lines = str(info.value).splitlines()
+        assert len(lines) == 1 + MAX_PROBLEMS + 1
+        assert re.fullmatch(r"  \.\.\. and [\d,]+ more(, and [\d,]+ list item\(s\) left unchecked)?", lines[-1])
+
+    def test_unexpected_field_names_are_cut_to_20_and_a_count(self):
+        data = {**to_dict(card()), **{f"extra{i:02d}": i for i in range(30)}}
+        with pytest.raises(InvalidDocument) as info:
+            from_dict(data, Scorecard)
+        message = str(info.value)
+        assert "unexpected field(s) extra00, extra01," in message
+        assert "extra19 and 10 more" in message
+        assert "extra20" not in message
+
+    def test_just_under_the_limits_loads(self):
+        members = [f"u{i:06d}" for i in range(MAX_MEMBERS)]
+        team = loads(json.dumps({"schema": 1, "kind": "team", "id": "t", "members": members}), Team)
+        assert len(team.members) == MAX_MEMBERS
+
+
+huge_and_tiny = st.one_of(
+    st.integers(min_value=-(10**40), max_value=10**40),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(
+        ["1e999999999", "-1e-999999999", "1e-30", "1E+400", "0.1" + "0" * 200 + "1", "\u0661\u0660", "NaN", "-0"]
+    ),
+    st.decimals(allow_nan=False, allow_infinity=False).map(str),
+)
+hostile_text = st.text(st.characters(codec="utf-8") | st.characters(categories=["Cs", "Cc", "Cf"]), max_size=12)
+hostile_values = st.recursive(
+    st.none() | st.booleans() | huge_and_tiny | hostile_text,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=4),
+    max_leaves=20,
+)
+DOCUMENT_TYPES = [
+    Scorecard,
+    Parameter,
+    Weight,
+    Cadence,
+    Period,
+    Metric,
+    User,
+    Team,
+    CardScore,
+    ManualEntry,
+    Evidence,
+    Measurement,
+    MetricRequest,
+]
+
+
+def _mutated(base):
+    """Valid documents with one value, anywhere in them, replaced by something hostile."""
+
+    def paths(node, prefix=()):
+        yield prefix
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from paths(value, (*prefix, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from paths(value, (*prefix, index))
+
+    every = [p for p in paths(base) if p]
+
+    def put(path_and_value):
+        path, value = path_and_value
+        data = json.loads(json.dumps(base))
+        node = data
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        return data
+
+    return st.tuples(st.sampled_from(every), hostile_values).map(put)
+
+
+def _only_scorekit_errors(text, cls):
+    with contextlib.suppress(ScorekitError):  # anything else fails the test
+        loads(text, cls)
+
+
+class TestFuzzLoads:
+    """Nothing but a ScorekitError leaves `codec.loads`, whatever the text."""
+
+    @given(st.sampled_from(DOCUMENT_TYPES), hostile_values)
+    def test_arbitrary_json(self, cls, value):
+        _only_scorekit_errors(json.dumps(value), cls)
+        if isinstance(value, dict):
+            _only_scorekit_errors(json.dumps({**value, "schema": 1}), cls)
+
+    @given(_mutated(to_dict(card())))
+    def test_mutated_cards(self, data):
+        _only_scorekit_errors(json.dumps(data), Scorecard)
+
+    @given(st.data())
+    def test_mutated_scores_and_measurements(self, data):
+        c = card()
+        evidence = [Evidence("e1", pendulum.datetime(2024, 2, 3, tz="UTC"), 2, "ACME")]
+        measurement = Measurement(3, evidence)
+        result = score(c, {"deals_won": measurement, "calls": 10}, as_of=pendulum.datetime(2024, 2, 10, tz="UTC"))
+        cls, base = data.draw(
+            st.sampled_from([(CardScore, to_dict(result)), (Measurement, to_dict(measurement))]), label="document"
+        )
+        _only_scorekit_errors(json.dumps(data.draw(_mutated(base), label="mutated")), cls)
+
+    @given(st.sampled_from(DOCUMENT_TYPES), st.text(max_size=200) | st.binary(max_size=200))
+    def test_arbitrary_text_and_bytes(self, cls, text):
+        _only_scorekit_errors(text, cls)
+
+    @given(st.sampled_from(DOCUMENT_TYPES), hostile_text)
+    def test_lone_surrogates_in_the_text_itself(self, cls, text):
+        _only_scorekit_errors('{"schema": 1, "id": "' + text + '"}', cls)
+        _only_scorekit_errors(text, cls)

@@ -42,11 +42,11 @@ class TestRequestsFor:
         as_of = pendulum.datetime(2024, 2, 10, 15, tz="UTC")
         (request,) = requests_for(warsaw_card(), as_of)
         assert request.end == as_of
-        assert request.start.isoformat() == "2024-02-01T00:00:00+01:00"
+        assert request.start.isoformat() == "2024-01-31T23:00:00+00:00"  # Warsaw midnight, in UTC
 
     def test_after_the_period_the_window_ends_at_local_midnight(self):
         (request,) = requests_for(warsaw_card(), pendulum.datetime(2024, 6, 1, tz="UTC"))
-        assert request.end.isoformat() == "2024-03-01T00:00:00+01:00"
+        assert request.end.isoformat() == "2024-02-29T23:00:00+00:00"  # Warsaw midnight, in UTC
 
     def test_one_request_per_active_automatic_started_parameter(self):
         parameters = [
@@ -60,7 +60,7 @@ class TestRequestsFor:
         later = pendulum.datetime(2024, 2, 25, tz="UTC")
         requests = requests_for(warsaw_card(parameters=parameters), later)
         assert [r.metric for r in requests] == ["deals", "calls"]
-        assert requests[1].start.isoformat() == "2024-02-20T00:00:00+01:00"
+        assert requests[1].start.isoformat() == "2024-02-19T23:00:00+00:00"
 
     def test_nothing_before_the_window_starts(self):
         assert requests_for(warsaw_card(), pendulum.datetime(2024, 1, 31, 22, tz="UTC")) == ()

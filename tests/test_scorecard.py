@@ -138,7 +138,7 @@ class TestScorecardValidation:
             ({"owner": "ann"}, "owner must be a User or a Team"),
             ({"version": 0}, "version must be a whole number of at least 1"),
             ({"rollover": "yes"}, "rollover must be True or False"),
-            ({"series": ""}, "series must be None or a non-empty string"),
+            ({"series": ""}, "series must be a non-empty string"),
             ({"cadence": "monthly"}, "cadence must be a Cadence"),
         ],
     )

@@ -1,3 +1,4 @@
+import decimal
 from decimal import Decimal
 
 import pytest
@@ -97,3 +98,35 @@ class TestCheckTotal:
 
     def test_exactly_100_passes(self):
         check_total([Weight.percent(50), Weight.percent(30), Weight.percent(20)])
+
+
+class TestNoAmbientContext:
+    """Weights never consult the caller's decimal context (issue 15)."""
+
+    @pytest.mark.parametrize(
+        "context", [{"prec": 2}, {"rounding": decimal.ROUND_DOWN}, {"prec": 28}], ids=["prec2", "down", "prec28"]
+    )
+    def test_too_precise_weights_are_refused_in_any_context(self, context):
+        # Under the default 28 digits, 33.33000000000000000000000000001 * 100 rounds to 3333: it must not.
+        with decimal.localcontext(**context), pytest.raises(InvalidWeight, match="at most two decimal places"):
+            Weight.percent("33.33000000000000000000000000001")
+
+    @pytest.mark.parametrize("context", [{"prec": 2}, {"rounding": decimal.ROUND_DOWN}], ids=["prec2", "down"])
+    def test_fraction_percent_and_text_are_the_same_in_any_context(self, context):
+        with decimal.localcontext(**context):
+            weight = Weight.percent("33.33")
+            assert weight.basis_points == 3333
+            assert str(weight.fraction) == "0.3333"
+            assert str(weight.as_percent) == "33.33"
+            assert str(weight) == "33.33%"
+            with pytest.raises(InvalidWeight, match=r"weights sum to 99\.99% "):
+                check_total([weight] * 3)
+
+    def test_numpy_float64_is_a_weight(self):
+        numpy = pytest.importorskip("numpy")
+        assert Weight.percent(numpy.float64(12.5)).basis_points == 1250
+
+    @pytest.mark.parametrize("value", ["1e-1001", "\u0661\u0660", "1e15"])
+    def test_out_of_bounds_is_an_invalid_weight(self, value):
+        with pytest.raises(InvalidWeight):
+            Weight.percent(value)

@@ -4,7 +4,12 @@ Every document is a JSON object carrying ``"schema": 1``.  Decimals are strings
 (``"33.33"``), weights percentages as strings (``"40"``), dates ISO 8601
 (``"2024-01-31"``), instants ISO 8601 with their offset, owners tagged
 ``{"kind": "user" | "team", ...}``.  Round trips are exact.  Any malformed
-document raises one `InvalidDocument` naming the JSON path of every problem.
+document raises one `InvalidDocument` naming the JSON path of each problem (the
+first `MAX_PROBLEMS`, then how many more).  Before structuring, `loads` refuses a
+text over `MAX_DOCUMENT_CHARS`, a card with more than `MAX_PARAMETERS` parameters,
+a team with more than `MAX_MEMBERS` members and a measurement with more than
+`MAX_EVIDENCE` evidence items; a list stops being checked after its first
+`MAX_PROBLEMS` problems, so a malformed document costs little whatever its size.
 
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
 >>> c = Cadence.monthly(Date(2024, 1, 31))
@@ -22,7 +27,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
@@ -42,7 +47,19 @@ from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore
 from scorekit.weight import Weight
 
-__all__ = ["MAX_DOCUMENT_CHARS", "MAX_STRING_CHARS", "SCHEMA", "dumps", "from_dict", "loads", "to_dict"]
+__all__ = [
+    "MAX_DOCUMENT_CHARS",
+    "MAX_EVIDENCE",
+    "MAX_MEMBERS",
+    "MAX_PARAMETERS",
+    "MAX_PROBLEMS",
+    "MAX_STRING_CHARS",
+    "SCHEMA",
+    "dumps",
+    "from_dict",
+    "loads",
+    "to_dict",
+]
 
 T = TypeVar("T")
 
@@ -52,6 +69,14 @@ MAX_DOCUMENT_CHARS: Final = 8_000_000
 """`loads` refuses longer texts before parsing them."""
 MAX_STRING_CHARS: Final = 100_000
 """The longest string any field may hold (ids, names, labels)."""
+MAX_PARAMETERS: Final = 1_000
+"""The most parameters a card (or a card's score) document may hold; checked before structuring."""
+MAX_MEMBERS: Final = 100_000
+"""The most members a team (or a request's subjects) may list; checked before structuring."""
+MAX_EVIDENCE: Final = 100_000
+"""The most evidence items a measurement (or a parameter's score) may list; checked before structuring."""
+MAX_PROBLEMS: Final = 20
+"""An `InvalidDocument` message names at most this many problems, then "... and N more"."""
 
 _TYPES: Final = (Weight, Period, Cadence, Metric, Parameter, User, Team, Scorecard)
 _TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, ParameterScore, CardScore)
@@ -62,6 +87,56 @@ _SCALARS: Final = (Weight,)
 
 class _Problem(ValueError):
     """One leaf problem; its message is shown as is, after its path."""
+
+
+class _Hidden(ValueError):
+    """Stands for the `count` items of a list left unchecked after its first `MAX_PROBLEMS` problems."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(count)
+        self.count = count
+
+
+_HIDDEN_MARK: Final = "\x00hidden:"
+
+
+_CARD_BOUNDS: Final = ((("parameters",), MAX_PARAMETERS), (("owner", "members"), MAX_MEMBERS))
+_BOUNDS: Final[Mapping[type, tuple[tuple[tuple[str, ...], int], ...]]] = {
+    Scorecard: _CARD_BOUNDS,
+    Team: ((("members",), MAX_MEMBERS),),
+    MetricRequest: ((("subjects",), MAX_MEMBERS),),
+    Measurement: ((("evidence",), MAX_EVIDENCE),),
+    ParameterScore: ((("evidence",), MAX_EVIDENCE),),
+    CardScore: (
+        *((("card", *path), bound) for path, bound in _CARD_BOUNDS),
+        (("parameters",), MAX_PARAMETERS),
+        (("parameters", "*", "evidence"), MAX_EVIDENCE),
+    ),
+}
+"""Where each document type may hold a long list, and how long it may be."""
+
+
+def _lists_at(node: object, path: tuple[str, ...], where: str = "") -> Iterable[tuple[str, list[Any]]]:
+    """The lists found at `path` in `node` ("*" steps into every item of a list), with where they are."""
+    if not path:
+        if isinstance(node, list):
+            yield where, node
+        return
+    step, rest = path[0], path[1:]
+    if step == "*" and isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _lists_at(item, rest, f"{where}[{index}]")
+    elif isinstance(node, Mapping) and step in node:
+        yield from _lists_at(node[step], rest, f"{where}.{step}" if where else step)
+
+
+def _too_many(data: object, cls: type) -> str | None:
+    """The first list in `data` longer than its bound, checked before any structuring."""
+    for path, bound in _BOUNDS.get(cls, ()):
+        for where, value in _lists_at(data, path):
+            if len(value) > bound:
+                return f"{where}: {len(value):,} items are more than the {bound:,} allowed"
+    return None
 
 
 def _string(value: object, _: object = None) -> str:
@@ -151,9 +226,9 @@ def _fields(value: object, cls: type, fields: Mapping[str, Any]) -> dict[str, An
         except Exception as error:  # noqa: BLE001 - every problem is collected with its path
             error.__notes__ = [*getattr(error, "__notes__", []), AttributeValidationNote(name, name, cls)]
             errors.append(error)
-    extra = sorted(map(str, data.keys() - fields.keys()))
+    extra = data.keys() - fields.keys()
     if extra:
-        errors.append(_Problem(f"unexpected field(s) {', '.join(extra)}"))
+        errors.append(_Problem(f"unexpected field(s) {_names(extra)}"))
     if errors:
         raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
     return result
@@ -197,12 +272,18 @@ def _tuple_of(item: Any, converter: cattrs.Converter | None = None) -> Any:  # n
     def structure(value: object, _: object) -> tuple[Any, ...]:
         result = []
         errors: list[Exception] = []
-        for index, element in enumerate(_sequence(value)):
+        elements = _sequence(value)
+        for index, element in enumerate(elements):
             try:
                 result.append(converter.structure(element, item) if converter else _string(element))
             except Exception as error:  # noqa: BLE001 - every problem is collected with its index
                 error.__notes__ = [*getattr(error, "__notes__", []), IterableValidationNote(str(index), index, item)]
                 errors.append(error)
+                if len(errors) == MAX_PROBLEMS and index + 1 < len(elements):
+                    # A message names only the first problems: checking the rest would cost time
+                    # (a list bomb) to say nothing more.
+                    errors.append(_Hidden(len(elements) - index - 1))
+                    break
         if errors:
             raise IterableValidationError("While structuring a list", errors, tuple)
         return tuple(result)
@@ -308,28 +389,62 @@ def from_dict(data: object, cls: type[T]) -> T:
             msg = f"a {name} document must hold exactly the field 'value', got {sorted(map(str, body))}"
             raise InvalidDocument(msg)
         body = body["value"]
+    too_many = _too_many(body, cls)
+    if too_many:
+        msg = f"not a valid {name} document: {too_many}"
+        raise InvalidDocument(msg)
     try:
         return _CONVERTER.structure(body, cls)
     except RecursionError:
         msg = f"not a valid {name} document: nested too deeply"
         raise InvalidDocument(msg) from None
     except Exception as error:  # noqa: BLE001 - every failure becomes one InvalidDocument
+        raise InvalidDocument(_report(name, error)) from None
+
+
+def _report(name: str, error: Exception) -> str:
+    """The message for a malformed document: at most `MAX_PROBLEMS` problems, then how many more."""
+    try:
         lines = transform_error(error, path="$", format_exception=_describe)
-        raise InvalidDocument(
-            f"not a valid {name} document:\n" + "\n".join(_path_first(line) for line in lines)
-        ) from None
+    except RecursionError:
+        return f"not a valid {name} document: nested too deeply"
+    shown: list[str] = []
+    more = unchecked = 0
+    for line in lines:
+        if line.startswith(_HIDDEN_MARK):
+            unchecked += int(line.removeprefix(_HIDDEN_MARK).partition(" ")[0])
+        elif len(shown) < MAX_PROBLEMS:
+            shown.append(_path_first(line))
+        else:
+            more += 1
+    if more and unchecked:
+        shown.append(f"  ... and {more:,} more, and {unchecked:,} list item(s) left unchecked")
+    elif more or unchecked:
+        shown.append(
+            f"  ... and {more:,} more" if more else f"  ... and {unchecked:,} more list item(s) left unchecked"
+        )
+    return f"not a valid {name} document:\n" + "\n".join(shown)
 
 
 def _describe(error: BaseException, _type: object) -> str:
+    if isinstance(error, _Hidden):
+        return f"{_HIDDEN_MARK}{error.count}"
     if isinstance(error, _Problem | ScorekitError):
         return str(error)
     if isinstance(error, cattrs.ForbiddenExtraKeysError):
-        return f"unexpected field(s) {', '.join(sorted(map(str, error.extra_fields)))}"
+        return f"unexpected field(s) {_names(error.extra_fields)}"
     if isinstance(error, KeyError):
         return "required field missing"
     if isinstance(error, ValueError):
         return str(error)
     return f"{type(error).__name__}: {error}"
+
+
+def _names(keys: Iterable[object]) -> str:
+    """Field names for a message: the first `MAX_PROBLEMS`, sorted, then how many more."""
+    names = sorted(map(str, keys))
+    shown = ", ".join(n if len(n) <= 60 else f"{n[:57]}..." for n in names[:MAX_PROBLEMS])  # noqa: PLR2004
+    return f"{shown} and {len(names) - MAX_PROBLEMS:,} more" if len(names) > MAX_PROBLEMS else shown
 
 
 def _path_first(line: str) -> str:

@@ -23,8 +23,9 @@ from typing import Any
 import attrs
 from pendulum import Date
 
+from scorekit._text import check_identifier, check_label
 from scorekit.errors import InvalidParameter
-from scorekit.numbers import ZERO, to_decimal
+from scorekit.numbers import MAX_PLACES, ZERO, to_decimal
 from scorekit.period import as_date
 from scorekit.weight import Weight
 
@@ -77,10 +78,8 @@ class Direction(enum.Enum):
 
 def _text(*, empty: bool) -> Any:  # noqa: ANN401 - an attrs validator
     def check(_instance: object, attribute: attrs.Attribute[str], value: object) -> None:
-        if not isinstance(value, str) or (not empty and not value.strip()):
-            what = "a string" if empty else "a non-empty string"
-            msg = f"metric {attribute.name} must be {what}, got {value!r}"
-            raise InvalidParameter(msg)
+        checker = check_label if empty else check_identifier
+        checker(value, what=f"metric {attribute.name}", error=InvalidParameter)
 
     return check
 
@@ -151,27 +150,27 @@ def _to_weight(value: Weight | str | Decimal | float) -> Weight:
 
 
 def _to_target(value: object) -> Decimal:
-    return to_decimal(value, name="target", error=InvalidParameter)
+    return to_decimal(value, name="target", error=InvalidParameter, places=MAX_PLACES)
 
 
 def _to_cap(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value, name="cap", error=InvalidParameter)
+    return None if value is None else to_decimal(value, name="cap", error=InvalidParameter, places=MAX_PLACES)
 
 
 def _to_threshold(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value, name="threshold", error=InvalidParameter)
+    return None if value is None else to_decimal(value, name="threshold", error=InvalidParameter, places=MAX_PLACES)
 
 
 def _to_baseline(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value, name="baseline", error=InvalidParameter)
+    return None if value is None else to_decimal(value, name="baseline", error=InvalidParameter, places=MAX_PLACES)
 
 
 def _to_tolerance(value: object) -> Decimal | None:
-    return None if value is None else to_decimal(value, name="tolerance", error=InvalidParameter)
+    return None if value is None else to_decimal(value, name="tolerance", error=InvalidParameter, places=MAX_PLACES)
 
 
 def _to_band(value: object) -> Decimal:
-    return to_decimal(value, name="band", error=InvalidParameter)
+    return to_decimal(value, name="band", error=InvalidParameter, places=MAX_PLACES)
 
 
 def _to_direction(value: object) -> Direction:

@@ -33,7 +33,18 @@ from pendulum.tz.timezone import Timezone
 
 from scorekit.errors import InvalidPeriod
 
-__all__ = ["Cadence", "Date", "Period", "Step", "as_date", "as_utc", "local_ordinal", "midnight", "zone"]
+__all__ = [
+    "Cadence",
+    "Date",
+    "Period",
+    "Step",
+    "as_date",
+    "as_utc",
+    "first_instant",
+    "local_ordinal",
+    "midnight",
+    "zone",
+]
 
 _MONTHS_IN_YEAR: Final = 12
 _MEMO_SIZE: Final = 4096
@@ -153,15 +164,59 @@ class Period:
 
 @functools.lru_cache(maxsize=8192)
 def midnight(day: Date, tzinfo: Timezone) -> DateTime:
-    """The first instant of `day` in `tzinfo` (01:00 where a DST gap swallows midnight).
+    """The first instant of `day` in `tzinfo`, as an aware `DateTime` in that zone.
 
-    A pure function, memoized: many cards share a window, and resolving local time
-    is the costliest step of building a request.
+    Where midnight happens twice (clocks go back from 01:00 to 00:00, as on the
+    Azores every October) it is the first one; where a gap swallows midnight
+    (clocks jump from 00:00 to 01:00) it is the first instant that exists, the
+    jump itself.  A pure function, memoized: many cards share a window, and
+    resolving local time is the costliest step of building a request.
 
     >>> midnight(Date(2024, 3, 31), zone("Europe/Warsaw")).isoformat()
     '2024-03-31T00:00:00+01:00'
+    >>> midnight(Date(2024, 10, 27), zone("Atlantic/Azores")).isoformat()
+    '2024-10-27T00:00:00+00:00'
+    >>> midnight(Date(2024, 3, 10), zone("America/Havana")).isoformat()  # 00:00 -> 01:00
+    '2024-03-10T01:00:00-04:00'
     """
-    return pendulum.datetime(day.year, day.month, day.day, tz=tzinfo)
+    return pendulum.instance(first_instant(day, tzinfo)).in_timezone(tzinfo)
+
+
+def first_instant(day: _dt.date, tzinfo: _dt.tzinfo) -> _dt.datetime:
+    """The first instant (a plain UTC datetime) whose local date in `tzinfo` is `day`.
+
+    Local wall times are resolved as PEP 495 says (``fold=0`` is the earlier
+    reading), which is exactly what a twice-occurring or skipped midnight needs:
+
+    >>> first_instant(Date(2024, 10, 27), zone("Atlantic/Azores")).isoformat()
+    '2024-10-27T00:00:00+00:00'
+    """
+    wall = _dt.datetime(day.year, day.month, day.day)  # noqa: DTZ001 - a local wall time, zoned just below
+    try:
+        return _first_instant(wall, tzinfo)
+    except OverflowError:
+        msg = f"the start of {day} in {tzinfo} falls outside the supported instants (years 1 to 9999 in UTC)"
+        raise InvalidPeriod(msg) from None
+
+
+def _first_instant(wall: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
+    # fold=0 reads the wall time with the offset before a change, fold=1 with the one after.
+    # Where midnight exists, the fold=0 reading is its first instant (the earlier of two where it
+    # repeats).  Where a jump swallows it, the fold=1 reading comes first, and the jump lies
+    # between the two readings, a whole number of seconds after the first: find it.
+    first = as_utc(wall.replace(tzinfo=tzinfo, fold=1))
+    before, after = 0, int((as_utc(wall.replace(tzinfo=tzinfo)) - first).total_seconds())
+    while after - before > 1:
+        middle = (before + after) // 2
+        if _local_wall(first + _dt.timedelta(seconds=middle), tzinfo) >= wall:
+            after = middle
+        else:
+            before = middle
+    return first + _dt.timedelta(seconds=after)
+
+
+def _local_wall(utc: _dt.datetime, tzinfo: _dt.tzinfo) -> _dt.datetime:
+    return utc.astimezone(tzinfo).replace(tzinfo=None)
 
 
 _UTC: Final = _dt.UTC
@@ -319,9 +374,7 @@ class Cadence:
         year, month = divmod(month0 + k * self.count, _MONTHS_IN_YEAR)
         month += 1
         if day > 28:  # noqa: PLR2004 - only days past the 28th can overflow a month
-            if not 1 <= year <= _dt.MAXYEAR:
-                msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
-                raise InvalidPeriod(msg)
+            # Years outside 1..9999 raise ValueError here or in Date(): _start_of reports both.
             day = min(day, calendar.monthrange(year, month)[1])
         return year, month, day
 
@@ -362,19 +415,14 @@ class Cadence:
         1
         """
         target = as_date(day)
-        ordinal, month0, anchor_day = self._anchor
+        ordinal, month0, _day = self._anchor
         if self._days:
             return (target.toordinal() - ordinal) // self._days
         k, into = divmod(target.year * _MONTHS_IN_YEAR + target.month - 1 - month0, self.count)
-        if anchor_day <= 28:  # noqa: PLR2004 - no month clamps the start: the index is exact
-            return k - 1 if into == 0 and target.day < anchor_day else k
-        # Past the 28th the estimate is off by at most one either way at month ends: correct it
-        # by comparison (of (year, month, day) tuples: cheaper than building dates).
-        wanted = (target.year, target.month, target.day)
-        while self._month_start(k) > wanted:
+        # `k` is the period whose start month is the latest not after the target's month; in the
+        # start month itself the target may precede the (possibly clamped) start day.
+        if into == 0 and target.day < self._month_start(k)[2]:
             k -= 1
-        while self._month_start(k + 1) <= wanted:
-            k += 1
         return k
 
     def period_containing(self, day: Date | _dt.date | str) -> Period:

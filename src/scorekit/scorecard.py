@@ -26,6 +26,7 @@ import attrs
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
+from scorekit._text import check_identifier, check_label, identifier
 from scorekit.achievement import rule_for
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
@@ -43,12 +44,7 @@ class WeightTotalError(InvalidScorecard, InvalidWeight):
 
 
 def _identifier(what: str) -> Any:  # noqa: ANN401 - an attrs validator
-    def check(_instance: object, _attribute: object, value: object) -> None:
-        if not isinstance(value, str) or not value.strip():
-            msg = f"{what} must be a non-empty string, got {value!r}"
-            raise InvalidScorecard(msg)
-
-    return check
+    return identifier(what, InvalidScorecard)
 
 
 @attrs.frozen
@@ -76,10 +72,11 @@ def _members(value: Iterable[str]) -> frozenset[str]:
     except TypeError:
         msg = f"team members must be a collection of user ids, got {value!r}"
         raise InvalidScorecard(msg) from None
-    bad = sorted(repr(m) for m in members if not isinstance(m, str) or not m.strip())
-    if not members or bad:
-        msg = f"a team needs at least one member, each a non-empty user id string, got {sorted(map(repr, members))}"
+    if not members:
+        msg = "a team needs at least one member, each a non-empty user id string, got []"
         raise InvalidScorecard(msg)
+    for member in members:
+        check_identifier(member, what="team member", error=InvalidScorecard)
     return members
 
 
@@ -340,10 +337,9 @@ class Scorecard:
             raise invalid(
                 f"period {self.period} is not a period of {self.cadence} (the one holding {self.period.start} is {expected})"
             )
-        if self.series is not None and (not isinstance(self.series, str) or not self.series.strip()):
-            raise invalid(f"series must be None or a non-empty string, got {self.series!r}")
-        if not isinstance(self.name, str):
-            raise invalid(f"name must be a string, got {self.name!r}")
+        if self.series is not None:
+            check_identifier(self.series, what=f"card {self.id!r}: series", error=InvalidScorecard)
+        check_label(self.name, what=f"card {self.id!r}: name", error=InvalidScorecard)
 
     def _check_parameters(self) -> None:
         invalid = self._invalid

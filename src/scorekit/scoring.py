@@ -618,12 +618,13 @@ class _Columns(NamedTuple):
 
 def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
     """The parameters' scores of one card, from its flat tuple."""
-    items = []
+    items: list[ParameterScore] = []
+    append, new, set_why = items.append, ParameterScore, object.__setattr__
     for at in range(0, len(flat), _STRIDE):
-        item = ParameterScore(*flat[at : at + 10])  # type: ignore[arg-type]
+        item = new(*flat[at : at + 10])  # type: ignore[arg-type]
         if flat[at + 10] is not None:
-            object.__setattr__(item, "_why", tuple(flat[at + 10 : at + _STRIDE]))
-        items.append(item)
+            set_why(item, "_why", tuple(flat[at + 10 : at + _STRIDE]))
+        append(item)
     return items
 
 
@@ -649,9 +650,9 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
 ) -> _Columns:
     """Each card scored as of its (aware, validated) instant, as columns; `manual` maps card ids to their entries."""
     multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
-    # Per-batch caches.  Keys by id() are safe: `cards` holds every card (and so its
-    # period and calendar) alive until the loop ends.
-    days_by_instant: dict[_dt.datetime, dict[str, int]] = {}
+    # Per-batch caches.  Keys by id() are safe: `cards` and `instants` hold every card
+    # (and so its period and calendar) and instant alive until the loop ends.
+    days_by_instant: dict[int, dict[str, int]] = {}
     ends: dict[int, int] = {}
     counts: dict[tuple[int, int, int], int] = {}
     shares: dict[tuple[int, int], Decimal] = {}
@@ -663,7 +664,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     for card, given_measurements, instant in zip(cards, measurements, instants, strict=True):
         if instant is not last_instant:
             last_instant, utc = instant, as_utc(instant)
-            zone_days = days_by_instant.setdefault(instant, {})
+            zone_days = days_by_instant.setdefault(id(instant), {})
         timezone = card.timezone
         today = zone_days.get(timezone)
         if today is None:

@@ -38,6 +38,7 @@ from typing import Any, Final
 import attrs
 from pendulum import Date, DateTime
 
+from scorekit._text import identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
@@ -79,7 +80,7 @@ class Actor:
     False
     """
 
-    id: str
+    id: str = attrs.field(validator=identifier("actor id", InvalidScorecard))
     role: Role = attrs.field(converter=Role)
 
     @property

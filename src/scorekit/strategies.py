@@ -19,11 +19,13 @@ import datetime as _dt
 import functools
 import itertools
 import string
+from collections.abc import Callable
 from decimal import Decimal
 
 import pendulum
 from hypothesis import strategies as st
 
+from scorekit._text import check_identifier, check_label
 from scorekit.adapters.memory import Record
 from scorekit.measurement import Evidence, Measurement
 from scorekit.parameter import Direction, Metric, MetricKind, Parameter
@@ -105,6 +107,28 @@ def periods(*, cadence: Cadence | None = None) -> st.SearchStrategy[Period]:
     return st.builds(lambda c, k: c.period(k), chosen, st.integers(-24, 24))
 
 
+def _valid(check: Callable[..., str], text: str) -> bool:
+    try:
+        check(text, what="text", error=ValueError)
+    except ValueError:
+        return False
+    return True
+
+
+@functools.cache  # one strategy per size: building strategies inside draws is costly
+def _ids(*, max_size: int) -> st.SearchStrategy[str]:
+    """Identifiers of any visible text (see `scorekit._text`)."""
+    alphabet = st.characters(exclude_categories=("Cs", "Cc"))
+    return st.text(alphabet, min_size=1, max_size=max_size).filter(functools.partial(_valid, check_identifier))
+
+
+@functools.cache
+def _labels(*, max_size: int) -> st.SearchStrategy[str]:
+    """Labels, units and names of any text but control characters (tab allowed)."""
+    alphabet = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t")
+    return st.text(alphabet, max_size=max_size).filter(functools.partial(_valid, check_label))
+
+
 def metrics(*, kind: MetricKind | None = None) -> st.SearchStrategy[Metric]:
     """Metrics with short keys; automatic and manual unless `kind` is given."""
     kinds = st.just(kind) if kind is not None else st.sampled_from(MetricKind)
@@ -113,7 +137,7 @@ def metrics(*, kind: MetricKind | None = None) -> st.SearchStrategy[Metric]:
         key=st.text(_KEY_ALPHABET, min_size=1, max_size=12),
         unit=st.sampled_from(["", "deals", "calls", "PLN", "points", "h"]),
         kind=kinds,
-        label=st.text(max_size=20),
+        label=_labels(max_size=20),
     )
 
 
@@ -162,7 +186,7 @@ def parameters(
 
 def owners() -> st.SearchStrategy[User | Team]:
     """Users and teams, with ids of any text."""
-    ids = st.text(min_size=1, max_size=10).filter(str.strip)
+    ids = _ids(max_size=10)
     return st.one_of(st.builds(User, ids), st.builds(Team, ids, st.frozensets(ids, min_size=1, max_size=5)))
 
 
@@ -201,14 +225,14 @@ def scorecards(
         )
     items = draw(st.permutations(items))
     return Scorecard(
-        draw(st.text(min_size=1, max_size=16).filter(str.strip)),
+        draw(_ids(max_size=16)),
         draw(owners()),
         cadence,
         period,
         items,
         timezone=draw(timezones()),
         rollover=draw(st.booleans()),
-        name=draw(st.text(max_size=30)),
+        name=draw(_labels(max_size=30)),
     )
 
 
@@ -221,7 +245,7 @@ def _evidence(card: Scorecard, key: str) -> st.SearchStrategy[tuple[Evidence, ..
         st.uuids().map(str),
         moments,
         _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
-        st.text(max_size=20),
+        _labels(max_size=20),
     )
     return st.lists(one, max_size=4).map(tuple)
 
@@ -266,7 +290,7 @@ def records_for(draw: st.DrawFn, card: Scorecard, *, max_records: int = 30) -> l
         st.sampled_from(sorted(card.subjects)),
         st.integers(-86_400, span + 86_400).map(lambda s: start.add(seconds=s)),
         _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
-        st.text(max_size=20),
+        _labels(max_size=20),
     )
     return draw(st.lists(record, max_size=max_records, unique_by=lambda r: r.id))
 
@@ -279,5 +303,5 @@ def _register() -> None:
     st.register_type_strategy(Metric, metrics())
     st.register_type_strategy(Parameter, parameters())
     st.register_type_strategy(Scorecard, scorecards())
-    st.register_type_strategy(User, st.builds(User, st.text(min_size=1, max_size=10).filter(str.strip)))
+    st.register_type_strategy(User, st.builds(User, _ids(max_size=10)))
     st.register_type_strategy(Team, owners().filter(lambda o: isinstance(o, Team)))

@@ -18,7 +18,7 @@ from typing import Any, Final
 import attrs
 
 from scorekit.errors import InvalidWeight
-from scorekit.numbers import Number, to_decimal
+from scorekit.numbers import EXACT, Number, decimal_places, to_decimal
 
 __all__ = ["FULL", "Weight", "check_total"]
 
@@ -57,10 +57,11 @@ class Weight:
         if not 0 < number <= 100:  # noqa: PLR2004 - a percentage
             msg = f"weight must be more than 0% and at most 100%, got {value!r}"
             raise InvalidWeight(msg)
-        basis_points = number.scaleb(2)
-        if basis_points != basis_points.to_integral_value():
+        if decimal_places(number) > 2:  # noqa: PLR2004 - 0.01% steps
             msg = f"weight must have at most two decimal places (0.01% steps), got {number}"
             raise InvalidWeight(msg)
+        # Exact (at most 5 digits) in scorekit's own context, never the caller's.
+        basis_points = number.scaleb(2, EXACT)
         return cls(int(basis_points))
 
     @classmethod
@@ -85,7 +86,7 @@ class Weight:
         >>> Weight.percent(100).fraction
         Decimal('1')
         """
-        return Decimal(self.basis_points).scaleb(-4).normalize()
+        return Decimal(self.basis_points).scaleb(-4, EXACT).normalize(EXACT)
 
     @property
     def as_percent(self) -> Decimal:
@@ -95,7 +96,7 @@ class Weight:
         (Decimal('7.5'), Decimal('50'))
         """
         whole, cents = divmod(self.basis_points, 100)
-        return Decimal(whole) if cents == 0 else Decimal(self.basis_points).scaleb(-2).normalize()
+        return Decimal(whole) if cents == 0 else Decimal(self.basis_points).scaleb(-2, EXACT).normalize(EXACT)
 
     def __str__(self) -> str:
         return f"{self.as_percent:f}%"
@@ -118,6 +119,6 @@ def check_total(weights: Iterable[Weight]) -> None:
     total = sum(w.basis_points for w in items)
     if total != FULL:
         terms = " + ".join(str(w) for w in items) or "no weights"
-        shown = Decimal(total).scaleb(-2).normalize()
+        shown = Decimal(total).scaleb(-2, EXACT).normalize(EXACT)
         msg = f"weights sum to {shown:f}% ({terms}), expected exactly 100%"
         raise InvalidWeight(msg)

@@ -23,7 +23,8 @@ from decimal import Decimal
 import attrs
 from pendulum import DateTime
 
-from scorekit.errors import CardNotFound, ConflictError
+from scorekit._text import identifier, label
+from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
 from scorekit.numbers import ONE, exact_sum, to_decimal
@@ -292,14 +293,18 @@ def _value(value: object) -> Decimal:
 
 @attrs.frozen
 class Record:
-    """A CRM-like record: one won deal, one call... of one user (`subject`) at one instant."""
+    """A CRM-like record: one won deal, one call... of one user (`subject`) at one instant.
 
-    id: str
-    metric: str
-    subject: str
+    A request counts it when ``start <= occurred_at < end`` as instants: a record
+    exactly at `as_of` is not counted yet.
+    """
+
+    id: str = attrs.field(validator=identifier("record id", InvalidScorecard))
+    metric: str = attrs.field(validator=identifier("record metric", InvalidScorecard))
+    subject: str = attrs.field(validator=identifier("record subject", InvalidScorecard))
     occurred_at: DateTime = attrs.field(converter=_instant)
     value: Decimal = attrs.field(default=ONE, converter=_value)
-    label: str = ""
+    label: str = attrs.field(default="", validator=label("record label", InvalidScorecard))
 
 
 _NOTHING = Measurement(0)

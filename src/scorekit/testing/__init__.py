@@ -48,12 +48,12 @@ __all__ = [
 HOSTILE_STRINGS = (
     'O\'Brien "the closer"',
     "'; DROP TABLE cards; --",
-    "x" * 10_000,
+    "x" * 200,  # the longest identifier scorekit accepts
     "Zażółć gęślą jaźń 🚀 中文 \u202etxet",
-    "back\\slash\nnew line\ttab",
+    "back\\slash, zero\u200bwidth and no-break\u00a0spaces",
     "%s %(name)s {0} ?",
 )
-"""Ids and names that break careless storage: quotes, SQL, 10 kB, unicode, escapes."""
+"""Ids and names that break careless storage: quotes, SQL, the longest id, unicode, escapes."""
 
 _MONTHLY = Cadence.monthly(Date(2024, 1, 31))
 

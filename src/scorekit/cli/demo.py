@@ -1,0 +1,327 @@
+"""The demo workspace: an embedded sales team, its cards, its CRM records and its dashboard.
+
+Everything the demo shows depends only on `DEMO_SEED` and the instant it is run as of:
+CRM records are generated from each date alone, card ids are derived from the series
+and the period (``ann@2024-03-01``), and the reps' hand-entered values are entered on
+fixed instants inside each period. The dashboard shows the cards of a fixed window
+(the month two before today's, through today), so a fresh workspace and one reused
+from earlier runs print the same dashboard for the same ``--as-of``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import itertools
+import random
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+import pendulum
+from pendulum import Date, DateTime
+
+from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
+from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
+from scorekit.errors import CardNotFound
+from scorekit.history import Change
+from scorekit.numbers import EXACT
+from scorekit.parameter import Accumulation, Direction, Metric, Parameter
+from scorekit.period import Cadence, Period, zone
+from scorekit.scorecard import Scorecard, Team, User
+from scorekit.scoring import CardScore, Status
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
+from scorekit.status import StatusPolicy
+
+__all__ = ["DEMO_REPS", "DEMO_SEED", "DEMO_ZONE", "demo_records", "open_card", "run_demo"]
+
+DEMO_SEED = "scorekit-demo-1"
+"""Every random choice of the demo is seeded with this and a date or a card id."""
+DEMO_ZONE = "Europe/Warsaw"
+DEMO_REPS = (
+    ("ann", "Anna Nowak"),
+    ("bob", "Bartosz Wiśniewski"),
+    ("cid", "Celina Dąbrowska"),
+    ("dan", "Daniel Lewandowski"),
+    ("eve", "Ewa Zielińska"),
+)
+DEMO_TEAM = Team("north", ["ann", "bob", "cid"])
+_ANCHOR = Date(2000, 1, 1)
+"""Every demo cadence counts from here, so the periods never depend on when a workspace was made."""
+_CLIENTS = ("ACME", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Soylent", "Tyrell", "Cyberdyne")
+_MANAGER = Actor("manager", Role.MANAGER)
+
+
+def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
+    """The template and owner of each series, by series id."""
+    deal_size = Metric("deal_size", "PLN", label="Average deal size", accumulation=Accumulation.AVERAGE)
+    rep = [
+        Parameter(Metric("deals_won", "deals", label="Deals won"), 7, 30),
+        Parameter(Metric("calls_made", "calls", label="Calls made"), 150, 20),
+        Parameter(Metric("revenue", "PLN", label="Revenue"), 105_000, 25),
+        # a level, not a count: the mean of the month's won deals, from 8,000 PLN (0%) to 17,000 (100%), at most 150%
+        Parameter(deal_size, 17_000, 15, baseline=8_000, cap="1.5"),
+        Parameter(Metric.custom("demos_held", "demos", label="Demos held"), 6, 10),
+    ]
+    junior = [rep[0].evolve(target=6), rep[1], rep[2].evolve(target=90_000), rep[3].evolve(target=15_000), rep[4]]
+    team = [
+        Parameter(Metric("revenue", "PLN", label="Revenue"), 850_000, 60),
+        Parameter(Metric("deals_won", "deals", label="Deals won"), 55, 20),
+        Parameter(Metric("deals_lost", "deals", label="Deals lost"), 20, 20, direction=Direction.LOWER_IS_BETTER),
+    ]
+    monthly = Cadence.monthly(_ANCHOR)
+    policy = StatusPolicy(on_track="0.95", at_risk="0.75")  # projected under 75% of the target: at risk
+    senior_t = CardTemplate(
+        monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy
+    )
+    junior_t = CardTemplate(
+        monthly, junior, timezone=DEMO_ZONE, rollover=True, name="Monthly targets (junior)", status_policy=policy
+    )
+    team_t = CardTemplate(Cadence.quarterly(_ANCHOR), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter")
+    series: dict[str, tuple[CardTemplate, User | Team]] = {
+        rep_id: (junior_t if rep_id == "eve" else senior_t, User(rep_id)) for rep_id, _ in DEMO_REPS
+    }
+    series[DEMO_TEAM.id] = (team_t, DEMO_TEAM)
+    return series
+
+
+def _card(series: str, template: CardTemplate, owner: User | Team, period: Period) -> Scorecard:
+    """The series' card for `period`, with the id rollover would give it."""
+    return Scorecard(
+        f"{series}@{period.start}",
+        owner,
+        template.cadence,
+        period,
+        template.parameters,
+        timezone=template.timezone,
+        rollover=template.rollover,
+        name=template.name,
+        series=series,
+        status_policy=template.status_policy,
+        calendar=template.calendar,
+    )
+
+
+def demo_records(first: Date, last: Date) -> list[Record]:
+    """Deterministic CRM records for every working day from `first` to `last`: each day depends only on its date.
+
+    >>> [r.id for r in demo_records(Date(2024, 3, 1), Date(2024, 3, 1))][:2]
+    ['20240301-ann-calls', '20240301-bob-calls']
+    """
+    records = []
+    tz = zone(DEMO_ZONE)
+    for ordinal in range(first.toordinal(), last.toordinal() + 1):
+        day = Date.fromordinal(ordinal)
+        if day.isoweekday() > 5 or day in _polish_holidays(day.year):  # noqa: PLR2004 - Saturday and Sunday
+            continue
+        for rep, _name in DEMO_REPS:
+            rng = random.Random(f"{DEMO_SEED}:{day}:{rep}")  # noqa: S311 - demo data, not secrets
+            at = pendulum.datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.randint(0, 59), tz=tz)
+            stem = f"{day:%Y%m%d}-{rep}"
+            records.append(Record(f"{stem}-calls", "calls_made", rep, at, rng.randint(3, 10), f"call log {day}"))
+            if rng.random() < 0.30:  # noqa: PLR2004
+                client = rng.choice(_CLIENTS)
+                won = at.add(minutes=rng.randint(30, 90))
+                records.append(Record(f"{stem}-won", "deals_won", rep, won, 1, f"{client} deal"))
+                amount = rng.randrange(4_000, 30_000, 50)
+                records.append(Record(f"{stem}-rev", "revenue", rep, won, amount, f"{client} deal"))
+                records.append(Record(f"{stem}-size", "deal_size", rep, won, amount, f"{client} deal"))
+            if rng.random() < 0.12:  # noqa: PLR2004
+                records.append(
+                    Record(f"{stem}-lost", "deals_lost", rep, at.add(hours=2), 1, f"{rng.choice(_CLIENTS)} lost")
+                )
+    return records
+
+
+@functools.lru_cache(maxsize=64)
+def _polish_holidays(year: int) -> frozenset[Date]:
+    """Poland's public holidays that can fall on a working day in `year` (Easter Monday, Corpus Christi...).
+
+    >>> sorted(str(d) for d in _polish_holidays(2024))[:4]
+    ['2024-01-01', '2024-01-06', '2024-04-01', '2024-05-01']
+    """
+    # Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher)
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    easter = Date(year, month, day + 1)
+    fixed = [(1, 1), (1, 6), (5, 1), (5, 3), (8, 15), (11, 1), (11, 11), (12, 25), (12, 26)]
+    movable = [easter.add(days=1), easter.add(days=60)]  # Easter Monday, Corpus Christi
+    return frozenset([Date(year, mo, da) for mo, da in fixed] + movable)
+
+
+def _manual_plan(card: Scorecard) -> list[tuple[DateTime, int]]:
+    """When the owner enters "demos held" on `card` and what: every Friday at 18:00, the count so far."""
+    rng = random.Random(f"{DEMO_SEED}:{card.id}")  # noqa: S311 - demo data
+    tz = zone(card.timezone)
+    plan, held = [], 0
+    for ordinal in range(card.period.start.toordinal(), card.period.end.toordinal()):
+        day = Date.fromordinal(ordinal)
+        if day.isoweekday() == 5:  # noqa: PLR2004 - Friday
+            held += rng.randint(0, 2)
+            plan.append((pendulum.datetime(day.year, day.month, day.day, 18, tz=tz), held))
+    return plan
+
+
+class _Workspace:
+    """The demo's SQLite workspace, seen as of one instant."""
+
+    def __init__(self, db: Path, as_of: DateTime) -> None:
+        local = as_of.in_timezone(zone(DEMO_ZONE))
+        self.db = db
+        self.as_of = as_of
+        self.today = Date(local.year, local.month, local.day)
+        self.series = _templates()
+        monthly = Cadence.monthly(_ANCHOR)
+        # the dashboard shows the cards of the month two before today's through today
+        self.first = monthly.period(monthly.index_of(self.today) - 2).start
+        self.clock = FixedClock(now=as_of)
+        quarter = Cadence.quarterly(_ANCHOR).period_containing(self.first)
+        counter = itertools.count(1)
+        self.service = Scorekit(
+            cards=SQLiteScorecards(db),
+            metrics=RecordsMetricSource(demo_records(quarter.start, self.today)),
+            manual=SQLiteManualValues(db),
+            clock=self.clock,
+            new_id=lambda: f"demo-{next(counter):03d}",
+        )
+
+    def window_cards(self) -> list[Scorecard]:
+        """The cards whose period overlaps the window, from the month two before today's through today."""
+        cards = self.service.cards.find()
+        return [c for c in cards if c.period.end > self.first and c.period.start <= self.today]
+
+    def prepare(self) -> list[str]:
+        """Make sure every series has its cards in the window, roll over, enter the reps' values.
+
+        A fresh workspace gets each series' first card and rollover makes the rest; a reused
+        one made after the window began gets the window's earlier cards added, with the ids
+        rollover would have given them.
+        """
+        existing = self.service.cards.find()
+        fresh = not existing
+        missing = []
+        for series, (template, owner) in self.series.items():
+            starts = [c.period.start for c in existing if c.series_id == series]
+            earliest = min(starts) if starts else None
+            cadence = template.cadence
+            index = cadence.index_of(self.first)
+            while (period := cadence.period(index)).start <= self.today:
+                if earliest is not None and period.start >= earliest:
+                    break  # the series goes on from here; rollover makes what is missing after it
+                missing.append(_card(series, template, owner, period))
+                if earliest is None:
+                    break  # the series' first card; rollover makes the rest
+                index += 1
+        if missing:
+            self.service.cards.add_many(missing, change=Change(_MANAGER.id, self.as_of, "demo workspace set-up"))
+        if fresh:
+            lines = [f"created the workspace {shown(self.db)}: 5 reps, team north, cards from {self.first}"]
+        else:
+            added = f" (added {len(missing)} card(s) of the window it lacked)" if missing else ""
+            lines = [f"reusing the workspace {shown(self.db)}{added}"]
+        created = self.service.roll_over(_MANAGER, today=self.today)
+        lines.append(f"rolled over {len(created)} card(s) up to {self.today}")
+        self._enter_manual_values()
+        return lines
+
+    def _enter_manual_values(self) -> None:
+        """Each rep enters "demos held" on the planned instants up to now, once each."""
+        for card in self.window_cards():
+            if not card.manual_keys:
+                continue
+            done = {entry.recorded_at for entry in self.service.manual.entries([card.id])}
+            owner = Actor(card.owner.id, Role.USER)
+            for at, held in _manual_plan(card):
+                if at <= self.as_of and at not in done:
+                    self.clock.set(at)
+                    self.service.record_manual_value(owner, card.id, "demos_held", held)
+        self.clock.set(self.as_of)
+
+    def scores(self) -> list[CardScore]:
+        """The window's cards, scored as of the instant, in period and owner order."""
+        cards = sorted(self.window_cards(), key=lambda c: (c.period.start, c.period.end, c.owner.id))
+        return [self.service.report(_MANAGER, card.id, as_of=self.as_of) for card in cards]
+
+
+def run_demo(db: Path, as_of: DateTime) -> str:
+    """Create (or reuse) the demo workspace in `db`, roll it over, and render its dashboard."""
+    workspace = _Workspace(db, as_of)
+    lines = workspace.prepare()
+    return "\n".join([*lines, "", render_dashboard(as_of, workspace.scores())])
+
+
+def open_card(db: Path, as_of: DateTime, card_id: str) -> str:
+    """One card of the workspace, scored as of `as_of`: its parameter table, and its explanation."""
+    workspace = _Workspace(db, as_of)
+    workspace.prepare()
+    try:
+        result = workspace.service.report(_MANAGER, card_id, as_of=as_of)
+    except CardNotFound:
+        ids = ", ".join(c.id for c in workspace.window_cards()[:3])
+        msg = f"--card: no card {card_id!r} in the workspace; the dashboard lists the ids (e.g. {ids})"
+        raise CardNotFound(msg) from None
+    return f"{score_table(result)}\n\n{result.explain()}"
+
+
+def _mean_and_median(totals: Sequence[Decimal]) -> tuple[Decimal | None, Decimal | None]:
+    if not totals:
+        return None, None
+    ordered = sorted(totals)
+    middle = len(ordered) // 2
+    median = ordered[middle] if len(ordered) % 2 else EXACT.divide(ordered[middle - 1] + ordered[middle], Decimal(2))
+    return EXACT.divide(sum(ordered, Decimal(0)), Decimal(len(ordered))), median
+
+
+def _last_day(score: CardScore) -> bool:
+    local = score.as_of.astimezone(zone(score.card.timezone))
+    return local.date() == score.card.period.last_day
+
+
+def render_dashboard(as_of: _dt.datetime, scores: Sequence[CardScore]) -> str:
+    """The dashboard as text: a row per card with a bar, then the groups of similar cards.
+
+    Means and medians are over started cards; every status has a column, so a group's
+    counts add up to its cards.
+    """
+    names = dict(DEMO_REPS)
+    rows = [["id", "card", "owner", "period", "total", "", "status"]]
+    rows += [
+        [
+            s.card.id,
+            s.card.name or s.card.id,
+            names.get(s.card.owner.id, s.card.owner.id),
+            f"{s.card.period.start} → {s.card.period.last_day}",
+            percent(s.total),
+            bar(s.total),
+            status_word(s.status, last_day=_last_day(s)),
+        ]
+        for s in scores
+    ]
+    started = [s.total for s in scores if s.status is not Status.NOT_STARTED]
+    mean, median = _mean_and_median(started)
+    counts = ", ".join(f"{n} {word}" for word, n in status_counts(scores))
+    head = (
+        f"dashboard as of {when(as_of)}: {len(scores)} cards, mean {percent(mean)}, median {percent(median)} "
+        f"(started cards) · {counts}"
+    )
+    words = [word for word, _ in status_counts(())]
+    groups = [["group of similar cards", "cards", "mean", *words]]
+
+    def similar(s: CardScore) -> tuple[Date, Date, str]:
+        return s.card.period.start, s.card.period.last_day, s.card.name or s.card.id
+
+    for (start, last, name), members in itertools.groupby(sorted(scores, key=similar), key=similar):
+        group = list(members)
+        group_mean, _ = _mean_and_median([s.total for s in group if s.status is not Status.NOT_STARTED])
+        groups.append(
+            [f"{name}, {start} → {last}", str(len(group)), percent(group_mean)]
+            + [str(n) for _, n in status_counts(group)]
+        )
+    return f"{head}\n\n{table(rows)}\n\n{table(groups)}"
