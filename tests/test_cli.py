@@ -178,7 +178,7 @@ class TestDemo:
         _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "reusing the workspace" in again
         assert "rolled over 0 card(s)" in again
-        assert again.split("\n", 2)[2] == first.split("\n", 2)[2]
+        assert again.split("\n\n", 1)[1] == first.split("\n\n", 1)[1]
         _, later, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-06-03")
         assert "rolled over 5 card(s)" in later
         assert "16 cards" in later  # April to June: 15 monthly cards, one quarter
@@ -506,6 +506,24 @@ class TestScoreTable:
         assert out.splitlines()[-1].endswith("behind, last day")
 
 
+class TestDemoHistory:
+    def test_closes_the_months_that_are_over_once_and_shows_a_trend(self, capsys, tmp_path):
+        db = tmp_path / "w.sqlite3"
+        _, first, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+        # March and April for 5 reps, and the team's first quarter: 11 cards whose period is over
+        assert "closed 11 card(s) whose period is over" in first
+        _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+        assert "closed 0 card(s)" in again
+        trend = first.splitlines()[-1]
+        assert trend.startswith("trend of Anna Nowak (ann): 2024-03 ")
+        assert " · 2024-04 " in trend
+        assert " · 2024-05 " in trend
+        # each month's total is the one the dashboard shows for that card
+        rows = {line.split()[0]: line for line in first.splitlines() if line.startswith("ann@")}
+        for month, total in re.findall(r"(\d{4}-\d{2}) (\d+\.\d{2}%)", trend):
+            assert total in rows[f"ann@{month}-01"]
+
+
 class TestVersion:
     def test_version(self, capsys):
         from importlib.metadata import version
@@ -520,7 +538,7 @@ class TestDemoReadable:
     def dashboard(self, capsys, db, as_of):
         code, out, err = run(capsys, "demo", "--db", db, "--as-of", as_of)
         assert (code, err) == (0, "")
-        return out.split("\n", 2)[2]  # after the lines about the workspace
+        return out.split("\n\n", 1)[1]  # after the lines about the workspace
 
     @pytest.mark.parametrize("earlier", ["2024-04-10", "2024-05-20", "2024-07-02"])
     def test_a_fresh_and_a_reused_workspace_print_the_same_dashboard(self, capsys, tmp_path, earlier):
@@ -534,7 +552,7 @@ class TestDemoReadable:
         assert "on track" in out
         assert "on_track" not in out
         assert "dashboard as of 2024-05-20 23:59:59 +02:00" in out
-        groups = out.split("group of similar cards")[1].splitlines()
+        groups = out.split("group of similar cards")[1].split("\n\n")[0].splitlines()
         assert "not started" in groups[0]
         for word in ("on track", "behind", "achieved", "missed", "not started"):
             assert word in groups[0]

@@ -3,14 +3,16 @@ import subprocess
 import sys
 import textwrap
 from decimal import Decimal
+from fractions import Fraction
 
-from hypothesis import given
+import pytest
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from scorekit import Scorecard, Status, requests_for, score
+from scorekit import Accumulation, Date, Direction, Scorecard, Status, Team, User, requests_for, score
 from scorekit.adapters.memory import RecordsMetricSource
 from scorekit.numbers import exact_sum
-from scorekit.strategies import instants_for, records_for, scorecards
+from scorekit.strategies import FIRST_START, LAST_START, instants_for, measurements_for, records_for, scorecards
 
 
 def run(code, **env):
@@ -77,17 +79,131 @@ def test_records_for_counts_what_the_local_window_holds(card, data):
     zone = card.timezone
     for request in requests:
         window = card.window(request.metric)
-        expected = [
-            r.value
-            for r in records
-            if r.metric == request.metric
-            and r.subject in card.subjects
-            and window.start <= r.occurred_at.in_timezone(zone).date() < window.end
-            and r.occurred_at < as_of
-        ]
-        assert answers[request].value == exact_sum(expected)
-        assert len(answers[request].evidence) == len(expected)
+        counted = sorted(
+            (
+                r
+                for r in records
+                if r.metric == request.metric
+                and r.subject in card.subjects
+                and window.start <= r.occurred_at.in_timezone(zone).date() < window.end
+                and r.occurred_at < as_of
+            ),
+            key=lambda r: (r.occurred_at, r.id),
+        )
+        values = [r.value for r in counted]
+        accumulation = card.parameter(request.metric).metric.accumulation
+        assert request.accumulation is accumulation
+        answer = answers[request].value
+        if accumulation is Accumulation.SUM:
+            assert answer == exact_sum(values)
+        elif not values:
+            assert answer is None
+        elif accumulation is Accumulation.AVERAGE:
+            exact = Fraction(exact_sum(values)) / len(values)
+            assert abs(Fraction(answer) - exact) <= abs(exact) / 10**33  # 34 significant digits
+        else:
+            assert answer == counted[-1].value
+        assert len(answers[request].evidence) == len(values)
     manual = {p.key: Decimal(0) for p in card.active_parameters if p.metric.is_manual}
     result = score(card, {**{r.metric: answers[r] for r in requests}, **manual}, as_of=as_of)
     assert all(isinstance(p.status, Status) for p in result.parameters)
     assert isinstance(result.card, Scorecard)
+
+
+class TestKnobs:
+    @settings(max_examples=30)
+    @given(
+        scorecards(
+            timezones=["Europe/Warsaw"],
+            between=(Date(2026, 1, 1), Date(2026, 12, 31)),
+            parameters=(3, 6),
+            owners=[User("ann"), Team("north", ["ann", "bob"])],
+            directions=[Direction.LOWER_IS_BETTER],
+            accumulations=[Accumulation.AVERAGE, Accumulation.LAST],
+        )
+    )
+    def test_every_knob_is_obeyed(self, card):
+        assert card.timezone == "Europe/Warsaw"
+        assert Date(2026, 1, 1) <= card.period.start <= Date(2026, 12, 31)
+        assert 3 <= len(card.active_parameters) <= 6
+        assert card.owner in {User("ann"), Team("north", ["ann", "bob"])}
+        assert {p.direction for p in card.parameters} == {Direction.LOWER_IS_BETTER}
+        assert all(p.metric.is_level for p in card.parameters)
+
+    @settings(max_examples=20)
+    @given(scorecards(between=(Date(2024, 2, 29), Date(2024, 2, 29)), parameters=(1, 1), inactive=False))
+    def test_a_single_day_bounds_the_start_exactly(self, card):
+        assert card.period.start == Date(2024, 2, 29)
+        assert len(card.parameters) == 1
+
+    @pytest.mark.parametrize(
+        "knobs",
+        [
+            {"parameters": (0, 3)},
+            {"parameters": (4, 2)},
+            {"between": (Date(2026, 2, 1), Date(2026, 1, 1))},
+            {"accumulations": []},
+        ],
+    )
+    def test_impossible_knobs_say_so(self, knobs):
+        with pytest.raises(ValueError, match="needs"):
+            scorecards(**knobs).example()
+
+
+@given(scorecards())
+def test_defaults_look_like_a_sales_teams_cards(card):
+    assert FIRST_START <= card.period.start <= LAST_START  # 2023..2029, around 2026
+    for text in (card.id, card.name, *sorted(card.subjects), card.owner.id, *(p.key for p in card.parameters)):
+        assert text.isprintable()
+    for parameter in card.parameters:
+        assert 0 <= parameter.target <= 1_000_000  # everyday sizes: deals, calls, rates, revenue
+        assert parameter.target == parameter.target.quantize(Decimal("0.01"))
+
+
+def test_200_examples_show_every_status_and_every_new_field():
+    seen = set()
+
+    @settings(max_examples=200, phases=[Phase.generate], database=None, derandomize=True)
+    @given(scorecards(), st.data())
+    def collect(card, data):
+        result = score(card, data.draw(measurements_for(card)), as_of=data.draw(instants_for(card)))
+        seen.update(p.status for p in result.parameters)
+        seen.add(result.status)
+        seen.update(f"{p.direction.value}/{p.metric.accumulation.value}" for p in card.parameters)
+        if card.calendar is not None:
+            seen.add("calendar with holidays" if card.calendar.holidays else "calendar")
+        if card.status_policy.at_risk:
+            seen.add("at-risk policy")
+        if any(p.baseline is not None for p in card.parameters):
+            seen.add("baseline")
+
+    collect()
+    assert set(Status) <= seen, f"never generated: {set(Status) - seen}"
+    shapes = {f"{d.value}/{a.value}" for d in Direction for a in Accumulation}
+    assert shapes <= seen, f"never generated: {shapes - seen}"
+    assert {"calendar", "calendar with holidays", "at-risk policy", "baseline"} <= seen
+
+
+def test_from_type_builds_every_public_value_type():
+    code = """
+        from hypothesis import given, settings, strategies as st, HealthCheck
+        import scorekit
+        from scorekit.status import StatusPolicy
+        types = [
+            scorekit.Weight, scorekit.Cadence, scorekit.Period, scorekit.Metric, scorekit.Parameter,
+            scorekit.Scorecard, scorekit.User, scorekit.Team, scorekit.Evidence, scorekit.Measurement,
+            scorekit.ManualEntry, scorekit.MetricRequest, scorekit.CardScore, scorekit.ParameterScore,
+            scorekit.Date, scorekit.StatusPolicy, scorekit.WorkCalendar, scorekit.Accumulation,
+            scorekit.Direction, scorekit.Status, scorekit.Change, scorekit.Revision, scorekit.ClosedScore,
+        ]
+        built = set()
+        for cls in types:
+            @settings(max_examples=5, database=None, suppress_health_check=list(HealthCheck))
+            @given(st.from_type(cls))
+            def check(value):
+                assert isinstance(value, cls), (cls, value)
+                built.add(cls)
+            check()
+        print(len(built) == len(types))
+    """
+    assert run(code) == "True"

@@ -5,6 +5,9 @@
 '[2024-02-29, 2024-03-31)'
 """
 
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
@@ -32,6 +35,12 @@ from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, score, score
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
+
+try:
+    __version__: str = _version("scorekit")
+    """The installed distribution's version (from its metadata, so it never disagrees with pip)."""
+except PackageNotFoundError:  # pragma: no cover - running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 
 __all__ = [
     "Accumulation",
@@ -81,6 +90,7 @@ __all__ = [
     "User",
     "Weight",
     "WorkCalendar",
+    "__version__",
     "metrics_key",
     "rank",
     "requests_for",

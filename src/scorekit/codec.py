@@ -33,10 +33,11 @@ from typing import Any, Final, TypeVar
 
 import cattrs
 from cattrs.errors import AttributeValidationNote, ClassValidationError, IterableValidationError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import transform_error
 from pendulum import Date, DateTime
 
+from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidDocument, ScorekitError
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
@@ -45,6 +46,7 @@ from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore
+from scorekit.status import StatusPolicy
 from scorekit.weight import Weight
 
 __all__ = [
@@ -291,6 +293,49 @@ def _tuple_of(item: Any, converter: cattrs.Converter | None = None) -> Any:  # n
     return structure
 
 
+def _status_policy(value: object, _: object) -> StatusPolicy:
+    data = _fields(value, StatusPolicy, {"on_track": _decimal, "at_risk": _decimal})
+    return StatusPolicy(data["on_track"], data["at_risk"])
+
+
+def _weekdays(value: object, _: object) -> tuple[int, ...]:
+    return tuple(_integer(day, None) for day in _sequence(value))
+
+
+def _holidays(value: object, _: object) -> tuple[Date, ...]:
+    return tuple(_date(day, None) for day in _sequence(value))
+
+
+def _calendar(value: object, _: object) -> WorkCalendar:
+    data = _fields(value, WorkCalendar, {"weekdays": _weekdays, "holidays": _holidays})
+    return WorkCalendar(data["weekdays"], data["holidays"])
+
+
+_ADDED_IN_0_2: Final[Mapping[type, tuple[str, ...]]] = {
+    Metric: ("accumulation",),
+    Parameter: ("baseline", "tolerance", "band"),
+    Scorecard: ("status_policy", "calendar"),
+    MetricRequest: ("accumulation",),
+}
+"""Fields 0.2 added, each with a default meaning "as in 0.1": written only when they differ from it,
+so a value that uses nothing new has exactly its 0.1 document (and a 0.1 document loads as is)."""
+
+
+def _register_0_2_fields(converter: cattrs.Converter) -> None:
+    converter.register_structure_hook(StatusPolicy, _status_policy)
+    converter.register_unstructure_hook(
+        StatusPolicy, lambda p: {"on_track": str(p.on_track), "at_risk": str(p.at_risk)}
+    )
+    converter.register_structure_hook(WorkCalendar, _calendar)
+    converter.register_unstructure_hook(
+        WorkCalendar,
+        lambda c: {"weekdays": sorted(c.weekdays), "holidays": sorted(d.isoformat() for d in c.holidays)},
+    )
+    for cls, names in _ADDED_IN_0_2.items():
+        overrides: dict[str, Any] = {name: override(omit_if_default=True) for name in names}
+        converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter, **overrides))
+
+
 def _make_converter() -> cattrs.Converter:
     converter = cattrs.Converter(forbid_extra_keys=True)
     for kind, structure in ((str, _string), (int, _integer), (bool, _boolean), (Decimal, _decimal)):
@@ -318,6 +363,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(owner_type, lambda o: converter.unstructure(o, type(o)))
     converter.register_structure_hook_func(lambda t: t == frozenset[str], _subjects)
     converter.register_unstructure_hook_func(lambda t: t == frozenset[str], sorted)
+    _register_0_2_fields(converter)
     for item in (Parameter, Evidence, ParameterScore):
         converter.register_structure_hook_func(_is_tuple_of(item), _tuple_of(item, converter))
     for cls in (

@@ -180,6 +180,22 @@ class Scorekit:
 
     `snapshots` (a `SnapshotStore`) is needed only by `close` and `reopen`; without
     it everything else works and no card is ever closed.
+
+    `new_id` makes the id of every card the service creates (`create_cards`,
+    `add_similar`; rolled-over cards derive theirs from the series instead). It
+    defaults to random UUID hex strings; give it your own to use the host's id
+    scheme, or a counter for repeatable tests:
+
+    >>> import itertools, pendulum
+    >>> from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, RecordsMetricSource
+    >>> counter = itertools.count(1)
+    >>> svc = Scorekit(cards=MemoryScorecards(), metrics=RecordsMetricSource([]), manual=MemoryManualValues(),
+    ...                clock=FixedClock(now=pendulum.datetime(2024, 4, 2, tz="UTC")),
+    ...                new_id=lambda: f"card-{next(counter)}")
+    >>> from scorekit import Cadence, Date, Parameter, User
+    >>> template = CardTemplate(Cadence.monthly(Date(2024, 1, 1)), [Parameter("deals_won", 10, 100)])
+    >>> [c.id for c in svc.create_cards(Actor("boss", Role.MANAGER), template, [User("ann"), User("bob")])]
+    ['card-1', 'card-2']
     """
 
     def __init__(

@@ -1,15 +1,24 @@
 """Hypothesis strategies for every public scorekit type (the ``testing`` extra).
 
 They generate only valid values: `scorecards()` always passes the card's own
-validation, of any size.  Installing scorekit registers them with hypothesis
-(through its entry point), so ``st.from_type(Scorecard)`` works; set
+validation, of any size.  Their defaults look like a sales team's cards (periods
+starting 2023 to 2029, printable ids, everyday targets: 12 deals, 180 calls, a 25%
+conversion rate), with every 0.2 feature among them: levels (AVERAGE, LAST),
+baselines, near-target parameters, status policies and working-day calendars with
+holidays.  Keywords steer them: ``scorecards(timezones=["Europe/Warsaw"],
+between=(Date(2026, 1, 1), Date(2026, 12, 31)), parameters=(3, 6))``.
+
+Installing scorekit registers them with hypothesis (through its entry point), so
+``st.from_type(Scorecard)`` works for every public value type; set
 ``HYPOTHESIS_NO_PLUGINS=1`` to turn that off.  ``import scorekit`` never imports
-hypothesis: only importing this module does.
+hypothesis: only importing this module does, and without hypothesis installed
+it fails with ``ImportError: ... pip install 'scorekit[testing]'``.
 
 >>> from hypothesis import given
->>> @given(scorecards())
+>>> @given(scorecards(parameters=(2, 4)))
 ... def test_weights_sum_to_100(card):
 ...     assert sum(p.weight.basis_points for p in card.parameters if p.active) == 10_000
+...     assert 2 <= len(card.active_parameters) <= 4
 >>> test_weights_sum_to_100()
 """
 
@@ -19,44 +28,193 @@ import datetime as _dt
 import functools
 import itertools
 import string
-from collections.abc import Callable
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple, TypeVar
 
 import pendulum
-from hypothesis import strategies as st
 
-from scorekit._text import check_identifier, check_label
+from scorekit._extras import missing_extra
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as _error:
+    raise missing_extra(_error, "scorekit.strategies", "testing") from None
+
 from scorekit.adapters.memory import Record
-from scorekit.measurement import Evidence, Measurement
-from scorekit.parameter import Direction, Metric, MetricKind, Parameter
+from scorekit.calendar import WorkCalendar
+from scorekit.history import Change, ClosedScore, Revision, fingerprint
+from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
+from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
+from scorekit.scoring import CardScore, ParameterScore, score
+from scorekit.status import StatusPolicy
 from scorekit.weight import FULL, Weight
 
 __all__ = [
     "cadences",
+    "calendars",
+    "card_scores",
+    "changes",
+    "closed_scores",
     "dates",
+    "evidence",
     "instants_for",
+    "manual_entries",
+    "measurements",
     "measurements_for",
+    "metric_requests",
     "metrics",
     "owners",
     "parameters",
     "periods",
     "records_for",
+    "revisions",
     "scorecards",
+    "status_policies",
     "timezones",
     "weights",
 ]
 
+T = TypeVar("T")
+
+FIRST_START: _dt.date = _dt.date(2023, 1, 1)
+"""The earliest period start `scorecards()` draws by default (a few years either side of 2026)."""
+LAST_START: _dt.date = _dt.date(2029, 12, 31)
+"""The latest period start `scorecards()` draws by default."""
+
 _KEY_ALPHABET = string.ascii_lowercase + string.digits + "_"
 _ZONES = ("UTC", "Europe/Warsaw", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham")
+_PEOPLE = (
+    "ann", "bob", "cleo", "dev", "eve", "femi", "gosia", "hiro", "ines", "jan",
+    "kasia", "lee", "maria", "noor", "olek", "priya", "quinn", "rosa", "sam", "tomasz",
+)  # fmt: skip
+_TEAMS = ("north", "south", "east", "west", "enterprise", "smb", "inbound", "partners")
+# What a printable but unusual id or label may hold: letters and digits of any script,
+# punctuation (quotes, ampersands, angle brackets) and symbols (emoji); never controls.
+_PRINTABLE = st.characters(categories=("L", "N", "P", "S"))
 
 
-def dates(
-    *, min_value: _dt.date = _dt.date(1990, 1, 1), max_value: _dt.date = _dt.date(2090, 12, 31)
-) -> st.SearchStrategy[Date]:
-    """`pendulum.Date`s between `min_value` and `max_value`."""
-    return st.dates(min_value, max_value).map(lambda d: Date(d.year, d.month, d.day))
+class _Kind(NamedTuple):
+    """A metric as sales teams have them: its key, unit, label, accumulation and everyday size."""
+
+    key: str
+    unit: str
+    label: str
+    accumulation: Accumulation
+    low: int
+    high: int
+    places: int = 0
+
+
+_SUM, _AVERAGE, _LAST = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST
+_KINDS = (
+    _Kind("deals_won", "deals", "Deals won", _SUM, 1, 40),
+    _Kind("calls_made", "calls", "Calls made", _SUM, 20, 400),
+    _Kind("revenue", "PLN", "Revenue", _SUM, 1_000, 500_000, 2),
+    _Kind("meetings_booked", "meetings", "Meetings booked", _SUM, 2, 60),
+    _Kind("demos_held", "demos", "Demos held", _SUM, 1, 30),
+    _Kind("deals_lost", "deals", "Deals lost", _SUM, 0, 15),
+    _Kind("conversion_rate", "%", "Conversion rate", _AVERAGE, 5, 60, 1),
+    _Kind("response_time", "h", "Average response time", _AVERAGE, 1, 48, 1),
+    _Kind("discount_rate", "%", "Average discount", _AVERAGE, 2, 30, 1),
+    _Kind("csat", "points", "Customer satisfaction", _AVERAGE, 1, 5, 1),
+    _Kind("nps", "points", "Net promoter score", _LAST, 10, 70),
+    _Kind("pipeline_value", "PLN", "Open pipeline", _LAST, 10_000, 900_000, 2),
+)
+_KINDS_BY_ACCUMULATION = {a: tuple(k for k in _KINDS if k.accumulation is a) for a in Accumulation}
+_TARGETS = {k.key: st.integers(k.low * 10**k.places, k.high * 10**k.places) for k in _KINDS}
+_CAPS = (None, None, None, Decimal(1), Decimal("1.2"), Decimal("1.5"), Decimal(2))
+_THRESHOLDS = (None, None, None, Decimal("0.3"), Decimal("0.5"), Decimal("0.8"), Decimal(1))
+_POLICIES = (
+    StatusPolicy(),
+    StatusPolicy(),
+    StatusPolicy(on_track=Decimal("0.95"), at_risk=Decimal("0.85")),
+    StatusPolicy(on_track=Decimal("0.9"), at_risk=Decimal("0.7")),
+    StatusPolicy(on_track=Decimal(1), at_risk=Decimal("0.5")),
+    StatusPolicy(on_track=Decimal("0.99"), at_risk=Decimal("0.81")),
+)
+_WORKWEEKS = (frozenset(range(5)), frozenset(range(5)), frozenset(range(6)), frozenset(range(7)), frozenset({0, 2, 4}))
+
+# Strategies built once: building (and validating) a new strategy inside every draw is
+# what made 0.1's cards cost ~27 ms each. Inside a draw, numbers come from these (and
+# from `_Dice`) and are scaled by arithmetic.
+_UNIT = 10_000
+_FRACTION = st.integers(0, _UNIT)  # a position in a range, in 1/10,000ths
+_ROLL = st.integers(0, 19)  # a die for rare cases (1 in 20)
+_FEW = st.integers(0, 3)
+_THRESHOLDS_UNDER = {cap: tuple(t for t in _THRESHOLDS if cap is None or t is None or t <= cap) for cap in _CAPS}
+
+
+def _scaled(fraction: int, low: int, high: int) -> int:
+    """The integer at `fraction` (in 1/10,000ths) of the way from `low` to `high`, both included."""
+    return low + (high - low) * fraction // _UNIT
+
+
+_BIG = st.integers(0, 2**128 - 1)
+
+
+class _Dice:
+    """Many small choices from one drawn integer.
+
+    Each hypothesis draw costs tens of microseconds; a card makes dozens of small
+    choices, so it draws one big integer per parameter (and one per card) and takes its
+    choices from it.  It still shrinks: a smaller integer makes the earlier choices the
+    first (plainest) ones.
+    """
+
+    __slots__ = ("_left",)
+
+    def __init__(self, value: int) -> None:
+        self._left = value
+
+    def roll(self, sides: int) -> int:
+        """A number in ``range(sides)``."""
+        self._left, face = divmod(self._left, sides)
+        return face
+
+    def pick(self, items: tuple[T, ...]) -> T:
+        """One of `items`."""
+        return items[self.roll(len(items))]
+
+    def between(self, low: int, high: int) -> int:
+        """A number from `low` to `high`, both included."""
+        return low + self.roll(high - low + 1)
+
+
+def _choices(given: Iterable[T] | st.SearchStrategy[T] | None, default: st.SearchStrategy[T]) -> st.SearchStrategy[T]:
+    """A knob: None keeps the default, a strategy is used as is, a collection is sampled from."""
+    if given is None:
+        return default
+    if isinstance(given, st.SearchStrategy):
+        return given
+    items = tuple(given)
+    if not items:
+        msg = "a strategy knob needs at least one value to choose from, got an empty collection"
+        raise ValueError(msg)
+    return st.sampled_from(items)
+
+
+def _choices_tuple(given: Iterable[T] | st.SearchStrategy[T]) -> tuple[T, ...] | st.SearchStrategy[T]:
+    """A knob kept as a tuple to pick from with dice (or a strategy, drawn from as is)."""
+    if isinstance(given, st.SearchStrategy):
+        return given
+    items = tuple(given)
+    if not items:
+        msg = "a strategy knob needs at least one value to choose from, got an empty collection"
+        raise ValueError(msg)
+    return items
+
+
+def _decimal(units: int, places: int) -> Decimal:
+    return Decimal(units).scaleb(-places) if places else Decimal(units)
+
+
+def dates(*, min_value: _dt.date = FIRST_START, max_value: _dt.date = LAST_START) -> st.SearchStrategy[Date]:
+    """`pendulum.Date`s (`scorekit.Date`) between `min_value` and `max_value`, 2023 to 2029 by default."""
+    low, high = min_value.toordinal(), max_value.toordinal()
+    return st.integers(low, high).map(Date.fromordinal)
 
 
 def timezones() -> st.SearchStrategy[str]:
@@ -65,7 +223,7 @@ def timezones() -> st.SearchStrategy[str]:
 
 
 def weights(n: int) -> st.SearchStrategy[tuple[Weight, ...]]:
-    """`n` weights that sum to exactly 100%.
+    """`n` weights that sum to exactly 100%, of any size down to 0.01%.
 
     >>> from hypothesis import given
     >>> @given(weights(3))
@@ -79,26 +237,58 @@ def weights(n: int) -> st.SearchStrategy[tuple[Weight, ...]]:
     if n == 1:
         return st.just((Weight(FULL),))
     cuts = st.lists(st.integers(1, FULL - 1), min_size=n - 1, max_size=n - 1, unique=True)
-
-    def to_weights(points: list[int]) -> tuple[Weight, ...]:
-        edges = [0, *sorted(points), FULL]
-        return tuple(Weight(b - a) for a, b in itertools.pairwise(edges))
-
-    return st.one_of(cuts.map(to_weights), st.just(Weight.split_evenly(n)))
+    return st.one_of(cuts.map(_between_cuts), st.just(Weight.split_evenly(n)))
 
 
-def cadences(
-    *, min_start: _dt.date = _dt.date(1990, 1, 1), max_start: _dt.date = _dt.date(2090, 12, 31)
-) -> st.SearchStrategy[Cadence]:
-    """Monthly, quarterly, every n months, weeks or days, and custom cadences."""
-    starts = dates(min_value=min_start, max_value=max_start)
-    return st.one_of(
-        st.builds(Cadence.monthly, starts),
-        st.builds(Cadence.quarterly, starts),
-        st.builds(lambda d, n: Cadence.every(d, months=n), starts, st.integers(1, 12)),
-        st.builds(lambda d, n: Cadence.every(d, weeks=n), starts, st.integers(1, 8)),
-        st.builds(lambda d, n: Cadence.every(d, days=n), starts, st.integers(1, 120)),
+def _between_cuts(points: Iterable[int]) -> tuple[Weight, ...]:
+    edges = [0, *sorted(points), FULL]
+    return tuple(Weight(b - a) for a, b in itertools.pairwise(edges))
+
+
+_STEP = 500  # 5%: the weights managers type
+_STEPS = FULL // _STEP
+
+
+def _dice_weights(dice: _Dice, n: int) -> tuple[Weight, ...]:
+    """Weights in whole 5% steps (1 in 4 split evenly), as managers set them."""
+    if n == 1:
+        return (Weight(FULL),)
+    if n > _STEPS or dice.roll(4) == 0:
+        return Weight.split_evenly(n)
+    steps = list(range(1, _STEPS))
+    for i in range(n - 1):  # the first n - 1 places of a shuffle: distinct cuts
+        j = dice.between(i, len(steps) - 1)
+        steps[i], steps[j] = steps[j], steps[i]
+    return _between_cuts(step * _STEP for step in steps[: n - 1])
+
+
+def cadences(*, min_start: _dt.date = FIRST_START, max_start: _dt.date = LAST_START) -> st.SearchStrategy[Cadence]:
+    """Monthly, quarterly, every n months, weeks or days, anchored between `min_start` and `max_start`."""
+    return st.builds(
+        functools.partial(_cadence, min_start=min_start),
+        dates(min_value=min_start, max_value=max_start),
+        st.integers(0, 9),
+        st.integers(1, 12),
     )
+
+
+def _cadence(anchor: Date, shape: int, n: int, *, min_start: _dt.date) -> Cadence:
+    first = anchor.replace(day=1)
+    if first < min_start:  # the anchor must stay within the bounds asked for
+        first = anchor
+    made = (  # most cards are monthly, half of those from the 1st; then quarters, weeks, months, days
+        lambda: Cadence.monthly(first),
+        lambda: Cadence.monthly(first),
+        lambda: Cadence.monthly(anchor),
+        lambda: Cadence.monthly(anchor),
+        lambda: Cadence.quarterly(first),
+        lambda: Cadence.quarterly(anchor),
+        lambda: Cadence.every(anchor, weeks=1 + n % 4),
+        lambda: Cadence.every(anchor, months=n),
+        lambda: Cadence.every(anchor, days=1 + n * 10),
+        lambda: Cadence.every(anchor, days=n),
+    )
+    return made[shape]()
 
 
 def periods(*, cadence: Cadence | None = None) -> st.SearchStrategy[Period]:
@@ -107,42 +297,52 @@ def periods(*, cadence: Cadence | None = None) -> st.SearchStrategy[Period]:
     return st.builds(lambda c, k: c.period(k), chosen, st.integers(-24, 24))
 
 
-def _valid(check: Callable[..., str], text: str) -> bool:
-    try:
-        check(text, what="text", error=ValueError)
-    except ValueError:
-        return False
-    return True
+def metrics(
+    *, kind: MetricKind | None = None, accumulations: Iterable[Accumulation] | None = None
+) -> st.SearchStrategy[Metric]:
+    """Metrics as sales teams have them (deals won, revenue, conversion rate...), automatic and manual.
 
-
-@functools.cache  # one strategy per size: building strategies inside draws is costly
-def _ids(*, max_size: int) -> st.SearchStrategy[str]:
-    """Identifiers of any visible text (see `scorekit._text`)."""
-    alphabet = st.characters(exclude_categories=("Cs", "Cc"))
-    return st.text(alphabet, min_size=1, max_size=max_size).filter(functools.partial(_valid, check_identifier))
-
-
-@functools.cache
-def _labels(*, max_size: int) -> st.SearchStrategy[str]:
-    """Labels, units and names of any text but control characters (tab allowed)."""
-    alphabet = st.characters(exclude_categories=("Cs", "Cc"), include_characters="\t")
-    return st.text(alphabet, max_size=max_size).filter(functools.partial(_valid, check_label))
-
-
-def metrics(*, kind: MetricKind | None = None) -> st.SearchStrategy[Metric]:
-    """Metrics with short keys; automatic and manual unless `kind` is given."""
+    `kind` fixes automatic or manual; `accumulations` limits how their records accumulate.
+    """
     kinds = st.just(kind) if kind is not None else st.sampled_from(MetricKind)
+    allowed = _accumulations(accumulations)
     return st.builds(
-        Metric,
-        key=st.text(_KEY_ALPHABET, min_size=1, max_size=12),
-        unit=st.sampled_from(["", "deals", "calls", "PLN", "points", "h"]),
-        kind=kinds,
-        label=_labels(max_size=20),
+        lambda k, mk: Metric(k.key, k.unit, mk, k.label, k.accumulation),
+        st.sampled_from([k for k in _KINDS if k.accumulation in allowed]),
+        kinds,
     )
 
 
-def _amounts(*, min_value: Decimal, max_value: Decimal) -> st.SearchStrategy[Decimal]:
-    return st.decimals(min_value=min_value, max_value=max_value, places=2, allow_nan=False, allow_infinity=False)
+def _accumulations(given: Iterable[Accumulation] | None) -> frozenset[Accumulation]:
+    allowed = frozenset(Accumulation) if given is None else frozenset(map(Accumulation, given))
+    if not allowed:
+        msg = "accumulations needs at least one Accumulation"
+        raise ValueError(msg)
+    return allowed
+
+
+def status_policies() -> st.SearchStrategy[StatusPolicy]:
+    """Status policies: the default (0.1's rule) and tolerance bands such as 95% / 85%."""
+    return st.one_of(
+        st.sampled_from(_POLICIES),
+        st.builds(
+            lambda a, b: StatusPolicy(on_track=Decimal(max(a, b)) / 100, at_risk=Decimal(min(a, b)) / 100),
+            st.integers(0, 100),
+            st.integers(0, 100),
+        ),
+    )
+
+
+def calendars(*, period: Period | None = None) -> st.SearchStrategy[WorkCalendar]:
+    """Working-day calendars: Monday to Friday mostly, with a few holidays (inside `period` if given)."""
+    span = (FIRST_START.toordinal(), LAST_START.toordinal()) if period is None else _period_ordinals(period)
+    holidays = st.lists(st.integers(*span), max_size=3).map(lambda ns: frozenset(map(Date.fromordinal, ns)))
+    return st.builds(WorkCalendar, st.sampled_from(_WORKWEEKS), holidays)
+
+
+def _period_ordinals(period: Period) -> tuple[int, int]:
+    # the ordinals of the period's first and last day, for drawing dates inside it
+    return period.start.toordinal(), period.end.toordinal() - 1
 
 
 @st.composite
@@ -153,87 +353,246 @@ def parameters(
     weight: st.SearchStrategy[Weight] | None = None,
     active: bool | None = None,
     period: Period | None = None,
+    directions: Iterable[Direction] | None = None,
+    accumulations: Iterable[Accumulation] | None = None,
 ) -> Parameter:
-    """Valid parameters: any direction, with or without cap, threshold and a later start.
+    """Valid parameters of every direction and accumulation, with everyday targets.
 
-    A `counts_from` is drawn inside `period` when one is given, so the parameter
-    fits a card of that period.
+    Baselines, near-target tolerances and bands, caps, thresholds, a later start (inside
+    `period` when one is given) and proration (of SUM metrics only) come and go.
     """
-    chosen_metric = draw(metric if metric is not None else metrics())
-    # The 0.1 directions; near-target parameters (with their tolerance) come with the 0.2 fields.
-    direction = draw(st.sampled_from((Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER)))
-    low = Decimal("0.01") if direction is Direction.HIGHER_IS_BETTER else Decimal(0)
-    target = draw(_amounts(min_value=low, max_value=Decimal(100_000)))
-    cap = draw(st.none() | _amounts(min_value=Decimal("0.5"), max_value=Decimal(3)))
-    threshold = draw(st.none() | _amounts(min_value=Decimal(0), max_value=cap if cap is not None else Decimal(1)))
+    chosen = draw(metric if metric is not None else metrics(accumulations=accumulations))
+    kind = _kind_of(chosen)
+    return _parameter(
+        _Dice(draw(_BIG)),
+        chosen,
+        kind=kind,
+        weight=draw(weight) if weight is not None else Weight(FULL),
+        active=draw(st.booleans()) if active is None else active,
+        period=period,
+        direction=draw(_choices(directions, st.sampled_from(Direction))),
+    )
+
+
+def _kind_of(metric: Metric) -> _Kind:
+    for kind in _KINDS:
+        if kind.key == metric.key:
+            return kind
+    same = _KINDS_BY_ACCUMULATION[metric.accumulation]
+    return same[len(metric.key) % len(same)]
+
+
+def _parameter(
+    dice: _Dice,
+    metric: Metric,
+    *,
+    kind: _Kind,
+    weight: Weight,
+    active: bool,
+    period: Period | None,
+    direction: Direction,
+) -> Parameter:
+    places = kind.places
+    target_units = dice.between(kind.low * 10**places, kind.high * 10**places)
+    target = _decimal(target_units, places)
+    baseline = tolerance = None
+    band = Decimal(0)
+    shape = dice.roll(10)  # 0-5 plain; 6-7 count from a later day; 8-9 a baseline
+    if direction is Direction.NEAR_TARGET:
+        tolerance = _decimal(max(1, target_units // (1 + shape)), places)
+        band = _decimal(target_units // 10, places) if shape % 2 else Decimal(0)
+    elif shape >= 8:  # noqa: PLR2004 - a baseline that scores 0: below the target, above it when lower is better
+        gap = _decimal(max(1, target_units // (shape - 6)), places)
+        baseline = target - gap if direction is Direction.HIGHER_IS_BETTER else target + gap
+    elif direction is Direction.HIGHER_IS_BETTER and target == 0:
+        target = _decimal(kind.high * 10**places, places)
+    cap = dice.pick(_CAPS)
+    threshold = dice.pick(_THRESHOLDS_UNDER[cap])
     counts_from = None
-    if period is not None and draw(st.booleans()):
-        counts_from = draw(
-            st.integers(-10, period.days - 1).map(lambda k: Date.fromordinal(period.start.toordinal() + k))
-        )
+    if period is not None and shape in {6, 7}:
+        first, last = _period_ordinals(period)
+        counts_from = Date.fromordinal(dice.between(first - 10, last))
     return Parameter(
-        chosen_metric,
+        metric,
         target,
-        draw(weight) if weight is not None else Weight(FULL),
+        weight,
         counts_from=counts_from,
         direction=direction,
         cap=cap,
         threshold=threshold,
-        prorate=draw(st.booleans()),
-        active=draw(st.booleans()) if active is None else active,
+        prorate=not metric.is_level and shape in {3, 7},
+        active=active,
+        baseline=baseline,
+        tolerance=tolerance,
+        band=band,
     )
 
 
-def owners() -> st.SearchStrategy[User | Team]:
-    """Users and teams, with ids of any text."""
-    ids = _ids(max_size=10)
-    return st.one_of(st.builds(User, ids), st.builds(Team, ids, st.frozensets(ids, min_size=1, max_size=5)))
+def _printable_id(prefixes: tuple[str, ...]) -> st.SearchStrategy[str]:
+    """Mostly ``ann``, ``north-2``; 1 in 20 any printable text (quotes, other scripts, emoji)."""
+    return _ids(prefixes)
 
 
-def _rekeyed(key: str, metric: Metric) -> Metric:
-    return Metric(key, metric.unit, metric.kind, metric.label)
+_ODD_ID = st.text(_PRINTABLE, min_size=1, max_size=12)
+_SUFFIX = st.integers(0, 99)
 
 
 @st.composite
-def scorecards(
-    draw: st.DrawFn, *, min_parameters: int = 1, max_parameters: int = 6, inactive: bool = True
-) -> Scorecard:
-    """Valid scorecards of `min_parameters` to `max_parameters` active parameters.
+def _ids(draw: st.DrawFn, prefixes: tuple[str, ...]) -> str:
+    dice = _Dice(draw(_BIG))
+    if dice.roll(20) == 0:
+        return draw(_ODD_ID)
+    prefix = dice.pick(prefixes)
+    suffix = dice.roll(100)
+    return prefix if suffix < 50 else f"{prefix}-{suffix}"  # noqa: PLR2004 - half plain names
 
-    With `inactive`, a few inactive parameters may ride along.
+
+def owners() -> st.SearchStrategy[User | Team]:
+    """Users and teams (of 2 to 5 members) with printable ids."""
+    return _owners(_printable_id(_PEOPLE), _printable_id(_TEAMS))
+
+
+@st.composite
+def _owners(draw: st.DrawFn, people: st.SearchStrategy[str], teams: st.SearchStrategy[str]) -> User | Team:
+    size = _Dice(draw(_BIG)).roll(16)
+    if size >= 4:  # noqa: PLR2004 - three in four owners are users
+        return User(draw(people))
+    return Team(draw(teams), frozenset(draw(people) for _ in range(2 + size)))
+
+
+_default_owners = owners
+_default_timezones = timezones
+_CARD_ID = _printable_id(("card", "q", "sales"))
+
+
+def scorecards(
+    *,
+    timezones: Iterable[str] | st.SearchStrategy[str] | None = None,
+    between: tuple[_dt.date, _dt.date] | None = None,
+    parameters: tuple[int, int] = (1, 6),
+    owners: Iterable[User | Team] | st.SearchStrategy[User | Team] | None = None,
+    directions: Iterable[Direction] | None = None,
+    accumulations: Iterable[Accumulation] | None = None,
+    inactive: bool = True,
+) -> st.SearchStrategy[Scorecard]:
+    """Valid scorecards that look like a sales team's, steered by keywords.
+
+    - `timezones`: the zone names to use (default: UTC and five zones with DST, odd
+      offsets and half-hour shifts);
+    - `between=(first, last)`: the dates a period may start on (default 2023 to 2029);
+    - `parameters=(min, max)`: how many active parameters;
+    - `owners`: the users and teams to use (default: users and teams with printable ids);
+    - `directions`, `accumulations`: which of them parameters may have (default: all);
+    - `inactive`: whether a few inactive parameters may ride along.
+
+    A card may carry a status policy with an at-risk band and a working-day calendar
+    with holidays; each may be a level, have a baseline or be near-target.
+
+    >>> from hypothesis import given, settings
+    >>> from scorekit import Accumulation, Date
+    >>> @settings(max_examples=20)
+    ... @given(scorecards(timezones=["Europe/Warsaw"], between=(Date(2026, 1, 1), Date(2026, 12, 31)),
+    ...                   parameters=(3, 6), accumulations=[Accumulation.SUM]))
+    ... def test_this_year_in_warsaw(card):
+    ...     assert card.timezone == "Europe/Warsaw" and card.period.start.year == 2026
+    ...     assert 3 <= len(card.active_parameters) <= 6
+    ...     assert all(not p.metric.is_level for p in card.parameters)
+    >>> test_this_year_in_warsaw()
     """
-    cadence = draw(cadences())
-    period = cadence.period(draw(st.integers(-3, 3)))
-    count = draw(st.integers(min_parameters, max_parameters))
-    keys = draw(
-        st.lists(st.text(_KEY_ALPHABET, min_size=1, max_size=12), min_size=count + 2, max_size=count + 2, unique=True)
+    low, high = parameters
+    if not 1 <= low <= high:
+        msg = f"scorecards(parameters=(min, max)) needs 1 <= min <= max, got {parameters!r}"
+        raise ValueError(msg)
+    first, last = between if between is not None else (FIRST_START, LAST_START)
+    if first > last:
+        msg = f"scorecards(between=(first, last)) needs first <= last, got {between!r}"
+        raise ValueError(msg)
+    allowed = _accumulations(accumulations)
+    plan = _Plan(
+        first=first,
+        last=last,
+        active_count=(low, high),
+        extra=2 if inactive else 0,
+        kinds=tuple(k for k in _KINDS if k.accumulation in allowed),
+        directions=tuple(Direction) if directions is None else _choices_tuple(directions),
+        owners=_choices(owners, _default_owners()),
+        timezones=_choices(timezones, _default_timezones()),
     )
-    shares = draw(weights(count))
-    items = [
-        draw(
-            parameters(
-                metric=metrics().map(functools.partial(_rekeyed, key)), weight=st.just(w), active=True, period=period
-            )
+    return _scorecards(plan)
+
+
+class _Plan(NamedTuple):
+    """The strategies one `scorecards()` call draws from, built once for all its cards."""
+
+    first: _dt.date
+    last: _dt.date
+    active_count: tuple[int, int]
+    extra: int
+    kinds: tuple[_Kind, ...]
+    directions: tuple[Direction, ...] | st.SearchStrategy[Direction]
+    owners: st.SearchStrategy[User | Team]
+    timezones: st.SearchStrategy[str]
+
+
+@st.composite
+def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
+    dice = _Dice(draw(_BIG))
+    anchor = Date.fromordinal(dice.between(plan.first.toordinal(), plan.last.toordinal()))
+    cadence = _cadence(anchor, dice.roll(10), dice.between(1, 12), min_start=plan.first)
+    period = cadence.period(dice.between(-2, 2))
+    if not plan.first <= period.start <= plan.last:
+        period = cadence.period(0)  # the anchor itself is within bounds
+    count = dice.between(*plan.active_count)
+    extra = dice.between(0, plan.extra)
+    shares = _dice_weights(dice, count)
+    manual = dice.between(0, 2 * count)  # usually one parameter entered by hand, sometimes none
+    items: list[Parameter] = []
+    keys: set[str] = set()
+    for index in range(count + extra):
+        choices = _Dice(draw(_BIG))
+        kind = choices.pick(plan.kinds)
+        key = kind.key if kind.key not in keys else f"{kind.key}_{index}"
+        keys.add(key)
+        metric = Metric(
+            key,
+            kind.unit,
+            MetricKind.MANUAL if index == manual else MetricKind.AUTOMATIC,
+            kind.label,
+            kind.accumulation,
         )
-        for key, w in zip(keys, shares, strict=False)
-    ]
-    if inactive:
-        extra = draw(st.lists(st.sampled_from(keys[count:]), unique=True))
-        items.extend(
-            draw(parameters(metric=st.just(Metric(k)), weight=st.sampled_from(shares), active=False, period=period))
-            for k in extra
+        direction = choices.pick(plan.directions) if isinstance(plan.directions, tuple) else draw(plan.directions)
+        counted = index < count
+        parameter = _parameter(
+            choices, metric, kind=kind, weight=shares[index % count], active=counted, period=period, direction=direction
         )
-    items = draw(st.permutations(items))
+        # inactive parameters ride anywhere in the card's order
+        items.insert(choices.between(0, len(items)) if not counted else len(items), parameter)
+    calendar = None
+    if dice.roll(3) == 0:  # a third of the cards count working days only
+        first, last = _period_ordinals(period)
+        holidays = frozenset(Date.fromordinal(dice.between(first, last)) for _ in range(dice.roll(4)))
+        calendar = WorkCalendar(dice.pick(_WORKWEEKS), holidays)
+        if any(calendar.working_days(_window_start(p, period), period.end) == 0 for p in items if p.active):
+            calendar = None  # a window with no working day is invalid; this card counts every day
+    owner = draw(plan.owners)
+    names = ("", f"{owner.id}, {period.start:%B %Y}", 'Sales & <targets> "Q"')
     return Scorecard(
-        draw(_ids(max_size=16)),
-        draw(owners()),
+        f"{owner.id}-{period.start}" if dice.roll(2) else draw(_CARD_ID),
+        owner,
         cadence,
         period,
         items,
-        timezone=draw(timezones()),
-        rollover=draw(st.booleans()),
-        name=draw(_labels(max_size=30)),
+        timezone=draw(plan.timezones),
+        rollover=bool(dice.roll(2)),
+        name=dice.pick(names),
+        status_policy=dice.pick(_POLICIES),
+        calendar=calendar,
     )
+
+
+def _window_start(parameter: Parameter, period: Period) -> Date:
+    counts_from = parameter.counts_from
+    return counts_from if counts_from is not None and counts_from > period.start else period.start
 
 
 def _evidence(card: Scorecard, key: str) -> st.SearchStrategy[tuple[Evidence, ...]]:
@@ -242,66 +601,204 @@ def _evidence(card: Scorecard, key: str) -> st.SearchStrategy[tuple[Evidence, ..
     moments = st.integers(0, seconds - 1).map(lambda s: start.add(seconds=s))
     one = st.builds(
         Evidence,
-        st.uuids().map(str),
+        st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
         moments,
-        _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
-        _labels(max_size=20),
+        _amounts(Decimal(-5), Decimal(500)),
+        st.sampled_from(("", "ACME renewal", "Kowalski & Syn", "<b>big</b> deal")),
     )
-    return st.lists(one, max_size=4).map(tuple)
+    return st.lists(one, max_size=3, unique_by=lambda e: e.id).map(tuple)
+
+
+def _amounts(low: Decimal, high: Decimal) -> st.SearchStrategy[Decimal]:
+    return st.integers(int(low * 100), int(high * 100)).map(lambda n: Decimal(n).scaleb(-2))
 
 
 @st.composite
 def measurements_for(draw: st.DrawFn, card: Scorecard) -> dict[str, Measurement]:
-    """A measurement for every active parameter of `card` (negative values included)."""
+    """A measurement for every active parameter of `card`, around its target.
+
+    Actuals range from nothing to well past the target (so every status comes up),
+    with negative values now and then (returns exist); a level may have no record yet
+    (``Measurement(None)``).
+    """
     result = {}
     for parameter in card.active_parameters:
-        evidence = draw(_evidence(card, parameter.key))
-        summed: bool = draw(st.booleans())
-        if evidence and summed:
-            value = sum((e.value for e in evidence), Decimal(0))
-        else:
-            value = draw(_amounts(min_value=Decimal(-10), max_value=parameter.target * 3 + 10))
-        result[parameter.key] = Measurement(value, evidence)
+        result[parameter.key] = _measurement(draw, card, parameter)
     return result
 
 
+def _measurement(draw: st.DrawFn, card: Scorecard, parameter: Parameter) -> Measurement:
+    dice = _Dice(draw(_BIG))
+    roll = dice.roll(20)
+    if roll == 0 and parameter.metric.is_level:
+        return Measurement(None)
+    if roll == 1:
+        return Measurement(Decimal(dice.between(-1000, 1000)).scaleb(-2))
+    target, baseline = parameter.target, parameter.baseline
+    if parameter.direction is Direction.NEAR_TARGET:
+        reach = (parameter.tolerance or Decimal(1)) + parameter.band
+        return Measurement(target + reach * dice.between(-200, 200) / 100)  # up to twice the reach either side
+    origin = baseline if baseline is not None else Decimal(0)
+    value = origin + (target - origin) * dice.between(0, 160) / 100  # nothing to 160% of the way to the target
+    if roll == 2 and not parameter.metric.is_level:  # noqa: PLR2004
+        items = draw(_evidence(card, parameter.key))
+        if items:
+            return Measurement(sum((e.value for e in items), Decimal(0)), items)
+    return Measurement(value)
+
+
 def instants_for(card: Scorecard) -> st.SearchStrategy[pendulum.DateTime]:
-    """Aware instants from a little before `card`'s period to a little after it."""
+    """Aware instants in `card`'s period, and (1 in 4 each) in the days before it and after its end."""
     start, end = card.period.instants(card.timezone)
-    span = int((end - start).total_seconds())
-    return st.integers(-3 * 86_400, span + 3 * 86_400).map(lambda s: start.add(seconds=s).in_timezone("UTC"))
+    return _instants_around(start, int((end - start).total_seconds()))
+
+
+_WEEK = 7 * 86_400
+
+
+@st.composite
+def _instants_around(draw: st.DrawFn, start: pendulum.DateTime, span: int) -> pendulum.DateTime:
+    roll = draw(_ROLL)
+    fraction = draw(_FRACTION)
+    if roll < 5:  # noqa: PLR2004 - before the period: nothing has started
+        offset = -_scaled(fraction, 1, _WEEK)
+    elif roll < 10:  # noqa: PLR2004 - after it: the window is over
+        offset = span + _scaled(fraction, 0, _WEEK)
+    else:
+        offset = _scaled(fraction, 0, span - 1)
+    return start.add(seconds=offset).in_timezone("UTC")
 
 
 @st.composite
 def records_for(draw: st.DrawFn, card: Scorecard, *, max_records: int = 30) -> list[Record]:
     """CRM records for `card`'s subjects and automatic metrics, inside its window and just outside it.
 
-    Feed them to `RecordsMetricSource` to score the card end to end.
+    Feed them to `RecordsMetricSource` to score the card end to end.  Two records
+    may share an instant (so "latest" needs its tie-break by id).
     """
     keys = [p.key for p in card.active_parameters if not p.metric.is_manual]
     if not keys:
         return []
     start, end = card.period.instants(card.timezone)
     span = int((end - start).total_seconds())
+    instants = st.integers(-86_400, span + 86_400).map(lambda s: start.add(seconds=s))
     record = st.builds(
         Record,
-        st.uuids().map(str),
+        st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
         st.sampled_from(keys),
         st.sampled_from(sorted(card.subjects)),
-        st.integers(-86_400, span + 86_400).map(lambda s: start.add(seconds=s)),
-        _amounts(min_value=Decimal(-5), max_value=Decimal(500)),
-        _labels(max_size=20),
+        st.one_of(instants, st.just(start.add(hours=12))),
+        _amounts(Decimal(-5), Decimal(500)),
+        st.sampled_from(("", "call", "won: ACME")),
     )
     return draw(st.lists(record, max_size=max_records, unique_by=lambda r: r.id))
+
+
+def evidence() -> st.SearchStrategy[Evidence]:
+    """Single records behind a number, at instants in any zone."""
+    return st.builds(
+        Evidence,
+        st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
+        _instants(),
+        _amounts(Decimal(-5), Decimal(5000)),
+        st.sampled_from(("", "ACME renewal", "Kowalski & Syn")),
+    )
+
+
+def _instants() -> st.SearchStrategy[pendulum.DateTime]:
+    low = pendulum.datetime(FIRST_START.year, 1, 1, tz="UTC")
+    span = int((pendulum.datetime(LAST_START.year + 1, 1, 1, tz="UTC") - low).total_seconds())
+    return st.builds(lambda s, z: low.add(seconds=s).in_timezone(z), st.integers(0, span), timezones())
+
+
+def measurements() -> st.SearchStrategy[Measurement]:
+    """Measurements: values with their evidence, and now and then ``Measurement(None)`` (no record yet)."""
+    values = st.builds(
+        Measurement, _amounts(Decimal(-100), Decimal(100_000)), st.lists(evidence(), max_size=3).map(tuple)
+    )
+    return st.one_of(values, st.just(Measurement(None)))
+
+
+def manual_entries() -> st.SearchStrategy[ManualEntry]:
+    """Hand-entered values of manual metrics, by printable user ids."""
+    return st.builds(
+        ManualEntry,
+        _printable_id(("card", "sales")),
+        st.sampled_from([k.key for k in _KINDS]),
+        _amounts(Decimal(0), Decimal(1000)),
+        _instants(),
+        _printable_id(_PEOPLE),
+    )
+
+
+def metric_requests() -> st.SearchStrategy[MetricRequest]:
+    """Questions for the CRM: a metric, its subjects, a window ``[start, end)`` and an accumulation."""
+    return st.builds(
+        lambda kind, subjects, start, hours: MetricRequest(
+            kind.key, subjects, start, start.add(hours=hours), kind.accumulation
+        ),
+        st.sampled_from(_KINDS),
+        st.frozensets(_printable_id(_PEOPLE), min_size=1, max_size=4),
+        _instants(),
+        st.integers(0, 24 * 92),
+    )
+
+
+@st.composite
+def card_scores(draw: st.DrawFn, cards: st.SearchStrategy[Scorecard] | None = None) -> CardScore:
+    """Scores of generated cards (or of `cards`) at an instant around their period."""
+    card = draw(cards if cards is not None else scorecards())
+    return score(card, draw(measurements_for(card)), as_of=draw(instants_for(card)))
+
+
+_REASONS = ("", "new hire", "target raised after the Q2 review", 'typo in "deals won"')
+
+
+def changes() -> st.SearchStrategy[Change]:
+    """Who changed a card, when, and why (often no reason given)."""
+    return st.builds(Change, _printable_id(_PEOPLE), _instants(), st.sampled_from(_REASONS))
+
+
+def revisions() -> st.SearchStrategy[Revision]:
+    """Stored versions of generated cards, now and then the final one of a deletion."""
+    return st.builds(Revision, scorecards(), changes(), st.booleans())
+
+
+@st.composite
+def closed_scores(draw: st.DrawFn) -> ClosedScore:
+    """Scores of generated cards frozen at their period end, with the fingerprint of their inputs."""
+    card = draw(scorecards())
+    measurements = draw(measurements_for(card))
+    end = card.period.instants(card.timezone)[1]
+    return ClosedScore.of(
+        score(card, measurements, as_of=end),
+        closed_at=end.add(minutes=draw(_FRACTION)),
+        closed_by=draw(_printable_id(_PEOPLE)),
+        fingerprint=fingerprint(card, measurements),
+    )
 
 
 def _register() -> None:
     """Tell hypothesis how to build scorekit's types (called through the entry point)."""
     st.register_type_strategy(Weight, st.integers(1, FULL).map(Weight))
+    st.register_type_strategy(Date, dates())
     st.register_type_strategy(Cadence, cadences())
     st.register_type_strategy(Period, periods())
     st.register_type_strategy(Metric, metrics())
     st.register_type_strategy(Parameter, parameters())
     st.register_type_strategy(Scorecard, scorecards())
-    st.register_type_strategy(User, st.builds(User, _ids(max_size=10)))
-    st.register_type_strategy(Team, owners().filter(lambda o: isinstance(o, Team)))
+    st.register_type_strategy(User, st.builds(User, _printable_id(_PEOPLE)))
+    st.register_type_strategy(
+        Team, st.builds(Team, _printable_id(_TEAMS), st.frozensets(_printable_id(_PEOPLE), min_size=1, max_size=5))
+    )
+    st.register_type_strategy(StatusPolicy, status_policies())
+    st.register_type_strategy(WorkCalendar, calendars())
+    st.register_type_strategy(Evidence, evidence())
+    st.register_type_strategy(Measurement, measurements())
+    st.register_type_strategy(ManualEntry, manual_entries())
+    st.register_type_strategy(MetricRequest, metric_requests())
+    st.register_type_strategy(CardScore, card_scores())
+    st.register_type_strategy(Change, changes())
+    st.register_type_strategy(Revision, revisions())
+    st.register_type_strategy(ClosedScore, closed_scores())
+    st.register_type_strategy(ParameterScore, card_scores().map(lambda s: s.parameters[0]))

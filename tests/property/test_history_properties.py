@@ -48,7 +48,8 @@ def test_the_fingerprint_follows_values_and_evidence_ids_not_evidence_order(case
     key = data.draw(st.sampled_from(sorted(measurements)))
     old = measurements[key]
     delta = data.draw(st.sampled_from([Decimal("0.01"), Decimal(1), Decimal(-7), Decimal("1E-12")]))
-    assert fingerprint(card, {**measurements, key: Measurement(old.value + delta, old.evidence)}) != digest
+    changed = (old.value if old.value is not None else Decimal(0)) + delta  # None: a level with no record yet
+    assert fingerprint(card, {**measurements, key: Measurement(changed, old.evidence)}) != digest
     if old.evidence:
         renamed = (attrs.evolve(old.evidence[0], id=old.evidence[0].id + "'"), *old.evidence[1:])
         assert fingerprint(card, {**measurements, key: Measurement(old.value, renamed)}) != digest

@@ -31,7 +31,8 @@ def test_total_is_the_sum_of_contributions(case):
     assert [p.key for p in result.parameters] == [p.key for p in card.parameters if p.active]
     for item in result.parameters:
         if item.status is not Status.NOT_STARTED:
-            assert 0 < item.expected <= 1
+            # with a work calendar, nothing is expected until the first working day (a card starting on a Saturday)
+            assert 0 < item.expected <= 1 if card.calendar is None else 0 <= item.expected <= 1
 
 
 @given(scorecards(), st.data())
@@ -48,7 +49,14 @@ def test_every_actual_on_target_scores_exactly_one(card, data):
 @given(scored(), st.data())
 def test_more_never_lowers_higher_is_better_nor_raises_lower_is_better(case, data):
     card, measurements, as_of = case
-    key = data.draw(st.sampled_from([p.key for p in card.active_parameters]))
+    # near-target is not monotone, and a level with no record yet (None) is not a number to add to
+    monotone = [
+        p.key
+        for p in card.active_parameters
+        if p.direction is not Direction.NEAR_TARGET and measurements[p.key].value is not None
+    ]
+    assume(monotone)
+    key = data.draw(st.sampled_from(monotone))
     bump = data.draw(st.decimals(min_value=Decimal("0.01"), max_value=Decimal(1000), places=2))
     more = dict(measurements)
     more[key] = Measurement(measurements[key].value + bump)
@@ -72,7 +80,7 @@ def test_order_of_parameters_never_changes_the_total(case, random):
 
 
 # x has at most 34 significant digits: the precision divisions are carried to
-@given(st.decimals(min_value=Decimal(-100), max_value=Decimal(100), places=30), scorecards(max_parameters=1))
+@given(st.decimals(min_value=Decimal(-100), max_value=Decimal(100), places=30), scorecards(parameters=(1, 1)))
 def test_a_third_each_gives_back_exactly_x(x, base):
     weights = [Weight.percent("33.33"), Weight.percent("33.33"), Weight.percent("33.34")]
     parameters = [Parameter(key, 1, w) for key, w in zip("abc", weights, strict=True)]

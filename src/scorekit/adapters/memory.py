@@ -27,7 +27,8 @@ from scorekit._text import identifier, label
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
-from scorekit.numbers import ONE, exact_sum, to_decimal
+from scorekit.numbers import EXACT, ONE, exact_sum, to_decimal
+from scorekit.parameter import Accumulation
 from scorekit.period import Date, as_date, as_utc
 from scorekit.scorecard import Scorecard, Team, User
 
@@ -308,14 +309,41 @@ class Record:
 
 
 _NOTHING = Measurement(0)
-"""The answer when no record matches: immutable, so one serves every such request."""
+"""The answer when no record matches a SUM: immutable, so one serves every such request."""
+_NO_RECORD = Measurement(None)
+"""The answer when no record matches a level (AVERAGE, LAST): no value yet."""
+
+
+def _measurement(accumulation: Accumulation, matched: tuple[Evidence, ...]) -> Measurement:
+    """The value `accumulation` makes of the records `matched`, sorted by (instant, id)."""
+    if accumulation is Accumulation.SUM:
+        return Measurement(exact_sum(e.value for e in matched), matched)
+    if accumulation is Accumulation.AVERAGE:
+        return Measurement(EXACT.divide(exact_sum(e.value for e in matched), Decimal(len(matched))), matched)
+    return Measurement(matched[-1].value, matched)  # LAST: the latest, the greatest id on a tie
 
 
 class RecordsMetricSource:
     """A `MetricSource` over a list of `Record`s, as a CRM's query would answer.
 
-    Each request gets the sum of the matching records' values, and the records as
-    `Evidence`, oldest first.  `calls` counts `measure` calls (tests count them).
+    Each request is answered by its accumulation: the sum of the matching records'
+    values (SUM), their mean in scorekit's 34-digit context (AVERAGE) or the value of
+    the latest one by (instant, record id) (LAST); a team's members' records are pooled,
+    each once.  With no matching record a SUM is 0 and a level is ``Measurement(None)``.
+    The matching records come as `Evidence`, oldest first.  `calls` counts `measure`
+    calls (tests count them).
+
+    >>> import pendulum
+    >>> from scorekit import Accumulation, MetricRequest
+    >>> at = lambda day, hour=9: pendulum.datetime(2024, 4, day, hour, tz="UTC")
+    >>> source = RecordsMetricSource([Record("r1", "rate", "ann", at(2), 20), Record("r2", "rate", "ann", at(3), 30),
+    ...                               Record("r3", "rate", "bob", at(3), 31)])
+    >>> ask = lambda acc, who={"ann", "bob"}: MetricRequest("rate", frozenset(who), at(1), at(30), acc)
+    >>> answers = source.measure([ask("sum"), ask("average"), ask("last"), ask("last", {"eve"})])
+    >>> [str(answers[ask(a)].value) for a in ("sum", "average", "last")]  # 81; 81 / 3; r3 beats r2 on the tie by id
+    ['81', '27', '31']
+    >>> answers[ask("last", {"eve"})].value is None  # a level with no record yet
+    True
     """
 
     def __init__(self, records: Iterable[Record]) -> None:
@@ -350,13 +378,12 @@ class RecordsMetricSource:
             if low == high:
                 continue
             if len(request.subjects) == 1:
-                matched = evidence[low:high]
-                return Measurement(exact_sum(e.value for e in matched), matched)
+                return _measurement(request.accumulation, evidence[low:high])
             rows += zip(times[low:high], (e.id for e in evidence[low:high]), evidence[low:high], strict=True)
         if not rows:
-            return _NOTHING
+            return _NOTHING if request.accumulation is Accumulation.SUM else _NO_RECORD
         rows.sort(key=lambda row: (row[0], row[1]))
-        return Measurement(exact_sum(row[2].value for row in rows), tuple(row[2] for row in rows))
+        return _measurement(request.accumulation, tuple(row[2] for row in rows))
 
 
 def _to_now(value: object) -> DateTime:
@@ -381,5 +408,10 @@ class FixedClock:
         return self._now
 
     def set(self, value: _dt.datetime) -> None:
-        """Move the clock to `value`."""
+        """Move the clock to `value`, an aware instant (a naive one raises `InvalidPeriod`).
+
+        Every later `now()` answers `value` until the next `set`; the clock never moves
+        on its own, so a test decides exactly when "today" changes (for `roll_over`,
+        dashboards, `report`). It may move backwards too.
+        """
         self._now = as_instant(value, name="now")

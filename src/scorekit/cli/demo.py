@@ -22,15 +22,17 @@ import pendulum
 from pendulum import Date, DateTime
 
 from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
-from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards
+from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
+from scorekit.calendar import WorkCalendar
 from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
 from scorekit.errors import CardNotFound
 from scorekit.history import Change
-from scorekit.numbers import EXACT
+from scorekit.measurement import Measurement, requests_for
+from scorekit.numbers import EXACT, Number
 from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, Status
+from scorekit.scoring import CardScore, Status, score
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import StatusPolicy
 
@@ -72,13 +74,22 @@ def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
     ]
     monthly = Cadence.monthly(_ANCHOR)
     policy = StatusPolicy(on_track="0.95", at_risk="0.75")  # projected under 75% of the target: at risk
+    days = DEMO_CALENDAR  # pace counts working days: nobody looks behind on a Monday or after Easter
     senior_t = CardTemplate(
-        monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy
+        monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy, calendar=days
     )
     junior_t = CardTemplate(
-        monthly, junior, timezone=DEMO_ZONE, rollover=True, name="Monthly targets (junior)", status_policy=policy
+        monthly,
+        junior,
+        timezone=DEMO_ZONE,
+        rollover=True,
+        name="Monthly targets (junior)",
+        status_policy=policy,
+        calendar=days,
     )
-    team_t = CardTemplate(Cadence.quarterly(_ANCHOR), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter")
+    team_t = CardTemplate(
+        Cadence.quarterly(_ANCHOR), team, timezone=DEMO_ZONE, rollover=True, name="Team quarter", calendar=days
+    )
     series: dict[str, tuple[CardTemplate, User | Team]] = {
         rep_id: (junior_t if rep_id == "eve" else senior_t, User(rep_id)) for rep_id, _ in DEMO_REPS
     }
@@ -113,7 +124,7 @@ def demo_records(first: Date, last: Date) -> list[Record]:
     tz = zone(DEMO_ZONE)
     for ordinal in range(first.toordinal(), last.toordinal() + 1):
         day = Date.fromordinal(ordinal)
-        if day.isoweekday() > 5 or day in _polish_holidays(day.year):  # noqa: PLR2004 - Saturday and Sunday
+        if not DEMO_CALENDAR.is_working_day(day) or day in _polish_holidays(day.year):
             continue
         for rep, _name in DEMO_REPS:
             rng = random.Random(f"{DEMO_SEED}:{day}:{rep}")  # noqa: S311 - demo data, not secrets
@@ -156,6 +167,12 @@ def _polish_holidays(year: int) -> frozenset[Date]:
     return frozenset([Date(year, mo, da) for mo, da in fixed] + movable)
 
 
+DEMO_CALENDAR = WorkCalendar(
+    weekdays={0, 1, 2, 3, 4}, holidays=frozenset().union(*(_polish_holidays(y) for y in range(2020, 2036)))
+)
+"""Monday to Friday without Poland's public holidays of 2020 to 2035 (later years: weekends only)."""
+
+
 def _manual_plan(card: Scorecard) -> list[tuple[DateTime, int]]:
     """When the owner enters "demos held" on `card` and what: every Friday at 18:00, the count so far."""
     rng = random.Random(f"{DEMO_SEED}:{card.id}")  # noqa: S311 - demo data
@@ -189,6 +206,7 @@ class _Workspace:
             metrics=RecordsMetricSource(demo_records(quarter.start, self.today)),
             manual=SQLiteManualValues(db),
             clock=self.clock,
+            snapshots=SQLiteSnapshots(db),
             new_id=lambda: f"demo-{next(counter):03d}",
         )
 
@@ -229,6 +247,8 @@ class _Workspace:
         created = self.service.roll_over(_MANAGER, today=self.today)
         lines.append(f"rolled over {len(created)} card(s) up to {self.today}")
         self._enter_manual_values()
+        closed = self.service.close(_MANAGER, today=self.today)
+        lines.append(f"closed {len(closed)} card(s) whose period is over: their numbers no longer move")
         return lines
 
     def _enter_manual_values(self) -> None:
@@ -245,16 +265,45 @@ class _Workspace:
         self.clock.set(self.as_of)
 
     def scores(self) -> list[CardScore]:
-        """The window's cards, scored as of the instant, in period and owner order."""
+        """The window's cards, scored as of the instant, in period and owner order.
+
+        A card closed by a run at a later --as-of is scored live here, as of this instant, so
+        the dashboard depends only on the seed and --as-of, never on the workspace's past runs.
+        """
         cards = sorted(self.window_cards(), key=lambda c: (c.period.start, c.period.end, c.owner.id))
-        return [self.service.report(_MANAGER, card.id, as_of=self.as_of) for card in cards]
+        closed = self.service.snapshots.get([c.id for c in cards]) if self.service.snapshots else {}
+        return [
+            self._live(card)
+            if card.id in closed and card.period.end > self.today
+            else self.service.report(_MANAGER, card.id, as_of=self.as_of)
+            for card in cards
+        ]
+
+    def _live(self, card: Scorecard) -> CardScore:
+        requests = requests_for(card, self.as_of)
+        answers = self.service.metrics.measure(requests)
+        entries = self.service.manual.entries([card.id])
+        measurements: dict[str, Measurement | Number] = {r.metric: answers[r] for r in requests}
+        for key in card.manual_keys:  # no entry yet reads as 0, as in the service
+            if not any(e.metric == key and e.recorded_at <= self.as_of for e in entries):
+                measurements[key] = 0
+        return score(card, measurements, as_of=self.as_of, manual=entries)
 
 
 def run_demo(db: Path, as_of: DateTime) -> str:
     """Create (or reuse) the demo workspace in `db`, roll it over, and render its dashboard."""
     workspace = _Workspace(db, as_of)
     lines = workspace.prepare()
-    return "\n".join([*lines, "", render_dashboard(as_of, workspace.scores())])
+    scores = workspace.scores()
+    return "\n".join([*lines, "", render_dashboard(as_of, scores), "", render_trend(scores, DEMO_REPS[0][0])])
+
+
+def render_trend(scores: Sequence[CardScore], series: str) -> str:
+    """One series' totals per period, oldest first (its closed months are its snapshots)."""
+    points = sorted((s for s in scores if s.card.series_id == series), key=lambda s: s.card.period.start)
+    name = dict(DEMO_REPS).get(series, series)
+    steps = " · ".join(f"{s.card.period.start:%Y-%m} {percent(s.total)} {status_word(s.status)}" for s in points)
+    return f"trend of {name} ({series}): {steps}"
 
 
 def open_card(db: Path, as_of: DateTime, card_id: str) -> str:

@@ -13,7 +13,8 @@ the fixture it asks for; pytest then runs every contract test against your adapt
         def repository(self, tmp_path):
             return MyRepository(tmp_path / "cards.db")   # a new, empty one per test
 
-The suites need pytest (installed with ``scorekit[dev]`` or by the host).
+The suites need pytest: ``pip install 'scorekit[testing]'`` brings it (with
+hypothesis); without it, importing this package fails with one line saying so.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from decimal import Decimal
 
 import attrs
 import pendulum
-import pytest
+
+from scorekit._extras import missing_extra
+
+try:
+    import pytest
+except ModuleNotFoundError as _error:
+    raise missing_extra(_error, "scorekit.testing", "testing") from None
 
 from scorekit.errors import CardNotFound, ConflictError
 from scorekit.history import Change, ClosedScore, Revision, fingerprint

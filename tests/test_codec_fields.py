@@ -1,0 +1,160 @@
+"""The fields 0.2 added to documents: written when used, left out at their defaults, 0.1 documents still load."""
+
+import json
+
+import pendulum
+import pytest
+from hypothesis import given
+
+from scorekit import (
+    Accumulation,
+    Cadence,
+    Date,
+    Direction,
+    InvalidDocument,
+    Measurement,
+    Metric,
+    MetricRequest,
+    Parameter,
+    Scorecard,
+    StatusPolicy,
+    User,
+    WorkCalendar,
+)
+from scorekit.codec import dumps, from_dict, loads, to_dict
+from scorekit.strategies import scorecards
+
+APRIL = Cadence.monthly(Date(2024, 4, 1))
+
+# Written by scorekit 0.1 (byte for byte what its codec produced for this card).
+DOCUMENT_0_1 = (
+    '{"schema": 1, "id": "ann-2024-04", "owner": {"kind": "user", "id": "ann"}, '
+    '"cadence": {"start": "2024-04-01", "every": 1, "unit": "months"}, '
+    '"period": {"start": "2024-04-01", "end": "2024-05-01"}, "parameters": ['
+    '{"metric": {"key": "deals_won", "unit": "deals", "kind": "automatic", "label": "Deals won"}, '
+    '"target": "10", "weight": "60", "counts_from": null, "direction": "higher_is_better", '
+    '"cap": "1.5", "threshold": null, "prorate": false, "active": true}, '
+    '{"metric": {"key": "demos_held", "unit": "demos", "kind": "manual", "label": ""}, '
+    '"target": "5", "weight": "40", "counts_from": "2024-04-10", "direction": "lower_is_better", '
+    '"cap": null, "threshold": "0.5", "prorate": true, "active": true}], '
+    '"timezone": "Europe/Warsaw", "rollover": true, "series": "ann", "version": 3, "name": "Ann, April"}'
+)
+CARD_0_1 = Scorecard(
+    "ann-2024-04",
+    User("ann"),
+    APRIL,
+    APRIL.period(0),
+    [
+        Parameter(Metric("deals_won", "deals", label="Deals won"), 10, 60, cap="1.5"),
+        Parameter(
+            Metric.custom("demos_held", "demos"),
+            5,
+            40,
+            counts_from=Date(2024, 4, 10),
+            direction=Direction.LOWER_IS_BETTER,
+            threshold="0.5",
+            prorate=True,
+        ),
+    ],
+    timezone="Europe/Warsaw",
+    rollover=True,
+    series="ann",
+    version=3,
+    name="Ann, April",
+)
+
+
+class TestDocumentsOf01:
+    def test_load_to_equal_cards_with_every_default(self):
+        card = loads(DOCUMENT_0_1, Scorecard)
+        assert card == CARD_0_1
+        assert card.status_policy == StatusPolicy()
+        assert card.calendar is None
+        assert {p.metric.accumulation for p in card.parameters} == {Accumulation.SUM}
+        assert all(p.baseline is None and p.tolerance is None and p.band == 0 for p in card.parameters)
+
+    def test_a_card_using_nothing_new_is_written_exactly_as_0_1_wrote_it(self):
+        assert dumps(CARD_0_1) == DOCUMENT_0_1
+
+    @given(scorecards())
+    def test_new_fields_appear_only_when_used(self, card):
+        data = to_dict(card)
+        assert ("calendar" in data) == (card.calendar is not None)
+        assert ("status_policy" in data) == (card.status_policy != StatusPolicy())
+        for written, parameter in zip(data["parameters"], card.parameters, strict=True):
+            assert ("accumulation" in written["metric"]) == (parameter.metric.accumulation is not Accumulation.SUM)
+            assert ("baseline" in written) == (parameter.baseline is not None)
+            assert ("tolerance" in written) == (parameter.tolerance is not None)
+            assert ("band" in written) == (parameter.band != 0)
+        assert from_dict(data, Scorecard) == card
+
+
+class TestFieldsOf02:
+    def card(self):
+        return Scorecard(
+            "c1",
+            User("ann"),
+            APRIL,
+            APRIL.period(0),
+            [
+                Parameter(Metric.custom("nps", "points", accumulation=Accumulation.LAST), 50, 40, baseline=30),
+                Parameter(
+                    Metric("discount", "%", accumulation="average"),
+                    10,
+                    60,
+                    direction=Direction.NEAR_TARGET,
+                    tolerance="2.5",
+                    band=1,
+                ),
+            ],
+            status_policy=StatusPolicy(on_track="0.95", at_risk="0.85"),
+            calendar=WorkCalendar(holidays={Date(2024, 5, 3), Date(2024, 5, 1)}),
+        )
+
+    def test_are_written_as_documented(self):
+        data = to_dict(self.card())
+        nps, discount = data["parameters"]
+        assert nps["metric"]["accumulation"] == "last"
+        assert nps["baseline"] == "30"
+        assert discount["direction"] == "near_target"
+        assert (discount["tolerance"], discount["band"]) == ("2.5", "1")
+        assert data["status_policy"] == {"on_track": "0.95", "at_risk": "0.85"}
+        assert data["calendar"] == {"weekdays": [0, 1, 2, 3, 4], "holidays": ["2024-05-01", "2024-05-03"]}
+        assert json.loads(json.dumps(data)) == data  # plain JSON types only
+
+    def test_round_trip(self):
+        card = self.card()
+        assert loads(dumps(card), Scorecard) == card
+
+    def test_request_accumulation_and_no_value_yet(self):
+        at = pendulum.datetime(2024, 4, 1, tz="UTC")
+        level = MetricRequest("nps", frozenset({"ann"}), at, at.add(days=3), Accumulation.LAST)
+        assert to_dict(level)["accumulation"] == "last"
+        assert loads(dumps(level), MetricRequest) == level
+        plain = MetricRequest("deals", frozenset({"ann"}), at, at.add(days=3))
+        assert "accumulation" not in to_dict(plain)
+        assert to_dict(Measurement(None))["value"] is None
+        assert loads(dumps(Measurement(None)), Measurement) == Measurement(None)
+
+    @pytest.mark.parametrize(
+        ("path", "value", "problem"),
+        [
+            (("calendar",), {"weekdays": [0, "x"], "holidays": []}, "calendar.weekdays: expected a whole number"),
+            (("calendar",), {"weekdays": [0], "holidays": ["2024-13-01"]}, "calendar.holidays: "),
+            (("calendar",), {"weekdays": [], "holidays": []}, "calendar: calendar weekdays must name at least one"),
+            (("calendar",), {"weekdays": [0]}, "calendar.holidays: required field missing"),
+            (("status_policy",), {"on_track": "0.5", "at_risk": "0.9"}, "status_policy: status policy at_risk 0.9"),
+            (("status_policy",), {"on_track": "1", "at_risk": "0", "x": 1}, "status_policy: unexpected field(s) x"),
+            (("parameters", 0, "metric", "accumulation"), "median", "parameters[0].metric.accumulation"),
+            (("parameters", 1, "band"), "-1", "parameters[1]"),
+        ],
+    )
+    def test_bad_new_fields_are_named_by_path(self, path, value, problem):
+        data = to_dict(self.card())
+        node = data
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        with pytest.raises(InvalidDocument) as caught:
+            from_dict(data, Scorecard)
+        assert problem in str(caught.value)
