@@ -440,10 +440,14 @@ def _roll_and_close_worker(url, barrier, results):
 
     boss = Actor("boss", Role.MANAGER)
     svc = _service(url)
-    barrier.wait(timeout=60)
-    created = [card.id for card in svc.roll_over(boss, today=Date(2024, 4, 15))]
-    barrier.wait(timeout=60)
-    closed = [c.card_id for c in svc.close(boss, today=Date(2024, 4, 15))]
+    try:
+        barrier.wait(timeout=60)
+        created = [card.id for card in svc.roll_over(boss, today=Date(2024, 4, 15))]
+        barrier.wait(timeout=60)
+        closed = [c.card_id for c in svc.close(boss, today=Date(2024, 4, 15))]
+    finally:  # the pools' worker threads must end, or the process cannot exit (Python 3.13 waits for them)
+        for adapter in (svc.cards, svc.metrics, svc.manual, svc.snapshots):
+            adapter.close()
     results.put((created, closed))
 
 

@@ -1,0 +1,678 @@
+"""Behaviour of the 0.2 core (calendar, status, achievement) pinned so that mutation testing kills its mutants.
+
+These live under ``tests/property/`` because that is in mutmut's test selection (pyproject's
+``[tool.mutmut]``); each test names what a surviving mutant got wrong.
+"""
+
+import datetime as dt
+import decimal
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scorekit import (
+    Accumulation,
+    Date,
+    Direction,
+    InvalidParameter,
+    InvalidPeriod,
+    InvalidScorecard,
+    Metric,
+    MetricKind,
+    Parameter,
+    StatusPolicy,
+    Weight,
+    WorkCalendar,
+)
+from scorekit.achievement import Rule, prorated, rule_for
+from scorekit.status import Status, band
+
+# ------------------------------------------------------------------------------------------------
+# WorkCalendar
+
+
+def brute_force_count(weekdays: set[int], holidays: set[dt.date], start: dt.date, end: dt.date) -> int:
+    """Walk the days one by one: the oracle for `WorkCalendar.working_days`."""
+    days = 0
+    day = start
+    while day < end:
+        if day.weekday() in weekdays and day not in holidays:
+            days += 1
+        day += dt.timedelta(days=1)
+    return days
+
+
+@given(
+    weekdays=st.sets(st.integers(0, 6), min_size=1),
+    start=st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+    length=st.integers(-3, 60),
+    holiday_offsets=st.sets(st.integers(-5, 65), max_size=8),
+)
+def test_counting_agrees_with_walking_day_by_day(weekdays, start, length, holiday_offsets):
+    holidays = {start + dt.timedelta(days=d) for d in holiday_offsets}
+    calendar = WorkCalendar(weekdays=weekdays, holidays=holidays)
+    end = start + dt.timedelta(days=length)
+    assert calendar.working_days(start, end) == brute_force_count(weekdays, holidays, start, end)
+    assert calendar.count(start.toordinal(), end.toordinal()) == brute_force_count(weekdays, holidays, start, end)
+    for offset in range(-1, 9):
+        day = start + dt.timedelta(days=offset)
+        assert calendar.is_working_day(day) == (day.weekday() in weekdays and day not in holidays)
+
+
+class TestCalendarByHand:
+    def test_the_default_is_monday_to_friday_without_holidays(self):
+        calendar = WorkCalendar()
+        assert calendar.weekdays == {0, 1, 2, 3, 4}
+        assert calendar.holidays == frozenset()
+        # Mon 3 June 2024 .. Sun 9 June: five working days; Sat 8 and Sun 9 are not.
+        assert calendar.working_days(Date(2024, 6, 3), Date(2024, 6, 10)) == 5
+        assert [calendar.is_working_day(Date(2024, 6, d)) for d in range(3, 10)] == [True] * 5 + [False] * 2
+
+    def test_partial_weeks_start_on_the_right_weekday(self):
+        # Sat 1 June 2024 .. Mon 3 June (half-open): Sat, Sun, Mon -> only Mon 3 counts... but
+        # the end is exclusive, so [Sat 1, Mon 3) has none, [Sat 1, Tue 4) has one.
+        calendar = WorkCalendar()
+        assert calendar.working_days(Date(2024, 6, 1), Date(2024, 6, 3)) == 0
+        assert calendar.working_days(Date(2024, 6, 1), Date(2024, 6, 4)) == 1
+        # Sun 2 .. Sat 15 June: Mon 3 .. Fri 14 = 10 weekdays (one whole week plus six days).
+        assert calendar.working_days(Date(2024, 6, 2), Date(2024, 6, 15)) == 10
+        # Fridays only: Fri 7 and Fri 14 June 2024 in [Thu 6, Sat 15).
+        assert WorkCalendar(weekdays={4}).working_days(Date(2024, 6, 6), Date(2024, 6, 15)) == 2
+
+    def test_an_empty_window_has_no_working_days(self):
+        calendar = WorkCalendar(holidays={Date(2024, 6, 3)})
+        assert calendar.working_days(Date(2024, 6, 3), Date(2024, 6, 3)) == 0
+        assert calendar.working_days(Date(2024, 6, 10), Date(2024, 6, 3)) == 0
+
+    def test_a_holiday_only_takes_away_its_own_window(self):
+        # Holidays Mon 3 and Mon 17 June 2024; the window [Tue 4, Mon 17) holds neither.
+        calendar = WorkCalendar(holidays={Date(2024, 6, 3), Date(2024, 6, 17)})
+        assert calendar.working_days(Date(2024, 6, 4), Date(2024, 6, 17)) == 9  # Tue 4..Fri 14: 4 + 5
+        assert calendar.working_days(Date(2024, 6, 3), Date(2024, 6, 18)) == 9  # 11 weekdays - 2 holidays
+
+    def test_days_after_the_last_holiday_and_before_the_first(self):
+        calendar = WorkCalendar(holidays={Date(2024, 12, 25)})
+        assert calendar.is_working_day(Date(2024, 12, 27))  # after every holiday: a Friday
+        assert calendar.is_working_day(Date(2024, 12, 24))  # before every holiday: a Tuesday
+        assert not calendar.is_working_day(Date(2024, 12, 25))
+
+    def test_a_holiday_on_a_day_off_is_remembered_but_changes_nothing(self):
+        calendar = WorkCalendar(holidays={Date(2024, 6, 8), Date(2024, 6, 10)})  # Sat 8, Mon 10
+        assert calendar.holidays == {Date(2024, 6, 8), Date(2024, 6, 10)}
+        assert calendar.working_days(Date(2024, 6, 3), Date(2024, 6, 17)) == 9
+
+    def test_unsorted_holidays_are_all_found(self):
+        holidays = {Date(2024, 6, d) for d in (28, 3, 19, 11, 5)}  # Fri, Mon, Wed, Tue, Wed
+        calendar = WorkCalendar(holidays=holidays)
+        # June 2024 has 20 weekdays; all five holidays are weekdays.
+        assert calendar.working_days(Date(2024, 6, 1), Date(2024, 7, 1)) == 15
+        assert not any(calendar.is_working_day(day) for day in holidays)
+
+    def test_equal_calendars_compare_equal_and_print_their_fields_only(self):
+        a = WorkCalendar(weekdays=[4, 0, 1, 2, 3], holidays=["2024-12-25"])
+        b = WorkCalendar(holidays={Date(2024, 12, 25)})
+        assert a == b
+        assert hash(a) == hash(b)
+        assert repr(a) == (
+            "WorkCalendar(weekdays=frozenset({0, 1, 2, 3, 4}), holidays=frozenset({Date(2024, 12, 25)}))"
+        )
+        assert a != WorkCalendar()
+
+    @pytest.mark.parametrize(
+        ("calendar", "words"),
+        [
+            (WorkCalendar(), "working days Mon, Tue, Wed, Thu, Fri; no holidays"),
+            (WorkCalendar(weekdays={6, 5}, holidays={Date(2024, 12, 25)}), "working days Sat, Sun; 1 holiday"),
+            (
+                WorkCalendar(weekdays={0}, holidays={Date(2024, 12, 25), Date(2024, 12, 26)}),
+                "working days Mon; 2 holidays",
+            ),
+        ],
+    )
+    def test_describe(self, calendar, words):
+        assert calendar.describe() == words
+
+
+class TestCalendarErrors:
+    @pytest.mark.parametrize(
+        ("weekdays", "message"),
+        [
+            ("01234", "calendar weekdays must be a collection of whole numbers 0..6 (Monday = 0), got '01234'"),
+            (
+                b"\x00\x01",
+                "calendar weekdays must be a collection of whole numbers 0..6 (Monday = 0), got b'\\x00\\x01'",
+            ),
+            (5, "calendar weekdays must be a collection of whole numbers 0..6 (Monday = 0), got 5"),
+            ({7, -1, 2}, "calendar weekdays must be whole numbers 0..6 (Monday = 0), got -1, 7"),
+            ({True, 2.0, "2"}, "calendar weekdays must be whole numbers 0..6 (Monday = 0), got '2', 2.0, True"),
+            (set(), "calendar weekdays must name at least one working weekday (0..6, Monday = 0), got none"),
+        ],
+    )
+    def test_bad_weekdays(self, weekdays, message):
+        with pytest.raises(InvalidPeriod) as info:
+            WorkCalendar(weekdays=weekdays)
+        assert str(info.value) == message
+
+    @pytest.mark.parametrize(
+        ("holidays", "message"),
+        [
+            ("2024-12-25", "calendar holidays must be a collection of dates, got '2024-12-25'"),
+            (b"2024-12-25", "calendar holidays must be a collection of dates, got b'2024-12-25'"),
+            (dt.date(2024, 12, 25), "calendar holidays must be a collection of dates, got datetime.date(2024, 12, 25)"),
+            (20241225, "calendar holidays must be a collection of dates, got 20241225"),
+        ],
+    )
+    def test_bad_holiday_collections(self, holidays, message):
+        with pytest.raises(InvalidPeriod) as info:
+            WorkCalendar(holidays=holidays)
+        assert str(info.value) == message
+
+    def test_a_bad_holiday_is_named_as_a_calendar_holiday(self):
+        with pytest.raises(InvalidPeriod, match=r"^calendar holiday must be a date"):
+            WorkCalendar(holidays=["christmas"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Status and StatusPolicy
+
+
+def test_status_values_are_the_documented_strings():
+    assert [s.value for s in Status] == [
+        "not_started",
+        "on_track",
+        "behind",
+        "achieved",
+        "missed",
+        "at_risk",
+        "no_data",
+    ]
+
+
+class TestStatusPolicy:
+    def test_defaults(self):
+        policy = StatusPolicy()
+        assert policy.on_track == Decimal(1)
+        assert policy.at_risk == Decimal(0)
+
+    def test_bounds_are_allowed_to_touch(self):
+        # at_risk == on_track and at_risk == 0 are both legal.
+        assert StatusPolicy(on_track="0.9", at_risk="0.9").at_risk == Decimal("0.9")
+        assert StatusPolicy(on_track=0, at_risk=0).on_track == 0
+
+    @pytest.mark.parametrize(
+        ("kwargs", "message"),
+        [
+            ({"at_risk": "-0.01"}, "status policy at_risk must be 0 or more, got -0.01"),
+            (
+                {"on_track": "0.8", "at_risk": "0.81"},
+                "status policy at_risk 0.81 must not be above on_track 0.8 (0 <= at_risk <= on_track)",
+            ),
+        ],
+    )
+    def test_bad_bounds(self, kwargs, message):
+        with pytest.raises(InvalidScorecard) as info:
+            StatusPolicy(**kwargs)
+        assert str(info.value) == message
+
+    @pytest.mark.parametrize("field", ["on_track", "at_risk"])
+    def test_a_bad_number_names_its_field_and_is_a_scorecard_error(self, field):
+        with pytest.raises(InvalidScorecard, match=f"^status policy {field} "):
+            StatusPolicy(**{field: "soon"})
+
+    @pytest.mark.parametrize(
+        ("projected", "status"),
+        [
+            ("0.95", Status.ON_TRACK),  # exactly on the on_track bound
+            ("0.9500000000000000000000000000000001", Status.ON_TRACK),
+            ("0.9499999999999999999999999999999999", Status.BEHIND),
+            ("0.85", Status.BEHIND),  # exactly on the at_risk bound is not at risk
+            ("0.8499999999999999999999999999999999", Status.AT_RISK),
+            ("-1", Status.AT_RISK),
+        ],
+    )
+    def test_status_for_at_the_bounds(self, projected, status):
+        assert StatusPolicy(on_track="0.95", at_risk="0.85").status_for(Decimal(projected)) is status
+
+    @pytest.mark.parametrize("projected", ["0", "-5", "0.5"])
+    def test_at_risk_zero_never_says_at_risk(self, projected):
+        assert StatusPolicy(on_track=1, at_risk=0).status_for(Decimal(projected)) is Status.BEHIND
+
+    @pytest.mark.parametrize(
+        ("policy", "words"),
+        [
+            (StatusPolicy(), "on track at 100% of the target at the current pace or more, behind below that"),
+            (
+                StatusPolicy(on_track="0.950", at_risk="0.85"),
+                "on track at 95% of the target at the current pace or more, at risk below 85%",
+            ),
+            (
+                StatusPolicy(on_track="1.5", at_risk="0.125"),
+                "on track at 150% of the target at the current pace or more, at risk below 12.5%",
+            ),
+        ],
+    )
+    def test_describe(self, policy, words):
+        assert policy.describe() == words
+
+
+def test_describe_ignores_the_callers_decimal_context():
+    policy = StatusPolicy(on_track="1.5", at_risk="0.125")
+    words = "on track at 150% of the target at the current pace or more, at risk below 12.5%"
+    with decimal.localcontext(prec=2, rounding=decimal.ROUND_DOWN):
+        assert policy.describe() == words  # not "12%": the percent is normalized in the library's context
+
+
+@pytest.mark.parametrize(
+    ("k1", "k0", "bound", "low", "high"),
+    [
+        # margin = 2 * (k1 * (|bound| + 1) + k0)
+        ("1e-32", "0", "1", "0.99999999999999999999999999999996", "1.00000000000000000000000000000004"),  # 2*(2e-32)
+        ("0.01", "0.5", "-3", "-4.08", "-1.92"),  # 2 * (0.01 * 4 + 0.5) = 1.08
+        ("0", "0.25", "0", "-0.5", "0.5"),  # 2 * 0.25
+        ("0.1", "0", "2.5", "1.8", "3.2"),  # 2 * 0.1 * 3.5 = 0.7
+    ],
+)
+def test_band_by_hand(k1, k0, bound, low, high):
+    got = band(Decimal(k1), Decimal(k0), Decimal(bound))
+    assert got == (Decimal(low), Decimal(high))
+
+
+# ------------------------------------------------------------------------------------------------
+# achievement: each rule's value, exact value, formula and error bound, worked by hand
+# (each test builds its rule while it runs: mutmut links a function to the tests that call it
+# during the test, and a class body runs at collection)
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
+
+
+class TestRatio:
+    @property
+    def rule(self) -> Rule:
+        return rule_for(Parameter("deals_won", 4, 100))
+
+    def test_value_and_exact(self):
+        assert type(self.rule).__name__ == "_Ratio"
+        assert self.rule.value(D("3")) == D("0.75")  # 3 / 4
+        assert self.rule.exact(Fraction(3)) == Fraction(3, 4)
+        assert self.rule.value(D("1")) == D("0.25")
+        assert self.rule.target == D("4")
+        assert self.rule.exact_target == Fraction(4)
+
+    def test_formula(self):
+        assert self.rule.formula == "a / t"
+        assert self.rule.substituted("3", "4") == "3 / 4"
+
+    def test_error_bound(self):
+        # slack = 4e-33 / |t| = 1e-33, rounded up to two digits: 1.0e-33; offset 0.
+        assert self.rule.slack == D("1.0e-33")
+        assert self.rule.offset == 0
+        # error(a) = (|a| + offset) * slack = 6 * 1e-33
+        assert self.rule.error(D("-6")) == D("6e-33")
+        # |a| <= (|v| + 2) * |t|: k1 = |t| * slack * 2 = 8e-33, k0 = 2|t| * slack * 2 = 1.6e-32
+        assert (self.rule.k1, self.rule.k0) == (D("8e-33"), D("1.6e-32"))
+
+    def test_the_slack_is_rounded_up_to_two_digits(self):
+        rule = rule_for(Parameter("deals_won", 3, 100))
+        assert rule.slack == D("1.4e-33")  # 4e-33 / 3 = 1.333...e-33, rounded up
+        assert str(rule.slack) == "1.4E-33"
+        rule = rule_for(Parameter("deals_won", "0.3", 100))
+        assert rule.slack == D("1.4e-32")  # 4e-33 / 0.3 = 1.333...e-32, rounded up
+
+
+def test_the_slack_ignores_the_callers_decimal_context():
+    parameter = Parameter("deals_won", 3, 100)
+    with decimal.localcontext(prec=1, Emin=-5, Emax=5):
+        rule = rule_for(parameter)
+    # 4e-33 / 3 rounded up to two digits, as in the default context
+    assert (rule.slack, rule.k1, rule.k0) == (D("1.4e-33"), D("8.4e-33"), D("1.68e-32"))
+
+
+class TestLower:
+    @property
+    def rule(self) -> Rule:
+        return rule_for(Parameter("returns", 4, 100, direction=Direction.LOWER_IS_BETTER))
+
+    def test_value_and_exact(self):
+        assert type(self.rule).__name__ == "_Lower"
+        assert self.rule.value(D("5")) == D("0.75")  # 2 - 5 / 4
+        assert self.rule.exact(Fraction(5)) == Fraction(3, 4)
+        assert self.rule.value(D("10")) == 0  # max(0, 2 - 2.5)
+        assert self.rule.exact(Fraction(10)) == 0
+        assert self.rule.value(D("0")) == 2
+        assert self.rule.exact(Fraction(0)) == 2
+
+    def test_formula_and_error_bound(self):
+        assert self.rule.formula == "max(0, 2 - a / t)"
+        assert self.rule.substituted("5", "4") == "max(0, 2 - 5 / 4)"
+        assert self.rule.slack == D("1.0e-33")  # 4e-33 / 4
+        assert self.rule.error(D("5")) == D("5e-33")
+        assert (self.rule.k1, self.rule.k0) == (D("8e-33"), D("1.6e-32"))
+
+
+class TestLowerZero:
+    @property
+    def rule(self) -> Rule:
+        return rule_for(Parameter("returns", 0, 100, direction=Direction.LOWER_IS_BETTER))
+
+    def test_value_and_exact(self):
+        assert type(self.rule).__name__ == "_LowerZero"
+        for actual, achievement in [("0", 1), ("-1", 1), ("0.001", 0), ("3", 0)]:
+            assert self.rule.value(D(actual)) == achievement
+            assert self.rule.exact(Fraction(actual)) == achievement
+
+    def test_exact_without_error(self):
+        assert self.rule.formula == "1 if a <= 0 else 0"
+        assert (self.rule.target, self.rule.exact_target) == (Decimal(0), Fraction(0))
+        assert self.rule.slack == 0
+        assert self.rule.error(D("5")) == 0
+        assert (self.rule.k1, self.rule.k0) == (0, 0)
+
+
+class TestBaseline:
+    @property
+    def rule(self) -> Rule:
+        return rule_for(Parameter("nps", 50, 100, baseline=30))
+
+    def test_value_and_exact(self):
+        assert type(self.rule).__name__ == "_Baseline"
+        assert self.rule.value(D("40")) == D("0.5")  # (40 - 30) / (50 - 30)
+        assert self.rule.exact(Fraction(40)) == Fraction(1, 2)
+        assert self.rule.value(D("10")) == 0  # max(0, -1)
+        assert self.rule.exact(Fraction(10)) == 0
+        assert self.rule.value(D("60")) == D("1.5")
+        assert (self.rule.span, self.rule.exact_span) == (D("20"), Fraction(20))
+
+    def test_formula(self):
+        assert self.rule.formula == "max(0, (a - 30) / (t - 30))"
+        assert self.rule.substituted("40", "50") == "max(0, (40 - 30) / (50 - 30))"
+
+    def test_error_bound(self):
+        # slack = 4e-33 / 20 = 2.0e-34, widened by (50 + 30) / 20 + 1 = 5: 1.0e-33; offset |b| = 30.
+        assert self.rule.slack == D("1e-33")
+        assert self.rule.offset == 30
+        assert self.rule.error(D("-40")) == D("7e-32")  # (40 + 30) * 1e-33
+        # k1 = |t - b| * slack * 2 = 4e-32; k0 = 2|b| * slack * 2 = 1.2e-31
+        assert (self.rule.k1, self.rule.k0) == (D("4e-32"), D("1.2e-31"))
+
+    def test_lower_is_better_with_a_baseline(self):
+        rule = rule_for(Parameter("returns", 2, 100, direction=Direction.LOWER_IS_BETTER, baseline=6))
+        assert type(rule).__name__ == "_Baseline"
+        assert rule.value(D("3")) == D("0.75")  # (3 - 6) / (2 - 6)
+        assert rule.exact(Fraction(3)) == Fraction(3, 4)
+        assert rule.value(D("7")) == 0
+        # a negative span (-4) still gives a positive slack: 4e-33 / 4 = 1.0e-33, widened by
+        # (2 + 6) / 4 + 1 = 3; k1 = |t - b| * slack * 2 = 2.4e-32, k0 = 2|b| * slack * 2 = 7.2e-32
+        assert rule.slack == D("3e-33")
+        assert (rule.k1, rule.k0) == (D("2.4e-32"), D("7.2e-32"))
+
+    def test_a_prorated_baseline_scales_with_its_target(self):
+        rule = rule_for(Parameter("nps", 50, 100, baseline=30, prorate=True), (1, 2))
+        # target 25, baseline 15: (20 - 15) / (25 - 15) = 0.5
+        assert rule.target == 25
+        assert rule.exact_target == 25
+        assert rule.baseline == 15
+        assert rule.exact_baseline == 15
+        assert rule.value(D("20")) == D("0.5")
+        assert rule.exact(Fraction(20)) == Fraction(1, 2)
+
+
+class TestNear:
+    @property
+    def rule(self) -> Rule:
+        return rule_for(Parameter("nps", 100, 100, direction=Direction.NEAR_TARGET, tolerance=10, band=2))
+
+    @pytest.mark.parametrize(
+        ("actual", "achievement"),
+        [
+            ("100", "1"),  # on target
+            ("101", "1"),  # inside the band
+            ("102", "1"),  # on the band's edge: distance 0
+            ("98", "1"),
+            ("102.5", "0.95"),  # 1 - (2.5 - 2) / 10: a distance under 1
+            ("97.5", "0.95"),
+            ("107", "0.5"),  # 1 - (7 - 2) / 10
+            ("95", "0.7"),  # 1 - (5 - 2) / 10
+            ("112", "0"),  # 1 - 10 / 10
+            ("200", "0"),  # max(0, 1 - 9.8)
+        ],
+    )
+    def test_value_and_exact(self, actual, achievement):
+        assert self.rule.value(D(actual)) == D(achievement)
+        assert self.rule.exact(Fraction(actual)) == Fraction(achievement)
+
+    def test_formula(self):
+        assert type(self.rule).__name__ == "_Near"
+        assert self.rule.formula == "max(0, 1 - max(0, |a - t| - 2) / 10)"
+        assert self.rule.substituted("95", "100") == "max(0, 1 - max(0, |95 - 100| - 2) / 10)"
+
+    def test_error_bound(self):
+        # slack = 4e-33 / 10 = 4.0e-34; offset |t| + band = 102.
+        assert self.rule.slack == D("4e-34")
+        assert self.rule.offset == 102
+        assert self.rule.error(D("95")) == D("7.88e-32")  # (95 + 102) * 4e-34
+        # k1 = tolerance * slack * 2 = 8e-33; k0 = (2 * 102 + 10) * slack * 2 = 1.712e-31
+        assert (self.rule.k1, self.rule.k0) == (D("8e-33"), D("1.712e-31"))
+
+
+class TestProrated:
+    def test_no_share_keeps_the_value(self):
+        assert prorated(D("10"), None) == D("10")
+
+    def test_one_division_to_34_digits(self):
+        # 10 * 5 / 30 = 1.666..., 34 significant digits, the last rounded half-even (up here).
+        assert prorated(D("10"), (5, 30)) == D("1.666666666666666666666666666666667")
+        assert prorated(D("10"), (3, 2)) == D("15")
+
+    def test_a_prorated_rule_keeps_the_exact_share(self):
+        rule = rule_for(Parameter("deals_won", 10, 100, prorate=True), (5, 30))
+        assert rule.target == D("1.666666666666666666666666666666667")
+        assert rule.exact_target == Fraction(5, 3)
+        assert rule.exact(Fraction(5, 3)) == 1
+        assert rule.exact(Fraction(1)) == Fraction(3, 5)
+
+
+@given(
+    target=st.decimals(min_value=Decimal("0.01"), max_value=1000, places=2),
+    actual=st.decimals(min_value=-5000, max_value=5000, places=3, allow_nan=False),
+    direction=st.sampled_from([Direction.HIGHER_IS_BETTER, Direction.LOWER_IS_BETTER]),
+    share=st.none() | st.tuples(st.integers(1, 31), st.integers(1, 31)),
+)
+def test_the_reported_value_is_within_its_error_bound_of_the_exact_one(target, actual, direction, share):
+    rule = rule_for(Parameter("x", target, 100, direction=direction, prorate=share is not None), share)
+    value = rule.value(actual)
+    exact = rule.exact(Fraction(actual))
+    assert abs(Fraction(value) - exact) <= Fraction(rule.error(actual))
+    assert abs(Fraction(value) - exact) <= Fraction(rule.k1) * abs(Fraction(value)) + Fraction(rule.k0)
+
+
+# ------------------------------------------------------------------------------------------------
+# parameter: enums, Metric and every problem Parameter names, word for word
+
+
+def test_enum_values_are_the_documented_strings():
+    assert [k.value for k in MetricKind] == ["automatic", "manual"]
+    assert [a.value for a in Accumulation] == ["sum", "average", "last"]
+    assert [d.value for d in Direction] == ["higher_is_better", "lower_is_better", "near_target"]
+    assert [a.is_level for a in Accumulation] == [False, True, True]
+
+
+class TestMetric:
+    def test_defaults(self):
+        metric = Metric("deals_won")
+        assert (metric.unit, metric.kind, metric.label, metric.accumulation) == (
+            "",
+            MetricKind.AUTOMATIC,
+            "",
+            Accumulation.SUM,
+        )
+        assert not metric.is_manual
+        assert not metric.is_level
+        assert metric.display_name == "deals_won"
+
+    def test_custom_keeps_every_argument(self):
+        metric = Metric.custom("nps", "points", label="Net promoter score", accumulation=Accumulation.LAST)
+        assert metric == Metric("nps", "points", MetricKind.MANUAL, "Net promoter score", Accumulation.LAST)
+        assert metric.is_manual
+        assert metric.is_level
+        assert metric.display_name == "Net promoter score"
+        assert Metric.custom("demo_days", "days") == Metric("demo_days", "days", MetricKind.MANUAL)
+
+    def test_accumulation_by_name_and_a_bad_one(self):
+        assert Metric("rate", accumulation="average").accumulation is Accumulation.AVERAGE
+        with pytest.raises(InvalidParameter) as info:
+            Metric("rate", accumulation="median")
+        assert str(info.value) == "metric accumulation must be one of 'sum', 'average', 'last', got 'median'"
+
+    @pytest.mark.parametrize(("field", "value"), [("key", ""), ("unit", "\n"), ("label", "a\x00b")])
+    def test_text_fields_are_checked_and_named(self, field, value):
+        kwargs = {"key": "deals_won", field: value}
+        with pytest.raises(InvalidParameter, match=f"metric {field}"):
+            Metric(**kwargs)
+
+    def test_a_unit_and_label_may_be_empty(self):
+        assert Metric("deals_won", unit="", label="").label == ""
+
+
+class TestParameterFields:
+    def test_defaults(self):
+        p = Parameter("deals_won", 10, 30)
+        assert p.metric == Metric("deals_won")
+        assert p.key == "deals_won"
+        assert (p.counts_from, p.direction, p.cap, p.threshold, p.baseline, p.tolerance) == (
+            None,
+            Direction.HIGHER_IS_BETTER,
+            None,
+            None,
+            None,
+            None,
+        )
+        assert (p.prorate, p.active, p.band) == (False, True, Decimal(0))
+        assert str(p.weight) == "30%"
+
+    def test_converters(self):
+        p = Parameter(
+            Metric("nps"),
+            "50.5",
+            Weight.percent(20),
+            counts_from="2024-04-10",
+            cap="1.5",
+            threshold="0.5",
+            baseline="30",
+        )
+        assert p.metric == Metric("nps")
+        assert (p.target, p.cap, p.threshold, p.baseline) == (Decimal("50.5"), Decimal("1.5"), Decimal("0.5"), 30)
+        assert p.counts_from == Date(2024, 4, 10)
+        assert p.weight == Weight.percent(20)
+        near = Parameter("discount", 10, 100, direction="near_target", tolerance="2.5", band="0.5")
+        assert (near.direction, near.tolerance, near.band) == (Direction.NEAR_TARGET, Decimal("2.5"), Decimal("0.5"))
+
+    @pytest.mark.parametrize(
+        ("kwargs", "name"),
+        [
+            ({"target": "x"}, "target"),
+            ({"cap": "x"}, "cap"),
+            ({"threshold": "x"}, "threshold"),
+            ({"baseline": "x"}, "baseline"),
+            ({"tolerance": "x", "direction": "near_target"}, "tolerance"),
+            ({"band": "x"}, "band"),
+        ],
+    )
+    def test_a_bad_number_names_its_field(self, kwargs, name):
+        arguments = {"metric": "deals_won", "target": 10, "weight": 100} | kwargs
+        with pytest.raises(InvalidParameter, match=f"^{name} must be"):
+            Parameter(**arguments)
+
+    def test_a_bad_metric_direction_date_or_flag(self):
+        with pytest.raises(InvalidParameter) as info:
+            Parameter(3, 10, 100)
+        assert str(info.value) == "a parameter's metric must be a Metric or a metric key string, got 3"
+        with pytest.raises(InvalidParameter) as info:
+            Parameter("deals_won", 10, 100, direction="up")
+        assert str(info.value) == (
+            "parameter direction must be one of 'higher_is_better', 'lower_is_better', 'near_target', got 'up'"
+        )
+        with pytest.raises(InvalidPeriod, match=r"^counts_from must be a date"):
+            Parameter("deals_won", 10, 100, counts_from="soon")
+        for flag in ("prorate", "active"):
+            with pytest.raises(InvalidParameter) as info:
+                Parameter("deals_won", 10, 100, **{flag: 1})
+            assert str(info.value) == f"parameter {flag} must be True or False, got 1"
+
+    def test_evolve_validates_again(self):
+        p = Parameter("deals_won", 10, 100)
+        assert p.evolve(target=12) == Parameter("deals_won", 12, 100)
+        with pytest.raises(InvalidParameter):
+            p.evolve(target=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "problem"),
+    [
+        ({"target": 0}, "target must be more than 0 when higher is better, got 0"),
+        ({"target": -1, "direction": "lower_is_better"}, "target must be 0 or more when lower is better, got -1"),
+        ({"target": 30, "baseline": 30}, "target 30 must be above the baseline 30 when higher is better"),
+        (
+            {"target": 6, "baseline": 6, "direction": "lower_is_better"},
+            "target 6 must be below the baseline 6 when lower is better",
+        ),
+        (
+            {"tolerance": 1},
+            "tolerance 1 applies only when nearer the target is better (direction 'near_target')",
+        ),
+        ({"band": 1}, "band 1 applies only when nearer the target is better (direction 'near_target')"),
+        (
+            {"direction": "near_target", "tolerance": 1, "baseline": 3},
+            "baseline 3 cannot be used when nearer the target is better; use tolerance and band",
+        ),
+        (
+            {"direction": "near_target"},
+            "tolerance must be more than 0 when nearer the target is better, got None",
+        ),
+        (
+            {"direction": "near_target", "tolerance": 0},
+            "tolerance must be more than 0 when nearer the target is better, got 0",
+        ),
+        ({"direction": "near_target", "tolerance": 1, "band": -1}, "band must be 0 or more, got -1"),
+        ({"cap": 0}, "cap must be more than 0 (an achievement: 1.5 caps at 150%), got 0"),
+        ({"threshold": "-0.1"}, "threshold must be 0 or more (an achievement: 0.5 gates at 50%), got -0.1"),
+        ({"cap": 1, "threshold": "1.01"}, "threshold 1.01 must not be above cap 1"),
+        (
+            {"metric": Metric("rate", accumulation="average"), "prorate": True},
+            (
+                "prorate=True cannot apply to a level (average of records): a rate or balance target is not "
+                "scaled; use prorate=False"
+            ),
+        ),
+    ],
+)
+def test_every_parameter_problem_word_for_word(kwargs, problem):
+    arguments = {"metric": "deals_won", "target": 10, "weight": 100} | kwargs
+    key = arguments["metric"] if isinstance(arguments["metric"], str) else arguments["metric"].key
+    with pytest.raises(InvalidParameter) as info:
+        Parameter(**arguments)
+    assert str(info.value) == f"parameter {key!r}: {problem}"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"target": "0.01"},  # just above 0
+        {"target": 0, "direction": "lower_is_better"},  # 0 is allowed when lower is better
+        {"target": "30.01", "baseline": 30},
+        {"target": "5.99", "baseline": 6, "direction": "lower_is_better"},
+        {"target": -5, "baseline": -6},  # a baseline lifts the "more than 0" rule
+        {"direction": "near_target", "tolerance": "0.01", "band": 0},
+        {"cap": "0.01", "threshold": 0},
+        {"cap": 1, "threshold": 1},  # threshold may equal the cap
+        {"metric": Metric("rate", accumulation="last"), "prorate": False},
+        {"prorate": True},
+    ],
+)
+def test_parameters_just_inside_the_rules(kwargs):
+    arguments = {"metric": "deals_won", "target": 10, "weight": 100} | kwargs
+    assert Parameter(**arguments).target == Decimal(arguments["target"])
