@@ -42,6 +42,7 @@ from scorekit import (
     codec,
     requests_for,
     score,
+    score_many,
 )
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
 from scorekit.period import as_utc
@@ -313,6 +314,52 @@ def bench_requests(n_cards: int, repeats: int) -> dict[str, object]:
     }
 
 
+# -- 9. score_many vs a loop of score() ------------------------------------------------------------
+
+
+def bench_score_many(n_cards: int, repeats: int) -> dict[str, object]:
+    """`score_many` over the dashboard's cards (20 months: over, current, not started) vs `score()` per card.
+
+    The baseline keeps every `CardScore` (as a dashboard does).  Two subjects: the
+    batch's columns only (totals and statuses, no `CardScore` built), and the batch
+    with every `CardScore` built; the run checks that every card is identical.
+    """
+    cards, _records, last_start = company(n_cards)
+    rng = random.Random(11)
+    measurements = [{p.key: Decimal(rng.randint(0, 60)) for p in card.active_parameters} for card in cards]
+    as_of = pendulum.datetime(last_start.year, last_start.month, 17, 12, tz="UTC")
+    pairs = list(zip(cards, measurements, strict=True))
+    loop = [score(card, given, as_of=as_of) for card, given in pairs]
+    batch = score_many(cards, measurements, as_of=as_of)
+    if [(repr(s.total), repr(s.projected), s.status) for s in loop] != list(
+        zip(map(repr, batch.totals), map(repr, batch.projected), batch.statuses, strict=True)
+    ):
+        msg = "score_many's columns differ from score() per card"
+        raise RuntimeError(msg)
+    identical = sum(a == b and repr(a.parameters) == repr(b.parameters) for a, b in zip(loop, batch, strict=True))
+    if identical != len(cards):
+        msg = f"score_many differs from score() on {len(cards) - identical} of {len(cards)} cards"
+        raise RuntimeError(msg)
+    del loop, batch
+
+    def per_card() -> list[object]:  # keeps every score, as a dashboard does
+        return [score(card, given, as_of=as_of) for card, given in pairs]
+
+    columns = paired(per_card, lambda: score_many(cards, measurements, as_of=as_of).statuses, repeats)
+    built = paired(per_card, lambda: list(score_many(cards, measurements, as_of=as_of)), repeats)
+    return {
+        "cards": n_cards,
+        "identical": identical,
+        "loop_s": columns["baseline_s"],
+        "columns_s": columns["subject_s"],
+        "built_s": built["subject_s"],
+        # speed-ups: how many times faster the batch is than the loop (median of per-pair ratios)
+        "speedup_columns": 1 / columns["ratio"],
+        "speedup_built": 1 / built["ratio"],
+        "met": 1 / columns["ratio"] >= 2.0,
+    }
+
+
 # -- 8. Spark (mapInPandas on local[2]) vs one process over the same rows -----------------------
 
 
@@ -408,7 +455,15 @@ def _spark_vs_one_process(session, sks, rows, repeats: int) -> dict[str, object]
 
 def run(*, quick: bool, repeats: int) -> dict[str, object]:
     sizes = (
-        {"score_loops": 200, "dashboard": 400, "dates": 2_000, "docs": 200, "requests": 1_000, "spark_rows": 0}
+        {
+            "score_loops": 200,
+            "dashboard": 400,
+            "dates": 2_000,
+            "docs": 200,
+            "requests": 1_000,
+            "spark_rows": 0,
+            "score_many": 400,
+        }
         if quick
         else {
             "score_loops": 5_000,
@@ -417,6 +472,7 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
             "docs": 10_000,
             "requests": 100_000,
             "spark_rows": 40_000,
+            "score_many": 100_000,
         }
     )
     results: dict[str, object] = {
@@ -435,6 +491,7 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
     results["period_containing"] = bench_periods(sizes["dates"], repeats)
     results["codec_loads"] = bench_codec(sizes["docs"], repeats)
     results["requests_for"] = bench_requests(sizes["requests"], max(1, repeats // 2))
+    results["score_many"] = bench_score_many(sizes["score_many"], max(1, repeats // 2))
     # 6, 7: the SQL adapters (bench/storage.py); 6 is reported as skipped without a PostgreSQL server
     results["postgres_dashboard"] = storage.bench_postgres_dashboard(
         sizes["dashboard"], max(1, repeats // 2), company, MANAGER, timed
@@ -559,6 +616,17 @@ def table(results: dict[str, object]) -> str:
             f"speedup {sp['speedup']:.2f}x ({sp['identical_rows']:,} identical)",
             "report",
             "",
+        )
+    )
+    m = results["score_many"]
+    rows.append(
+        (
+            "9 score_many vs score() per card",
+            f"{m['cards']:,} cards, {m['identical']:,} identical",
+            f"loop {m['loop_s']:.2f} s",
+            f"{m['speedup_columns']:.2f}x faster (all CardScores built: {m['speedup_built']:.2f}x)",
+            ">= 2.0x",
+            _yes(m["met"]),
         )
     )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

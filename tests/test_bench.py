@@ -29,6 +29,8 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert results["codec_loads"]["documents"] == 200
     assert 0 < results["requests_for"]["distinct_requests"] <= results["requests_for"]["requests"]
     assert results["sqlite_rollover"]["created"] == 40
+    assert results["score_many"]["identical"] == results["score_many"]["cards"] == 400  # every card, bit for bit
+    assert "9 score_many vs score() per card" in result.stdout
     postgres = results["postgres_dashboard"]
     if "skipped" in postgres:  # no server: the figure says so and the run still passes
         assert "SCOREKIT_POSTGRES" in postgres["skipped"]

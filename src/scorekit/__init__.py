@@ -31,7 +31,7 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricReque
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ParameterScore, score
+from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, score, score_many
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
@@ -76,6 +76,7 @@ __all__ = [
     "Ranked",
     "Revision",
     "Role",
+    "ScoreBatch",
     "Scorecard",
     "Scorekit",
     "ScorekitError",
@@ -94,6 +95,7 @@ __all__ = [
     "rank",
     "requests_for",
     "score",
+    "score_many",
     "similarity_key",
     "to_pandas",
 ]

@@ -31,16 +31,16 @@ rounded until `CardScore.percent` (which rounds the exact total once, half up) a
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple, overload
 
 import attrs
 
 from scorekit import _html
 from scorekit.achievement import Rule
-from scorekit.errors import MissingMeasurement
+from scorekit.errors import InvalidScorecard, MissingMeasurement
 from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum, for_display, to_decimal
 from scorekit.parameter import Direction, Parameter
@@ -49,7 +49,10 @@ from scorekit.scorecard import ParameterWindow, Scorecard
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
-__all__ = ["CardScore", "ParameterScore", "Status", "score"]
+if TYPE_CHECKING:
+    from scorekit.grouping import Group, Summary
+
+__all__ = ["CardScore", "ParameterScore", "ScoreBatch", "Status", "score", "score_many"]
 
 _HUNDRED: Final = Decimal(100)
 _MAGNITUDE: Final = Decimal(10**15)
@@ -437,7 +440,7 @@ def _not_started(window: ParameterWindow) -> ParameterScore:
     )  # fmt: skip
 
 
-def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
+def score(
     card: Scorecard,
     measurements: Mapping[str, Measurement | Number],
     *,
@@ -453,182 +456,429 @@ def score(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot 
     `MissingMeasurement`; one whose window has not started scores 0, NOT_STARTED.
     A number that is not finite (NaN, Infinity) raises `InvalidNumber`.
     """
+    # score_many([card], [measurements], as_of=as_of, manual=manual)[0], without the batch around it
     instant = as_instant(as_of)
-    today = local_ordinal(as_utc(instant), card.timezone)
-    over = today >= card.period.end.toordinal()
-    manual_values = latest_values(card, manual, instant) if manual else {}
-    policy = card.status_policy
-    on_track, at_risk = policy.on_track, policy.at_risk
+    cards = (card,)
+    return _card_score(_score_columns(cards, (measurements,), (instant,), _manual_by_card(cards, manual)), 0)
+
+
+def score_many(
+    cards: Iterable[Scorecard],
+    measurements: Iterable[Mapping[str, Measurement | Number]],
+    *,
+    as_of: _dt.datetime,
+    manual: Iterable[ManualEntry] = (),
+) -> ScoreBatch:
+    """Score many cards as of one instant: ``score_many(cards, ms, as_of=t)[i] == score(cards[i], ms[i], as_of=t)``.
+
+    `measurements` is parallel to `cards` (one mapping per card, as for `score`);
+    `manual` entries are matched to cards by `card_id` (an entry for no card in the
+    batch raises `InvalidScorecard`).  This is the one scoring loop (`score` calls
+    it with one card); it shares the work cards have in common (the local date per
+    time zone, whether a period is over, the share of a window elapsed), and builds
+    each `CardScore` only when it is asked for.  Any bad input raises before a
+    result is returned, like `score` would for the first card it concerns.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+    >>> batch = score_many(cards, [{"deals": 12}, {"deals": 4}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    >>> batch.totals, [s.value for s in batch.statuses]
+    ((Decimal('1.2'), Decimal('0.4')), ['achieved', 'missed'])
+    >>> batch[1] == score(cards[1], {"deals": 4}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    True
+    """
+    batch = tuple(cards)
+    given = tuple(measurements)
+    if len(given) != len(batch):
+        msg = f"score_many needs one measurements mapping per card: got {len(batch)} cards and {len(given)} mappings"
+        raise InvalidScorecard(msg)
+    instant = as_instant(as_of)
+    return ScoreBatch(_score_columns(batch, given, [instant] * len(batch), _manual_by_card(batch, manual)))
+
+
+def _manual_by_card(cards: Sequence[Scorecard], manual: Iterable[ManualEntry]) -> dict[str, list[ManualEntry]]:
+    """`manual` entries by card id, in the order given; an entry for a card not in `cards` raises `InvalidScorecard`."""
+    entries: dict[str, list[ManualEntry]] = {}
+    if not manual:
+        return entries
+    ids = {card.id for card in cards}
+    for entry in manual:
+        if entry.card_id not in ids:
+            scored = ", ".join(repr(i) for i in sorted(ids)) or "none"
+            msg = f"a manual entry for card {entry.card_id!r} was given to score card {scored}"
+            raise InvalidScorecard(msg)
+        entries.setdefault(entry.card_id, []).append(entry)
+    return entries
+
+
+class ScoreBatch(Sequence[CardScore]):
+    """The scores of `score_many`: a sequence of `CardScore` built when asked, with columns computed without them.
+
+    `totals`, `projected` and `statuses` are per-card columns; `summary()`, `groups()`
+    and `to_records()` are `scorekit.grouping`'s views of the whole batch.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+    >>> batch = score_many(cards, [{"deals": 5}, {"deals": 3}], as_of=pendulum.datetime(2024, 4, 16, tz="UTC"))
+    >>> len(batch), batch.projected, batch.summary().behind
+    (2, (Decimal('0.9375'), Decimal('0.5625')), 2)
+    >>> [row["card"] for row in batch.to_records()], batch[0].card.id
+    (['ann', 'bob'], 'ann')
+    """
+
+    __slots__ = ("_built", "_columns")
+
+    def __init__(self, columns: _Columns) -> None:
+        self._columns = columns
+        self._built: list[CardScore | None] = [None] * len(columns.cards)
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> CardScore: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CardScore, ...]: ...
+    def __getitem__(self, index: int | slice) -> CardScore | tuple[CardScore, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self._built))))
+        built = self._built[index]
+        if built is None:
+            built = self._built[index] = _card_score(self._columns, index)
+        return built
+
+    def __iter__(self) -> Iterator[CardScore]:
+        for index in range(len(self._built)):
+            yield self[index]
+
+    def __repr__(self) -> str:
+        return f"ScoreBatch({len(self._built)} cards)"
+
+    @property
+    def cards(self) -> tuple[Scorecard, ...]:
+        """The cards scored, in order."""
+        return tuple(self._columns.cards)
+
+    @property
+    def totals(self) -> tuple[Decimal, ...]:
+        """Each card's `CardScore.total`, in order."""
+        return tuple(self._columns.totals)
+
+    @property
+    def projected(self) -> tuple[Decimal | None, ...]:
+        """Each card's `CardScore.projected`, in order."""
+        return tuple(self._columns.projected)
+
+    @property
+    def statuses(self) -> tuple[Status, ...]:
+        """Each card's `CardScore.status`, in order."""
+        return tuple(self._columns.statuses)
+
+    def summary(self) -> Summary:
+        """The batch's `scorekit.grouping.Summary` (as `summarize` gives it)."""
+        from scorekit.grouping import summarize  # noqa: PLC0415 - grouping builds on scoring
+
+        return summarize(self)
+
+    def groups(self, key: Callable[[Scorecard], Hashable] | None = None) -> tuple[Group, ...]:
+        """The batch grouped by `key` of the cards (default: `similarity_key`), as `group_scores` does."""
+        from scorekit.grouping import group_scores, similarity_key  # noqa: PLC0415 - grouping builds on scoring
+
+        return group_scores(self, similarity_key if key is None else key)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One row per card and parameter, as `scorekit.grouping.card_records` gives them."""
+        from scorekit.grouping import card_records  # noqa: PLC0415 - grouping builds on scoring
+
+        return card_records(self)
+
+
+# The batch's scores before they are objects, one column per field.  A card's parameters
+# are one flat tuple, _STRIDE items each: (parameter, actual, target, achievement,
+# effective, contribution, expected, projected, status, evidence) and then its `_why`
+# (10 items; all None for a parameter that has not started).  Few, flat containers keep
+# the cyclic garbage collector's walks short over a large batch.
+_STRIDE: Final = 20
+_NO_WHY: Final = (None,) * 10
+
+
+class _Columns(NamedTuple):
+    cards: list[Scorecard]
+    instants: list[_dt.datetime]
+    totals: list[Decimal]
+    parameters: list[tuple[object, ...]]
+    projected: list[Decimal | None]
+    statuses: list[Status]
+    careful: list[bool]
+
+
+def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
+    """The parameters' scores of one card, from its flat tuple."""
+    items: list[ParameterScore] = []
+    append, new, set_why = items.append, ParameterScore, object.__setattr__
+    for at in range(0, len(flat), _STRIDE):
+        item = new(*flat[at : at + 10])  # type: ignore[arg-type]
+        if flat[at + 10] is not None:
+            set_why(item, "_why", tuple(flat[at + 10 : at + _STRIDE]))
+        append(item)
+    return items
+
+
+def _card_score(columns: _Columns, index: int) -> CardScore:
+    result = CardScore(
+        columns.cards[index],
+        columns.instants[index],
+        columns.totals[index],
+        tuple(_parameter_scores(columns.parameters[index])),
+        columns.projected[index],
+        columns.statuses[index],
+    )
+    if columns.careful[index]:
+        object.__setattr__(result, "_careful", True)
+    return result
+
+
+def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is the hot path, each branch a rule
+    cards: Sequence[Scorecard],
+    measurements: Sequence[Mapping[str, Measurement | Number]],
+    instants: Sequence[_dt.datetime],
+    manual: Mapping[str, Sequence[ManualEntry]],
+) -> _Columns:
+    """Each card scored as of its (aware, validated) instant, as columns; `manual` maps card ids to their entries."""
     multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
-    get = measurements.get
-    results: list[ParameterScore] = []
-    contributions = []
-    projections = []
-    early_sum = ZERO
-    any_early = any_paced = any_data = careful = False
-    for window in card.windows:
-        (
-            key,
-            start,
-            end,
-            rule,
-            days,
-            days_decimal,
-            calendar,
-            level,
-            plain,
-            early,
-            _higher,
-            fraction,
-            target,
-            parameter,
-        ) = window.hot
-        if today < start:
-            results.append(_not_started(window))
-            continue
-        given = get(key)
-        actual: Decimal | None
-        evidence: tuple[Evidence, ...]
-        if type(given) is Decimal and given.is_finite() and _LOW < given < _MAGNITUDE:  # the common case, inline
-            actual, evidence = given, ()
-        else:
-            actual, evidence = _actual(card, window, given, manual_values, instant)
-        if calendar is None:
-            elapsed = today - start + 1
-            elapsed = min(elapsed, days)
-        else:
-            elapsed = calendar.count(start, min(today + 1, end))
-        paced = elapsed > 0
-        any_paced = any_paced or paced
-        if actual is None and level:
-            # A level with no record yet: nothing to score, nothing to project.
-            expected = divide(Decimal(elapsed), days_decimal) if elapsed < days else ONE
-            item = ParameterScore(
-                parameter, None, target, ZERO, ZERO, ZERO, expected, None,
-                Status.MISSED if over else Status.NO_DATA, evidence,
-            )  # fmt: skip
-            object.__setattr__(item, "_why", (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
-            results.append(item)
-            contributions.append(ZERO)
-            projections.append(ZERO)
-            continue
-        any_data = True
-        if actual is None:
-            actual = ZERO  # no record yet: a sum of nothing
-        achievement = rule.value(actual)
-        careful = careful or achievement < ZERO
-        pace_days = pace_elapsed = 1
-        pace_actual = actual
-        if elapsed >= days:  # the whole window has elapsed: the pace is the actual (exactly)
-            expected, projected = ONE, achievement
-        elif not paced:  # started, but no working day yet: no pace to go by
-            expected, projected = ZERO, achievement
-        else:
-            elapsed_decimal = Decimal(elapsed)
-            expected = divide(elapsed_decimal, days_decimal)
-            if level:  # a level is not extrapolated
+    # Per-batch caches.  Keys by id() are safe: `cards` and `instants` hold every card
+    # (and so its period and calendar) and instant alive until the loop ends.
+    days_by_instant: dict[int, dict[str, int]] = {}
+    ends: dict[int, int] = {}
+    counts: dict[tuple[int, int, int], int] = {}
+    shares: dict[tuple[int, int], Decimal] = {}
+    last_instant: _dt.datetime | None = None
+    zone_days: dict[str, int] = {}
+    utc = None
+    columns = _Columns(list(cards), list(instants), [], [], [], [], [])
+    totals, flats, projected_totals, statuses, carefuls = columns[2:]
+    for card, given_measurements, instant in zip(cards, measurements, instants, strict=True):
+        if instant is not last_instant:
+            last_instant, utc = instant, as_utc(instant)
+            zone_days = days_by_instant.setdefault(id(instant), {})
+        timezone = card.timezone
+        today = zone_days.get(timezone)
+        if today is None:
+            today = zone_days[timezone] = local_ordinal(utc, timezone)
+        period = card.period
+        end_ordinal = ends.get(id(period))
+        if end_ordinal is None:
+            end_ordinal = ends[id(period)] = period.end.toordinal()
+        over = today >= end_ordinal
+        own = manual.get(card.id)
+        manual_values = latest_values(card, own, instant) if own else {}
+        policy = card.status_policy
+        on_track, at_risk = policy.on_track, policy.at_risk
+        get = given_measurements.get
+        parts: list[object] = []
+        extend = parts.extend
+        contributions = []
+        projections = []
+        early_sum = ZERO
+        any_early = any_paced = any_data = careful = False
+        for window in card.windows:
+            (
+                key,
+                start,
+                end,
+                rule,
+                days,
+                days_decimal,
+                calendar,
+                level,
+                plain,
+                early,
+                _higher,
+                fraction,
+                target,
+                parameter,
+            ) = window.hot
+            if today < start:
+                extend((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED, ()))
+                extend(_NO_WHY)
+                continue
+            given = get(key)
+            actual: Decimal | None
+            evidence: tuple[Evidence, ...]
+            if type(given) is Decimal and given.is_finite() and _LOW < given < _MAGNITUDE:  # the common case, inline
+                actual, evidence = given, ()
+            else:
+                actual, evidence = _actual(card, window, given, manual_values, instant)
+            if calendar is None:
+                elapsed = today - start + 1
+                elapsed = min(elapsed, days)
+            else:
+                stop = min(today + 1, end)
+                count_key = (id(calendar), start, stop)
+                counted = counts.get(count_key)
+                if counted is None:
+                    counted = counts[count_key] = calendar.count(start, stop)
+                elapsed = counted
+            paced = elapsed > 0
+            any_paced = any_paced or paced
+            if elapsed >= days:
+                expected = ONE
+            else:
+                share_key = (elapsed, days)
+                share = shares.get(share_key)
+                if share is None:
+                    share = shares[share_key] = divide(Decimal(elapsed), days_decimal)
+                expected = share
+            if actual is None and level:
+                # A level with no record yet: nothing to score, nothing to project.
+                status = Status.MISSED if over else Status.NO_DATA
+                extend((parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence))
+                extend((window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
+                contributions.append(ZERO)
+                projections.append(ZERO)
+                continue
+            any_data = True
+            if actual is None:
+                actual = ZERO  # no record yet: a sum of nothing
+            achievement = rule.value(actual)
+            careful = careful or achievement < ZERO
+            pace_days = pace_elapsed = 1
+            pace_actual = actual
+            if elapsed >= days:  # the whole window has elapsed: the pace is the actual (exactly)
+                projected = achievement
+            elif not paced:  # started, but no working day yet: no pace to go by
+                expected, projected = ZERO, achievement
+            elif level:  # a level is not extrapolated
                 projected = achievement
             else:
-                pace_actual = divide(multiply(actual, days_decimal), elapsed_decimal)
+                pace_actual = divide(multiply(actual, days_decimal), Decimal(elapsed))
                 pace_days, pace_elapsed = days, elapsed
                 projected = rule.value(pace_actual)
-        if plain:
-            effective, kept, p_effective, p_kept = achievement, True, projected, True
-        else:
-            effective, kept = _shaped(achievement, window, actual, actual, 1, 1)
-            p_effective, p_kept = _shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
-        contribution = multiply(fraction, effective)
-        contributions.append(contribution)
-        projections.append(multiply(fraction, p_effective))
-        if early:
-            any_early = True
-            early_sum = add(early_sum, contribution)
-        # The status, every comparison exact (see scorekit.status): outside a band the
-        # Decimal decides on the spot; inside it, `_compare` takes the error into account.
-        if over or early:
-            low, high = window.one_band
-            reached = achievement > high or (
-                achievement >= low and _compare(achievement, ONE, window.one_band, rule, actual, actual, 1, 1) >= 0
-            )
-        if over:
-            status = Status.ACHIEVED if reached else Status.MISSED
-        elif early and reached:
-            status = Status.ACHIEVED
-        elif not paced:
-            status = Status.ON_TRACK
-        else:
-            low, high = bounds = window.on_track_band
-            if projected > high or (
-                projected >= low
-                and _compare(projected, on_track, bounds, rule, pace_actual, actual, pace_days, pace_elapsed) >= 0
-            ):
-                status = Status.ON_TRACK
-            elif (
-                at_risk
-                and _compare(
-                    projected, at_risk, window.at_risk_band, rule, pace_actual, actual, pace_days, pace_elapsed
-                )
-                < 0
-            ):
-                status = Status.AT_RISK
+            if plain:
+                effective, kept, p_effective, p_kept = achievement, True, projected, True
             else:
-                status = Status.BEHIND
-        item = ParameterScore(
-            parameter, actual, target, achievement, effective, contribution, expected, projected,
-            status, evidence,
-        )  # fmt: skip
-        why = (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
-        object.__setattr__(item, "_why", why)
-        results.append(item)
-    if not contributions:
-        return CardScore(card, instant, ZERO, tuple(results), None, Status.NOT_STARTED)
-    total = exact_sum(contributions)
-    projected_total = exact_sum(projections)
-    one_band, on_track_band, at_risk_band = card._bands  # noqa: SLF001 - the card's own view, read in the hot path
-    # Outside a band the Decimal decides on the spot (unless a negative achievement voids
-    # the bands' premise); inside it, `_card_compare` takes the error into account.
-    if over:
-        if not careful and total > one_band[1]:
-            card_status = Status.ACHIEVED
-        elif not careful and total < one_band[0]:
-            card_status = Status.MISSED
-        else:
-            reached = _card_compare(total, ONE, one_band, results, projected=False, early=False, careful=careful) >= 0
-            card_status = Status.ACHIEVED if reached else Status.MISSED
-    elif not any_data:  # every started parameter is a level with no record yet
-        card_status = Status.NO_DATA
-    elif any_early and (
-        (not careful and early_sum > one_band[1])
-        or (
-            (careful or early_sum >= one_band[0])
-            and _card_compare(early_sum, ONE, one_band, results, projected=False, early=True, careful=careful) >= 0
-        )
-    ):
-        card_status = Status.ACHIEVED
-    elif (
-        not any_paced
-        or (not careful and projected_total > on_track_band[1])
-        or (
-            (careful or projected_total >= on_track_band[0])
-            and (
-                _card_compare(
-                    projected_total, on_track, on_track_band, results, projected=True, early=False, careful=careful
+                effective, kept = _shaped(achievement, window, actual, actual, 1, 1)
+                p_effective, p_kept = _shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
+            contribution = multiply(fraction, effective)
+            contributions.append(contribution)
+            projections.append(multiply(fraction, p_effective))
+            if early:
+                any_early = True
+                early_sum = add(early_sum, contribution)
+            # The status, every comparison exact (see scorekit.status): outside a band the
+            # Decimal decides on the spot; inside it, `_compare` takes the error into account.
+            if over or early:
+                low, high = window.one_band
+                reached = achievement > high or (
+                    achievement >= low and _compare(achievement, ONE, window.one_band, rule, actual, actual, 1, 1) >= 0
+                )
+            if over:
+                status = Status.ACHIEVED if reached else Status.MISSED
+            elif early and reached:
+                status = Status.ACHIEVED
+            elif not paced:
+                status = Status.ON_TRACK
+            else:
+                low, high = bounds = window.on_track_band
+                if projected > high or (
+                    projected >= low
+                    and _compare(projected, on_track, bounds, rule, pace_actual, actual, pace_days, pace_elapsed) >= 0
+                ):
+                    status = Status.ON_TRACK
+                elif (
+                    at_risk
+                    and _compare(
+                        projected, at_risk, window.at_risk_band, rule, pace_actual, actual, pace_days, pace_elapsed
+                    )
+                    < 0
+                ):
+                    status = Status.AT_RISK
+                else:
+                    status = Status.BEHIND
+            extend((
+                parameter, actual, target, achievement, effective, contribution, expected, projected, status,
+                evidence, window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed,
+            ))  # fmt: skip
+        if not contributions:
+            totals.append(ZERO)
+            flats.append(tuple(parts))
+            projected_totals.append(None)
+            statuses.append(Status.NOT_STARTED)
+            carefuls.append(False)
+            continue
+        total = exact_sum(contributions)
+        projected_total = exact_sum(projections)
+        one_band, on_track_band, at_risk_band = card._bands  # noqa: SLF001 - the card's own view, read in the hot path
+        # Outside a band the Decimal decides on the spot (unless a negative achievement voids
+        # the bands' premise); inside it, `_card_compare` takes the error into account (on
+        # the parameters' scores, built only then).
+        if over:
+            if not careful and total > one_band[1]:
+                card_status = Status.ACHIEVED
+            elif not careful and total < one_band[0]:
+                card_status = Status.MISSED
+            else:
+                items = _parameter_scores(parts)
+                reached = _card_compare(total, ONE, one_band, items, projected=False, early=False, careful=careful) >= 0
+                card_status = Status.ACHIEVED if reached else Status.MISSED
+        elif not any_data:  # every started parameter is a level with no record yet
+            card_status = Status.NO_DATA
+        elif any_early and (
+            (not careful and early_sum > one_band[1])
+            or (
+                (careful or early_sum >= one_band[0])
+                and _card_compare(
+                    early_sum, ONE, one_band, _parameter_scores(parts), projected=False, early=True, careful=careful
                 )
                 >= 0
             )
-        )
-    ):
-        card_status = Status.ON_TRACK
-    elif at_risk and (
-        _card_compare(projected_total, at_risk, at_risk_band, results, projected=True, early=False, careful=careful) < 0
-    ):
-        card_status = Status.AT_RISK
-    else:
-        card_status = Status.BEHIND
-    result = CardScore(card, instant, total, tuple(results), projected_total, card_status)
-    if careful:
-        object.__setattr__(result, "_careful", True)
-    return result
+        ):
+            card_status = Status.ACHIEVED
+        elif (
+            not any_paced
+            or (not careful and projected_total > on_track_band[1])
+            or (
+                (careful or projected_total >= on_track_band[0])
+                and (
+                    _card_compare(
+                        projected_total,
+                        on_track,
+                        on_track_band,
+                        _parameter_scores(parts),
+                        projected=True,
+                        early=False,
+                        careful=careful,
+                    )
+                    >= 0
+                )
+            )
+        ):
+            card_status = Status.ON_TRACK
+        elif at_risk and (
+            _card_compare(
+                projected_total,
+                at_risk,
+                at_risk_band,
+                _parameter_scores(parts),
+                projected=True,
+                early=False,
+                careful=careful,
+            )
+            < 0
+        ):
+            card_status = Status.AT_RISK
+        else:
+            card_status = Status.BEHIND
+        totals.append(total)
+        flats.append(tuple(parts))
+        projected_totals.append(projected_total)
+        statuses.append(card_status)
+        carefuls.append(careful)
+    return columns
 
 
 # ---------------------------------------------------------------------------------------------

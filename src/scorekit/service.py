@@ -58,7 +58,7 @@ from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
 from scorekit.ports import Clock, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, score
+from scorekit.scoring import CardScore, score_many
 from scorekit.status import StatusPolicy
 
 __all__ = ["Actor", "CardTemplate", "Dashboard", "Role", "Scorekit"]
@@ -678,7 +678,7 @@ class Scorekit:
         if with_manual:
             for entry in self.manual.entries(with_manual):
                 entries.setdefault(entry.card_id, []).append(entry)
-        results = []
+        prepared: list[tuple[dict[str, Measurement | Decimal], tuple[ManualEntry, ...]]] = []
         for card, instant, requests in zip(cards, instants, per_card, strict=True):
             try:
                 measurements: dict[str, Measurement | Decimal] = {r.metric: answers[r] for r in requests}
@@ -694,5 +694,13 @@ class Scorekit:
                 for key in card.manual_keys:
                     # a manual metric starts at zero until someone enters a value
                     measurements[key] = values.get(key, ZERO)
-            results.append(_Scored(score(card, measurements, as_of=instant), measurements, used))
-        return results
+            prepared.append((measurements, used))
+        # One scoring batch per distinct instant (a dashboard has one; a trend one per period).
+        by_instant: dict[DateTime, list[int]] = {}
+        for index, instant in enumerate(instants):
+            by_instant.setdefault(instant, []).append(index)
+        scores: dict[int, CardScore] = {}
+        for instant, indices in by_instant.items():
+            batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
+            scores.update(zip(indices, batch, strict=True))
+        return [_Scored(scores[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
