@@ -1,5 +1,6 @@
 """Records sources: the MetricSource contract on memory, SQLite and PostgreSQL, one query per batch, same numbers."""
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def make_sqlite(path, records, table="records", columns=None):
     names.update(columns or {})
     quoted = {k: '"' + v.replace('"', '""') + '"' for k, v in names.items()}
     table_sql = '"' + table.replace('"', '""') + '"'
-    with sqlite3.connect(path) as db:
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # `with connection` commits; closing() closes
         cols = ", ".join(f"{quoted[k]} TEXT" for k in names)
         db.execute(f"CREATE TABLE {table_sql} ({cols})")
         db.executemany(
@@ -143,7 +144,7 @@ class TestSQLiteRecordsSource:
         }
         source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS, table=name, columns=columns)
         assert source.measure([KNOWN[0].request])[KNOWN[0].request].value == 1001
-        with sqlite3.connect(tmp_path / "crm.sqlite3") as db:
+        with contextlib.closing(sqlite3.connect(tmp_path / "crm.sqlite3")) as db:
             assert db.execute(f'SELECT count(*) FROM "{name.replace(chr(34), chr(34) * 2)}"').fetchone()[0] == len(
                 RECORDS
             )

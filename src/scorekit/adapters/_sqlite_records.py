@@ -93,6 +93,7 @@ class SQLiteRecordsSource:
     ...     _ = db.execute("CREATE TABLE deals (deal_id TEXT, kind TEXT, rep TEXT, won_at TEXT, amount TEXT)")
     ...     _ = db.execute("INSERT INTO deals VALUES ('d1', 'revenue', 'ann', ?, '1200.50')",
     ...                    (instant_text(pendulum.datetime(2024, 2, 3, tz="UTC")),))
+    >>> db.close()
     >>> source = SQLiteRecordsSource(path, "deals", columns={"id": "deal_id", "metric": "kind", "subject": "rep",
     ...                                                    "occurred_at": "won_at", "value": "amount"})
     >>> request = MetricRequest("revenue", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="UTC"),
