@@ -15,7 +15,6 @@ import functools
 import itertools
 import random
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 
 import pendulum
@@ -26,13 +25,14 @@ from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLit
 from scorekit.calendar import WorkCalendar
 from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
 from scorekit.errors import CardNotFound
+from scorekit.grouping import summarize
 from scorekit.history import Change
 from scorekit.measurement import Measurement, requests_for
-from scorekit.numbers import EXACT, Number
+from scorekit.numbers import Number
 from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, Status, score
+from scorekit.scoring import CardScore, score
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import StatusPolicy
 
@@ -319,15 +319,6 @@ def open_card(db: Path, as_of: DateTime, card_id: str) -> str:
     return f"{score_table(result)}\n\n{result.explain()}"
 
 
-def _mean_and_median(totals: Sequence[Decimal]) -> tuple[Decimal | None, Decimal | None]:
-    if not totals:
-        return None, None
-    ordered = sorted(totals)
-    middle = len(ordered) // 2
-    median = ordered[middle] if len(ordered) % 2 else EXACT.divide(ordered[middle - 1] + ordered[middle], Decimal(2))
-    return EXACT.divide(sum(ordered, Decimal(0)), Decimal(len(ordered))), median
-
-
 def _last_day(score: CardScore) -> bool:
     local = score.as_of.astimezone(zone(score.card.timezone))
     return local.date() == score.card.period.last_day
@@ -353,8 +344,8 @@ def render_dashboard(as_of: _dt.datetime, scores: Sequence[CardScore]) -> str:
         ]
         for s in scores
     ]
-    started = [s.total for s in scores if s.status is not Status.NOT_STARTED]
-    mean, median = _mean_and_median(started)
+    summary = summarize(scores)
+    mean, median = summary.mean_total, summary.median_total
     counts = ", ".join(f"{n} {word}" for word, n in status_counts(scores))
     head = (
         f"dashboard as of {when(as_of)}: {len(scores)} cards, mean {percent(mean)}, median {percent(median)} "
@@ -368,7 +359,7 @@ def render_dashboard(as_of: _dt.datetime, scores: Sequence[CardScore]) -> str:
 
     for (start, last, name), members in itertools.groupby(sorted(scores, key=similar), key=similar):
         group = list(members)
-        group_mean, _ = _mean_and_median([s.total for s in group if s.status is not Status.NOT_STARTED])
+        group_mean = summarize(group).mean_total
         groups.append(
             [f"{name}, {start} → {last}", str(len(group)), percent(group_mean)]
             + [str(n) for _, n in status_counts(group)]
