@@ -9,6 +9,7 @@ import decimal
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from scorekit import (
     WorkCalendar,
 )
 from scorekit.achievement import Rule, prorated, rule_for
+from scorekit.parameter import _text
 from scorekit.status import Status, band
 
 # ------------------------------------------------------------------------------------------------
@@ -537,6 +539,25 @@ class TestMetric:
     def test_a_unit_and_label_may_be_empty(self):
         assert Metric("deals_won", unit="", label="").label == ""
 
+    def test_the_text_validators_built_at_import(self):
+        # `Metric`'s validators are made by `_text` while its class body runs, at import, before
+        # a mutation run switches a mutant on: built here again, inside a test, so mutants of
+        # `_text` are seen. A key is an identifier (never empty); a unit or label may be empty.
+        key, unit = attrs.fields(Metric).key, attrs.fields(Metric).unit
+        identifier, label = _text(empty=False), _text(empty=True)
+        identifier(None, key, "deals_won")
+        label(None, unit, "")
+        label(None, unit, "calls")
+        with pytest.raises(InvalidParameter) as info:
+            identifier(None, key, "")
+        assert str(info.value) == (
+            "metric key must be a non-empty string with a visible character (not only whitespace or invisible "
+            "characters), got ''"
+        )
+        with pytest.raises(InvalidParameter) as info:
+            label(None, unit, "a\nb")
+        assert str(info.value) == "metric unit must not hold control characters other than tab (found '\\n'), got 'a\\nb'"
+
 
 class TestParameterFields:
     def test_defaults(self):
@@ -586,6 +607,18 @@ class TestParameterFields:
         arguments = {"metric": "deals_won", "target": 10, "weight": 100} | kwargs
         with pytest.raises(InvalidParameter, match=f"^{name} must be"):
             Parameter(**arguments)
+
+    @pytest.mark.parametrize("name", ["target", "cap", "threshold", "baseline", "tolerance", "band"])
+    def test_every_number_keeps_at_most_12_digits_after_the_point(self, name):
+        # DESIGN "Numbers": targets, caps, thresholds, baselines, tolerances and bands have at most
+        # 12 digits after the point (the general bound, for measurements, is far looser).
+        near = {"direction": "near_target", "tolerance": 1} if name in ("tolerance", "band") else {}
+        arguments = {"metric": "deals_won", "target": 10, "weight": 100} | near
+        twelve = {"cap": "1.000000000001"}.get(name, "0.000000000001")
+        assert getattr(Parameter(**arguments | {name: twelve}), name) == Decimal(twelve)
+        with pytest.raises(InvalidParameter) as info:
+            Parameter(**arguments | {name: "0.0000000000001"})
+        assert str(info.value) == f"{name} must have at most 12 digits after the decimal point, got '0.0000000000001'"
 
     def test_a_bad_metric_direction_date_or_flag(self):
         with pytest.raises(InvalidParameter) as info:
