@@ -556,7 +556,9 @@ class TestMetric:
         )
         with pytest.raises(InvalidParameter) as info:
             label(None, unit, "a\nb")
-        assert str(info.value) == "metric unit must not hold control characters other than tab (found '\\n'), got 'a\\nb'"
+        assert (
+            str(info.value) == "metric unit must not hold control characters other than tab (found '\\n'), got 'a\\nb'"
+        )
 
 
 class TestParameterFields:
