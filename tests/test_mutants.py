@@ -214,7 +214,11 @@ def test_cadence_memoizes_a_bounded_number_of_periods():
 
     cadence = Cadence.every(Date(2024, 1, 1), days=1)
     assert cadence.period(5) is cadence.period(5)  # built once, served from the memo
-    for k in range(_MEMO_SIZE + 10):
+    # Never more than _MEMO_SIZE entries, not even right after the one that would make _MEMO_SIZE + 1.
+    for k in range(_MEMO_SIZE + 1):
+        cadence.period(k)
+        assert len(cadence._memo) <= _MEMO_SIZE
+    for k in range(_MEMO_SIZE + 1, _MEMO_SIZE + 10):
         cadence.period(k)
     assert len(cadence._memo) <= _MEMO_SIZE
     assert cadence.period(_MEMO_SIZE + 9) is cadence.period(_MEMO_SIZE + 9)
