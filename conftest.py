@@ -3,7 +3,7 @@
 import importlib.util
 import os
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile(
@@ -14,13 +14,16 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-# Mutation testing runs the suite once per mutant: few examples, derandomized, no example database.
+# Mutation testing runs the suite once per mutant: few examples, derandomized, no example database,
+# and no shrinking: a mutant is killed by the first failing example, and shrinking it (hundreds of
+# reruns of a property) only made such mutants run into mutmut's CPU limit and count as timeouts.
 settings.register_profile(
     "mutmut",
     max_examples=10,
     derandomize=True,
     deadline=None,
     database=None,
+    phases=[Phase.explicit, Phase.generate],
     suppress_health_check=list(HealthCheck),
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
