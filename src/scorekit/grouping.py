@@ -28,7 +28,7 @@ from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
 from scorekit.period import Period, as_utc
 from scorekit.scorecard import ParameterWindow, Scorecard
-from scorekit.scoring import CardScore, ParameterScore
+from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, facts
 from scorekit.status import Status
 
 __all__ = [
@@ -139,16 +139,21 @@ def summarize(scores: Iterable[CardScore]) -> Summary:
     >>> summarize([]).count, summarize([]).mean_total
     (0, None)
     """
-    items = tuple(scores)
-    counts = Counter(item.status.value for item in items)
-    totals = [item.total for item in items if item.status.value != _NOT_STARTED]
+    count = 0
+    counts: Counter[str] = Counter()
+    totals: list[Decimal] = []
     achievements: dict[str, list[Decimal]] = {}
-    for item in items:
-        for parameter in item.parameters:
-            if parameter.status.value not in _NO_NUMBER:
-                achievements.setdefault(parameter.key, []).append(parameter.achievement)
+    # a dashboard's scores are read from their batches' columns: no CardScore is built for this
+    for _card, total, status, parameters in facts(scores):
+        count += 1
+        counts[status.value] += 1
+        if status.value != _NOT_STARTED:
+            totals.append(total)
+        for key, achievement, parameter_status in parameters:
+            if parameter_status.value not in _NO_NUMBER:
+                achievements.setdefault(key, []).append(achievement)
     return Summary(
-        count=len(items),
+        count=count,
         mean_total=_mean(totals) if totals else None,
         median_total=_median(totals) if totals else None,
         on_track=counts["on_track"],
@@ -197,7 +202,8 @@ class Group:
     """
 
     key: Hashable
-    scores: tuple[CardScore, ...]
+    scores: Sequence[CardScore]
+    """A tuple, or a dashboard's `ScoreRows` (each `CardScore` built when asked)."""
     summary: Summary
 
     @property
@@ -219,6 +225,13 @@ class Group:
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
     """`scores` grouped by `key` of their cards, groups in order of first appearance."""
+    if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
+        rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
+        at: dict[Hashable, list[int]] = {}
+        for index, card in enumerate(rows.cards()):
+            at.setdefault(key(card), []).append(index)
+        picked = ((k, rows.pick(v)) for k, v in at.items())
+        return tuple(Group(k, v, summarize(v)) for k, v in picked)
     groups: dict[Hashable, list[CardScore]] = {}
     for item in scores:
         groups.setdefault(key(item.card), []).append(item)
@@ -437,7 +450,8 @@ class Dashboard:
     """
 
     as_of: _dt.datetime
-    scores: tuple[CardScore, ...]
+    scores: Sequence[CardScore]
+    """The service gives `ScoreRows`: a sequence that builds each `CardScore` when asked."""
     summary: Summary
     groups: tuple[Group, ...]
 

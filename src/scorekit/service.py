@@ -58,7 +58,7 @@ from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
 from scorekit.ports import Clock, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, score_many
+from scorekit.scoring import CardScore, ScoreBatch, ScoreRows, score_many
 from scorekit.status import StatusPolicy
 
 __all__ = ["Actor", "CardTemplate", "Dashboard", "Role", "Scorekit"]
@@ -168,11 +168,16 @@ def _owner_key(owner: User | Team) -> tuple[str, str]:
 
 @attrs.frozen
 class _Scored:
-    """A fresh score and what it was made from (for a fingerprint)."""
+    """A fresh score (row `index` of `batch`, built when asked) and what it was made from (for a fingerprint)."""
 
-    score: CardScore
+    batch: ScoreBatch
+    index: int
     measurements: Mapping[str, Measurement | Decimal]
     manual: tuple[ManualEntry, ...]
+
+    @property
+    def score(self) -> CardScore:
+        return self.batch[self.index]
 
 
 class Scorekit:
@@ -653,14 +658,25 @@ class Scorekit:
 
     def _score_all(
         self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
-    ) -> tuple[CardScore, ...]:
-        """Each card's score as of its instant: its closed score if it has one, else fresh (one `measure()`)."""
+    ) -> ScoreRows:
+        """Each card's score as of its instant: its closed score if it has one, else fresh (one `measure()`).
+
+        Fresh scores stay rows of their batch until someone reads them: a dashboard's
+        summary and groups come from the batch's columns.
+        """
         closed = self._closed(c.id for c in cards)
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
         scored = iter(
             self._score_fresh([c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until) if fresh else ()
         )
-        return tuple(closed[card.id].score if card.id in closed else next(scored).score for card in cards)
+        rows: list[tuple[ScoreBatch, int] | CardScore] = []
+        for card in cards:
+            if card.id in closed:
+                rows.append(closed[card.id].score)
+            else:
+                item = next(scored)
+                rows.append((item.batch, item.index))
+        return ScoreRows(rows)
 
     def _score_fresh(
         self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
@@ -699,8 +715,8 @@ class Scorekit:
         by_instant: dict[DateTime, list[int]] = {}
         for index, instant in enumerate(instants):
             by_instant.setdefault(instant, []).append(index)
-        scores: dict[int, CardScore] = {}
+        rows: dict[int, tuple[ScoreBatch, int]] = {}
         for instant, indices in by_instant.items():
             batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
-            scores.update(zip(indices, batch, strict=True))
-        return [_Scored(scores[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
+            rows.update((index, (batch, at)) for at, index in enumerate(indices))
+        return [_Scored(*rows[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
