@@ -60,6 +60,7 @@ from scorekit.errors import (
     ConflictError,
     InvalidDocument,
     InvalidNumber,
+    InvalidPeriod,
     InvalidScorecard,
     StorageBusy,
     StorageError,
@@ -67,6 +68,7 @@ from scorekit.errors import (
 from scorekit.history import MIGRATED_FROM_0_1, Change, ClosedScore, Revision
 from scorekit.measurement import ManualEntry, as_instant
 from scorekit.period import Date, as_date
+from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
@@ -137,6 +139,17 @@ CREATE INDEX IF NOT EXISTS cards_by_period ON cards (period_end, period_start);
 CREATE INDEX IF NOT EXISTS cards_by_owner_id ON cards (owner_id);
 """
 """What version 2 adds: revisions, closed scores, and the indexes `find` needs."""
+
+_INDEX_COLUMNS: Final = (
+    ("timezone", "TEXT NOT NULL DEFAULT ''", "COALESCE(json_extract(document, '$.timezone'), 'UTC')"),
+    ("rollover", "INTEGER NOT NULL DEFAULT 0", "COALESCE(json_extract(document, '$.rollover'), 0)"),
+)
+"""Columns of version 2 that files made while 0.2 was being written may lack: (name, type, value from the document).
+
+With them and the covering index below, `index()` answers without reading a document."""
+_INDEX: Final = (
+    "CREATE INDEX IF NOT EXISTS cards_index ON cards (id, series, period_start, period_end, timezone, rollover)"
+)
 
 
 def _statements(script: str) -> list[str]:
@@ -276,21 +289,22 @@ class _Database:
 
     # -- the layout ------------------------------------------------------------------
 
-    def _state(self, db: sqlite3.Connection) -> tuple[set[str], dict[str, int]]:
+    def _state(self, db: sqlite3.Connection) -> tuple[set[str], dict[str, int], set[str]]:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         versions: dict[str, int] = {}
         if "schema_version" in tables:
             versions = dict(db.execute("SELECT component, version FROM schema_version").fetchall())
-        return tables, versions
+        columns = {row[1] for row in db.execute("PRAGMA table_info(cards)")}
+        return tables, versions, columns
 
-    def _needs_work(self, tables: set[str], versions: Mapping[str, int]) -> bool:
+    def _needs_work(self, tables: set[str], versions: Mapping[str, int], columns: set[str]) -> bool:
         """Whether the layout must be created or upgraded; `StorageError` if the file is not scorekit's."""
         current = versions.get(_COMPONENT)
         if current is not None:
             if type(current) is not int or current > SCHEMA_VERSION or current < 1:
                 msg = f"{self.path} holds scorekit schema version {current!r}; this scorekit reads versions up to {SCHEMA_VERSION}"
                 raise StorageError(msg)
-            return current < SCHEMA_VERSION
+            return current < SCHEMA_VERSION or not {name for name, _type, _value in _INDEX_COLUMNS} <= columns
         old = {k: v for k, v in versions.items() if k in _V1_COMPONENTS}
         if any(v != 1 for v in old.values()):
             msg = f"{self.path} holds an unknown scorekit layout {old}; this scorekit reads versions up to {SCHEMA_VERSION}"
@@ -308,9 +322,10 @@ class _Database:
         with self.errors():
             self.connection().execute("PRAGMA journal_mode=WAL")
         with self.transaction() as db:
-            tables, versions = self._state(db)  # again, under the write lock: another process may have done it
-            if not self._needs_work(tables, versions):
+            # again, under the write lock: another process may have done it
+            if not self._needs_work(*self._state(db)):
                 return
+            tables = self._state(db)[0]
             db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
@@ -320,10 +335,18 @@ class _Database:
             columns = {row[1] for row in db.execute("PRAGMA table_info(cards)")}
             if "period_end" not in columns:
                 db.execute("ALTER TABLE cards ADD COLUMN period_end TEXT NOT NULL DEFAULT ''")
+            for name, kind, _value in _INDEX_COLUMNS:
+                if name not in columns:
+                    db.execute(f"ALTER TABLE cards ADD COLUMN {name} {kind}")
             for statement in _statements(_TABLES_V2):
                 db.execute(statement)
             if had_cards and "revisions" not in tables:
                 self._migrate_cards(db)
+            missing = [(name, value) for name, _kind, value in _INDEX_COLUMNS if name not in columns]
+            if had_cards and missing:
+                # Read by SQLite from each stored document once, here; no card is decoded.
+                db.execute(f"UPDATE cards SET {', '.join(f'{name} = {value}' for name, value in missing)}")  # noqa: S608 - fixed names
+            db.execute(_INDEX)
             db.execute("DELETE FROM schema_version WHERE component IN (?, ?)", _V1_COMPONENTS)
             db.execute(
                 "INSERT OR REPLACE INTO schema_version (component, version) VALUES (?, ?)",
@@ -465,13 +488,15 @@ class SQLiteScorecards(_Adapter):
         kind, owner_id = _owner_columns(card)
         try:
             db.execute(
-                "INSERT INTO cards (id, series, period_start, period_end, owner_kind, owner_id, version, document)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cards (id, series, period_start, period_end, timezone, rollover,"
+                " owner_kind, owner_id, version, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     card.id,
                     card.series_id,
                     card.period.start.isoformat(),
                     card.period.end.isoformat(),
+                    card.timezone,
+                    int(card.rollover),
                     kind,
                     owner_id,
                     card.version,
@@ -560,6 +585,30 @@ class SQLiteScorecards(_Adapter):
                 if db.execute("DELETE FROM revisions WHERE card_id = ?", (card_id,)).rowcount == 0:
                     raise CardNotFound.never_seen(card_id)
         return len(ids)
+
+    def index(self) -> tuple[CardRow, ...]:
+        """See `scorekit.ports.CardIndex`: read from the covering index ``cards_index``, no document touched."""
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT id, series, period_start, period_end, timezone, rollover FROM cards INDEXED BY cards_index"
+                " ORDER BY id"
+            ).fetchall()
+        dates: dict[str, Date] = {}
+
+        def day(text: str) -> Date:
+            found = dates.get(text)
+            if found is None:
+                found = dates[text] = as_date(text)
+            return found
+
+        try:
+            return tuple(
+                CardRow(card_id, series, day(start), day(end), timezone, bool(rollover))
+                for card_id, series, start, end, timezone, rollover in rows
+            )
+        except InvalidPeriod as error:
+            msg = f"{self.path}: the database is damaged: a card's period is not a date ({error})"
+            raise StorageError(msg) from None
 
     def find(
         self,
@@ -668,6 +717,17 @@ class SQLiteSnapshots(_Adapter):
                 db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
             except sqlite3.IntegrityError:
                 raise ConflictError.already_closed(closed.card_id) from None
+
+    def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
+        """See `scorekit.ports.ClosedIds`: from the snapshots' primary key, no document decoded."""
+        ids = _ids_json(card_ids)
+        if ids == "[]":
+            return frozenset()
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT card_id FROM snapshots WHERE card_id IN (SELECT value FROM json_each(?))", (ids,)
+            ).fetchall()
+        return frozenset(row[0] for row in rows)
 
     def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
         """See `SnapshotStore.get`."""
