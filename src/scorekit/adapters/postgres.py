@@ -42,6 +42,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
 from scorekit import codec
 from scorekit.adapters._sql import (
     LAST,
+    DecodedCards,
     RecordsTable,
     Wanted,
     answers,
@@ -369,19 +370,8 @@ class PostgresScorecards(_Adapter):
     def __init__(self, conninfo_or_pool: Connections, *, schema: str = "scorekit", busy_timeout: float = 5) -> None:
         super().__init__(conninfo_or_pool, schema=schema, busy_timeout=busy_timeout)
         # Decoding a card document costs far more than reading it, and a dashboard reads the same
-        # documents again and again.  A document fully determines its (immutable) card, so cards are
-        # kept by their document text, at most `_CACHE_SIZE` of them (the oldest go first).
-        self._cards: dict[str, Scorecard] = {}
-
-    def _decoded(self, document: str) -> Scorecard:
-        card = self._cards.get(document)
-        if card is None:
-            card = codec.loads(document, Scorecard)
-            if len(self._cards) >= _CACHE_SIZE:
-                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
-                    del self._cards[next(iter(self._cards))]
-            self._cards[document] = card
-        return card
+        # documents again and again: cards are kept by their document text.
+        self._decoded = DecodedCards(size=_CACHE_SIZE).decode
 
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""

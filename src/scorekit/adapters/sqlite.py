@@ -53,7 +53,7 @@ from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from scorekit import codec
-from scorekit.adapters._sql import instant_text
+from scorekit.adapters._sql import DecodedCards, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
     CardNotFound,
@@ -89,6 +89,8 @@ _MAX_VERSION: Final = 2**63 - 1
 """SQLite's largest integer: a card's version must stay below it (an update adds one)."""
 
 _MIGRATION_ACTOR: Final = "scorekit"
+_CACHE_SIZE: Final = 100_000
+"""Decoded cards a `SQLiteScorecards` keeps (by document text): a dashboard's worth, and then some."""
 
 T = TypeVar("T")
 
@@ -455,13 +457,25 @@ class SQLiteScorecards(_Adapter):
     ()
     """
 
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 5) -> None:
+        super().__init__(path, busy_timeout=busy_timeout)
+        # Decoding a document costs far more than reading it, and dashboards read the same ones again.
+        self._cards = DecodedCards(size=_CACHE_SIZE)
+
+    def _decoded(self, document: str, card_id: str) -> Scorecard:
+        try:
+            return self._cards.decode(document)
+        except InvalidDocument as error:
+            msg = f"the stored card {card_id!r} is damaged: {error}"
+            raise StorageError(msg) from None
+
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
         with self._db.reading() as db:
             row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
             raise CardNotFound.for_id(card_id)
-        return _load_card(row[0], card_id)
+        return self._decoded(row[0], card_id)
 
     def add(self, card: Scorecard, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.add`."""
@@ -642,7 +656,8 @@ class SQLiteScorecards(_Adapter):
         index = "INDEXED BY cards_by_period" if active_on is not None else ""
         with self._db.reading() as db:
             rows = db.execute(f"SELECT id, document FROM cards {index} {where} ORDER BY id", parameters).fetchall()  # noqa: S608 - only fixed clauses are joined
-        cards = [_load_card(document, card_id) for card_id, document in rows]
+        decoded = self._decoded
+        cards = [decoded(document, card_id) for card_id, document in rows]
         if owner is not None:
             cards = [c for c in cards if c.owner == owner]  # a team's members must match too
         return tuple(cards)
