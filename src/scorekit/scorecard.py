@@ -155,6 +155,7 @@ class ParameterWindow:
         "at_risk_band",
         "calendar",
         "cap_band",
+        "clear",
         "days",
         "days_decimal",
         "early",
@@ -220,6 +221,11 @@ class ParameterWindow:
         self.at_risk_band = band(k1, k0, policy.at_risk)
         self.threshold_band = None if parameter.threshold is None else band(k1, k0, parameter.threshold)
         self.cap_band = None if parameter.cap is None else band(k1, k0, parameter.cap)
+        # Above `low` and below `high` neither the threshold nor the cap can apply: no exact check needed.
+        self.clear = (
+            None if self.threshold_band is None else self.threshold_band[1],
+            None if self.cap_band is None else self.cap_band[0],
+        )
         # What the scoring loop reads of every window, unpacked in one step (its hot path).
         self.hot = (
             self.key,
@@ -232,7 +238,7 @@ class ParameterWindow:
             self.level,
             self.plain,
             self.early,
-            self.higher,
+            rule.divisor,
             self.fraction,
             self.target,
             parameter,
