@@ -161,7 +161,7 @@ class ParameterScore:
           contribution = 100% x 40.00% = 40.00%
           pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
           remaining: 6, 0.3 a day over the 20 days left
-          status: on_track (projected 120.00% >= on track 100.00%)
+          status: on track (projected 120.00% >= on track 100.00%)
         """
         return "\n".join(_explain_parameter(self))
 
@@ -1070,7 +1070,7 @@ _DIRECTION_WORDS: Final = {
 }
 
 
-def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
+def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
     parameter = item.parameter
     metric = parameter.metric
     unit = metric.unit
@@ -1090,7 +1090,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
                 else f"{why.elapsed} elapsed" + (" (the window is over)" if why.over else "")
             )
         )
-        if window.calendar is not None:
+        if window.calendar is not None and not in_card:  # a card's explanation names its calendar once
             lines.append(f"  calendar: {window.calendar.describe()}")
     target_text = _unit(_number(item.target), unit)
     if parameter.target != item.target:
@@ -1147,7 +1147,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
             )
         else:
             lines.append(f"  remaining: {_unit(_number(item.remaining), unit)}")
-    lines.append(f"  status: {item.status.value} ({_status_reason(item)})")
+    lines.append(f"  status: {_html.words(item.status.value)} ({_status_reason(item)})")
     return lines
 
 
@@ -1199,11 +1199,11 @@ def _explain_card(result: CardScore) -> list[str]:
     policy = card.status_policy
     lines.append(f"status policy: {policy.describe()}")
     for item in result.parameters:
-        lines.extend(_explain_parameter(item))
+        lines.extend(_explain_parameter(item, in_card=True))
     parts = " + ".join(_pct(item.contribution) for item in result.parameters)
     lines.append(f"total = {parts} = {result.percent()}%")
     lines.append(f"projected total: {'-' if result.projected is None else _pct(result.projected)}")
-    lines.append(f"status: {result.status.value} ({_card_reason(result, policy)})")
+    lines.append(f"status: {_html.words(result.status.value)} ({_card_reason(result, policy)})")
     return lines
 
 
