@@ -13,7 +13,6 @@ Pure: scores in, values and text out; no I/O, no clock (the dashboard's `as_of` 
 from __future__ import annotations
 
 import datetime as _dt
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -66,7 +65,6 @@ def metrics_key(card: Scorecard) -> Hashable:
 
 
 _NOT_STARTED: Final = "not_started"
-_NO_NUMBER: Final = frozenset({"not_started", "no_data"})
 
 
 @attrs.frozen(repr=False)
@@ -140,18 +138,24 @@ def summarize(scores: Iterable[CardScore]) -> Summary:
     (0, None)
     """
     count = 0
-    counts: Counter[str] = Counter()
+    by_status: dict[Status, int] = dict.fromkeys(Status, 0)
     totals: list[Decimal] = []
     achievements: dict[str, list[Decimal]] = {}
+    not_started, no_data = Status.NOT_STARTED, Status.NO_DATA  # compared by identity: members are singletons
     # a dashboard's scores are read from their batches' columns: no CardScore is built for this
     for _card, total, status, parameters in facts(scores):
         count += 1
-        counts[status.value] += 1
-        if status.value != _NOT_STARTED:
+        by_status[status] += 1
+        if status is not not_started:
             totals.append(total)
         for key, achievement, parameter_status in parameters:
-            if parameter_status.value not in _NO_NUMBER:
-                achievements.setdefault(key, []).append(achievement)
+            if parameter_status is not not_started and parameter_status is not no_data:
+                found = achievements.get(key)
+                if found is None:
+                    achievements[key] = [achievement]
+                else:
+                    found.append(achievement)
+    counts = {status.value: n for status, n in by_status.items()}
     return Summary(
         count=count,
         mean_total=_mean(totals) if totals else None,
