@@ -717,11 +717,9 @@ class Scorekit:
         for shift in (-1, 0, 1):
             for card in self.cards.find(active_on=utc.date().add(days=shift), **narrow):
                 found[card.id] = card
-        return tuple(
-            found[card_id]
-            for card_id in sorted(found)
-            if self._today(found[card_id].timezone, instant) in found[card_id].period
-        )
+        today_in = self._today_in(None, instant)
+        ordered = (found[card_id] for card_id in sorted(found))
+        return tuple(card for card in ordered if today_in(card.timezone) in card.period)
 
     def _instant(self, as_of: _dt.datetime | None) -> DateTime:
         return as_instant(as_of if as_of is not None else self.clock.now())
