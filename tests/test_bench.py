@@ -23,7 +23,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     results = json.loads(out.read_text())
     assert results["quick"] is True
     assert results["score"]["ratio"] > 0
-    assert results["dashboard"]["measure_calls_per_dashboard"] == 1  # a correctness figure, not a timing
+    assert results["dashboard"]["crm_calls_per_dashboard"] == 1  # a correctness figure, not a timing
     assert results["dashboard"]["cards"] == 400
     assert results["period_containing"]["ratio"] > 0
     assert results["codec_loads"]["documents"] == 200

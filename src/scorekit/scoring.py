@@ -34,7 +34,7 @@ import datetime as _dt
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 
 import attrs
 
@@ -52,7 +52,7 @@ from scorekit.weight import Weight
 if TYPE_CHECKING:
     from scorekit.grouping import Group, Summary
 
-__all__ = ["CardScore", "ParameterScore", "ScoreBatch", "Status", "score", "score_many"]
+__all__ = ["CardScore", "ParameterScore", "ScoreBatch", "ScoreRows", "Status", "score", "score_many"]
 
 _HUNDRED: Final = Decimal(100)
 _MAGNITUDE: Final = Decimal(10**15)
@@ -161,7 +161,7 @@ class ParameterScore:
           contribution = 100% x 40.00% = 40.00%
           pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
           remaining: 6, 0.3 a day over the 20 days left
-          status: on_track (projected 120.00% >= on track 100.00%)
+          status: on track (projected 120.00% >= on track 100.00%)
         """
         return "\n".join(_explain_parameter(self))
 
@@ -571,6 +571,21 @@ class ScoreBatch(Sequence[CardScore]):
     def __repr__(self) -> str:
         return f"ScoreBatch({len(self._built)} cards)"
 
+    def __eq__(self, other: object) -> bool:
+        return _same_scores(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
+
+    def _fact(self, index: int) -> _Fact:
+        """Card, total, status and (key, achievement, status) per parameter, without building the `CardScore`."""
+        columns = self._columns
+        flat: Any = columns.parameters[index]  # ParameterScores if built, else _STRIDE-wide rows
+        if columns.built:
+            items = [(item.key, item.achievement, item.status) for item in flat]
+        else:
+            items = [(flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)]
+        return columns.cards[index], columns.totals[index], columns.statuses[index], items
+
     @property
     def cards(self) -> tuple[Scorecard, ...]:
         """The cards scored, in order."""
@@ -608,6 +623,91 @@ class ScoreBatch(Sequence[CardScore]):
         from scorekit.grouping import card_records  # noqa: PLC0415 - grouping builds on scoring
 
         return card_records(self)
+
+
+_Fact = tuple[Scorecard, Decimal, Status, Iterable[tuple[str, Decimal, Status]]]
+
+
+def _same_scores(scores: Sequence[CardScore], other: object) -> bool:
+    """A lazy sequence of scores equals any sequence of the same scores (a tuple included)."""
+    if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+        return NotImplemented  # type: ignore[no-any-return]
+    return len(scores) == len(other) and all(a == b for a, b in zip(scores, other, strict=True))
+
+
+class ScoreRows(Sequence[CardScore]):
+    """Scores as rows of `score_many` batches, each `CardScore` built when first asked, or given whole.
+
+    What a dashboard holds: its summary and groups read the batches' columns, so a
+    `CardScore` is built only for the cards someone looks at.  It equals a tuple of
+    the same scores.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+    >>> batch = score_many(cards, [{"deals": 12}, {"deals": 4}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    >>> rows = ScoreRows([(batch, 1), (batch, 0)])
+    >>> [s.card.id for s in rows], rows == (batch[1], batch[0]), len(rows[:1])
+    (['bob', 'ann'], True, 1)
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Iterable[tuple[ScoreBatch, int] | CardScore]) -> None:
+        self._rows = tuple(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> CardScore: ...
+    @overload
+    def __getitem__(self, index: slice) -> ScoreRows: ...
+    def __getitem__(self, index: int | slice) -> CardScore | ScoreRows:
+        if isinstance(index, slice):
+            return ScoreRows(self._rows[index])
+        row = self._rows[index]
+        return row if isinstance(row, CardScore) else row[0][row[1]]
+
+    def __iter__(self) -> Iterator[CardScore]:
+        for row in self._rows:
+            yield row if isinstance(row, CardScore) else row[0][row[1]]
+
+    def __eq__(self, other: object) -> bool:
+        return _same_scores(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
+
+    def __repr__(self) -> str:
+        return f"ScoreRows({len(self._rows)} scores)"
+
+    def pick(self, indices: Iterable[int]) -> ScoreRows:
+        """The rows at `indices`, in that order (no score is built)."""
+        rows = self._rows
+        return ScoreRows(rows[i] for i in indices)
+
+    def cards(self) -> Iterator[Scorecard]:
+        """Each row's card, in order (no score is built)."""
+        for row in self._rows:
+            yield row.card if isinstance(row, CardScore) else row[0]._columns.cards[row[1]]  # noqa: SLF001
+
+    def _facts(self) -> Iterator[_Fact]:
+        for row in self._rows:
+            yield _fact_of(row) if isinstance(row, CardScore) else row[0]._fact(row[1])  # noqa: SLF001
+
+
+def _fact_of(item: CardScore) -> _Fact:
+    return item.card, item.total, item.status, [(p.key, p.achievement, p.status) for p in item.parameters]
+
+
+def facts(scores: Iterable[CardScore]) -> Iterator[_Fact]:
+    """Card, total, status and (key, achievement, status) per parameter of each score, from columns where it can."""
+    if isinstance(scores, ScoreRows):
+        return scores._facts()  # noqa: SLF001
+    if isinstance(scores, ScoreBatch):
+        return (scores._fact(i) for i in range(len(scores)))  # noqa: SLF001
+    return (_fact_of(item) for item in scores)
 
 
 # The batch's scores before they are objects, one column per field.  A card's parameters
@@ -970,7 +1070,7 @@ _DIRECTION_WORDS: Final = {
 }
 
 
-def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
+def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
     parameter = item.parameter
     metric = parameter.metric
     unit = metric.unit
@@ -990,7 +1090,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
                 else f"{why.elapsed} elapsed" + (" (the window is over)" if why.over else "")
             )
         )
-        if window.calendar is not None:
+        if window.calendar is not None and not in_card:  # a card's explanation names its calendar once
             lines.append(f"  calendar: {window.calendar.describe()}")
     target_text = _unit(_number(item.target), unit)
     if parameter.target != item.target:
@@ -1047,7 +1147,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
             )
         else:
             lines.append(f"  remaining: {_unit(_number(item.remaining), unit)}")
-    lines.append(f"  status: {item.status.value} ({_status_reason(item)})")
+    lines.append(f"  status: {_html.words(item.status.value)} ({_status_reason(item)})")
     return lines
 
 
@@ -1099,11 +1199,11 @@ def _explain_card(result: CardScore) -> list[str]:
     policy = card.status_policy
     lines.append(f"status policy: {policy.describe()}")
     for item in result.parameters:
-        lines.extend(_explain_parameter(item))
+        lines.extend(_explain_parameter(item, in_card=True))
     parts = " + ".join(_pct(item.contribution) for item in result.parameters)
     lines.append(f"total = {parts} = {result.percent()}%")
     lines.append(f"projected total: {'-' if result.projected is None else _pct(result.projected)}")
-    lines.append(f"status: {result.status.value} ({_card_reason(result, policy)})")
+    lines.append(f"status: {_html.words(result.status.value)} ({_card_reason(result, policy)})")
     return lines
 
 

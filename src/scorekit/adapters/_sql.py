@@ -21,6 +21,7 @@ name.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -31,13 +32,16 @@ import attrs
 import pendulum
 from pendulum import DateTime
 
+from scorekit import codec
 from scorekit.errors import StorageError
 from scorekit.measurement import Evidence, Measurement, MetricRequest, as_instant
 from scorekit.numbers import EXACT, ZERO
 from scorekit.period import as_utc
+from scorekit.scorecard import Scorecard
 
 __all__ = [
     "RECORD_FIELDS",
+    "DecodedCards",
     "RecordsTable",
     "Wanted",
     "busy_timeout_seconds",
@@ -305,3 +309,34 @@ def answers(
         request: found[number] if number in found else _nothing(accumulation_of(request))
         for number, request in enumerate(wanted.requests)
     }
+
+
+class DecodedCards:
+    """Decoded cards by their document text: what a SQL repository reads again and again is decoded once.
+
+    A document fully determines its (immutable) card, so a card kept by its text can
+    never be stale, whatever was written since.  At most `size` are kept (the oldest
+    go first).  `decode` raises what `codec.loads` raises.
+
+    >>> from scorekit import Cadence, Date, Parameter, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> text = codec.dumps(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]))
+    >>> cards = DecodedCards(size=10)
+    >>> cards.decode(text) is cards.decode(text)
+    True
+    """
+
+    def __init__(self, *, size: int) -> None:
+        self._size = size
+        self._cards: dict[str, Scorecard] = {}
+
+    def decode(self, document: str) -> Scorecard:
+        """The card of `document`, decoded on first sight."""
+        card = self._cards.get(document)
+        if card is None:
+            card = codec.loads(document, Scorecard)
+            if len(self._cards) >= self._size:
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
+                    del self._cards[next(iter(self._cards))]
+            self._cards[document] = card
+        return card
