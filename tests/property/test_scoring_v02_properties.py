@@ -401,7 +401,14 @@ def test_explain_mentions_every_key_and_the_total_as_percent_shows_it(case):
     text = result.explain()
     for item in result.parameters:
         assert f"{item.key}" in text
-        assert item.explain() in text
+        # The card names its calendar once, at the top; each parameter's own explanation names it too.
+        lines = item.explain().splitlines()
+        assert "\n".join(line for line in lines if not line.startswith("  calendar: ")) in text
+        assert [line for line in lines if line.startswith("  calendar: ")] == (
+            [f"  calendar: {card.calendar.describe()}"]
+            if card.calendar is not None and item.status is not Status.NOT_STARTED
+            else []
+        )
     assert f"= {result.percent()}%" in text.splitlines()[-3]
 
 
