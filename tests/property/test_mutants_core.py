@@ -10,23 +10,32 @@ from decimal import Decimal
 from fractions import Fraction
 
 import attrs
+import pendulum
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from scorekit import (
     Accumulation,
+    Cadence,
     Date,
     Direction,
+    Evidence,
     InvalidParameter,
     InvalidPeriod,
     InvalidScorecard,
+    Measurement,
     Metric,
     MetricKind,
     Parameter,
+    Scorecard,
+    ScoreRows,
     StatusPolicy,
+    User,
     Weight,
     WorkCalendar,
+    score,
+    score_many,
 )
 from scorekit.achievement import Rule, prorated, rule_for
 from scorekit.parameter import _text
@@ -711,3 +720,445 @@ def test_every_parameter_problem_word_for_word(kwargs, problem):
 def test_parameters_just_inside_the_rules(kwargs):
     arguments = {"metric": "deals_won", "target": 10, "weight": 100} | kwargs
     assert Parameter(**arguments).target == Decimal(arguments["target"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Scoring: explanations word for word (April 2024: 30 days, from a Monday; 22 weekdays, 21 working
+# days without Easter Monday, April 1).
+
+APRIL = Cadence.monthly(Date(2024, 4, 1))
+MAY_1 = pendulum.datetime(2024, 5, 1, tz="UTC")  # the April window is over
+EASTER = WorkCalendar(holidays={Date(2024, 4, 1)})
+
+
+def april(day: int) -> pendulum.DateTime:
+    return pendulum.datetime(2024, 4, day, 12, tz="UTC")
+
+
+def april_card(*parameters: Parameter, **kwargs: object) -> Scorecard:
+    return Scorecard("c1", User("ann"), APRIL, APRIL.period(0), list(parameters), **kwargs)  # type: ignore[arg-type]
+
+
+class TestExplainWordForWord:
+    def test_mid_period_with_a_policy_threshold_cap_evidence_and_a_level_without_data(self):
+        card = april_card(
+            Parameter(Metric("deals_won", "deals", label="Deals won"), 30, 40, threshold="0.2", cap="1.5"),
+            Parameter("calls", 100, 30, cap="1.2"),
+            Parameter("returns", 5, 20, direction="lower_is_better"),
+            Parameter(Metric("conversion", "%", accumulation="average"), "0.3", 10),
+            name="Q2 push",
+            status_policy=StatusPolicy(on_track="0.9", at_risk="0.5"),
+        )
+        evidence = [Evidence(f"deal-{day}", april(day)) for day in (2, 3)]
+        measurements = {
+            "deals_won": Measurement(8, evidence=evidence),
+            "calls": 150,
+            "returns": 2,
+            "conversion": Measurement(None),
+        }
+        result = score(card, measurements, as_of=april(10))
+        # Day 10 of 30: expected 10 / 30 = 33.33%.
+        # deals_won: 8 / 30 = 26.67% (threshold 20% met, cap 150% not reached); 40% x 26.67% = 10.67%;
+        #   pace 8 x 30 / 10 = 24 -> 80%; 22 left over 20 days = 1.1 a day; 80% is in [50%, 90%): behind.
+        # calls: 150% capped at 120%, 30% x 120% = 36%; achieved early (a higher-is-better sum).
+        # returns: 2 - 2 / 5 = 160%, 20% x 160% = 32%; pace 2 x 30 / 10 = 6 -> 2 - 6 / 5 = 80%: behind.
+        # conversion: no record, no data.  Total 10.67 + 36 + 32 + 0 = 78.67% (exactly 78.666...);
+        # projected 40% x 80% + 30% x 120% (450% capped) + 20% x 80% = 32 + 36 + 16 = 84%: behind.
+        assert result.explain().splitlines() == [
+            "card c1 'Q2 push' of ann, period 2024-04-01 to 2024-04-30, as of 2024-04-10 12:00 UTC (UTC)",
+            "status policy: on track at 90% of the target at the current pace or more, at risk below 50%",
+            "deals_won (Deals won): weight 40%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed",
+            "  target: 30 deals",
+            "  actual: 8 deals (2 records)",
+            "  achievement = 8 / 30 = 26.67%",
+            "  threshold 20.00%: met",
+            "  cap 150.00%: not reached",
+            "  contribution = 40% x 26.67% = 10.67%",
+            "  pace: expected 33.33% by now; projected 8 x 30 / 10 = 24 -> 80.00%",
+            "  remaining: 22 deals, 1.1 a day over the 20 days left",
+            "  status: behind (projected 80.00% < on track 90.00%, >= at risk 50.00%)",
+            "calls: weight 30%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed",
+            "  target: 100",
+            "  actual: 150",
+            "  achievement = 150 / 100 = 150.00%",
+            "  cap 120.00%: reached, limits it",
+            "  effective: 120.00%",
+            "  contribution = 30% x 120.00% = 36.00%",
+            "  pace: expected 33.33% by now; projected 150 x 30 / 10 = 450 -> 450.00%",
+            "  remaining: 0, 0 a day over the 20 days left",
+            "  status: achieved (achievement 150.00% >= 100% already, and a higher-is-better sum cannot fall)",
+            "returns: weight 20%, lower is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed",
+            "  target: 5",
+            "  actual: 2",
+            "  achievement = max(0, 2 - 2 / 5) = 160.00%",
+            "  contribution = 20% x 160.00% = 32.00%",
+            "  pace: expected 33.33% by now; projected 2 x 30 / 10 = 6 -> 80.00%",
+            "  status: behind (projected 80.00% < on track 90.00%, >= at risk 50.00%)",
+            "conversion: weight 10%, higher is better, average of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed",
+            "  target: 0.3 %",
+            "  actual: no record in the window yet",
+            "  achievement = 0.00%",
+            "  contribution = 10% x 0.00% = 0.00%",
+            "  pace: expected 33.33% by now; nothing to project without a record",
+            "  status: no data (no record in the window yet)",
+            "total = 10.67% + 36.00% + 32.00% + 0.00% = 78.67%",
+            "projected total: 84.00%",
+            "status: behind (projected 84.00% < on track 90.00%, >= at risk 50.00%)",
+        ]
+
+    def test_over_with_a_calendar_proration_near_target_baseline_and_levels(self):
+        card = april_card(
+            Parameter("demos", 10, 25, counts_from=Date(2024, 4, 22), prorate=True, threshold="0.5"),
+            Parameter("discount", 10, 25, direction="near_target", tolerance=4, band=1),
+            Parameter("nps", 50, 25, baseline=30),
+            Parameter(Metric("balance", "EUR", accumulation="last"), 1000, 15),
+            Parameter(Metric("rate", "%", accumulation="average"), "0.3", 10),
+            calendar=EASTER,
+        )
+        measurements = {"demos": 1, "discount": "12.5", "nps": 45, "balance": 1000, "rate": Measurement(None)}
+        result = score(card, measurements, as_of=MAY_1)
+        # demos: Apr 22-26, 29, 30 = 7 of 21 working days: target 10 x 7 / 21 = 3.3333; 1 / 3.333.. = 30%,
+        #   under its 50% threshold: 0; 3.3333 - 1 = 2.3333 remaining.
+        # discount: 1 - (|12.5 - 10| - 1) / 4 = 1 - 1.5 / 4 = 62.5%, x 25% = 15.625% (15.63% shown).
+        # nps: (45 - 30) / (50 - 30) = 75%, x 25% = 18.75%.  balance: 100% x 15% = 15%.  rate: no record.
+        # Total 0 + 15.625 + 18.75 + 15 + 0 = 49.375%, shown half up as 49.38%: missed.
+        expected = [
+            "card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-05-01 00:00 UTC (UTC)",
+            "calendar: working days Mon, Tue, Wed, Thu, Fri; 1 holiday",
+            "status policy: on track at 100% of the target at the current pace or more, behind below that",
+            "demos: weight 25%, higher is better, sum of records",
+            "  window: 2024-04-22 to 2024-04-30, 7 working days, 7 elapsed (the window is over)",
+            "  target: 10 prorated to the window: 3.3333",
+            "  actual: 1",
+            "  achievement = 1 / 3.3333 = 30.00%",
+            "  threshold 50.00%: not met, scores 0",
+            "  effective: 0.00%",
+            "  contribution = 25% x 0.00% = 0.00%",
+            "  pace: the whole window has elapsed; projected 30.00%",
+            "  remaining: 2.3333",
+            "  status: missed (achievement 30.00% < 100% and the window is over)",
+            "discount: weight 25%, nearer the target is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 21 working days, 21 elapsed (the window is over)",
+            "  target: 10",
+            "  actual: 12.5",
+            "  achievement = max(0, 1 - max(0, |12.5 - 10| - 1) / 4) = 62.50%",
+            "  contribution = 25% x 62.50% = 15.63%",
+            "  pace: the whole window has elapsed; projected 62.50%",
+            "  status: missed (achievement 62.50% < 100% and the window is over)",
+            "nps: weight 25%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 21 working days, 21 elapsed (the window is over)",
+            "  target: 50",
+            "  actual: 45",
+            "  achievement = max(0, (45 - 30) / (50 - 30)) = 75.00%",
+            "  contribution = 25% x 75.00% = 18.75%",
+            "  pace: the whole window has elapsed; projected 75.00%",
+            "  remaining: 5",
+            "  status: missed (achievement 75.00% < 100% and the window is over)",
+            "balance: weight 15%, higher is better, last of records",
+            "  window: 2024-04-01 to 2024-04-30, 21 working days, 21 elapsed (the window is over)",
+            "  target: 1000 EUR",
+            "  actual: 1000 EUR",
+            "  achievement = 1000 / 1000 = 100.00%",
+            "  contribution = 15% x 100.00% = 15.00%",
+            "  pace: expected 100.00% by now; a level is not extrapolated: projected 100.00%",
+            "  remaining: 0 EUR",
+            "  status: achieved (achievement 100.00% >= 100% and the window is over)",
+            "rate: weight 10%, higher is better, average of records",
+            "  window: 2024-04-01 to 2024-04-30, 21 working days, 21 elapsed (the window is over)",
+            "  target: 0.3 %",
+            "  actual: no record in the window yet",
+            "  achievement = 0.00%",
+            "  contribution = 10% x 0.00% = 0.00%",
+            "  pace: expected 100.00% by now; nothing to project without a record",
+            "  status: missed (no record in the window, which is over)",
+            "total = 0.00% + 15.63% + 18.75% + 15.00% + 0.00% = 49.38%",
+            "projected total: 49.38%",
+            "status: missed (total 49.38% < 100% and the period is over)",
+        ]
+        assert result.explain().splitlines() == expected
+        # On its own, a parameter names the calendar under its window.
+        assert result.parameters[0].explain().splitlines() == [
+            *expected[3:5],
+            "  calendar: working days Mon, Tue, Wed, Thu, Fri; 1 holiday",
+            *expected[5:14],
+        ]
+
+    def test_no_working_day_yet_and_a_window_not_started(self):
+        card = april_card(
+            Parameter("deals_won", 20, 60),
+            Parameter("visits", 8, 40, counts_from=Date(2024, 4, 15)),
+            calendar=EASTER,
+        )
+        # Easter Monday is not a working day: none has elapsed.  18 left over 21 working days = 0.857142..
+        result = score(card, {"deals_won": 2}, as_of=april(1))
+        assert result.explain().splitlines() == [
+            "card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-04-01 12:00 UTC (UTC)",
+            "calendar: working days Mon, Tue, Wed, Thu, Fri; 1 holiday",
+            "status policy: on track at 100% of the target at the current pace or more, behind below that",
+            "deals_won: weight 60%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 21 working days, 0 elapsed",
+            "  target: 20",
+            "  actual: 2",
+            "  achievement = 2 / 20 = 10.00%",
+            "  contribution = 60% x 10.00% = 6.00%",
+            "  pace: no working day has elapsed yet; projected = achievement",
+            "  remaining: 18, 0.8571 a day over the 21 working days left",
+            "  status: on track (no working day has elapsed yet)",
+            "visits: weight 40%, higher is better, sum of records",
+            "  target: 8",
+            "  actual: not counted yet",
+            "  achievement = 0.00%",
+            "  contribution = 40% x 0.00% = 0.00%",
+            "  remaining: 8",
+            "  status: not started (the window has not started)",
+            "total = 6.00% + 0.00% = 6.00%",
+            "projected total: 6.00%",
+            "status: on track (no working day has elapsed yet)",
+        ]
+
+    @pytest.mark.parametrize(
+        ("parameters", "measurements", "day", "policy", "last_lines"),
+        [
+            (
+                [Parameter("visits", 8, 100, counts_from=Date(2024, 4, 15))],
+                {},
+                1,
+                StatusPolicy(),
+                [
+                    "  status: not started (the window has not started)",
+                    "total = 0.00% = 0.00%",
+                    "projected total: -",
+                    "status: not started (no parameter has started)",
+                ],
+            ),
+            (
+                [Parameter(Metric("rate", accumulation="average"), 1, 100)],
+                {"rate": Measurement(None)},
+                5,
+                StatusPolicy(),
+                [
+                    "  status: no data (no record in the window yet)",
+                    "total = 0.00% = 0.00%",
+                    "projected total: 0.00%",
+                    "status: no data (no started parameter has a record yet)",
+                ],
+            ),
+            (
+                # a: 12 / 10 = 120% x 90% = 108% already: achieved on day 5 (projected 120% x 30 / 5 = 720%).
+                [Parameter("a", 10, 90), Parameter("b", 10, 10)],
+                {"a": 12, "b": 0},
+                5,
+                StatusPolicy(),
+                [
+                    "  status: behind (projected 0.00% < on track 100.00%)",
+                    "total = 108.00% + 0.00% = 108.00%",
+                    "projected total: 648.00%",
+                    "status: achieved (the higher-is-better sums alone reach 100%, and they cannot fall)",
+                ],
+            ),
+            (
+                # Day 15 of 30, half the target each: projected exactly 100%.
+                [Parameter("a", 10, 50), Parameter("b", 10, 50)],
+                {"a": 5, "b": 5},
+                15,
+                StatusPolicy(),
+                [
+                    "  status: on track (projected 100.00% >= on track 100.00%)",
+                    "total = 25.00% + 25.00% = 50.00%",
+                    "projected total: 100.00%",
+                    "status: on track (projected 100.00% >= on track 100.00%)",
+                ],
+            ),
+            (
+                # 1 of 10 by day 15: projected 2 / 10 = 20% < 50%.
+                [Parameter("a", 10, 50), Parameter("b", 10, 50)],
+                {"a": 1, "b": 1},
+                15,
+                StatusPolicy(at_risk="0.5"),
+                [
+                    "  status: at risk (projected 20.00% < at risk 50.00%)",
+                    "total = 5.00% + 5.00% = 10.00%",
+                    "projected total: 20.00%",
+                    "status: at risk (projected 20.00% < at risk 50.00%)",
+                ],
+            ),
+        ],
+    )
+    def test_each_card_reason(self, parameters, measurements, day, policy, last_lines):
+        result = score(april_card(*parameters, status_policy=policy), measurements, as_of=april(day))
+        lines = result.explain().splitlines()
+        assert lines[-4:] == last_lines
+
+
+class TestExplainNumbers:
+    def test_places_weights_and_the_callers_context(self):
+        card = april_card(Parameter("a", "2.5", "33.33"), Parameter("b", 3, "33.33"), Parameter("c", 1000, "33.34"))
+        measurements = {"a": "1.2000", "b": "1.23456", "c": "1000.00001"}
+        # a: 1.2 / 2.5 = 48%, x 33.33% = 15.9984%; b: 1.23456 / 3 = 41.152%, x 33.33% = 13.7159616%;
+        # c: 1000.00001 / 1000 = 100.000001%, x 33.34% = 33.3400003334%.  Total 63.0543...%.
+        # An actual keeps up to four decimals as given ("1.2000"); more are rounded half up to four
+        # (1.23456 -> 1.2346, 1000.00001 -> 1000).
+        expected = [
+            "card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-05-01 00:00 UTC (UTC)",
+            "status policy: on track at 100% of the target at the current pace or more, behind below that",
+            "a: weight 33.33%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 30 elapsed (the window is over)",
+            "  target: 2.5",
+            "  actual: 1.2000",
+            "  achievement = 1.2000 / 2.5 = 48.00%",
+            "  contribution = 33.33% x 48.00% = 16.00%",
+            "  pace: the whole window has elapsed; projected 48.00%",
+            "  remaining: 1.3000",
+            "  status: missed (achievement 48.00% < 100% and the window is over)",
+            "b: weight 33.33%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 30 elapsed (the window is over)",
+            "  target: 3",
+            "  actual: 1.2346",
+            "  achievement = 1.2346 / 3 = 41.15%",
+            "  contribution = 33.33% x 41.15% = 13.72%",
+            "  pace: the whole window has elapsed; projected 41.15%",
+            "  remaining: 1.7654",
+            "  status: missed (achievement 41.15% < 100% and the window is over)",
+            "c: weight 33.34%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 30 elapsed (the window is over)",
+            "  target: 1000",
+            "  actual: 1000",
+            "  achievement = 1000 / 1000 = 100.00%",
+            "  contribution = 33.34% x 100.00% = 33.34%",
+            "  pace: the whole window has elapsed; projected 100.00%",
+            "  remaining: 0",
+            "  status: achieved (achievement 100.00% >= 100% and the window is over)",
+            "total = 16.00% + 13.72% + 33.34% = 63.05%",
+            "projected total: 63.05%",
+            "status: missed (total 63.05% < 100% and the period is over)",
+        ]
+        result = score(card, measurements, as_of=MAY_1)
+        assert result.explain().splitlines() == expected
+        for context in (decimal.Context(prec=2), decimal.Context(rounding=decimal.ROUND_DOWN)):
+            with decimal.localcontext(context):
+                assert result.explain().splitlines() == expected
+
+
+class TestPercent:
+    # Two parameters of 50%, targets 3: the exact total is (a + b) / 6.  With a + b = 0.7407 it is
+    # 0.12345, half-way between 12.34% and 12.35%; a = 0.2 and b = 0.5407 make the 34-digit
+    # total 0.1234499...985, just below: only the exact total rounds half up to 12.35.
+    def card(self) -> Scorecard:
+        return april_card(Parameter("a", 3, 50), Parameter(Metric("b", accumulation="average"), 3, 50))
+
+    def test_a_total_half_way_rounds_up_on_its_exact_value(self):
+        result = score(self.card(), {"a": "0.2", "b": "0.5407"}, as_of=MAY_1)
+        assert result.total < Decimal("0.12345")
+        assert (result.percent(), result.percent(4), result.percent(0)) == (
+            Decimal("12.35"),
+            Decimal("12.3450"),
+            Decimal(12),
+        )
+        with decimal.localcontext(prec=2, rounding=decimal.ROUND_DOWN):
+            assert result.percent() == Decimal("12.35")
+
+    def test_mid_period_it_is_the_total_not_the_projection(self):
+        # Day 15 of 30: a's pace doubles it (projected total (0.4 + 0.5407) / 6 = 15.68%); the total stays 12.345%.
+        result = score(self.card(), {"a": "0.2", "b": "0.5407"}, as_of=april(15))
+        assert (result.percent(), result.projected.quantize(Decimal("0.0001"))) == (Decimal("12.35"), Decimal("0.1568"))
+
+    def test_negative_totals_round_half_away_from_zero(self):
+        # Negative achievements void the card's bands: the parameters' own error bounds decide.
+        result = score(self.card(), {"a": "-0.2", "b": "-0.5407"}, as_of=MAY_1)
+        assert result.total > Decimal("-0.12345")
+        assert result.percent() == Decimal("-12.35")
+
+    def test_a_total_under_one_percent(self):
+        # (0.0001 + 0.0002) / 6 = 0.00005: 0.005%, half up to 0.01%.
+        result = score(self.card(), {"a": "0.0001", "b": "0.0002"}, as_of=MAY_1)
+        assert result.percent() == Decimal("0.01")
+
+
+class TestScoreObjects:
+    def test_records_name_every_column(self):
+        card = april_card(Parameter(Metric("calls", "calls", label="Calls made"), 10, 100))
+        result = score(card, {"calls": Measurement(5, evidence=[Evidence("call-1", april(2))])}, as_of=MAY_1)
+        assert result.to_records() == [
+            {
+                "card": "c1",
+                "owner": "ann",
+                "period_start": Date(2024, 4, 1),
+                "metric": "calls",
+                "label": "Calls made",
+                "unit": "calls",
+                "direction": "higher_is_better",
+                "actual": Decimal(5),
+                "target": Decimal(10),
+                "weight": Decimal(1),
+                "achievement": Decimal("0.5"),
+                "effective": Decimal("0.5"),
+                "contribution": Decimal("0.5"),
+                "expected": Decimal(1),
+                "projected": Decimal("0.5"),
+                "status": "missed",
+                "evidence": 1,
+                "remaining": Decimal(5),
+                "per_day": None,
+            }
+        ]
+
+    def test_an_unknown_metric_is_a_key_error_naming_what_was_scored(self):
+        result = score(april_card(Parameter("a", 10, 60), Parameter("b", 10, 40)), {"a": 1, "b": 2}, as_of=MAY_1)
+        with pytest.raises(KeyError) as info:
+            result.parameter("c")
+        assert info.value.args == ("card 'c1' scored no metric 'c'; it scored 'a', 'b'",)
+
+    def test_a_batch_builds_each_score_once_and_groups_by_any_key(self):
+        cards = [
+            Scorecard(name, User(owner), APRIL, APRIL.period(0), [Parameter("a", 10, 100)])
+            for name, owner in (("c1", "ann"), ("c2", "bob"), ("c3", "ann"))
+        ]
+        batch = score_many(cards, [{"a": 1}, {"a": 2}, {"a": 3}], as_of=MAY_1)
+        assert batch[1] is batch[1]
+        assert [len(group.scores) for group in batch.groups()] == [3]  # one period, equal parameters
+        by_owner = batch.groups(key=lambda card: card.owner.id)
+        assert [[s.card.id for s in group.scores] for group in by_owner] == [["c1", "c3"], ["c2"]]
+
+    def test_rows_of_batches_and_of_scores(self):
+        card = april_card(Parameter("a", 10, 100))
+        batch = score_many([card, card], [{"a": 1}, {"a": 2}], as_of=MAY_1)
+        alone = score(card, {"a": 3}, as_of=MAY_1)
+        rows = ScoreRows([(batch, 1), alone, (batch, 0)])
+        assert [rows[i].total for i in range(3)] == [Decimal("0.2"), Decimal("0.3"), Decimal("0.1")]
+        assert rows[1] is alone
+        assert rows == (batch[1], alone, batch[0])
+        assert rows != (batch[1], alone)
+        assert rows != "abc"
+        assert (rows == 3) is False
+
+    def test_a_batch_keeps_the_why_of_a_started_parameter_before_one_not_started(self):
+        # score_many stores each parameter as a flat row; a row's context follows its 10 fields.
+        card = april_card(Parameter("a", 10, 50), Parameter("b", 10, 50, counts_from=Date(2024, 4, 20)))
+        (result,) = score_many([card], [{"a": 4}], as_of=april(10))
+        assert result == score(card, {"a": 4}, as_of=april(10))
+        assert (
+            result.parameters[0].explain().splitlines()[1] == "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed"
+        )
+        assert result.parameters[0].per_day == Decimal("0.3")  # 6 left over 20 days
+
+
+class TestExactShaping:
+    def test_a_threshold_met_exactly_by_an_exact_achievement(self):
+        # 5 / 10 = 0.5 exactly, the threshold itself: met.
+        item = score(april_card(Parameter("a", 10, 100, threshold="0.5")), {"a": 5}, as_of=MAY_1).parameters[0]
+        assert (item.achievement, item.effective) == (Decimal("0.5"), Decimal("0.5"))
+
+    def test_a_prorated_cap_reached_exactly_is_not_exceeded(self):
+        # Apr 26-30: 5 of 30 days; target 10 * 5 / 30 = 1.666...7 (34 digits); 1 / that = 0.5999...
+        # (34 digits), exactly 0.6 = the cap: not above it, so the achievement stands.
+        parameter = Parameter("a", 10, 100, counts_from=Date(2024, 4, 26), prorate=True, cap="0.6")
+        item = score(april_card(parameter), {"a": 1}, as_of=MAY_1).parameters[0]
+        assert item.achievement < Decimal("0.6")
+        assert item.effective == item.achievement
+        # 1.2 is exactly 0.72, above the cap: capped.
+        item = score(april_card(parameter), {"a": "1.2"}, as_of=MAY_1).parameters[0]
+        assert item.effective == Decimal("0.6")
