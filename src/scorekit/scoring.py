@@ -194,6 +194,9 @@ class CardScore:
         shown = for_display(percent, places)
         if self.status is Status.NOT_STARTED:
             return shown
+        if any(item._why is None and item.status is not Status.NOT_STARTED for item in self.parameters):  # noqa: SLF001
+            # Read back from a document: no scoring context (nor error bound), so the exact total, from the card's rules.
+            return _round_half_up(_exact_read_back(self) * 100, places)
         # Rounding the Decimal gives the exact total's rounding unless a half-way point lies
         # within the total's error bound; only then is the exact total computed.
         high = self.card.decision_bands[0][1]
@@ -299,6 +302,27 @@ def _exact_sum(items: Iterable[ParameterScore], *, projected: bool, early: bool)
         else:
             value = window.rule.exact(Fraction(item.actual)) if why.kept else Fraction(item.effective)
         total += fraction * value
+    return total
+
+
+def _exact_read_back(result: CardScore) -> Fraction:
+    """The exact total of a score read back from a document, from its card's rules.
+
+    Such a score has no scoring context: a parameter whose effective equals its achievement
+    counts the rule's exact value, any other (zeroed by the threshold, capped) its effective.
+    """
+    windows = {window.key: window for window in result.card.windows}
+    total = _FRACTION_ZERO
+    for item in result.parameters:
+        if item.status is Status.NOT_STARTED or item.actual is None:
+            continue
+        window = windows.get(item.key)
+        if window is None:  # a document whose parameters are not its card's: its own numbers
+            total += Fraction(item.contribution)
+            continue
+        kept = item.effective == item.achievement
+        value = window.rule.exact(Fraction(item.actual)) if kept else Fraction(item.effective)
+        total += Fraction(window.fraction) * value
     return total
 
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from scorekit import (
     Accumulation,
     Cadence,
+    CardScore,
     Date,
     Direction,
     Evidence,
@@ -34,6 +35,7 @@ from scorekit import (
     User,
     Weight,
     WorkCalendar,
+    codec,
     score,
     score_many,
 )
@@ -1071,6 +1073,19 @@ class TestPercent:
         result = score(self.card(), {"a": "-0.2", "b": "-0.5407"}, as_of=MAY_1)
         assert result.total > Decimal("-0.12345")
         assert result.percent() == Decimal("-12.35")
+
+    @pytest.mark.parametrize(
+        ("a", "b", "percent", "four"),
+        [("0.2", "0.5407", "12.35", "12.3450"), ("-0.2", "-0.5407", "-12.35", "-12.3450")],
+    )
+    def test_a_score_read_back_from_a_document_shows_the_same_percent(self, a, b, percent, four):
+        # A score read back has no scoring context; it showed 0.00 here (its exact total was taken
+        # as the sum over no parameters).
+        result = score(self.card(), {"a": a, "b": b}, as_of=MAY_1)
+        back = codec.loads(codec.dumps(result), CardScore)
+        assert back == result
+        assert back.percent() == result.percent() == Decimal(percent)
+        assert back.percent(4) == Decimal(four)
 
     def test_a_total_under_one_percent(self):
         # (0.0001 + 0.0002) / 6 = 0.00005: 0.005%, half up to 0.01%.
