@@ -22,12 +22,15 @@ from scorekit import (
     Date,
     Direction,
     Evidence,
+    InvalidNumber,
     InvalidParameter,
     InvalidPeriod,
     InvalidScorecard,
+    ManualEntry,
     Measurement,
     Metric,
     MetricKind,
+    MissingMeasurement,
     Parameter,
     Scorecard,
     ScoreRows,
@@ -1177,3 +1180,103 @@ class TestExactShaping:
         # 1.2 is exactly 0.72, above the cap: capped.
         item = score(april_card(parameter), {"a": "1.2"}, as_of=MAY_1).parameters[0]
         assert item.effective == Decimal("0.6")
+
+
+class TestScoringInputs:
+    CARD = april_card(Parameter("a", 10, 50), Parameter(Metric.custom("nps", "points"), 10, 50))
+
+    @pytest.mark.parametrize(
+        ("given", "error", "message"),
+        [
+            # 10**15 itself is out of bounds, either sign (the loop's inline check must agree with to_decimal).
+            (
+                Decimal(10**15),
+                InvalidNumber,
+                (
+                    "measurement of 'a' must be less than 10**15 in size (|measurement of 'a'| < 1000000000000000), "
+                    "got Decimal('1000000000000000')"
+                ),
+            ),
+            (
+                Decimal(-(10**15)),
+                InvalidNumber,
+                (
+                    "measurement of 'a' must be less than 10**15 in size (|measurement of 'a'| < 1000000000000000), "
+                    "got Decimal('-1000000000000000')"
+                ),
+            ),
+            (
+                Decimal("NaN"),
+                InvalidNumber,
+                "measurement of 'a' must be a finite number (int, str, Decimal or float), got Decimal('NaN')",
+            ),
+            (
+                "abc",
+                InvalidNumber,
+                "measurement of 'a' must be a finite number (int, str, Decimal or float), got 'abc'",
+            ),
+            (
+                None,
+                MissingMeasurement,
+                (
+                    "card 'c1': no measurement for active metric 'a' as of 2024-05-01T00:00:00+00:00; give a Measurement "
+                    "or a number for it"
+                ),
+            ),
+        ],
+    )
+    def test_a_bad_or_missing_measurement_names_the_metric(self, given, error, message):
+        measurements = {"nps": 1} if given is None else {"a": given, "nps": 1}
+        with pytest.raises(error) as info:
+            score(self.CARD, measurements, as_of=MAY_1)
+        assert str(info.value) == message
+        assert score(self.CARD, {"a": Decimal(10**15 - 1), "nps": 1}, as_of=MAY_1).parameters[0].actual == 10**15 - 1
+
+    def test_a_missing_manual_metric_asks_for_a_manual_entry(self):
+        with pytest.raises(MissingMeasurement) as info:
+            score(self.CARD, {"a": 1}, as_of=MAY_1)
+        assert str(info.value) == (
+            "card 'c1': no measurement for active metric 'nps' as of 2024-05-01T00:00:00+00:00; give a ManualEntry "
+            "or a value for it"
+        )
+
+    def test_a_manual_entry_for_a_card_not_scored(self):
+        entry = ManualEntry("c9", "nps", 3, april(2), "boss")
+        other = Scorecard("c0", User("bob"), APRIL, APRIL.period(0), [Parameter("a", 10, 100)])
+        for cards, scored in (([self.CARD, other], "'c0', 'c1'"), ([], "none")):
+            with pytest.raises(InvalidScorecard) as info:
+                score_many(cards, [{"a": 1, "nps": 1}] * len(cards), as_of=MAY_1, manual=[entry])
+            assert str(info.value) == f"a manual entry for card 'c9' was given to score card {scored}"
+
+
+class TestScoringCaches:
+    def test_working_days_are_counted_per_window(self):
+        # As of Apr 17: a counts Apr 2-5, 8-12, 15-17 = 12 of 21 working days; b (from Apr 15) counts
+        # Apr 15-17 = 3 of its 12 (Apr 15-19, 22-26, 29, 30).
+        card = april_card(
+            Parameter("a", 10, 50), Parameter("b", 10, 50, counts_from=Date(2024, 4, 15)), calendar=EASTER
+        )
+        result = score(card, {"a": 1, "b": 1}, as_of=april(17))
+        shares = [Fraction(item.expected) for item in result.parameters]
+        assert abs(shares[0] - Fraction(12, 21)) < Fraction(1, 10**32)
+        assert shares[1] == Fraction(1, 4)
+
+    def test_working_days_are_counted_per_calendar(self):
+        # Apr 1-10: 7 working days of 21 with Easter; Monday to Saturday: 9 (not Sunday 7) of 26.
+        six_days = WorkCalendar(weekdays={0, 1, 2, 3, 4, 5})
+        cards = [april_card(Parameter("a", 10, 100), calendar=calendar) for calendar in (EASTER, six_days)]
+        batch = score_many(cards, [{"a": 1}, {"a": 1}], as_of=april(10))
+        shares = [Fraction(s.parameters[0].expected) for s in batch]
+        assert abs(shares[0] - Fraction(7, 21)) < Fraction(1, 10**32)
+        assert abs(shares[1] - Fraction(9, 26)) < Fraction(1, 10**32)
+
+
+def test_only_the_higher_is_better_sums_decide_an_early_achievement():
+    # Day 10.  a and b (40% each, targets 3): 0.4 x (2.5 + 5) / 3 = 1 exactly (each third inexact):
+    # achieved, though the level at -1 (20%) brings the total to 0.8.
+    card = april_card(
+        Parameter("a", 3, 40), Parameter("b", 3, 40), Parameter(Metric("lvl", accumulation="last"), 1, 20)
+    )
+    result = score(card, {"a": "2.5", "b": 5, "lvl": -1}, as_of=april(10))
+    assert result.status is Status.ACHIEVED
+    assert abs(result.total - Decimal("0.8")) < Decimal("1e-30")
