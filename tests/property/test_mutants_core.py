@@ -1137,6 +1137,9 @@ class TestScoreObjects:
         ]
         batch = score_many(cards, [{"a": 1}, {"a": 2}, {"a": 3}], as_of=MAY_1)
         assert batch[1] is batch[1]
+        assert batch == (batch[0], batch[1], batch[2])
+        assert batch != (batch[0], batch[1])
+        assert (batch == 3) is False
         assert [len(group.scores) for group in batch.groups()] == [3]  # one period, equal parameters
         by_owner = batch.groups(key=lambda card: card.owner.id)
         assert [[s.card.id for s in group.scores] for group in by_owner] == [["c1", "c3"], ["c2"]]
@@ -1280,3 +1283,82 @@ def test_only_the_higher_is_better_sums_decide_an_early_achievement():
     result = score(card, {"a": "2.5", "b": 5, "lvl": -1}, as_of=april(10))
     assert result.status is Status.ACHIEVED
     assert abs(result.total - Decimal("0.8")) < Decimal("1e-30")
+
+
+class TestLocalAndReadBack:
+    CARD = Scorecard(
+        "c1",
+        User("ann"),
+        APRIL,
+        APRIL.period(0),
+        [
+            Parameter(Metric("lvl", "%", accumulation="average"), 1, 20),
+            Parameter("a", 3, 40, cap="1.2"),
+            Parameter(Metric("b", "deals"), 3, 40, counts_from=Date(2024, 4, 11), prorate=True, threshold=0),
+        ],
+        timezone="Europe/Warsaw",
+    )
+    MEASUREMENTS = {"lvl": Measurement(None), "a": 4, "b": 0}  # noqa: RUF012 - read only
+
+    def test_explain_in_the_cards_zone(self):
+        # 12:00 UTC is 14:00 in Warsaw (CEST).  a: 4 / 3 = 133.33%, capped at 120%, x 40% = 48%;
+        # b: Apr 11-30 = 20 of 30 days, target 3 x 20 / 30 = 2; 0 meets a threshold of 0; 2 left
+        # over the 10 days left = 0.2 a day.  Projected 40% x 120% (200% capped) = 48%: behind.
+        result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
+        assert result.explain().splitlines() == [
+            "card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-04-20 14:00 CEST (Europe/Warsaw)",
+            "status policy: on track at 100% of the target at the current pace or more, behind below that",
+            "lvl: weight 20%, higher is better, average of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 20 elapsed",
+            "  target: 1 %",
+            "  actual: no record in the window yet",
+            "  achievement = 0.00%",
+            "  contribution = 20% x 0.00% = 0.00%",
+            "  pace: expected 66.67% by now; nothing to project without a record",
+            "  status: no data (no record in the window yet)",
+            "a: weight 40%, higher is better, sum of records",
+            "  window: 2024-04-01 to 2024-04-30, 30 days, 20 elapsed",
+            "  target: 3",
+            "  actual: 4",
+            "  achievement = 4 / 3 = 133.33%",
+            "  cap 120.00%: reached, limits it",
+            "  effective: 120.00%",
+            "  contribution = 40% x 120.00% = 48.00%",
+            "  pace: expected 66.67% by now; projected 4 x 30 / 20 = 6 -> 200.00%",
+            "  remaining: 0, 0 a day over the 10 days left",
+            "  status: achieved (achievement 133.33% >= 100% already, and a higher-is-better sum cannot fall)",
+            "b: weight 40%, higher is better, sum of records",
+            "  window: 2024-04-11 to 2024-04-30, 20 days, 10 elapsed",
+            "  target: 3 deals prorated to the window: 2 deals",
+            "  actual: 0 deals",
+            "  achievement = 0 / 2 = 0.00%",
+            "  threshold 0.00%: met",
+            "  contribution = 40% x 0.00% = 0.00%",
+            "  pace: expected 50.00% by now; projected 0 x 20 / 10 = 0 -> 0.00%",
+            "  remaining: 2 deals, 0.2 a day over the 10 days left",
+            "  status: behind (projected 0.00% < on track 100.00%)",
+            "total = 0.00% + 48.00% + 0.00% = 48.00%",
+            "projected total: 48.00%",
+            "status: behind (projected 48.00% < on track 100.00%)",
+        ]
+
+    def test_a_score_read_back_explains_and_shows_what_it_holds(self):
+        # Read back, a score has no window, pace or rule to show; its percent counts the capped 120%.
+        result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
+        back = codec.loads(codec.dumps(result), CardScore)
+        lines = back.explain().splitlines()
+        assert not [line for line in lines if line.startswith(("  window:", "  pace:"))]
+        assert [line for line in lines if line.startswith("  status:")] == [
+            "  status: no data (no record in the window yet)",
+            "  status: achieved (achievement 133.33%)",
+            "  status: behind (achievement 0.00%)",
+        ]
+        assert back.percent() == result.percent() == Decimal("48.00")
+
+    def test_a_score_made_by_hand_counts_a_parameter_its_card_lacks_as_given(self):
+        result = score(april_card(Parameter("a", 10, 100)), {"a": 5}, as_of=MAY_1)
+        stranger = attrs.evolve(result.parameters[0], parameter=Parameter("x", 10, 100), contribution=Decimal("0.25"))
+        mine = attrs.evolve(result.parameters[0])  # the same numbers without the scoring context
+        made = attrs.evolve(result, parameters=(stranger, mine), total=Decimal("0.75"))
+        # 0.25 as given, then a's 5 / 10 = 0.5 from the card's rule: 75%.
+        assert made.percent() == Decimal("75.00")
