@@ -1173,6 +1173,44 @@ class TestExactShaping:
         item = score(april_card(Parameter("a", 10, 100, threshold="0.5")), {"a": 5}, as_of=MAY_1).parameters[0]
         assert (item.achievement, item.effective) == (Decimal("0.5"), Decimal("0.5"))
 
+    def test_a_threshold_missed_by_ten_to_the_minus_38(self):
+        # h = 0.500000000001 = H / 10**12.  With T = H**-1 mod 10**12 (+ 10**26), t = T / 10**12 and
+        # a = (H * T - 1) / 10**24 have 12 decimals, and a / t = h - 1 / (10**24 * t), about h - 1e-38:
+        # the 34-digit quotient rounds to h itself; only the exact value is below the threshold.
+        big = 500_000_000_001
+        whole = pow(big, -1, 10**12) + 10**26
+        target, actual = Decimal(whole).scaleb(-12), Decimal((big * whole - 1) // 10**12).scaleb(-12)
+        threshold = Decimal(big).scaleb(-12)
+        assert (target, actual) == (Decimal("100000000000000.500000000001"), Decimal("50000000000100.250000000001"))
+        assert Fraction(threshold) - Fraction(actual) / Fraction(target) == Fraction(1, whole * 10**12)
+        card = april_card(Parameter("a", target, 100, threshold=threshold))
+        item = score(card, {"a": actual}, as_of=MAY_1).parameters[0]
+        assert (item.achievement, item.effective) == (threshold, 0)
+        # One more unit in the last place is above it: met.
+        item = score(card, {"a": actual + Decimal("1e-12")}, as_of=MAY_1).parameters[0]
+        assert item.effective == item.achievement > threshold
+
+    @pytest.mark.parametrize(("day", "status"), [(10, Status.ON_TRACK), (31, Status.ACHIEVED)])
+    def test_nothing_happened_against_a_target_of_zero(self, day, status):
+        # Lower is better with target 0 is exact: 0 returns score 1, which meets a threshold of 1,
+        # is on track (projected 1 >= 1) and achieves the card once the window is over.
+        as_of = MAY_1 if day == 31 else april(day)
+        parameter = Parameter("returns", 0, 100, direction="lower_is_better", threshold=1)
+        result = score(april_card(parameter), {"returns": 0}, as_of=as_of)
+        item = result.parameters[0]
+        assert (item.achievement, item.effective, item.projected) == (1, 1, 1)
+        assert item.status is status
+        assert result.status is status
+
+    def test_a_prorated_lower_is_better_pace_exactly_on_track(self):
+        # Apr 26-30: target 10 x 5 / 30 = 5/3.  On Apr 28 (3 of 5 days) 1 return paces to 1 x 5 / 3
+        # = 5/3, exactly the target: 2 - (5/3) / (5/3) = 1, on track.
+        parameter = Parameter(
+            "returns", 10, 100, direction="lower_is_better", counts_from=Date(2024, 4, 26), prorate=True
+        )
+        item = score(april_card(parameter), {"returns": 1}, as_of=april(28)).parameters[0]
+        assert (item.projected, item.status) == (1, Status.ON_TRACK)
+
     def test_a_prorated_cap_reached_exactly_is_not_exceeded(self):
         # Apr 26-30: 5 of 30 days; target 10 * 5 / 30 = 1.666...7 (34 digits); 1 / that = 0.5999...
         # (34 digits), exactly 0.6 = the cap: not above it, so the achievement stands.
