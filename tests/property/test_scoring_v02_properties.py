@@ -401,7 +401,12 @@ def test_explain_mentions_every_key_and_the_total_as_percent_shows_it(case):
     text = result.explain()
     for item in result.parameters:
         assert f"{item.key}" in text
-        assert item.explain() in text
+        # the card names its calendar once, in its header: a parameter's own line for it is left out
+        own = [line for line in item.explain().splitlines() if not line.startswith("  calendar: ")]
+        assert "\n".join(own) in text
+    assert sum(line.startswith(("calendar: ", "  calendar: ")) for line in text.splitlines()) == (
+        card.calendar is not None
+    )
     assert f"= {result.percent()}%" in text.splitlines()[-3]
 
 
