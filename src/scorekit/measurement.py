@@ -5,6 +5,11 @@ records count, and the half-open window of aware instants to count in.  The host
 answers each with a `Measurement`: the value and the `Evidence` records behind it.
 Hand-entered metrics are never requested; their values are `ManualEntry` records.
 
+A source may also answer `Cell`s (one metric of one user in one window) with
+`Aggregate`s (the sum, the count and the latest record): the service then asks
+once per distinct cell and pools a team's members itself (`Aggregate.pool`),
+to exactly the numbers `measure` gives (`Aggregate.value`).
+
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
 >>> c = Cadence.monthly(Date(2024, 2, 1))
@@ -26,19 +31,22 @@ import datetime as _dt
 import functools
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import ClassVar
 
 import attrs
 import pendulum
 from pendulum import DateTime
 
-from scorekit._text import identifier, label
-from scorekit.errors import InvalidNumber, InvalidPeriod, InvalidScorecard
-from scorekit.numbers import ONE, to_decimal
+from scorekit._text import check_identifier, identifier, label
+from scorekit.errors import InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
+from scorekit.numbers import EXACT, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 
 __all__ = [
+    "Aggregate",
+    "Cell",
     "Evidence",
     "ManualEntry",
     "Measurement",
@@ -46,6 +54,7 @@ __all__ = [
     "as_instant",
     "as_utc_instant",
     "latest_values",
+    "request_tuples",
     "requests_for",
 ]
 
@@ -207,6 +216,227 @@ class MetricRequest:
     accumulation: Accumulation = attrs.field(default=Accumulation.SUM, converter=Accumulation)
 
 
+def _cell_metric(value: object) -> str:
+    return check_identifier(value, what="cell metric", error=InvalidParameter)
+
+
+def _cell_subject(value: object) -> str:
+    if not isinstance(value, str):
+        msg = f"cell subject must be one user id, a string (a team's members are one cell each), got {value!r}"
+        raise InvalidScorecard(msg)
+    return check_identifier(value, what="cell subject", error=InvalidScorecard)
+
+
+def _cell_accumulation(value: object) -> Accumulation:
+    try:
+        return Accumulation(value)
+    except ValueError:
+        allowed = ", ".join(repr(a.value) for a in Accumulation)
+        msg = f"cell accumulation must be one of {allowed}, got {value!r}"
+        raise InvalidParameter(msg) from None
+
+
+def _cell_start(value: object) -> DateTime:
+    return as_utc_instant(value, name="cell start")
+
+
+def _cell_end(value: object) -> DateTime:
+    return as_utc_instant(value, name="cell end")
+
+
+@attrs.frozen(unsafe_hash=False)
+class Cell:
+    """One question for `MetricSource.aggregate`: one user's records of `metric` in ``[start, end)``.
+
+    Unlike a `MetricRequest` (a metric for a set of user ids), a cell names one
+    user (`subject`), so the cells of many cards overlap and a source answers each
+    once; the service pools a team's members itself.  `start` and `end` are held
+    in UTC; the window is half-open, so a record exactly at `end` is not counted.
+    `accumulation` says which value the cell feeds (the `Aggregate` holds all three).
+
+    >>> cell = Cell("calls", "average", "ann", pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"),
+    ...             pendulum.datetime(2024, 3, 10, tz="UTC"))
+    >>> cell.accumulation, cell.start.isoformat()
+    (<Accumulation.AVERAGE: 'average'>, '2024-02-29T23:00:00+00:00')
+    >>> Cell("calls", "sum", ["ann", "bob"], cell.start, cell.end)
+    Traceback (most recent call last):
+    scorekit.errors.InvalidScorecard: cell subject must be one user id, a string (a team's members are one cell each), got ['ann', 'bob']
+    """
+
+    metric: str = attrs.field(converter=_cell_metric)
+    accumulation: Accumulation = attrs.field(converter=_cell_accumulation)
+    subject: str = attrs.field(converter=_cell_subject)
+    start: DateTime = attrs.field(converter=_cell_start)
+    end: DateTime = attrs.field(converter=_cell_end)
+    # Cells are dict keys on both sides of `aggregate` (hundreds of thousands per dashboard): hash once.
+    _hash: int = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if as_utc(self.start) > as_utc(self.end):
+            msg = (
+                f"a cell's window [{self.start.isoformat()}, {self.end.isoformat()}) ends before it starts; "
+                "give start <= end (start == end is an empty window)"
+            )
+            raise InvalidPeriod(msg)
+        object.__setattr__(self, "_hash", hash((self.metric, self.subject, self.start, self.end)))
+
+    def __hash__(self) -> int:
+        """The hash of the cell's metric, subject and window."""
+        return self._hash
+
+    @classmethod
+    def _trusted(cls, metric: str, accumulation: Accumulation, subject: str, start: DateTime, end: DateTime) -> Cell:
+        """A cell from parts already checked (a card's metric key and subjects, UTC instants, start <= end).
+
+        The service builds one per distinct cell of a dashboard; the checks would cost more than the rest.
+        """
+        cell = object.__new__(cls)
+        put = object.__setattr__
+        put(cell, "metric", metric)
+        put(cell, "accumulation", accumulation)
+        put(cell, "subject", subject)
+        put(cell, "start", start)
+        put(cell, "end", end)
+        put(cell, "_hash", hash((metric, subject, start, end)))
+        return cell
+
+
+def _aggregate_total(value: object) -> Decimal:
+    # A sum of many records may outgrow the bound on any one of them.
+    return to_decimal(value, name="aggregate total", bounded=False)
+
+
+def _aggregate_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"aggregate count must be a whole number of records, 0 or more, got {value!r}"
+        raise InvalidNumber(msg)
+    return value
+
+
+def _last_value(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="aggregate last_value")
+
+
+def _last_at(value: object) -> DateTime | None:
+    return None if value is None else as_utc_instant(value, name="aggregate last_at")
+
+
+def _last_id(value: object) -> str | None:
+    if value is None:
+        return None
+    return check_identifier(_text(value), what="aggregate last_id", error=InvalidScorecard)
+
+
+@attrs.frozen
+class Aggregate:
+    """What one user's records of a metric make in a window: their sum, their count and the latest one.
+
+    `last_value`, `last_at` and `last_id` are the value, the instant (in UTC) and
+    the id of the latest record by ``(occurred_at, id)``: of records at the same
+    instant, the greatest id (compared as text).  With no record (`count` 0) the
+    total is 0 and the three are None; with records all three are required.
+    `value` gives what `measure` answers for the same records, `pool` combines
+    several users' aggregates into a team's.
+
+    >>> at = pendulum.datetime(2024, 3, 4, 9, tz="UTC")
+    >>> ann = Aggregate(total=30, count=2, last_value=20, last_at=at, last_id="r2")
+    >>> bob = Aggregate(total="4.5", count=1, last_value="4.5", last_at=at, last_id="r10")
+    >>> team = Aggregate.pool([ann, bob, Aggregate.EMPTY])
+    >>> [str(team.value(a)) for a in Accumulation]  # 34.5; 34.5 / 3 (not the mean of 15 and 4.5); r2 > r10 as text
+    ['34.5', '11.5', '20']
+    >>> Aggregate.EMPTY.value(Accumulation.SUM), Aggregate.EMPTY.value(Accumulation.LAST)
+    (Decimal('0'), None)
+    """
+
+    EMPTY: ClassVar[Aggregate]
+    """No record in the window."""
+
+    total: Decimal = attrs.field(converter=_aggregate_total)
+    count: int = attrs.field(converter=_aggregate_count)
+    last_value: Decimal | None = attrs.field(default=None, converter=_last_value)
+    last_at: DateTime | None = attrs.field(default=None, converter=_last_at)
+    last_id: str | None = attrs.field(default=None, converter=_last_id)
+
+    def __attrs_post_init__(self) -> None:
+        latest = (self.last_value, self.last_at, self.last_id)
+        if self.count == 0:
+            if self.total != 0 or latest != (None, None, None):
+                msg = (
+                    f"an aggregate of no record (count 0) has total 0 and no latest record, got total {self.total} "
+                    f"and last_value, last_at, last_id {latest}"
+                )
+                raise InvalidNumber(msg)
+        elif None in latest:
+            msg = (
+                f"an aggregate of {self.count} record(s) needs the latest one's last_value, last_at and last_id, "
+                f"got {latest}"
+            )
+            raise InvalidNumber(msg)
+
+    @classmethod
+    def _trusted(cls, total: Decimal, count: int, last_value: Decimal, last_at: DateTime, last_id: str) -> Aggregate:
+        """An aggregate of at least one record from parts already checked (a reference source's own records)."""
+        aggregate = object.__new__(cls)
+        put = object.__setattr__
+        put(aggregate, "total", total)
+        put(aggregate, "count", count)
+        put(aggregate, "last_value", last_value)
+        put(aggregate, "last_at", last_at)
+        put(aggregate, "last_id", last_id)
+        return aggregate
+
+    @classmethod
+    def pool(cls, aggregates: Iterable[Aggregate]) -> Aggregate:
+        """The aggregate of several users' records together (a team's): the sum of the totals, of the counts, the latest.
+
+        Each user's records are distinct, so pooling their aggregates is the
+        aggregate of the pooled records: the totals add exactly (never rounded),
+        and the latest record is the one with the greatest ``(last_at, last_id)``.
+
+        >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+        >>> Aggregate.pool([Aggregate(2, 1, 2, at, "a"), Aggregate(5, 1, 5, at.add(seconds=1), "b")]).last_id
+        'b'
+        """
+        found = [a for a in aggregates if a.count]
+        if not found:
+            return cls.EMPTY
+        if len(found) == 1:
+            return found[0]
+        # Records by (instant, id); a full tie (two users' records with one id at one instant) goes to the greater value.
+        latest = max(found, key=_latest_key)
+        return cls._trusted(
+            exact_sum(a.total for a in found),
+            sum(a.count for a in found),
+            latest.last_value,  # type: ignore[arg-type]  # a counted aggregate has all three
+            latest.last_at,  # type: ignore[arg-type]
+            latest.last_id,  # type: ignore[arg-type]
+        )
+
+    def value(self, accumulation: Accumulation) -> Decimal | None:
+        """What `measure` answers for these records: the total (SUM), the mean (AVERAGE), the latest value (LAST).
+
+        The mean divides in scorekit's own 34-digit context, as every reference
+        source does.  With no record a SUM is 0 and a level has no value (None).
+
+        >>> Aggregate(10, 3, 4, pendulum.datetime(2024, 3, 4, tz="UTC"), "r3").value(Accumulation.AVERAGE)
+        Decimal('3.333333333333333333333333333333333')
+        """
+        if not self.count:
+            return ZERO if accumulation is Accumulation.SUM else None
+        if accumulation is Accumulation.SUM:
+            return self.total
+        if accumulation is Accumulation.AVERAGE:
+            return EXACT.divide(self.total, Decimal(self.count))
+        return self.last_value
+
+
+def _latest_key(aggregate: Aggregate) -> tuple[_dt.datetime, str, Decimal]:
+    return (as_utc(aggregate.last_at), aggregate.last_id, aggregate.last_value)  # type: ignore[arg-type, return-value]
+
+
+Aggregate.EMPTY = Aggregate(ZERO, 0)
+
+
 @attrs.frozen
 class ManualEntry:
     """A hand-entered value of a manual metric on one card (F7); the latest one counts.
@@ -247,11 +477,21 @@ def latest_values(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.da
     return {metric: entry.value for metric, (_at, entry) in latest.items()}
 
 
-def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:
-    """What the CRM must count for `card` as of `as_of`, one request per parameter.
+def request_tuples(
+    card: Scorecard, as_of: _dt.datetime
+) -> tuple[tuple[str, frozenset[str], DateTime, DateTime, Accumulation], ...]:
+    """`requests_for` as plain ``(metric, subjects, start, end, accumulation)`` tuples (instants in UTC).
 
-    Only active automatic parameters whose window has started by `as_of` (in the
-    card's local dates) are asked for; each window is cut at `as_of`.
+    What each `MetricRequest` would hold, without building it: tuples are cheaper
+    to hash and to dedupe across the many cards of a dashboard.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 2, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> ((metric, subjects, start, end, accumulation),) = request_tuples(card, pendulum.datetime(2024, 2, 10, tz="UTC"))
+    >>> metric, sorted(subjects), end.isoformat(), accumulation.value
+    ('deals_won', ['ann'], '2024-02-10T00:00:00+00:00', 'sum')
     """
     utc = as_utc(as_instant(as_of))
     instant = _pendulum_utc(utc)
@@ -266,5 +506,14 @@ def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, .
         start, end = _pendulum_utc(start_utc), _pendulum_utc(end_utc)
         if utc < end_utc:
             end = instant if utc > start_utc else start
-        requests.append(MetricRequest(window.key, subjects, start, end, window.parameter.metric.accumulation))
+        requests.append((window.key, subjects, start, end, window.parameter.metric.accumulation))
     return tuple(requests)
+
+
+def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:
+    """What the CRM must count for `card` as of `as_of`, one request per parameter.
+
+    Only active automatic parameters whose window has started by `as_of` (in the
+    card's local dates) are asked for; each window is cut at `as_of`.
+    """
+    return tuple(MetricRequest(*request) for request in request_tuples(card, as_of))

@@ -52,11 +52,20 @@ from scorekit.errors import (
 )
 from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, group_scores, similarity_key, summarize
 from scorekit.history import Change, ClosedScore, Revision, fingerprint
-from scorekit.measurement import ManualEntry, Measurement, as_instant, latest_values, requests_for
-from scorekit.numbers import ZERO, Number, to_decimal
-from scorekit.parameter import Parameter
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    ManualEntry,
+    Measurement,
+    as_instant,
+    latest_values,
+    request_tuples,
+    requests_for,
+)
+from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO, Number, to_decimal
+from scorekit.parameter import Accumulation, Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
-from scorekit.ports import Clock, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
+from scorekit.ports import AggregateSource, Clock, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score_many
 from scorekit.status import StatusPolicy
@@ -508,7 +517,10 @@ class Scorekit:
         if not due:
             return ()
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
-        scored = self._score_fresh(due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now)
+        # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
+        scored = self._score_fresh(
+            due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now, evidence=True
+        )
         closed = []
         for item in scored:
             snapshot = ClosedScore.of(
@@ -568,7 +580,7 @@ class Scorekit:
         """
         card = self._visible(actor, card_id)
         instant = self._instant(as_of)
-        return self._score_all([card], [instant])[0]
+        return self._score_all([card], [instant], evidence=True)[0]
 
     def trend(self, actor: Actor, series_id: str) -> Trend:
         """Every card of a series the actor may see, in period order, each as of its period end.
@@ -591,7 +603,7 @@ class Scorekit:
             end = card.period.instants(card.timezone)[1]
             instants.append(end if as_utc(end) <= utc_now else now)
         # a past period as `close` would freeze it now: manual values as entered until now
-        return Trend(self._score_all(cards, instants, manual_until=now))
+        return Trend(self._score_all(cards, instants, manual_until=now, evidence=False))
 
     def dashboard(
         self,
@@ -631,7 +643,7 @@ class Scorekit:
             cards = self.cards.find(active_on=day, **narrow)
         else:
             cards = self._current(instant, narrow)
-        scores = self._score_all(cards, [instant] * len(cards))
+        scores = self._score_all(cards, [instant] * len(cards), evidence=False)
         return Dashboard(instant, scores, summarize(scores), group_scores(scores, key or similarity_key))
 
     def _current(self, instant: DateTime, narrow: Mapping[str, Any]) -> tuple[Scorecard, ...]:
@@ -652,39 +664,53 @@ class Scorekit:
         return as_instant(as_of if as_of is not None else self.clock.now())
 
     def _score_all(
-        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+        self,
+        cards: Sequence[Scorecard],
+        instants: Sequence[DateTime],
+        *,
+        manual_until: DateTime | None = None,
+        evidence: bool,
     ) -> tuple[CardScore, ...]:
-        """Each card's score as of its instant: its closed score if it has one, else fresh (one `measure()`)."""
+        """Each card's score as of its instant: its closed score if it has one, else fresh (one CRM call)."""
         closed = self._closed(c.id for c in cards)
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
         scored = iter(
-            self._score_fresh([c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until) if fresh else ()
+            self._score_fresh(
+                [c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until, evidence=evidence
+            )
+            if fresh
+            else ()
         )
         return tuple(closed[card.id].score if card.id in closed else next(scored).score for card in cards)
 
     def _score_fresh(
-        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+        self,
+        cards: Sequence[Scorecard],
+        instants: Sequence[DateTime],
+        *,
+        manual_until: DateTime | None = None,
+        evidence: bool,
     ) -> list[_Scored]:
         """Score each card as of its instant, asking the CRM once.
 
+        With `evidence` (a report, a close) the CRM is asked through `measure`, for
+        the records behind each value; without, through `aggregate` when the source
+        has it (the values only, each distinct cell once), else through `measure`.
         Manual values are read as of each instant, or as of `manual_until` when given:
         closing a period reads the entries a manager made after its end, up to the close.
         """
-        per_card = [requests_for(card, instant) for card, instant in zip(cards, instants, strict=True)]
-        wanted = set(itertools.chain.from_iterable(per_card))
-        answers = self.metrics.measure(wanted) if wanted else {}
+        source = self.metrics
+        if evidence or not isinstance(source, AggregateSource):
+            measured = self._measured(cards, instants)
+        else:
+            measured = _aggregated(source, cards, instants)
         with_manual = [card.id for card in cards if card.manual_keys]
         entries: dict[str, list[ManualEntry]] = {}
         if with_manual:
             for entry in self.manual.entries(with_manual):
                 entries.setdefault(entry.card_id, []).append(entry)
         prepared: list[tuple[dict[str, Measurement | Decimal], tuple[ManualEntry, ...]]] = []
-        for card, instant, requests in zip(cards, instants, per_card, strict=True):
-            try:
-                measurements: dict[str, Measurement | Decimal] = {r.metric: answers[r] for r in requests}
-            except KeyError as error:
-                msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
-                raise MissingMeasurement(msg) from None
+        for card, instant, measurements in zip(cards, instants, measured, strict=True):
             used: tuple[ManualEntry, ...] = ()
             if card.manual_keys:
                 own = entries.get(card.id, ())
@@ -704,3 +730,109 @@ class Scorekit:
             batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
             scores.update(zip(indices, batch, strict=True))
         return [_Scored(scores[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
+
+    def _measured(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime]
+    ) -> list[dict[str, Measurement | Decimal]]:
+        """Each card's measurements, with their evidence, from one `measure` call."""
+        per_card = [requests_for(card, instant) for card, instant in zip(cards, instants, strict=True)]
+        wanted = set(itertools.chain.from_iterable(per_card))
+        answers = self.metrics.measure(wanted) if wanted else {}
+        measured: list[dict[str, Measurement | Decimal]] = []
+        for card, requests in zip(cards, per_card, strict=True):
+            try:
+                measured.append({r.metric: answers[r] for r in requests})
+            except KeyError as error:
+                msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
+                raise MissingMeasurement(msg) from None
+        return measured
+
+
+_Request = tuple[str, frozenset[str], DateTime, DateTime, Accumulation]
+"""A `MetricRequest`'s fields as a plain tuple (`request_tuples`): cheap to hash and dedupe."""
+
+_NO_RECORD: Final = Measurement(None)
+_LOW: Final = -MAX_MAGNITUDE
+_AVERAGE: Final = Accumulation.AVERAGE
+_SUM: Final = Accumulation.SUM
+
+
+def _aggregated(
+    source: AggregateSource, cards: Sequence[Scorecard], instants: Sequence[DateTime]
+) -> list[dict[str, Measurement | Decimal]]:
+    """Each card's measurements from one `aggregate` call: each distinct cell once, teams pooled here.
+
+    The values are those `measure` gives for the same records (`Aggregate.value`).
+    """
+    # Deduplicate on plain tuples first (each request hashed once): objects are built only for the
+    # distinct requests' cells, and a card's values are found by number, not by hashing again.
+    numbers: dict[_Request, int] = {}
+    number = numbers.setdefault
+    per_card = [
+        [(request[0], number(request, len(numbers))) for request in request_tuples(card, instant)]
+        for card, instant in zip(cards, instants, strict=True)
+    ]
+    distinct = list(numbers)
+    cells, plan = _cells(distinct)
+    answers = source.aggregate(cells) if cells else {}
+    values: list[Measurement | Decimal] = []
+    unanswered: set[int] = set()
+    pool = Aggregate.pool
+    for request, own in zip(distinct, plan, strict=True):
+        try:
+            found = answers[own[0]] if len(own) == 1 else pool([answers[cell] for cell in own])
+        except KeyError:
+            unanswered.add(len(values))
+            values.append(ZERO)  # a placeholder: the card that needs it raises below
+            continue
+        values.append(_reading(found, request[4]))
+    if unanswered:
+        for card, wanted in zip(cards, per_card, strict=True):
+            for key, n in wanted:
+                if n in unanswered:
+                    msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
+                    raise MissingMeasurement(msg)
+    return [{key: values[n] for key, n in wanted} for wanted in per_card]
+
+
+def _cells(distinct: Iterable[_Request]) -> tuple[list[Cell], list[list[Cell]]]:
+    """The distinct cells, and each request's cells (one per subject): a cell requests share is built once."""
+    # Requests share a handful of windows: per window, each subject's cell, found by its (cached) str hash.
+    windows: dict[tuple[str, DateTime, DateTime, Accumulation], dict[str, Cell]] = {}
+    window = windows.setdefault
+    trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
+    plan: list[list[Cell]] = []
+    cells: list[Cell] = []
+    for metric, subjects, start, end, accumulation in distinct:
+        known = window((metric, start, end, accumulation), {})
+        own = []
+        for subject in subjects:
+            cell = known.get(subject)
+            if cell is None:
+                cell = known[subject] = trusted(metric, accumulation, subject, start, end)
+                cells.append(cell)
+            own.append(cell)
+        plan.append(own)
+    return cells, plan
+
+
+_SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
+"""A mean (34 digits) whose leading digit is above 1e-966 has at most 1,000 decimals."""
+
+
+def _reading(found: Aggregate, accumulation: Accumulation) -> Measurement | Decimal:
+    """`Aggregate.value` for scoring: a plain Decimal when within scorekit's bounds (read without a conversion).
+
+    A value out of bounds becomes a `Measurement`, which raises what `measure` would have raised.
+    """
+    if not found.count:
+        return ZERO if accumulation is _SUM else _NO_RECORD
+    if accumulation is _SUM:
+        value = found.total
+    elif accumulation is _AVERAGE:
+        value = EXACT.divide(found.total, Decimal(found.count))
+    else:
+        value = found.last_value  # type: ignore[assignment]  # a counted aggregate has one
+    if _LOW < value < MAX_MAGNITUDE and (accumulation is not _AVERAGE or value.adjusted() > _SMALLEST_MEAN):
+        return value
+    return Measurement(value)
