@@ -194,13 +194,14 @@ def bench_dashboard(n_cards: int, score_per_card_s: float, repeats: int) -> dict
     as_of = pendulum.datetime(last_start.year, last_start.month, 17, 12, tz="UTC")
     gc.collect()
     rss_before = _rss_bytes()
-    times, calls = [], []
+    times, calls, aggregate_calls = [], [], []
     for _ in range(repeats):
-        before = source.calls
+        before, aggregated = source.measure_calls, source.aggregate_calls
         # on="all": every card of every month, so the figure stays the scoring throughput it was in 0.1
         # (the default dashboard now scores only the cards of the current period)
         times.append(timed(lambda: svc.dashboard(MANAGER, as_of=as_of, on="all")))
-        calls.append(source.calls - before)
+        calls.append(source.measure_calls - before)
+        aggregate_calls.append(source.aggregate_calls - aggregated)  # the CRM through aggregate(cells)
     rss_growth = max(0, _peak_rss_bytes() - rss_before)
     # a diagnostic, not a target: the same dashboard with CPython's cyclic collector paused
     gc.disable()
@@ -226,18 +227,20 @@ def bench_dashboard(n_cards: int, score_per_card_s: float, repeats: int) -> dict
         "cards_per_s": cards_per_s,
         "cards_per_s_collector_paused": len(cards) / paused,
         "measure_calls_per_dashboard": max(calls),
+        "aggregate_calls_per_dashboard": max(aggregate_calls),
         "peak_rss_growth_mib": rss_growth / 2**20,
         "python_heap_peak_mib": heap_peak / 2**20,
         "vs_score_times_cards": vs_score,
         "targets": {
             "cards_per_s": 50_000,
-            "measure_calls": 1,
+            "measure_calls": 0,
+            "aggregate_calls": 1,
             "peak_rss_growth_mib": 1024,
             "vs_score_times_cards": 2.0,
         },
         "met": {
             "cards_per_s": cards_per_s >= 50_000,
-            "measure_calls": max(calls) == 1,
+            "measure_calls": max(calls) == 0 and max(aggregate_calls) == min(aggregate_calls) == 1,
             "peak_rss_growth": rss_growth <= 2**30,
             "vs_score_times_cards": vs_score <= 2.0,
         },
@@ -568,7 +571,14 @@ def table(results: dict[str, object]) -> str:
             "<= 2.0x",
             _yes(d["met"]["vs_score_times_cards"]),
         ),
-        ("2 measure() calls", str(d["measure_calls_per_dashboard"]), "", "", "1", _yes(d["met"]["measure_calls"])),
+        (
+            "2 CRM calls: aggregate(), measure()",
+            f"{d['aggregate_calls_per_dashboard']}, {d['measure_calls_per_dashboard']}",
+            "",
+            "",
+            "1, 0",
+            _yes(d["met"]["measure_calls"]),
+        ),
         (
             "2 peak RSS growth",
             f"{d['peak_rss_growth_mib']:.0f} MiB",
