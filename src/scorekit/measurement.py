@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 import attrs
 import pendulum
@@ -39,7 +39,7 @@ from pendulum import DateTime
 
 from scorekit._text import check_identifier, identifier, label
 from scorekit.errors import InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
-from scorekit.numbers import EXACT, ONE, ZERO, exact_sum, to_decimal
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
@@ -51,6 +51,7 @@ __all__ = [
     "ManualEntry",
     "Measurement",
     "MetricRequest",
+    "RequestTuple",
     "as_instant",
     "as_utc_instant",
     "latest_values",
@@ -374,8 +375,10 @@ class Aggregate:
             raise InvalidNumber(msg)
 
     @classmethod
-    def _trusted(cls, total: Decimal, count: int, last_value: Decimal, last_at: DateTime, last_id: str) -> Aggregate:
-        """An aggregate of at least one record from parts already checked (a reference source's own records)."""
+    def _trusted(
+        cls, total: Decimal, count: int, last_value: Decimal | None, last_at: DateTime | None, last_id: str | None
+    ) -> Aggregate:
+        """An aggregate of at least one record from parts already checked (its latest record's three are not None)."""
         aggregate = object.__new__(cls)
         put = object.__setattr__
         put(aggregate, "total", total)
@@ -397,20 +400,27 @@ class Aggregate:
         >>> Aggregate.pool([Aggregate(2, 1, 2, at, "a"), Aggregate(5, 1, 5, at.add(seconds=1), "b")]).last_id
         'b'
         """
-        found = [a for a in aggregates if a.count]
-        if not found:
+        # One pass (a team may have thousands of members): exact sums, the latest by (instant, id),
+        # a full tie (two users' records with one id at one instant) going to the greater value.
+        # The instants are all UTC, so they compare as plain datetimes do.
+        latest: Aggregate | None = None
+        latest_key: tuple[object, ...] = ()
+        total, count, pooled = ZERO, 0, 0
+        add = EXACT_SUMS.add
+        for aggregate in aggregates:
+            if not aggregate.count:
+                continue
+            key = (aggregate.last_at, aggregate.last_id, aggregate.last_value)
+            if latest is None or key > latest_key:
+                latest, latest_key = aggregate, key
+            total = add(total, aggregate.total)
+            count += aggregate.count
+            pooled += 1
+        if latest is None:
             return cls.EMPTY
-        if len(found) == 1:
-            return found[0]
-        # Records by (instant, id); a full tie (two users' records with one id at one instant) goes to the greater value.
-        latest = max(found, key=_latest_key)
-        return cls._trusted(
-            exact_sum(a.total for a in found),
-            sum(a.count for a in found),
-            latest.last_value,  # type: ignore[arg-type]  # a counted aggregate has all three
-            latest.last_at,  # type: ignore[arg-type]
-            latest.last_id,  # type: ignore[arg-type]
-        )
+        if pooled == 1:
+            return latest  # as it is: its total is already the sum
+        return cls._trusted(total, count, latest.last_value, latest.last_at, latest.last_id)
 
     def value(self, accumulation: Accumulation) -> Decimal | None:
         """What `measure` answers for these records: the total (SUM), the mean (AVERAGE), the latest value (LAST).
@@ -428,10 +438,6 @@ class Aggregate:
         if accumulation is Accumulation.AVERAGE:
             return EXACT.divide(self.total, Decimal(self.count))
         return self.last_value
-
-
-def _latest_key(aggregate: Aggregate) -> tuple[_dt.datetime, str, Decimal]:
-    return (as_utc(aggregate.last_at), aggregate.last_id, aggregate.last_value)  # type: ignore[arg-type, return-value]
 
 
 Aggregate.EMPTY = Aggregate(ZERO, 0)
@@ -477,37 +483,63 @@ def latest_values(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.da
     return {metric: entry.value for metric, (_at, entry) in latest.items()}
 
 
-def request_tuples(
-    card: Scorecard, as_of: _dt.datetime
-) -> tuple[tuple[str, frozenset[str], DateTime, DateTime, Accumulation], ...]:
-    """`requests_for` as plain ``(metric, subjects, start, end, accumulation)`` tuples (instants in UTC).
+RequestTuple: TypeAlias = tuple[str, frozenset[str], DateTime, DateTime, Accumulation]
+"""A `MetricRequest`'s fields as a plain tuple: ``(metric, subjects, start, end, accumulation)``, instants in UTC."""
 
-    What each `MetricRequest` would hold, without building it: tuples are cheaper
-    to hash and to dedupe across the many cards of a dashboard.
+
+def request_tuples(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]) -> list[tuple[RequestTuple, ...]]:
+    """`requests_for` of each card as of its instant, as plain tuples (`RequestTuple`), for a whole batch.
+
+    What each `MetricRequest` would hold, without building it: tuples are cheaper to
+    hash and dedupe across the many cards of a dashboard, and the batch resolves
+    each distinct window's local midnights and each zone's local date once.
 
     >>> import pendulum
     >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
     >>> c = Cadence.monthly(Date(2024, 2, 1))
     >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
-    >>> ((metric, subjects, start, end, accumulation),) = request_tuples(card, pendulum.datetime(2024, 2, 10, tz="UTC"))
+    >>> [((metric, subjects, start, end, accumulation),)] = request_tuples([card], [pendulum.datetime(2024, 2, 10, tz="UTC")])
     >>> metric, sorted(subjects), end.isoformat(), accumulation.value
     ('deals_won', ['ann'], '2024-02-10T00:00:00+00:00', 'sum')
     """
-    utc = as_utc(as_instant(as_of))
+    # Per batch: each window's instants by (start, end, zone) (cards of one period share them, and
+    # resolving a local midnight is costly), and each zone's local date as of each instant.
+    bounds: dict[tuple[int, int, str], tuple[_dt.datetime, _dt.datetime, DateTime, DateTime]] = {}
+    days: dict[tuple[_dt.datetime, str], int] = {}
+    if len(cards) != len(instants):
+        msg = f"request_tuples needs one instant per card, got {len(cards)} card(s) and {len(instants)} instant(s)"
+        raise ValueError(msg)
+    batch: list[tuple[RequestTuple, ...]] = []
+    if not cards:
+        return batch
+    given = instants[0]
+    utc = as_utc(as_instant(given))
     instant = _pendulum_utc(utc)
-    today = local_ordinal(utc, card.timezone)
-    tzinfo = card.zone
-    subjects = card.subjects
-    requests = []
-    for window in card.windows:
-        if window.manual or today < window.start_ordinal:
-            continue
-        _start, _end, start_utc, end_utc = window.instants(tzinfo)
-        start, end = _pendulum_utc(start_utc), _pendulum_utc(end_utc)
-        if utc < end_utc:
-            end = instant if utc > start_utc else start
-        requests.append((window.key, subjects, start, end, window.parameter.metric.accumulation))
-    return tuple(requests)
+    for card, as_of in zip(cards, instants, strict=True):
+        if as_of is not given:  # a dashboard's cards share one instant: resolved once
+            given = as_of
+            utc = as_utc(as_instant(as_of))
+            instant = _pendulum_utc(utc)
+        timezone = card.timezone
+        today = days.get((utc, timezone))
+        if today is None:
+            today = days[utc, timezone] = local_ordinal(utc, timezone)
+        subjects = card.subjects
+        requests = []
+        for window in card.windows:
+            if window.manual or today < window.start_ordinal:
+                continue
+            key = (window.start_ordinal, window.end_ordinal, timezone)
+            known = bounds.get(key)
+            if known is None:
+                _start, _end, start_utc, end_utc = window.instants(card.zone)
+                known = bounds[key] = (start_utc, end_utc, _pendulum_utc(start_utc), _pendulum_utc(end_utc))
+            start_utc, end_utc, start, end = known
+            if utc < end_utc:
+                end = instant if utc > start_utc else start
+            requests.append((window.key, subjects, start, end, window.parameter.metric.accumulation))
+        batch.append(tuple(requests))
+    return batch
 
 
 def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:
@@ -516,4 +548,4 @@ def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, .
     Only active automatic parameters whose window has started by `as_of` (in the
     card's local dates) are asked for; each window is cut at `as_of`.
     """
-    return tuple(MetricRequest(*request) for request in request_tuples(card, as_of))
+    return tuple(MetricRequest(*request) for request in request_tuples([card], [as_of])[0])

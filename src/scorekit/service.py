@@ -57,10 +57,11 @@ from scorekit.measurement import (
     Cell,
     ManualEntry,
     Measurement,
+    MetricRequest,
+    RequestTuple,
     as_instant,
     latest_values,
     request_tuples,
-    requests_for,
 )
 from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO, Number, to_decimal
 from scorekit.parameter import Accumulation, Parameter
@@ -735,7 +736,7 @@ class Scorekit:
         self, cards: Sequence[Scorecard], instants: Sequence[DateTime]
     ) -> list[dict[str, Measurement | Decimal]]:
         """Each card's measurements, with their evidence, from one `measure` call."""
-        per_card = [requests_for(card, instant) for card, instant in zip(cards, instants, strict=True)]
+        per_card = [tuple(MetricRequest(*r) for r in requests) for requests in request_tuples(cards, instants)]
         wanted = set(itertools.chain.from_iterable(per_card))
         answers = self.metrics.measure(wanted) if wanted else {}
         measured: list[dict[str, Measurement | Decimal]] = []
@@ -747,9 +748,6 @@ class Scorekit:
                 raise MissingMeasurement(msg) from None
         return measured
 
-
-_Request = tuple[str, frozenset[str], DateTime, DateTime, Accumulation]
-"""A `MetricRequest`'s fields as a plain tuple (`request_tuples`): cheap to hash and dedupe."""
 
 _NO_RECORD: Final = Measurement(None)
 _LOW: Final = -MAX_MAGNITUDE
@@ -766,11 +764,11 @@ def _aggregated(
     """
     # Deduplicate on plain tuples first (each request hashed once): objects are built only for the
     # distinct requests' cells, and a card's values are found by number, not by hashing again.
-    numbers: dict[_Request, int] = {}
+    numbers: dict[RequestTuple, int] = {}
     number = numbers.setdefault
     per_card = [
-        [(request[0], number(request, len(numbers))) for request in request_tuples(card, instant)]
-        for card, instant in zip(cards, instants, strict=True)
+        [(request[0], number(request, len(numbers))) for request in requests]
+        for requests in request_tuples(cards, instants)
     ]
     distinct = list(numbers)
     cells, plan = _cells(distinct)
@@ -780,12 +778,15 @@ def _aggregated(
     pool = Aggregate.pool
     for request, own in zip(distinct, plan, strict=True):
         try:
-            found = answers[own[0]] if len(own) == 1 else pool([answers[cell] for cell in own])
+            found = answers[own] if type(own) is Cell else pool([answers[cell] for cell in own])  # type: ignore[union-attr]
         except KeyError:
             unanswered.add(len(values))
             values.append(ZERO)  # a placeholder: the card that needs it raises below
             continue
-        values.append(_reading(found, request[4]))
+        if found.count:
+            values.append(_reading(found, request[4]))
+        else:  # most cells of a dashboard have no record yet
+            values.append(ZERO if request[4] is _SUM else _NO_RECORD)
     if unanswered:
         for card, wanted in zip(cards, per_card, strict=True):
             for key, n in wanted:
@@ -795,16 +796,30 @@ def _aggregated(
     return [{key: values[n] for key, n in wanted} for wanted in per_card]
 
 
-def _cells(distinct: Iterable[_Request]) -> tuple[list[Cell], list[list[Cell]]]:
-    """The distinct cells, and each request's cells (one per subject): a cell requests share is built once."""
-    # Requests share a handful of windows: per window, each subject's cell, found by its (cached) str hash.
-    windows: dict[tuple[str, DateTime, DateTime, Accumulation], dict[str, Cell]] = {}
-    window = windows.setdefault
+def _cells(distinct: Iterable[RequestTuple]) -> tuple[list[Cell], list[Cell | list[Cell]]]:
+    """The distinct cells, and each request's cell (a team's request: its members' cells).
+
+    One cell per metric, user and window, whatever the accumulation (an aggregate holds
+    what each needs): a user's cell serves their own card and every team card they are in.
+    """
+    # Requests share a handful of windows: per window, each user's cell, found by its (cached) str hash.
+    windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
     trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
-    plan: list[list[Cell]] = []
+    plan: list[Cell | list[Cell]] = []
     cells: list[Cell] = []
     for metric, subjects, start, end, accumulation in distinct:
-        known = window((metric, start, end, accumulation), {})
+        key = (metric, start, end)
+        known = windows.get(key)
+        if known is None:
+            known = windows[key] = {}
+        if len(subjects) == 1:
+            (subject,) = subjects
+            cell = known.get(subject)
+            if cell is None:
+                cell = known[subject] = trusted(metric, accumulation, subject, start, end)
+                cells.append(cell)
+            plan.append(cell)
+            continue
         own = []
         for subject in subjects:
             cell = known.get(subject)
@@ -821,12 +836,11 @@ _SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
 
 
 def _reading(found: Aggregate, accumulation: Accumulation) -> Measurement | Decimal:
-    """`Aggregate.value` for scoring: a plain Decimal when within scorekit's bounds (read without a conversion).
+    """`Aggregate.value` of an aggregate of records, for scoring: a plain Decimal when within scorekit's bounds.
 
-    A value out of bounds becomes a `Measurement`, which raises what `measure` would have raised.
+    Scoring reads a plain Decimal without a conversion; a value out of bounds becomes a
+    `Measurement`, which raises what `measure` would have raised.
     """
-    if not found.count:
-        return ZERO if accumulation is _SUM else _NO_RECORD
     if accumulation is _SUM:
         value = found.total
     elif accumulation is _AVERAGE:
