@@ -29,7 +29,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
     import pytest
 
-    from scorekit import measurement, period
+    from scorekit import codec, measurement, period
 
     @pytest.fixture(autouse=True)
     def _forget_memos() -> None:
@@ -37,6 +37,8 @@ if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
         memos = (period.midnight, period._as_utc, period.local_ordinal, measurement._pendulum_utc)  # noqa: SLF001
         for memo in memos:
             memo.cache_clear()
+        codec._TEMPLATES.clear()  # noqa: SLF001 - the card templates the codec has checked
+        codec._USERS.clear()  # noqa: SLF001
 
 
 # scorekit.spark and its recipe need the `spark` extra (part of `dev`); without it their doctests

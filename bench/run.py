@@ -73,18 +73,26 @@ def _same(floor_value: object, ours: object, what: str) -> None:
 
 
 def timed(fn, *args) -> float:
+    """The CPU time `fn(*args)` takes in this process (steadier than wall time on a shared machine)."""
+    start = time.process_time()
+    fn(*args)
+    return time.process_time() - start
+
+
+def wall_timed(fn, *args) -> float:
+    """The wall time `fn(*args)` takes: for work done in other processes (Spark, a database server)."""
     start = time.perf_counter()
     fn(*args)
     return time.perf_counter() - start
 
 
-def paired(baseline, subject, repeats: int) -> dict[str, float]:
+def paired(baseline, subject, repeats: int, clock=timed) -> dict[str, float]:
     """Alternate baseline and subject `repeats` times; medians of the times and of the per-pair ratios."""
     base_times, subject_times, ratios = [], [], []
     for _ in range(repeats):
         gc.collect()
-        b = timed(baseline)
-        s = timed(subject)
+        b = clock(baseline)
+        s = clock(subject)
         base_times.append(b)
         subject_times.append(s)
         ratios.append(s / b)
@@ -138,8 +146,9 @@ def bench_score(loops: int, repeats: int) -> dict[str, object]:
         **result,
         "per_card_us": per_card * 1e6,
         "floor_per_card_us": result["baseline_s"] / loops * 1e6,
-        "target_ratio": 2.0,
-        "met": result["ratio"] <= 2.0,
+        # issue 9 asks for <= 2.0, issue 14 for <= 1.25
+        "targets": {"ratio": 2.0, "ratio_fast": 1.25},
+        "met": {"ratio": result["ratio"] <= 2.0, "ratio_fast": result["ratio"] <= 1.25},
     }
 
 
@@ -182,8 +191,9 @@ def company(n_cards: int, *, teams: int = 20, months: int = 20, team_cards_per_t
     return cards[:n_cards], records, MONTHLY.period(months - 1).start
 
 
-def bench_dashboard(n_cards: int, score_per_card_s: float, repeats: int) -> dict[str, object]:
-    cards, records, last_start = company(n_cards)
+def _board(n_cards: int):
+    """A service over `n_cards` cards of one month (users over 20 teams, team cards) and an instant in it."""
+    cards, records, last_start = company(n_cards, months=1)
     source = RecordsMetricSource(records)
     svc = Scorekit(
         cards=MemoryScorecards(cards, change=Change("bench", pendulum.datetime(2024, 1, 1, tz="UTC"))),
@@ -192,32 +202,47 @@ def bench_dashboard(n_cards: int, score_per_card_s: float, repeats: int) -> dict
         clock=FixedClock(pendulum.datetime(2024, 1, 1, tz="UTC")),
     )
     as_of = pendulum.datetime(last_start.year, last_start.month, 17, 12, tz="UTC")
+    return svc, source, cards, records, as_of
+
+
+def bench_dashboard(n_cards: int, small: int, score_per_card_s: float, repeats: int) -> dict[str, object]:
+    """The default dashboard (the cards of the current period) of `n_cards` cards, and of `small` for the scaling."""
+    svc, source, cards, records, as_of = _board(n_cards)
+    small_svc, _, small_cards, _, _ = _board(small)
+    if len(svc.dashboard(MANAGER, as_of=as_of).scores) != len(cards):
+        msg = "the bench company's cards are not all in the current period"
+        raise RuntimeError(msg)
     gc.collect()
     rss_before = _rss_bytes()
-    times, calls, aggregate_calls = [], [], []
+    times, small_times, calls, measure_calls, aggregate_calls = [], [], [], [], []
+    # the small board is repeated so that both sides take a comparable CPU time
+    loops = max(1, len(cards) // len(small_cards))
     for _ in range(repeats):
-        before, aggregated = source.measure_calls, source.aggregate_calls
-        # on="all": every card of every month, so the figure stays the scoring throughput it was in 0.1
-        # (the default dashboard now scores only the cards of the current period)
-        times.append(timed(lambda: svc.dashboard(MANAGER, as_of=as_of, on="all")))
-        calls.append(source.measure_calls - before)
-        aggregate_calls.append(source.aggregate_calls - aggregated)  # the CRM through aggregate(cells)
+        before, measured, aggregated = source.calls, source.measure_calls, source.aggregate_calls
+        times.append(timed(lambda: svc.dashboard(MANAGER, as_of=as_of)))
+        calls.append(source.calls - before)
+        measure_calls.append(source.measure_calls - measured)
+        aggregate_calls.append(source.aggregate_calls - aggregated)  # the one call goes through aggregate(cells)
+        small_times.append(timed(lambda: [small_svc.dashboard(MANAGER, as_of=as_of) for _ in range(loops)]) / loops)
     rss_growth = max(0, _peak_rss_bytes() - rss_before)
     # a diagnostic, not a target: the same dashboard with CPython's cyclic collector paused
     gc.disable()
     try:
-        paused = timed(lambda: svc.dashboard(MANAGER, as_of=as_of, on="all"))
+        paused = timed(lambda: svc.dashboard(MANAGER, as_of=as_of))
     finally:
         gc.enable()
     gc.collect()
     tracemalloc.start()
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]
-    board = svc.dashboard(MANAGER, as_of=as_of, on="all")
+    board = svc.dashboard(MANAGER, as_of=as_of)
     heap_peak = tracemalloc.get_traced_memory()[1] - base
     tracemalloc.stop()
     seconds = statistics.median(times)
     cards_per_s = len(cards) / seconds
+    per_card_us = seconds / len(cards) * 1e6
+    small_per_card_us = statistics.median(small_times) / len(small_cards) * 1e6
+    growth = per_card_us / small_per_card_us
     vs_score = seconds / (len(cards) * score_per_card_s)
     return {
         "cards": len(cards),
@@ -226,23 +251,28 @@ def bench_dashboard(n_cards: int, score_per_card_s: float, repeats: int) -> dict
         "seconds": seconds,
         "cards_per_s": cards_per_s,
         "cards_per_s_collector_paused": len(cards) / paused,
-        "measure_calls_per_dashboard": max(calls),
+        "crm_calls_per_dashboard": max(calls),
         "aggregate_calls_per_dashboard": max(aggregate_calls),
+        "measure_calls_per_dashboard": max(measure_calls),
+        "per_card_us": per_card_us,
+        "small_cards": len(small_cards),
+        "small_per_card_us": small_per_card_us,
+        "per_card_growth": growth,
         "peak_rss_growth_mib": rss_growth / 2**20,
         "python_heap_peak_mib": heap_peak / 2**20,
+        "heap_peak_bytes_per_card": heap_peak / len(cards),
         "vs_score_times_cards": vs_score,
         "targets": {
             "cards_per_s": 50_000,
-            "measure_calls": 0,
-            "aggregate_calls": 1,
+            "crm_calls": 1,
+            "per_card_growth": 1.5,
             "peak_rss_growth_mib": 1024,
-            "vs_score_times_cards": 2.0,
         },
         "met": {
             "cards_per_s": cards_per_s >= 50_000,
-            "measure_calls": max(calls) == 0 and max(aggregate_calls) == min(aggregate_calls) == 1,
+            "crm_calls": max(calls) == 1 and min(aggregate_calls) == 1,
+            "per_card_growth": growth <= 1.5,
             "peak_rss_growth": rss_growth <= 2**30,
-            "vs_score_times_cards": vs_score <= 2.0,
         },
     }
 
@@ -288,7 +318,13 @@ def bench_codec(n_docs: int, repeats: int) -> dict[str, object]:
     texts = [codec.dumps(card) for card in cards]
     _same(codec.loads(texts[0], Scorecard), cards[0], "a decoded card")
     result = paired(lambda: [json.loads(t) for t in texts], lambda: [codec.loads(t, Scorecard) for t in texts], repeats)
-    return {"documents": len(texts), **result, "per_document_us": result["subject_s"] / len(texts) * 1e6}
+    return {
+        "documents": len(texts),
+        **result,
+        "per_document_us": result["subject_s"] / len(texts) * 1e6,
+        "target_ratio": 3.0,
+        "met": result["ratio"] <= 3.0,
+    }
 
 
 # -- 5. requests_for and deduplication -----------------------------------------------------------
@@ -438,7 +474,7 @@ def _spark_vs_one_process(session, sks, rows, repeats: int) -> dict[str, object]
         msg = f"Spark and one process disagree on {len(rows) - same} of {len(rows)} rows"
         raise RuntimeError(msg)
     load_before = os.getloadavg()[0]
-    result = paired(one_process, in_spark, repeats)
+    result = paired(one_process, in_spark, repeats, clock=wall_timed)
     return {
         "rows": len(rows),
         "identical_rows": same,
@@ -461,6 +497,7 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
         {
             "score_loops": 200,
             "dashboard": 400,
+            "dashboard_small": 100,
             "dates": 2_000,
             "docs": 200,
             "requests": 1_000,
@@ -471,6 +508,7 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
         else {
             "score_loops": 5_000,
             "dashboard": 100_000,
+            "dashboard_small": 1_000,
             "dates": 1_000_000,
             "docs": 10_000,
             "requests": 100_000,
@@ -489,7 +527,7 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
     }
     results["score"] = bench_score(sizes["score_loops"], max(repeats, 5))
     results["dashboard"] = bench_dashboard(
-        sizes["dashboard"], results["score"]["per_card_us"] / 1e6, max(1, repeats // 2)
+        sizes["dashboard"], sizes["dashboard_small"], results["score"]["per_card_us"] / 1e6, max(3, repeats // 2)
     )
     results["period_containing"] = bench_periods(sizes["dates"], repeats)
     results["codec_loads"] = bench_codec(sizes["docs"], repeats)
@@ -497,6 +535,9 @@ def run(*, quick: bool, repeats: int) -> dict[str, object]:
     results["score_many"] = bench_score_many(sizes["score_many"], max(1, repeats // 2))
     # 6, 7: the SQL adapters (bench/storage.py); 6 is reported as skipped without a PostgreSQL server
     results["postgres_dashboard"] = storage.bench_postgres_dashboard(
+        sizes["dashboard"], max(1, repeats // 2), company, MANAGER, wall_timed
+    )
+    results["sqlite_dashboard"] = storage.bench_sqlite_dashboard(
         sizes["dashboard"], max(1, repeats // 2), company, MANAGER, timed
     )
     results["sqlite_rollover"] = storage.bench_sqlite_rollover(
@@ -527,6 +568,18 @@ def storage_rows(results: dict[str, object]) -> list[tuple[str, ...]]:
             ("6 ... the first one (decodes every card)", f"{pg['cold_cards_per_s']:,.0f}/s", "", "", "report", ""),
             ("6 ... statements per dashboard", str(pg["statements_per_dashboard"]), "", "", "report", ""),
         ]
+    sq = results["sqlite_dashboard"]
+    rows += [
+        (
+            "10 dashboard on SQLite, current period",
+            f"{sq['cards']:,} cards in {sq['seconds']:.2f} s",
+            f"memory {sq['memory_seconds']:.2f} s",
+            f"{sq['ratio_to_memory']:.2f}x",
+            "< 3 s at 100,000",
+            _yes(sq["met"]),
+        ),
+        ("10 ... the first one (decodes every card)", f"{sq['cold_seconds']:.2f} s", "", "", "report", ""),
+    ]
     rows.append(
         (
             f"7 SQLite roll_over, {roll['created']} cards",
@@ -540,7 +593,8 @@ def storage_rows(results: dict[str, object]) -> list[tuple[str, ...]]:
     return rows
 
 
-def table(results: dict[str, object]) -> str:
+def figures(results: dict[str, object]) -> list[tuple[str, ...]]:
+    """The table's rows: a header, then each figure with its baseline, ratio, target and whether it is met."""
     s, d, p, c, r, sp = (
         results[key] for key in ("score", "dashboard", "period_containing", "codec_loads", "requests_for", "spark")
     )
@@ -551,11 +605,11 @@ def table(results: dict[str, object]) -> str:
             f"{s['per_card_us']:.1f} us",
             f"floor {s['floor_per_card_us']:.1f} us",
             f"{s['ratio']:.2f}x",
-            "<= 2.0x",
-            _yes(s["met"]),
+            "<= 2.0x (<= 1.25x)",
+            f"{_yes(s['met']['ratio'])} ({_yes(s['met']['ratio_fast'])})",
         ),
         (
-            "2 dashboard cards/s",
+            "2 dashboard (current period) cards/s",
             f"{d['cards']:,} cards in {d['seconds']:.2f} s",
             "",
             f"{d['cards_per_s']:,.0f}/s",
@@ -564,26 +618,27 @@ def table(results: dict[str, object]) -> str:
         ),
         ("2 ... with the GC paused (diagnostic)", "", "", f"{d['cards_per_s_collector_paused']:,.0f}/s", "", ""),
         (
-            "2 dashboard vs score() x cards",
+            f"2 cost per card at {d['cards']:,} vs {d['small_cards']:,}",
+            f"{d['per_card_us']:.1f} us",
+            f"{d['small_per_card_us']:.1f} us",
+            f"{d['per_card_growth']:.2f}x",
+            "<= 1.5x",
+            _yes(d["met"]["per_card_growth"]),
+        ),
+        ("2 dashboard vs score() x cards", "", "", f"{d['vs_score_times_cards']:.2f}x", "report", ""),
+        (
+            "2 CRM calls",
+            f"{d['crm_calls_per_dashboard']}: aggregate {d['aggregate_calls_per_dashboard']}, measure {d['measure_calls_per_dashboard']}",
             "",
             "",
-            f"{d['vs_score_times_cards']:.2f}x",
-            "<= 2.0x",
-            _yes(d["met"]["vs_score_times_cards"]),
+            "1, through aggregate",
+            _yes(d["met"]["crm_calls"]),
         ),
         (
-            "2 CRM calls: aggregate(), measure()",
-            f"{d['aggregate_calls_per_dashboard']}, {d['measure_calls_per_dashboard']}",
-            "",
-            "",
-            "1, 0",
-            _yes(d["met"]["measure_calls"]),
-        ),
-        (
-            "2 peak RSS growth",
-            f"{d['peak_rss_growth_mib']:.0f} MiB",
+            "2 peak memory",
+            f"RSS growth {d['peak_rss_growth_mib']:.0f} MiB",
             f"heap peak {d['python_heap_peak_mib']:.0f} MiB",
-            "",
+            f"{d['heap_peak_bytes_per_card']:,.0f} B/card",
             "<= 1024 MiB",
             _yes(d["met"]["peak_rss_growth"]),
         ),
@@ -593,8 +648,8 @@ def table(results: dict[str, object]) -> str:
                 f"{v['subject_s']:.2f} s",
                 f"dates {v['baseline_s']:.2f} s",
                 f"{v['ratio']:.2f}x",
-                "<= 3.0x" if name.endswith("1st") else "",
-                _yes(v["ratio"] <= 3.0) if name.endswith("1st") else "",
+                "<= 3.0x" if name == "monthly from the 1st" else "",
+                _yes(v["ratio"] <= 3.0) if name == "monthly from the 1st" else "",
             )
             for name, v in p["cases"].items()
         ),
@@ -603,8 +658,8 @@ def table(results: dict[str, object]) -> str:
             f"{c['per_document_us']:.0f} us/doc",
             f"json.loads {c['baseline_s']:.2f} s",
             f"{c['ratio']:.1f}x",
-            "report",
-            "",
+            "<= 3.0x",
+            _yes(c["met"]),
         ),
         (
             "5 requests_for",
@@ -639,6 +694,10 @@ def table(results: dict[str, object]) -> str:
             _yes(m["met"]),
         )
     )
+    return rows
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
@@ -656,8 +715,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     results = run(quick=args.quick, repeats=args.repeats)
+    rows = figures(results)
+    # every figure with its target, as printed, ahead of the raw measurements
+    results = {"figures": [dict(zip(rows[0], row, strict=True)) for row in rows[1:]], **results}
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(table(results))
+    print(table(rows))
     print(f"\nwritten to {args.out}")
     return 0
 

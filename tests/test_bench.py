@@ -24,6 +24,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert results["quick"] is True
     assert results["score"]["ratio"] > 0
     # correctness figures, not timings: the in-memory CRM is asked once, through aggregate(cells)
+    assert results["dashboard"]["crm_calls_per_dashboard"] == 1
     assert results["dashboard"]["aggregate_calls_per_dashboard"] == 1
     assert results["dashboard"]["measure_calls_per_dashboard"] == 0
     assert results["dashboard"]["cards"] == 400

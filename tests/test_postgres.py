@@ -211,6 +211,23 @@ class TestSchema:
         with postgres_pool.connection() as conn:
             conn.execute("DROP SCHEMA scorekit_newer CASCADE")
 
+    def test_a_schema_without_the_index_columns_gains_them_from_its_documents(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresScorecards
+        from scorekit.ports import CardRow
+
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP SCHEMA IF EXISTS scorekit_dev CASCADE")
+        repo = PostgresScorecards(postgres_pool, schema="scorekit_dev")
+        repo.add(card().evolve(rollover=True, timezone="Asia/Kolkata"), change=CHANGE)
+        repo.add(card().evolve(id="c2", series="c2"), change=CHANGE)
+        expected = tuple(CardRow.of(c) for c in repo.find())
+        with postgres_pool.connection() as conn:  # a schema made while 0.2 was being written
+            conn.execute("ALTER TABLE scorekit_dev.cards DROP COLUMN timezone, DROP COLUMN rollover")
+        assert PostgresScorecards(postgres_pool, schema="scorekit_dev").index() == expected
+        assert [(r.timezone, r.rollover) for r in expected] == [("Asia/Kolkata", True), ("UTC", False)]
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP SCHEMA scorekit_dev CASCADE")
+
     def test_hostile_schema_name(self, postgres_pool):
         from scorekit.adapters.postgres import PostgresScorecards
 

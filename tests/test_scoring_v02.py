@@ -347,6 +347,21 @@ class TestExplain:
         assert "  actual: no record in the window yet" in first.splitlines()
         assert "calendar: working days Mon, Tue, Wed, Thu, Fri; 1 holiday" in first.splitlines()
 
+    def test_a_card_names_its_calendar_once_and_says_statuses_in_words(self):
+        policy = StatusPolicy(on_track="0.9", at_risk="0.5")
+        card = card_of(
+            Parameter("deals_won", 30, 60), Parameter("calls", 100, 40), calendar=EASTER, status_policy=policy
+        )
+        result = score(card, {"deals_won": 1, "calls": 1}, as_of=at(10))  # far below half the pace: at risk
+        lines = result.explain().splitlines()
+        assert sum("calendar:" in line for line in lines) == 1  # the card's header, not again per parameter
+        assert (
+            "  calendar: working days Mon, Tue, Wed, Thu, Fri; 1 holiday" in result.parameters[0].explain().splitlines()
+        )
+        statuses = [line for line in lines if line.lstrip().startswith("status:")]
+        assert len(statuses) == 3
+        assert [line.split("(")[0].strip() for line in statuses] == ["status: at risk"] * 3
+
 
 class TestDecimalInputs:
     @pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity"), Decimal("sNaN")])

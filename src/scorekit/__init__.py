@@ -31,7 +31,7 @@ from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measure
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, score, score_many
+from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, score, score_many
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
@@ -79,6 +79,7 @@ __all__ = [
     "Revision",
     "Role",
     "ScoreBatch",
+    "ScoreRows",
     "Scorecard",
     "Scorekit",
     "ScorekitError",

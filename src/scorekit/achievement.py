@@ -93,6 +93,11 @@ class Rule:
         return EXACT.multiply(EXACT_SUMS.add(actual.copy_abs(), self.offset), self.slack)
 
     @property
+    def divisor(self) -> Decimal | None:
+        """The target when `value` is nothing but ``a / t`` (so a caller may divide itself), else None."""
+        return None
+
+    @property
     def formula(self) -> str:
         """The formula, with ``a`` the actual and ``t`` the target."""
         return self.template.format(a="a", t="t")
@@ -107,6 +112,10 @@ class _Ratio(Rule):
 
     __slots__ = ()
     template = "{a} / {t}"
+
+    @property
+    def divisor(self) -> Decimal:
+        return self.target
 
     def value(self, actual: Decimal) -> Decimal:
         return EXACT.divide(actual, self.target)

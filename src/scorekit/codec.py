@@ -44,7 +44,7 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricReque
 from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
-from scorekit.scorecard import Scorecard, Team, User
+from scorekit.scorecard import Scorecard, Team, User, reissue
 from scorekit.scoring import CardScore, ParameterScore
 from scorekit.status import StatusPolicy
 from scorekit.weight import Weight
@@ -421,6 +421,13 @@ def from_dict(data: object, cls: type[T]) -> T:
     if cls not in _TYPES + _TYPES_MORE + _TYPES_HISTORY:
         msg = f"no document type for {getattr(cls, '__name__', cls)!r}"
         raise TypeError(msg)
+    if cls is Scorecard:
+        return _card(data)  # type: ignore[return-value] # cls is Scorecard
+    return _strict(data, cls)
+
+
+def _strict(data: object, cls: type[T]) -> T:
+    """`from_dict` checking everything: every document that is not a known card template's goes here."""
     name = cls.__name__
     if not isinstance(data, Mapping):
         msg = f"a {name} document must be a JSON object, got {_shown(data)}"
@@ -446,6 +453,154 @@ def from_dict(data: object, cls: type[T]) -> T:
         raise InvalidDocument(msg) from None
     except Exception as error:  # noqa: BLE001 - every failure becomes one InvalidDocument
         raise InvalidDocument(_report(name, error)) from None
+
+
+# -- stored cards, fast ----------------------------------------------------------------------
+#
+# A store's cards repeat a few templates: the same cadence, period and parameters for a whole team
+# and month, told apart only by id and owner.  Building a card (checking its weights, windows,
+# proration and decision bands) is most of what decoding one costs, and it is a pure function of
+# the document.  So once a card document has been structured by the strict path, the card is kept
+# as a template under a key that holds everything in its document but the identity fields (id,
+# owner, rollover, series, version, name), with the exact JSON type of every value.  A later
+# document with an equal key gets the template's checked parts and only its identity is checked
+# (`scorekit.scorecard.reissue`).  Nothing is ever trusted that has not passed the strict path:
+# a document whose key is new, or whose identity fields are anything but well-formed, goes
+# through `_strict` as a whole, so its errors are the strict path's, word for word.
+
+_CARD_FIELDS: Final = frozenset(
+    ("schema", "id", "owner", "cadence", "period", "parameters", "timezone", "rollover", "series", "version", "name")
+)
+"""The fields `dumps` always writes for a card."""
+_CARD_ALL_FIELDS: Final = _CARD_FIELDS | {"status_policy", "calendar"}
+_MAX_TEMPLATES: Final = 4096
+_MAX_USERS: Final = 65536
+_TEMPLATES: dict[tuple[Any, ...], Scorecard] = {}
+"""Cards that passed the strict path, by the exact JSON of everything but their identity (a bounded memo)."""
+_USERS: dict[str, User] = {}
+"""Users that passed validation, by id (a bounded memo)."""
+
+
+class _Unusual(Exception):
+    """The document is not shaped as `dumps` writes a card: structure it the strict way."""
+
+
+def _flat(value: object) -> tuple[Any, ...]:
+    """A JSON object of scalars as a hashable key that tells apart every value JSON can tell apart.
+
+    The value types are part of the key (``true`` is not ``1``, ``1`` is not ``"1"``).  A float
+    is refused (``-0.0 == 0.0`` but they decode differently), and a nested list or object makes
+    the key unhashable, which the caller treats as unusual too.
+    """
+    if type(value) is not dict:
+        raise _Unusual
+    values = tuple(value.values())
+    types = tuple(map(type, values))
+    if float in types:
+        raise _Unusual
+    return (tuple(value), values, types)
+
+
+def _parameter_key(value: object) -> tuple[Any, ...]:
+    if type(value) is not dict:
+        raise _Unusual
+    flat = dict(value)
+    flat["metric"] = _flat(value.get("metric"))
+    return _flat(flat)
+
+
+def _nested_key(value: object) -> object:
+    """Any JSON value as an exact hashable key (the rare parts: status policy, calendar)."""
+    kind = type(value)
+    if kind is dict:
+        return (dict, tuple((k, _nested_key(v)) for k, v in value.items()))  # type: ignore[attr-defined]
+    if kind is list:
+        return (list, tuple(_nested_key(v) for v in value))  # type: ignore[attr-defined]
+    if kind is float:
+        raise _Unusual
+    return (kind, value)
+
+
+def _template_key(data: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The key of everything in a card document but its identity, or None if it is not shaped as `dumps` writes."""
+    keys = data.keys()
+    if not (keys >= _CARD_FIELDS and keys <= _CARD_ALL_FIELDS):
+        return None
+    schema, parameters, timezone = data["schema"], data["parameters"], data["timezone"]
+    if type(schema) is not int or schema != SCHEMA or type(parameters) is not list or type(timezone) is not str:
+        return None
+    if len(parameters) > MAX_PARAMETERS:
+        return None
+    try:
+        key = (
+            tuple(keys),
+            _flat(data["cadence"]),
+            _flat(data["period"]),
+            tuple(map(_parameter_key, parameters)),
+            timezone,
+            _nested_key(data.get("status_policy")),
+            _nested_key(data.get("calendar")),
+        )
+        hash(key)
+    except (_Unusual, TypeError, RecursionError):
+        return None
+    return key
+
+
+def _user(owner: object) -> User | Team:
+    if type(owner) is not dict:
+        raise _Unusual
+    kind = owner.get("kind")
+    if kind == "user" and type(kind) is str and len(owner) == 2:  # noqa: PLR2004 - exactly kind and id
+        user_id = owner.get("id")
+        if type(user_id) is not str:
+            raise _Unusual
+        user = _USERS.get(user_id)
+        if user is None:
+            user = User(user_id)
+            if len(_USERS) >= _MAX_USERS:
+                _USERS.clear()
+            _USERS[user_id] = user
+        return user
+    members = owner.get("members")
+    if kind != "team" or type(members) is not list or len(members) > MAX_MEMBERS:
+        raise _Unusual
+    return _owner(owner, None)
+
+
+def _reissued(data: Mapping[str, Any], template: Scorecard) -> Scorecard | None:
+    """The card `data` describes, from a template of equal key; None if its identity is anything but plain."""
+    card_id, rollover, series, version, name = (data[k] for k in ("id", "rollover", "series", "version", "name"))
+    if (
+        type(card_id) is not str
+        or type(rollover) is not bool
+        or not (series is None or type(series) is str)
+        or type(version) is not int
+        or type(name) is not str
+    ):
+        return None
+    try:
+        owner = _user(data["owner"])
+        return reissue(template, id=card_id, owner=owner, rollover=rollover, series=series, version=version, name=name)
+    except Exception:  # noqa: BLE001 - whatever is wrong, the strict path says it in its own words
+        return None
+
+
+def _card(data: object) -> Scorecard:
+    """A card document: from a known template when its key is one, else the strict way (then kept as a template)."""
+    key = _template_key(data) if type(data) is dict else None
+    if key is not None:
+        template = _TEMPLATES.get(key)
+        if template is not None:
+            card = _reissued(data, template)  # type: ignore[arg-type] # a dict, checked above
+            if card is not None:
+                return card
+    card = _strict(data, Scorecard)
+    if key is not None:
+        if len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.clear()
+        _TEMPLATES[key] = card
+    return card
 
 
 def _report(name: str, error: Exception) -> str:
@@ -525,7 +680,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
         msg = f"a document of {len(text):,} characters is longer than the {MAX_DOCUMENT_CHARS:,} allowed"
         raise InvalidDocument(msg)
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = _DECODER.decode(text) if isinstance(text, str) else json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         msg = "not valid JSON: nested too deeply"
         raise InvalidDocument(msg) from None
@@ -538,3 +693,7 @@ def loads(text: str | bytes, cls: type[T]) -> T:
 def _refuse_constant(name: str) -> None:
     msg = f"{name} is not a number JSON allows"
     raise ValueError(msg)
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+"""`json.loads` with these options builds a decoder per call; one is enough."""

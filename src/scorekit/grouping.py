@@ -13,7 +13,6 @@ Pure: scores in, values and text out; no I/O, no clock (the dashboard's `as_of` 
 from __future__ import annotations
 
 import datetime as _dt
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -28,7 +27,7 @@ from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
 from scorekit.period import Period, as_utc
 from scorekit.scorecard import ParameterWindow, Scorecard
-from scorekit.scoring import CardScore, ParameterScore
+from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, facts
 from scorekit.status import Status
 
 __all__ = [
@@ -66,7 +65,6 @@ def metrics_key(card: Scorecard) -> Hashable:
 
 
 _NOT_STARTED: Final = "not_started"
-_NO_NUMBER: Final = frozenset({"not_started", "no_data"})
 
 
 @attrs.frozen(repr=False)
@@ -139,16 +137,27 @@ def summarize(scores: Iterable[CardScore]) -> Summary:
     >>> summarize([]).count, summarize([]).mean_total
     (0, None)
     """
-    items = tuple(scores)
-    counts = Counter(item.status.value for item in items)
-    totals = [item.total for item in items if item.status.value != _NOT_STARTED]
+    count = 0
+    by_status: dict[Status, int] = dict.fromkeys(Status, 0)
+    totals: list[Decimal] = []
     achievements: dict[str, list[Decimal]] = {}
-    for item in items:
-        for parameter in item.parameters:
-            if parameter.status.value not in _NO_NUMBER:
-                achievements.setdefault(parameter.key, []).append(parameter.achievement)
+    not_started, no_data = Status.NOT_STARTED, Status.NO_DATA  # compared by identity: members are singletons
+    # a dashboard's scores are read from their batches' columns: no CardScore is built for this
+    for _card, total, status, parameters in facts(scores):
+        count += 1
+        by_status[status] += 1
+        if status is not not_started:
+            totals.append(total)
+        for key, achievement, parameter_status in parameters:
+            if parameter_status is not not_started and parameter_status is not no_data:
+                found = achievements.get(key)
+                if found is None:
+                    achievements[key] = [achievement]
+                else:
+                    found.append(achievement)
+    counts = {status.value: n for status, n in by_status.items()}
     return Summary(
-        count=len(items),
+        count=count,
         mean_total=_mean(totals) if totals else None,
         median_total=_median(totals) if totals else None,
         on_track=counts["on_track"],
@@ -197,7 +206,8 @@ class Group:
     """
 
     key: Hashable
-    scores: tuple[CardScore, ...]
+    scores: Sequence[CardScore]
+    """A tuple, or a dashboard's `ScoreRows` (each `CardScore` built when asked)."""
     summary: Summary
 
     @property
@@ -219,6 +229,13 @@ class Group:
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
     """`scores` grouped by `key` of their cards, groups in order of first appearance."""
+    if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
+        rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
+        at: dict[Hashable, list[int]] = {}
+        for index, card in enumerate(rows.cards()):
+            at.setdefault(key(card), []).append(index)
+        picked = ((k, rows.pick(v)) for k, v in at.items())
+        return tuple(Group(k, v, summarize(v)) for k, v in picked)
     groups: dict[Hashable, list[CardScore]] = {}
     for item in scores:
         groups.setdefault(key(item.card), []).append(item)
@@ -437,7 +454,8 @@ class Dashboard:
     """
 
     as_of: _dt.datetime
-    scores: tuple[CardScore, ...]
+    scores: Sequence[CardScore]
+    """The service gives `ScoreRows`: a sequence that builds each `CardScore` when asked."""
     summary: Summary
     groups: tuple[Group, ...]
 

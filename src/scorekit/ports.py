@@ -15,6 +15,7 @@ import datetime as _dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
+import attrs
 import pendulum
 
 from scorekit.history import Change, ClosedScore, Revision
@@ -24,13 +25,44 @@ from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
     "AggregateSource",
+    "CardIndex",
+    "CardRow",
     "Clock",
+    "ClosedIds",
     "ManualValueStore",
     "MetricSource",
     "ScorecardRepository",
     "SnapshotStore",
     "SystemClock",
 ]
+
+
+@attrs.frozen
+class CardRow:
+    """A stored card as a repository's indexed columns describe it: no document is decoded to make one.
+
+    What `Scorekit.roll_over` and `Scorekit.close` need to find the few cards with work
+    to do among many: the series and its period, the zone that says what "today" is,
+    and whether the card rolls over.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> CardRow.of(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)], rollover=True))
+    CardRow(id='c1', series='c1', period_start=Date(2024, 1, 1), period_end=Date(2024, 2, 1), timezone='UTC', rollover=True)
+    """
+
+    id: str
+    series: str
+    """The card's `Scorecard.series_id`."""
+    period_start: Date
+    period_end: Date
+    timezone: str
+    rollover: bool
+
+    @classmethod
+    def of(cls, card: Scorecard) -> CardRow:
+        """The row of `card`."""
+        return cls(card.id, card.series_id, card.period.start, card.period.end, card.timezone, card.rollover)
 
 
 @runtime_checkable
@@ -129,6 +161,20 @@ class ScorecardRepository(Protocol):
 
 
 @runtime_checkable
+class CardIndex(Protocol):
+    """An optional method of a `ScorecardRepository`: its cards as rows, read from indexed columns.
+
+    A repository over many cards should offer it: `Scorekit.roll_over` and
+    `Scorekit.close` then decode only the cards that have work to do (none, on most
+    runs).  Without it they read every card through `ScorecardRepository.find`.
+    """
+
+    def index(self) -> tuple[CardRow, ...]:
+        """A `CardRow` for every stored card (never a deleted one), ordered by id, equal to ``CardRow.of(card)``."""
+        ...
+
+
+@runtime_checkable
 class MetricSource(Protocol):
     """The CRM's counts.
 
@@ -221,6 +267,19 @@ class SnapshotStore(Protocol):
 
     def delete_for(self, card_ids: Collection[str]) -> int:
         """Remove the closed scores of these cards (they are being deleted); say how many. Ids without one are fine."""
+        ...
+
+
+@runtime_checkable
+class ClosedIds(Protocol):
+    """An optional method of a `SnapshotStore`: which cards are closed, without decoding their closed scores.
+
+    `Scorekit.close` uses it to skip the cards closed before; without it, it reads
+    their closed scores through `SnapshotStore.get`.
+    """
+
+    def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
+        """Those of `card_ids` that have a closed score."""
         ...
 
 

@@ -34,7 +34,7 @@ import datetime as _dt
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 
 import attrs
 
@@ -42,7 +42,7 @@ from scorekit import _html
 from scorekit.achievement import Rule
 from scorekit.errors import InvalidScorecard, MissingMeasurement
 from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values
-from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum, for_display, to_decimal
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, for_display, to_decimal
 from scorekit.parameter import Direction, Parameter
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import ParameterWindow, Scorecard
@@ -52,12 +52,21 @@ from scorekit.weight import Weight
 if TYPE_CHECKING:
     from scorekit.grouping import Group, Summary
 
-__all__ = ["CardScore", "ParameterScore", "ScoreBatch", "Status", "score", "score_many"]
+__all__ = ["CardScore", "ParameterScore", "ScoreBatch", "ScoreRows", "Status", "score", "score_many"]
 
 _HUNDRED: Final = Decimal(100)
 _MAGNITUDE: Final = Decimal(10**15)
 _LOW: Final = -_MAGNITUDE
 _FRACTION_ZERO: Final = Fraction(0)
+# The statuses the scoring loop gives, as plain globals: an enum member looked up on its
+# class costs ten times as much (Python 3.11), and the loop does it per parameter.
+_ACHIEVED: Final = Status.ACHIEVED
+_AT_RISK: Final = Status.AT_RISK
+_BEHIND: Final = Status.BEHIND
+_MISSED: Final = Status.MISSED
+_NOT_STARTED: Final = Status.NOT_STARTED
+_NO_DATA: Final = Status.NO_DATA
+_ON_TRACK: Final = Status.ON_TRACK
 
 
 class _Why(NamedTuple):
@@ -99,6 +108,7 @@ class ParameterScore:
     projected: Decimal | None
     status: Status
     evidence: tuple[Evidence, ...] = ()
+    # What `explain` and the exact decisions need (see `_Why`); given by the scoring loop only.
     _why: tuple[object, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
 
     @property
@@ -151,7 +161,7 @@ class ParameterScore:
           contribution = 100% x 40.00% = 40.00%
           pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
           remaining: 6, 0.3 a day over the 20 days left
-          status: on_track (projected 120.00% >= on track 100.00%)
+          status: on track (projected 120.00% >= on track 100.00%)
         """
         return "\n".join(_explain_parameter(self))
 
@@ -166,6 +176,7 @@ class CardScore:
     parameters: tuple[ParameterScore, ...]
     projected: Decimal | None
     status: Status
+    # Set by the scoring loop when a negative achievement voids the card's decision bands.
     _careful: bool = attrs.field(default=False, init=False, eq=False, repr=False)
 
     def percent(self, places: int = 2) -> Decimal:
@@ -459,7 +470,9 @@ def score(
     # score_many([card], [measurements], as_of=as_of, manual=manual)[0], without the batch around it
     instant = as_instant(as_of)
     cards = (card,)
-    return _card_score(_score_columns(cards, (measurements,), (instant,), _manual_by_card(cards, manual)), 0)
+    return _card_score(
+        _score_columns(cards, (measurements,), (instant,), _manual_by_card(cards, manual), build=True), 0
+    )
 
 
 def score_many(
@@ -558,6 +571,21 @@ class ScoreBatch(Sequence[CardScore]):
     def __repr__(self) -> str:
         return f"ScoreBatch({len(self._built)} cards)"
 
+    def __eq__(self, other: object) -> bool:
+        return _same_scores(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
+
+    def _fact(self, index: int) -> _Fact:
+        """Card, total, status and (key, achievement, status) per parameter, without building the `CardScore`."""
+        columns = self._columns
+        flat: Any = columns.parameters[index]  # ParameterScores if built, else _STRIDE-wide rows
+        if columns.built:
+            items = [(item.key, item.achievement, item.status) for item in flat]
+        else:
+            items = [(flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)]
+        return columns.cards[index], columns.totals[index], columns.statuses[index], items
+
     @property
     def cards(self) -> tuple[Scorecard, ...]:
         """The cards scored, in order."""
@@ -597,11 +625,97 @@ class ScoreBatch(Sequence[CardScore]):
         return card_records(self)
 
 
+_Fact = tuple[Scorecard, Decimal, Status, Iterable[tuple[str, Decimal, Status]]]
+
+
+def _same_scores(scores: Sequence[CardScore], other: object) -> bool:
+    """A lazy sequence of scores equals any sequence of the same scores (a tuple included)."""
+    if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+        return NotImplemented  # type: ignore[no-any-return]
+    return len(scores) == len(other) and all(a == b for a, b in zip(scores, other, strict=True))
+
+
+class ScoreRows(Sequence[CardScore]):
+    """Scores as rows of `score_many` batches, each `CardScore` built when first asked, or given whole.
+
+    What a dashboard holds: its summary and groups read the batches' columns, so a
+    `CardScore` is built only for the cards someone looks at.  It equals a tuple of
+    the same scores.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+    >>> batch = score_many(cards, [{"deals": 12}, {"deals": 4}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    >>> rows = ScoreRows([(batch, 1), (batch, 0)])
+    >>> [s.card.id for s in rows], rows == (batch[1], batch[0]), len(rows[:1])
+    (['bob', 'ann'], True, 1)
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Iterable[tuple[ScoreBatch, int] | CardScore]) -> None:
+        self._rows = tuple(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> CardScore: ...
+    @overload
+    def __getitem__(self, index: slice) -> ScoreRows: ...
+    def __getitem__(self, index: int | slice) -> CardScore | ScoreRows:
+        if isinstance(index, slice):
+            return ScoreRows(self._rows[index])
+        row = self._rows[index]
+        return row if isinstance(row, CardScore) else row[0][row[1]]
+
+    def __iter__(self) -> Iterator[CardScore]:
+        for row in self._rows:
+            yield row if isinstance(row, CardScore) else row[0][row[1]]
+
+    def __eq__(self, other: object) -> bool:
+        return _same_scores(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
+
+    def __repr__(self) -> str:
+        return f"ScoreRows({len(self._rows)} scores)"
+
+    def pick(self, indices: Iterable[int]) -> ScoreRows:
+        """The rows at `indices`, in that order (no score is built)."""
+        rows = self._rows
+        return ScoreRows(rows[i] for i in indices)
+
+    def cards(self) -> Iterator[Scorecard]:
+        """Each row's card, in order (no score is built)."""
+        for row in self._rows:
+            yield row.card if isinstance(row, CardScore) else row[0]._columns.cards[row[1]]  # noqa: SLF001
+
+    def _facts(self) -> Iterator[_Fact]:
+        for row in self._rows:
+            yield _fact_of(row) if isinstance(row, CardScore) else row[0]._fact(row[1])  # noqa: SLF001
+
+
+def _fact_of(item: CardScore) -> _Fact:
+    return item.card, item.total, item.status, [(p.key, p.achievement, p.status) for p in item.parameters]
+
+
+def facts(scores: Iterable[CardScore]) -> Iterator[_Fact]:
+    """Card, total, status and (key, achievement, status) per parameter of each score, from columns where it can."""
+    if isinstance(scores, ScoreRows):
+        return scores._facts()  # noqa: SLF001
+    if isinstance(scores, ScoreBatch):
+        return (scores._fact(i) for i in range(len(scores)))  # noqa: SLF001
+    return (_fact_of(item) for item in scores)
+
+
 # The batch's scores before they are objects, one column per field.  A card's parameters
 # are one flat tuple, _STRIDE items each: (parameter, actual, target, achievement,
 # effective, contribution, expected, projected, status, evidence) and then its `_why`
 # (10 items; all None for a parameter that has not started).  Few, flat containers keep
-# the cyclic garbage collector's walks short over a large batch.
+# the cyclic garbage collector's walks short over a large batch.  `score` asks for the
+# objects at once instead (`built`): one card's tuple then holds its `ParameterScore`s.
 _STRIDE: Final = 20
 _NO_WHY: Final = (None,) * 10
 
@@ -614,6 +728,7 @@ class _Columns(NamedTuple):
     projected: list[Decimal | None]
     statuses: list[Status]
     careful: list[bool]
+    built: bool
 
 
 def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
@@ -623,17 +738,23 @@ def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
     for at in range(0, len(flat), _STRIDE):
         item = new(*flat[at : at + 10])  # type: ignore[arg-type]
         if flat[at + 10] is not None:
-            set_why(item, "_why", tuple(flat[at + 10 : at + _STRIDE]))
+            set_why(item, "_why", flat[at + 10 : at + _STRIDE])
         append(item)
     return items
 
 
+def _items(parts: list[object], build: bool) -> list[ParameterScore]:
+    """One card's parameter scores while it is scored (for the exact card decisions)."""
+    return parts if build else _parameter_scores(parts)  # type: ignore[return-value]
+
+
 def _card_score(columns: _Columns, index: int) -> CardScore:
+    parameters = columns.parameters[index]
     result = CardScore(
         columns.cards[index],
         columns.instants[index],
         columns.totals[index],
-        tuple(_parameter_scores(columns.parameters[index])),
+        parameters if columns.built else tuple(_parameter_scores(parameters)),  # type: ignore[arg-type]
         columns.projected[index],
         columns.statuses[index],
     )
@@ -647,8 +768,15 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     measurements: Sequence[Mapping[str, Measurement | Number]],
     instants: Sequence[_dt.datetime],
     manual: Mapping[str, Sequence[ManualEntry]],
+    *,
+    build: bool = False,
 ) -> _Columns:
-    """Each card scored as of its (aware, validated) instant, as columns; `manual` maps card ids to their entries."""
+    """Each card scored as of its (aware, validated) instant, as columns; `manual` maps card ids to their entries.
+
+    With `build`, each card's parameters are `ParameterScore`s at once (cheaper for one
+    card than a flat tuple turned into them later).
+    """
+    new, set_why = ParameterScore, object.__setattr__
     multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
     # Per-batch caches.  Keys by id() are safe: `cards` and `instants` hold every card
     # (and so its period and calendar) and instant alive until the loop ends.
@@ -659,8 +787,8 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     last_instant: _dt.datetime | None = None
     zone_days: dict[str, int] = {}
     utc = None
-    columns = _Columns(list(cards), list(instants), [], [], [], [], [])
-    totals, flats, projected_totals, statuses, carefuls = columns[2:]
+    columns = _Columns(list(cards), list(instants), [], [], [], [], [], build)
+    totals, flats, projected_totals, statuses, carefuls = columns[2:7]
     for card, given_measurements, instant in zip(cards, measurements, instants, strict=True):
         if instant is not last_instant:
             last_instant, utc = instant, as_utc(instant)
@@ -680,11 +808,10 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         on_track, at_risk = policy.on_track, policy.at_risk
         get = given_measurements.get
         parts: list[object] = []
-        extend = parts.extend
-        contributions = []
-        projections = []
-        early_sum = ZERO
-        any_early = any_paced = any_data = careful = False
+        extend, append = parts.extend, parts.append
+        # Running sums: EXACT_SUMS adds without rounding, so the order of the parameters never matters.
+        total = projected_total = early_sum = ZERO
+        any_scored = any_early = any_paced = any_data = careful = False
         for window in card.windows:
             (
                 key,
@@ -697,14 +824,17 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 level,
                 plain,
                 early,
-                _higher,
+                divisor,
                 fraction,
                 target,
                 parameter,
             ) = window.hot
             if today < start:
-                extend((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED, ()))
-                extend(_NO_WHY)
+                if build:
+                    append(new(parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED))
+                else:
+                    extend((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED, ()))
+                    extend(_NO_WHY)
                 continue
             given = get(key)
             actual: Decimal | None
@@ -735,16 +865,21 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 expected = share
             if actual is None and level:
                 # A level with no record yet: nothing to score, nothing to project.
-                status = Status.MISSED if over else Status.NO_DATA
-                extend((parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence))
-                extend((window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
-                contributions.append(ZERO)
-                projections.append(ZERO)
+                status = _MISSED if over else _NO_DATA
+                why = (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1)
+                if build:
+                    item = new(parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence)
+                    set_why(item, "_why", why)
+                    append(item)
+                else:
+                    extend((parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence))
+                    extend(why)
+                any_scored = True
                 continue
             any_data = True
             if actual is None:
                 actual = ZERO  # no record yet: a sum of nothing
-            achievement = rule.value(actual)
+            achievement = rule.value(actual) if divisor is None else divide(actual, divisor)
             careful = careful or achievement < ZERO
             pace_days = pace_elapsed = 1
             pace_actual = actual
@@ -757,15 +892,24 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             else:
                 pace_actual = divide(multiply(actual, days_decimal), Decimal(elapsed))
                 pace_days, pace_elapsed = days, elapsed
-                projected = rule.value(pace_actual)
+                projected = rule.value(pace_actual) if divisor is None else divide(pace_actual, divisor)
             if plain:
                 effective, kept, p_effective, p_kept = achievement, True, projected, True
             else:
-                effective, kept = _shaped(achievement, window, actual, actual, 1, 1)
-                p_effective, p_kept = _shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
+                # Clear of the threshold's and the cap's bands, neither applies; else `_shaped` decides exactly.
+                low, high = window.clear
+                if (low is None or achievement > low) and (high is None or achievement < high):
+                    effective, kept = achievement, True
+                else:
+                    effective, kept = _shaped(achievement, window, actual, actual, 1, 1)
+                if (low is None or projected > low) and (high is None or projected < high):
+                    p_effective, p_kept = projected, True
+                else:
+                    p_effective, p_kept = _shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
             contribution = multiply(fraction, effective)
-            contributions.append(contribution)
-            projections.append(multiply(fraction, p_effective))
+            any_scored = True
+            total = add(total, contribution)
+            projected_total = add(projected_total, multiply(fraction, p_effective))
             if early:
                 any_early = True
                 early_sum = add(early_sum, contribution)
@@ -777,18 +921,18 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                     achievement >= low and _compare(achievement, ONE, window.one_band, rule, actual, actual, 1, 1) >= 0
                 )
             if over:
-                status = Status.ACHIEVED if reached else Status.MISSED
+                status = _ACHIEVED if reached else _MISSED
             elif early and reached:
-                status = Status.ACHIEVED
+                status = _ACHIEVED
             elif not paced:
-                status = Status.ON_TRACK
+                status = _ON_TRACK
             else:
                 low, high = bounds = window.on_track_band
                 if projected > high or (
                     projected >= low
                     and _compare(projected, on_track, bounds, rule, pace_actual, actual, pace_days, pace_elapsed) >= 0
                 ):
-                    status = Status.ON_TRACK
+                    status = _ON_TRACK
                 elif (
                     at_risk
                     and _compare(
@@ -796,48 +940,58 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                     )
                     < 0
                 ):
-                    status = Status.AT_RISK
+                    status = _AT_RISK
                 else:
-                    status = Status.BEHIND
-            extend((
-                parameter, actual, target, achievement, effective, contribution, expected, projected, status,
-                evidence, window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed,
-            ))  # fmt: skip
-        if not contributions:
+                    status = _BEHIND
+            if build:
+                item = new(
+                    parameter, actual, target, achievement, effective, contribution, expected, projected, status,
+                    evidence,
+                )  # fmt: skip
+                set_why(
+                    item,
+                    "_why",
+                    (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed),
+                )
+                append(item)
+            else:
+                extend((
+                    parameter, actual, target, achievement, effective, contribution, expected, projected, status,
+                    evidence, window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed,
+                ))  # fmt: skip
+        if not any_scored:
             totals.append(ZERO)
             flats.append(tuple(parts))
             projected_totals.append(None)
-            statuses.append(Status.NOT_STARTED)
+            statuses.append(_NOT_STARTED)
             carefuls.append(False)
             continue
-        total = exact_sum(contributions)
-        projected_total = exact_sum(projections)
         one_band, on_track_band, at_risk_band = card._bands  # noqa: SLF001 - the card's own view, read in the hot path
         # Outside a band the Decimal decides on the spot (unless a negative achievement voids
         # the bands' premise); inside it, `_card_compare` takes the error into account (on
         # the parameters' scores, built only then).
         if over:
             if not careful and total > one_band[1]:
-                card_status = Status.ACHIEVED
+                card_status = _ACHIEVED
             elif not careful and total < one_band[0]:
-                card_status = Status.MISSED
+                card_status = _MISSED
             else:
-                items = _parameter_scores(parts)
+                items = _items(parts, build)
                 reached = _card_compare(total, ONE, one_band, items, projected=False, early=False, careful=careful) >= 0
-                card_status = Status.ACHIEVED if reached else Status.MISSED
+                card_status = _ACHIEVED if reached else _MISSED
         elif not any_data:  # every started parameter is a level with no record yet
-            card_status = Status.NO_DATA
+            card_status = _NO_DATA
         elif any_early and (
             (not careful and early_sum > one_band[1])
             or (
                 (careful or early_sum >= one_band[0])
                 and _card_compare(
-                    early_sum, ONE, one_band, _parameter_scores(parts), projected=False, early=True, careful=careful
+                    early_sum, ONE, one_band, _items(parts, build), projected=False, early=True, careful=careful
                 )
                 >= 0
             )
         ):
-            card_status = Status.ACHIEVED
+            card_status = _ACHIEVED
         elif (
             not any_paced
             or (not careful and projected_total > on_track_band[1])
@@ -848,7 +1002,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                         projected_total,
                         on_track,
                         on_track_band,
-                        _parameter_scores(parts),
+                        _items(parts, build),
                         projected=True,
                         early=False,
                         careful=careful,
@@ -857,22 +1011,22 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 )
             )
         ):
-            card_status = Status.ON_TRACK
+            card_status = _ON_TRACK
         elif at_risk and (
             _card_compare(
                 projected_total,
                 at_risk,
                 at_risk_band,
-                _parameter_scores(parts),
+                _items(parts, build),
                 projected=True,
                 early=False,
                 careful=careful,
             )
             < 0
         ):
-            card_status = Status.AT_RISK
+            card_status = _AT_RISK
         else:
-            card_status = Status.BEHIND
+            card_status = _BEHIND
         totals.append(total)
         flats.append(tuple(parts))
         projected_totals.append(projected_total)
@@ -916,7 +1070,7 @@ _DIRECTION_WORDS: Final = {
 }
 
 
-def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
+def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
     parameter = item.parameter
     metric = parameter.metric
     unit = metric.unit
@@ -936,7 +1090,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
                 else f"{why.elapsed} elapsed" + (" (the window is over)" if why.over else "")
             )
         )
-        if window.calendar is not None:
+        if window.calendar is not None and not in_card:  # a card's explanation names its calendar once
             lines.append(f"  calendar: {window.calendar.describe()}")
     target_text = _unit(_number(item.target), unit)
     if parameter.target != item.target:
@@ -993,7 +1147,7 @@ def _explain_parameter(item: ParameterScore) -> list[str]:  # noqa: C901, PLR091
             )
         else:
             lines.append(f"  remaining: {_unit(_number(item.remaining), unit)}")
-    lines.append(f"  status: {item.status.value} ({_status_reason(item)})")
+    lines.append(f"  status: {_html.words(item.status.value)} ({_status_reason(item)})")
     return lines
 
 
@@ -1045,11 +1199,11 @@ def _explain_card(result: CardScore) -> list[str]:
     policy = card.status_policy
     lines.append(f"status policy: {policy.describe()}")
     for item in result.parameters:
-        lines.extend(_explain_parameter(item))
+        lines.extend(_explain_parameter(item, in_card=True))
     parts = " + ".join(_pct(item.contribution) for item in result.parameters)
     lines.append(f"total = {parts} = {result.percent()}%")
     lines.append(f"projected total: {'-' if result.projected is None else _pct(result.projected)}")
-    lines.append(f"status: {result.status.value} ({_card_reason(result, policy)})")
+    lines.append(f"status: {_html.words(result.status.value)} ({_card_reason(result, policy)})")
     return lines
 
 

@@ -31,7 +31,7 @@ import datetime as _dt
 import enum
 import itertools
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -66,9 +66,19 @@ from scorekit.measurement import (
 from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO, Number, to_decimal
 from scorekit.parameter import Accumulation, Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
-from scorekit.ports import AggregateSource, Clock, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
+from scorekit.ports import (
+    AggregateSource,
+    CardIndex,
+    CardRow,
+    Clock,
+    ClosedIds,
+    ManualValueStore,
+    MetricSource,
+    ScorecardRepository,
+    SnapshotStore,
+)
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, score_many
+from scorekit.scoring import CardScore, ScoreBatch, ScoreRows, score_many
 from scorekit.status import StatusPolicy
 
 __all__ = ["Actor", "CardTemplate", "Dashboard", "Role", "Scorekit"]
@@ -178,11 +188,16 @@ def _owner_key(owner: User | Team) -> tuple[str, str]:
 
 @attrs.frozen
 class _Scored:
-    """A fresh score and what it was made from (for a fingerprint)."""
+    """A fresh score (row `index` of `batch`, built when asked) and what it was made from (for a fingerprint)."""
 
-    score: CardScore
+    batch: ScoreBatch
+    index: int
     measurements: Mapping[str, Measurement | Decimal]
     manual: tuple[ManualEntry, ...]
+
+    @property
+    def score(self) -> CardScore:
+        return self.batch[self.index]
 
 
 class Scorekit:
@@ -450,31 +465,72 @@ class Scorekit:
         idempotent: run again, it creates nothing.  A series stops at a deleted card:
         it is never re-created and never rolled past.  `today` defaults to the local
         date in each card's time zone.  `ConflictError` if the id a series needs is
-        held by a card of another series.
+        held by a card of another series.  With a repository that has a `CardIndex`,
+        only the card that heads each series with work to do is read.
         """
         self._require_manager(actor, "roll over cards")
         fixed_today = as_date(today, name="today") if today is not None else None
-        latest: dict[str, Scorecard] = {}
-        for card in self.cards.find():
-            held = latest.get(card.series_id)
-            if held is None or card.period.start > held.period.start:
-                latest[card.series_id] = card
+        today_in = self._today_in(fixed_today)
         change = self._change(actor, _ROLLED_OVER)
-        created = []
-        for card in sorted(latest.values(), key=lambda c: c.id):
-            local_today = fixed_today or self._today(card.timezone)
-            current: Scorecard | None = card
-            while current is not None and current.rollover and current.period.end <= local_today:
-                following = current.next_card()
-                try:
-                    self.cards.add(following, change=change)
-                except ConflictError:
-                    # Someone else made it meanwhile (another process), or it was deleted: see which.
-                    current = self._already_there(following)
-                    continue
-                created.append(following)
-                current = following
+        created: list[Scorecard] = []
+        rows = self._index()
+        if rows is None:  # a repository without an index: every card is read
+            latest: dict[str, Scorecard] = {}
+            for card in self.cards.find():
+                held = latest.get(card.series_id)
+                if held is None or card.period.start > held.period.start:
+                    latest[card.series_id] = card
+            for card in sorted(latest.values(), key=lambda c: c.id):
+                self._roll_series(card, today_in(card.timezone), change, created)
+            return tuple(created)
+        heads: dict[str, CardRow] = {}
+        for row in rows:
+            held_row = heads.get(row.series)
+            if held_row is None or row.period_start > held_row.period_start:
+                heads[row.series] = row
+        for row in sorted(heads.values(), key=lambda r: r.id):
+            local_today = today_in(row.timezone)
+            if not row.rollover or row.period_end > local_today:
+                continue  # nothing to do for this series: its card is not read
+            try:
+                card = self.cards.get(row.id)
+            except CardNotFound:
+                continue  # deleted since the index was read: the series stops there
+            self._roll_series(card, local_today, change, created)
         return tuple(created)
+
+    def _index(self) -> tuple[CardRow, ...] | None:
+        """The repository's `CardIndex` rows, or None if it has no index."""
+        return self.cards.index() if isinstance(self.cards, CardIndex) else None
+
+    def _today_in(self, fixed: Date | None, now: DateTime | None = None) -> Callable[[str], Date]:
+        """Today's local date by zone name: `fixed`, or at `now` (the clock read once: a run has one "now")."""
+        if fixed is not None:
+            return lambda _timezone: fixed
+        instant = now or self._now()
+        days: dict[str, Date] = {}
+
+        def today_in(timezone: str) -> Date:
+            day = days.get(timezone)
+            if day is None:
+                day = days[timezone] = self._today(timezone, instant)
+            return day
+
+        return today_in
+
+    def _roll_series(self, card: Scorecard, local_today: Date, change: Change, created: list[Scorecard]) -> None:
+        """Add every missing next card of `card`'s series up to the period holding `local_today`."""
+        current: Scorecard | None = card
+        while current is not None and current.rollover and current.period.end <= local_today:
+            following = current.next_card()
+            try:
+                self.cards.add(following, change=change)
+            except ConflictError:
+                # Someone else made it meanwhile (another process), or it was deleted: see which.
+                current = self._already_there(following)
+                continue
+            created.append(following)
+            current = following
 
     def _already_there(self, following: Scorecard) -> Scorecard | None:
         """The card holding `following`'s place, to roll on from; None where the series stops (a deleted card)."""
@@ -504,17 +560,28 @@ class Scorekit:
         zone (or `today`).  Each is scored as of its period end (its manual values as
         entered until now: managers may correct them until the card is closed), the
         CRM asked once for all of them, and stored as a `ClosedScore`.  Idempotent: a second run
-        closes nothing; a card another process closes meanwhile is left to it.
+        closes nothing; a card another process closes meanwhile is left to it.  With a
+        repository that has a `CardIndex` (and a store with `ClosedIds`), only the cards
+        to close are read.
         """
         self._require_manager(actor, "close periods")
         store = self._require_snapshots("close periods")
         fixed_today = as_date(today, name="today") if today is not None else None
         now = self._now()
-        over = [
-            card for card in self.cards.find() if card.period.end <= (fixed_today or self._today(card.timezone, now))
-        ]
-        already = self._closed(c.id for c in over)
-        due = [card for card in over if card.id not in already]
+        today_in = self._today_in(fixed_today, now)
+        rows = self._index()
+        if rows is None:  # a repository without an index: every card is read
+            over = [card for card in self.cards.find() if card.period.end <= today_in(card.timezone)]
+            already = self._closed_ids(store, [c.id for c in over])
+            due = [card for card in over if card.id not in already]
+        else:
+            over_ids = [row.id for row in rows if row.period_end <= today_in(row.timezone)]
+            already = self._closed_ids(store, over_ids)
+            due = []
+            for card_id in over_ids:
+                if card_id not in already:
+                    with contextlib.suppress(CardNotFound):  # deleted since the index was read
+                        due.append(self.cards.get(card_id))
         if not due:
             return ()
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
@@ -536,6 +603,15 @@ class Scorekit:
                 continue  # another process closed it first: its snapshot stands
             closed.append(snapshot)
         return tuple(closed)
+
+    @staticmethod
+    def _closed_ids(store: SnapshotStore, card_ids: Sequence[str]) -> Collection[str]:
+        """Which of `card_ids` are closed: through `ClosedIds` if the store has it, else from their closed scores."""
+        if not card_ids:
+            return frozenset()
+        if isinstance(store, ClosedIds):
+            return frozenset(store.closed_ids(card_ids))
+        return store.get(card_ids).keys()
 
     def reopen(self, actor: Actor, card_id: str, *, reason: str) -> Scorecard:
         """Remove a card's closed score, so it scores live again and may be edited; returns the card.
@@ -655,11 +731,9 @@ class Scorekit:
         for shift in (-1, 0, 1):
             for card in self.cards.find(active_on=utc.date().add(days=shift), **narrow):
                 found[card.id] = card
-        return tuple(
-            found[card_id]
-            for card_id in sorted(found)
-            if self._today(found[card_id].timezone, instant) in found[card_id].period
-        )
+        today_in = self._today_in(None, instant)
+        ordered = (found[card_id] for card_id in sorted(found))
+        return tuple(card for card in ordered if today_in(card.timezone) in card.period)
 
     def _instant(self, as_of: _dt.datetime | None) -> DateTime:
         return as_instant(as_of if as_of is not None else self.clock.now())
@@ -671,8 +745,12 @@ class Scorekit:
         *,
         manual_until: DateTime | None = None,
         evidence: bool,
-    ) -> tuple[CardScore, ...]:
-        """Each card's score as of its instant: its closed score if it has one, else fresh (one CRM call)."""
+    ) -> ScoreRows:
+        """Each card's score as of its instant: its closed score if it has one, else fresh (one CRM call).
+
+        Fresh scores stay rows of their batch until someone reads them: a dashboard's
+        summary and groups come from the batch's columns.
+        """
         closed = self._closed(c.id for c in cards)
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
         scored = iter(
@@ -682,7 +760,14 @@ class Scorekit:
             if fresh
             else ()
         )
-        return tuple(closed[card.id].score if card.id in closed else next(scored).score for card in cards)
+        rows: list[tuple[ScoreBatch, int] | CardScore] = []
+        for card in cards:
+            if card.id in closed:
+                rows.append(closed[card.id].score)
+            else:
+                item = next(scored)
+                rows.append((item.batch, item.index))
+        return ScoreRows(rows)
 
     def _score_fresh(
         self,
@@ -726,11 +811,11 @@ class Scorekit:
         by_instant: dict[DateTime, list[int]] = {}
         for index, instant in enumerate(instants):
             by_instant.setdefault(instant, []).append(index)
-        scores: dict[int, CardScore] = {}
+        rows: dict[int, tuple[ScoreBatch, int]] = {}
         for instant, indices in by_instant.items():
             batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
-            scores.update(zip(indices, batch, strict=True))
-        return [_Scored(scores[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
+            rows.update((index, (batch, at)) for at, index in enumerate(indices))
+        return [_Scored(*rows[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
 
     def _measured(
         self, cards: Sequence[Scorecard], instants: Sequence[DateTime]

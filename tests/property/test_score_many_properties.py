@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_scoring_v02_properties import v02_cards, v02_measurements
 
-from scorekit import CardScore, InvalidScorecard, ManualEntry, ScoreBatch, score, score_many
+from scorekit import CardScore, InvalidScorecard, ManualEntry, ScoreBatch, ScorekitError, ScoreRows, score, score_many
 from scorekit.grouping import card_records, group_scores, summarize
 
 
@@ -86,6 +86,33 @@ def test_score_many_equals_the_per_card_loop_bit_for_bit(case):
     assert batch.summary() == summarize(expected)
     assert batch.groups() == group_scores(expected)
     assert repr(batch.to_records()) == repr(card_records(expected))
+
+
+@given(batches(), st.data())
+def test_score_rows_summarize_and_group_from_columns_as_the_built_scores_do(case, data):
+    cards, measurements, as_of, manual = case
+    try:
+        batch = score_many(cards, measurements, as_of=as_of, manual=manual)
+    except ScorekitError:
+        return  # bad input: the property above checks the batch raises what the loop raises
+    order = data.draw(st.permutations(range(len(cards))))
+    given_whole = data.draw(st.sets(st.sampled_from(order)))  # a closed card's score comes whole
+    rows = ScoreRows(
+        score(cards[i], measurements[i], as_of=as_of, manual=[e for e in manual if e.card_id == cards[i].id])
+        if i in given_whole
+        else (batch, i)
+        for i in order
+    )
+    summary, groups = summarize(rows), group_scores(rows)
+    assert all(built is None for built in batch._built)  # nothing was built to summarize or group
+    built = tuple(rows)
+    assert summary == summarize(built)
+    assert groups == group_scores(built)
+    assert [g.card_ids for g in groups] == [g.card_ids for g in group_scores(built)]
+    assert rows == built
+    assert built == rows
+    assert rows[1:] == built[1:]
+    assert rows != built[1:]
 
 
 def test_a_worked_batch_in_two_zones():

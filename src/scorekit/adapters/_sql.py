@@ -23,6 +23,7 @@ name.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -33,13 +34,16 @@ import attrs
 import pendulum
 from pendulum import DateTime
 
+from scorekit import codec
 from scorekit.errors import StorageError
 from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_instant
 from scorekit.numbers import EXACT, ZERO
 from scorekit.period import as_utc
+from scorekit.scorecard import Scorecard
 
 __all__ = [
     "RECORD_FIELDS",
+    "DecodedCards",
     "RecordsTable",
     "Wanted",
     "WantedCells",
@@ -342,3 +346,34 @@ class WantedCells:
         """Every cell with its aggregate; cells no record matched get `Aggregate.EMPTY`."""
         empty = Aggregate.EMPTY
         return {cell: found.get(number, empty) for number, cell in enumerate(self.cells)}
+
+
+class DecodedCards:
+    """Decoded cards by their document text: what a SQL repository reads again and again is decoded once.
+
+    A document fully determines its (immutable) card, so a card kept by its text can
+    never be stale, whatever was written since.  At most `size` are kept (the oldest
+    go first).  `decode` raises what `codec.loads` raises.
+
+    >>> from scorekit import Cadence, Date, Parameter, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> text = codec.dumps(Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)]))
+    >>> cards = DecodedCards(size=10)
+    >>> cards.decode(text) is cards.decode(text)
+    True
+    """
+
+    def __init__(self, *, size: int) -> None:
+        self._size = size
+        self._cards: dict[str, Scorecard] = {}
+
+    def decode(self, document: str) -> Scorecard:
+        """The card of `document`, decoded on first sight."""
+        card = self._cards.get(document)
+        if card is None:
+            card = codec.loads(document, Scorecard)
+            if len(self._cards) >= self._size:
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
+                    del self._cards[next(iter(self._cards))]
+            self._cards[document] = card
+        return card

@@ -30,6 +30,7 @@ from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measure
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import Date, as_date, as_utc
+from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = ["FixedClock", "MemoryManualValues", "MemoryScorecards", "MemorySnapshots", "Record", "RecordsMetricSource"]
@@ -169,6 +170,12 @@ class MemoryScorecards:
                 del self._history[card_id]
             return len(ids)
 
+    def index(self) -> tuple[CardRow, ...]:
+        """See `scorekit.ports.CardIndex`."""
+        with self._lock:
+            cards = sorted(self._cards.values(), key=lambda c: c.id)
+        return tuple(CardRow.of(card) for card in cards)
+
     def find(
         self,
         *,
@@ -263,6 +270,11 @@ class MemorySnapshots:
             if closed.card_id in self._closed:
                 raise ConflictError.already_closed(closed.card_id)
             self._closed[closed.card_id] = closed
+
+    def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
+        """See `scorekit.ports.ClosedIds`."""
+        with self._lock:
+            return frozenset(card_id for card_id in card_ids if card_id in self._closed)
 
     def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
         """See `SnapshotStore.get`."""

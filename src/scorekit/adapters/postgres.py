@@ -26,6 +26,8 @@ import datetime as _dt
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Self
 
+import attrs
+
 try:
     import psycopg
     from psycopg import errors as pg_errors
@@ -40,6 +42,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
 from scorekit import codec
 from scorekit.adapters._sql import (
     LAST,
+    DecodedCards,
     RecordsTable,
     Wanted,
     WantedCells,
@@ -54,6 +57,7 @@ from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import to_decimal
 from scorekit.period import Date, as_date
+from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
@@ -132,15 +136,36 @@ class _Database:
             yield conn
 
 
+@attrs.frozen
+class _Patch:
+    """Columns a layout gained while 0.2 was being written (it is unreleased, so its version stayed).
+
+    Applied, in the same transaction as the tables are created or on the first open of
+    a schema that lacks `column` in `table`, by `statements`.
+    """
+
+    table: str
+    column: str
+    statements: tuple[str, ...]
+
+
+_HAS_COLUMN: Final = (
+    "SELECT 1 FROM information_schema.columns WHERE table_schema = %s AND table_name = %s AND column_name = %s"
+)
+
+
 class _Schema:
     """scorekit's tables in one PostgreSQL schema: created on first use, checked every time."""
 
-    def __init__(self, db: _Database, schema: str, component: str, ddl: Sequence[str]) -> None:
+    def __init__(
+        self, db: _Database, schema: str, component: str, ddl: Sequence[str], patch: _Patch | None = None
+    ) -> None:
         self.name = quote_identifier(schema, max_bytes=_MAX_IDENTIFIER_BYTES)
         self.schema = schema
         self.component = component
-        version = self._stored_version(db)
-        if version == SCHEMA_VERSION:
+        self.patch = patch
+        version, patched = self._stored_version(db)
+        if version == SCHEMA_VERSION and patched:
             return  # a current schema: nothing is written
         with db.transaction(f"creating {component} tables in schema {schema!r}") as conn:
             # One creator at a time, and a second look once we hold the lock.
@@ -162,8 +187,18 @@ class _Schema:
                 )
             elif row[0] != SCHEMA_VERSION:
                 raise self._wrong_version(row[0])
+            if self.patch is not None and self._unpatched(conn):
+                for statement in self.patch.statements:
+                    conn.execute(statement.format(schema=self.name))
 
-    def _stored_version(self, db: _Database) -> int | None:
+    def _unpatched(self, conn: psycopg.Connection[Any]) -> bool:
+        """Whether the component's table lacks the columns its patch adds."""
+        if self.patch is None:
+            return False
+        return conn.execute(_HAS_COLUMN, (self.schema, self.patch.table, self.patch.column)).fetchone() is None
+
+    def _stored_version(self, db: _Database) -> tuple[int | None, bool]:
+        """The component's layout version (None: no tables yet) and whether its patch is applied."""
         with db.reading(f"opening schema {self.schema!r}") as conn:
             tables = {
                 row[0]
@@ -178,14 +213,16 @@ class _Schema:
                         f"schema_version table: it is not a scorekit schema; give scorekit a schema of its own"
                     )
                     raise StorageError(msg)
-                return None
+                return None, False
+            # One read for both: opening a current schema costs two statements.
+            patch = self.patch or _Patch("schema_version", "version", ())
             row = conn.execute(
-                f"SELECT version FROM {self.name}.schema_version WHERE component = %s",
-                (self.component,),
+                f"SELECT version, EXISTS ({_HAS_COLUMN}) FROM {self.name}.schema_version WHERE component = %s",
+                (self.schema, patch.table, patch.column, self.component),
             ).fetchone()
         if row is not None and row[0] != SCHEMA_VERSION:
             raise self._wrong_version(row[0])
-        return None if row is None else int(row[0])
+        return (None, False) if row is None else (int(row[0]), bool(row[1]))
 
     def _wrong_version(self, version: int) -> StorageError:
         return StorageError(
@@ -199,11 +236,12 @@ class _Adapter:
 
     _component: str
     _ddl: Sequence[str]
+    _patch: _Patch | None = None
 
     def __init__(self, conninfo_or_pool: Connections, *, schema: str = "scorekit", busy_timeout: float = 5) -> None:
         self._db = _Database(conninfo_or_pool, busy_timeout)
         try:
-            self._schema = _Schema(self._db, schema, self._component, self._ddl)
+            self._schema = _Schema(self._db, schema, self._component, self._ddl, self._patch)
         except BaseException:
             self._db.close()
             raise
@@ -257,6 +295,25 @@ _CARDS_DDL: Final = (
     "CREATE INDEX card_revisions_by_card ON {schema}.card_revisions (card_id, seq)",
 )
 
+_CARDS_INDEX: Final = _Patch(
+    "cards",
+    "rollover",
+    (
+        "ALTER TABLE {schema}.cards ADD COLUMN timezone text, ADD COLUMN rollover boolean",
+        # Read by the server from each stored document once, here; no card is decoded.
+        (
+            "UPDATE {schema}.cards SET timezone = COALESCE(document::jsonb ->> 'timezone', 'UTC'),"
+            " rollover = COALESCE((document::jsonb ->> 'rollover')::boolean, false)"
+        ),
+        "ALTER TABLE {schema}.cards ALTER COLUMN timezone SET NOT NULL, ALTER COLUMN rollover SET NOT NULL",
+        (
+            'CREATE INDEX cards_index ON {schema}.cards (id COLLATE "C")'
+            " INCLUDE (series, period_start, period_end, timezone, rollover) WHERE NOT deleted"
+        ),
+    ),
+)
+"""The columns `index()` reads (with a covering index), so roll_over and close decode no document to find their work."""
+
 _CACHE_SIZE: Final = 100_000
 """Decoded cards a `PostgresScorecards` keeps (by document text): a dashboard's worth, and then some."""
 
@@ -271,6 +328,8 @@ def _row(card: Scorecard, change: str) -> dict[str, object]:
         "period_end": _dt.date.fromordinal(card.period.end.toordinal()),
         "owner_kind": "team" if isinstance(card.owner, Team) else "user",
         "owner_id": card.owner.id,
+        "timezone": card.timezone,
+        "rollover": card.rollover,
         "subjects": sorted(card.subjects),
         "version": card.version,
         "document": codec.dumps(card),
@@ -307,23 +366,13 @@ class PostgresScorecards(_Adapter):
 
     _component = "cards"
     _ddl = _CARDS_DDL
+    _patch = _CARDS_INDEX
 
     def __init__(self, conninfo_or_pool: Connections, *, schema: str = "scorekit", busy_timeout: float = 5) -> None:
         super().__init__(conninfo_or_pool, schema=schema, busy_timeout=busy_timeout)
         # Decoding a card document costs far more than reading it, and a dashboard reads the same
-        # documents again and again.  A document fully determines its (immutable) card, so cards are
-        # kept by their document text, at most `_CACHE_SIZE` of them (the oldest go first).
-        self._cards: dict[str, Scorecard] = {}
-
-    def _decoded(self, document: str) -> Scorecard:
-        card = self._cards.get(document)
-        if card is None:
-            card = codec.loads(document, Scorecard)
-            if len(self._cards) >= _CACHE_SIZE:
-                with contextlib.suppress(StopIteration, KeyError, RuntimeError):  # another thread got there first
-                    del self._cards[next(iter(self._cards))]
-            self._cards[document] = card
-        return card
+        # documents again and again: cards are kept by their document text.
+        self._decoded = DecodedCards(size=_CACHE_SIZE).decode
 
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
@@ -349,9 +398,9 @@ class PostgresScorecards(_Adapter):
         s = self._s
         sql = (
             f"WITH added AS (INSERT INTO {s}.cards"
-            " (id, series, period_start, period_end, owner_kind, owner_id, subjects, version, document)"
-            " VALUES (%(id)s, %(series)s, %(period_start)s, %(period_end)s, %(owner_kind)s, %(owner_id)s,"
-            " %(subjects)s, %(version)s, %(document)s) RETURNING id, version, document)"
+            " (id, series, period_start, period_end, timezone, rollover, owner_kind, owner_id, subjects, version,"
+            " document) VALUES (%(id)s, %(series)s, %(period_start)s, %(period_end)s, %(timezone)s, %(rollover)s,"
+            " %(owner_kind)s, %(owner_id)s, %(subjects)s, %(version)s, %(document)s) RETURNING id, version, document)"
             f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
             " SELECT id, version, false, %(change)s, document FROM added"
         )
@@ -404,7 +453,8 @@ class PostgresScorecards(_Adapter):
         s = self._s
         sql = (
             f"WITH changed AS (UPDATE {s}.cards SET series = %(series)s, period_start = %(period_start)s,"
-            " period_end = %(period_end)s, owner_kind = %(owner_kind)s, owner_id = %(owner_id)s,"
+            " period_end = %(period_end)s, timezone = %(timezone)s, rollover = %(rollover)s,"
+            " owner_kind = %(owner_kind)s, owner_id = %(owner_id)s,"
             " subjects = %(subjects)s, version = %(version)s, document = %(document)s"
             " WHERE id = %(id)s AND version = %(expected)s AND NOT deleted RETURNING id, version, document)"
             f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
@@ -492,6 +542,26 @@ class PostgresScorecards(_Adapter):
                     raise ConflictError.not_deleted(card_id)
             conn.execute(f"DELETE FROM {self._s}.cards WHERE id = ANY(%s)", (ids,))  # revisions cascade
         return len(ids)
+
+    def index(self) -> tuple[CardRow, ...]:
+        """See `scorekit.ports.CardIndex`: from the columns of the covering index ``cards_index``."""
+        with self._db.reading("reading the card index") as conn:
+            rows = conn.execute(
+                f"SELECT id, series, period_start, period_end, timezone, rollover FROM {self._s}.cards"
+                ' WHERE NOT deleted ORDER BY id COLLATE "C"'
+            ).fetchall()
+        dates: dict[_dt.date, Date] = {}
+
+        def day(value: _dt.date) -> Date:
+            found = dates.get(value)
+            if found is None:
+                found = dates[value] = as_date(value)
+            return found
+
+        return tuple(
+            CardRow(card_id, series, day(start), day(end), timezone, rollover)
+            for card_id, series, start, end, timezone, rollover in rows
+        )
 
     def find(
         self,
@@ -632,6 +702,17 @@ class PostgresSnapshots(_Adapter):
             ).fetchone()
         if added is None:
             raise ConflictError.already_closed(closed.card_id)
+
+    def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
+        """See `scorekit.ports.ClosedIds`: from the primary key, no closed score decoded."""
+        ids = list(dict.fromkeys(card_ids))
+        if not ids:
+            return frozenset()
+        with self._db.reading("reading which cards are closed") as conn:
+            rows = conn.execute(
+                f"SELECT card_id FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)
+            ).fetchall()
+        return frozenset(row[0] for row in rows)
 
     def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
         """See `SnapshotStore.get`."""

@@ -53,13 +53,14 @@ from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from scorekit import codec
-from scorekit.adapters._sql import instant_text
+from scorekit.adapters._sql import DecodedCards, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
     InvalidDocument,
     InvalidNumber,
+    InvalidPeriod,
     InvalidScorecard,
     StorageBusy,
     StorageError,
@@ -67,6 +68,7 @@ from scorekit.errors import (
 from scorekit.history import MIGRATED_FROM_0_1, Change, ClosedScore, Revision
 from scorekit.measurement import ManualEntry, as_instant
 from scorekit.period import Date, as_date
+from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
@@ -87,6 +89,8 @@ _MAX_VERSION: Final = 2**63 - 1
 """SQLite's largest integer: a card's version must stay below it (an update adds one)."""
 
 _MIGRATION_ACTOR: Final = "scorekit"
+_CACHE_SIZE: Final = 100_000
+"""Decoded cards a `SQLiteScorecards` keeps (by document text): a dashboard's worth, and then some."""
 
 T = TypeVar("T")
 
@@ -137,6 +141,17 @@ CREATE INDEX IF NOT EXISTS cards_by_period ON cards (period_end, period_start);
 CREATE INDEX IF NOT EXISTS cards_by_owner_id ON cards (owner_id);
 """
 """What version 2 adds: revisions, closed scores, and the indexes `find` needs."""
+
+_INDEX_COLUMNS: Final = (
+    ("timezone", "TEXT NOT NULL DEFAULT ''", "COALESCE(json_extract(document, '$.timezone'), 'UTC')"),
+    ("rollover", "INTEGER NOT NULL DEFAULT 0", "COALESCE(json_extract(document, '$.rollover'), 0)"),
+)
+"""Columns of version 2 that files made while 0.2 was being written may lack: (name, type, value from the document).
+
+With them and the covering index below, `index()` answers without reading a document."""
+_INDEX: Final = (
+    "CREATE INDEX IF NOT EXISTS cards_index ON cards (id, series, period_start, period_end, timezone, rollover)"
+)
 
 
 def _statements(script: str) -> list[str]:
@@ -276,21 +291,22 @@ class _Database:
 
     # -- the layout ------------------------------------------------------------------
 
-    def _state(self, db: sqlite3.Connection) -> tuple[set[str], dict[str, int]]:
+    def _state(self, db: sqlite3.Connection) -> tuple[set[str], dict[str, int], set[str]]:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         versions: dict[str, int] = {}
         if "schema_version" in tables:
             versions = dict(db.execute("SELECT component, version FROM schema_version").fetchall())
-        return tables, versions
+        columns = {row[1] for row in db.execute("PRAGMA table_info(cards)")}
+        return tables, versions, columns
 
-    def _needs_work(self, tables: set[str], versions: Mapping[str, int]) -> bool:
+    def _needs_work(self, tables: set[str], versions: Mapping[str, int], columns: set[str]) -> bool:
         """Whether the layout must be created or upgraded; `StorageError` if the file is not scorekit's."""
         current = versions.get(_COMPONENT)
         if current is not None:
             if type(current) is not int or current > SCHEMA_VERSION or current < 1:
                 msg = f"{self.path} holds scorekit schema version {current!r}; this scorekit reads versions up to {SCHEMA_VERSION}"
                 raise StorageError(msg)
-            return current < SCHEMA_VERSION
+            return current < SCHEMA_VERSION or not {name for name, _type, _value in _INDEX_COLUMNS} <= columns
         old = {k: v for k, v in versions.items() if k in _V1_COMPONENTS}
         if any(v != 1 for v in old.values()):
             msg = f"{self.path} holds an unknown scorekit layout {old}; this scorekit reads versions up to {SCHEMA_VERSION}"
@@ -308,9 +324,10 @@ class _Database:
         with self.errors():
             self.connection().execute("PRAGMA journal_mode=WAL")
         with self.transaction() as db:
-            tables, versions = self._state(db)  # again, under the write lock: another process may have done it
-            if not self._needs_work(tables, versions):
+            # again, under the write lock: another process may have done it
+            if not self._needs_work(*self._state(db)):
                 return
+            tables = self._state(db)[0]
             db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
             )
@@ -320,10 +337,18 @@ class _Database:
             columns = {row[1] for row in db.execute("PRAGMA table_info(cards)")}
             if "period_end" not in columns:
                 db.execute("ALTER TABLE cards ADD COLUMN period_end TEXT NOT NULL DEFAULT ''")
+            for name, kind, _value in _INDEX_COLUMNS:
+                if name not in columns:
+                    db.execute(f"ALTER TABLE cards ADD COLUMN {name} {kind}")
             for statement in _statements(_TABLES_V2):
                 db.execute(statement)
             if had_cards and "revisions" not in tables:
                 self._migrate_cards(db)
+            missing = [(name, value) for name, _kind, value in _INDEX_COLUMNS if name not in columns]
+            if had_cards and missing:
+                # Read by SQLite from each stored document once, here; no card is decoded.
+                db.execute(f"UPDATE cards SET {', '.join(f'{name} = {value}' for name, value in missing)}")  # noqa: S608 - fixed names
+            db.execute(_INDEX)
             db.execute("DELETE FROM schema_version WHERE component IN (?, ?)", _V1_COMPONENTS)
             db.execute(
                 "INSERT OR REPLACE INTO schema_version (component, version) VALUES (?, ?)",
@@ -432,13 +457,25 @@ class SQLiteScorecards(_Adapter):
     ()
     """
 
+    def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 5) -> None:
+        super().__init__(path, busy_timeout=busy_timeout)
+        # Decoding a document costs far more than reading it, and dashboards read the same ones again.
+        self._cards = DecodedCards(size=_CACHE_SIZE)
+
+    def _decoded(self, document: str, card_id: str) -> Scorecard:
+        try:
+            return self._cards.decode(document)
+        except InvalidDocument as error:
+            msg = f"the stored card {card_id!r} is damaged: {error}"
+            raise StorageError(msg) from None
+
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
         with self._db.reading() as db:
             row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
         if row is None:
             raise CardNotFound.for_id(card_id)
-        return _load_card(row[0], card_id)
+        return self._decoded(row[0], card_id)
 
     def add(self, card: Scorecard, *, change: Change) -> Scorecard:
         """See `ScorecardRepository.add`."""
@@ -465,13 +502,15 @@ class SQLiteScorecards(_Adapter):
         kind, owner_id = _owner_columns(card)
         try:
             db.execute(
-                "INSERT INTO cards (id, series, period_start, period_end, owner_kind, owner_id, version, document)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO cards (id, series, period_start, period_end, timezone, rollover,"
+                " owner_kind, owner_id, version, document) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     card.id,
                     card.series_id,
                     card.period.start.isoformat(),
                     card.period.end.isoformat(),
+                    card.timezone,
+                    int(card.rollover),
                     kind,
                     owner_id,
                     card.version,
@@ -561,6 +600,30 @@ class SQLiteScorecards(_Adapter):
                     raise CardNotFound.never_seen(card_id)
         return len(ids)
 
+    def index(self) -> tuple[CardRow, ...]:
+        """See `scorekit.ports.CardIndex`: read from the covering index ``cards_index``, no document touched."""
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT id, series, period_start, period_end, timezone, rollover FROM cards INDEXED BY cards_index"
+                " ORDER BY id"
+            ).fetchall()
+        dates: dict[str, Date] = {}
+
+        def day(text: str) -> Date:
+            found = dates.get(text)
+            if found is None:
+                found = dates[text] = as_date(text)
+            return found
+
+        try:
+            return tuple(
+                CardRow(card_id, series, day(start), day(end), timezone, bool(rollover))
+                for card_id, series, start, end, timezone, rollover in rows
+            )
+        except InvalidPeriod as error:
+            msg = f"{self.path}: the database is damaged: a card's period is not a date ({error})"
+            raise StorageError(msg) from None
+
     def find(
         self,
         *,
@@ -593,7 +656,8 @@ class SQLiteScorecards(_Adapter):
         index = "INDEXED BY cards_by_period" if active_on is not None else ""
         with self._db.reading() as db:
             rows = db.execute(f"SELECT id, document FROM cards {index} {where} ORDER BY id", parameters).fetchall()  # noqa: S608 - only fixed clauses are joined
-        cards = [_load_card(document, card_id) for card_id, document in rows]
+        decoded = self._decoded
+        cards = [decoded(document, card_id) for card_id, document in rows]
         if owner is not None:
             cards = [c for c in cards if c.owner == owner]  # a team's members must match too
         return tuple(cards)
@@ -668,6 +732,17 @@ class SQLiteSnapshots(_Adapter):
                 db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
             except sqlite3.IntegrityError:
                 raise ConflictError.already_closed(closed.card_id) from None
+
+    def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
+        """See `scorekit.ports.ClosedIds`: from the snapshots' primary key, no document decoded."""
+        ids = _ids_json(card_ids)
+        if ids == "[]":
+            return frozenset()
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT card_id FROM snapshots WHERE card_id IN (SELECT value FROM json_each(?))", (ids,)
+            ).fetchall()
+        return frozenset(row[0] for row in rows)
 
     def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
         """See `SnapshotStore.get`."""

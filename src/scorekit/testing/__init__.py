@@ -42,7 +42,16 @@ from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, Metr
 from scorekit.numbers import exact_sum, to_decimal
 from scorekit.parameter import Accumulation, Metric, Parameter
 from scorekit.period import Cadence, Date, as_utc
-from scorekit.ports import AggregateSource, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
+from scorekit.ports import (
+    AggregateSource,
+    CardIndex,
+    CardRow,
+    ClosedIds,
+    ManualValueStore,
+    MetricSource,
+    ScorecardRepository,
+    SnapshotStore,
+)
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import score
 
@@ -232,6 +241,24 @@ class ScorecardRepositoryContract:
         assert [c.id for c in repository.find(active_on=Date(2024, 2, 29), owner_id="bob")] == ["other"]
         assert repository.find(active_on=Date(2024, 4, 30)) == ()
         assert repository.find(active_on=Date(2024, 1, 30)) == ()
+
+    def test_an_index_describes_every_stored_card(self, repository: ScorecardRepository) -> None:
+        """If the repository has the optional `CardIndex`: one row per stored card, as `CardRow.of` says."""
+        if not isinstance(repository, CardIndex):
+            pytest.skip("this repository has no index(): roll_over and close read every card through find()")
+        jan = repository.add(_card("jan", k=0, rollover=True, timezone="Europe/Warsaw"), change=_change())
+        feb = repository.add(jan.next_card(), change=_change())
+        team = repository.add(_card("t", owner=Team("north", ["ann"]), k=1), change=_change())
+        repository.update(team.evolve(rollover=True, timezone="Asia/Kolkata"), 1, change=_change())
+        repository.add(_card("gone"), change=_change())
+        repository.delete("gone", change=_change())
+        assert repository.index() == tuple(CardRow.of(card) for card in repository.find())
+        assert [(r.id, r.series, r.rollover) for r in repository.index()] == [
+            ("jan", "jan", True),
+            (feb.id, "jan", True),
+            ("t", "t", True),
+        ]
+        assert repository.index()[2].timezone == "Asia/Kolkata"
 
     @pytest.mark.parametrize("text", HOSTILE_STRINGS, ids=range(len(HOSTILE_STRINGS)))
     def test_hostile_strings_are_stored_exactly(self, repository: ScorecardRepository, text: str) -> None:
@@ -444,6 +471,19 @@ class SnapshotStoreContract:
             snapshots.remove("c1", _change("again"))
         snapshots.add(_closed(total=9, version=2))
         assert snapshots.get(["c1"])["c1"].card_version == 2
+
+    def test_closed_ids_agree_with_get(self, snapshots: SnapshotStore) -> None:
+        """If the store has the optional `ClosedIds`: the ids `get` would return, without the scores."""
+        if not isinstance(snapshots, ClosedIds):
+            pytest.skip("this store has no closed_ids(): close reads the closed scores through get()")
+        snapshots.add(_closed("c1"))
+        snapshots.add(_closed("c3"))
+        assert (
+            snapshots.closed_ids(["c1", "c2", "c3", "c1"])
+            == frozenset({"c1", "c3"})
+            == set(snapshots.get(["c1", "c2", "c3"]))
+        )
+        assert snapshots.closed_ids([]) == frozenset()
 
     def test_delete_for(self, snapshots: SnapshotStore) -> None:
         for card_id in ("a", "b", "c"):
