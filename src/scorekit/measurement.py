@@ -253,7 +253,9 @@ class Cell:
     user (`subject`), so the cells of many cards overlap and a source answers each
     once; the service pools a team's members itself.  `start` and `end` are held
     in UTC; the window is half-open, so a record exactly at `end` is not counted.
-    `accumulation` says which value the cell feeds (the `Aggregate` holds all three).
+    `accumulation` says which value a card wants of it, but the answer is the same
+    whatever it says: an `Aggregate` holds the sum, the count and the latest record
+    (the service asks one cell per user, metric and window).
 
     >>> cell = Cell("calls", "average", "ann", pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"),
     ...             pendulum.datetime(2024, 3, 10, tz="UTC"))
