@@ -27,6 +27,7 @@ recorded exactly at `as_of` is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 from collections.abc import Iterable, Sequence
@@ -101,6 +102,11 @@ def as_utc_instant(value: object, *, name: str = "instant") -> DateTime:
     """
     if type(value) is DateTime and value.tzinfo is _UTC:
         return value  # already one: the common case when a request is built from another
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        # An aware datetime (a database driver's, in the session's zone): straight to UTC, without
+        # first making a pendulum instant in its own zone (which loads the zone each time).
+        with contextlib.suppress(OverflowError):  # beyond the supported instants: as_instant says so
+            return _pendulum_utc(as_utc(value))
     return _pendulum_utc(as_utc(as_instant(value, name=name)))
 
 

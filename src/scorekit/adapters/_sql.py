@@ -330,15 +330,13 @@ class WantedCells:
     def of(cls, cells: Collection[Cell]) -> WantedCells:
         """Number the distinct cells; row ``n`` of the query is ``cells[n]``."""
         distinct = tuple(dict.fromkeys(cells))
-        windows: dict[tuple[_dt.datetime, _dt.datetime], int] = {}
-        window_numbers = [
-            windows.setdefault((as_utc(cell.start), as_utc(cell.end)), len(windows) + 1) for cell in distinct
-        ]
+        numbers: dict[tuple[DateTime, DateTime], int] = {}  # cells share a handful of windows
+        window_numbers = [numbers.setdefault((cell.start, cell.end), len(numbers) + 1) for cell in distinct]
         return cls(
             distinct,
             tuple(cell.metric for cell in distinct),
             tuple(cell.subject for cell in distinct),
-            tuple(windows),
+            tuple((as_utc(start), as_utc(end)) for start, end in numbers),
             tuple(window_numbers),
         )
 
