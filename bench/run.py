@@ -214,13 +214,15 @@ def bench_dashboard(n_cards: int, small: int, score_per_card_s: float, repeats: 
         raise RuntimeError(msg)
     gc.collect()
     rss_before = _rss_bytes()
-    times, small_times, calls = [], [], []
+    times, small_times, calls, measure_calls, aggregate_calls = [], [], [], [], []
     # the small board is repeated so that both sides take a comparable CPU time
     loops = max(1, len(cards) // len(small_cards))
     for _ in range(repeats):
-        before = source.calls
+        before, measured, aggregated = source.calls, source.measure_calls, source.aggregate_calls
         times.append(timed(lambda: svc.dashboard(MANAGER, as_of=as_of)))
         calls.append(source.calls - before)
+        measure_calls.append(source.measure_calls - measured)
+        aggregate_calls.append(source.aggregate_calls - aggregated)  # the one call goes through aggregate(cells)
         small_times.append(timed(lambda: [small_svc.dashboard(MANAGER, as_of=as_of) for _ in range(loops)]) / loops)
     rss_growth = max(0, _peak_rss_bytes() - rss_before)
     # a diagnostic, not a target: the same dashboard with CPython's cyclic collector paused
@@ -250,6 +252,8 @@ def bench_dashboard(n_cards: int, small: int, score_per_card_s: float, repeats: 
         "cards_per_s": cards_per_s,
         "cards_per_s_collector_paused": len(cards) / paused,
         "crm_calls_per_dashboard": max(calls),
+        "aggregate_calls_per_dashboard": max(aggregate_calls),
+        "measure_calls_per_dashboard": max(measure_calls),
         "per_card_us": per_card_us,
         "small_cards": len(small_cards),
         "small_per_card_us": small_per_card_us,
@@ -266,7 +270,7 @@ def bench_dashboard(n_cards: int, small: int, score_per_card_s: float, repeats: 
         },
         "met": {
             "cards_per_s": cards_per_s >= 50_000,
-            "crm_calls": max(calls) == 1,
+            "crm_calls": max(calls) == 1 and min(aggregate_calls) == 1,
             "per_card_growth": growth <= 1.5,
             "peak_rss_growth": rss_growth <= 2**30,
         },
@@ -622,7 +626,14 @@ def figures(results: dict[str, object]) -> list[tuple[str, ...]]:
             _yes(d["met"]["per_card_growth"]),
         ),
         ("2 dashboard vs score() x cards", "", "", f"{d['vs_score_times_cards']:.2f}x", "report", ""),
-        ("2 CRM calls", str(d["crm_calls_per_dashboard"]), "", "", "1", _yes(d["met"]["crm_calls"])),
+        (
+            "2 CRM calls",
+            f"{d['crm_calls_per_dashboard']}: aggregate {d['aggregate_calls_per_dashboard']}, measure {d['measure_calls_per_dashboard']}",
+            "",
+            "",
+            "1, through aggregate",
+            _yes(d["met"]["crm_calls"]),
+        ),
         (
             "2 peak memory",
             f"RSS growth {d['peak_rss_growth_mib']:.0f} MiB",

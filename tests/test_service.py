@@ -324,15 +324,37 @@ class TestReportAndDashboard:
         assert service.metrics.calls == calls + 1
         assert dashboard.summary.count == 23
 
-    def test_dashboard_asks_each_distinct_request_once(self, memory_service):
+    def test_dashboard_asks_each_distinct_cell_once(self, memory_service):
         seen = []
 
         class Counting(RecordsMetricSource):
-            def measure(self, requests):
-                seen.append(list(requests))
-                return super().measure(requests)
+            def aggregate(self, cells):
+                seen.append(list(cells))
+                return super().aggregate(cells)
 
         memory_service.metrics = Counting([])
+        for _ in range(3):  # three cards, same cells
+            memory_service.create_cards(MANAGER, template(), [User("ann")])
+        memory_service.create_cards(MANAGER, template(), [NORTH])  # ann's cells again, and bob's
+        memory_service.dashboard(MANAGER)
+        (batch,) = seen
+        assert len(batch) == len(set(batch)) == 4  # deals_won and calls, for ann and for bob
+        assert {(c.metric, c.subject) for c in batch} == {
+            (m, s) for m in ("deals_won", "calls") for s in ("ann", "bob")
+        }
+
+    def test_without_aggregate_a_dashboard_asks_each_distinct_request_once(self, memory_service):
+        seen = []
+
+        class MeasureOnly:
+            def __init__(self):
+                self.inner = RecordsMetricSource([])
+
+            def measure(self, requests):
+                seen.append(list(requests))
+                return self.inner.measure(requests)
+
+        memory_service.metrics = MeasureOnly()
         for _ in range(3):  # three cards, same requests
             memory_service.create_cards(MANAGER, template(), [User("ann")])
         memory_service.dashboard(MANAGER)

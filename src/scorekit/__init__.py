@@ -27,7 +27,7 @@ from scorekit.errors import (
 from scorekit.frames import to_pandas
 from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, requests_for
+from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
 from scorekit.scorecard import Scorecard, Team, User
@@ -45,10 +45,12 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "Accumulation",
     "Actor",
+    "Aggregate",
     "Cadence",
     "CardNotFound",
     "CardScore",
     "CardTemplate",
+    "Cell",
     "Change",
     "ClosedScore",
     "ConflictError",

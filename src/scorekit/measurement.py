@@ -5,6 +5,11 @@ records count, and the half-open window of aware instants to count in.  The host
 answers each with a `Measurement`: the value and the `Evidence` records behind it.
 Hand-entered metrics are never requested; their values are `ManualEntry` records.
 
+A source may also answer `Cell`s (one metric of one user in one window) with
+`Aggregate`s (the sum, the count and the latest record): the service then asks
+once per distinct cell and pools a team's members itself (`Aggregate.pool`),
+to exactly the numbers `measure` gives (`Aggregate.value`).
+
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
 >>> c = Cadence.monthly(Date(2024, 2, 1))
@@ -22,30 +27,36 @@ recorded exactly at `as_of` is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import ClassVar, TypeAlias
 
 import attrs
 import pendulum
 from pendulum import DateTime
 
-from scorekit._text import identifier, label
-from scorekit.errors import InvalidNumber, InvalidPeriod, InvalidScorecard
-from scorekit.numbers import ONE, to_decimal
+from scorekit._text import check_identifier, identifier, label
+from scorekit.errors import InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 
 __all__ = [
+    "Aggregate",
+    "Cell",
     "Evidence",
     "ManualEntry",
     "Measurement",
     "MetricRequest",
+    "RequestTuple",
     "as_instant",
     "as_utc_instant",
     "latest_values",
+    "request_tuples",
     "requests_for",
 ]
 
@@ -91,6 +102,11 @@ def as_utc_instant(value: object, *, name: str = "instant") -> DateTime:
     """
     if type(value) is DateTime and value.tzinfo is _UTC:
         return value  # already one: the common case when a request is built from another
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        # An aware datetime (a database driver's, in the session's zone): straight to UTC, without
+        # first making a pendulum instant in its own zone (which loads the zone each time).
+        with contextlib.suppress(OverflowError):  # beyond the supported instants: as_instant says so
+            return _pendulum_utc(as_utc(value))
     return _pendulum_utc(as_utc(as_instant(value, name=name)))
 
 
@@ -207,6 +223,234 @@ class MetricRequest:
     accumulation: Accumulation = attrs.field(default=Accumulation.SUM, converter=Accumulation)
 
 
+def _cell_metric(value: object) -> str:
+    return check_identifier(value, what="cell metric", error=InvalidParameter)
+
+
+def _cell_subject(value: object) -> str:
+    if not isinstance(value, str):
+        msg = f"cell subject must be one user id, a string (a team's members are one cell each), got {value!r}"
+        raise InvalidScorecard(msg)
+    return check_identifier(value, what="cell subject", error=InvalidScorecard)
+
+
+def _cell_accumulation(value: object) -> Accumulation:
+    try:
+        return Accumulation(value)
+    except ValueError:
+        allowed = ", ".join(repr(a.value) for a in Accumulation)
+        msg = f"cell accumulation must be one of {allowed}, got {value!r}"
+        raise InvalidParameter(msg) from None
+
+
+def _cell_start(value: object) -> DateTime:
+    return as_utc_instant(value, name="cell start")
+
+
+def _cell_end(value: object) -> DateTime:
+    return as_utc_instant(value, name="cell end")
+
+
+@attrs.frozen(unsafe_hash=False)
+class Cell:
+    """One question for `MetricSource.aggregate`: one user's records of `metric` in ``[start, end)``.
+
+    Unlike a `MetricRequest` (a metric for a set of user ids), a cell names one
+    user (`subject`), so the cells of many cards overlap and a source answers each
+    once; the service pools a team's members itself.  `start` and `end` are held
+    in UTC; the window is half-open, so a record exactly at `end` is not counted.
+    `accumulation` says which value a card wants of it, but the answer is the same
+    whatever it says: an `Aggregate` holds the sum, the count and the latest record
+    (the service asks one cell per user, metric and window).
+
+    >>> cell = Cell("calls", "average", "ann", pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"),
+    ...             pendulum.datetime(2024, 3, 10, tz="UTC"))
+    >>> cell.accumulation, cell.start.isoformat()
+    (<Accumulation.AVERAGE: 'average'>, '2024-02-29T23:00:00+00:00')
+    >>> Cell("calls", "sum", ["ann", "bob"], cell.start, cell.end)
+    Traceback (most recent call last):
+    scorekit.errors.InvalidScorecard: cell subject must be one user id, a string (a team's members are one cell each), got ['ann', 'bob']
+    """
+
+    metric: str = attrs.field(converter=_cell_metric)
+    accumulation: Accumulation = attrs.field(converter=_cell_accumulation)
+    subject: str = attrs.field(converter=_cell_subject)
+    start: DateTime = attrs.field(converter=_cell_start)
+    end: DateTime = attrs.field(converter=_cell_end)
+    # Cells are dict keys on both sides of `aggregate` (hundreds of thousands per dashboard): hash once.
+    _hash: int = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        if as_utc(self.start) > as_utc(self.end):
+            msg = (
+                f"a cell's window [{self.start.isoformat()}, {self.end.isoformat()}) ends before it starts; "
+                "give start <= end (start == end is an empty window)"
+            )
+            raise InvalidPeriod(msg)
+        object.__setattr__(self, "_hash", hash((self.metric, self.subject, self.start, self.end)))
+
+    def __hash__(self) -> int:
+        """The hash of the cell's metric, subject and window."""
+        return self._hash
+
+    @classmethod
+    def _trusted(cls, metric: str, accumulation: Accumulation, subject: str, start: DateTime, end: DateTime) -> Cell:
+        """A cell from parts already checked (a card's metric key and subjects, UTC instants, start <= end).
+
+        The service builds one per distinct cell of a dashboard; the checks would cost more than the rest.
+        """
+        cell = object.__new__(cls)
+        put = object.__setattr__
+        put(cell, "metric", metric)
+        put(cell, "accumulation", accumulation)
+        put(cell, "subject", subject)
+        put(cell, "start", start)
+        put(cell, "end", end)
+        put(cell, "_hash", hash((metric, subject, start, end)))
+        return cell
+
+
+def _aggregate_total(value: object) -> Decimal:
+    # A sum of many records may outgrow the bound on any one of them.
+    return to_decimal(value, name="aggregate total", bounded=False)
+
+
+def _aggregate_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"aggregate count must be a whole number of records, 0 or more, got {value!r}"
+        raise InvalidNumber(msg)
+    return value
+
+
+def _last_value(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="aggregate last_value")
+
+
+def _last_at(value: object) -> DateTime | None:
+    return None if value is None else as_utc_instant(value, name="aggregate last_at")
+
+
+def _last_id(value: object) -> str | None:
+    if value is None:
+        return None
+    return check_identifier(_text(value), what="aggregate last_id", error=InvalidScorecard)
+
+
+@attrs.frozen
+class Aggregate:
+    """What one user's records of a metric make in a window: their sum, their count and the latest one.
+
+    `last_value`, `last_at` and `last_id` are the value, the instant (in UTC) and
+    the id of the latest record by ``(occurred_at, id)``: of records at the same
+    instant, the greatest id (compared as text).  With no record (`count` 0) the
+    total is 0 and the three are None; with records all three are required.
+    `value` gives what `measure` answers for the same records, `pool` combines
+    several users' aggregates into a team's.
+
+    >>> at = pendulum.datetime(2024, 3, 4, 9, tz="UTC")
+    >>> ann = Aggregate(total=30, count=2, last_value=20, last_at=at, last_id="r2")
+    >>> bob = Aggregate(total="4.5", count=1, last_value="4.5", last_at=at, last_id="r10")
+    >>> team = Aggregate.pool([ann, bob, Aggregate.EMPTY])
+    >>> [str(team.value(a)) for a in Accumulation]  # 34.5; 34.5 / 3 (not the mean of 15 and 4.5); r2 > r10 as text
+    ['34.5', '11.5', '20']
+    >>> Aggregate.EMPTY.value(Accumulation.SUM), Aggregate.EMPTY.value(Accumulation.LAST)
+    (Decimal('0'), None)
+    """
+
+    EMPTY: ClassVar[Aggregate]
+    """No record in the window."""
+
+    total: Decimal = attrs.field(converter=_aggregate_total)
+    count: int = attrs.field(converter=_aggregate_count)
+    last_value: Decimal | None = attrs.field(default=None, converter=_last_value)
+    last_at: DateTime | None = attrs.field(default=None, converter=_last_at)
+    last_id: str | None = attrs.field(default=None, converter=_last_id)
+
+    def __attrs_post_init__(self) -> None:
+        latest = (self.last_value, self.last_at, self.last_id)
+        if self.count == 0:
+            if self.total != 0 or latest != (None, None, None):
+                msg = (
+                    f"an aggregate of no record (count 0) has total 0 and no latest record, got total {self.total} "
+                    f"and last_value, last_at, last_id {latest}"
+                )
+                raise InvalidNumber(msg)
+        elif None in latest:
+            msg = (
+                f"an aggregate of {self.count} record(s) needs the latest one's last_value, last_at and last_id, "
+                f"got {latest}"
+            )
+            raise InvalidNumber(msg)
+
+    @classmethod
+    def _trusted(
+        cls, total: Decimal, count: int, last_value: Decimal | None, last_at: DateTime | None, last_id: str | None
+    ) -> Aggregate:
+        """An aggregate of at least one record from parts already checked (its latest record's three are not None)."""
+        aggregate = object.__new__(cls)
+        put = object.__setattr__
+        put(aggregate, "total", total)
+        put(aggregate, "count", count)
+        put(aggregate, "last_value", last_value)
+        put(aggregate, "last_at", last_at)
+        put(aggregate, "last_id", last_id)
+        return aggregate
+
+    @classmethod
+    def pool(cls, aggregates: Iterable[Aggregate]) -> Aggregate:
+        """The aggregate of several users' records together (a team's): the sum of the totals, of the counts, the latest.
+
+        Each user's records are distinct, so pooling their aggregates is the
+        aggregate of the pooled records: the totals add exactly (never rounded),
+        and the latest record is the one with the greatest ``(last_at, last_id)``.
+
+        >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+        >>> Aggregate.pool([Aggregate(2, 1, 2, at, "a"), Aggregate(5, 1, 5, at.add(seconds=1), "b")]).last_id
+        'b'
+        """
+        # One pass (a team may have thousands of members): exact sums, the latest by (instant, id),
+        # a full tie (two users' records with one id at one instant) going to the greater value.
+        # The instants are all UTC, so they compare as plain datetimes do.
+        latest: Aggregate | None = None
+        latest_key: tuple[object, ...] = ()
+        total, count, pooled = ZERO, 0, 0
+        add = EXACT_SUMS.add
+        for aggregate in aggregates:
+            if not aggregate.count:
+                continue
+            key = (aggregate.last_at, aggregate.last_id, aggregate.last_value)
+            if latest is None or key > latest_key:
+                latest, latest_key = aggregate, key
+            total = add(total, aggregate.total)
+            count += aggregate.count
+            pooled += 1
+        if latest is None:
+            return cls.EMPTY
+        if pooled == 1:
+            return latest  # as it is: its total is already the sum
+        return cls._trusted(total, count, latest.last_value, latest.last_at, latest.last_id)
+
+    def value(self, accumulation: Accumulation) -> Decimal | None:
+        """What `measure` answers for these records: the total (SUM), the mean (AVERAGE), the latest value (LAST).
+
+        The mean divides in scorekit's own 34-digit context, as every reference
+        source does.  With no record a SUM is 0 and a level has no value (None).
+
+        >>> Aggregate(10, 3, 4, pendulum.datetime(2024, 3, 4, tz="UTC"), "r3").value(Accumulation.AVERAGE)
+        Decimal('3.333333333333333333333333333333333')
+        """
+        if not self.count:
+            return ZERO if accumulation is Accumulation.SUM else None
+        if accumulation is Accumulation.SUM:
+            return self.total
+        if accumulation is Accumulation.AVERAGE:
+            return EXACT.divide(self.total, Decimal(self.count))
+        return self.last_value
+
+
+Aggregate.EMPTY = Aggregate(ZERO, 0)
+
+
 @attrs.frozen
 class ManualEntry:
     """A hand-entered value of a manual metric on one card (F7); the latest one counts.
@@ -247,24 +491,69 @@ def latest_values(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.da
     return {metric: entry.value for metric, (_at, entry) in latest.items()}
 
 
+RequestTuple: TypeAlias = tuple[str, frozenset[str], DateTime, DateTime, Accumulation]
+"""A `MetricRequest`'s fields as a plain tuple: ``(metric, subjects, start, end, accumulation)``, instants in UTC."""
+
+
+def request_tuples(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]) -> list[tuple[RequestTuple, ...]]:
+    """`requests_for` of each card as of its instant, as plain tuples (`RequestTuple`), for a whole batch.
+
+    What each `MetricRequest` would hold, without building it: tuples are cheaper to
+    hash and dedupe across the many cards of a dashboard, and the batch resolves
+    each distinct window's local midnights and each zone's local date once.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 2, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> [((metric, subjects, start, end, accumulation),)] = request_tuples([card], [pendulum.datetime(2024, 2, 10, tz="UTC")])
+    >>> metric, sorted(subjects), end.isoformat(), accumulation.value
+    ('deals_won', ['ann'], '2024-02-10T00:00:00+00:00', 'sum')
+    """
+    # Per batch: each window's instants by (start, end, zone) (cards of one period share them, and
+    # resolving a local midnight is costly), and each zone's local date as of each instant.
+    bounds: dict[tuple[int, int, str], tuple[_dt.datetime, _dt.datetime, DateTime, DateTime]] = {}
+    days: dict[tuple[_dt.datetime, str], int] = {}
+    if len(cards) != len(instants):
+        msg = f"request_tuples needs one instant per card, got {len(cards)} card(s) and {len(instants)} instant(s)"
+        raise ValueError(msg)
+    batch: list[tuple[RequestTuple, ...]] = []
+    if not cards:
+        return batch
+    given = instants[0]
+    utc = as_utc(as_instant(given))
+    instant = _pendulum_utc(utc)
+    for card, as_of in zip(cards, instants, strict=True):
+        if as_of is not given:  # a dashboard's cards share one instant: resolved once
+            given = as_of
+            utc = as_utc(as_instant(as_of))
+            instant = _pendulum_utc(utc)
+        timezone = card.timezone
+        today = days.get((utc, timezone))
+        if today is None:
+            today = days[utc, timezone] = local_ordinal(utc, timezone)
+        subjects = card.subjects
+        requests = []
+        for window in card.windows:
+            if window.manual or today < window.start_ordinal:
+                continue
+            key = (window.start_ordinal, window.end_ordinal, timezone)
+            known = bounds.get(key)
+            if known is None:
+                _start, _end, start_utc, end_utc = window.instants(card.zone)
+                known = bounds[key] = (start_utc, end_utc, _pendulum_utc(start_utc), _pendulum_utc(end_utc))
+            start_utc, end_utc, start, end = known
+            if utc < end_utc:
+                end = instant if utc > start_utc else start
+            requests.append((window.key, subjects, start, end, window.parameter.metric.accumulation))
+        batch.append(tuple(requests))
+    return batch
+
+
 def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:
     """What the CRM must count for `card` as of `as_of`, one request per parameter.
 
     Only active automatic parameters whose window has started by `as_of` (in the
     card's local dates) are asked for; each window is cut at `as_of`.
     """
-    utc = as_utc(as_instant(as_of))
-    instant = _pendulum_utc(utc)
-    today = local_ordinal(utc, card.timezone)
-    tzinfo = card.zone
-    subjects = card.subjects
-    requests = []
-    for window in card.windows:
-        if window.manual or today < window.start_ordinal:
-            continue
-        _start, _end, start_utc, end_utc = window.instants(tzinfo)
-        start, end = _pendulum_utc(start_utc), _pendulum_utc(end_utc)
-        if utc < end_utc:
-            end = instant if utc > start_utc else start
-        requests.append(MetricRequest(window.key, subjects, start, end, window.parameter.metric.accumulation))
-    return tuple(requests)
+    return tuple(MetricRequest(*request) for request in request_tuples([card], [as_of])[0])

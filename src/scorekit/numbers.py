@@ -96,12 +96,15 @@ def to_decimal(
     name: str = "value",
     error: type[ScorekitError] = InvalidNumber,
     places: int | None = None,
+    bounded: bool = True,
 ) -> Decimal:
     """Convert `value` to a finite `Decimal` within scorekit's bounds, or raise `error` naming it.
 
     The bounds: finite, ``|x| < 10**15``, at most `places` digits after the point
     (`MAX_ANY_PLACES` when not given; trailing zeros do not count), and a string
-    of ASCII digits only.  Nothing here consults the caller's decimal context.
+    of ASCII digits only.  ``bounded=False`` lifts the size bound (for a sum of
+    many records, which may outgrow any one of them).  Nothing here consults the
+    caller's decimal context.
 
     >>> to_decimal(3), to_decimal("2.50"), to_decimal(0.1)
     (Decimal('3'), Decimal('2.50'), Decimal('0.1'))
@@ -120,7 +123,7 @@ def to_decimal(
         msg = f"{name} must be a finite number (int, str, Decimal or float), got {value!r}"
         raise error(msg)
     # copy_abs and comparisons never consult the (caller's) decimal context.
-    if result.copy_abs() >= MAX_MAGNITUDE:
+    if bounded and result.copy_abs() >= MAX_MAGNITUDE:
         msg = f"{name} must be less than 10**15 in size (|{name}| < {MAX_MAGNITUDE}), got {value!r}"
         raise error(msg)
     limit = MAX_ANY_PLACES if places is None else places

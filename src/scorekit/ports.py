@@ -19,11 +19,12 @@ import attrs
 import pendulum
 
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import ManualEntry, Measurement, MetricRequest
+from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, MetricRequest
 from scorekit.period import Date
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
+    "AggregateSource",
     "CardIndex",
     "CardRow",
     "Clock",
@@ -175,13 +176,47 @@ class CardIndex(Protocol):
 
 @runtime_checkable
 class MetricSource(Protocol):
-    """The CRM's counts."""
+    """The CRM's counts.
+
+    `measure` is required.  A source may also implement `aggregate(cells)` (see
+    `AggregateSource`): one user's sum, count and latest record per `Cell`.  The
+    service then answers dashboards and trends with one `aggregate` call (once
+    per distinct cell, pooling a team's members itself) and keeps `measure` for
+    what needs the records themselves: a report's evidence and the fingerprint
+    of a closed score.  A source without `aggregate` keeps working through
+    `measure` alone.
+    """
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
         """Answer every request: the total of its metric for its subjects in ``[start, end)``.
 
         Called once per batch (a report, a whole dashboard), never once per card.
         A request left unanswered makes the service raise `MissingMeasurement`.
+        """
+        ...
+
+
+@runtime_checkable
+class AggregateSource(MetricSource, Protocol):
+    """A `MetricSource` that also answers `Cell`s with `Aggregate`s: what fast dashboards ask.
+
+    Each cell is one user's records of one metric in ``[start, end)``; its
+    aggregate is their exact sum, their count and the latest record by
+    ``(occurred_at, id)``.  The service pools a team's members (`Aggregate.pool`)
+    and reads the value a request's accumulation wants (`Aggregate.value`); the
+    result must equal what `measure` answers for the same records, which
+    `scorekit.testing.MetricSourceContract` checks.
+
+    >>> from scorekit.adapters.memory import RecordsMetricSource
+    >>> isinstance(RecordsMetricSource([]), AggregateSource)
+    True
+    """
+
+    def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
+        """Answer every cell with its `Aggregate` (`Aggregate.EMPTY` when no record is in its window).
+
+        Called once per batch with distinct cells.  A cell left unanswered makes
+        the service raise `MissingMeasurement`.
         """
         ...
 

@@ -52,11 +52,22 @@ from scorekit.errors import (
 )
 from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, group_scores, similarity_key, summarize
 from scorekit.history import Change, ClosedScore, Revision, fingerprint
-from scorekit.measurement import ManualEntry, Measurement, as_instant, latest_values, requests_for
-from scorekit.numbers import ZERO, Number, to_decimal
-from scorekit.parameter import Parameter
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    ManualEntry,
+    Measurement,
+    MetricRequest,
+    RequestTuple,
+    as_instant,
+    latest_values,
+    request_tuples,
+)
+from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO, Number, to_decimal
+from scorekit.parameter import Accumulation, Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
 from scorekit.ports import (
+    AggregateSource,
     CardIndex,
     CardRow,
     Clock,
@@ -574,7 +585,10 @@ class Scorekit:
         if not due:
             return ()
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
-        scored = self._score_fresh(due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now)
+        # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
+        scored = self._score_fresh(
+            due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now, evidence=True
+        )
         closed = []
         for item in scored:
             snapshot = ClosedScore.of(
@@ -643,7 +657,7 @@ class Scorekit:
         """
         card = self._visible(actor, card_id)
         instant = self._instant(as_of)
-        return self._score_all([card], [instant])[0]
+        return self._score_all([card], [instant], evidence=True)[0]
 
     def trend(self, actor: Actor, series_id: str) -> Trend:
         """Every card of a series the actor may see, in period order, each as of its period end.
@@ -666,7 +680,7 @@ class Scorekit:
             end = card.period.instants(card.timezone)[1]
             instants.append(end if as_utc(end) <= utc_now else now)
         # a past period as `close` would freeze it now: manual values as entered until now
-        return Trend(self._score_all(cards, instants, manual_until=now))
+        return Trend(self._score_all(cards, instants, manual_until=now, evidence=False))
 
     def dashboard(
         self,
@@ -706,7 +720,7 @@ class Scorekit:
             cards = self.cards.find(active_on=day, **narrow)
         else:
             cards = self._current(instant, narrow)
-        scores = self._score_all(cards, [instant] * len(cards))
+        scores = self._score_all(cards, [instant] * len(cards), evidence=False)
         return Dashboard(instant, scores, summarize(scores), group_scores(scores, key or similarity_key))
 
     def _current(self, instant: DateTime, narrow: Mapping[str, Any]) -> tuple[Scorecard, ...]:
@@ -725,9 +739,14 @@ class Scorekit:
         return as_instant(as_of if as_of is not None else self.clock.now())
 
     def _score_all(
-        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+        self,
+        cards: Sequence[Scorecard],
+        instants: Sequence[DateTime],
+        *,
+        manual_until: DateTime | None = None,
+        evidence: bool,
     ) -> ScoreRows:
-        """Each card's score as of its instant: its closed score if it has one, else fresh (one `measure()`).
+        """Each card's score as of its instant: its closed score if it has one, else fresh (one CRM call).
 
         Fresh scores stay rows of their batch until someone reads them: a dashboard's
         summary and groups come from the batch's columns.
@@ -735,7 +754,11 @@ class Scorekit:
         closed = self._closed(c.id for c in cards)
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
         scored = iter(
-            self._score_fresh([c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until) if fresh else ()
+            self._score_fresh(
+                [c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until, evidence=evidence
+            )
+            if fresh
+            else ()
         )
         rows: list[tuple[ScoreBatch, int] | CardScore] = []
         for card in cards:
@@ -747,28 +770,33 @@ class Scorekit:
         return ScoreRows(rows)
 
     def _score_fresh(
-        self, cards: Sequence[Scorecard], instants: Sequence[DateTime], *, manual_until: DateTime | None = None
+        self,
+        cards: Sequence[Scorecard],
+        instants: Sequence[DateTime],
+        *,
+        manual_until: DateTime | None = None,
+        evidence: bool,
     ) -> list[_Scored]:
         """Score each card as of its instant, asking the CRM once.
 
+        With `evidence` (a report, a close) the CRM is asked through `measure`, for
+        the records behind each value; without, through `aggregate` when the source
+        has it (the values only, each distinct cell once), else through `measure`.
         Manual values are read as of each instant, or as of `manual_until` when given:
         closing a period reads the entries a manager made after its end, up to the close.
         """
-        per_card = [requests_for(card, instant) for card, instant in zip(cards, instants, strict=True)]
-        wanted = set(itertools.chain.from_iterable(per_card))
-        answers = self.metrics.measure(wanted) if wanted else {}
+        source = self.metrics
+        if evidence or not isinstance(source, AggregateSource):
+            measured = self._measured(cards, instants)
+        else:
+            measured = _aggregated(source, cards, instants)
         with_manual = [card.id for card in cards if card.manual_keys]
         entries: dict[str, list[ManualEntry]] = {}
         if with_manual:
             for entry in self.manual.entries(with_manual):
                 entries.setdefault(entry.card_id, []).append(entry)
         prepared: list[tuple[dict[str, Measurement | Decimal], tuple[ManualEntry, ...]]] = []
-        for card, instant, requests in zip(cards, instants, per_card, strict=True):
-            try:
-                measurements: dict[str, Measurement | Decimal] = {r.metric: answers[r] for r in requests}
-            except KeyError as error:
-                msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
-                raise MissingMeasurement(msg) from None
+        for card, instant, measurements in zip(cards, instants, measured, strict=True):
             used: tuple[ManualEntry, ...] = ()
             if card.manual_keys:
                 own = entries.get(card.id, ())
@@ -788,3 +816,122 @@ class Scorekit:
             batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
             rows.update((index, (batch, at)) for at, index in enumerate(indices))
         return [_Scored(*rows[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
+
+    def _measured(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime]
+    ) -> list[dict[str, Measurement | Decimal]]:
+        """Each card's measurements, with their evidence, from one `measure` call."""
+        per_card = [tuple(MetricRequest(*r) for r in requests) for requests in request_tuples(cards, instants)]
+        wanted = set(itertools.chain.from_iterable(per_card))
+        answers = self.metrics.measure(wanted) if wanted else {}
+        measured: list[dict[str, Measurement | Decimal]] = []
+        for card, requests in zip(cards, per_card, strict=True):
+            try:
+                measured.append({r.metric: answers[r] for r in requests})
+            except KeyError as error:
+                msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
+                raise MissingMeasurement(msg) from None
+        return measured
+
+
+_NO_RECORD: Final = Measurement(None)
+_LOW: Final = -MAX_MAGNITUDE
+_AVERAGE: Final = Accumulation.AVERAGE
+_SUM: Final = Accumulation.SUM
+
+
+def _aggregated(
+    source: AggregateSource, cards: Sequence[Scorecard], instants: Sequence[DateTime]
+) -> list[dict[str, Measurement | Decimal]]:
+    """Each card's measurements from one `aggregate` call: each distinct cell once, teams pooled here.
+
+    The values are those `measure` gives for the same records (`Aggregate.value`).
+    """
+    # Deduplicate on plain tuples first (each request hashed once): objects are built only for the
+    # distinct requests' cells, and a card's values are found by number, not by hashing again.
+    numbers: dict[RequestTuple, int] = {}
+    number = numbers.setdefault
+    per_card = [
+        [(request[0], number(request, len(numbers))) for request in requests]
+        for requests in request_tuples(cards, instants)
+    ]
+    distinct = list(numbers)
+    cells, plan = _cells(distinct)
+    answers = source.aggregate(cells) if cells else {}
+    values: list[Measurement | Decimal] = []
+    unanswered: set[int] = set()
+    pool = Aggregate.pool
+    for request, own in zip(distinct, plan, strict=True):
+        try:
+            found = answers[own] if type(own) is Cell else pool([answers[cell] for cell in own])  # type: ignore[union-attr]
+        except KeyError:
+            unanswered.add(len(values))
+            values.append(ZERO)  # a placeholder: the card that needs it raises below
+            continue
+        if found.count:
+            values.append(_reading(found, request[4]))
+        else:  # most cells of a dashboard have no record yet
+            values.append(ZERO if request[4] is _SUM else _NO_RECORD)
+    if unanswered:
+        for card, wanted in zip(cards, per_card, strict=True):
+            for key, n in wanted:
+                if n in unanswered:
+                    msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
+                    raise MissingMeasurement(msg)
+    return [{key: values[n] for key, n in wanted} for wanted in per_card]
+
+
+def _cells(distinct: Iterable[RequestTuple]) -> tuple[list[Cell], list[Cell | list[Cell]]]:
+    """The distinct cells, and each request's cell (a team's request: its members' cells).
+
+    One cell per metric, user and window, whatever the accumulation (an aggregate holds
+    what each needs): a user's cell serves their own card and every team card they are in.
+    """
+    # Requests share a handful of windows: per window, each user's cell, found by its (cached) str hash.
+    windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
+    trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
+    plan: list[Cell | list[Cell]] = []
+    cells: list[Cell] = []
+    for metric, subjects, start, end, accumulation in distinct:
+        key = (metric, start, end)
+        known = windows.get(key)
+        if known is None:
+            known = windows[key] = {}
+        if len(subjects) == 1:
+            (subject,) = subjects
+            cell = known.get(subject)
+            if cell is None:
+                cell = known[subject] = trusted(metric, accumulation, subject, start, end)
+                cells.append(cell)
+            plan.append(cell)
+            continue
+        own = []
+        for subject in subjects:
+            cell = known.get(subject)
+            if cell is None:
+                cell = known[subject] = trusted(metric, accumulation, subject, start, end)
+                cells.append(cell)
+            own.append(cell)
+        plan.append(own)
+    return cells, plan
+
+
+_SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
+"""A mean (34 digits) whose leading digit is above 1e-966 has at most 1,000 decimals."""
+
+
+def _reading(found: Aggregate, accumulation: Accumulation) -> Measurement | Decimal:
+    """`Aggregate.value` of an aggregate of records, for scoring: a plain Decimal when within scorekit's bounds.
+
+    Scoring reads a plain Decimal without a conversion; a value out of bounds becomes a
+    `Measurement`, which raises what `measure` would have raised.
+    """
+    if accumulation is _SUM:
+        value = found.total
+    elif accumulation is _AVERAGE:
+        value = EXACT.divide(found.total, Decimal(found.count))
+    else:
+        value = found.last_value  # type: ignore[assignment]  # a counted aggregate has one
+    if _LOW < value < MAX_MAGNITUDE and (accumulation is not _AVERAGE or value.adjusted() > _SMALLEST_MEAN):
+        return value
+    return Measurement(value)

@@ -7,7 +7,9 @@ per subject of a request), are joined to the host's records on metric, subject a
 the half-open window, and are grouped per request.  The database computes each
 request's sum, count and latest row; `measurement` turns them into a
 `Measurement`, dividing an AVERAGE in scorekit's own 34-digit context so that every
-source gives the same Decimal for the same records.
+source gives the same Decimal for the same records.  A batch of `Cell`s (`WantedCells`)
+travels the same way, one row per cell, and comes back as each cell's sum, count and
+latest row (`Aggregate`).
 
 Identifiers (the table and its columns) are always quoted here, never formatted
 into SQL as they are: a name with quotes, semicolons or comments is just a strange
@@ -34,7 +36,7 @@ from pendulum import DateTime
 
 from scorekit import codec
 from scorekit.errors import StorageError
-from scorekit.measurement import Evidence, Measurement, MetricRequest, as_instant
+from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_instant
 from scorekit.numbers import EXACT, ZERO
 from scorekit.period import as_utc
 from scorekit.scorecard import Scorecard
@@ -44,6 +46,7 @@ __all__ = [
     "DecodedCards",
     "RecordsTable",
     "Wanted",
+    "WantedCells",
     "busy_timeout_seconds",
     "evidence_wanted",
     "instant_text",
@@ -309,6 +312,38 @@ def answers(
         request: found[number] if number in found else _nothing(accumulation_of(request))
         for number, request in enumerate(wanted.requests)
     }
+
+
+@attrs.frozen
+class WantedCells:
+    """A batch of distinct cells, numbered in a stable order, as the columns a query joins: one row per cell."""
+
+    cells: tuple[Cell, ...]
+    metrics: tuple[str, ...]
+    subjects: tuple[str, ...]
+    windows: tuple[tuple[_dt.datetime, _dt.datetime], ...]
+    """The distinct ``(start, end)`` pairs, aware UTC instants: a dashboard's cells share a handful."""
+    window_numbers: tuple[int, ...]
+    """Per cell, its window's place in `windows` (from 1, as SQL's ordinality counts)."""
+
+    @classmethod
+    def of(cls, cells: Collection[Cell]) -> WantedCells:
+        """Number the distinct cells; row ``n`` of the query is ``cells[n]``."""
+        distinct = tuple(dict.fromkeys(cells))
+        numbers: dict[tuple[DateTime, DateTime], int] = {}  # cells share a handful of windows
+        window_numbers = [numbers.setdefault((cell.start, cell.end), len(numbers) + 1) for cell in distinct]
+        return cls(
+            distinct,
+            tuple(cell.metric for cell in distinct),
+            tuple(cell.subject for cell in distinct),
+            tuple((as_utc(start), as_utc(end)) for start, end in numbers),
+            tuple(window_numbers),
+        )
+
+    def answers(self, found: Mapping[int, Aggregate]) -> dict[Cell, Aggregate]:
+        """Every cell with its aggregate; cells no record matched get `Aggregate.EMPTY`."""
+        empty = Aggregate.EMPTY
+        return {cell: found.get(number, empty) for number, cell in enumerate(self.cells)}
 
 
 class DecodedCards:

@@ -11,12 +11,13 @@ import os
 import sqlite3
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from scorekit.adapters._sql import (
     LAST,
     RecordsTable,
     Wanted,
+    WantedCells,
     answers,
     busy_timeout_seconds,
     evidence_wanted,
@@ -25,7 +26,7 @@ from scorekit.adapters._sql import (
     parse_instant_text,
 )
 from scorekit.errors import InvalidNumber, StorageBusy, StorageError
-from scorekit.measurement import Evidence, Measurement, MetricRequest
+from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest
 from scorekit.numbers import EXACT_SUMS, ZERO, to_decimal
 
 __all__ = ["SQLiteRecordsSource"]
@@ -86,6 +87,9 @@ class SQLiteRecordsSource:
     (for dashboards that do not drill down).  The file is opened read-only.
     `queries` counts the queries run (tests count them).
 
+    It is an `AggregateSource` too: `aggregate` answers a batch of `Cell`s in one
+    query, grouped per cell, with each one's exact sum, count and latest row.
+
     >>> import sqlite3, tempfile, pathlib, pendulum
     >>> from scorekit import MetricRequest
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "crm.sqlite3"
@@ -101,6 +105,11 @@ class SQLiteRecordsSource:
     >>> answer = source.measure([request])[request]
     >>> answer.value, [e.id for e in answer.evidence]
     (Decimal('1200.50'), ['d1'])
+    >>> from scorekit import Cell
+    >>> cell = Cell("revenue", "sum", "ann", request.start, request.end)
+    >>> found = source.aggregate([cell])[cell]
+    >>> found.total, found.count, found.last_id
+    (Decimal('1200.50'), 1, 'd1')
     """
 
     def __init__(
@@ -117,6 +126,7 @@ class SQLiteRecordsSource:
         self._evidence = evidence_wanted(evidence)
         self._busy_timeout = busy_timeout_seconds(busy_timeout)
         self._query = self._build_query()
+        self._aggregate_query = self._build_aggregate_query()
         self.queries = 0
         t = self._table
         with self._reading() as db:  # the table and its columns must exist: say so now, not at the first dashboard
@@ -132,6 +142,16 @@ class SQLiteRecordsSource:
             " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?))"
             f" SELECT w.n, w.acc, count(*), {_AGGREGATE}(r.{t.occurred_at}, r.{t.id}, {t.value_expression()},"
             f" w.acc = '{LAST}', {int(self._evidence)})"
+            f" FROM wanted AS w {t.join()} GROUP BY w.n"
+        )
+
+    def _build_aggregate_query(self) -> str:
+        t = self._table
+        return (
+            "WITH wanted (n, metric, subject, start_at, end_at) AS ("
+            " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+            " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?))"
+            f" SELECT w.n, count(*), {_AGGREGATE}(r.{t.occurred_at}, r.{t.id}, {t.value_expression()}, 1, 0)"
             f" FROM wanted AS w {t.join()} GROUP BY w.n"
         )
 
@@ -177,11 +197,45 @@ class SQLiteRecordsSource:
             found = db.execute(self._query, (rows,)).fetchall()
         return answers(wanted, {n: self._answer(acc, count, summary) for n, acc, count, summary in found})
 
-    def _answer(self, accumulation: str, count: int, summary: str) -> Measurement:
-        data = json.loads(summary)
+    def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
+        """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""
+        wanted = WantedCells.of(cells)
+        if not wanted.cells:
+            return {}
+        windows = [(instant_text(start), instant_text(end)) for start, end in wanted.windows]
+        rows = json.dumps(
+            [
+                [n, metric, subject, *windows[k - 1]]
+                for n, (metric, subject, k) in enumerate(
+                    zip(wanted.metrics, wanted.subjects, wanted.window_numbers, strict=True)
+                )
+            ]
+        )
+        with self._reading() as db:
+            self.queries += 1
+            found = db.execute(self._aggregate_query, (rows,)).fetchall()
+        return wanted.answers({n: self._aggregate(count, summary) for n, count, summary in found})
+
+    def _aggregate(self, count: int, summary: str) -> Aggregate:
+        data = self._summary(summary)
+        at, record_id, value = data["last"]
+        return Aggregate(
+            Decimal(data["total"]),
+            count,
+            Decimal(value),
+            parse_instant_text(at, where=f"record {record_id!r}"),
+            record_id,
+        )
+
+    def _summary(self, summary: str) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads(summary)
         if "bad" in data:
             msg = f"{self.path}: {data['bad']}"
             raise StorageError(msg)
+        return data
+
+    def _answer(self, accumulation: str, count: int, summary: str) -> Measurement:
+        data = self._summary(summary)
         last = data["last"]
         evidence: tuple[Evidence, ...] = ()
         if data["rows"] is not None:

@@ -26,8 +26,8 @@ from pendulum import DateTime
 from scorekit._text import identifier, label
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest, as_instant
-from scorekit.numbers import EXACT, ONE, exact_sum, to_decimal
+from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, as_instant
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import Date, as_date, as_utc
 from scorekit.ports import CardRow
@@ -342,8 +342,13 @@ class RecordsMetricSource:
     values (SUM), their mean in scorekit's 34-digit context (AVERAGE) or the value of
     the latest one by (instant, record id) (LAST); a team's members' records are pooled,
     each once.  With no matching record a SUM is 0 and a level is ``Measurement(None)``.
-    The matching records come as `Evidence`, oldest first.  `calls` counts `measure`
-    calls (tests count them).
+    The matching records come as `Evidence`, oldest first.
+
+    It is an `AggregateSource` too: `aggregate` answers each `Cell` (one user)
+    with the sum, count and latest record of its window, found by bisecting that
+    user's records of the metric, kept sorted by (instant, id).  `calls` counts
+    every call to it, `measure_calls` and `aggregate_calls` each kind (tests and
+    the bench count them).
 
     >>> import pendulum
     >>> from scorekit import Accumulation, MetricRequest
@@ -356,6 +361,13 @@ class RecordsMetricSource:
     ['81', '27', '31']
     >>> answers[ask("last", {"eve"})].value is None  # a level with no record yet
     True
+    >>> from scorekit import Cell
+    >>> cells = [Cell("rate", "average", who, at(1), at(30)) for who in ("ann", "bob")]
+    >>> team = Aggregate.pool(source.aggregate(cells).values())
+    >>> team.total, team.count, team.last_id, str(team.value(Accumulation.AVERAGE))
+    (Decimal('81'), 3, 'r3', '27')
+    >>> source.calls, source.measure_calls, source.aggregate_calls
+    (2, 1, 1)
     """
 
     def __init__(self, records: Iterable[Record]) -> None:
@@ -364,18 +376,59 @@ class RecordsMetricSource:
             rows.setdefault((record.metric, record.subject), []).append((as_utc(record.occurred_at), record.id, record))
         # Per (metric, subject): the instants in plain UTC (fast to bisect) and the evidence, oldest first.
         self._index: dict[tuple[str, str], tuple[list[_dt.datetime], tuple[Evidence, ...]]] = {}
+        # The same records as columns for `aggregate`: instants to bisect, values to sum, the evidence for the latest.
+        self._columns: dict[tuple[str, str], tuple[list[_dt.datetime], list[Decimal], tuple[Evidence, ...]]] = {}
         for key, found in rows.items():
             found.sort(key=lambda row: (row[0], row[1]))
-            self._index[key] = (
-                [row[0] for row in found],
-                tuple(Evidence(r.id, r.occurred_at, r.value, r.label) for _t, _i, r in found),
-            )
+            times = [row[0] for row in found]
+            evidence = tuple(Evidence(r.id, r.occurred_at, r.value, r.label) for _t, _i, r in found)
+            self._index[key] = (times, evidence)
+            self._columns[key] = (times, [e.value for e in evidence], evidence)
         self.calls = 0
+        self.measure_calls = 0
+        self.aggregate_calls = 0
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
         """See `MetricSource.measure`."""
         self.calls += 1
+        self.measure_calls += 1
         return {request: self._answer(request) for request in set(requests)}
+
+    def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
+        """See `AggregateSource.aggregate`: two bisections and a sum per cell."""
+        self.calls += 1
+        self.aggregate_calls += 1
+        columns = self._columns.get
+        bisect_left = bisect.bisect_left
+        empty = Aggregate.EMPTY
+        trusted = Aggregate._trusted  # noqa: SLF001 - sums and records this source validated
+        add = EXACT_SUMS.add
+        answers: dict[Cell, Aggregate] = {}
+        plain: dict[DateTime, _dt.datetime] = {}  # the few distinct bounds as plain UTC datetimes (fast to bisect)
+        for cell in cells:
+            found = columns((cell.metric, cell.subject))
+            if found is None:
+                answers[cell] = empty
+                continue
+            times, values, evidence = found
+            start, end = cell.start, cell.end
+            start_utc = plain.get(start)
+            if start_utc is None:
+                start_utc = plain[start] = as_utc(start)
+            end_utc = plain.get(end)
+            if end_utc is None:
+                end_utc = plain[end] = as_utc(end)
+            low = bisect_left(times, start_utc)
+            high = bisect_left(times, end_utc, low)
+            if low == high:
+                answers[cell] = empty
+                continue
+            total = ZERO  # exact_sum, inline: the same additions in the same order as `measure`
+            for value in values[low:high]:
+                total = add(total, value)
+            last = evidence[high - 1]  # the latest, the greatest id on a tie
+            answers[cell] = trusted(total, high - low, last.value, last.occurred_at, last.id)
+        return answers
 
     def _answer(self, request: MetricRequest) -> Measurement:
         start, end = as_utc(request.start), as_utc(request.end)

@@ -45,6 +45,7 @@ from scorekit.adapters._sql import (
     DecodedCards,
     RecordsTable,
     Wanted,
+    WantedCells,
     answers,
     busy_timeout_seconds,
     evidence_wanted,
@@ -53,7 +54,7 @@ from scorekit.adapters._sql import (
 )
 from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
+from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import to_decimal
 from scorekit.period import Date, as_date
 from scorekit.ports import CardRow
@@ -761,7 +762,9 @@ class PostgresRecordsSource:
     counts and finds the latest row (ties on the instant: the greatest id as text).
 
     `evidence="ids"` lists the counted records as `Evidence`; `"none"` lists none.
-    `queries` counts the queries run.
+    `queries` counts the queries run.  It is an `AggregateSource` too: `aggregate`
+    answers a batch of `Cell`s in one query, grouped per cell, with each one's sum,
+    count and latest row.
 
     >>> import os, pendulum, psycopg
     >>> if not os.environ.get("SCOREKIT_POSTGRES"):
@@ -777,8 +780,11 @@ class PostgresRecordsSource:
     ...                     pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"))
     >>> with PostgresRecordsSource(os.environ["SCOREKIT_POSTGRES"], "doctest_deals", columns=columns) as deals:
     ...     answer = deals.measure([feb])[feb]
-    >>> answer.value, [e.id for e in answer.evidence]
-    (Decimal('1'), ['1'])
+    ...     from scorekit import Cell
+    ...     cell = Cell("deals_won", "last", "ann", feb.start, feb.end)
+    ...     found = deals.aggregate([cell])[cell]
+    >>> answer.value, [e.id for e in answer.evidence], found.count, found.last_id
+    (Decimal('1'), ['1'], 1, '1')
     """
 
     def __init__(
@@ -793,6 +799,7 @@ class PostgresRecordsSource:
         self._table = RecordsTable.of(table, columns, max_bytes=_MAX_IDENTIFIER_BYTES)
         self._evidence = evidence_wanted(evidence)
         self._query = self._build_query()
+        self._aggregate_query = self._build_aggregate_query()
         self.queries = 0
         self._db = _Database(conninfo_or_pool, busy_timeout)
         t = self._table
@@ -828,6 +835,19 @@ class PostgresRecordsSource:
             f" ON win.k = w.k) AS w {t.join()} GROUP BY w.n"
         )
 
+    def _build_aggregate_query(self) -> str:
+        t = self._table
+        value, at, key = t.value_expression(), f"r.{t.occurred_at}", f'r.{t.id}::text COLLATE "C"'
+        latest = f"ORDER BY {at} DESC, {key} DESC"
+        return (
+            f"SELECT w.n, count(*), sum({value}), (array_agg({value} {latest}))[1],"
+            f" (array_agg({at} {latest}))[1], (array_agg({key} {latest}))[1]"
+            " FROM (SELECT w.n - 1 AS n, w.metric, w.subject, win.start_at, win.end_at"
+            " FROM unnest(%s::text[], %s::text[], %s::integer[]) WITH ORDINALITY AS w (metric, subject, k, n)"
+            " JOIN unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS win (start_at, end_at, k)"
+            f" ON win.k = w.k) AS w {t.join()} GROUP BY w.n"
+        )
+
     def close(self) -> None:
         """Close the pool this source opened for a connection string (a host's pool is left open)."""
         self._db.close()
@@ -837,6 +857,34 @@ class PostgresRecordsSource:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+    def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
+        """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""
+        wanted = WantedCells.of(cells)
+        if not wanted.cells:
+            return {}
+        parameters = (
+            _array_literal(wanted.metrics),
+            _array_literal(wanted.subjects),
+            _array_literal(map(str, wanted.window_numbers)),
+            [start for start, _end in wanted.windows],
+            [end for _start, end in wanted.windows],
+        )
+        with self._db.reading("aggregating the records table") as conn:
+            self.queries += 1
+            rows = conn.execute(self._aggregate_query, parameters).fetchall()
+        return wanted.answers(
+            {
+                n: Aggregate(
+                    to_decimal(total, name="the sum of the records' values", bounded=False),
+                    count,
+                    to_decimal(last, name=f"record {record_id!r}: value"),
+                    at,
+                    record_id,
+                )
+                for n, count, total, last, at, record_id in rows
+            }
+        )
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
         """See `MetricSource.measure`: the whole batch in one query."""

@@ -19,6 +19,7 @@ hypothesis); without it, importing this package fails with one line saying so.
 
 from __future__ import annotations
 
+import datetime as _dt
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -30,16 +31,19 @@ from scorekit._extras import missing_extra
 
 try:
     import pytest
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 except ModuleNotFoundError as _error:
     raise missing_extra(_error, "scorekit.testing", "testing") from None
 
 from scorekit.errors import CardNotFound, ConflictError
 from scorekit.history import Change, ClosedScore, Revision, fingerprint
-from scorekit.measurement import ManualEntry, Measurement, MetricRequest
+from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import exact_sum, to_decimal
-from scorekit.parameter import Metric, Parameter
+from scorekit.parameter import Accumulation, Metric, Parameter
 from scorekit.period import Cadence, Date, as_utc
 from scorekit.ports import (
+    AggregateSource,
     CardIndex,
     CardRow,
     ClosedIds,
@@ -524,7 +528,12 @@ class MetricSourceContract:
     at the exact window bounds, a team request and a window with nothing in it).
     The suite checks those answers, then the promises any source must keep:
     every request answered, batches that do not change answers, half-open windows,
-    teams that pool their members' records, windows that split and add up.
+    teams that pool their members' records, windows that split and add up.  A
+    source with `aggregate(cells)` (an `AggregateSource`) must give, for any
+    requests over the metrics, users and instants of the known answers (empty
+    windows, records exactly at the bounds and ties included), the very numbers
+    `measure` gives once its cells' aggregates are pooled (`Aggregate.pool`,
+    `Aggregate.value`), digit for digit.
     """
 
     @pytest.fixture
@@ -642,6 +651,80 @@ class MetricSourceContract:
                 assert _as_sum(answers[request]) == exact_sum(values), (
                     f"{request}: expected the sum of the members' values {values}, got {answers[request].value}"
                 )
+
+    # The source is only read, so one per test serves every example; every subclass (one per adapter)
+    # runs this one method, whose examples depend on its fixtures only: hence the health checks.
+    @settings(
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+            HealthCheck.too_slow,
+        ],
+        deadline=None,
+    )
+    @given(data=st.data())
+    def test_aggregates_pool_to_what_measure_gives(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer], data: st.DataObject
+    ) -> None:
+        if not isinstance(source, AggregateSource):
+            pytest.skip("the source has no aggregate(cells): the service asks it through measure alone")
+        requests = data.draw(_requests_over(self._requests(known_answers), source), label="requests")
+        answers = source.measure(requests)
+        cells = {r: [Cell(r.metric, r.accumulation, s, r.start, r.end) for s in sorted(r.subjects)] for r in requests}
+        wanted = {cell for own in cells.values() for cell in own}
+        aggregates = source.aggregate(wanted)
+        assert set(aggregates) == wanted, f"expected aggregates for the cells {wanted}, got them for {set(aggregates)}"
+        for request in requests:
+            pooled = Aggregate.pool(aggregates[cell] for cell in cells[request])
+            expected, got = answers[request].value, pooled.value(request.accumulation)
+            if request.accumulation is Accumulation.SUM:
+                expected = Decimal(0) if expected is None else expected  # a SUM reads None as 0
+            assert _digits(got) == _digits(expected), (
+                f"{request}: expected the pooled aggregates {[aggregates[c] for c in cells[request]]} to give "
+                f"{_digits(expected)} as measure does, digit for digit, got {_digits(got)}"
+            )
+            evidence = answers[request].evidence
+            if evidence:  # a source that lists the records: the count and the latest must be theirs
+                latest = max(evidence, key=lambda e: (as_utc(e.occurred_at), e.id))
+                assert (pooled.count, pooled.last_id) == (len(evidence), latest.id), (
+                    f"{request}: expected {len(evidence)} records, the latest {latest.id!r} (greatest instant, "
+                    f"then id), as measure's evidence says, got {pooled.count} and {pooled.last_id!r}"
+                )
+
+
+@st.composite
+def _requests_over(draw: st.DrawFn, known: Sequence[MetricRequest], source: MetricSource) -> list[MetricRequest]:
+    """A few requests over the known requests' metrics, users and instants, and their records' instants.
+
+    Windows start and end at those instants and a microsecond either side, so records fall exactly on
+    bounds; a window may be empty; a metric and a user nobody has are in the mix.
+    """
+    metrics = sorted({r.metric for r in known} | {"scorekit-contract-unknown-metric"})
+    subjects = sorted({s for r in known for s in r.subjects} | {"scorekit-contract-nobody"})
+    instants: set[_dt.datetime] = set()
+    for request, answer in source.measure(known).items():
+        instants |= {as_utc(request.start), as_utc(request.end)}
+        instants |= {as_utc(e.occurred_at) for e in answer.evidence}
+    tick = _dt.timedelta(microseconds=1)
+    bounds = sorted(instants | {i + tick for i in instants} | {i - tick for i in instants})
+    requests = []
+    for _ in range(draw(st.integers(1, 4))):
+        start, end = sorted(draw(st.lists(st.sampled_from(bounds), min_size=2, max_size=2)))
+        requests.append(
+            MetricRequest(
+                draw(st.sampled_from(metrics)),
+                frozenset(draw(st.lists(st.sampled_from(subjects), min_size=1, max_size=3, unique=True))),
+                pendulum.instance(start),
+                pendulum.instance(end),
+                draw(st.sampled_from(Accumulation)),
+            )
+        )
+    return requests
+
+
+def _digits(value: Decimal | None) -> str | None:
+    """A number as its digits and exponent (``4.00`` is not ``4``: a report would show the difference)."""
+    return None if value is None else str(value)
 
 
 def _as_sum(measurement: Measurement) -> Decimal:
