@@ -1400,3 +1400,28 @@ class TestLocalAndReadBack:
         made = attrs.evolve(result, parameters=(stranger, mine), total=Decimal("0.75"))
         # 0.25 as given, then a's 5 / 10 = 0.5 from the card's rule: 75%.
         assert made.percent() == Decimal("75.00")
+
+
+@pytest.mark.parametrize(
+    ("accumulation", "day", "status"),
+    [
+        ("sum", 15, Status.ACHIEVED),
+        ("sum", 31, Status.ACHIEVED),
+        ("last", 15, Status.ON_TRACK),
+        ("last", 31, Status.ACHIEVED),
+    ],
+)
+def test_a_card_with_a_negative_achievement_decides_on_its_exact_total(accumulation, day, status):
+    # a = 300000000000003 / 3 = 100000000000001 exactly; b = -199999999999997 / 3 = -66666666666665.666...
+    # Exactly: 40% x 100000000000001 + 60% x b = 40000000000000.4 - 39999999999999.4 = 1.  The 34-digit
+    # b is off by about 3e-21, so the Decimal total is 0.999999999999999999998: below the card's band
+    # around 1, where a card without negative achievements would be decided on the Decimal alone.
+    # Mid-period the sums alone reach 1 (achieved early); levels project as they are: on track.
+    card = april_card(
+        Parameter(Metric("a", accumulation=accumulation), 3, 40),
+        Parameter(Metric("b", accumulation=accumulation), 3, 60),
+    )
+    result = score(card, {"a": 300000000000003, "b": -199999999999997}, as_of=MAY_1 if day == 31 else april(day))
+    assert result.total < Decimal("0.99999999999999999999")
+    assert result.status is status
+    assert result.percent() == Decimal("100.00")
