@@ -1208,8 +1208,20 @@ class TestExactShaping:
         parameter = Parameter(
             "returns", 10, 100, direction="lower_is_better", counts_from=Date(2024, 4, 26), prorate=True
         )
-        item = score(april_card(parameter), {"returns": 1}, as_of=april(28)).parameters[0]
-        assert (item.projected, item.status) == (1, Status.ON_TRACK)
+        result = score(april_card(parameter), {"returns": 1}, as_of=april(28))
+        item = result.parameters[0]
+        assert (item.projected, item.status, result.projected, result.status) == (
+            1,
+            Status.ON_TRACK,
+            1,
+            Status.ON_TRACK,
+        )
+
+    def test_a_capped_level_exactly_on_track(self):
+        # 12 / 10 = 120%, capped at 100%: the card's projected total is exactly 1, on track.
+        parameter = Parameter(Metric("balance", accumulation="last"), 10, 100, cap=1)
+        result = score(april_card(parameter), {"balance": 12}, as_of=april(15))
+        assert (result.parameters[0].effective, result.projected, result.status) == (1, 1, Status.ON_TRACK)
 
     def test_a_prorated_cap_reached_exactly_is_not_exceeded(self):
         # Apr 26-30: 5 of 30 days; target 10 * 5 / 30 = 1.666...7 (34 digits); 1 / that = 0.5999...
@@ -1316,7 +1328,7 @@ def test_only_the_higher_is_better_sums_decide_an_early_achievement():
     # Day 10.  a and b (40% each, targets 3): 0.4 x (2.5 + 5) / 3 = 1 exactly (each third inexact):
     # achieved, though the level at -1 (20%) brings the total to 0.8.
     card = april_card(
-        Parameter("a", 3, 40), Parameter("b", 3, 40), Parameter(Metric("lvl", accumulation="last"), 1, 20)
+        Parameter(Metric("lvl", accumulation="last"), 1, 20), Parameter("a", 3, 40), Parameter("b", 3, 40)
     )
     result = score(card, {"a": "2.5", "b": 5, "lvl": -1}, as_of=april(10))
     assert result.status is Status.ACHIEVED
@@ -1397,8 +1409,8 @@ class TestLocalAndReadBack:
         result = score(april_card(Parameter("a", 10, 100)), {"a": 5}, as_of=MAY_1)
         stranger = attrs.evolve(result.parameters[0], parameter=Parameter("x", 10, 100), contribution=Decimal("0.25"))
         mine = attrs.evolve(result.parameters[0])  # the same numbers without the scoring context
-        made = attrs.evolve(result, parameters=(stranger, mine), total=Decimal("0.75"))
-        # 0.25 as given, then a's 5 / 10 = 0.5 from the card's rule: 75%.
+        made = attrs.evolve(result, parameters=(mine, stranger), total=Decimal("0.75"))
+        # a's 5 / 10 = 0.5 from the card's rule, then 0.25 as given: 75%.
         assert made.percent() == Decimal("75.00")
 
 
@@ -1424,4 +1436,19 @@ def test_a_card_with_a_negative_achievement_decides_on_its_exact_total(accumulat
     result = score(card, {"a": 300000000000003, "b": -199999999999997}, as_of=MAY_1 if day == 31 else april(day))
     assert result.total == Decimal("0.999999999999999999998")  # 1 - 2e-21
     assert result.status is status
+    assert result.percent() == Decimal("100.00")
+
+
+@pytest.mark.parametrize("day", [15, 31])
+def test_a_level_without_a_record_first_on_a_card_decided_exactly(day):
+    # z (30%) has no record: it counts 0.  a = 300000000000003 / 3 = 100000000000001 exactly;
+    # b = -399999999999994 / 3 = -133333333333331.333...: 40% x a + 30% x b = 40000000000000.4
+    # - 39999999999999.4 = 1 exactly, the 34-digit b about 1e-20 off.  Achieved (early on day 15).
+    card = april_card(
+        Parameter(Metric("z", accumulation="average"), 1, 30), Parameter("a", 3, 40), Parameter("b", 3, 30)
+    )
+    measurements = {"z": Measurement(None), "a": 300000000000003, "b": -399999999999994}
+    result = score(card, measurements, as_of=MAY_1 if day == 31 else april(day))
+    assert result.total == Decimal("1.00000000000000000001")
+    assert result.status is Status.ACHIEVED
     assert result.percent() == Decimal("100.00")
