@@ -1090,6 +1090,16 @@ class TestPercent:
         assert back.percent() == result.percent() == Decimal(percent)
         assert back.percent(4) == Decimal(four)
 
+    def test_a_capped_parameter_counts_its_cap_in_the_exact_total(self):
+        # c: 2 / 1 capped at 100%, x 20% = 0.2.  a, b: 40% x (0.2 + 2.225875) / 3 = 0.32345.
+        # Exactly 52.345% (the Decimal 0.5234499...988): 52.35, not c's uncapped 72.35.
+        card = april_card(
+            Parameter("a", 3, 40), Parameter(Metric("b", accumulation="average"), 3, 40), Parameter("c", 1, 20, cap=1)
+        )
+        result = score(card, {"a": "0.2", "b": "2.225875", "c": 2}, as_of=MAY_1)
+        assert result.total < Decimal("0.52345")
+        assert result.percent() == Decimal("52.35")
+
     def test_a_total_under_one_percent(self):
         # (0.0001 + 0.0002) / 6 = 0.00005: 0.005%, half up to 0.01%.
         result = score(self.card(), {"a": "0.0001", "b": "0.0002"}, as_of=MAY_1)
