@@ -1090,6 +1090,22 @@ class TestPercent:
         assert back.percent() == result.percent() == Decimal(percent)
         assert back.percent(4) == Decimal(four)
 
+    def test_half_way_at_four_places(self):
+        # (0.2 + 0.540997) / 6 = 0.1234995 exactly: 12.34995%, half up 12.3500 at four places; the
+        # 34-digit total (0.1234994999...985) would show 12.3499.
+        result = score(self.card(), {"a": "0.2", "b": "0.540997"}, as_of=MAY_1)
+        assert result.total < Decimal("0.1234995")
+        assert (result.percent(4), result.percent()) == (Decimal("12.3500"), Decimal("12.35"))
+
+    def test_half_way_with_large_cancelling_achievements(self):
+        # 40% x 300000000000009 / 3 + 60% x (-200000000000005.38275 / 3) = 40000000000001.2
+        # - 40000000000001.07655 = 0.12345 exactly; the 34-digit b is about 3e-21 off, so the total
+        # reads 0.123449999999999999998: the card's band would not see that error, its parameters' do.
+        card = april_card(Parameter("a", 3, 40), Parameter("b", 3, 60))
+        result = score(card, {"a": 300000000000009, "b": Decimal("-200000000000005.38275")}, as_of=MAY_1)
+        assert result.total == Decimal("0.123449999999999999998")
+        assert result.percent() == Decimal("12.35")
+
     def test_a_capped_parameter_counts_its_cap_in_the_exact_total(self):
         # c: 2 / 1 capped at 100%, x 20% = 0.2.  a, b: 40% x (0.2 + 2.225875) / 3 = 0.32345.
         # Exactly 52.345% (the Decimal 0.5234499...988): 52.35, not c's uncapped 72.35.
@@ -1414,6 +1430,8 @@ class TestLocalAndReadBack:
             "  status: behind (achievement 0.00%)",
         ]
         assert back.percent() == result.percent() == Decimal("48.00")
+        # Without its rule a formula cannot be shown: the line names the achievement only.
+        assert "  achievement = achievement = 133.33%" in lines
 
     def test_a_score_made_by_hand_counts_a_parameter_its_card_lacks_as_given(self):
         result = score(april_card(Parameter("a", 10, 100)), {"a": 5}, as_of=MAY_1)
