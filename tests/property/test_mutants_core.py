@@ -1480,3 +1480,27 @@ def test_a_level_without_a_record_first_on_a_card_decided_exactly(day):
     assert result.total == Decimal("1.00000000000000000001")
     assert result.status is Status.ACHIEVED
     assert result.percent() == Decimal("100.00")
+
+
+def test_a_parameter_not_started_yet_does_not_stop_the_exact_total():
+    # On Apr 10, c (from Apr 20) has not started.  40% x (0.2 + 0.725875) / 3 = 0.12345 exactly:
+    # the total is half-way, 12.35% only from the exact sum over a and b.
+    card = april_card(
+        Parameter("c", 1, 20, counts_from=Date(2024, 4, 20)),
+        Parameter("a", 3, 40),
+        Parameter(Metric("b", accumulation="average"), 3, 40),
+    )
+    result = score(card, {"c": 0, "a": "0.2", "b": "0.725875"}, as_of=april(10))
+    assert result.percent() == Decimal("12.35")
+
+
+def test_at_risk_is_decided_on_every_parameters_projection():
+    # Day 15 of 30: a (a sum) paces to 0.4, b (a level) stays 2.6: 50% x 0.4 / 3 + 50% x 2.6 / 3
+    # = 0.5 exactly, the at-risk bound: behind, not at risk (the sums alone would project 6.67%).
+    policy = StatusPolicy(at_risk="0.5")
+    card = april_card(
+        Parameter("a", 3, 50), Parameter(Metric("b", accumulation="average"), 3, 50), status_policy=policy
+    )
+    result = score(card, {"a": "0.2", "b": "2.6"}, as_of=april(15))
+    assert abs(result.projected - Decimal("0.5")) < Decimal("1e-32")
+    assert result.status is Status.BEHIND
