@@ -52,7 +52,7 @@ def bench_postgres_dashboard(n_cards: int, repeats: int, company, manager, timed
             counter["statements"] += 1
             return super().execute(*args, **kwargs)
 
-    cards, records, last_start = company(n_cards)
+    cards, records, last_start = company(n_cards, months=1)  # all in the current period, as in figure 2
     as_of = pendulum.datetime(last_start.year, last_start.month, 17, 12, tz="UTC")
     clock = FixedClock(pendulum.datetime(2024, 1, 1, tz="UTC"))
     with ConnectionPool(url, min_size=1, max_size=4, kwargs={"autocommit": True, "cursor_factory": Cursor}) as pool:

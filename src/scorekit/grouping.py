@@ -45,6 +45,7 @@ __all__ = [
     "rank",
     "similarity_key",
     "summarize",
+    "summarize_groups",
 ]
 
 KeyFunction = Callable[[Scorecard], Hashable]
@@ -137,38 +138,71 @@ def summarize(scores: Iterable[CardScore]) -> Summary:
     >>> summarize([]).count, summarize([]).mean_total
     (0, None)
     """
-    count = 0
-    by_status: dict[Status, int] = dict.fromkeys(Status, 0)
-    totals: list[Decimal] = []
-    achievements: dict[str, list[Decimal]] = {}
-    not_started, no_data = Status.NOT_STARTED, Status.NO_DATA  # compared by identity: members are singletons
-    # a dashboard's scores are read from their batches' columns: no CardScore is built for this
-    for _card, total, status, parameters in facts(scores):
-        count += 1
-        by_status[status] += 1
-        if status is not not_started:
-            totals.append(total)
-        for key, achievement, parameter_status in parameters:
-            if parameter_status is not not_started and parameter_status is not no_data:
-                found = achievements.get(key)
-                if found is None:
-                    achievements[key] = [achievement]
-                else:
-                    found.append(achievement)
-    counts = {status.value: n for status, n in by_status.items()}
-    return Summary(
-        count=count,
-        mean_total=_mean(totals) if totals else None,
-        median_total=_median(totals) if totals else None,
-        on_track=counts["on_track"],
-        behind=counts["behind"],
-        achieved=counts["achieved"],
-        not_started=counts[_NOT_STARTED],
-        missed=counts["missed"],
-        per_metric={key: _mean(values) for key, values in sorted(achievements.items())},
-        at_risk=counts["at_risk"],
-        no_data=counts["no_data"],
-    )
+    return _Tally.of(scores).summary()
+
+
+class _Tally:
+    """What a `Summary` is computed from; tallies of parts merge into the tally of the whole, exactly."""
+
+    __slots__ = ("achievements", "by_status", "count", "totals")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.by_status: dict[Status, int] = dict.fromkeys(Status, 0)
+        self.totals: list[Decimal] = []
+        self.achievements: dict[str, list[Decimal]] = {}
+
+    @classmethod
+    def of(cls, scores: Iterable[CardScore]) -> _Tally:
+        tally = cls()
+        by_status, totals, achievements = tally.by_status, tally.totals, tally.achievements
+        not_started, no_data = Status.NOT_STARTED, Status.NO_DATA  # compared by identity: members are singletons
+        count = 0
+        # a dashboard's scores are read from their batches' columns: no CardScore is built for this
+        for _card, total, status, parameters in facts(scores):
+            count += 1
+            by_status[status] += 1
+            if status is not not_started:
+                totals.append(total)
+            for key, achievement, parameter_status in parameters:
+                if parameter_status is not not_started and parameter_status is not no_data:
+                    found = achievements.get(key)
+                    if found is None:
+                        achievements[key] = [achievement]
+                    else:
+                        found.append(achievement)
+        tally.count = count
+        return tally
+
+    @classmethod
+    def merged(cls, parts: Iterable[_Tally]) -> _Tally:
+        """The tally of every part's scores (sums are exact and the median sorts: order does not matter)."""
+        tally = cls()
+        for part in parts:
+            tally.count += part.count
+            for status, n in part.by_status.items():
+                tally.by_status[status] += n
+            tally.totals += part.totals
+            for key, values in part.achievements.items():
+                tally.achievements.setdefault(key, []).extend(values)
+        return tally
+
+    def summary(self) -> Summary:
+        counts = {status.value: n for status, n in self.by_status.items()}
+        totals = self.totals
+        return Summary(
+            count=self.count,
+            mean_total=_mean(totals) if totals else None,
+            median_total=_median(totals) if totals else None,
+            on_track=counts["on_track"],
+            behind=counts["behind"],
+            achieved=counts["achieved"],
+            not_started=counts[_NOT_STARTED],
+            missed=counts["missed"],
+            per_metric={key: _mean(values) for key, values in sorted(self.achievements.items())},
+            at_risk=counts["at_risk"],
+            no_data=counts["no_data"],
+        )
 
 
 def describe_key(key: object, limit: int = 80) -> str:
@@ -229,17 +263,34 @@ class Group:
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
     """`scores` grouped by `key` of their cards, groups in order of first appearance."""
+    return summarize_groups(scores, key)[1]
+
+
+def summarize_groups(
+    scores: Iterable[CardScore], key: KeyFunction = similarity_key
+) -> tuple[Summary, tuple[Group, ...]]:
+    """``(summarize(scores), group_scores(scores, key))`` in one pass over the scores (what a dashboard shows).
+
+    >>> summary, groups = summarize_groups([])
+    >>> summary.count, groups
+    (0, ())
+    """
+    picked: Iterable[tuple[Hashable, Sequence[CardScore]]]
     if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
         rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
         at: dict[Hashable, list[int]] = {}
         for index, card in enumerate(rows.cards()):
             at.setdefault(key(card), []).append(index)
-        picked = ((k, rows.pick(v)) for k, v in at.items())
-        return tuple(Group(k, v, summarize(v)) for k, v in picked)
-    groups: dict[Hashable, list[CardScore]] = {}
-    for item in scores:
-        groups.setdefault(key(item.card), []).append(item)
-    return tuple(Group(k, tuple(v), summarize(v)) for k, v in groups.items())
+        picked = [(k, rows.pick(v)) for k, v in at.items()]
+    else:
+        groups: dict[Hashable, list[CardScore]] = {}
+        for item in scores:
+            groups.setdefault(key(item.card), []).append(item)
+        picked = [(k, tuple(v)) for k, v in groups.items()]
+    tallies = [_Tally.of(members) for _, members in picked]
+    return _Tally.merged(tallies).summary(), tuple(
+        Group(k, members, tally.summary()) for (k, members), tally in zip(picked, tallies, strict=True)
+    )
 
 
 # -- ranking -------------------------------------------------------------------------------

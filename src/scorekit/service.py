@@ -50,7 +50,7 @@ from scorekit.errors import (
     PermissionDenied,
     ScorekitError,
 )
-from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, group_scores, similarity_key, summarize
+from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, similarity_key, summarize_groups
 from scorekit.history import Change, ClosedScore, Revision, fingerprint
 from scorekit.measurement import (
     Aggregate,
@@ -721,7 +721,7 @@ class Scorekit:
         else:
             cards = self._current(instant, narrow)
         scores = self._score_all(cards, [instant] * len(cards), evidence=False)
-        return Dashboard(instant, scores, summarize(scores), group_scores(scores, key or similarity_key))
+        return Dashboard(instant, scores, *summarize_groups(scores, key or similarity_key))
 
     def _current(self, instant: DateTime, narrow: Mapping[str, Any]) -> tuple[Scorecard, ...]:
         """The cards whose period holds the local date of `instant` in their own zone."""

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from test_scoring_v02_properties import v02_cards, v02_measurements
 
 from scorekit import CardScore, InvalidScorecard, ManualEntry, ScoreBatch, ScorekitError, ScoreRows, score, score_many
-from scorekit.grouping import card_records, group_scores, summarize
+from scorekit.grouping import card_records, group_scores, summarize, summarize_groups
 
 
 def _signature(result: CardScore) -> tuple[object, ...]:
@@ -109,6 +109,7 @@ def test_score_rows_summarize_and_group_from_columns_as_the_built_scores_do(case
     assert summary == summarize(built)
     assert groups == group_scores(built)
     assert [g.card_ids for g in groups] == [g.card_ids for g in group_scores(built)]
+    assert summarize_groups(rows) == (summary, groups) == summarize_groups(built)  # one pass, the same numbers
     assert rows == built
     assert built == rows
     assert rows[1:] == built[1:]
