@@ -469,12 +469,6 @@ def _actual(
     return to_decimal(given, name=name), ()
 
 
-def _not_started(window: ParameterWindow) -> ParameterScore:
-    return ParameterScore(
-        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED
-    )  # fmt: skip
-
-
 def score(
     card: Scorecard,
     measurements: Mapping[str, Measurement | Number],
@@ -602,12 +596,9 @@ class ScoreBatch(Sequence[CardScore]):
 
     def _fact(self, index: int) -> _Fact:
         """Card, total, status and (key, achievement, status) per parameter, without building the `CardScore`."""
-        columns = self._columns
-        flat: Any = columns.parameters[index]  # ParameterScores if built, else _STRIDE-wide rows
-        if columns.built:
-            items = [(item.key, item.achievement, item.status) for item in flat]
-        else:
-            items = [(flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)]
+        columns = self._columns  # a batch's rows are flat (`built` is for `score`, which returns no batch)
+        flat: Any = columns.parameters[index]
+        items = [(flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)]
         return columns.cards[index], columns.totals[index], columns.statuses[index], items
 
     @property

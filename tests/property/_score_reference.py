@@ -24,9 +24,14 @@ from scorekit.scoring import (
     _actual,
     _card_compare,
     _compare,
-    _not_started,
     _shaped,
 )
+
+
+def _not_started(window):
+    return ParameterScore(
+        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED
+    )  # fmt: skip
 
 
 def reference_score(
