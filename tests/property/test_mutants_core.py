@@ -1261,6 +1261,129 @@ class TestExactShaping:
         assert item.effective == Decimal("0.6")
 
 
+# A baseline rule widens its error bound by (|t| + |b|) / |t - b| + 1 (for a prorated target and
+# baseline, rounded apart), so a large baseline close to its target has a wide decision band: values
+# strictly inside it, off the line, come from plain 12-decimal numbers.  With b = 10**14 and
+# t = 10**14 + 1 (span 1): widen = (2 * 10**14 + 1) / 1 + 1 = 200000000000002, slack = 4e-33 * that
+# = 8.00000000000008e-19; error(a) = (|a| + |b|) * slack, about 2e14 * 8e-19 = 1.6e-4 for a near b;
+# k0 = 2 * 2|b| * slack = 3.2e-4 and k1 = 2 * 1 * slack = 1.6e-18, so the band around a bound x is
+# x -+ 2 * (k1 * (|x| + 1) + k0), about x -+ 6.4e-4 (the card's too: its only parameter's k1 and k0).
+# An achievement is a - b, exact in 34 digits: below a bound by 3e-4 it is inside the band but more
+# than its error (1.6e-4) from the line, so the Decimal gap decides; by 1e-4, within the error,
+# so the Fraction does.
+WIDE_BASELINE = 10**14
+
+
+def wide(achievement: str) -> Decimal:
+    """The actual that scores `achievement` against the wide baseline's span of 1: b + achievement."""
+    return Decimal(WIDE_BASELINE) + Decimal(achievement)
+
+
+def wide_parameter(key: str = "a", weight: int = 100, **kwargs: object) -> Parameter:
+    return Parameter(key, WIDE_BASELINE + 1, weight, baseline=WIDE_BASELINE, **kwargs)  # type: ignore[arg-type]
+
+
+class TestOffTheLine:
+    """Decisions on a value inside a band but off its line: the Decimal's gap or the Fraction decides."""
+
+    def test_the_wide_band_by_hand(self):
+        window = april_card(wide_parameter()).windows[0]
+        assert window.rule.slack == Decimal("8.00000000000008e-19")
+        low, high = window.one_band
+        assert Decimal("0.99935") < low < Decimal("0.99936")
+        assert Decimal("1.00064") < high < Decimal("1.00065")
+        assert Decimal("1.6e-4") < window.rule.error(wide("0.9997")) < Decimal("1.61e-4")
+
+    @pytest.mark.parametrize("achievement", ["0.9997", "0.9999"])
+    def test_just_below_one_once_over_is_missed(self, achievement):
+        # 0.9997 is inside the band (above 0.99936), 3e-4 below 1 (more than the error 1.6e-4):
+        # the gap decides, below.  0.9999 is 1e-4 below (within the error): the Fraction decides,
+        # 0.9999 < 1.  Either way the parameter and the card (its total 0.9999 or 0.9997) missed.
+        result = score(april_card(wide_parameter()), {"a": wide(achievement)}, as_of=MAY_1)
+        item = result.parameters[0]
+        assert (item.achievement, result.total) == (Decimal(achievement), Decimal(achievement))
+        assert (item.status, result.status) == (Status.MISSED, Status.MISSED)
+
+    @pytest.mark.parametrize(
+        ("policy", "achievement", "status"),
+        [
+            # On Apr 30, the window's last day, the whole window has elapsed: the projection is the
+            # achievement itself, and the card is not over.  0.9997 and 0.9999 are below 1 (not
+            # achieved early, not on track): behind.  1.0001 is above 1 by less than the error.
+            (StatusPolicy(), "0.9997", Status.BEHIND),
+            (StatusPolicy(), "0.9999", Status.BEHIND),
+            (StatusPolicy(), "1.0001", Status.ACHIEVED),
+            # on track from 0.95 (band 0.95 -+ 6.4e-4), at risk below 0.5 (band 0.5 -+ 6.4e-4).
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.9497", Status.BEHIND),
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.9499", Status.BEHIND),
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.9501", Status.ON_TRACK),
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.4997", Status.AT_RISK),
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.4999", Status.AT_RISK),
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.5001", Status.BEHIND),
+            (StatusPolicy(on_track="0.95", at_risk="0.5"), "0.5003", Status.BEHIND),
+        ],
+    )
+    def test_policy_bounds_on_the_last_day(self, policy, achievement, status):
+        card = april_card(wide_parameter(), status_policy=policy)
+        result = score(card, {"a": wide(achievement)}, as_of=april(30))
+        item = result.parameters[0]
+        assert (item.projected, result.projected) == (Decimal(achievement), Decimal(achievement))
+        assert (item.status, result.status) == (status, status)
+
+    @pytest.mark.parametrize("achievement", ["0.5003", "0.5001"])
+    def test_a_cap_exceeded_inside_its_band_is_applied(self, achievement):
+        # Cap 0.5: 0.5003 is 3e-4 above it (the gap decides), 0.5001 1e-4 (the Fraction): both capped.
+        card = april_card(wide_parameter(cap="0.5"))
+        result = score(card, {"a": wide(achievement)}, as_of=MAY_1)
+        item = result.parameters[0]
+        assert (item.achievement, item.effective, result.total) == (
+            Decimal(achievement),
+            Decimal("0.5"),
+            Decimal("0.5"),
+        )
+
+    @pytest.mark.parametrize("achievement", ["0.4997", "0.4999"])
+    def test_a_threshold_missed_inside_its_band_zeroes(self, achievement):
+        card = april_card(wide_parameter(threshold="0.5"))
+        item = score(card, {"a": wide(achievement)}, as_of=MAY_1).parameters[0]
+        assert (item.achievement, item.effective) == (Decimal(achievement), 0)
+
+    def test_a_cap_exceeded_by_ten_to_the_minus_32(self):
+        # The technique of TestExactShaping's threshold, the other side of the line and 10**6 times
+        # farther: c = 0.500000000001 = H / 10**12; T = -10**6 * H**-1 mod 10**12 (+ 10**26), so
+        # H * T + 10**6 is a multiple of 10**12, and t = T / 10**12, a = (H * T + 10**6) / 10**24 have
+        # 12 decimals; a / t = c + 10**6 / (10**12 * T) = c + 1 / (10**6 * T), about c + 1e-32.
+        # The ratio's error is about 4e-33 * 0.5 = 2e-33 and its cap band c -+ 5.6e-32
+        # (2 * (8e-33 * 1.5 + 1.6e-32)): inside the band, above the cap by more than the error.
+        big = 500_000_000_001
+        whole = (-(10**6) * pow(big, -1, 10**12)) % 10**12 + 10**26
+        target, actual = Decimal(whole).scaleb(-12), Decimal((big * whole + 10**6) // 10**12).scaleb(-12)
+        cap = Decimal(big).scaleb(-12)
+        assert (target, actual) == (Decimal("100000000000000.999999"), Decimal("50000000000100.499999500001"))
+        assert Fraction(actual) / Fraction(target) - Fraction(cap) == Fraction(1, whole * 10**6)
+        item = score(april_card(Parameter("a", target, 100, cap=cap)), {"a": actual}, as_of=MAY_1).parameters[0]
+        assert item.achievement > cap
+        assert item.effective == cap
+
+    def test_early_achievement_is_decided_on_the_actuals_not_the_projection(self):
+        # Apr 15 (15 of 30 days): 0.9999 so far, inside the band around 1 and within its error: the
+        # Fraction of the actual decides, 0.9999 < 1, not achieved early.  The pace, a * 30 / 15 =
+        # 2b + 1.9998, projects (2b + 1.9998 - b) / 1 = 10**14 + 1.9998: on track, not achieved.
+        result = score(april_card(wide_parameter()), {"a": wide("0.9999")}, as_of=april(15))
+        assert result.projected == Decimal(10**14) + Decimal("1.9998")
+        assert (result.parameters[0].status, result.status) == (Status.ON_TRACK, Status.ON_TRACK)
+
+    def test_a_capped_projection_counts_its_cap_in_the_exact_projected_total(self):
+        # b: 15 / 10 = 1.5, capped at 1 (achieved early); a: 0.9999.  On Apr 30 the projections are
+        # the achievements: 0.5 * 1 + 0.5 * 0.9999 = 0.99995, inside the card's band around 1 and
+        # within a's error (1.6e-4; b's capped projection adds none): the Fraction decides, with the
+        # cap, not b's uncapped 1.5 (which would make 0.5 * 1.5 + 0.5 * 0.9999 = 1.24995): behind.
+        card = april_card(Parameter("b", 10, 50, cap=1), wide_parameter(weight=50))
+        result = score(card, {"b": 15, "a": wide("0.9999")}, as_of=april(30))
+        assert (result.parameters[0].effective, result.projected) == (1, Decimal("0.99995"))
+        assert result.status is Status.BEHIND
+
+
 class TestScoringInputs:
     CARD = april_card(Parameter("a", 10, 50), Parameter(Metric.custom("nps", "points"), 10, 50))
 
