@@ -1283,6 +1283,18 @@ def wide_parameter(key: str = "a", weight: int = 100, **kwargs: object) -> Param
     return Parameter(key, WIDE_BASELINE + 1, weight, baseline=WIDE_BASELINE, **kwargs)  # type: ignore[arg-type]
 
 
+# A negative achievement voids the card's bands (`careful`): the error of a sum of large
+# achievements of both signs is far wider than the band a total near 1 gets.  a: 30000.008594111702
+# / 3 = 10000.002864703900666... (5 digits before the point, 29 after), rounded up by a third of
+# 1e-29; b: -4797813920.603184797711 / 479877.230035708349 = -9998.0028647039006666... (4 and 30),
+# rounded by less.  The actuals solve A * T_b + B * T_a = 2 * T_a * T_b - 2 (each x 10**12 an
+# integer, T_a = 3 * 10**12, T_b = 479877230035708349; found by a search over T_b): the exact
+# achievements sum to 2 - 2 / (T_a * T_b), the exact total (50/50) is 1 - 1 / (T_a * T_b), about
+# 1 - 6.9e-31, while the Decimal total is 1 + 1e-30, beyond the card's band around 1 (1 -+ 6.72e-32).
+CAREFUL_PARAMETERS = (Parameter("a", 3, 50), Parameter("b", "479877.230035708349", 50))
+CAREFUL_ACTUALS = {"a": Decimal("30000.008594111702"), "b": Decimal("-4797813920.603184797711")}
+
+
 class TestOffTheLine:
     """Decisions on a value inside a band but off its line: the Decimal's gap or the Fraction decides."""
 
@@ -1382,6 +1394,32 @@ class TestOffTheLine:
         result = score(card, {"b": 15, "a": wide("0.9999")}, as_of=april(30))
         assert (result.parameters[0].effective, result.projected) == (1, Decimal("0.99995"))
         assert result.status is Status.BEHIND
+
+    def test_the_careful_card_by_hand(self):
+        card = april_card(*CAREFUL_PARAMETERS)
+        whole = 3 * 10**12 * 479877230035708349
+        a, b = (Fraction(v) for v in CAREFUL_ACTUALS.values())
+        assert a / 3 / 2 + b / Fraction(Decimal("479877.230035708349")) / 2 == 1 - Fraction(1, whole)
+        result = score(card, CAREFUL_ACTUALS, as_of=MAY_1)
+        assert result.total == Decimal("1.000000000000000000000000000001")
+        assert result.total > card.decision_bands[0][1]
+        assert result.parameters[1].achievement < 0
+
+    @pytest.mark.parametrize(
+        ("as_of", "policy", "status"),
+        [
+            # Over: the exact total is below 1, missed (its Decimal is above the band).
+            (MAY_1, StatusPolicy(), Status.MISSED),
+            # Apr 30: the projection is the total; the started SUMs (a and b) sum to it too: not
+            # achieved early, not on track (below 1): behind, or at risk when that starts at 1.
+            (april(30), StatusPolicy(), Status.BEHIND),
+            (april(30), StatusPolicy(on_track=1, at_risk=1), Status.AT_RISK),
+        ],
+    )
+    def test_a_careful_card_above_its_band_is_decided_exactly(self, as_of, policy, status):
+        result = score(april_card(*CAREFUL_PARAMETERS, status_policy=policy), CAREFUL_ACTUALS, as_of=as_of)
+        assert result.projected == Decimal("1.000000000000000000000000000001")
+        assert result.status is status
 
 
 class TestScoringInputs:
