@@ -1097,6 +1097,29 @@ class TestPercent:
         assert result.total < Decimal("0.1234995")
         assert (result.percent(4), result.percent()) == (Decimal("12.3500"), Decimal("12.35"))
 
+    def test_half_way_at_four_places_next_to_two_places(self):
+        # (0.2 + 0.540403) / 6 = 0.1234005 exactly: 12.34005%, half up 12.3401 at four places; the
+        # 34-digit total (0.1234004999...985) would show 12.3400.  Both ends of its error bound
+        # round to 12.3400 at four places but to 12.34 at two: the same number, compared at 4 only.
+        result = score(self.card(), {"a": "0.2", "b": "0.540403"}, as_of=MAY_1)
+        assert result.total < Decimal("0.1234005")
+        assert (result.percent(4), result.percent()) == (Decimal("12.3401"), Decimal("12.34"))
+
+    def test_a_careful_card_of_levels_counts_their_errors(self):
+        # The careful card (see TestOffTheLine) with both parameters levels, which are never
+        # achieved early: its Decimal total is 1 + 1e-30 (100.0000000000000000000000000001%), the
+        # exact one 1 - 6.9e-31 (99.99999999999999999999999999993%).  At 28 places the exact one
+        # rounds to 99.99...9 (28 nines); only the levels' own error bounds show the Decimal's
+        # rounding (100.00...01) is not to be trusted.
+        card = april_card(
+            Parameter(Metric("a", accumulation="last"), 3, 50),
+            Parameter(Metric("b", accumulation="last"), CAREFUL_B_TARGET, 50),
+        )
+        result = score(card, CAREFUL_ACTUALS, as_of=MAY_1)
+        assert result.total == Decimal("1.000000000000000000000000000001")
+        assert result.percent(28) == Decimal("99.9999999999999999999999999999")
+        assert result.percent(27) == Decimal(100)
+
     def test_half_way_with_large_cancelling_achievements(self):
         # 40% x 300000000000009 / 3 + 60% x (-200000000000005.38275 / 3) = 40000000000001.2
         # - 40000000000001.07655 = 0.12345 exactly; the 34-digit b is about 3e-21 off, so the total
@@ -1291,7 +1314,8 @@ def wide_parameter(key: str = "a", weight: int = 100, **kwargs: object) -> Param
 # integer, T_a = 3 * 10**12, T_b = 479877230035708349; found by a search over T_b): the exact
 # achievements sum to 2 - 2 / (T_a * T_b), the exact total (50/50) is 1 - 1 / (T_a * T_b), about
 # 1 - 6.9e-31, while the Decimal total is 1 + 1e-30, beyond the card's band around 1 (1 -+ 6.72e-32).
-CAREFUL_PARAMETERS = (Parameter("a", 3, 50), Parameter("b", "479877.230035708349", 50))
+CAREFUL_B_TARGET = "479877.230035708349"
+CAREFUL_PARAMETERS = (Parameter("a", 3, 50), Parameter("b", CAREFUL_B_TARGET, 50))
 CAREFUL_ACTUALS = {"a": Decimal("30000.008594111702"), "b": Decimal("-4797813920.603184797711")}
 
 
@@ -1419,6 +1443,40 @@ class TestOffTheLine:
     def test_a_careful_card_above_its_band_is_decided_exactly(self, as_of, policy, status):
         result = score(april_card(*CAREFUL_PARAMETERS, status_policy=policy), CAREFUL_ACTUALS, as_of=as_of)
         assert result.projected == Decimal("1.000000000000000000000000000001")
+        assert result.status is status
+
+    @pytest.mark.parametrize(("as_of", "status"), [(MAY_1, Status.MISSED), (april(30), Status.BEHIND)])
+    def test_a_careful_card_sums_the_errors_past_a_capped_parameter(self, as_of, status):
+        # c (first): 2 / 1 capped at 1, so neither its achievement nor its projection is the rule's
+        # and it adds no error; a and b as above at 25% each.  Exact total 0.5 * 1 + 0.25 * (2 - 2 /
+        # (T_a * T_b)) = 1 - 0.5 / (T_a * T_b); its Decimal 0.5 + 0.25 * (2 + 2e-30) = 1 + 5e-31, above
+        # the band.  The error of a and b (about 4e-33 * 10**4 each) is far above that gap: the
+        # Fraction decides, missed (over) or, on Apr 30, not achieved early nor on track: behind.
+        card = april_card(Parameter("c", 1, 50, cap=1), Parameter("a", 3, 25), Parameter("b", CAREFUL_B_TARGET, 25))
+        result = score(card, {"c": 2, **CAREFUL_ACTUALS}, as_of=as_of)
+        assert (result.total, result.projected) == (Decimal("1.0000000000000000000000000000005"),) * 2
+        assert result.status is status
+
+    @pytest.mark.parametrize(
+        ("balance", "as_of", "status"),
+        [
+            # No balance yet: the level scores nothing (missed once over) and adds no error.
+            (Measurement(None), MAY_1, Status.MISSED),
+            # A balance of 0 scores 0; a level is never achieved early, so the early sum (a and b
+            # only) is the total: not achieved early, not on track, behind.
+            (0, april(30), Status.BEHIND),
+        ],
+    )
+    def test_a_careful_card_sums_the_errors_past_a_level(self, balance, as_of, status):
+        # The level (first, 50%) contributes 0; a and b at 25% each, b's actual moved up by 2 * t_b so
+        # its achievement is 2 more: a + b = 4 - 2 / (T_a * T_b) exactly, 4 + 2e-30 in Decimals (b's
+        # tail is the same).  Total 1 - 0.5 / (T_a * T_b) exactly, 1 + 5e-31 in Decimal: as above.
+        b = CAREFUL_ACTUALS["b"] + 2 * Decimal(CAREFUL_B_TARGET)
+        assert b == Decimal("-4796854166.143113381013")
+        level = Parameter(Metric("balance", accumulation="last"), 1, 50)
+        card = april_card(level, Parameter("a", 3, 25), Parameter("b", CAREFUL_B_TARGET, 25))
+        result = score(card, {"balance": balance, "a": CAREFUL_ACTUALS["a"], "b": b}, as_of=as_of)
+        assert result.total == Decimal("1.0000000000000000000000000000005")
         assert result.status is status
 
 
