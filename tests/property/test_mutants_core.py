@@ -1479,6 +1479,26 @@ class TestOffTheLine:
         assert result.total == Decimal("1.0000000000000000000000000000005")
         assert result.status is status
 
+    def test_a_careful_projection_counts_the_error_of_the_paced_actuals(self):
+        # Apr 1, one day of 30: each actual paces to 30 times itself.  a (60%): 30 * 3217.864627862860
+        # / 9.653299899586 = 10000.3045424939016015230683201949 (34 digits, 5 before the point);
+        # b (40%): 30 * -479209125.756776466718 / 958548.817765098255 = -14997.9568137408524022846...
+        # The actuals solve 18 * A * T_b + 12 * B * T_a = T_a * T_b - 6 (each x 10**12 an integer;
+        # found by a search): the exact projected total is 1 - 6 / (T_a * T_b), about 1 - 6.5e-31, its
+        # Decimal 1 + 4e-30.  The error of the paced actuals, 4.1e-29 + 6.0e-29, covers that gap: the
+        # Fraction decides, not on track (behind).  The error of the actuals themselves (1.35e-30 +
+        # 2.01e-30 = 3.36e-30) would not: the Decimal would say on track.
+        card = april_card(Parameter("a", "9.653299899586", 60), Parameter("b", "958548.817765098255", 40))
+        actuals = {"a": Decimal("3217.864627862860"), "b": Decimal("-479209125.756776466718")}
+        a, b = (Fraction(v) for v in actuals.values())
+        whole = 9653299899586 * 958548817765098255
+        assert 18 * a / Fraction(Decimal("9.653299899586")) + 12 * b / Fraction(Decimal("958548.817765098255")) == (
+            1 - Fraction(6, whole)
+        )
+        result = score(card, actuals, as_of=april(1))
+        assert result.projected == Decimal("1.000000000000000000000000000004")
+        assert result.status is Status.BEHIND
+
 
 class TestScoringInputs:
     CARD = april_card(Parameter("a", 10, 50), Parameter(Metric.custom("nps", "points"), 10, 50))
