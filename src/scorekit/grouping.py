@@ -279,7 +279,7 @@ def summarize_groups(
     if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
         rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
         at: dict[Hashable, list[int]] = {}
-        for index, card in enumerate(rows.cards()):
+        for index, card in enumerate(rows.cards):
             at.setdefault(key(card), []).append(index)
         picked = [(k, rows.pick(v)) for k, v in at.items()]
     else:

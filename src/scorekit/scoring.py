@@ -702,10 +702,13 @@ class ScoreRows(Sequence[CardScore]):
         rows = self._rows
         return ScoreRows(rows[i] for i in indices)
 
-    def cards(self) -> Iterator[Scorecard]:
-        """Each row's card, in order (no score is built)."""
-        for row in self._rows:
-            yield row.card if isinstance(row, CardScore) else row[0]._columns.cards[row[1]]  # noqa: SLF001
+    @property
+    def cards(self) -> tuple[Scorecard, ...]:
+        """Each row's card, in order (no score is built), as `ScoreBatch.cards`."""
+        return tuple(
+            row.card if isinstance(row, CardScore) else row[0]._columns.cards[row[1]]  # noqa: SLF001
+            for row in self._rows
+        )
 
     def _facts(self) -> Iterator[_Fact]:
         for row in self._rows:
