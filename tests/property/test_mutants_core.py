@@ -1120,6 +1120,25 @@ class TestPercent:
         assert result.percent(28) == Decimal("99.9999999999999999999999999999")
         assert result.percent(27) == Decimal(100)
 
+    def test_a_careful_total_counts_the_error_of_a_parameter_whose_projection_is_capped(self):
+        # a: prorated to Apr 11-30 (20 of 30 days), target (10**14 + 3) * 2 / 3 and baseline
+        # 10**14 * 2 / 3, each rounded up at 34 digits by 3.3e-21 (span 2 either way).  Its actual
+        # 66666666666667.866666666667 scores (3a - 2 * 10**14) / 6 = 3.600000000001 / 6 =
+        # 0.6000000000001666... exactly, 0.600000000000166666665 in Decimals (the rounded baseline is
+        # 3.3e-21 too high).  r: -0.1 / 1 = -0.1, so the card is careful.  Total 0.5 * 0.6000000000001666...
+        # - 0.05 = 3000000000001 / 12000000000000 = 0.2500000000000833... exactly, 0.2500000000000833333325
+        # in Decimals: at 20 places 25.00000000000833333333%, not the Decimal's ...25.  On Apr 15 a's
+        # pace (x 4) projects far above its cap of 1 while its achievement is kept: its own error
+        # bound, not the projection's, covers the total.
+        a = Parameter("a", 10**14 + 3, 50, baseline=10**14, counts_from=Date(2024, 4, 11), prorate=True, cap=1)
+        card = april_card(a, Parameter("r", 1, 50))
+        result = score(card, {"a": Decimal("66666666666667.866666666667"), "r": Decimal("-0.1")}, as_of=april(15))
+        item = result.parameters[0]
+        assert (item.achievement, item.effective) == (Decimal("0.600000000000166666665"),) * 2
+        assert item.projected > 1
+        assert result.total == Decimal("0.2500000000000833333325")
+        assert result.percent(20) == Decimal("25.00000000000833333333")
+
     def test_half_way_with_large_cancelling_achievements(self):
         # 40% x 300000000000009 / 3 + 60% x (-200000000000005.38275 / 3) = 40000000000001.2
         # - 40000000000001.07655 = 0.12345 exactly; the 34-digit b is about 3e-21 off, so the total
