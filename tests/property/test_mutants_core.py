@@ -1066,6 +1066,21 @@ class TestPercent:
         with decimal.localcontext(prec=2, rounding=decimal.ROUND_DOWN):
             assert result.percent() == Decimal("12.35")
 
+    def test_the_error_estimate_is_the_band_around_1_whatever_the_policy(self):
+        # The margin m of the card's band around 1 bounds any total's error.  An on-track bound of
+        # exactly 1 - m makes the on-track band's high end 1 - m + m' with m' = m - 2 k1 m, i.e.
+        # within ~1e-64 of 1: an estimate taken from that band (not the band around 1) would be
+        # ~0, and the 34-digit total 12.34499...% would be shown rounded down to 12.34.
+        margin = self.card().decision_bands[0][1] - 1
+        assert Decimal("1e-33") < margin < Decimal("1e-28")
+        on_track = decimal.Context(prec=100).subtract(Decimal(1), margin)  # exactly 1 - m
+        card = self.card().evolve(status_policy=StatusPolicy(on_track=on_track, at_risk=0))
+        high = card.decision_bands[1][1]
+        assert abs(high - 1) < Decimal("1e-60")  # the on-track band ends at 1, give or take 1e-60
+        result = score(card, {"a": "0.2", "b": "0.5407"}, as_of=MAY_1)
+        assert result.total < Decimal("0.12345")
+        assert result.percent() == Decimal("12.35")
+
     def test_mid_period_it_is_the_total_not_the_projection(self):
         # Day 15 of 30: a's pace doubles it (projected total (0.4 + 0.5407) / 6 = 15.68%); the total stays 12.345%.
         result = score(self.card(), {"a": "0.2", "b": "0.5407"}, as_of=april(15))
