@@ -1105,6 +1105,17 @@ class TestPercent:
         assert back.percent() == result.percent() == Decimal(percent)
         assert back.percent(4) == Decimal(four)
 
+    def test_a_read_back_parameter_not_on_the_card_counts_its_own_contribution_and_the_rest_still_count(self):
+        # A document whose first parameter ("zz") is not its card's: that one counts its own
+        # contribution, 0.5 x 0.06666...667 = 0.0333...335 (1/30 + 1.7e-36), and b still counts
+        # exactly, 0.5407 / 6: the exact total 0.12345 + 1.7e-36 shows 12.35% (and not 3.33%).
+        result = score(self.card(), {"a": "0.2", "b": "0.5407"}, as_of=MAY_1)
+        back = codec.loads(codec.dumps(result), CardScore)
+        first, second = back.parameters
+        foreign = attrs.evolve(back, parameters=(attrs.evolve(first, parameter=Parameter("zz", 3, 50)), second))
+        assert foreign.parameters[0].contribution == Decimal("0.033333333333333333333333333333333335")
+        assert foreign.percent() == Decimal("12.35")
+
     def test_half_way_at_four_places(self):
         # (0.2 + 0.540997) / 6 = 0.1234995 exactly: 12.34995%, half up 12.3500 at four places; the
         # 34-digit total (0.1234994999...985) would show 12.3499.
