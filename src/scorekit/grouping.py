@@ -263,7 +263,7 @@ class Group:
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
     """`scores` grouped by `key` of their cards, groups in order of first appearance."""
-    return summarize_groups(scores, key)[1]
+    return tuple(Group(k, members, _Tally.of(members).summary()) for k, members in _grouped(scores, key))
 
 
 def summarize_groups(
@@ -275,22 +275,25 @@ def summarize_groups(
     >>> summary.count, groups
     (0, ())
     """
-    picked: Iterable[tuple[Hashable, Sequence[CardScore]]]
+    picked = _grouped(scores, key)
+    tallies = [_Tally.of(members) for _, members in picked]
+    return _Tally.merged(tallies).summary(), tuple(
+        Group(k, members, tally.summary()) for (k, members), tally in zip(picked, tallies, strict=True)
+    )
+
+
+def _grouped(scores: Iterable[CardScore], key: KeyFunction) -> list[tuple[Hashable, Sequence[CardScore]]]:
+    """Each `key` of the cards with its scores, in order of first appearance."""
     if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
         rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
         at: dict[Hashable, list[int]] = {}
         for index, card in enumerate(rows.cards):
             at.setdefault(key(card), []).append(index)
-        picked = [(k, rows.pick(v)) for k, v in at.items()]
-    else:
-        groups: dict[Hashable, list[CardScore]] = {}
-        for item in scores:
-            groups.setdefault(key(item.card), []).append(item)
-        picked = [(k, tuple(v)) for k, v in groups.items()]
-    tallies = [_Tally.of(members) for _, members in picked]
-    return _Tally.merged(tallies).summary(), tuple(
-        Group(k, members, tally.summary()) for (k, members), tally in zip(picked, tallies, strict=True)
-    )
+        return [(k, rows.pick(v)) for k, v in at.items()]
+    groups: dict[Hashable, list[CardScore]] = {}
+    for item in scores:
+        groups.setdefault(key(item.card), []).append(item)
+    return [(k, tuple(v)) for k, v in groups.items()]
 
 
 # -- ranking -------------------------------------------------------------------------------

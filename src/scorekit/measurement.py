@@ -41,7 +41,7 @@ from pendulum import DateTime
 from scorekit._text import check_identifier, identifier, label
 from scorekit.errors import InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
-from scorekit.parameter import Accumulation
+from scorekit.parameter import Accumulation, as_accumulation
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 
@@ -235,12 +235,7 @@ def _cell_subject(value: object) -> str:
 
 
 def _cell_accumulation(value: object) -> Accumulation:
-    try:
-        return Accumulation(value)
-    except ValueError:
-        allowed = ", ".join(repr(a.value) for a in Accumulation)
-        msg = f"cell accumulation must be one of {allowed}, got {value!r}"
-        raise InvalidParameter(msg) from None
+    return as_accumulation(value, what="cell accumulation")
 
 
 def _cell_start(value: object) -> DateTime:

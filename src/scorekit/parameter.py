@@ -84,12 +84,17 @@ def _text(*, empty: bool) -> Any:  # noqa: ANN401 - an attrs validator
     return check
 
 
-def _to_accumulation(value: object) -> Accumulation:
+def as_accumulation(value: object, *, what: str = "metric accumulation") -> Accumulation:
+    """`value` as an `Accumulation`; `InvalidParameter` naming `what` and the choices if it is none.
+
+    >>> as_accumulation("average")
+    <Accumulation.AVERAGE: 'average'>
+    """
     try:
         return Accumulation(value)
     except ValueError:
         allowed = ", ".join(repr(a.value) for a in Accumulation)
-        msg = f"metric accumulation must be one of {allowed}, got {value!r}"
+        msg = f"{what} must be one of {allowed}, got {value!r}"
         raise InvalidParameter(msg) from None
 
 
@@ -109,7 +114,7 @@ class Metric:
     unit: str = attrs.field(default="", validator=_text(empty=True))
     kind: MetricKind = attrs.field(default=MetricKind.AUTOMATIC, converter=MetricKind)
     label: str = attrs.field(default="", validator=_text(empty=True))
-    accumulation: Accumulation = attrs.field(default=Accumulation.SUM, converter=_to_accumulation)
+    accumulation: Accumulation = attrs.field(default=Accumulation.SUM, converter=as_accumulation)
 
     @classmethod
     def custom(cls, key: str, unit: str, *, label: str = "", accumulation: Accumulation = Accumulation.SUM) -> Metric:
