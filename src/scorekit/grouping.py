@@ -286,14 +286,29 @@ def _grouped(scores: Iterable[CardScore], key: KeyFunction) -> list[tuple[Hashab
     """Each `key` of the cards with its scores, in order of first appearance."""
     if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
         rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
-        at: dict[Hashable, list[int]] = {}
-        for index, card in enumerate(rows.cards):
+        return [(k, rows.pick(v)) for k, v in _positions(rows.cards, key).items()]
+    items = tuple(scores)
+    return [(k, tuple(items[i] for i in v)) for k, v in _positions([s.card for s in items], key).items()]
+
+
+def _positions(cards: Sequence[Scorecard], key: KeyFunction) -> dict[Hashable, list[int]]:
+    """Each `key` of `cards` with the positions of its cards, in order of first appearance."""
+    at: dict[Hashable, list[int]] = {}
+    if key is not similarity_key:
+        for index, card in enumerate(cards):
             at.setdefault(key(card), []).append(index)
-        return [(k, rows.pick(v)) for k, v in at.items()]
-    groups: dict[Hashable, list[CardScore]] = {}
-    for item in scores:
-        groups.setdefault(key(item.card), []).append(item)
-    return [(k, tuple(v)) for k, v in groups.items()]
+        return at
+    # Cards copied from one card share its period and parameters: look each such pair up once.
+    # Equal keys of distinct parameters compare every setting of every parameter, once per card
+    # otherwise.  Keys by id() are safe: `cards` holds every card, so its period and parameters, alive.
+    shared: dict[tuple[int, int], list[int]] = {}
+    for index, card in enumerate(cards):
+        pair = (id(card.period), id(card.parameters))
+        positions = shared.get(pair)
+        if positions is None:
+            positions = shared[pair] = at.setdefault(similarity_key(card), [])
+        positions.append(index)
+    return at
 
 
 # -- ranking -------------------------------------------------------------------------------

@@ -799,10 +799,12 @@ class Scorekit:
         for card, instant, measurements in zip(cards, instants, measured, strict=True):
             used: tuple[ManualEntry, ...] = ()
             if card.manual_keys:
-                own = entries.get(card.id, ())
-                cutoff = manual_until or instant
-                values = latest_values(card, own, cutoff)
-                used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
+                own = entries.get(card.id)
+                values: dict[str, Decimal] = {}
+                if own:  # most cards of a dashboard have no entry yet
+                    cutoff = manual_until or instant
+                    values = latest_values(card, own, cutoff)
+                    used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
                 for key in card.manual_keys:
                     # a manual metric starts at zero until someone enters a value
                     measurements[key] = values.get(key, ZERO)
