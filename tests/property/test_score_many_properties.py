@@ -6,6 +6,7 @@ and manual metrics (some from `ManualEntry`s), and every field is compared by it
 `repr`, so a Decimal's exponent counts too, as do the explanations and `percent()`.
 """
 
+import attrs
 import pendulum
 import pytest
 from _score_reference import reference_score
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from test_scoring_v02_properties import v02_cards, v02_measurements
 
 from scorekit import CardScore, InvalidScorecard, ManualEntry, ScoreBatch, ScorekitError, ScoreRows, score, score_many
-from scorekit.grouping import card_records, group_scores, summarize, summarize_groups
+from scorekit.grouping import card_records, group_scores, similarity_key, summarize, summarize_groups
 
 
 def _signature(result: CardScore) -> tuple[object, ...]:
@@ -145,3 +146,44 @@ def test_score_many_refuses_mismatched_inputs_and_strangers_entries():
     with pytest.raises(InvalidScorecard, match="card 'zz' was given to score card 'a'"):
         score_many([card], [{"deals": 1}], as_of=as_of, manual=[stranger])
     assert len(score_many([], [], as_of=as_of)) == 0
+
+
+@given(batches(), st.data())
+def test_grouping_by_similarity_is_the_same_whether_cards_share_their_parameters_or_not(case, data):
+    """Copies share their original's period and parameters (objects), moved ones only the parameters, and rebuilt
+    cards hold equal, distinct ones.
+
+    The default key looks each shared (period, parameters) pair up once; any other key
+    function is called per card: both must give the same groups, in the same order.
+    """
+    cards, measurements, as_of, _manual = case
+    mixed, values = [], []
+    for index, (card, own_values) in enumerate(zip(cards, measurements, strict=True)):
+        for copy in range(data.draw(st.integers(1, 3))):
+            kind = data.draw(st.sampled_from(["copy", "moved", "rebuilt"]))
+            if kind == "copy":
+                other = card.copy_for(card.owner, id=f"copy{index}-{copy}")
+            elif kind == "moved" and card.cadence.has_period(card.period):  # the same parameters, another period
+                other = card.evolve(id=f"moved{index}-{copy}", period=card.cadence.following(card.period))
+                assert other.parameters is card.parameters
+                assert other.period != card.period
+            else:  # equal settings, fresh objects: a card decoded from storage
+                other = card.evolve(
+                    id=f"rebuilt{index}-{copy}",
+                    period=attrs.evolve(card.period),
+                    parameters=tuple(attrs.evolve(p) for p in card.parameters),
+                )
+                assert other.parameters == card.parameters
+                assert other.parameters[0] is not card.parameters[0]
+            mixed.append(other)
+            values.append(own_values)
+    order = data.draw(st.permutations(range(len(mixed))))
+    try:
+        batch = score_many([mixed[i] for i in order], [values[i] for i in order], as_of=as_of)
+    except ScorekitError:
+        return  # bad input: the first property checks the batch raises what the loop raises
+    by_identity = group_scores(batch)
+    per_card = group_scores(batch, lambda card: similarity_key(card))  # noqa: PLW0108 - another key function: the generic path
+    assert [(g.key, g.card_ids) for g in by_identity] == [(g.key, g.card_ids) for g in per_card]
+    assert by_identity == per_card
+    assert group_scores(tuple(batch)) == per_card  # built scores group the same way
