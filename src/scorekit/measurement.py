@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import ClassVar, TypeAlias
 
@@ -55,6 +55,7 @@ __all__ = [
     "RequestTuple",
     "as_instant",
     "as_utc_instant",
+    "iter_request_tuples",
     "latest_values",
     "request_tuples",
     "requests_for",
@@ -505,6 +506,22 @@ def request_tuples(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime])
     >>> metric, sorted(subjects), end.isoformat(), accumulation.value
     ('deals_won', ['ann'], '2024-02-10T00:00:00+00:00', 'sum')
     """
+    return list(iter_request_tuples(cards, instants))
+
+
+def iter_request_tuples(
+    cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]
+) -> Iterator[tuple[RequestTuple, ...]]:
+    """`request_tuples`, one card at a time: a caller that keeps only what it needs of each card keeps less.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 2, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> rows = iter_request_tuples([card, card], [pendulum.datetime(2024, 1, 10, tz="UTC")] * 2)
+    >>> next(rows), len(list(rows))  # not started yet on January 10: nothing to ask
+    ((), 1)
+    """
     # Per batch: each window's instants by (start, end, zone) (cards of one period share them, and
     # resolving a local midnight is costly), and each zone's local date as of each instant.
     bounds: dict[tuple[int, int, str], tuple[_dt.datetime, _dt.datetime, DateTime, DateTime]] = {}
@@ -512,9 +529,8 @@ def request_tuples(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime])
     if len(cards) != len(instants):
         msg = f"request_tuples needs one instant per card, got {len(cards)} card(s) and {len(instants)} instant(s)"
         raise ValueError(msg)
-    batch: list[tuple[RequestTuple, ...]] = []
     if not cards:
-        return batch
+        return
     given = instants[0]
     utc = as_utc(as_instant(given))
     instant = _pendulum_utc(utc)
@@ -541,8 +557,7 @@ def request_tuples(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime])
             if utc < end_utc:
                 end = instant if utc > start_utc else start
             requests.append((window.key, subjects, start, end, window.parameter.metric.accumulation))
-        batch.append(tuple(requests))
-    return batch
+        yield tuple(requests)
 
 
 def requests_for(card: Scorecard, as_of: _dt.datetime) -> tuple[MetricRequest, ...]:

@@ -58,8 +58,8 @@ from scorekit.measurement import (
     ManualEntry,
     Measurement,
     MetricRequest,
-    RequestTuple,
     as_instant,
+    iter_request_tuples,
     latest_values,
     request_tuples,
 )
@@ -848,74 +848,87 @@ def _aggregated(
     """Each card's measurements from one `aggregate` call: each distinct cell once, teams pooled here.
 
     The values are those `measure` gives for the same records (`Aggregate.value`).
-    """
-    # Deduplicate on plain tuples first (each request hashed once): objects are built only for the
-    # distinct requests' cells, and a card's values are found by number, not by hashing again.
-    numbers: dict[RequestTuple, int] = {}
-    number = numbers.setdefault
-    per_card = [
-        [(request[0], number(request, len(numbers))) for request in requests]
-        for requests in request_tuples(cards, instants)
-    ]
-    distinct = list(numbers)
-    cells, plan = _cells(distinct)
-    answers = source.aggregate(cells) if cells else {}
-    values: list[Measurement | Decimal] = []
-    unanswered: set[int] = set()
-    pool = Aggregate.pool
-    for request, own in zip(distinct, plan, strict=True):
-        try:
-            found = answers[own] if type(own) is Cell else pool([answers[cell] for cell in own])  # type: ignore[union-attr]
-        except KeyError:
-            unanswered.add(len(values))
-            values.append(ZERO)  # a placeholder: the card that needs it raises below
-            continue
-        if found.count:
-            values.append(_reading(found, request[4]))
-        else:  # most cells of a dashboard have no record yet
-            values.append(ZERO if request[4] is _SUM else _NO_RECORD)
-    if unanswered:
-        for card, wanted in zip(cards, per_card, strict=True):
-            for key, n in wanted:
-                if n in unanswered:
-                    msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
-                    raise MissingMeasurement(msg)
-    return [{key: values[n] for key, n in wanted} for wanted in per_card]
-
-
-def _cells(distinct: Iterable[RequestTuple]) -> tuple[list[Cell], list[Cell | list[Cell]]]:
-    """The distinct cells, and each request's cell (a team's request: its members' cells).
-
     One cell per metric, user and window, whatever the accumulation (an aggregate holds
     what each needs): a user's cell serves their own card and every team card they are in.
     """
-    # Requests share a handful of windows: per window, each user's cell, found by its (cached) str hash.
-    windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
-    trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
-    plan: list[Cell | list[Cell]] = []
-    cells: list[Cell] = []
-    for metric, subjects, start, end, accumulation in distinct:
-        key = (metric, start, end)
-        known = windows.get(key)
-        if known is None:
-            known = windows[key] = {}
-        if len(subjects) == 1:
-            (subject,) = subjects
-            cell = known.get(subject)
-            if cell is None:
-                cell = known[subject] = trusted(metric, accumulation, subject, start, end)
-                cells.append(cell)
-            plan.append(cell)
+    cells, plan, accumulations, per_card = _slots(cards, instants)
+    answers = source.aggregate(cells) if cells else {}
+    values: list[Measurement | Decimal] = []
+    unanswered: list[int] = []
+    pool = Aggregate.pool
+    for accumulation, own_cells in zip(accumulations, plan, strict=True):
+        try:
+            found = answers[own_cells] if type(own_cells) is Cell else pool([answers[c] for c in own_cells])  # type: ignore[union-attr]
+        except KeyError:
+            unanswered.append(len(values))
+            values.append(ZERO)  # a placeholder: the card that needs it raises below
             continue
-        own = []
-        for subject in subjects:
-            cell = known.get(subject)
-            if cell is None:
-                cell = known[subject] = trusted(metric, accumulation, subject, start, end)
-                cells.append(cell)
-            own.append(cell)
-        plan.append(own)
-    return cells, plan
+        if found.count:
+            values.append(_reading(found, accumulation))
+        else:  # most cells of a dashboard have no record yet
+            values.append(ZERO if accumulation is _SUM else _NO_RECORD)
+    if unanswered:
+        _refuse_unanswered(cards, per_card, set(unanswered))
+    measured: list[dict[str, Measurement | Decimal]] = []
+    for flat in per_card:
+        pairs = iter(flat)
+        measured.append({key: values[slot] for key, slot in zip(pairs, pairs, strict=True)})
+    return measured
+
+
+def _refuse_unanswered(cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int]) -> None:
+    """Raise `MissingMeasurement` naming the first card and metric whose request the source left unanswered."""
+    for card, flat in zip(cards, per_card, strict=True):
+        for key, slot in zip(flat[::2], flat[1::2], strict=True):
+            if slot in unanswered:
+                msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
+                raise MissingMeasurement(msg)
+
+
+def _slots(
+    cards: Sequence[Scorecard], instants: Sequence[DateTime]
+) -> tuple[list[Cell], list[Cell | list[Cell]], list[Accumulation], list[tuple[Any, ...]]]:
+    """What `aggregate` is asked, and what each card needs of its answers.
+
+    The distinct cells; each distinct request's cell (a team's request: its members'
+    cells) and accumulation; and each card's (key, request number) pairs, flat.
+    """
+    # Each distinct request is a slot: its cell (a user's) or its cells (a team's members), and its
+    # accumulation.  Requests are read one card at a time and not kept: a card keeps its (key, slot)
+    # pairs as one flat tuple.  A dashboard's garbage collections walk what is kept, so keeping
+    # little matters as much as computing little.
+    slots: dict[tuple[str, DateTime, DateTime, int], dict[frozenset[str], int]] = {}
+    windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
+    plan: list[Cell | list[Cell]] = []
+    accumulations: list[Accumulation] = []
+    cells: list[Cell] = []
+    trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
+    per_card: list[tuple[Any, ...]] = []
+    for requests in iter_request_tuples(cards, instants):
+        wanted: list[Any] = []
+        for metric, subjects, start, end, accumulation in requests:
+            # id(): accumulations are enum members (singletons), and an enum hashes in Python
+            own = slots.get((metric, start, end, id(accumulation)))
+            if own is None:
+                own = slots[metric, start, end, id(accumulation)] = {}
+            slot = own.get(subjects)
+            if slot is None:
+                slot = own[subjects] = len(plan)
+                accumulations.append(accumulation)
+                known = windows.get((metric, start, end))
+                if known is None:
+                    known = windows[metric, start, end] = {}
+                members = []
+                for subject in subjects:
+                    cell = known.get(subject)
+                    if cell is None:
+                        cell = known[subject] = trusted(metric, accumulation, subject, start, end)
+                        cells.append(cell)
+                    members.append(cell)
+                plan.append(members[0] if len(members) == 1 else members)
+            wanted += (metric, slot)
+        per_card.append(tuple(wanted))
+    return cells, plan, accumulations, per_card
 
 
 _SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
