@@ -333,3 +333,33 @@ class TestRecordsAndHtml:
         assert "&quot;Q1&quot; &amp; &lt;co&gt;" in html
         assert "&lt;b&gt;u&lt;/b&gt;" in html
         assert "width:50.0%" in html  # 5/10
+
+
+def test_the_loops_parameter_score_builder_is_what_attrs_init_does():
+    """The scoring loop sets a `ParameterScore`'s slots directly: that is only right while every field is plain."""
+    import attrs
+
+    from scorekit.scoring import ParameterScore, _built
+
+    fields = attrs.fields(ParameterScore)
+    # A field with a default factory, a converter, a validator or an on_setattr hook would be skipped by the builder.
+    assert [f.name for f in fields] == [
+        "parameter", "actual", "target", "achievement", "effective", "contribution", "expected", "projected",
+        "status", "evidence", "_why",
+    ]  # fmt: skip
+    assert all(f.converter is None and f.validator is None for f in fields)
+    assert not any(isinstance(f.default, attrs.Factory) for f in fields)
+    parameter = Parameter("deals", 10, 100)
+    values = (parameter, Decimal(3), Decimal(10), Decimal("0.3"), Decimal("0.3"), Decimal("0.3"), Decimal("0.5"),
+              Decimal("0.6"), Status.BEHIND, (Evidence("r1", MAY_1, Decimal(3)),))  # fmt: skip
+    why = ("window", 15, False, True)
+    built = _built(*values, why)
+    expected = ParameterScore(*values)
+    object.__setattr__(expected, "_why", why)
+    for field in fields:
+        assert getattr(built, field.name) is getattr(expected, field.name)
+    assert built == expected
+    assert hash(built) == hash(expected)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.actual = Decimal(4)
+    assert _built(*values, None)._why is None

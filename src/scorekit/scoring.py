@@ -738,6 +738,46 @@ _STRIDE: Final = 20
 _NO_WHY: Final = (None,) * 10
 
 
+_new_object: Final = object.__new__
+_SLOT_SETTERS: Final = tuple(ParameterScore.__dict__[field.name].__set__ for field in attrs.fields(ParameterScore))
+
+
+def _built(  # noqa: PLR0917 - a ParameterScore's fields, in order
+    parameter: Parameter,
+    actual: Decimal | None,
+    target: Decimal,
+    achievement: Decimal,
+    effective: Decimal,
+    contribution: Decimal,
+    expected: Decimal,
+    projected: Decimal | None,
+    status: Status,
+    evidence: tuple[Evidence, ...],
+    why: tuple[object, ...] | None,
+) -> ParameterScore:
+    """``ParameterScore(...)`` with its `_why`, its slots set directly: the scoring loop builds one per parameter.
+
+    attrs' frozen ``__init__`` sets each field through ``object.__setattr__`` by name;
+    the slots' own setters cost about half as much.  The fields have no default to
+    compute, no converter and no validator, so this is what ``__init__`` does
+    (tests/test_scoring.py checks both, field by field).
+    """
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10 = _SLOT_SETTERS
+    item = _new_object(ParameterScore)
+    s0(item, parameter)
+    s1(item, actual)
+    s2(item, target)
+    s3(item, achievement)
+    s4(item, effective)
+    s5(item, contribution)
+    s6(item, expected)
+    s7(item, projected)
+    s8(item, status)
+    s9(item, evidence)
+    s10(item, why)
+    return item
+
+
 class _Columns(NamedTuple):
     cards: list[Scorecard]
     instants: list[_dt.datetime]
@@ -751,14 +791,10 @@ class _Columns(NamedTuple):
 
 def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
     """The parameters' scores of one card, from its flat tuple."""
-    items: list[ParameterScore] = []
-    append, new, set_why = items.append, ParameterScore, object.__setattr__
-    for at in range(0, len(flat), _STRIDE):
-        item = new(*flat[at : at + 10])  # type: ignore[arg-type]
-        if flat[at + 10] is not None:
-            set_why(item, "_why", flat[at + 10 : at + _STRIDE])
-        append(item)
-    return items
+    return [
+        _built(*flat[at : at + 10], flat[at + 10 : at + _STRIDE] if flat[at + 10] is not None else None)  # type: ignore[arg-type, call-arg]
+        for at in range(0, len(flat), _STRIDE)
+    ]
 
 
 def _items(parts: list[object], build: bool) -> list[ParameterScore]:
@@ -794,7 +830,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     With `build`, each card's parameters are `ParameterScore`s at once (cheaper for one
     card than a flat tuple turned into them later).
     """
-    new, set_why = ParameterScore, object.__setattr__
+    new = _built
     multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
     # Per-batch caches.  Keys by id() are safe: `cards` and `instants` hold every card
     # (and so its period and calendar) and instant alive until the loop ends.
@@ -849,7 +885,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             ) = window.hot
             if today < start:
                 if build:
-                    append(new(parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED))
+                    append(new(parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED, (), None))
                 else:
                     extend((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED, ()))
                     extend(_NO_WHY)
@@ -886,9 +922,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 status = _MISSED if over else _NO_DATA
                 why = (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1)
                 if build:
-                    item = new(parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence)
-                    set_why(item, "_why", why)
-                    append(item)
+                    append(new(parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence, why))
                 else:
                     extend((parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence))
                     extend(why)
@@ -962,16 +996,10 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 else:
                     status = _BEHIND
             if build:
-                item = new(
+                append(new(
                     parameter, actual, target, achievement, effective, contribution, expected, projected, status,
-                    evidence,
-                )  # fmt: skip
-                set_why(
-                    item,
-                    "_why",
-                    (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed),
-                )
-                append(item)
+                    evidence, (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed),
+                ))  # fmt: skip
             else:
                 extend((
                     parameter, actual, target, achievement, effective, contribution, expected, projected, status,
