@@ -49,7 +49,9 @@ def _slack_for(denominator: Decimal) -> Decimal:
 class Rule:
     """Achievement from actual for one parameter and its (prorated) target."""
 
-    __slots__ = ("exact_target", "k0", "k1", "offset", "slack", "target", "template")
+    # `template` is a class attribute of the fixed formulas and a slot of the others: a slot
+    # here would be shadowed by the class attribute, which pickle and copy cannot restore.
+    __slots__ = ("exact_target", "k0", "k1", "offset", "slack", "target")
 
     template: str
     """The formula with ``{a}`` for the actual and ``{t}`` for the target."""
@@ -156,7 +158,7 @@ class _LowerZero(Rule):
 class _Baseline(Rule):
     """From a baseline (scores 0) to the target (scores 1): ``max(0, (a - b) / (t - b))``."""
 
-    __slots__ = ("baseline", "exact_baseline", "exact_span", "span")
+    __slots__ = ("baseline", "exact_baseline", "exact_span", "span", "template")
 
     def __init__(self, target: Decimal, exact_target: Fraction, baseline: Decimal, exact_baseline: Fraction) -> None:
         self.baseline = baseline
@@ -184,7 +186,7 @@ class _Baseline(Rule):
 class _Near(Rule):
     """Closer is better: ``max(0, 1 - max(0, |a - t| - band) / tolerance)``."""
 
-    __slots__ = ("band", "tolerance")
+    __slots__ = ("band", "template", "tolerance")
 
     def __init__(self, target: Decimal, exact_target: Fraction, tolerance: Decimal, band: Decimal) -> None:
         self.tolerance = tolerance
