@@ -214,16 +214,24 @@ def bench_dashboard(n_cards: int, small: int, score_per_card_s: float, repeats: 
         raise RuntimeError(msg)
     gc.collect()
     rss_before = _rss_bytes()
-    times, small_times, calls, measure_calls, aggregate_calls = [], [], [], [], []
-    # the small board is repeated so that both sides take a comparable CPU time
+    times, calls, measure_calls, aggregate_calls = [], [], [], []
+    # The small board is repeated so that both sides take a comparable CPU time.  Each size runs
+    # in a block of its own: CPython's full collections come when the objects that outlived younger
+    # collections add up to a quarter of the heap, so alternating sizes charges each big dashboard
+    # for the small ones' survivors too.  In blocks, each size pays for its own, as a host repeating
+    # one dashboard does.
     loops = max(1, len(cards) // len(small_cards))
+    gc.collect()
     for _ in range(repeats):
         before, measured, aggregated = source.calls, source.measure_calls, source.aggregate_calls
         times.append(timed(lambda: svc.dashboard(MANAGER, as_of=as_of)))
         calls.append(source.calls - before)
         measure_calls.append(source.measure_calls - measured)
         aggregate_calls.append(source.aggregate_calls - aggregated)  # the one call goes through aggregate(cells)
-        small_times.append(timed(lambda: [small_svc.dashboard(MANAGER, as_of=as_of) for _ in range(loops)]) / loops)
+    gc.collect()
+    small_times = [
+        timed(lambda: [small_svc.dashboard(MANAGER, as_of=as_of) for _ in range(loops)]) / loops for _ in range(repeats)
+    ]
     rss_growth = max(0, _peak_rss_bytes() - rss_before)
     # a diagnostic, not a target: the same dashboard with CPython's cyclic collector paused
     gc.disable()

@@ -186,20 +186,6 @@ def _owner_key(owner: User | Team) -> tuple[str, str]:
     return ("team" if isinstance(owner, Team) else "user", owner.id)
 
 
-@attrs.frozen
-class _Scored:
-    """A fresh score (row `index` of `batch`, built when asked) and what it was made from (for a fingerprint)."""
-
-    batch: ScoreBatch
-    index: int
-    measurements: Mapping[str, Measurement | Decimal]
-    manual: tuple[ManualEntry, ...]
-
-    @property
-    def score(self) -> CardScore:
-        return self.batch[self.index]
-
-
 class Scorekit:
     """The use cases F1..F16, history, closing and trends, over the host's ports.
 
@@ -586,16 +572,17 @@ class Scorekit:
             return ()
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
         # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
-        scored = self._score_fresh(
+        fresh, inputs = self._score_fresh(
             due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now, evidence=True
         )
         closed = []
-        for item in scored:
+        for (batch, index), (measurements, used) in zip(fresh, inputs, strict=True):
+            scored = batch[index]
             snapshot = ClosedScore.of(
-                item.score,
+                scored,
                 closed_at=now,
                 closed_by=actor.id,
-                fingerprint=fingerprint(item.score.card, item.measurements, item.manual),
+                fingerprint=fingerprint(scored.card, measurements, used),
             )
             try:
                 store.add(snapshot)
@@ -753,21 +740,15 @@ class Scorekit:
         """
         closed = self._closed(c.id for c in cards)
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
-        scored = iter(
-            self._score_fresh(
-                [c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until, evidence=evidence
-            )
-            if fresh
-            else ()
+        if not fresh:
+            return ScoreRows(closed[card.id].score for card in cards)
+        scored, _inputs = self._score_fresh(
+            [c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until, evidence=evidence
         )
-        rows: list[tuple[ScoreBatch, int] | CardScore] = []
-        for card in cards:
-            if card.id in closed:
-                rows.append(closed[card.id].score)
-            else:
-                item = next(scored)
-                rows.append((item.batch, item.index))
-        return ScoreRows(rows)
+        if not closed:
+            return ScoreRows(scored)
+        rows = iter(scored)
+        return ScoreRows(closed[card.id].score if card.id in closed else next(rows) for card in cards)
 
     def _score_fresh(
         self,
@@ -776,8 +757,11 @@ class Scorekit:
         *,
         manual_until: DateTime | None = None,
         evidence: bool,
-    ) -> list[_Scored]:
-        """Score each card as of its instant, asking the CRM once.
+    ) -> tuple[list[tuple[ScoreBatch, int]], list[tuple[dict[str, Measurement | Decimal], tuple[ManualEntry, ...]]]]:
+        """Score each card as of its instant, asking the CRM once: its row (batch, index), and what it was made from.
+
+        What each score was made from (its measurements and the manual entries used) is
+        what `close` fingerprints.
 
         With `evidence` (a report, a close) the CRM is asked through `measure`, for
         the records behind each value; without, through `aggregate` when the source
@@ -813,11 +797,12 @@ class Scorekit:
         by_instant: dict[DateTime, list[int]] = {}
         for index, instant in enumerate(instants):
             by_instant.setdefault(instant, []).append(index)
+        # A row is the one object kept per card (a dashboard holds 100,000s): no wrapper around it.
         rows: dict[int, tuple[ScoreBatch, int]] = {}
         for instant, indices in by_instant.items():
             batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
             rows.update((index, (batch, at)) for at, index in enumerate(indices))
-        return [_Scored(*rows[index], measurements, used) for index, (measurements, used) in enumerate(prepared)]
+        return [rows[index] for index in range(len(cards))], prepared
 
     def _measured(
         self, cards: Sequence[Scorecard], instants: Sequence[DateTime]
