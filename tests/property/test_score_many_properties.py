@@ -148,6 +148,27 @@ def test_score_many_refuses_mismatched_inputs_and_strangers_entries():
     assert len(score_many([], [], as_of=as_of)) == 0
 
 
+def _variant(card, kind, name):
+    """A card like `card`: a copy (its very objects), moved to the next period (its parameters) or rebuilt (equal)."""
+    if kind == "moved" and card.cadence.has_period(card.period):
+        try:
+            moved = card.evolve(id=name, period=card.cadence.following(card.period))
+        except InvalidScorecard:  # e.g. no working day of the card's calendar in the next period
+            pass
+        else:
+            assert moved.parameters is card.parameters
+            assert moved.period != card.period
+            return moved
+    if kind == "rebuilt":  # equal settings, fresh objects: a card decoded from storage
+        rebuilt = card.evolve(
+            id=name, period=attrs.evolve(card.period), parameters=tuple(attrs.evolve(p) for p in card.parameters)
+        )
+        assert rebuilt.parameters == card.parameters
+        assert rebuilt.parameters[0] is not card.parameters[0]
+        return rebuilt
+    return card.copy_for(card.owner, id=name)
+
+
 @given(batches(), st.data())
 def test_grouping_by_similarity_is_the_same_whether_cards_share_their_parameters_or_not(case, data):
     """Copies share their original's period and parameters (objects), moved ones only the parameters, and rebuilt
@@ -161,20 +182,7 @@ def test_grouping_by_similarity_is_the_same_whether_cards_share_their_parameters
     for index, (card, own_values) in enumerate(zip(cards, measurements, strict=True)):
         for copy in range(data.draw(st.integers(1, 3))):
             kind = data.draw(st.sampled_from(["copy", "moved", "rebuilt"]))
-            if kind == "copy":
-                other = card.copy_for(card.owner, id=f"copy{index}-{copy}")
-            elif kind == "moved" and card.cadence.has_period(card.period):  # the same parameters, another period
-                other = card.evolve(id=f"moved{index}-{copy}", period=card.cadence.following(card.period))
-                assert other.parameters is card.parameters
-                assert other.period != card.period
-            else:  # equal settings, fresh objects: a card decoded from storage
-                other = card.evolve(
-                    id=f"rebuilt{index}-{copy}",
-                    period=attrs.evolve(card.period),
-                    parameters=tuple(attrs.evolve(p) for p in card.parameters),
-                )
-                assert other.parameters == card.parameters
-                assert other.parameters[0] is not card.parameters[0]
+            other = _variant(card, kind, f"{kind}{index}-{copy}")
             mixed.append(other)
             values.append(own_values)
     order = data.draw(st.permutations(range(len(mixed))))
