@@ -459,35 +459,35 @@ class Scorekit:
         today_in = self._today_in(fixed_today)
         change = self._change(actor, _ROLLED_OVER)
         created: list[Scorecard] = []
-        rows = self._index()
-        if rows is None:  # a repository without an index: every card is read
-            latest: dict[str, Scorecard] = {}
-            for card in self.cards.find():
-                held = latest.get(card.series_id)
-                if held is None or card.period.start > held.period.start:
-                    latest[card.series_id] = card
-            for card in sorted(latest.values(), key=lambda c: c.id):
-                self._roll_series(card, today_in(card.timezone), change, created)
-            return tuple(created)
+        rows, read = self._rows()
         heads: dict[str, CardRow] = {}
         for row in rows:
-            held_row = heads.get(row.series)
-            if held_row is None or row.period_start > held_row.period_start:
+            held = heads.get(row.series)
+            if held is None or row.period_start > held.period_start:
                 heads[row.series] = row
         for row in sorted(heads.values(), key=lambda r: r.id):
             local_today = today_in(row.timezone)
             if not row.rollover or row.period_end > local_today:
-                continue  # nothing to do for this series: its card is not read
-            try:
-                card = self.cards.get(row.id)
-            except CardNotFound:
-                continue  # deleted since the index was read: the series stops there
-            self._roll_series(card, local_today, change, created)
+                continue  # nothing to do for this series: with an index, its card is not read
+            card = self._stored(read, row.id)
+            if card is not None:  # else deleted since its row was read: the series stops there
+                self._roll_series(card, local_today, change, created)
         return tuple(created)
 
-    def _index(self) -> tuple[CardRow, ...] | None:
-        """The repository's `CardIndex` rows, or None if it has no index."""
-        return self.cards.index() if isinstance(self.cards, CardIndex) else None
+    def _rows(self) -> tuple[Sequence[CardRow], dict[str, Scorecard]]:
+        """Every stored card's `CardRow`, and the cards read to make them: none through a `CardIndex`, else all."""
+        if isinstance(self.cards, CardIndex):
+            return self.cards.index(), {}
+        read = {card.id: card for card in self.cards.find()}
+        return [CardRow.of(card) for card in read.values()], read
+
+    def _stored(self, read: Mapping[str, Scorecard], card_id: str) -> Scorecard | None:
+        """Card `card_id`, from `read` or else the repository; None if it was deleted since its row was read."""
+        card = read.get(card_id)
+        if card is None:
+            with contextlib.suppress(CardNotFound):
+                card = self.cards.get(card_id)
+        return card
 
     def _today_in(self, fixed: Date | None, now: DateTime | None = None) -> Callable[[str], Date]:
         """Today's local date by zone name: `fixed`, or at `now` (the clock read once: a run has one "now")."""
@@ -555,19 +555,11 @@ class Scorekit:
         fixed_today = as_date(today, name="today") if today is not None else None
         now = self._now()
         today_in = self._today_in(fixed_today, now)
-        rows = self._index()
-        if rows is None:  # a repository without an index: every card is read
-            over = [card for card in self.cards.find() if card.period.end <= today_in(card.timezone)]
-            already = self._closed_ids(store, [c.id for c in over])
-            due = [card for card in over if card.id not in already]
-        else:
-            over_ids = [row.id for row in rows if row.period_end <= today_in(row.timezone)]
-            already = self._closed_ids(store, over_ids)
-            due = []
-            for card_id in over_ids:
-                if card_id not in already:
-                    with contextlib.suppress(CardNotFound):  # deleted since the index was read
-                        due.append(self.cards.get(card_id))
+        rows, read = self._rows()
+        over_ids = [row.id for row in rows if row.period_end <= today_in(row.timezone)]
+        already = self._closed_ids(store, over_ids)
+        stored = (self._stored(read, card_id) for card_id in over_ids if card_id not in already)
+        due = [card for card in stored if card is not None]  # None: deleted since its row was read
         if not due:
             return ()
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
