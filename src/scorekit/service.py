@@ -816,7 +816,6 @@ class Scorekit:
 _NO_RECORD: Final = Measurement(None)
 _LOW: Final = -MAX_MAGNITUDE
 _AVERAGE: Final = Accumulation.AVERAGE
-_SUM: Final = Accumulation.SUM
 
 
 def _aggregated(
@@ -840,10 +839,8 @@ def _aggregated(
             unanswered.append(len(values))
             values.append(ZERO)  # a placeholder: the card that needs it raises below
             continue
-        if found.count:
-            values.append(_reading(found, accumulation))
-        else:  # most cells of a dashboard have no record yet
-            values.append(ZERO if accumulation is _SUM else _NO_RECORD)
+        value = found.value(accumulation)
+        values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
     if unanswered:
         _refuse_unanswered(cards, per_card, set(unanswered))
     measured: list[dict[str, Measurement | Decimal]] = []
@@ -912,18 +909,12 @@ _SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
 """A mean (34 digits) whose leading digit is above 1e-966 has at most 1,000 decimals."""
 
 
-def _reading(found: Aggregate, accumulation: Accumulation) -> Measurement | Decimal:
-    """`Aggregate.value` of an aggregate of records, for scoring: a plain Decimal when within scorekit's bounds.
+def _scorable(value: Decimal, accumulation: Accumulation) -> Measurement | Decimal:
+    """An aggregate's value (`Aggregate.value`) for scoring: as it is within scorekit's bounds, else a `Measurement`.
 
     Scoring reads a plain Decimal without a conversion; a value out of bounds becomes a
     `Measurement`, which raises what `measure` would have raised.
     """
-    if accumulation is _SUM:
-        value = found.total
-    elif accumulation is _AVERAGE:
-        value = EXACT.divide(found.total, Decimal(found.count))
-    else:
-        value = found.last_value  # type: ignore[assignment]  # a counted aggregate has one
     if _LOW < value < MAX_MAGNITUDE and (accumulation is not _AVERAGE or value.adjusted() > _SMALLEST_MEAN):
         return value
     return Measurement(value)
