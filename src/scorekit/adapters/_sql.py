@@ -38,7 +38,8 @@ from scorekit import codec
 from scorekit.errors import StorageError
 from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_instant
 from scorekit.numbers import EXACT, ZERO
-from scorekit.period import as_utc
+from scorekit.period import Date, as_date, as_utc
+from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Wanted",
     "WantedCells",
     "busy_timeout_seconds",
+    "card_rows",
     "evidence_wanted",
     "instant_text",
     "measurement",
@@ -344,6 +346,29 @@ class WantedCells:
         """Every cell with its aggregate; cells no record matched get `Aggregate.EMPTY`."""
         empty = Aggregate.EMPTY
         return {cell: found.get(number, empty) for number, cell in enumerate(self.cells)}
+
+
+def card_rows(rows: Iterable[Sequence[object]]) -> tuple[CardRow, ...]:
+    """`CardRow`s from ``(id, series, period_start, period_end, timezone, rollover)`` rows of a cards table.
+
+    The period dates are dates or ISO text; a store's cards share a few periods, so each
+    distinct one is converted once.  A value that is no date raises `InvalidPeriod`.
+
+    >>> card_rows([("c1", "c1", "2024-01-01", "2024-02-01", "UTC", 1)])[0].period_end
+    Date(2024, 2, 1)
+    """
+    dates: dict[object, Date] = {}
+
+    def day(value: object) -> Date:
+        found = dates.get(value)
+        if found is None:
+            found = dates[value] = as_date(value)  # a date or its text, else InvalidPeriod
+        return found
+
+    return tuple(
+        CardRow(card_id, series, day(start), day(end), timezone, bool(rollover))  # type: ignore[arg-type]
+        for card_id, series, start, end, timezone, rollover in rows
+    )
 
 
 class DecodedCards:

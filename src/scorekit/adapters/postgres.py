@@ -48,6 +48,7 @@ from scorekit.adapters._sql import (
     WantedCells,
     answers,
     busy_timeout_seconds,
+    card_rows,
     evidence_wanted,
     measurement,
     quote_identifier,
@@ -550,18 +551,7 @@ class PostgresScorecards(_Adapter):
                 f"SELECT id, series, period_start, period_end, timezone, rollover FROM {self._s}.cards"
                 ' WHERE NOT deleted ORDER BY id COLLATE "C"'
             ).fetchall()
-        dates: dict[_dt.date, Date] = {}
-
-        def day(value: _dt.date) -> Date:
-            found = dates.get(value)
-            if found is None:
-                found = dates[value] = as_date(value)
-            return found
-
-        return tuple(
-            CardRow(card_id, series, day(start), day(end), timezone, rollover)
-            for card_id, series, start, end, timezone, rollover in rows
-        )
+        return card_rows(rows)
 
     def find(
         self,

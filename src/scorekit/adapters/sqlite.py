@@ -53,7 +53,7 @@ from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from scorekit import codec
-from scorekit.adapters._sql import DecodedCards, instant_text
+from scorekit.adapters._sql import DecodedCards, card_rows, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
     CardNotFound,
@@ -607,19 +607,8 @@ class SQLiteScorecards(_Adapter):
                 "SELECT id, series, period_start, period_end, timezone, rollover FROM cards INDEXED BY cards_index"
                 " ORDER BY id"
             ).fetchall()
-        dates: dict[str, Date] = {}
-
-        def day(text: str) -> Date:
-            found = dates.get(text)
-            if found is None:
-                found = dates[text] = as_date(text)
-            return found
-
         try:
-            return tuple(
-                CardRow(card_id, series, day(start), day(end), timezone, bool(rollover))
-                for card_id, series, start, end, timezone, rollover in rows
-            )
+            return card_rows(rows)
         except InvalidPeriod as error:
             msg = f"{self.path}: the database is damaged: a card's period is not a date ({error})"
             raise StorageError(msg) from None
