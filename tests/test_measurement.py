@@ -103,3 +103,17 @@ class TestEvidence:
 
         with pytest.raises(InvalidPeriod, match="evidence occurred_at must be an aware datetime"):
             Evidence("x", dt.datetime(2024, 2, 1))  # noqa: DTZ001
+
+
+def test_request_tuples_refuse_a_card_without_its_instant_at_the_call():
+    from scorekit.measurement import iter_request_tuples, request_tuples
+
+    card, as_of = warsaw_card(), pendulum.datetime(2024, 2, 10, tz="UTC")
+    for ask in (request_tuples, iter_request_tuples):  # the iterator too: before anything is read
+        with pytest.raises(ValueError, match=r"one instant per card, got 2 card\(s\) and 1 instant\(s\)"):
+            ask([card, card], [as_of])
+    # cards and instants paired one to one: the same requests either way
+    assert list(iter_request_tuples([card], [as_of])) == request_tuples([card], [as_of])
+    assert [tuple(r) for r in request_tuples([card], [as_of])[0]] == [
+        (r.metric, r.subjects, r.start, r.end, r.accumulation) for r in requests_for(card, as_of)
+    ]

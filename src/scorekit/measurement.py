@@ -528,15 +528,17 @@ def iter_request_tuples(
     >>> next(rows), len(list(rows))  # not started yet on January 10: nothing to ask
     ((), 1)
     """
+    if len(cards) != len(instants):  # said at the call, not at the first card read
+        msg = f"request_tuples needs one instant per card, got {len(cards)} card(s) and {len(instants)} instant(s)"
+        raise ValueError(msg)
+    return _request_rows(cards, instants) if cards else iter(())
+
+
+def _request_rows(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]) -> Iterator[tuple[RequestTuple, ...]]:
     # Per batch: each window's instants by (start, end, zone) (cards of one period share them, and
     # resolving a local midnight is costly), and each zone's local date as of each instant.
     bounds: dict[tuple[int, int, str], tuple[_dt.datetime, _dt.datetime, DateTime, DateTime]] = {}
     days: dict[tuple[_dt.datetime, str], int] = {}
-    if len(cards) != len(instants):
-        msg = f"request_tuples needs one instant per card, got {len(cards)} card(s) and {len(instants)} instant(s)"
-        raise ValueError(msg)
-    if not cards:
-        return
     given = instants[0]
     utc = as_utc(as_instant(given))
     instant = _pendulum_utc(utc)
