@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MANAGER, close_service, sqlite_service_of
+from conftest import ADMIN, MANAGER, close_service, sqlite_service_of
 from scorekit import (
     Cadence,
     Change,
@@ -318,7 +318,7 @@ class TestTransactions:
 
         monkeypatch.setattr(sqlite_adapter, "_record", crash_on_deletion)
         with pytest.raises(StorageError, match="simulated"):
-            svc.delete_all_for_user(MANAGER, "ann")
+            svc.delete_all_for_user(ADMIN, "ann")
         with raw(svc.cards.path) as db:
             counts = [
                 db.execute(f"SELECT COUNT(*) FROM {t} WHERE card_id = ?", (closed_card.id,)).fetchone()[0]
@@ -326,7 +326,7 @@ class TestTransactions:
             ]
         assert counts == [1, 1, 1]  # nothing of the card went
         monkeypatch.setattr(sqlite_adapter, "_record", original)
-        assert svc.delete_all_for_user(MANAGER, "ann") == 1
+        assert svc.delete_all_for_user(ADMIN, "ann") == 1
         with raw(svc.cards.path) as db:
             counts = [
                 db.execute(f"SELECT COUNT(*) FROM {t} WHERE card_id = ?", (closed_card.id,)).fetchone()[0]

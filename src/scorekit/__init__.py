@@ -23,6 +23,7 @@ from scorekit.errors import (
     ScorekitError,
     StorageBusy,
     StorageError,
+    StorageOutcomeUnknown,
 )
 from scorekit.frames import to_pandas
 from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
@@ -87,6 +88,7 @@ __all__ = [
     "StatusPolicy",
     "StorageBusy",
     "StorageError",
+    "StorageOutcomeUnknown",
     "Summary",
     "Team",
     "Trend",

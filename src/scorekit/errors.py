@@ -26,6 +26,7 @@ __all__ = [
     "ScorekitError",
     "StorageBusy",
     "StorageError",
+    "StorageOutcomeUnknown",
 ]
 
 
@@ -140,6 +141,16 @@ class ConflictError(ScorekitError, RuntimeError):
         return cls(f"card {card_id!r} is already closed; reopen it before closing it again")
 
     @classmethod
+    def closed(cls, card_id: str) -> ConflictError:
+        """The card was closed meanwhile: its numbers are final, so it may not change."""
+        return cls(f"card {card_id!r} is closed, so its numbers are final; reopen it first (Scorekit.reopen, with a reason)")
+
+    @classmethod
+    def deleted(cls, card_id: str) -> ConflictError:
+        """The card was deleted meanwhile: nothing may be added to it or after it."""
+        return cls(f"card {card_id!r} was deleted; deletion is final, nothing is added to it or after it")
+
+    @classmethod
     def period_taken(cls, series: str, start: object) -> ConflictError:
         """The series already has a card for this period (what makes rollover idempotent)."""
         return cls(f"series {series!r} already has a card for the period starting {start}")
@@ -167,5 +178,15 @@ class StorageBusy(StorageError):
     """A lock on the database was not had within the adapter's ``busy_timeout``; nothing was written, retry later.
 
     >>> issubclass(StorageBusy, StorageError)
+    True
+    """
+
+
+class StorageOutcomeUnknown(StorageError):
+    """The connection was lost while a commit was under way: the write may or may not have been stored.
+
+    Read the state back before retrying (a retry of a committed batch would conflict, or repeat it).
+
+    >>> issubclass(StorageOutcomeUnknown, StorageError)
     True
     """

@@ -27,6 +27,7 @@ __all__ = [
     "AggregateSource",
     "CardIndex",
     "CardRow",
+    "CardSteps",
     "Clock",
     "ClosedIds",
     "ManualValueStore",
@@ -175,6 +176,51 @@ class CardIndex(Protocol):
 
 
 @runtime_checkable
+class CardSteps(Protocol):
+    """Optional methods of a `ScorecardRepository` that shares its database with the other stores: one transaction each.
+
+    `Scorekit` uses them when the repository has them, so that rollover, reopening
+    and removing a person's cards are each one step a crash or another process
+    cannot cut in two; without them it falls back to several writes.  The
+    adapters in `scorekit.adapters` have them.
+
+    >>> from scorekit.adapters.memory import MemoryScorecards
+    >>> isinstance(MemoryScorecards(), CardSteps)
+    True
+    """
+
+    def add_next(self, previous: Scorecard, card: Scorecard, *, change: Change) -> Scorecard:
+        """`add` the card that follows `previous` in its series, if `previous` is still stored.
+
+        `ConflictError` (``ConflictError.deleted``) and nothing written if
+        `previous` was deleted: a series stops at a deleted card.
+        """
+        ...
+
+    def reopen(self, card_id: str, *, change: Change) -> tuple[Scorecard, ClosedScore]:
+        """Remove the card's closed score and record a revision (version + 1), in one transaction.
+
+        Returns the card as now stored and the closed score removed.
+        `CardNotFound` if the card is not stored, or if this database holds no
+        closed score of it (the snapshot store is elsewhere, or someone reopened it).
+        """
+        ...
+
+    def delete_owned(
+        self, user_id: str, *, change: Change, keep: Collection[str] = (), closed: bool = False, purge: bool = False
+    ) -> tuple[str, ...]:
+        """Delete every stored card the user `user_id` owns (not team cards), in one transaction; their ids.
+
+        Their manual entries and closed scores in this database go too.  The cards
+        in `keep` stay, and so does a card with a closed score in this database
+        unless `closed`.  With `purge`, every card the user ever owned that is now
+        deleted (by this call or before) is forgotten as `purge` does, with its
+        entries and closed score: a retry after a crash finishes the job.
+        """
+        ...
+
+
+@runtime_checkable
 class MetricSource(Protocol):
     """The CRM's counts.
 
@@ -226,7 +272,11 @@ class ManualValueStore(Protocol):
     """Hand-entered values of manual metrics: append-only, never edited; removed only with their card."""
 
     def append(self, entry: ManualEntry) -> None:
-        """Keep `entry`."""
+        """Keep `entry`.
+
+        A store that shares its database with the cards refuses, inside its own
+        transaction, an entry of a card that is deleted or closed (`ConflictError`).
+        """
         ...
 
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
@@ -250,6 +300,11 @@ class SnapshotStore(Protocol):
         """Keep `closed`; `ConflictError`, with nothing written, if its card already has one.
 
         Atomic against another process adding one for the same card: exactly one wins.
+        A store that shares its database with the cards also refuses, inside the
+        same transaction (`ConflictError`), a closed score of a card that is no
+        longer at ``closed.card_version``, that was deleted, or that has a manual
+        entry recorded after ``closed.closed_at``: what was scored is no longer
+        what is stored, and `Scorekit.close` scores that card again.
         """
         ...
 

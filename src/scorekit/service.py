@@ -38,7 +38,7 @@ from typing import Any, Final
 import attrs
 from pendulum import Date, DateTime
 
-from scorekit._text import identifier
+from scorekit._text import check_identifier, identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
@@ -70,6 +70,7 @@ from scorekit.ports import (
     AggregateSource,
     CardIndex,
     CardRow,
+    CardSteps,
     Clock,
     ClosedIds,
     ManualValueStore,
@@ -367,24 +368,42 @@ class Scorekit:
         # The card goes first: once it is gone nothing can read or resurrect what follows
         # (a SQLite repository removes the same file's entries and snapshot in its transaction).
         count = self.cards.delete_many(card_ids, change=change)
+        self._forget_elsewhere(card_ids)
+        return count
+
+    def _forget_elsewhere(self, card_ids: Sequence[str]) -> None:
+        """Remove deleted cards' entries and closed scores from stores that do not share the cards' database."""
+        if not card_ids:
+            return
         self.manual.delete_for(card_ids)
         if self.snapshots is not None:
             self.snapshots.delete_for(card_ids)
-        return count
 
     def delete_all_for_user(self, actor: Actor, user_id: str, *, reason: str = "", purge: bool = False) -> int:
         """Delete every card owned by the user `user_id`, in one go, and say how many (F15).
 
-        Team cards the user is a member of stay.  Closed cards go too (with their
-        closed scores): this is how a person's cards are removed.  With
-        ``purge=True`` the history of those cards goes as well (the right to be forgotten).
+        Team cards the user is a member of stay.  A closed card goes only when an
+        administrator asks (its deletion is a revision in its history like any
+        other); a manager's call keeps it.  With ``purge=True`` every card the user
+        ever owned that is deleted, now or before, is forgotten, history included
+        (the right to be forgotten).  With a repository that has `CardSteps` (the
+        adapters in `scorekit.adapters`) this is one transaction, and a retry after
+        a crash finishes the job; otherwise it is several writes.
         """
         self._require_manager(actor, "delete cards")
-        cards = self.cards.find(owner=User(user_id))
-        if not cards:
+        check_identifier(user_id, what="user id", error=InvalidScorecard)
+        change = self._change(actor, reason)
+        admin = actor.role is Role.ADMIN
+        live = [c.id for c in self.cards.find(owner=User(user_id))]
+        keep = () if admin else tuple(self._closed(live))
+        if isinstance(self.cards, CardSteps):
+            ids = self.cards.delete_owned(user_id, change=change, keep=keep, closed=admin, purge=purge)
+            self._forget_elsewhere(ids)
+            return len(ids)
+        ids = [card_id for card_id in live if card_id not in keep]
+        if not ids:
             return 0
-        ids = [c.id for c in cards]
-        count = self._delete(ids, self._change(actor, reason))
+        count = self._delete(ids, change)
         if purge:
             self.cards.purge(ids)
         return count
@@ -507,10 +526,14 @@ class Scorekit:
     def _roll_series(self, card: Scorecard, local_today: Date, change: Change, created: list[Scorecard]) -> None:
         """Add every missing next card of `card`'s series up to the period holding `local_today`."""
         current: Scorecard | None = card
+        steps = self.cards if isinstance(self.cards, CardSteps) else None
         while current is not None and current.rollover and current.period.end <= local_today:
             following = current.next_card()
             try:
-                self.cards.add(following, change=change)
+                if steps is not None:  # one transaction: added only if `current` was not deleted meanwhile
+                    steps.add_next(current, following, change=change)
+                else:
+                    self.cards.add(following, change=change)
             except ConflictError:
                 # Someone else made it meanwhile (another process), or it was deleted: see which.
                 current = self._already_there(following)
@@ -562,12 +585,27 @@ class Scorekit:
         due = [card for card in stored if card is not None]  # None: deleted since its row was read
         if not due:
             return ()
+        closed, conflicted = self._freeze(store, due, actor, now)
+        if conflicted:
+            # Changed, deleted, or closed by someone else since it was read: scored once more, unless
+            # closed or deleted.  A card that conflicts again is left for the next close.
+            already = self._closed_ids(store, conflicted)
+            again = [card for card in (self._stored({}, i) for i in conflicted if i not in already) if card is not None]
+            if again:
+                closed += self._freeze(store, again, actor, now)[0]
+        return tuple(closed)
+
+    def _freeze(
+        self, store: SnapshotStore, cards: Sequence[Scorecard], actor: Actor, now: DateTime
+    ) -> tuple[list[ClosedScore], list[str]]:
+        """Score `cards` as of their period ends and store their closed scores: those stored, and the ids refused."""
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
         # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
         fresh, inputs = self._score_fresh(
-            due, [card.period.instants(card.timezone)[1] for card in due], manual_until=now, evidence=True
+            cards, [card.period.instants(card.timezone)[1] for card in cards], manual_until=now, evidence=True
         )
-        closed = []
+        closed: list[ClosedScore] = []
+        conflicted: list[str] = []
         for (batch, index), (measurements, used) in zip(fresh, inputs, strict=True):
             scored = batch[index]
             snapshot = ClosedScore.of(
@@ -577,11 +615,13 @@ class Scorekit:
                 fingerprint=fingerprint(scored.card, measurements, used),
             )
             try:
+                # A store sharing the cards' database refuses a card changed or deleted since it was read.
                 store.add(snapshot)
             except ConflictError:
-                continue  # another process closed it first: its snapshot stands
+                conflicted.append(snapshot.card_id)
+                continue
             closed.append(snapshot)
-        return tuple(closed)
+        return closed, conflicted
 
     @staticmethod
     def _closed_ids(store: SnapshotStore, card_ids: Sequence[str]) -> Collection[str]:
@@ -608,10 +648,14 @@ class Scorekit:
             msg = f"card {card_id!r} is not closed, so there is nothing to reopen"
             raise InvalidScorecard(msg)
         change = self._change(actor, reason)
+        if isinstance(self.cards, CardSteps):
+            try:
+                return self.cards.reopen(card_id, change=change)[0]  # one transaction
+            except CardNotFound:
+                pass  # the closed score is in another database, or someone reopened it meanwhile
+            card = self.cards.get(card_id)
         reopened = self.cards.update(card, card.version, change=change)
-        with contextlib.suppress(
-            CardNotFound
-        ):  # someone reopened it meanwhile; this reopening is recorded all the same
+        with contextlib.suppress(CardNotFound):  # someone reopened it meanwhile; this reopening is recorded all the same
             store.remove(card_id, change)
         return reopened
 

@@ -3,6 +3,12 @@
 They are complete implementations (the contract suites in `scorekit.testing` pass
 on them) and double as test fakes for a host's own code.
 
+Wire the stores together as one database, ``MemoryManualValues(cards=repo)`` and
+``MemorySnapshots(cards=repo)``: they then share the repository's lock, so each
+check and its write are one step (a closed score only of the version scored, no
+edit, delete or manual value on a closed card, nothing added to a deleted one),
+and deleting a card removes its entries and closed score at once.
+
 >>> import pendulum
 >>> from scorekit import MetricRequest
 >>> source = RecordsMetricSource([Record("d1", "deals_won", "ann", pendulum.datetime(2024, 2, 3, tz="UTC"), label="ACME")])
@@ -24,6 +30,7 @@ import attrs
 from pendulum import DateTime
 
 from scorekit._text import identifier, label
+from scorekit.adapters._rules import refuse_later_entries
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, as_instant
@@ -57,6 +64,8 @@ class MemoryScorecards:
         self._series: dict[tuple[str, str], str] = {}
         self._history: dict[str, list[Revision]] = {}
         self._lock = threading.RLock()
+        self._manual: MemoryManualValues | None = None
+        self._snapshots: MemorySnapshots | None = None
         items = tuple(cards)
         if items:
             if change is None:
@@ -114,6 +123,7 @@ class MemoryScorecards:
             stored = []
             for card, expected in changes:
                 current = pending.get(card.id) or self.get(card.id)
+                self._refuse_closed(card.id)
                 if current.version != expected:
                     raise ConflictError.stale(card.id, stored=current.version, expected=expected)
                 new = card.evolve(version=expected + 1)
@@ -144,10 +154,83 @@ class MemoryScorecards:
         with self._lock:
             cards = [self.get(card_id) for card_id in dict.fromkeys(card_ids)]
             for card in cards:
-                del self._cards[card.id]
-                del self._series[card.series_id, card.period.start.isoformat()]
-                self._history[card.id].append(Revision(card, given, deleted=True))
+                self._refuse_closed(card.id)
+            self._remove(cards, given)
             return len(cards)
+
+    def _remove(self, cards: Sequence[Scorecard], change: Change) -> None:
+        """Delete `cards` (checked), with their entries and closed scores in the stores wired to this one."""
+        for card in cards:
+            del self._cards[card.id]
+            del self._series[card.series_id, card.period.start.isoformat()]
+            self._history[card.id].append(Revision(card, change, deleted=True))
+        self._forget_data([card.id for card in cards])
+
+    def _forget_data(self, card_ids: Collection[str]) -> None:
+        if self._manual is not None:
+            self._manual.delete_for(card_ids)
+        if self._snapshots is not None:
+            self._snapshots.delete_for(card_ids)
+
+    def _is_closed(self, card_id: str) -> bool:
+        return self._snapshots is not None and card_id in self._snapshots._closed  # noqa: SLF001 - one database
+
+    def _refuse_closed(self, card_id: str) -> None:
+        if self._is_closed(card_id):
+            raise ConflictError.closed(card_id)
+
+    def _refuse_deleted(self, card_id: str) -> None:
+        """`ConflictError` if `card_id` was deleted (it has a history but is not stored)."""
+        if card_id not in self._cards and card_id in self._history:
+            raise ConflictError.deleted(card_id)
+
+    def add_next(self, previous: Scorecard, card: Scorecard, *, change: Change) -> Scorecard:
+        """See `scorekit.ports.CardSteps.add_next`."""
+        with self._lock:
+            self._refuse_deleted(previous.id)
+            if previous.id not in self._cards:
+                raise CardNotFound.for_id(previous.id)
+            return self.add(card, change=change)
+
+    def reopen(self, card_id: str, *, change: Change) -> tuple[Scorecard, ClosedScore]:
+        """See `scorekit.ports.CardSteps.reopen`."""
+        given = _change(change)
+        with self._lock:
+            card = self.get(card_id)
+            if self._snapshots is None or not self._is_closed(card_id):
+                raise CardNotFound.not_closed(card_id)
+            closed = self._snapshots.remove(card_id, given)
+            new = card.evolve(version=card.version + 1)
+            self._cards[card_id] = new
+            self._history[card_id].append(Revision(new, given))
+            return new, closed
+
+    def delete_owned(
+        self, user_id: str, *, change: Change, keep: Collection[str] = (), closed: bool = False, purge: bool = False
+    ) -> tuple[str, ...]:
+        """See `scorekit.ports.CardSteps.delete_owned`."""
+        given = _change(change)
+        kept = frozenset(keep)
+        with self._lock:
+            owned = sorted(
+                (
+                    c
+                    for c in self._cards.values()
+                    if _owned_by(c, user_id) and c.id not in kept and (closed or not self._is_closed(c.id))
+                ),
+                key=lambda c: c.id,
+            )
+            self._remove(owned, given)
+            if purge:
+                gone = [
+                    card_id
+                    for card_id, revisions in self._history.items()
+                    if card_id not in self._cards and _owned_by(revisions[-1].card, user_id)
+                ]
+                for card_id in gone:
+                    del self._history[card_id]
+                self._forget_data(gone)
+            return tuple(c.id for c in owned)
 
     def history(self, card_id: str) -> tuple[Revision, ...]:
         """See `ScorecardRepository.history`."""
@@ -205,6 +288,10 @@ class MemoryScorecards:
         )
 
 
+def _owned_by(card: Scorecard, user_id: str) -> bool:
+    return isinstance(card.owner, User) and card.owner.id == user_id
+
+
 def _slot(card: Scorecard) -> tuple[str, str]:
     return (card.series_id, card.period.start.isoformat())
 
@@ -216,8 +303,24 @@ def _change(value: object) -> Change:
     return value
 
 
+def _wire(cards: MemoryScorecards | None, store: MemoryManualValues | MemorySnapshots) -> threading.RLock:
+    """The lock `store` uses: its own, or the lock of the repository it is wired to (one database)."""
+    if cards is None:
+        return threading.RLock()
+    given: object = cards
+    if not isinstance(given, MemoryScorecards):
+        msg = f"cards= must be the MemoryScorecards to share a database with, got {given!r}"
+        raise TypeError(msg)
+    slot = "_manual" if isinstance(store, MemoryManualValues) else "_snapshots"
+    if getattr(cards, slot) is not None:
+        msg = f"this MemoryScorecards is already wired to a {type(store).__name__}; a database has one of each"
+        raise ConflictError(msg)
+    setattr(cards, slot, store)
+    return cards._lock  # noqa: SLF001 - one database, one lock
+
+
 class MemoryManualValues:
-    """A `ManualValueStore` in a list.
+    """A `ManualValueStore` in a list; with ``cards=repo``, in the repository's database.
 
     >>> import pendulum
     >>> store = MemoryManualValues()
@@ -228,13 +331,21 @@ class MemoryManualValues:
     (1, ())
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, cards: MemoryScorecards | None = None) -> None:
         self._entries: dict[str, list[ManualEntry]] = {}
-        self._lock = threading.Lock()
+        self._cards = cards
+        self._lock = _wire(cards, self)
 
     def append(self, entry: ManualEntry) -> None:
-        """See `ManualValueStore.append`."""
+        """See `ManualValueStore.append`: wired to a repository, a deleted or closed card's entry is refused."""
+        given: object = entry
+        if not isinstance(given, ManualEntry):
+            msg = f"expected a ManualEntry, got {given!r}"
+            raise TypeError(msg)
         with self._lock:
+            if self._cards is not None:
+                self._cards._refuse_deleted(entry.card_id)  # noqa: SLF001 - one database
+                self._cards._refuse_closed(entry.card_id)  # noqa: SLF001 - one database
             self._entries.setdefault(entry.card_id, []).append(entry)
 
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
@@ -249,19 +360,20 @@ class MemoryManualValues:
 
 
 class MemorySnapshots:
-    """A `SnapshotStore` in a dict.
+    """A `SnapshotStore` in a dict; with ``cards=repo``, in the repository's database.
 
     >>> store = MemorySnapshots()
     >>> store.get(["c1"])
     {}
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, cards: MemoryScorecards | None = None) -> None:
         self._closed: dict[str, ClosedScore] = {}
-        self._lock = threading.Lock()
+        self._cards = cards
+        self._lock = _wire(cards, self)
 
     def add(self, closed: ClosedScore) -> None:
-        """See `SnapshotStore.add`."""
+        """See `SnapshotStore.add`: wired to a repository, only of the stored version of a stored card."""
         given: object = closed
         if not isinstance(given, ClosedScore):
             msg = f"expected a ClosedScore, got {given!r}"
@@ -269,6 +381,15 @@ class MemorySnapshots:
         with self._lock:
             if closed.card_id in self._closed:
                 raise ConflictError.already_closed(closed.card_id)
+            cards = self._cards
+            if cards is not None:
+                cards._refuse_deleted(closed.card_id)  # noqa: SLF001 - one database
+                stored = cards._cards.get(closed.card_id)  # noqa: SLF001 - one database
+                if stored is not None and stored.version != closed.card_version:
+                    raise ConflictError.stale(closed.card_id, stored=stored.version, expected=closed.card_version)
+                manual = cards._manual  # noqa: SLF001 - one database
+                if manual is not None:
+                    refuse_later_entries(closed, [e.recorded_at for e in manual._entries.get(closed.card_id, ())])  # noqa: SLF001
             self._closed[closed.card_id] = closed
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:

@@ -1,9 +1,12 @@
 """SQLite ports (stdlib `sqlite3`): cards with their history, manual values and closed scores.
 
-One file may hold everything, and usually should: `SQLiteScorecards(path)`,
+One file may hold everything, and should: `SQLiteScorecards(path)`,
 `SQLiteManualValues(path)` and `SQLiteSnapshots(path)` over the same path share
-its tables, and then deleting a card removes its manual entries and closed score
-in the same transaction.
+its tables, and then each use case is one transaction: deleting a card removes
+its manual entries and closed score, a closed score is stored only of the card's
+stored version, an edit, a delete or a manual value of a closed card is refused
+(`ConflictError`), and so is a manual value of a deleted card.  Stores in
+separate files cannot check each other.
 
 - **Documents.** Cards, manual entries and closed scores are stored as versioned
   JSON documents (`scorekit.codec`) beside the columns that queries and rules need.
@@ -53,6 +56,7 @@ from types import TracebackType
 from typing import Final, Self, TypeVar
 
 from scorekit import codec
+from scorekit.adapters._rules import refuse_later_entries
 from scorekit.adapters._sql import DecodedCards, card_rows, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
@@ -223,6 +227,7 @@ class _Database:
             with self.errors():
                 db.execute("PRAGMA foreign_keys=ON")
                 db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA secure_delete=ON")  # erased rows (a purge) do not stay in the file
         except StorageError:
             db.close()
             raise
@@ -388,6 +393,36 @@ def _record(db: sqlite3.Connection, card: Scorecard, change: Change, *, document
     )
 
 
+def _ever_stored(db: sqlite3.Connection, card_id: str) -> bool:
+    """Whether this file has a history of `card_id` (stored now, or deleted and not purged)."""
+    return db.execute("SELECT 1 FROM revisions WHERE card_id = ? LIMIT 1", (card_id,)).fetchone() is not None
+
+
+def _refuse_closed(db: sqlite3.Connection, card_id: str) -> None:
+    if db.execute("SELECT 1 FROM snapshots WHERE card_id = ?", (card_id,)).fetchone():
+        raise ConflictError.closed(card_id)
+
+
+def _refuse_deleted(db: sqlite3.Connection, card_id: str) -> None:
+    """`ConflictError` if the card was deleted: this file has its history but does not store it."""
+    if not db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone() and _ever_stored(db, card_id):
+        raise ConflictError.deleted(card_id)
+
+
+def _remove(db: sqlite3.Connection, card_id: str, document: str, change: Change) -> None:
+    """Delete a stored card, recording the deletion, with its manual entries and closed score."""
+    db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+    _record(db, _load_card(document, card_id), change, document=document, deleted=True)
+    db.execute("DELETE FROM manual_entries WHERE card_id = ?", (card_id,))
+    db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
+
+
+def _forget(db: sqlite3.Connection, card_id: str) -> None:
+    """Erase a deleted card's history, entries and closed score (with ``secure_delete``, their bytes too)."""
+    for table in ("revisions", "manual_entries", "snapshots"):
+        db.execute(f"DELETE FROM {table} WHERE card_id = ?", (card_id,))  # noqa: S608 - fixed names
+
+
 def _revision(card_id: str, row: tuple[str, int, str, str, str]) -> Revision:
     document, deleted, actor_id, at, reason = row
     try:
@@ -490,13 +525,16 @@ class SQLiteScorecards(_Adapter):
             return ()  # no write lock for nothing
         with self._db.transaction() as db:
             for card, document in zip(items, documents, strict=True):
-                if db.execute("SELECT 1 FROM revisions WHERE card_id = ? LIMIT 1", (card.id,)).fetchone():
-                    if db.execute("SELECT 1 FROM cards WHERE id = ?", (card.id,)).fetchone():
-                        raise ConflictError.id_taken(card.id)
-                    raise ConflictError.id_retired(card.id)
-                self._insert(db, card, document)
-                _record(db, card, given, document=document)
+                self._add(db, card, given, document)
         return items
+
+    def _add(self, db: sqlite3.Connection, card: Scorecard, change: Change, document: str) -> None:
+        if _ever_stored(db, card.id):
+            if db.execute("SELECT 1 FROM cards WHERE id = ?", (card.id,)).fetchone():
+                raise ConflictError.id_taken(card.id)
+            raise ConflictError.id_retired(card.id)
+        self._insert(db, card, document)
+        _record(db, card, change, document=document)
 
     def _insert(self, db: sqlite3.Connection, card: Scorecard, document: str) -> None:
         kind, owner_id = _owner_columns(card)
@@ -550,6 +588,7 @@ class SQLiteScorecards(_Adapter):
                 row = db.execute("SELECT version FROM cards WHERE id = ?", (new.id,)).fetchone()
                 if row is None:
                     raise CardNotFound.for_id(new.id)
+                _refuse_closed(db, new.id)
                 if row[0] != expected:
                     raise ConflictError.stale(new.id, stored=row[0], expected=expected)
                 db.execute("DELETE FROM cards WHERE id = ?", (new.id,))
@@ -572,11 +611,68 @@ class SQLiteScorecards(_Adapter):
                 row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
                 if row is None:
                     raise CardNotFound.for_id(card_id)
-                db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
-                _record(db, _load_card(row[0], card_id), given, document=row[0], deleted=True)
-                db.execute("DELETE FROM manual_entries WHERE card_id = ?", (card_id,))
-                db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
+                _refuse_closed(db, card_id)
+                _remove(db, card_id, row[0], given)
         return len(ids)
+
+    def add_next(self, previous: Scorecard, card: Scorecard, *, change: Change) -> Scorecard:
+        """See `scorekit.ports.CardSteps.add_next`: the check and the insert are one transaction."""
+        given = _change(change)
+        document = _card_document(card)
+        with self._db.transaction() as db:
+            if not db.execute("SELECT 1 FROM cards WHERE id = ?", (previous.id,)).fetchone():
+                if _ever_stored(db, previous.id):
+                    raise ConflictError.deleted(previous.id)
+                raise CardNotFound.for_id(previous.id)
+            self._add(db, card, given, document)
+        return card
+
+    def reopen(self, card_id: str, *, change: Change) -> tuple[Scorecard, ClosedScore]:
+        """See `scorekit.ports.CardSteps.reopen`: the revision and the closed score's removal are one transaction."""
+        given = _change(change)
+        with self._db.transaction() as db:
+            row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
+            if row is None:
+                raise CardNotFound.for_id(card_id)
+            closed = db.execute("SELECT document FROM snapshots WHERE card_id = ?", (card_id,)).fetchone()
+            if closed is None:
+                raise CardNotFound.not_closed(card_id)
+            db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
+            card = self._decoded(row[0], card_id)
+            new = card.evolve(version=card.version + 1)
+            document = _card_document(new)
+            db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
+            self._insert(db, new, document)
+            _record(db, new, given, document=document)
+        return new, _load(closed[0], ClosedScore, f"closed score of card {card_id!r}")
+
+    def delete_owned(
+        self, user_id: str, *, change: Change, keep: Collection[str] = (), closed: bool = False, purge: bool = False
+    ) -> tuple[str, ...]:
+        """See `scorekit.ports.CardSteps.delete_owned`: one transaction, deleted cards found by their last revision."""
+        given = _change(change)
+        kept = _ids_json(keep)
+        with self._db.transaction() as db:
+            rows = db.execute(
+                "SELECT id, document FROM cards WHERE owner_kind = 'user' AND owner_id = ?"
+                " AND id NOT IN (SELECT value FROM json_each(?))"
+                + ("" if closed else " AND id NOT IN (SELECT card_id FROM snapshots)")
+                + " ORDER BY id",
+                (user_id, kept),
+            ).fetchall()
+            for card_id, document in rows:
+                _remove(db, card_id, document, given)
+            if purge:
+                # Every card of the user that is deleted now: its deletion revision holds it as it was last stored.
+                gone = db.execute(
+                    "SELECT card_id FROM revisions WHERE deleted = 1"
+                    " AND json_extract(document, '$.owner.kind') = 'user' AND json_extract(document, '$.owner.id') = ?",
+                    (user_id,),
+                ).fetchall()
+                for (card_id,) in gone:
+                    if not db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone():
+                        _forget(db, card_id)
+        return tuple(card_id for card_id, _document in rows)
 
     def history(self, card_id: str) -> tuple[Revision, ...]:
         """See `ScorecardRepository.history`."""
@@ -596,8 +692,9 @@ class SQLiteScorecards(_Adapter):
             for card_id in ids:
                 if db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone():
                     raise ConflictError.not_deleted(card_id)
-                if db.execute("DELETE FROM revisions WHERE card_id = ?", (card_id,)).rowcount == 0:
+                if not _ever_stored(db, card_id):
                     raise CardNotFound.never_seen(card_id)
+                _forget(db, card_id)
         return len(ids)
 
     def index(self) -> tuple[CardRow, ...]:
@@ -669,6 +766,8 @@ class SQLiteManualValues(_Adapter):
         """See `ManualValueStore.append`."""
         document = _text_column(codec.dumps(entry), what=f"the manual entry of card {entry.card_id!r}")
         with self._db.transaction() as db:
+            _refuse_deleted(db, entry.card_id)
+            _refuse_closed(db, entry.card_id)
             db.execute("INSERT INTO manual_entries (card_id, document) VALUES (?, ?)", (entry.card_id, document))
 
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
@@ -717,10 +816,16 @@ class SQLiteSnapshots(_Adapter):
             raise TypeError(msg)
         document = _text_column(codec.dumps(closed), what=f"the closed score of card {closed.card_id!r}")
         with self._db.transaction() as db:
-            try:
-                db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
-            except sqlite3.IntegrityError:
-                raise ConflictError.already_closed(closed.card_id) from None
+            if db.execute("SELECT 1 FROM snapshots WHERE card_id = ?", (closed.card_id,)).fetchone():
+                raise ConflictError.already_closed(closed.card_id)
+            _refuse_deleted(db, closed.card_id)
+            row = db.execute("SELECT version FROM cards WHERE id = ?", (closed.card_id,)).fetchone()
+            if row is not None and row[0] != closed.card_version:
+                raise ConflictError.stale(closed.card_id, stored=row[0], expected=closed.card_version)
+            entries = db.execute("SELECT document FROM manual_entries WHERE card_id = ?", (closed.card_id,)).fetchall()
+            what = f"manual entry of card {closed.card_id!r}"
+            refuse_later_entries(closed, [_load(e[0], ManualEntry, what).recorded_at for e in entries])
+            db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
         """See `scorekit.ports.ClosedIds`: from the snapshots' primary key, no document decoded."""
