@@ -1,0 +1,269 @@
+"""`MetricSourceContract` and `KnownAnswer`: what every `MetricSource` must answer."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+import pendulum
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from scorekit.measurement import Aggregate, Cell, Measurement, MetricRequest
+from scorekit.numbers import exact_sum, to_decimal
+from scorekit.parameter import Accumulation
+from scorekit.period import as_utc
+from scorekit.ports import (
+    AggregateSource,
+    MetricSource,
+)
+
+
+def _optional_decimal(value: object) -> Decimal | None:
+    return None if value is None else to_decimal(value, name="known answer value")
+
+
+def _optional_ids(ids: Iterable[str] | None) -> frozenset[str] | None:
+    return None if ids is None else frozenset(ids)
+
+
+@attrs.frozen
+class KnownAnswer:
+    """What the host's own data says a request must get: its value and, if the source lists evidence, the ids.
+
+    >>> import pendulum
+    >>> from scorekit import MetricRequest
+    >>> feb = MetricRequest("deals_won", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="UTC"),
+    ...                     pendulum.datetime(2024, 3, 1, tz="UTC"))
+    >>> KnownAnswer(feb, 2, evidence_ids={"deal-1", "deal-7"}).value
+    Decimal('2')
+    """
+
+    request: MetricRequest
+    value: Decimal | None = attrs.field(converter=_optional_decimal)
+    evidence_ids: frozenset[str] | None = attrs.field(default=None, converter=_optional_ids)
+    """None: do not check the evidence (a source that lists none)."""
+
+
+class MetricSourceContract:
+    """What every `MetricSource` must do, checked on the host's own data.
+
+    The suite knows nothing of the host's tables.  Provide two fixtures:
+    `source` (the source under test, over data the host has loaded or knows) and
+    `known_answers` (a few `KnownAnswer`s that data implies, ideally with records
+    at the exact window bounds, a team request and a window with nothing in it).
+    The suite checks those answers, then the promises any source must keep:
+    every request answered, batches that do not change answers, half-open windows,
+    teams that pool their members' records, windows that split and add up.  A
+    source with `aggregate(cells)` (an `AggregateSource`) must give, for any
+    requests over the metrics, users and instants of the known answers (empty
+    windows, records exactly at the bounds and ties included), the very numbers
+    `measure` gives once its cells' aggregates are pooled (`Aggregate.pool`,
+    `Aggregate.value`), digit for digit.
+    """
+
+    @pytest.fixture
+    def source(self) -> MetricSource:
+        """The source under test (override this)."""
+        raise NotImplementedError
+
+    @pytest.fixture
+    def known_answers(self) -> Sequence[KnownAnswer]:
+        """What the host's data says some requests must get (override this)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _requests(known_answers: Sequence[KnownAnswer]) -> list[MetricRequest]:
+        assert known_answers, "known_answers is empty: give at least one request the host's data answers"
+        return [known.request for known in known_answers]
+
+    def test_known_answers(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        answers = source.measure(self._requests(known_answers))
+        for known in known_answers:
+            assert known.request in answers, f"expected an answer for {known.request}, got answers for {list(answers)}"
+            got = answers[known.request]
+            assert got.value == known.value, f"{known.request}: expected value {known.value}, got {got.value}"
+            if known.evidence_ids is not None:
+                ids = {e.id for e in got.evidence}
+                assert ids == known.evidence_ids, (
+                    f"{known.request}: expected evidence ids {sorted(known.evidence_ids)}, got {sorted(ids)}"
+                )
+
+    def test_every_request_is_answered_and_nothing_else(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        requests = self._requests(known_answers)
+        answers = source.measure(requests + requests[:1])  # a request twice is one request
+        assert set(answers) == set(requests), f"expected answers for {set(requests)}, got {set(answers)}"
+        assert source.measure([]) == {}, f"expected no answers for no requests, got {source.measure([])}"
+
+    def test_a_batch_gives_each_request_what_it_gets_alone(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        requests = self._requests(known_answers)
+        together = source.measure(requests)
+        for request in requests:
+            alone = source.measure([request])[request]
+            assert _shown(alone) == _shown(together[request]), (
+                f"{request}: expected the same answer alone and in a batch, got {_shown(alone)} alone "
+                f"and {_shown(together[request])} in the batch"
+            )
+
+    def test_evidence_lies_in_the_half_open_window(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        for request, answer in source.measure(self._requests(known_answers)).items():
+            for evidence in answer.evidence:
+                assert request.start <= evidence.occurred_at < request.end, (
+                    f"{request}: expected evidence within [{request.start}, {request.end}), "
+                    f"got {evidence.id!r} at {evidence.occurred_at}"
+                )
+
+    def test_the_same_instants_in_another_zone_are_the_same_request(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        for request in self._requests(known_answers):
+            moved = attrs.evolve(
+                request, start=request.start.in_timezone("Asia/Kolkata"), end=request.end.in_timezone("America/Havana")
+            )
+            answers = source.measure([moved])
+            assert request in answers, f"expected {request} to be answered when asked as {moved}, got {list(answers)}"
+            assert _shown(answers[request]) == _shown(source.measure([request])[request]), (
+                f"{request}: expected the same answer in any zone, got {_shown(answers[request])}"
+            )
+
+    def test_an_empty_window_counts_nothing(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        empty = [attrs.evolve(r, end=r.start) for r in self._requests(known_answers)]
+        for request, answer in source.measure(empty).items():
+            assert answer.evidence == (), f"{request}: expected no evidence in an empty window, got {answer.evidence}"
+            if _accumulation(request) == "sum":
+                assert answer.value in (0, None), f"{request}: expected 0 in an empty window, got {answer.value}"
+            else:
+                assert answer.value is None, (
+                    f"{request}: expected None (no record yet) for a level in an empty window, got {answer.value}"
+                )
+
+    def test_a_sum_splits_at_any_instant_and_adds_up(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        for request in self._requests(known_answers):
+            if _accumulation(request) != "sum" or request.end <= request.start:
+                continue
+            start, end = as_utc(request.start), as_utc(request.end)
+            middle = pendulum.instance(start + (end - start) / 2)
+            first, second = attrs.evolve(request, end=middle), attrs.evolve(request, start=middle)
+            answers = source.measure([request, first, second])
+            whole, parts = _as_sum(answers[request]), [_as_sum(answers[first]), _as_sum(answers[second])]
+            assert whole == exact_sum(parts), (
+                f"{request}: expected the halves before and after {middle} to add up to {whole}, got {parts}"
+            )
+            halves = {e.id for e in answers[first].evidence} | {e.id for e in answers[second].evidence}
+            assert halves == {e.id for e in answers[request].evidence}, (
+                f"{request}: expected the halves' evidence to be the whole's, got {sorted(halves)}"
+            )
+
+    def test_a_team_pools_its_members_records(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        for request in self._requests(known_answers):
+            if len(request.subjects) < 2:
+                continue
+            alone = {s: attrs.evolve(request, subjects=frozenset({s})) for s in sorted(request.subjects)}
+            answers = source.measure([request, *alone.values()])
+            team = {e.id for e in answers[request].evidence}
+            members = [{e.id for e in answers[r].evidence} for r in alone.values()]
+            pooled = set().union(*members)
+            assert team == pooled, f"{request}: expected the members' evidence {sorted(pooled)}, got {sorted(team)}"
+            if _accumulation(request) == "sum" and sum(map(len, members)) == len(pooled):
+                values = [_as_sum(answers[r]) for r in alone.values()]
+                assert _as_sum(answers[request]) == exact_sum(values), (
+                    f"{request}: expected the sum of the members' values {values}, got {answers[request].value}"
+                )
+
+    # The source is only read, so one per test serves every example; every subclass (one per adapter)
+    # runs this one method, whose examples depend on its fixtures only: hence the health checks.
+    @settings(
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+            HealthCheck.too_slow,
+        ],
+        deadline=None,
+    )
+    @given(data=st.data())
+    def test_aggregates_pool_to_what_measure_gives(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer], data: st.DataObject
+    ) -> None:
+        if not isinstance(source, AggregateSource):
+            pytest.skip("the source has no aggregate(cells): the service asks it through measure alone")
+        requests = data.draw(_requests_over(self._requests(known_answers), source), label="requests")
+        answers = source.measure(requests)
+        cells = {r: [Cell(r.metric, r.accumulation, s, r.start, r.end) for s in sorted(r.subjects)] for r in requests}
+        wanted = {cell for own in cells.values() for cell in own}
+        aggregates = source.aggregate(wanted)
+        assert set(aggregates) == wanted, f"expected aggregates for the cells {wanted}, got them for {set(aggregates)}"
+        for request in requests:
+            pooled = Aggregate.pool(aggregates[cell] for cell in cells[request])
+            expected, got = answers[request].value, pooled.value(request.accumulation)
+            if request.accumulation is Accumulation.SUM:
+                expected = Decimal(0) if expected is None else expected  # a SUM reads None as 0
+            assert _digits(got) == _digits(expected), (
+                f"{request}: expected the pooled aggregates {[aggregates[c] for c in cells[request]]} to give "
+                f"{_digits(expected)} as measure does, digit for digit, got {_digits(got)}"
+            )
+            evidence = answers[request].evidence
+            if evidence:  # a source that lists the records: the count and the latest must be theirs
+                latest = max(evidence, key=lambda e: (as_utc(e.occurred_at), e.id))
+                assert (pooled.count, pooled.last_id) == (len(evidence), latest.id), (
+                    f"{request}: expected {len(evidence)} records, the latest {latest.id!r} (greatest instant, "
+                    f"then id), as measure's evidence says, got {pooled.count} and {pooled.last_id!r}"
+                )
+
+
+@st.composite
+def _requests_over(draw: st.DrawFn, known: Sequence[MetricRequest], source: MetricSource) -> list[MetricRequest]:
+    """A few requests over the known requests' metrics, users and instants, and their records' instants.
+
+    Windows start and end at those instants and a microsecond either side, so records fall exactly on
+    bounds; a window may be empty; a metric and a user nobody has are in the mix.
+    """
+    metrics = sorted({r.metric for r in known} | {"scorekit-contract-unknown-metric"})
+    subjects = sorted({s for r in known for s in r.subjects} | {"scorekit-contract-nobody"})
+    instants: set[_dt.datetime] = set()
+    for request, answer in source.measure(known).items():
+        instants |= {as_utc(request.start), as_utc(request.end)}
+        instants |= {as_utc(e.occurred_at) for e in answer.evidence}
+    tick = _dt.timedelta(microseconds=1)
+    bounds = sorted(instants | {i + tick for i in instants} | {i - tick for i in instants})
+    requests = []
+    for _ in range(draw(st.integers(1, 4))):
+        start, end = sorted(draw(st.lists(st.sampled_from(bounds), min_size=2, max_size=2)))
+        requests.append(
+            MetricRequest(
+                draw(st.sampled_from(metrics)),
+                frozenset(draw(st.lists(st.sampled_from(subjects), min_size=1, max_size=3, unique=True))),
+                pendulum.instance(start),
+                pendulum.instance(end),
+                draw(st.sampled_from(Accumulation)),
+            )
+        )
+    return requests
+
+
+def _digits(value: Decimal | None) -> str | None:
+    """A number as its digits and exponent (``4.00`` is not ``4``: a report would show the difference)."""
+    return None if value is None else str(value)
+
+
+def _as_sum(measurement: Measurement) -> Decimal:
+    """A SUM's value; None (no record) reads as 0."""
+    return Decimal(0) if measurement.value is None else measurement.value
+
+
+def _accumulation(request: MetricRequest) -> str:
+    return request.accumulation.value
+
+
+def _shown(measurement: Measurement) -> tuple[object, list[str]]:
+    return measurement.value, sorted(e.id for e in measurement.evidence)

@@ -1,0 +1,99 @@
+"""`SnapshotStoreContract`: what every `SnapshotStore` must do."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from scorekit.errors import CardNotFound, ConflictError
+from scorekit.history import ClosedScore, fingerprint
+from scorekit.ports import (
+    ClosedIds,
+    SnapshotStore,
+)
+from scorekit.scoring import score
+from scorekit.testing._common import _card, _change, _promise
+
+
+def _closed(card_id: str = "c1", total: int = 8, version: int = 1) -> ClosedScore:
+    card = _card(card_id).evolve(version=version) if version != 1 else _card(card_id)
+    end = card.period.instants(card.timezone)[1]
+    measurements = {"deals_won": total, "demos": 1}
+    return ClosedScore.of(
+        score(card, measurements, as_of=end),
+        closed_at=end.add(hours=1),
+        closed_by="boss",
+        fingerprint=fingerprint(card, measurements),
+    )
+
+
+class SnapshotStoreContract:
+    """What every `SnapshotStore` must do.  Provide a `snapshots` fixture: a new, empty one."""
+
+    @pytest.fixture
+    def snapshots(self) -> SnapshotStore:
+        """An empty snapshot store of the adapter under test (override this)."""
+        raise NotImplementedError
+
+    def test_add_then_get_gives_the_same_closed_score(self, snapshots: SnapshotStore) -> None:
+        closed = _closed()
+        snapshots.add(closed)
+        assert snapshots.get(["c1", "c2"]) == {"c1": closed}, _promise("a closed score comes back exactly")
+        assert snapshots.get([]) == {}
+
+    def test_a_card_is_closed_once(self, snapshots: SnapshotStore) -> None:
+        snapshots.add(_closed(total=8))
+        with pytest.raises(ConflictError):
+            snapshots.add(_closed(total=9))
+        assert snapshots.get(["c1"])["c1"] == _closed(total=8), _promise("a closed number never moves")
+
+    def test_concurrent_closes_store_one(self, snapshots: SnapshotStore) -> None:
+        outcomes: list[str] = []
+        lock = threading.Lock()
+
+        def add(total: int) -> None:
+            try:
+                snapshots.add(_closed(total=total))
+                outcome = "added"
+            except ConflictError:
+                outcome = "conflict"
+            with lock:
+                outcomes.append(outcome)
+
+        threads = [threading.Thread(target=add, args=(t,)) for t in range(1, 7)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["added"] + ["conflict"] * 5, _promise("two closers store one snapshot")
+
+    def test_remove_reopens(self, snapshots: SnapshotStore) -> None:
+        closed = _closed()
+        snapshots.add(closed)
+        assert snapshots.remove("c1", _change("late CRM data")) == closed
+        assert snapshots.get(["c1"]) == {}
+        with pytest.raises(CardNotFound):
+            snapshots.remove("c1", _change("again"))
+        snapshots.add(_closed(total=9, version=2))
+        assert snapshots.get(["c1"])["c1"].card_version == 2
+
+    def test_closed_ids_agree_with_get(self, snapshots: SnapshotStore) -> None:
+        """If the store has the optional `ClosedIds`: the ids `get` would return, without the scores."""
+        if not isinstance(snapshots, ClosedIds):
+            pytest.skip("this store has no closed_ids(): close reads the closed scores through get()")
+        snapshots.add(_closed("c1"))
+        snapshots.add(_closed("c3"))
+        assert (
+            snapshots.closed_ids(["c1", "c2", "c3", "c1"])
+            == frozenset({"c1", "c3"})
+            == set(snapshots.get(["c1", "c2", "c3"]))
+        )
+        assert snapshots.closed_ids([]) == frozenset()
+
+    def test_delete_for(self, snapshots: SnapshotStore) -> None:
+        for card_id in ("a", "b", "c"):
+            snapshots.add(_closed(card_id))
+        assert snapshots.delete_for(["a", "b", "none"]) == 2
+        assert set(snapshots.get(["a", "b", "c"])) == {"c"}, _promise("delete_for removes those cards' snapshots")
+        assert snapshots.delete_for([]) == 0
