@@ -8,6 +8,8 @@ from scorekit.testing import (
     ManualValueStoreContract,
     ScorecardRepositoryContract,
     SnapshotStoreContract,
+    StorageContract,
+    Stores,
 )
 
 
@@ -48,3 +50,18 @@ class TestSQLiteSnapshots(SnapshotStoreContract):
     def snapshots(self, tmp_path):
         with SQLiteSnapshots(tmp_path / "cards.sqlite3") as snapshots:
             yield snapshots
+
+
+class TestMemoryStorage(StorageContract):
+    @pytest.fixture
+    def storage(self):
+        cards = MemoryScorecards()
+        return Stores(cards, MemoryManualValues(cards=cards), MemorySnapshots(cards=cards))
+
+
+class TestSQLiteStorage(StorageContract):
+    @pytest.fixture
+    def storage(self, tmp_path):
+        path = tmp_path / "one.sqlite3"
+        with SQLiteScorecards(path) as cards, SQLiteManualValues(path) as manual, SQLiteSnapshots(path) as snapshots:
+            yield Stores(cards, manual, snapshots)

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pendulum
 import pytest
 
-from conftest import ANN, BOB, MANAGER, close_service, memory_service_of, sqlite_service_of
+from conftest import ADMIN, ANN, BOB, MANAGER, close_service, make_service, memory_service_of, sqlite_service_of
 from scorekit import (
     Cadence,
     CardNotFound,
@@ -37,7 +37,14 @@ from scorekit import (
     codec,
     score,
 )
-from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
+from scorekit.adapters.memory import (
+    FixedClock,
+    MemoryManualValues,
+    MemoryScorecards,
+    MemorySnapshots,
+    Record,
+    RecordsMetricSource,
+)
 from scorekit.history import fingerprint
 from scorekit.service import CardTemplate, Scorekit
 
@@ -61,15 +68,21 @@ def manual_template(**kwargs):
     )
 
 
-@pytest.fixture(params=["memory", "sqlite"])
+@pytest.fixture(params=["memory", "wired", "sqlite"])
 def make(request, tmp_path):
-    """A factory of services over the given records, on the adapter of the parameter (snapshots included)."""
+    """A factory of services over the given records, on the adapter of the parameter (snapshots included).
+
+    "memory": memory stores each on its own; "wired": wired as one database, as SQLite's share a file.
+    """
     made = []
 
     def build(records=(), now=NOW):
         kwargs = {"metrics": RecordsMetricSource(records), "clock": FixedClock(now)}
         if request.param == "memory":
             svc = memory_service_of(**kwargs)
+        elif request.param == "wired":
+            cards = MemoryScorecards()
+            svc = make_service(cards, MemoryManualValues(cards=cards), snapshots=MemorySnapshots(cards=cards), **kwargs)
         else:
             svc = sqlite_service_of(tmp_path / f"story-{len(made)}.sqlite3", **kwargs)
         made.append(svc)
@@ -125,6 +138,61 @@ class TestDeletionIsFinal:
         with pytest.raises(CardNotFound, match="ever stored"):
             svc.history(MANAGER, ann_card.id)
         assert [c.id for c in svc.cards.find()] == [team_card.id]  # team cards stay
+
+
+class TestEachUseCaseIsOneStep:
+    def test_a_closed_card_is_deleted_with_its_owner_only_when_an_admin_asks(self, make):
+        svc = make()
+        (jan,) = svc.create_cards(MANAGER, deals_template(), [User("ann")], period=JAN)
+        (mar,) = svc.create_cards(MANAGER, deals_template(), [User("ann")], period=MAR)
+        svc.close(MANAGER)  # January is over on March 10: closed; March is open
+        assert svc.delete_all_for_user(MANAGER, "ann", reason="left") == 1
+        assert [c.id for c in svc.cards.find()] == [jan.id]  # a manager's call keeps the closed card
+        assert set(svc.snapshots.get([jan.id])) == {jan.id}
+        assert svc.delete_all_for_user(ADMIN, "ann", reason="left, records kept elsewhere") == 1
+        assert svc.cards.find() == ()
+        assert svc.snapshots.get([jan.id]) == {}
+        last = svc.history(MANAGER, jan.id)[-1]
+        assert (last.deleted, last.change.actor_id) == (True, "root")  # the deletion is recorded
+        assert svc.history(MANAGER, mar.id)[-1].deleted
+
+    def test_a_purge_reaches_the_cards_deleted_before(self, make):
+        svc = make()
+        earlier, later = svc.create_cards(MANAGER, deals_template(), [User("ann"), User("bob")])
+        svc.delete(MANAGER, earlier.id, reason="ann left")
+        # a purge run later (or the retry of one that crashed) finds no live card of ann's, and still forgets her
+        assert svc.delete_all_for_user(MANAGER, "ann", purge=True) == 0
+        with pytest.raises(CardNotFound, match="ever stored"):
+            svc.history(MANAGER, earlier.id)
+        assert [c.id for c in svc.cards.find()] == [later.id]
+
+    def test_roll_over_does_not_add_after_a_head_deleted_meanwhile(self, make, monkeypatch):
+        svc = make()
+        (jan,) = svc.create_cards(MANAGER, deals_template(rollover=True), [User("ann")], period=JAN)
+        real_get, cards = svc.cards.get, svc.cards
+        raced = []
+
+        def read_then_deleted(card_id):
+            card = real_get(card_id)
+            if not raced:  # another process deletes the head right after roll_over read it
+                raced.append(card_id)
+                monkeypatch.setattr(cards, "get", real_get)
+                cards.delete(card_id, change=Change("eve", NOW, "gone"))
+            return card
+
+        monkeypatch.setattr(cards, "get", read_then_deleted)
+        assert svc.roll_over(MANAGER, today=Date(2024, 3, 15)) == ()
+        assert raced == [jan.id]
+        assert svc.cards.find() == (), "the series stops at the deleted card"
+
+    def test_reopen_is_one_revision_and_the_closed_score_goes(self, make):
+        svc = make()
+        (jan,) = svc.create_cards(MANAGER, deals_template(), [User("ann")], period=JAN)
+        svc.close(MANAGER)
+        reopened = svc.reopen(MANAGER, jan.id, reason="late deal")
+        assert reopened.version == 2
+        assert svc.snapshots.get([jan.id]) == {}
+        assert [r.change.reason for r in svc.history(MANAGER, jan.id)] == ["", "late deal"]
 
 
 class TestEditHistory:

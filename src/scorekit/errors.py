@@ -143,7 +143,9 @@ class ConflictError(ScorekitError, RuntimeError):
     @classmethod
     def closed(cls, card_id: str) -> ConflictError:
         """The card was closed meanwhile: its numbers are final, so it may not change."""
-        return cls(f"card {card_id!r} is closed, so its numbers are final; reopen it first (Scorekit.reopen, with a reason)")
+        return cls(
+            f"card {card_id!r} is closed, so its numbers are final; reopen it first (Scorekit.reopen, with a reason)"
+        )
 
     @classmethod
     def deleted(cls, card_id: str) -> ConflictError:

@@ -400,12 +400,12 @@ class Scorekit:
             ids = self.cards.delete_owned(user_id, change=change, keep=keep, closed=admin, purge=purge)
             self._forget_elsewhere(ids)
             return len(ids)
-        ids = [card_id for card_id in live if card_id not in keep]
-        if not ids:
+        own = [card_id for card_id in live if card_id not in keep]
+        if not own:
             return 0
-        count = self._delete(ids, change)
+        count = self._delete(own, change)
         if purge:
-            self.cards.purge(ids)
+            self.cards.purge(own)
         return count
 
     def edit_group(
@@ -655,7 +655,9 @@ class Scorekit:
                 pass  # the closed score is in another database, or someone reopened it meanwhile
             card = self.cards.get(card_id)
         reopened = self.cards.update(card, card.version, change=change)
-        with contextlib.suppress(CardNotFound):  # someone reopened it meanwhile; this reopening is recorded all the same
+        with contextlib.suppress(
+            CardNotFound
+        ):  # someone reopened it meanwhile; this reopening is recorded all the same
             store.remove(card_id, change)
         return reopened
 

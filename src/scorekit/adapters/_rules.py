@@ -31,7 +31,7 @@ def refuse_later_entries(closed: ClosedScore, recorded: Iterable[_dt.datetime]) 
     end = as_utc(closed.closed_at)
     if any(as_utc(at) > end for at in recorded):
         msg = (
-            f"card {closed.card_id!r} has a manual value recorded after {closed.closed_at} (when its close began): "
+            f"card {closed.card_id!r} has a manual value recorded after {closed.closed_at.isoformat()} (when its close began): "
             "the closed score did not read it; close it again"
         )
         raise ConflictError(msg)

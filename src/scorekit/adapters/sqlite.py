@@ -656,9 +656,8 @@ class SQLiteScorecards(_Adapter):
             rows = db.execute(
                 "SELECT id, document FROM cards WHERE owner_kind = 'user' AND owner_id = ?"
                 " AND id NOT IN (SELECT value FROM json_each(?))"
-                + ("" if closed else " AND id NOT IN (SELECT card_id FROM snapshots)")
-                + " ORDER BY id",
-                (user_id, kept),
+                " AND (? OR id NOT IN (SELECT card_id FROM snapshots)) ORDER BY id",
+                (user_id, kept, int(closed)),
             ).fetchall()
             for card_id, document in rows:
                 _remove(db, card_id, document, given)

@@ -3,8 +3,10 @@
 Subclass a suite in a test module (its name must start with ``Test``) and give it
 the fixture it asks for; pytest then runs every contract test against your adapter.
 `ScorecardRepositoryContract` (fixture `repository`), `ManualValueStoreContract`
-(`store`), `SnapshotStoreContract` (`snapshots`) and `MetricSourceContract`
-(`source` and `known_answers`).  A failing promise says which one it is::
+(`store`), `SnapshotStoreContract` (`snapshots`), `MetricSourceContract`
+(`source` and `known_answers`), and `StorageContract` (`storage`: the three stores
+wired together as the host wires them, a `Stores`) for what they keep true
+together, races included.  A failing promise says which one it is::
 
     from scorekit.testing import ScorecardRepositoryContract
 
@@ -32,6 +34,7 @@ from scorekit.testing.manual import ManualValueStoreContract
 from scorekit.testing.metrics import KnownAnswer, MetricSourceContract
 from scorekit.testing.repository import ScorecardRepositoryContract
 from scorekit.testing.snapshots import SnapshotStoreContract
+from scorekit.testing.storage import StorageContract, Stores
 
 del hypothesis, pytest
 
@@ -42,4 +45,6 @@ __all__ = [
     "MetricSourceContract",
     "ScorecardRepositoryContract",
     "SnapshotStoreContract",
+    "StorageContract",
+    "Stores",
 ]
