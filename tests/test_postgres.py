@@ -12,13 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorekit import Cadence, Change, Date, Parameter, Scorecard, Team, User
+from scorekit import Cadence, Change, Date, ManualEntry, Parameter, Scorecard, Team, User
 from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
 from scorekit.testing import (
     ManualValueStoreContract,
     MetricSourceContract,
     ScorecardRepositoryContract,
     SnapshotStoreContract,
+    StorageContract,
+    Stores,
 )
 from test_postgres_records import HOSTILE, KNOWN, LEVELS, RECORDS, records_st, requests_st, same_as_memory
 
@@ -122,7 +124,8 @@ class TestPostgresRecordsSource:
         ]
         before = CountingCursor.statements
         answers = source.measure(requests)
-        assert CountingCursor.statements - before == 1
+        # the query, and (on a host's pool) the lock timeout set for its transaction
+        assert CountingCursor.statements - before == 2
         assert source.queries == 1
         assert set(answers) == set(requests)
 
@@ -188,7 +191,8 @@ class TestSchema:
 
         before = CountingCursor.statements
         PostgresScorecards(postgres_pool, schema=SCHEMA)
-        assert CountingCursor.statements - before == 2  # the tables, then the version: reads only
+        # the lock timeout (a host's pool), the tables, then the version: reads only
+        assert CountingCursor.statements - before == 3
 
     def test_a_foreign_schema_is_refused(self, postgres_pool):
         from scorekit.adapters.postgres import PostgresScorecards
@@ -240,6 +244,62 @@ class TestSchema:
 
 
 class TestErrors:
+    @pytest.mark.parametrize("pooled", ["owned", "host"])
+    def test_a_read_behind_a_table_lock_waits_busy_timeout_at_most(self, empty, postgres_pool, postgres_url, pooled):
+        import psycopg
+
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        repo = PostgresScorecards(postgres_url if pooled == "owned" else postgres_pool, schema=SCHEMA, busy_timeout=0.5)
+        repo.add(card(), change=CHANGE)
+        with psycopg.connect(postgres_url) as holder:
+            # a host's ALTER TABLE / VACUUM FULL; let go after 10 s so that a read without a timeout fails, not hangs
+            holder.execute("SET idle_in_transaction_session_timeout = '10s'")
+            holder.execute(f"LOCK TABLE {SCHEMA}.cards IN ACCESS EXCLUSIVE MODE")
+            with pytest.raises(StorageBusy, match=r"busy_timeout=0.5 s"):
+                repo.get("c1")
+            with pytest.raises(StorageBusy):
+                repo.find(active_on=Date(2024, 1, 15))
+            holder.rollback()
+        assert repo.get("c1") == card()
+        repo.close()
+
+    def test_a_server_that_cannot_be_reached_is_a_storage_error_not_busy(self, tmp_path):
+        from psycopg_pool import ConnectionPool
+
+        from scorekit.adapters.postgres import PostgresScorecards
+
+        pool = ConnectionPool(f"host={tmp_path} dbname=none connect_timeout=1", min_size=1, open=False)
+        pool.open(wait=False)
+        try:
+            with pytest.raises(StorageError, match="cannot be reached") as raised:
+                PostgresScorecards(pool, schema=SCHEMA, busy_timeout=0.5)
+            assert not isinstance(raised.value, StorageBusy)
+        finally:
+            pool.close()
+
+    def test_a_commit_cut_off_says_its_outcome_is_unknown(self, empty, postgres_pool):
+        from scorekit.errors import StorageOutcomeUnknown
+
+        # A deferred trigger runs at COMMIT: it ends the session there, as a server crash or a network cut would.
+        with postgres_pool.connection() as conn:
+            conn.execute(
+                f"CREATE FUNCTION {SCHEMA}.cut() RETURNS trigger LANGUAGE plpgsql AS"
+                " $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$"
+            )
+            conn.execute(
+                f"CREATE CONSTRAINT TRIGGER cut AFTER INSERT ON {SCHEMA}.manual_entries"
+                f" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {SCHEMA}.cut()"
+            )
+        try:
+            entry = ManualEntry("c9", "demos", 1, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann")
+            with pytest.raises(StorageOutcomeUnknown, match="whether the write was stored is unknown"):
+                empty["manual"].append(entry)
+        finally:
+            with postgres_pool.connection() as conn:
+                conn.execute(f"DROP TRIGGER cut ON {SCHEMA}.manual_entries")
+                conn.execute(f"DROP FUNCTION {SCHEMA}.cut()")
+
     def test_a_lock_held_past_busy_timeout_is_storage_busy(self, empty, postgres_pool, postgres_url):
         import psycopg
 
@@ -500,3 +560,9 @@ class TestServiceConcurrency:
             Date(2024, 2, 1),
             Date(2024, 3, 1),
         }
+
+
+class TestPostgresStorage(StorageContract):
+    @pytest.fixture
+    def storage(self, empty):
+        return Stores(empty["cards"], empty["manual"], empty["snapshots"])

@@ -40,6 +40,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
     raise ImportError(msg) from error
 
 from scorekit import codec
+from scorekit.adapters._rules import refuse_later_entries
 from scorekit.adapters._sql import (
     LAST,
     DecodedCards,
@@ -53,7 +54,7 @@ from scorekit.adapters._sql import (
     measurement,
     quote_identifier,
 )
-from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
+from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError, StorageOutcomeUnknown
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import to_decimal
@@ -79,13 +80,27 @@ Connections = str | ConnectionPool
 
 
 class _Database:
-    """Connections, transactions and error translation for one adapter."""
+    """Connections, transactions and error translation for one adapter.
+
+    Every connection handed out waits for a lock at most `busy_timeout` seconds,
+    reads included: an owned pool sets ``lock_timeout`` when it connects and checks
+    a pooled connection before lending it; with a host's pool each use sets it for
+    its own transaction.
+    """
 
     def __init__(self, conninfo_or_pool: Connections, busy_timeout: float) -> None:
         self.busy_timeout = busy_timeout_seconds(busy_timeout)
+        # The timeout is our own validated number, so it may be written into statements.
+        self._lock_ms = max(1, round(self.busy_timeout * 1000))
         if isinstance(conninfo_or_pool, str):
             self.pool: ConnectionPool = ConnectionPool(
-                conninfo_or_pool, min_size=1, max_size=4, kwargs={"autocommit": True}, open=False, name="scorekit"
+                conninfo_or_pool,
+                min_size=1,
+                max_size=4,
+                kwargs={"autocommit": True, "options": f"-c lock_timeout={self._lock_ms}"},
+                open=False,
+                name="scorekit",
+                check=ConnectionPool.check_connection,  # a connection the server dropped is replaced, not used
             )
             self.owned = True
             try:
@@ -116,24 +131,63 @@ class _Database:
             msg = f"{doing}: a lock was not had within busy_timeout={self.busy_timeout:g} s; nothing was changed, retry later"
             raise StorageBusy(msg) from error
         except PoolTimeout as error:
-            msg = f"{doing}: no database connection was free in time ({error})"
-            raise StorageBusy(msg) from error
+            raise self._no_connection(doing, error) from error
+        except psycopg.OperationalError as error:
+            msg = f"{doing}: the PostgreSQL server cannot be reached or dropped the connection: {str(error).strip()}"
+            raise StorageError(msg) from error
         except psycopg.Error as error:
             msg = f"{doing}: PostgreSQL said: {str(error).strip()}"
             raise StorageError(msg) from error
 
+    def _no_connection(self, doing: str, error: PoolTimeout) -> StorageError:
+        """No pooled connection in time: every one busy (`StorageBusy`), or no server to connect to (`StorageError`)."""
+        conninfo, kwargs = self.pool.conninfo, self.pool.kwargs
+        settings = {
+            **((kwargs() if callable(kwargs) else kwargs) or {}),
+            "autocommit": True,
+            "connect_timeout": max(2, round(self.busy_timeout)),
+        }
+        try:
+            psycopg.connect(conninfo() if callable(conninfo) else conninfo, **settings).close()
+        except psycopg.Error as down:
+            msg = f"{doing}: the PostgreSQL server cannot be reached: {str(down).strip()}"
+            return StorageError(msg)
+        msg = f"{doing}: no database connection was free in time ({error}); retry later"
+        return StorageBusy(msg)
+
+    @contextlib.contextmanager
+    def _transaction(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
+        """A transaction whose lock waits are bounded by `busy_timeout`; a commit cut off says its outcome is unknown."""
+        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
+            committing = False
+            try:
+                with conn.transaction():
+                    conn.execute(f"SET LOCAL lock_timeout = {self._lock_ms}")
+                    yield conn
+                    committing = True
+            except psycopg.OperationalError as error:
+                if committing:
+                    msg = (
+                        f"{doing}: the connection was lost while committing, so whether the write was stored is "
+                        f"unknown ({str(error).strip()}); read the state back before retrying"
+                    )
+                    raise StorageOutcomeUnknown(msg) from error
+                raise
+
     @contextlib.contextmanager
     def reading(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
-        """A connection for one read."""
-        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
-            yield conn
+        """A connection for one read, its lock waits bounded by `busy_timeout` too."""
+        if self.owned:  # its connections were opened with the lock timeout
+            with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
+                yield conn
+        else:
+            with self._transaction(doing) as conn:
+                yield conn
 
     @contextlib.contextmanager
     def transaction(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
         """A write transaction with lock waits bounded by `busy_timeout`: committed, or rolled back on error."""
-        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn, conn.transaction():
-            # The timeout is our own validated number, so it may be written into the statement.
-            conn.execute(f"SET LOCAL lock_timeout = {max(1, round(self.busy_timeout * 1000))}")
+        with self._transaction(doing) as conn:
             yield conn
 
 
@@ -247,6 +301,57 @@ class _Adapter:
             self._db.close()
             raise
         self._s = self._schema.name
+        self._found: set[str] = set()
+
+    def _has(self, conn: psycopg.Connection[Any], table: str) -> bool:
+        """Whether scorekit's `table` is in this schema: another adapter's, sharing the database with this one.
+
+        Once found it is remembered (a table is never dropped); a schema without it is asked again each time.
+        """
+        if table not in self._found:
+            row = conn.execute("SELECT to_regclass(%s)", (f"{self._s}.{table}",)).fetchone()
+            if row is None or row[0] is None:
+                return False
+            self._found.add(table)
+        return True
+
+    def _lock_cards(
+        self, conn: psycopg.Connection[Any], card_ids: Sequence[str], *, share: bool = False
+    ) -> dict[str, bool]:
+        """Lock the rows of these cards (in id order, so two writers never deadlock): whether each is deleted, by id.
+
+        Cards not in this schema's cards table (it has none, or they live in another database) are left out.
+        """
+        if not self._has(conn, "cards"):
+            return {}
+        mode = "SHARE" if share else "UPDATE"
+        rows = conn.execute(
+            f'SELECT id, deleted FROM {self._s}.cards WHERE id = ANY(%s) ORDER BY id COLLATE "C" FOR {mode}',
+            (list(card_ids),),
+        ).fetchall()
+        return dict(rows)
+
+    def _closed_among(self, conn: psycopg.Connection[Any], card_ids: Sequence[str]) -> set[str]:
+        """Those of `card_ids` with a closed score in this schema: read after their rows are locked, so it is current."""
+        if not card_ids or not self._has(conn, "closed_scores"):
+            return set()
+        rows = conn.execute(
+            f"SELECT card_id FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (list(card_ids),)
+        ).fetchall()
+        return {row[0] for row in rows}
+
+    def _refuse_closed(self, conn: psycopg.Connection[Any], card_ids: Sequence[str]) -> None:
+        closed = self._closed_among(conn, card_ids)
+        if closed:
+            raise ConflictError.closed(min(closed))
+
+    def _forget_data(self, conn: psycopg.Connection[Any], card_ids: Sequence[str]) -> None:
+        """Remove these cards' manual entries and closed scores, where this schema holds them."""
+        if not card_ids:
+            return
+        for table in ("manual_entries", "closed_scores"):
+            if self._has(conn, table):
+                conn.execute(f"DELETE FROM {self._s}.{table} WHERE card_id = ANY(%s)", (list(card_ids),))
 
     @property
     def schema(self) -> str:
@@ -396,6 +501,16 @@ class PostgresScorecards(_Adapter):
         if not items:
             return ()
         _check_distinct(items)
+        try:
+            with self._db.transaction("adding cards") as conn:
+                self._insert(conn, items, given)
+        except StorageError as error:
+            if isinstance(error.__cause__, _CONFLICTS):
+                raise self._taken(items) from None
+            raise
+        return items
+
+    def _insert(self, conn: psycopg.Connection[Any], items: Sequence[Scorecard], given: str) -> None:
         s = self._s
         sql = (
             f"WITH added AS (INSERT INTO {s}.cards"
@@ -405,14 +520,24 @@ class PostgresScorecards(_Adapter):
             f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
             " SELECT id, version, false, %(change)s, document FROM added"
         )
+        conn.cursor().executemany(sql, [_row(card, given) for card in items])
+
+    def add_next(self, previous: Scorecard, card: Scorecard, *, change: Change) -> Scorecard:
+        """See `scorekit.ports.CardSteps.add_next`: `previous` is locked, checked and the card added in one transaction."""
+        given = _change(change)
         try:
-            with self._db.transaction("adding cards") as conn:
-                conn.cursor().executemany(sql, [_row(card, given) for card in items])
+            with self._db.transaction("rolling over a card") as conn:
+                found = self._lock_cards(conn, [previous.id], share=True)
+                if previous.id not in found:
+                    raise CardNotFound.for_id(previous.id)
+                if found[previous.id]:
+                    raise ConflictError.deleted(previous.id)
+                self._insert(conn, (card,), given)
         except StorageError as error:
             if isinstance(error.__cause__, _CONFLICTS):
-                raise self._taken(items) from None
+                raise self._taken((card,)) from None
             raise
-        return items
+        return card
 
     def _taken(self, cards: Sequence[Scorecard]) -> ConflictError:
         """Which card of a refused batch clashed (read after the rollback, only to name it)."""
@@ -451,19 +576,12 @@ class PostgresScorecards(_Adapter):
         items = [(card.evolve(version=expected + 1), expected) for card, expected in changes]
         if not items:
             return ()
-        s = self._s
-        sql = (
-            f"WITH changed AS (UPDATE {s}.cards SET series = %(series)s, period_start = %(period_start)s,"
-            " period_end = %(period_end)s, timezone = %(timezone)s, rollover = %(rollover)s,"
-            " owner_kind = %(owner_kind)s, owner_id = %(owner_id)s,"
-            " subjects = %(subjects)s, version = %(version)s, document = %(document)s"
-            " WHERE id = %(id)s AND version = %(expected)s AND NOT deleted RETURNING id, version, document)"
-            f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
-            " SELECT id, version, false, %(change)s, document FROM changed RETURNING card_id"
-        )
+        sql = _update_sql(self._s)
         ordered = sorted(items, key=lambda item: item[0].id)  # stable: one card's changes keep their order
         try:
             with self._db.transaction("updating cards") as conn:
+                self._lock_cards(conn, sorted({card.id for card, _ in ordered}))
+                self._refuse_closed(conn, [card.id for card, _ in ordered])
                 cursor = conn.cursor()
                 cursor.executemany(
                     sql, [_row(card, given) | {"expected": expected} for card, expected in ordered], returning=True
@@ -489,27 +607,80 @@ class PostgresScorecards(_Adapter):
         self.delete_many((card_id,), change=change)
 
     def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
-        """See `ScorecardRepository.delete_many`: one statement marks them deleted and records the deletions."""
+        """See `ScorecardRepository.delete_many`: the cards, their entries and closed scores go in one transaction."""
         given = _change(change)
         ids = list(dict.fromkeys(card_ids))
         if not ids:
             return 0
-        s = self._s
         with self._db.transaction("deleting cards") as conn:
-            gone = {
-                row[0]
-                for row in conn.execute(
-                    f"WITH gone AS (UPDATE {s}.cards SET deleted = true WHERE id = ANY(%s) AND NOT deleted"
-                    " RETURNING id, version, document)"
-                    f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
-                    " SELECT id, version, true, %s, document FROM gone RETURNING card_id",
-                    (ids, given),
-                )
-            }
-            missing = [card_id for card_id in ids if card_id not in gone]
+            found = self._lock_cards(conn, sorted(ids))
+            missing = [card_id for card_id in ids if found.get(card_id, True)]
             if missing:
                 raise CardNotFound.for_id(missing[0])
+            self._refuse_closed(conn, ids)
+            self._remove(conn, ids, given)
         return len(ids)
+
+    def _remove(self, conn: psycopg.Connection[Any], ids: Sequence[str], given: str) -> None:
+        """Mark these locked, stored cards deleted, record the deletions, and remove their entries and closed scores."""
+        s = self._s
+        conn.execute(
+            f"WITH gone AS (UPDATE {s}.cards SET deleted = true WHERE id = ANY(%s) AND NOT deleted"
+            " RETURNING id, version, document)"
+            f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
+            " SELECT id, version, true, %s, document FROM gone",
+            (list(ids), given),
+        )
+        self._forget_data(conn, ids)
+
+    def reopen(self, card_id: str, *, change: Change) -> tuple[Scorecard, ClosedScore]:
+        """See `scorekit.ports.CardSteps.reopen`: the revision and the closed score's removal are one transaction."""
+        given = _change(change)
+        with self._db.transaction(f"reopening card {card_id!r}") as conn:
+            if self._lock_cards(conn, [card_id]).get(card_id, True):
+                raise CardNotFound.for_id(card_id)
+            if not self._has(conn, "closed_scores"):
+                raise CardNotFound.not_closed(card_id)
+            removed = conn.execute(
+                f"DELETE FROM {self._s}.closed_scores WHERE card_id = %s RETURNING document", (card_id,)
+            ).fetchone()
+            if removed is None:
+                raise CardNotFound.not_closed(card_id)
+            row = conn.execute(f"SELECT document, version FROM {self._s}.cards WHERE id = %s", (card_id,)).fetchone()
+            assert row is not None  # locked above  # noqa: S101
+            new = self._decoded(row[0]).evolve(version=row[1] + 1)
+            conn.execute(_update_sql(self._s), _row(new, given) | {"expected": row[1]})
+        return new, codec.loads(removed[0], ClosedScore)
+
+    def delete_owned(
+        self, user_id: str, *, change: Change, keep: Collection[str] = (), closed: bool = False, purge: bool = False
+    ) -> tuple[str, ...]:
+        """See `scorekit.ports.CardSteps.delete_owned`: one transaction; deleted cards keep their owner's columns."""
+        given = _change(change)
+        s = self._s
+        with self._db.transaction(f"deleting the cards of user {user_id!r}") as conn:
+            owned = [
+                row[0]
+                for row in conn.execute(
+                    f"SELECT id FROM {s}.cards WHERE owner_kind = 'user' AND owner_id = %s AND NOT deleted"
+                    ' AND NOT (id = ANY(%s)) ORDER BY id COLLATE "C" FOR UPDATE',
+                    (user_id, list(keep)),
+                )
+            ]
+            if not closed:  # read after the rows are locked: a close that got there first is seen
+                kept = self._closed_among(conn, owned)
+                owned = [card_id for card_id in owned if card_id not in kept]
+            self._remove(conn, owned, given)
+            if purge:
+                gone = [
+                    row[0]
+                    for row in conn.execute(
+                        f"DELETE FROM {s}.cards WHERE owner_kind = 'user' AND owner_id = %s AND deleted RETURNING id",
+                        (user_id,),
+                    )
+                ]  # their revisions cascade
+                self._forget_data(conn, gone)
+        return tuple(owned)
 
     def history(self, card_id: str) -> tuple[Revision, ...]:
         """See `ScorecardRepository.history`."""
@@ -542,6 +713,7 @@ class PostgresScorecards(_Adapter):
                 if not found[card_id]:
                     raise ConflictError.not_deleted(card_id)
             conn.execute(f"DELETE FROM {self._s}.cards WHERE id = ANY(%s)", (ids,))  # revisions cascade
+            self._forget_data(conn, ids)
         return len(ids)
 
     def index(self) -> tuple[CardRow, ...]:
@@ -593,6 +765,19 @@ class PostgresScorecards(_Adapter):
         return tuple(cards)
 
 
+def _update_sql(s: str) -> str:
+    """One card's update and its revision in one statement, if the stored version is the expected one."""
+    return (
+        f"WITH changed AS (UPDATE {s}.cards SET series = %(series)s, period_start = %(period_start)s,"
+        " period_end = %(period_end)s, timezone = %(timezone)s, rollover = %(rollover)s,"
+        " owner_kind = %(owner_kind)s, owner_id = %(owner_id)s,"
+        " subjects = %(subjects)s, version = %(version)s, document = %(document)s"
+        " WHERE id = %(id)s AND version = %(expected)s AND NOT deleted RETURNING id, version, document)"
+        f" INSERT INTO {s}.card_revisions (card_id, version, deleted, change, document)"
+        " SELECT id, version, false, %(change)s, document FROM changed RETURNING card_id"
+    )
+
+
 def _check_distinct(cards: Sequence[Scorecard]) -> None:
     ids: set[str] = set()
     slots: set[tuple[str, Date]] = set()
@@ -633,7 +818,15 @@ class PostgresManualValues(_Adapter):
 
     def append(self, entry: ManualEntry) -> None:
         """See `ManualValueStore.append`."""
+        given: object = entry
+        if not isinstance(given, ManualEntry):
+            msg = f"expected a ManualEntry, got {given!r}"
+            raise TypeError(msg)
         with self._db.transaction("recording a manual value") as conn:
+            # the card's row is shared-locked: a close or a delete under way finishes first, and is then seen
+            if self._lock_cards(conn, [entry.card_id], share=True).get(entry.card_id):
+                raise ConflictError.deleted(entry.card_id)
+            self._refuse_closed(conn, [entry.card_id])
             conn.execute(
                 f"INSERT INTO {self._s}.manual_entries (card_id, document) VALUES (%s, %s)",
                 (entry.card_id, codec.dumps(entry)),
@@ -685,6 +878,18 @@ class PostgresSnapshots(_Adapter):
             msg = f"expected a ClosedScore, got {given!r}"
             raise TypeError(msg)
         with self._db.transaction("closing a card") as conn:
+            found = self._lock_cards(conn, [closed.card_id])
+            if found.get(closed.card_id):
+                raise ConflictError.deleted(closed.card_id)
+            if found:  # read under the row's lock: an edit committed before it is seen
+                row = conn.execute(f"SELECT version FROM {self._s}.cards WHERE id = %s", (closed.card_id,)).fetchone()
+                if row is not None and row[0] != closed.card_version:
+                    raise ConflictError.stale(closed.card_id, stored=row[0], expected=closed.card_version)
+            if self._has(conn, "manual_entries"):
+                documents = conn.execute(
+                    f"SELECT document FROM {self._s}.manual_entries WHERE card_id = %s", (closed.card_id,)
+                ).fetchall()
+                refuse_later_entries(closed, [codec.loads(d[0], ManualEntry).recorded_at for d in documents])
             added = conn.execute(
                 f"INSERT INTO {self._s}.closed_scores (card_id, card_version, document) VALUES (%s, %s, %s)"
                 " ON CONFLICT (card_id) DO NOTHING RETURNING card_id",
