@@ -435,3 +435,38 @@ class TestHostileFiles:
             path = pathlib.Path(folder) / "damaged.sqlite3"
             path.write_bytes(bytes(damaged))
             _use_every_way(path)
+
+
+class TestPurge:
+    def test_purged_bytes_do_not_stay_in_the_file(self, tmp_path, monkeypatch):
+        real_connect = sqlite3.connect
+
+        def connect_without_secure_delete(*args, **kwargs):  # as SQLite builds whose default is off connect
+            db = real_connect(*args, **kwargs)
+            db.execute("PRAGMA secure_delete=OFF")
+            return db
+
+        monkeypatch.setattr(sqlite_adapter.sqlite3, "connect", connect_without_secure_delete)
+        path = tmp_path / "forget.sqlite3"
+        secret = "Zofia Secretname-4711"
+        with SQLiteScorecards(path) as repo, SQLiteManualValues(path) as manual:
+            stored = repo.add(card(name=secret), change=Change("boss", AT, f"hired {secret}"))
+            manual.append(ManualEntry(stored.id, "demos", 3, AT, secret))
+            repo.delete(stored.id, change=Change("boss", AT, "left"))
+            repo.purge([stored.id])
+            with raw(path) as db:
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("forget.sqlite3"))
+        assert secret.encode() not in data
+
+    def test_a_purge_takes_what_a_card_left_in_the_file(self, tmp_path):
+        path = tmp_path / "one.sqlite3"
+        with SQLiteScorecards(path) as repo:
+            stored = repo.add(card(), change=Change("boss", AT))
+            repo.delete(stored.id, change=Change("boss", AT))
+            with raw(path) as db:  # left by a store in another file's past, or an older scorekit
+                db.execute("INSERT INTO manual_entries (card_id, document) VALUES (?, '{}')", (stored.id,))
+                db.commit()
+            assert repo.purge([stored.id]) == 1
+            with raw(path) as db:
+                assert db.execute("SELECT COUNT(*) FROM manual_entries").fetchone() == (0,)

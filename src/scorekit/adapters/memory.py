@@ -251,6 +251,7 @@ class MemoryScorecards:
                     raise CardNotFound.never_seen(card_id)
             for card_id in ids:
                 del self._history[card_id]
+            self._forget_data(ids)
             return len(ids)
 
     def index(self) -> tuple[CardRow, ...]:
