@@ -28,7 +28,7 @@ import datetime as _dt
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Final
+from typing import Final, Protocol, Self
 
 import attrs
 import pendulum
@@ -44,6 +44,7 @@ from scorekit.scorecard import Scorecard
 
 __all__ = [
     "RECORD_FIELDS",
+    "Closing",
     "DecodedCards",
     "RecordsTable",
     "Wanted",
@@ -58,6 +59,37 @@ __all__ = [
 ]
 
 RECORD_FIELDS: Final = ("id", "metric", "subject", "occurred_at", "value")
+
+
+class _Connections(Protocol):
+    def close(self) -> None: ...
+
+
+class Closing:
+    """What every SQL adapter shares about its connections (kept in `_db`): `close()`, and ``with`` to call it.
+
+    >>> class Adapter(Closing):
+    ...     def __init__(self, db): self._db = db
+    >>> class Db:
+    ...     def close(self): print("closed")
+    >>> with Adapter(Db()):
+    ...     pass
+    closed
+    """
+
+    _db: _Connections
+
+    def close(self) -> None:
+        """Close the connections this adapter opened (a host's pool is left open); it may not be used afterwards."""
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
 """The columns a records table has, under these names unless `columns=` maps them to the host's."""
 
 SUM: Final = "sum"

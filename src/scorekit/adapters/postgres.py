@@ -21,43 +21,25 @@ own: call `close()`, or use it as a context manager) or a host's
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Self
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, Final
 
 import attrs
 
-try:
-    import psycopg
-    from psycopg import errors as pg_errors
-    from psycopg_pool import ConnectionPool, PoolTimeout
-except ImportError as error:  # pragma: no cover - exercised in a subprocess without the extra
-    msg = (
-        "scorekit.adapters.postgres needs psycopg 3 and psycopg_pool: install them with "
-        "pip install 'scorekit[postgres]'"
-    )
-    raise ImportError(msg) from error
-
 from scorekit import codec
+from scorekit.adapters._postgres_db import MAX_IDENTIFIER_BYTES, Connections, Database, pg_errors, psycopg
+from scorekit.adapters._postgres_records import PostgresRecordsSource
 from scorekit.adapters._rules import refuse_later_entries
 from scorekit.adapters._sql import (
-    LAST,
+    Closing,
     DecodedCards,
-    RecordsTable,
-    Wanted,
-    WantedCells,
-    answers,
-    busy_timeout_seconds,
     card_rows,
-    evidence_wanted,
-    measurement,
     quote_identifier,
 )
-from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError, StorageOutcomeUnknown
+from scorekit.errors import CardNotFound, ConflictError, StorageError
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest
-from scorekit.numbers import to_decimal
+from scorekit.measurement import ManualEntry
 from scorekit.period import Date, as_date
 from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard, Team, User
@@ -72,123 +54,6 @@ __all__ = [
 
 SCHEMA_VERSION: Final = 1
 """The layout of scorekit's tables that this version reads and writes."""
-
-_MAX_IDENTIFIER_BYTES: Final = 63  # PostgreSQL cuts longer names silently (NAMEDATALEN - 1)
-
-Connections = str | ConnectionPool
-"""A libpq connection string, or a host's pool."""
-
-
-class _Database:
-    """Connections, transactions and error translation for one adapter.
-
-    Every connection handed out waits for a lock at most `busy_timeout` seconds,
-    reads included: an owned pool sets ``lock_timeout`` when it connects and checks
-    a pooled connection before lending it; with a host's pool each use sets it for
-    its own transaction.
-    """
-
-    def __init__(self, conninfo_or_pool: Connections, busy_timeout: float) -> None:
-        self.busy_timeout = busy_timeout_seconds(busy_timeout)
-        # The timeout is our own validated number, so it may be written into statements.
-        self._lock_ms = max(1, round(self.busy_timeout * 1000))
-        if isinstance(conninfo_or_pool, str):
-            self.pool: ConnectionPool = ConnectionPool(
-                conninfo_or_pool,
-                min_size=1,
-                max_size=4,
-                kwargs={"autocommit": True, "options": f"-c lock_timeout={self._lock_ms}"},
-                open=False,
-                name="scorekit",
-                check=ConnectionPool.check_connection,  # a connection the server dropped is replaced, not used
-            )
-            self.owned = True
-            try:
-                with self.errors("connecting"):
-                    # One direct connection first: an unreachable server is reported at once, in libpq's words.
-                    psycopg.connect(conninfo_or_pool, autocommit=True).close()
-                    self.pool.open(wait=True, timeout=self.busy_timeout + 5)
-            except BaseException:
-                self.pool.close()
-                raise
-        elif isinstance(conninfo_or_pool, ConnectionPool):
-            self.pool = conninfo_or_pool
-            self.owned = False
-        else:  # a caller without a type checker
-            msg = f"expected a libpq connection string or a psycopg_pool.ConnectionPool, got {conninfo_or_pool!r}"  # type: ignore[unreachable]
-            raise StorageError(msg)
-
-    def close(self) -> None:
-        if self.owned:
-            self.pool.close()
-
-    @contextlib.contextmanager
-    def errors(self, doing: str) -> Iterator[None]:
-        """Translate the driver's and the pool's errors into scorekit's."""
-        try:
-            yield
-        except pg_errors.LockNotAvailable as error:
-            msg = f"{doing}: a lock was not had within busy_timeout={self.busy_timeout:g} s; nothing was changed, retry later"
-            raise StorageBusy(msg) from error
-        except PoolTimeout as error:
-            raise self._no_connection(doing, error) from error
-        except psycopg.OperationalError as error:
-            msg = f"{doing}: the PostgreSQL server cannot be reached or dropped the connection: {str(error).strip()}"
-            raise StorageError(msg) from error
-        except psycopg.Error as error:
-            msg = f"{doing}: PostgreSQL said: {str(error).strip()}"
-            raise StorageError(msg) from error
-
-    def _no_connection(self, doing: str, error: PoolTimeout) -> StorageError:
-        """No pooled connection in time: every one busy (`StorageBusy`), or no server to connect to (`StorageError`)."""
-        conninfo, kwargs = self.pool.conninfo, self.pool.kwargs
-        settings = {
-            **((kwargs() if callable(kwargs) else kwargs) or {}),
-            "autocommit": True,
-            "connect_timeout": max(2, round(self.busy_timeout)),
-        }
-        try:
-            psycopg.connect(conninfo() if callable(conninfo) else conninfo, **settings).close()
-        except psycopg.Error as down:
-            msg = f"{doing}: the PostgreSQL server cannot be reached: {str(down).strip()}"
-            return StorageError(msg)
-        msg = f"{doing}: no database connection was free in time ({error}); retry later"
-        return StorageBusy(msg)
-
-    @contextlib.contextmanager
-    def _transaction(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
-        """A transaction whose lock waits are bounded by `busy_timeout`; a commit cut off says its outcome is unknown."""
-        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
-            committing = False
-            try:
-                with conn.transaction():
-                    conn.execute(f"SET LOCAL lock_timeout = {self._lock_ms}")
-                    yield conn
-                    committing = True
-            except psycopg.OperationalError as error:
-                if committing:
-                    msg = (
-                        f"{doing}: the connection was lost while committing, so whether the write was stored is "
-                        f"unknown ({str(error).strip()}); read the state back before retrying"
-                    )
-                    raise StorageOutcomeUnknown(msg) from error
-                raise
-
-    @contextlib.contextmanager
-    def reading(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
-        """A connection for one read, its lock waits bounded by `busy_timeout` too."""
-        if self.owned:  # its connections were opened with the lock timeout
-            with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
-                yield conn
-        else:
-            with self._transaction(doing) as conn:
-                yield conn
-
-    @contextlib.contextmanager
-    def transaction(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
-        """A write transaction with lock waits bounded by `busy_timeout`: committed, or rolled back on error."""
-        with self._transaction(doing) as conn:
-            yield conn
 
 
 @attrs.frozen
@@ -213,9 +78,9 @@ class _Schema:
     """scorekit's tables in one PostgreSQL schema: created on first use, checked every time."""
 
     def __init__(
-        self, db: _Database, schema: str, component: str, ddl: Sequence[str], patch: _Patch | None = None
+        self, db: Database, schema: str, component: str, ddl: Sequence[str], patch: _Patch | None = None
     ) -> None:
-        self.name = quote_identifier(schema, max_bytes=_MAX_IDENTIFIER_BYTES)
+        self.name = quote_identifier(schema, max_bytes=MAX_IDENTIFIER_BYTES)
         self.schema = schema
         self.component = component
         self.patch = patch
@@ -252,7 +117,7 @@ class _Schema:
             return False
         return conn.execute(_HAS_COLUMN, (self.schema, self.patch.table, self.patch.column)).fetchone() is None
 
-    def _stored_version(self, db: _Database) -> tuple[int | None, bool]:
+    def _stored_version(self, db: Database) -> tuple[int | None, bool]:
         """The component's layout version (None: no tables yet) and whether its patch is applied."""
         with db.reading(f"opening schema {self.schema!r}") as conn:
             tables = {
@@ -286,15 +151,16 @@ class _Schema:
         )
 
 
-class _Adapter:
+class _Adapter(Closing):
     """What every PostgreSQL adapter shares: its database, its schema, `close`."""
 
+    _db: Database
     _component: str
     _ddl: Sequence[str]
     _patch: _Patch | None = None
 
     def __init__(self, conninfo_or_pool: Connections, *, schema: str = "scorekit", busy_timeout: float = 5) -> None:
-        self._db = _Database(conninfo_or_pool, busy_timeout)
+        self._db = Database(conninfo_or_pool, busy_timeout)
         try:
             self._schema = _Schema(self._db, schema, self._component, self._ddl, self._patch)
         except BaseException:
@@ -357,16 +223,6 @@ class _Adapter:
     def schema(self) -> str:
         """The schema scorekit's tables are in."""
         return self._schema.schema
-
-    def close(self) -> None:
-        """Close the pool this adapter opened for a connection string (a host's pool is left open)."""
-        self._db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 _CARDS_DDL: Final = (
@@ -940,188 +796,3 @@ class PostgresSnapshots(_Adapter):
             return 0
         with self._db.transaction("deleting closed scores") as conn:
             return conn.execute(f"DELETE FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)).rowcount
-
-
-class PostgresRecordsSource:
-    """A `MetricSource` over a host's records table in PostgreSQL, answering a whole batch in one query.
-
-    The table holds one row per record: ``id, metric, subject, occurred_at, value``
-    (`columns` maps these names to the table's own, ``"value": None`` counts each
-    record as 1; `table` may be ``("schema", "table")``).  ``metric`` and
-    ``subject`` compare as text, ``occurred_at`` should be ``timestamptz`` (a
-    ``timestamp`` is read in the session's TimeZone), ``value`` ``numeric`` or an
-    integer type (a ``double precision`` sum is not exact).  A row whose value is
-    NULL is not a record.  An index on ``(metric, subject, occurred_at)`` makes
-    it fast.  The requests travel as arrays, are joined to the records on metric,
-    subject and the half-open window, and grouped per request; the database sums,
-    counts and finds the latest row (ties on the instant: the greatest id as text).
-
-    `evidence="ids"` lists the counted records as `Evidence`; `"none"` lists none.
-    `queries` counts the queries run.  It is an `AggregateSource` too: `aggregate`
-    answers a batch of `Cell`s in one query, grouped per cell, with each one's sum,
-    count and latest row.
-
-    >>> import os, pendulum, psycopg
-    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
-    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
-    >>> from scorekit import MetricRequest
-    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
-    ...     _ = conn.execute("DROP TABLE IF EXISTS doctest_deals")
-    ...     _ = conn.execute("CREATE TABLE doctest_deals (deal_id int, kind text, rep text, won_at timestamptz)")
-    ...     _ = conn.execute("INSERT INTO doctest_deals VALUES (1, 'deals_won', 'ann', '2024-02-03 10:00Z'),"
-    ...                      " (2, 'deals_won', 'ann', '2024-03-01 00:30+01')")  # March in Warsaw
-    >>> columns = {"id": "deal_id", "metric": "kind", "subject": "rep", "occurred_at": "won_at", "value": None}
-    >>> feb = MetricRequest("deals_won", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="Europe/Warsaw"),
-    ...                     pendulum.datetime(2024, 3, 1, tz="Europe/Warsaw"))
-    >>> with PostgresRecordsSource(os.environ["SCOREKIT_POSTGRES"], "doctest_deals", columns=columns) as deals:
-    ...     answer = deals.measure([feb])[feb]
-    ...     from scorekit import Cell
-    ...     cell = Cell("deals_won", "last", "ann", feb.start, feb.end)
-    ...     found = deals.aggregate([cell])[cell]
-    >>> answer.value, [e.id for e in answer.evidence], found.count, found.last_id
-    (Decimal('1'), ['1'], 1, '1')
-    """
-
-    def __init__(
-        self,
-        conninfo_or_pool: Connections,
-        table: str | Sequence[str],
-        *,
-        columns: Mapping[str, str | None] | None = None,
-        evidence: str = "ids",
-        busy_timeout: float = 5,
-    ) -> None:
-        self._table = RecordsTable.of(table, columns, max_bytes=_MAX_IDENTIFIER_BYTES)
-        self._evidence = evidence_wanted(evidence)
-        self._query = self._build_query()
-        self._aggregate_query = self._build_aggregate_query()
-        self.queries = 0
-        self._db = _Database(conninfo_or_pool, busy_timeout)
-        t = self._table
-        try:  # the table and its columns must exist: say so now, not at the first dashboard
-            with self._db.reading(f"checking the records table {t.table}") as conn:
-                conn.execute(
-                    f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()}"
-                    f" FROM {t.table} AS r LIMIT 0"
-                ).fetchall()
-        except BaseException:
-            self._db.close()
-            raise
-
-    def _build_query(self) -> str:
-        t = self._table
-        value, at, key = t.value_expression(), f"r.{t.occurred_at}", f'r.{t.id}::text COLLATE "C"'
-        evidence = (
-            f", array_agg({key} ORDER BY {at}, {key}), array_agg({at} ORDER BY {at}, {key}),"
-            f" array_agg({value} ORDER BY {at}, {key})"
-            if self._evidence
-            else ""
-        )
-        return (
-            f"SELECT w.n, min(w.acc), count(*), sum({value}),"
-            f" (array_agg({value} ORDER BY {at} DESC, {key} DESC) FILTER (WHERE w.acc = '{LAST}'))[1]{evidence}"
-            # The rows travel as array literals built here (psycopg dumps list items one by one in
-            # Python, some ten times slower), each naming its window in two short arrays of the
-            # distinct windows.  unnest of a literal lets the planner see how many rows come.
-            " FROM (SELECT w.n, w.acc, w.metric, w.subject, win.start_at, win.end_at"
-            " FROM unnest(%s::integer[], %s::text[], %s::text[], %s::text[], %s::integer[])"
-            " AS w (n, acc, metric, subject, k)"
-            " JOIN unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS win (start_at, end_at, k)"
-            f" ON win.k = w.k) AS w {t.join()} GROUP BY w.n"
-        )
-
-    def _build_aggregate_query(self) -> str:
-        t = self._table
-        value, at, key = t.value_expression(), f"r.{t.occurred_at}", f'r.{t.id}::text COLLATE "C"'
-        latest = f"ORDER BY {at} DESC, {key} DESC"
-        return (
-            f"SELECT w.n, count(*), sum({value}), (array_agg({value} {latest}))[1],"
-            f" (array_agg({at} {latest}))[1], (array_agg({key} {latest}))[1]"
-            " FROM (SELECT w.n - 1 AS n, w.metric, w.subject, win.start_at, win.end_at"
-            " FROM unnest(%s::text[], %s::text[], %s::integer[]) WITH ORDINALITY AS w (metric, subject, k, n)"
-            " JOIN unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS win (start_at, end_at, k)"
-            f" ON win.k = w.k) AS w {t.join()} GROUP BY w.n"
-        )
-
-    def close(self) -> None:
-        """Close the pool this source opened for a connection string (a host's pool is left open)."""
-        self._db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
-        """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""
-        wanted = WantedCells.of(cells)
-        if not wanted.cells:
-            return {}
-        parameters = (
-            _array_literal(wanted.metrics),
-            _array_literal(wanted.subjects),
-            _array_literal(map(str, wanted.window_numbers)),
-            [start for start, _end in wanted.windows],
-            [end for _start, end in wanted.windows],
-        )
-        with self._db.reading("aggregating the records table") as conn:
-            self.queries += 1
-            rows = conn.execute(self._aggregate_query, parameters).fetchall()
-        return wanted.answers(
-            {
-                n: Aggregate(
-                    to_decimal(total, name="the sum of the records' values", bounded=False),
-                    count,
-                    to_decimal(last, name=f"record {record_id!r}: value"),
-                    at,
-                    record_id,
-                )
-                for n, count, total, last, at, record_id in rows
-            }
-        )
-
-    def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
-        """See `MetricSource.measure`: the whole batch in one query."""
-        wanted = Wanted.of(requests)
-        if not wanted.requests:
-            return {}
-        parameters = (
-            _array_literal(map(str, wanted.numbers)),
-            _array_literal(wanted.accumulations),
-            _array_literal(wanted.metrics),
-            _array_literal(wanted.subjects),
-            _array_literal(map(str, wanted.window_numbers)),
-            [start for start, _end in wanted.windows],
-            [end for _start, end in wanted.windows],
-        )
-        with self._db.reading("measuring from the records table") as conn:
-            self.queries += 1
-            rows = conn.execute(self._query, parameters).fetchall()
-        return answers(wanted, {row[0]: self._answer(row) for row in rows})
-
-    def _answer(self, row: Sequence[Any]) -> Measurement:
-        _n, accumulation, count, total, last = row[:5]
-        evidence: tuple[Evidence, ...] = ()
-        if self._evidence:
-            ids, instants, values = row[5:8]
-            evidence = tuple(
-                Evidence(record_id, at, to_decimal(value, name=f"record {record_id!r}: value"))
-                for record_id, at, value in zip(ids, instants, values, strict=True)
-            )
-        return measurement(
-            accumulation,
-            total=to_decimal(total, name="the sum of the records' values"),
-            count=count,
-            last_value=None if last is None else to_decimal(last, name="the latest record's value"),
-            evidence=evidence,
-        )
-
-
-def _array_literal(items: Iterable[str]) -> str:
-    r"""A PostgreSQL array literal of these texts, every element quoted (a parameter value, never SQL).
-
-    >>> print(_array_literal(['say "hi"', "back\\slash", "NULL"]))
-    {"say \"hi\"","back\\slash","NULL"}
-    """
-    return "{" + ",".join('"' + item.replace("\\", "\\\\").replace('"', '\\"') + '"' for item in items) + "}"

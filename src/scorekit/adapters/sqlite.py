@@ -52,12 +52,11 @@ import sqlite3
 import threading
 import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from types import TracebackType
-from typing import Final, Self, TypeVar
+from typing import Final, TypeVar
 
 from scorekit import codec
 from scorekit.adapters._rules import refuse_later_entries
-from scorekit.adapters._sql import DecodedCards, card_rows, instant_text
+from scorekit.adapters._sql import Closing, DecodedCards, card_rows, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
     CardNotFound,
@@ -456,8 +455,10 @@ def _ids_json(ids: Iterable[str]) -> str:
     return json.dumps(list(dict.fromkeys(ids)))
 
 
-class _Adapter:
+class _Adapter(Closing):
     """What every SQLite adapter shares: the file, `close()`, ``with``."""
+
+    _db: _Database
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float = 5) -> None:
         self._db = _Database(path, busy_timeout=busy_timeout)
@@ -466,18 +467,6 @@ class _Adapter:
     def path(self) -> str:
         """The database file."""
         return self._db.path
-
-    def close(self) -> None:
-        """Close this adapter's connections (every thread's)."""
-        self._db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 class SQLiteScorecards(_Adapter):
