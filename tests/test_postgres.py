@@ -566,3 +566,9 @@ class TestPostgresStorage(StorageContract):
     @pytest.fixture
     def storage(self, empty):
         return Stores(empty["cards"], empty["manual"], empty["snapshots"])
+
+
+def test_hostile_ids_raise_scorekit_errors(empty):
+    from test_adapters import escapes
+
+    assert escapes(empty["cards"], empty["manual"], empty["snapshots"]) == []

@@ -17,6 +17,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
     )
     raise ImportError(msg) from error
 
+from scorekit.adapters._rules import lone_surrogate
 from scorekit.adapters._sql import busy_timeout_seconds
 from scorekit.errors import StorageBusy, StorageError, StorageOutcomeUnknown
 
@@ -76,6 +77,8 @@ class Database:
         """Translate the driver's and the pool's errors into scorekit's."""
         try:
             yield
+        except UnicodeEncodeError as error:  # a lone surrogate in an id looked up: no card has it
+            raise lone_surrogate(doing, error) from None
         except pg_errors.LockNotAvailable as error:
             msg = f"{doing}: a lock was not had within busy_timeout={self.busy_timeout:g} s; nothing was changed, retry later"
             raise StorageBusy(msg) from error

@@ -1,4 +1,10 @@
-"""The checks every adapter makes inside a closed score's transaction, in one place.
+"""What every adapter checks the same way: the ids and versions it is given, a closed score's manual values.
+
+>>> distinct_ids(["c1", "c2", "c1"])
+['c1', 'c2']
+>>> distinct_ids([["c1"]])
+Traceback (most recent call last):
+scorekit.errors.InvalidScorecard: a card id must be a string, got ['c1']
 
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
@@ -18,12 +24,78 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Iterable
+from typing import Final
 
-from scorekit.errors import ConflictError
+from scorekit.errors import ConflictError, InvalidScorecard
 from scorekit.history import ClosedScore
 from scorekit.period import as_utc
 
-__all__ = ["refuse_later_entries"]
+__all__ = [
+    "MAX_VERSION",
+    "card_id",
+    "distinct_ids",
+    "expected_version",
+    "filter_text",
+    "lone_surrogate",
+    "refuse_later_entries",
+]
+
+MAX_VERSION: Final = 2**31 - 1
+"""The highest version a card may reach: PostgreSQL's integer column (SQLite's are wider); an update adds one."""
+
+
+def card_id(value: object) -> str:
+    """`value` if it is a string: a card id to look up (an id no card has is simply not found)."""
+    if not isinstance(value, str):
+        msg = f"a card id must be a string, got {value!r}"
+        raise InvalidScorecard(msg)
+    return value
+
+
+def filter_text(name: str, value: object) -> None:
+    """`InvalidScorecard` unless `value`, a `find` filter, is a string or None."""
+    if value is not None and not isinstance(value, str):
+        msg = f"find({name}=...) must be a string or None, got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def lone_surrogate(where: str, error: UnicodeEncodeError) -> InvalidScorecard:
+    """The error for a value the database cannot take: it holds a lone surrogate, which is not Unicode text."""
+    bad = error.object[error.start : error.end] if isinstance(error.object, str) else ""
+    msg = f"{where}: a value given holds {bad!r}, a lone surrogate, which is not Unicode text: no card has it"
+    return InvalidScorecard(msg)
+
+
+def distinct_ids(values: Iterable[object]) -> list[str]:
+    """The card ids of `values`, each once, in their first order; `InvalidScorecard` for anything but strings."""
+    if isinstance(values, str):
+        msg = f"card ids must be a collection of strings, not the single string {values!r}"
+        raise InvalidScorecard(msg)
+    try:
+        ids = list(dict.fromkeys(values))
+    except TypeError:  # not iterable, or an unhashable item
+        for value in values if hasattr(values, "__iter__") else (values,):
+            card_id(value)
+        raise
+    for value in ids:
+        card_id(value)
+    return ids  # type: ignore[return-value]  # each checked above
+
+
+def expected_version(card_id: str, value: object) -> int:
+    """`value` as an `expected_version` of card `card_id`: a whole number below `MAX_VERSION`.
+
+    >>> expected_version("c1", "2")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidScorecard: expected_version of card 'c1' must be a whole number, got '2'
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = f"expected_version of card {card_id!r} must be a whole number, got {value!r}"
+        raise InvalidScorecard(msg)
+    if value >= MAX_VERSION:
+        msg = f"card {card_id!r}: expected_version {value} is beyond what can be stored (below {MAX_VERSION})"
+        raise InvalidScorecard(msg)
+    return value
 
 
 def refuse_later_entries(closed: ClosedScore, recorded: Iterable[_dt.datetime]) -> None:

@@ -30,7 +30,8 @@ import attrs
 from pendulum import DateTime
 
 from scorekit._text import identifier, label
-from scorekit.adapters._rules import refuse_later_entries
+from scorekit.adapters._rules import card_id as _card_id
+from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, as_instant
@@ -76,7 +77,7 @@ class MemoryScorecards:
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
         try:
-            return self._cards[card_id]
+            return self._cards[_card_id(card_id)]
         except KeyError:
             raise CardNotFound.for_id(card_id) from None
 
@@ -122,6 +123,7 @@ class MemoryScorecards:
             slots: dict[tuple[str, str], str | None] = {}  # changes to `_series`, None for a freed slot
             stored = []
             for card, expected in changes:
+                expected_version(card.id, expected)
                 current = pending.get(card.id) or self.get(card.id)
                 self._refuse_closed(card.id)
                 if current.version != expected:
@@ -152,7 +154,7 @@ class MemoryScorecards:
         """See `ScorecardRepository.delete_many`."""
         given = _change(change)
         with self._lock:
-            cards = [self.get(card_id) for card_id in dict.fromkeys(card_ids)]
+            cards = [self.get(card_id) for card_id in distinct_ids(card_ids)]
             for card in cards:
                 self._refuse_closed(card.id)
             self._remove(cards, given)
@@ -236,13 +238,13 @@ class MemoryScorecards:
         """See `ScorecardRepository.history`."""
         with self._lock:
             try:
-                return tuple(self._history[card_id])
+                return tuple(self._history[_card_id(card_id)])
             except KeyError:
                 raise CardNotFound.never_seen(card_id) from None
 
     def purge(self, card_ids: Collection[str]) -> int:
         """See `ScorecardRepository.purge`."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         with self._lock:
             for card_id in ids:
                 if card_id in self._cards:
@@ -270,6 +272,8 @@ class MemoryScorecards:
         owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.find`."""
+        for name, value in (("subject", subject), ("series", series), ("owner_id", owner_id)):
+            filter_text(name, value)
         day = as_date(active_on, name="active_on") if active_on is not None else None
         with self._lock:
             cards = list(self._cards.values())
@@ -352,12 +356,12 @@ class MemoryManualValues:
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
         """See `ManualValueStore.entries`."""
         with self._lock:
-            return tuple(e for card_id in dict.fromkeys(card_ids) for e in self._entries.get(card_id, ()))
+            return tuple(e for card_id in distinct_ids(card_ids) for e in self._entries.get(card_id, ()))
 
     def delete_for(self, card_ids: Collection[str]) -> int:
         """See `ManualValueStore.delete_for`."""
         with self._lock:
-            return sum(len(self._entries.pop(card_id, ())) for card_id in dict.fromkeys(card_ids))
+            return sum(len(self._entries.pop(card_id, ())) for card_id in distinct_ids(card_ids))
 
 
 class MemorySnapshots:
@@ -396,26 +400,26 @@ class MemorySnapshots:
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
         """See `scorekit.ports.ClosedIds`."""
         with self._lock:
-            return frozenset(card_id for card_id in card_ids if card_id in self._closed)
+            return frozenset(card_id for card_id in distinct_ids(card_ids) if card_id in self._closed)
 
     def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
         """See `SnapshotStore.get`."""
         with self._lock:
-            return {i: self._closed[i] for i in dict.fromkeys(card_ids) if i in self._closed}
+            return {i: self._closed[i] for i in distinct_ids(card_ids) if i in self._closed}
 
     def remove(self, card_id: str, change: Change) -> ClosedScore:
         """See `SnapshotStore.remove`."""
         _change(change)
         with self._lock:
             try:
-                return self._closed.pop(card_id)
+                return self._closed.pop(_card_id(card_id))
             except KeyError:
                 raise CardNotFound.not_closed(card_id) from None
 
     def delete_for(self, card_ids: Collection[str]) -> int:
         """See `SnapshotStore.delete_for`."""
         with self._lock:
-            return sum(self._closed.pop(card_id, None) is not None for card_id in dict.fromkeys(card_ids))
+            return sum(self._closed.pop(card_id, None) is not None for card_id in distinct_ids(card_ids))
 
 
 def _instant(value: object) -> DateTime:

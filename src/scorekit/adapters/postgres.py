@@ -30,7 +30,8 @@ import attrs
 from scorekit import codec
 from scorekit.adapters._postgres_db import MAX_IDENTIFIER_BYTES, Connections, Database, pg_errors, psycopg
 from scorekit.adapters._postgres_records import PostgresRecordsSource
-from scorekit.adapters._rules import refuse_later_entries
+from scorekit.adapters._rules import card_id as _card_id
+from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
 from scorekit.adapters._sql import (
     Closing,
     DecodedCards,
@@ -340,7 +341,7 @@ class PostgresScorecards(_Adapter):
         """See `ScorecardRepository.get`."""
         with self._db.reading(f"reading card {card_id!r}") as conn:
             row = conn.execute(
-                f"SELECT document FROM {self._s}.cards WHERE id = %s AND NOT deleted", (card_id,)
+                f"SELECT document FROM {self._s}.cards WHERE id = %s AND NOT deleted", (_card_id(card_id),)
             ).fetchone()
         if row is None:
             raise CardNotFound.for_id(card_id)
@@ -429,7 +430,7 @@ class PostgresScorecards(_Adapter):
         ``UPDATE ... WHERE id = %s AND version = %s`` and its revision in the same statement.
         """
         given = _change(change)
-        items = [(card.evolve(version=expected + 1), expected) for card, expected in changes]
+        items = [(card.evolve(version=expected_version(card.id, expected) + 1), expected) for card, expected in changes]
         if not items:
             return ()
         sql = _update_sql(self._s)
@@ -465,7 +466,7 @@ class PostgresScorecards(_Adapter):
     def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
         """See `ScorecardRepository.delete_many`: the cards, their entries and closed scores go in one transaction."""
         given = _change(change)
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return 0
         with self._db.transaction("deleting cards") as conn:
@@ -543,7 +544,7 @@ class PostgresScorecards(_Adapter):
         with self._db.reading(f"reading the history of card {card_id!r}") as conn:
             rows = conn.execute(
                 f"SELECT document, change, deleted FROM {self._s}.card_revisions WHERE card_id = %s ORDER BY seq",
-                (card_id,),
+                (_card_id(card_id),),
             ).fetchall()
         if not rows:
             raise CardNotFound.never_seen(card_id)
@@ -554,7 +555,7 @@ class PostgresScorecards(_Adapter):
 
     def purge(self, card_ids: Collection[str]) -> int:
         """See `ScorecardRepository.purge`: the deleted cards and their revisions go, in one transaction."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return 0
         with self._db.transaction("purging cards") as conn:
@@ -591,6 +592,8 @@ class PostgresScorecards(_Adapter):
         owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.find`: every filter is answered by an index."""
+        for name, value in (("subject", subject), ("series", series), ("owner_id", owner_id)):
+            filter_text(name, value)
         clauses: list[str] = ["NOT deleted"]
         parameters: list[object] = []
         if owner is not None:
@@ -690,7 +693,7 @@ class PostgresManualValues(_Adapter):
 
     def entries(self, card_ids: Iterable[str]) -> tuple[ManualEntry, ...]:
         """See `ManualValueStore.entries`."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return ()
         with self._db.reading("reading manual values") as conn:
@@ -702,7 +705,7 @@ class PostgresManualValues(_Adapter):
 
     def delete_for(self, card_ids: Collection[str]) -> int:
         """See `ManualValueStore.delete_for`."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return 0
         with self._db.transaction("deleting manual values") as conn:
@@ -756,7 +759,7 @@ class PostgresSnapshots(_Adapter):
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
         """See `scorekit.ports.ClosedIds`: from the primary key, no closed score decoded."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return frozenset()
         with self._db.reading("reading which cards are closed") as conn:
@@ -767,7 +770,7 @@ class PostgresSnapshots(_Adapter):
 
     def get(self, card_ids: Iterable[str]) -> Mapping[str, ClosedScore]:
         """See `SnapshotStore.get`."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return {}
         with self._db.reading("reading closed scores") as conn:
@@ -783,7 +786,7 @@ class PostgresSnapshots(_Adapter):
         _change(change)
         with self._db.transaction(f"reopening card {card_id!r}") as conn:
             row = conn.execute(
-                f"DELETE FROM {self._s}.closed_scores WHERE card_id = %s RETURNING document", (card_id,)
+                f"DELETE FROM {self._s}.closed_scores WHERE card_id = %s RETURNING document", (_card_id(card_id),)
             ).fetchone()
         if row is None:
             raise CardNotFound.not_closed(card_id)
@@ -791,7 +794,7 @@ class PostgresSnapshots(_Adapter):
 
     def delete_for(self, card_ids: Collection[str]) -> int:
         """See `SnapshotStore.delete_for`."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return 0
         with self._db.transaction("deleting closed scores") as conn:

@@ -55,7 +55,8 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Final, TypeVar
 
 from scorekit import codec
-from scorekit.adapters._rules import refuse_later_entries
+from scorekit.adapters._rules import card_id as _card_id
+from scorekit.adapters._rules import distinct_ids, filter_text, lone_surrogate, refuse_later_entries
 from scorekit.adapters._sql import Closing, DecodedCards, card_rows, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
@@ -263,6 +264,8 @@ class _Database:
             yield
         except sqlite3.Error as error:
             raise _storage_error(self.path, error) from None
+        except UnicodeEncodeError as error:  # a lone surrogate in an id looked up: no card has it
+            raise lone_surrogate(self.path, error) from None
         except UnicodeDecodeError as error:  # a TEXT cell that is not UTF-8: the file was damaged
             msg = f"{self.path}: the database is damaged: a stored text is not UTF-8 ({error.reason})"
             raise StorageError(msg) from None
@@ -452,7 +455,7 @@ def _owner_columns(card: Scorecard) -> tuple[str, str]:
 
 def _ids_json(ids: Iterable[str]) -> str:
     """A JSON array of ids, for ``json_each(?)``: one parameter whatever the count."""
-    return json.dumps(list(dict.fromkeys(ids)))
+    return json.dumps(distinct_ids(ids))
 
 
 class _Adapter(Closing):
@@ -496,7 +499,7 @@ class SQLiteScorecards(_Adapter):
     def get(self, card_id: str) -> Scorecard:
         """See `ScorecardRepository.get`."""
         with self._db.reading() as db:
-            row = db.execute("SELECT document FROM cards WHERE id = ?", (card_id,)).fetchone()
+            row = db.execute("SELECT document FROM cards WHERE id = ?", (_card_id(card_id),)).fetchone()
         if row is None:
             raise CardNotFound.for_id(card_id)
         return self._decoded(row[0], card_id)
@@ -592,7 +595,7 @@ class SQLiteScorecards(_Adapter):
     def delete_many(self, card_ids: Collection[str], *, change: Change) -> int:
         """See `ScorecardRepository.delete_many`; the cards' manual entries and closed scores in this file go too."""
         given = _change(change)
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         if not ids:
             return 0
         with self._db.transaction() as db:
@@ -667,7 +670,7 @@ class SQLiteScorecards(_Adapter):
         with self._db.reading() as db:
             rows = db.execute(
                 "SELECT document, deleted, actor_id, at, reason FROM revisions WHERE card_id = ? ORDER BY seq",
-                (card_id,),
+                (_card_id(card_id),),
             ).fetchall()
         if not rows:
             raise CardNotFound.never_seen(card_id)
@@ -675,7 +678,7 @@ class SQLiteScorecards(_Adapter):
 
     def purge(self, card_ids: Collection[str]) -> int:
         """See `ScorecardRepository.purge`."""
-        ids = list(dict.fromkeys(card_ids))
+        ids = distinct_ids(card_ids)
         with self._db.transaction() as db:
             for card_id in ids:
                 if db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone():
@@ -708,6 +711,8 @@ class SQLiteScorecards(_Adapter):
         owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
         """See `ScorecardRepository.find`; `active_on` is answered from the index on (period end, start)."""
+        for name, value in (("subject", subject), ("series", series), ("owner_id", owner_id)):
+            filter_text(name, value)
         clauses, parameters = [], []
         if owner is not None:
             clauses.append("owner_kind = ? AND owner_id = ?")
@@ -843,7 +848,7 @@ class SQLiteSnapshots(_Adapter):
         """See `SnapshotStore.remove`."""
         _change(change)
         with self._db.transaction() as db:
-            row = db.execute("SELECT document FROM snapshots WHERE card_id = ?", (card_id,)).fetchone()
+            row = db.execute("SELECT document FROM snapshots WHERE card_id = ?", (_card_id(card_id),)).fetchone()
             if row is None:
                 raise CardNotFound.not_closed(card_id)
             db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
