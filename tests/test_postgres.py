@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scorekit import Cadence, Change, Date, ManualEntry, Parameter, Scorecard, Team, User
-from scorekit.errors import CardNotFound, ConflictError, StorageBusy, StorageError
+from scorekit.errors import CardNotFound, ConflictError, InvalidSetting, StorageBusy, StorageError
 from scorekit.testing import (
     ManualValueStoreContract,
     MetricSourceContract,
@@ -151,8 +151,17 @@ class TestPostgresRecordsSource:
             PostgresRecordsSource(postgres_pool, "deals")
         with pytest.raises(StorageError, match="amount"):
             PostgresRecordsSource(postgres_pool, "records", columns={"value": "amount"})
-        with pytest.raises(StorageError, match="longer than"):
+        with pytest.raises(InvalidSetting, match="longer than"):
             PostgresRecordsSource(postgres_pool, "x" * 64)
+        with pytest.raises(InvalidSetting, match="unknown fields"):
+            PostgresRecordsSource(postgres_pool, "records", columns={"amount": "value"})
+        with pytest.raises(InvalidSetting, match="evidence"):
+            PostgresRecordsSource(postgres_pool, "records", evidence="no")
+        with pytest.raises(InvalidSetting, match="busy_timeout"):
+            PostgresRecordsSource(postgres_pool, "records", busy_timeout=-1)
+        with pytest.raises(StorageError, match=r"pass table=\('public', 'records'\)"):
+            PostgresRecordsSource(postgres_pool, "public.records")
+        assert PostgresRecordsSource(postgres_pool, ("public", "records")).queries == 0
 
     def test_counting_rows_and_listing_no_evidence(self, postgres_pool):
         from scorekit.adapters.postgres import PostgresRecordsSource

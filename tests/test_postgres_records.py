@@ -15,7 +15,7 @@ from scorekit import Accumulation, Measurement, MetricRequest
 from scorekit.adapters._sql import instant_text
 from scorekit.adapters.memory import Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteRecordsSource
-from scorekit.errors import StorageError
+from scorekit.errors import InvalidSetting, StorageError
 from scorekit.numbers import EXACT, exact_sum
 from scorekit.period import as_utc
 from scorekit.testing import KnownAnswer, MetricSourceContract
@@ -155,13 +155,16 @@ class TestSQLiteRecordsSource:
             SQLiteRecordsSource(tmp_path / "crm.sqlite3", "deals")
         with pytest.raises(StorageError, match="no such column"):
             SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"value": "amount"})
-        with pytest.raises(StorageError, match="unknown fields"):
+        # mistakes in the call are ValueErrors, never StorageErrors (OSErrors a host may retry)
+        with pytest.raises(InvalidSetting, match="unknown fields"):
             SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"amount": "value"})
-        with pytest.raises(StorageError, match="'ids'"):
-            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", evidence="some")
-        for bad in (0, -1, True, float("nan"), "5"):
-            with pytest.raises(StorageError, match="busy_timeout"):
+        with pytest.raises(InvalidSetting, match="'ids'"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", evidence="no")
+        for bad in (0, -1, True, float("nan"), "5", 1e300):
+            with pytest.raises(InvalidSetting, match="busy_timeout"):
                 SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", busy_timeout=bad)
+        with pytest.raises(StorageError, match=r"no such table.*pass table=\('main', 'records'\)"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "main.records")
         with pytest.raises(StorageError, match="unable to open"):
             SQLiteRecordsSource(tmp_path / "missing.sqlite3", "records")
 

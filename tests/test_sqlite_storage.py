@@ -20,7 +20,7 @@ from scorekit import (
     Change,
     ConflictError,
     Date,
-    InvalidNumber,
+    InvalidSetting,
     ManualEntry,
     Parameter,
     Scorecard,
@@ -94,10 +94,18 @@ class TestFilesThatAreNotScorekitDatabases:
         with pytest.raises(StorageError, match="schema version 3"):
             SQLiteManualValues(path)
 
-    @pytest.mark.parametrize("timeout", [-1, float("nan"), float("inf"), "5", True])
+    @pytest.mark.parametrize("timeout", [-1, float("nan"), float("inf"), "5", True, 1e300, 86_401])
     def test_busy_timeout_is_seconds(self, tmp_path, timeout):
-        with pytest.raises(InvalidNumber, match="busy_timeout"):
+        with pytest.raises(InvalidSetting, match="busy_timeout") as raised:
             SQLiteScorecards(tmp_path / "x.sqlite3", busy_timeout=timeout)
+        assert isinstance(raised.value, ValueError)
+        assert not isinstance(raised.value, StorageError)  # a mistake in the call: no retry helps
+
+    @pytest.mark.parametrize("path", ["cards\x00.sqlite3", b"cards.sqlite3", 7])
+    def test_a_path_must_be_a_path(self, tmp_path, path):
+        given = path if not isinstance(path, str) else str(tmp_path / path)
+        with pytest.raises(InvalidSetting, match="path"):
+            SQLiteScorecards(given)
 
 
 class TestLocks:
@@ -448,16 +456,16 @@ class TestPurge:
 
         monkeypatch.setattr(sqlite_adapter.sqlite3, "connect", connect_without_secure_delete)
         path = tmp_path / "forget.sqlite3"
-        secret = "Zofia Secretname-4711"
+        forgotten = "Zofia Secretname-4711"
         with SQLiteScorecards(path) as repo, SQLiteManualValues(path) as manual:
-            stored = repo.add(card(name=secret), change=Change("boss", AT, f"hired {secret}"))
-            manual.append(ManualEntry(stored.id, "demos", 3, AT, secret))
+            stored = repo.add(card(name=forgotten), change=Change("boss", AT, f"hired {forgotten}"))
+            manual.append(ManualEntry(stored.id, "demos", 3, AT, forgotten))
             repo.delete(stored.id, change=Change("boss", AT, "left"))
             repo.purge([stored.id])
             with raw(path) as db:
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("forget.sqlite3"))
-        assert secret.encode() not in data
+        assert forgotten.encode() not in data
 
     def test_a_purge_takes_what_a_card_left_in_the_file(self, tmp_path):
         path = tmp_path / "one.sqlite3"

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidParameter",
     "InvalidPeriod",
     "InvalidScorecard",
+    "InvalidSetting",
     "InvalidWeight",
     "MissingMeasurement",
     "PermissionDenied",
@@ -77,6 +78,18 @@ class InvalidParameter(ScorekitError, ValueError):
 
 class InvalidScorecard(ScorekitError, ValueError):
     """A scorecard breaks one of its rules (weights, period, metrics, time zone...)."""
+
+
+class InvalidSetting(ScorekitError, ValueError):
+    """An adapter's setting is not valid: its ``columns=``, ``evidence=``, ``busy_timeout``, a table name, a path.
+
+    A mistake in the call, not the database's answer: retrying cannot help (a `StorageError` may).
+
+    >>> from scorekit.adapters.sqlite import SQLiteScorecards
+    >>> SQLiteScorecards("cards.sqlite3", busy_timeout=-1)
+    Traceback (most recent call last):
+    scorekit.errors.InvalidSetting: busy_timeout must be a finite number of seconds, 0 or more and at most 86400, got -1
+    """
 
 
 class MissingMeasurement(ScorekitError, LookupError):

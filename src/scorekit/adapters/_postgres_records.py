@@ -15,6 +15,7 @@ from scorekit.adapters._sql import (
     answers,
     evidence_wanted,
     measurement,
+    table_hint,
 )
 from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest
 from scorekit.numbers import to_decimal
@@ -81,7 +82,7 @@ class PostgresRecordsSource(Closing):
         self._db = Database(conninfo_or_pool, busy_timeout)
         t = self._table
         try:  # the table and its columns must exist: say so now, not at the first dashboard
-            with self._db.reading(f"checking the records table {t.table}") as conn:
+            with table_hint(table), self._db.reading(f"checking the records table {t.table}") as conn:
                 conn.execute(
                     f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()}"
                     f" FROM {t.table} AS r LIMIT 0"

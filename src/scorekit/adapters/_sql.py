@@ -26,7 +26,8 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+import os
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Protocol, Self
 
@@ -35,7 +36,7 @@ import pendulum
 from pendulum import DateTime
 
 from scorekit import codec
-from scorekit.errors import StorageError
+from scorekit.errors import InvalidSetting, StorageError
 from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_instant
 from scorekit.numbers import EXACT, ZERO
 from scorekit.period import Date, as_date, as_utc
@@ -43,6 +44,7 @@ from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard
 
 __all__ = [
+    "MAX_BUSY_TIMEOUT",
     "RECORD_FIELDS",
     "Closing",
     "DecodedCards",
@@ -52,13 +54,18 @@ __all__ = [
     "busy_timeout_seconds",
     "card_rows",
     "evidence_wanted",
+    "file_path",
     "instant_text",
     "measurement",
     "parse_instant_text",
     "quote_identifier",
+    "table_hint",
 ]
 
 RECORD_FIELDS: Final = ("id", "metric", "subject", "occurred_at", "value")
+
+
+"""The columns a records table has, under these names unless `columns=` maps them to the host's."""
 
 
 class _Connections(Protocol):
@@ -90,8 +97,6 @@ class Closing:
         self.close()
 
 
-"""The columns a records table has, under these names unless `columns=` maps them to the host's."""
-
 SUM: Final = "sum"
 AVERAGE: Final = "average"
 LAST: Final = "last"
@@ -103,21 +108,57 @@ def quote_identifier(name: str, *, max_bytes: int | None = None) -> str:
     """`name` as a quoted SQL identifier (double quotes, inner quotes doubled), for SQLite and PostgreSQL.
 
     A NUL character, an empty name or (where the database would silently cut it) a
-    name longer than `max_bytes` raise `StorageError`.
+    name longer than `max_bytes` raise `InvalidSetting`.
 
     >>> quote_identifier("occurred at")
     '"occurred at"'
     """
     if not isinstance(name, str) or not name:
         msg = f"a table or column name must be a non-empty string, got {name!r}"
-        raise StorageError(msg)
+        raise InvalidSetting(msg)
     if "\x00" in name:
         msg = f"a table or column name cannot contain a NUL character, got {name!r}"
-        raise StorageError(msg)
+        raise InvalidSetting(msg)
     if max_bytes is not None and len(name.encode()) > max_bytes:
         msg = f"the name {name!r} is longer than the database's {max_bytes} bytes; it would be cut to another name"
-        raise StorageError(msg)
+        raise InvalidSetting(msg)
     return '"' + name.replace('"', '""') + '"'
+
+
+def file_path(value: object) -> str:
+    r"""`value` as a database file's path: a str or an `os.PathLike` of one, without NUL; else `InvalidSetting`.
+
+    >>> file_path("crm\x00.sqlite3")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidSetting: path must not hold a NUL character, got 'crm\x00.sqlite3'
+    """
+    path = os.fspath(value) if isinstance(value, str | os.PathLike) else None
+    if not isinstance(path, str):
+        msg = f"path must be a file path (a str or a pathlib.Path), got {value!r}"
+        raise InvalidSetting(msg)
+    if "\x00" in path:
+        msg = f"path must not hold a NUL character, got {path!r}"
+        raise InvalidSetting(msg)
+    return path
+
+
+@contextlib.contextmanager
+def table_hint(table: str | Sequence[str]) -> Iterator[None]:
+    """Add to a `StorageError` about a records table named with a dot how to name a table in a schema.
+
+    >>> with table_hint("crm.deals"):
+    ...     raise StorageError("no such table: crm.deals")
+    Traceback (most recent call last):
+    scorekit.errors.StorageError: no such table: crm.deals; 'crm.deals' is one table name here: to name a table in a schema, pass table=('crm', 'deals')
+    """
+    try:
+        yield
+    except StorageError as error:
+        if isinstance(table, str) and "." in table:
+            schema, _dot, name = table.partition(".")
+            msg = f"{error}; {table!r} is one table name here: to name a table in a schema, pass table=({schema!r}, {name!r})"
+            raise type(error)(msg) from error
+        raise
 
 
 def instant_text(value: _dt.datetime) -> str:
@@ -181,18 +222,18 @@ class RecordsTable:
         parts = (table,) if isinstance(table, str) else tuple(table)
         if not parts:
             msg = "the records table needs a name, got an empty sequence"
-            raise StorageError(msg)
+            raise InvalidSetting(msg)
         mapping = dict(columns or {})
         unknown = sorted(set(mapping) - set(RECORD_FIELDS), key=str)
         if unknown:
             msg = f"columns maps unknown fields {unknown}; the fields are {list(RECORD_FIELDS)}"
-            raise StorageError(msg)
+            raise InvalidSetting(msg)
         names: dict[str, str | None] = {}
         for field in RECORD_FIELDS:
             name = mapping.get(field, field)
             if name is None and field != "value":
                 msg = f"columns[{field!r}] is None; only 'value' may be None (each record then counts 1)"
-                raise StorageError(msg)
+                raise InvalidSetting(msg)
             names[field] = None if name is None else quote_identifier(name, max_bytes=max_bytes)
         return cls(
             ".".join(quote_identifier(part, max_bytes=max_bytes) for part in parts),
@@ -216,15 +257,26 @@ class RecordsTable:
         return "1" if self.value is None else f"r.{self.value}"
 
 
-def busy_timeout_seconds(value: object) -> float:
-    """A `busy_timeout`: a finite number of seconds above 0, else `StorageError`.
+MAX_BUSY_TIMEOUT: Final = 86_400
+"""The longest `busy_timeout`, in seconds (a day): longer waits are a mistake, and overflow the databases' own."""
+
+
+def busy_timeout_seconds(value: object, *, zero: bool = False) -> float:
+    """A `busy_timeout`: a finite number of seconds above 0 (or 0, with `zero`), at most a day, else `InvalidSetting`.
 
     >>> busy_timeout_seconds(5), busy_timeout_seconds(0.25)
     (5.0, 0.25)
     """
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:
-        msg = f"busy_timeout must be a finite number of seconds above 0, got {value!r}"
-        raise StorageError(msg)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or not (0 <= value <= MAX_BUSY_TIMEOUT)
+        or (value == 0 and not zero)
+    ):
+        least = "0 or more" if zero else "more than 0"
+        msg = f"busy_timeout must be a finite number of seconds, {least} and at most {MAX_BUSY_TIMEOUT}, got {value!r}"
+        raise InvalidSetting(msg)
     return float(value)
 
 
@@ -239,7 +291,7 @@ def evidence_wanted(evidence: str) -> bool:
     if evidence == "none":
         return False
     msg = f"evidence must be 'ids' (list the counted records) or 'none', got {evidence!r}"
-    raise StorageError(msg)
+    raise InvalidSetting(msg)
 
 
 def accumulation_of(request: MetricRequest) -> str:

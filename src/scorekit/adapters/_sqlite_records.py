@@ -21,9 +21,11 @@ from scorekit.adapters._sql import (
     answers,
     busy_timeout_seconds,
     evidence_wanted,
+    file_path,
     instant_text,
     measurement,
     parse_instant_text,
+    table_hint,
 )
 from scorekit.errors import InvalidNumber, StorageBusy, StorageError
 from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest
@@ -121,7 +123,7 @@ class SQLiteRecordsSource:
         evidence: str = "ids",
         busy_timeout: float = 5,
     ) -> None:
-        self.path = os.fspath(path)
+        self.path = file_path(path)
         self._table = RecordsTable.of(table, columns)
         self._evidence = evidence_wanted(evidence)
         self._busy_timeout = busy_timeout_seconds(busy_timeout)
@@ -129,7 +131,7 @@ class SQLiteRecordsSource:
         self._aggregate_query = self._build_aggregate_query()
         self.queries = 0
         t = self._table
-        with self._reading() as db:  # the table and its columns must exist: say so now, not at the first dashboard
+        with table_hint(table), self._reading() as db:  # the table and its columns must exist: say so now
             db.execute(
                 f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()} FROM {t.table} AS r LIMIT 0"
             ).fetchall()

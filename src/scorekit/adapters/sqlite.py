@@ -46,7 +46,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
-import math
 import os
 import sqlite3
 import threading
@@ -57,13 +56,12 @@ from typing import Final, TypeVar
 from scorekit import codec
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, filter_text, lone_surrogate, refuse_later_entries
-from scorekit.adapters._sql import Closing, DecodedCards, card_rows, instant_text
+from scorekit.adapters._sql import Closing, DecodedCards, busy_timeout_seconds, card_rows, file_path, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
     InvalidDocument,
-    InvalidNumber,
     InvalidPeriod,
     InvalidScorecard,
     StorageBusy,
@@ -162,13 +160,6 @@ def _statements(script: str) -> list[str]:
     return [statement for statement in script.split(";") if statement.strip()]
 
 
-def _busy_timeout(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
-        msg = f"busy_timeout must be a number of seconds, 0 or more, got {value!r}"
-        raise InvalidNumber(msg)
-    return float(value)
-
-
 def _storage_error(path: str, error: sqlite3.Error) -> StorageError:
     name = getattr(error, "sqlite_errorname", "")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(error):
@@ -199,12 +190,8 @@ class _Database:
     """One SQLite file: a connection per thread, transactions that say what went wrong, the layout."""
 
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float) -> None:
-        given: object = path
-        if not isinstance(given, str | os.PathLike):
-            msg = f"path must be a file path, got {given!r}"
-            raise TypeError(msg)
-        self.path = os.fspath(path)
-        self.busy_timeout = _busy_timeout(busy_timeout)
+        self.path = file_path(path)
+        self.busy_timeout = busy_timeout_seconds(busy_timeout, zero=True)
         self._connections: dict[int, sqlite3.Connection] = {}
         self._lock = threading.Lock()
         self._closed = False
