@@ -523,3 +523,27 @@ class TestHistoryValues:
         )
         assert again.stdout.strip() == digest
         assert len(digest) == 64
+
+
+class TestChangeArguments:
+    @pytest.mark.parametrize(
+        ("actor_id", "reason", "said"),
+        [
+            ("boss\udfff", "", "lone surrogate"),
+            ("boss", "late \ud800 deal", "lone surrogate"),
+            ("", "", "visible character"),
+            ("\u200b", "", "visible character"),
+            ("boss\x00", "", "control characters"),
+            ("x" * 201, "", "at most 200"),
+            (["boss"], "", "string"),
+            ("boss", "bell\x07", "control characters"),
+            ("boss", "x" * 1001, "at most 1000"),
+            ("boss", 7, "string"),
+        ],
+    )
+    def test_actor_id_and_reason_are_checked_like_identifiers_and_labels(self, actor_id, reason, said):
+        with pytest.raises(InvalidScorecard, match=said):
+            Change(actor_id, NOW, reason)
+
+    def test_a_reason_may_span_lines_and_hold_tabs(self):
+        assert Change("boss", NOW, "target typo\n\tsee ticket 7\r\n").reason == "target typo\n\tsee ticket 7\r\n"

@@ -37,6 +37,7 @@ from typing import Any, Final
 import attrs
 from pendulum import DateTime
 
+from scorekit._text import check_identifier, check_label
 from scorekit.errors import InvalidDocument, InvalidScorecard
 from scorekit.measurement import ManualEntry, Measurement, as_instant
 from scorekit.numbers import to_decimal
@@ -59,15 +60,14 @@ def _text(value: object, *, name: str) -> str:
 
 
 def _actor_id(value: object) -> str:
-    text = _text(value, name="a change's actor_id")
-    if not text.strip():
-        msg = f"a change's actor_id must name who made it, got {value!r}"
-        raise InvalidScorecard(msg)
-    return text
+    return check_identifier(value, what="a change's actor_id", error=InvalidScorecard)
 
 
 def _reason(value: object) -> str:
-    return _text(value, name="a change's reason")
+    """A label that may span lines: a reason is free text, but never a lone surrogate or a control character."""
+    text = _text(value, name="a change's reason")
+    check_label(text.replace("\n", " ").replace("\r", " "), what="a change's reason", error=InvalidScorecard)
+    return text
 
 
 def _at(value: object) -> DateTime:
