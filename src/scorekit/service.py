@@ -169,6 +169,8 @@ class CardTemplate:
 _EDITABLE: Final = frozenset({"parameters", "name", "rollover", "timezone", "owner"})
 
 _ROLLED_OVER: Final = "rolled over"
+_MAX_HORIZON: Final = 36_600
+"""The largest `Scorekit(horizon_days=)`: a century."""
 _CLOSED_HINT: Final = "reopen it first (Scorekit.reopen, with a reason)"
 
 
@@ -192,6 +194,10 @@ class Scorekit:
 
     `snapshots` (a `SnapshotStore`) is needed only by `close` and `reopen`; without
     it everything else works and no card is ever closed.
+
+    `horizon_days` (default 366) bounds how far past the clock a `today` or an
+    `as_of` may be: further is `InvalidPeriod`, before anything is read or written
+    (a ``roll_over(today=9999-12-31)`` would otherwise create cards until it fails).
 
     `new_id` makes the id of every card the service creates (`create_cards`,
     `add_similar`; rolled-over cards derive theirs from the series instead). It
@@ -219,7 +225,12 @@ class Scorekit:
         clock: Clock,
         snapshots: SnapshotStore | None = None,
         new_id: Callable[[], str] = _new_id,
+        horizon_days: int = 366,
     ) -> None:
+        if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or not 0 <= horizon_days <= _MAX_HORIZON:
+            msg = f"horizon_days must be a whole number of days from 0 to {_MAX_HORIZON}, got {horizon_days!r}"
+            raise InvalidPeriod(msg)
+        self.horizon_days = horizon_days
         self.cards = cards
         self.metrics = metrics
         self.manual = manual
@@ -474,8 +485,8 @@ class Scorekit:
         only the card that heads each series with work to do is read.
         """
         self._require_manager(actor, "roll over cards")
-        fixed_today = as_date(today, name="today") if today is not None else None
-        today_in = self._today_in(fixed_today)
+        now = self._now()
+        today_in = self._today_in(self._fixed_today(today, now), now)
         change = self._change(actor, _ROLLED_OVER)
         created: list[Scorecard] = []
         rows, read = self._rows()
@@ -575,9 +586,8 @@ class Scorekit:
         """
         self._require_manager(actor, "close periods")
         store = self._require_snapshots("close periods")
-        fixed_today = as_date(today, name="today") if today is not None else None
         now = self._now()
-        today_in = self._today_in(fixed_today, now)
+        today_in = self._today_in(self._fixed_today(today, now), now)
         rows, read = self._rows()
         over_ids = [row.id for row in rows if row.period_end <= today_in(row.timezone)]
         already = self._closed_ids(store, over_ids)
@@ -761,7 +771,32 @@ class Scorekit:
         return tuple(card for card in ordered if today_in(card.timezone) in card.period)
 
     def _instant(self, as_of: _dt.datetime | None) -> DateTime:
-        return as_instant(as_of if as_of is not None else self.clock.now())
+        if as_of is None:
+            return as_instant(self.clock.now())
+        instant = as_instant(as_of)
+        now = self._now()
+        with contextlib.suppress(OverflowError):  # a clock near year 9999 has no horizon left to check
+            if as_utc(instant) > as_utc(now) + _dt.timedelta(days=self.horizon_days):
+                msg = (
+                    f"as_of {instant.isoformat()} is more than horizon_days={self.horizon_days} days past now "
+                    f"({now.isoformat()}); give a nearer instant, or build Scorekit(..., horizon_days=) wider"
+                )
+                raise InvalidPeriod(msg)
+        return instant
+
+    def _fixed_today(self, today: Date | str | None, now: DateTime) -> Date | None:
+        """`today` as a date, if given; `InvalidPeriod` if it is more than `horizon_days` past the clock's date."""
+        if today is None:
+            return None
+        day = as_date(today, name="today")
+        with contextlib.suppress(OverflowError):
+            if day > as_utc(now).date() + _dt.timedelta(days=self.horizon_days):
+                msg = (
+                    f"today {day} is more than horizon_days={self.horizon_days} days past the clock's date "
+                    f"({as_utc(now).date()}); give a nearer date, or build Scorekit(..., horizon_days=) wider"
+                )
+                raise InvalidPeriod(msg)
+        return day
 
     def _score_all(
         self,
