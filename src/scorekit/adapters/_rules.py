@@ -8,7 +8,8 @@ scorekit.errors.InvalidScorecard: a card id must be a string, got ['c1']
 
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
->>> from scorekit.history import ClosedScore, fingerprint
+>>> from scorekit.codec import fingerprint
+>>> from scorekit.history import ClosedScore
 >>> c = Cadence.monthly(Date(2024, 1, 1))
 >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
 >>> at = pendulum.datetime(2024, 2, 2, tz="UTC")

@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
+from scorekit.codec import fingerprint
 from scorekit.errors import CardNotFound, ConflictError
-from scorekit.history import ClosedScore, fingerprint
+from scorekit.history import ClosedScore
 from scorekit.ports import (
     ClosedIds,
     SnapshotStore,

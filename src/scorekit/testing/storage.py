@@ -19,8 +19,9 @@ import pendulum
 import pytest
 
 from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
+from scorekit.codec import fingerprint
 from scorekit.errors import CardNotFound, ConflictError
-from scorekit.history import ClosedScore, fingerprint
+from scorekit.history import ClosedScore
 from scorekit.measurement import ManualEntry, Measurement, MetricRequest
 from scorekit.ports import CardSteps, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
 from scorekit.scorecard import Scorecard, Team
