@@ -619,9 +619,9 @@ class Scorekit:
                 fingerprint=fingerprint(scored.card, measurements, used),
             )
             try:
-                # A store sharing the cards' database refuses a card changed or deleted since it was read.
+                # A store sharing the cards' database refuses a card changed, deleted or purged since it was read.
                 store.add(snapshot)
-            except ConflictError:
+            except (ConflictError, CardNotFound):
                 conflicted.append(snapshot.card_id)
                 continue
             closed.append(snapshot)

@@ -182,16 +182,19 @@ class MemoryScorecards:
             raise ConflictError.closed(card_id)
 
     def _refuse_deleted(self, card_id: str) -> None:
-        """`ConflictError` if `card_id` was deleted (it has a history but is not stored)."""
-        if card_id not in self._cards and card_id in self._history:
-            raise ConflictError.deleted(card_id)
+        """`ConflictError` if `card_id` was deleted (it has a history but is not stored); `CardNotFound` if never stored.
+
+        A card purged meanwhile has no history left: it is not found.
+        """
+        if card_id not in self._cards:
+            if card_id in self._history:
+                raise ConflictError.deleted(card_id)
+            raise CardNotFound.for_id(card_id)
 
     def add_next(self, previous: Scorecard, card: Scorecard, *, change: Change) -> Scorecard:
         """See `scorekit.ports.CardSteps.add_next`."""
         with self._lock:
             self._refuse_deleted(previous.id)
-            if previous.id not in self._cards:
-                raise CardNotFound.for_id(previous.id)
             return self.add(card, change=change)
 
     def reopen(self, card_id: str, *, change: Change) -> tuple[Scorecard, ClosedScore]:

@@ -198,6 +198,19 @@ class _Adapter(Closing):
         ).fetchall()
         return dict(rows)
 
+    def _refuse_unknown(self, conn: psycopg.Connection[Any], card_id: str, found: Mapping[str, bool]) -> None:
+        """`ConflictError` if the card (locked in `found`) was deleted; `CardNotFound` if this schema holds cards but not it.
+
+        A card purged meanwhile is no card here.  A schema without any card (the cards live
+        in another database) cannot tell, and lets it be.
+        """
+        if card_id in found:
+            if found[card_id]:
+                raise ConflictError.deleted(card_id)
+            return
+        if self._has(conn, "cards") and conn.execute(f"SELECT 1 FROM {self._s}.cards LIMIT 1").fetchone():
+            raise CardNotFound.for_id(card_id)
+
     def _closed_among(self, conn: psycopg.Connection[Any], card_ids: Sequence[str]) -> set[str]:
         """Those of `card_ids` with a closed score in this schema: read after their rows are locked, so it is current."""
         if not card_ids or not self._has(conn, "closed_scores"):
@@ -683,8 +696,7 @@ class PostgresManualValues(_Adapter):
             raise TypeError(msg)
         with self._db.transaction("recording a manual value") as conn:
             # the card's row is shared-locked: a close or a delete under way finishes first, and is then seen
-            if self._lock_cards(conn, [entry.card_id], share=True).get(entry.card_id):
-                raise ConflictError.deleted(entry.card_id)
+            self._refuse_unknown(conn, entry.card_id, self._lock_cards(conn, [entry.card_id], share=True))
             self._refuse_closed(conn, [entry.card_id])
             conn.execute(
                 f"INSERT INTO {self._s}.manual_entries (card_id, document) VALUES (%s, %s)",
@@ -738,8 +750,7 @@ class PostgresSnapshots(_Adapter):
             raise TypeError(msg)
         with self._db.transaction("closing a card") as conn:
             found = self._lock_cards(conn, [closed.card_id])
-            if found.get(closed.card_id):
-                raise ConflictError.deleted(closed.card_id)
+            self._refuse_unknown(conn, closed.card_id, found)
             if found:  # read under the row's lock: an edit committed before it is seen
                 row = conn.execute(f"SELECT version FROM {self._s}.cards WHERE id = %s", (closed.card_id,)).fetchone()
                 if row is not None and row[0] != closed.card_version:

@@ -393,9 +393,18 @@ def _refuse_closed(db: sqlite3.Connection, card_id: str) -> None:
 
 
 def _refuse_deleted(db: sqlite3.Connection, card_id: str) -> None:
-    """`ConflictError` if the card was deleted: this file has its history but does not store it."""
-    if not db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone() and _ever_stored(db, card_id):
+    """`ConflictError` if the card was deleted (this file has its history but does not store it).
+
+    `CardNotFound` if this file holds cards but never this one (or purged it): the stores share
+    the file, so it is no card.  A file without any card (the stores are in separate files)
+    cannot tell, and lets it be.
+    """
+    if db.execute("SELECT 1 FROM cards WHERE id = ?", (card_id,)).fetchone():
+        return
+    if _ever_stored(db, card_id):
         raise ConflictError.deleted(card_id)
+    if db.execute("SELECT 1 FROM revisions LIMIT 1").fetchone():
+        raise CardNotFound.for_id(card_id)
 
 
 def _remove(db: sqlite3.Connection, card_id: str, document: str, change: Change) -> None:

@@ -24,7 +24,7 @@ from scorekit.errors import CardNotFound, ConflictError
 from scorekit.history import ClosedScore
 from scorekit.measurement import ManualEntry, Measurement, MetricRequest
 from scorekit.ports import CardSteps, ManualValueStore, MetricSource, ScorecardRepository, SnapshotStore
-from scorekit.scorecard import Scorecard, Team
+from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import score
 from scorekit.service import Actor, Role, Scorekit
 from scorekit.testing._common import _card, _change, _promise, _refused
@@ -212,6 +212,20 @@ class StorageContract:
         assert storage.snapshots.get([closed.id]) == {}
         with pytest.raises(CardNotFound):
             steps.history(closed.id)
+
+    def test_nothing_is_added_for_a_card_purged_meanwhile(self, storage: Stores) -> None:
+        steps = storage.cards
+        if not isinstance(steps, CardSteps):
+            pytest.skip("the repository has no CardSteps")
+        steps.add(_card("c2", User("bob")), change=_change())  # the database holds cards
+        card = steps.add(_card(), change=_change())
+        steps.delete_owned("ann", change=_change("forget ann"), purge=True)
+        with pytest.raises((ConflictError, CardNotFound)):
+            storage.snapshots.add(_closed_of(card))
+        with pytest.raises((ConflictError, CardNotFound)):
+            storage.manual.append(_entry(card.id, minutes=1))
+        assert storage.snapshots.get([card.id]) == {}, _promise("no closed score of a purged card")
+        assert storage.manual.entries([card.id]) == (), _promise("no manual value of a purged card")
 
     # -- the races, with a slow CRM ---------------------------------------------------
 
