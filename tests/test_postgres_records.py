@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorekit import Accumulation, Measurement, MetricRequest
+from scorekit import Accumulation, Cell, Measurement, MetricRequest
 from scorekit.adapters._sql import instant_text
 from scorekit.adapters.memory import Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteRecordsSource
@@ -190,6 +190,41 @@ class TestSQLiteRecordsSource:
         db.close()
         with pytest.raises(StorageError, match=r"'x'.*'lots'"):
             source.measure([request()])
+
+
+class TestSQLiteRowsThatCannotBeRead:
+    """A row in a window that cannot be read is refused, naming it, by `measure` and `aggregate` alike."""
+
+    @pytest.mark.parametrize(
+        ("row", "said"),
+        [
+            ((None, "2024-02-04T00:00:00.000000Z"), r"a record at '2024-02-04T00:00:00.000000Z' has no id \(NULL\)"),
+            ((b"\xff\xfe", "2024-02-04T00:00:00.000000Z"), r"'2024-02-04T00:00:00.000000Z' has no id .* not UTF-8"),
+            (("x1", "2024-02-04 10:00:00"), r"record 'x1': occurred_at must be UTC text .* got '2024-02-04 10:00:00'"),
+            (("x2", "2024-02-04T10:00:00+01:00"), r"record 'x2': occurred_at must be UTC text"),
+        ],
+    )
+    def test_measure_and_aggregate_refuse_the_same_row(self, tmp_path, row, said):
+        source = make_sqlite(tmp_path / "crm.sqlite3", [Record("ok", "deals_won", "ann", DAY, 1)])
+        record_id, at = row
+        with contextlib.closing(sqlite3.connect(source.path)) as db, db:
+            db.execute("INSERT INTO records VALUES (?, 'deals_won', 'ann', ?, '1')", (record_id, at))
+        cell = Cell("deals_won", Accumulation.SUM, "ann", FEB, MAR)
+        with pytest.raises(StorageError, match=said):
+            source.measure([request()])
+        with pytest.raises(StorageError, match=said):
+            source.aggregate([cell])
+
+    def test_a_column_that_does_not_exist_is_not_read_as_a_string(self, tmp_path):
+        make_sqlite(tmp_path / "crm.sqlite3", [])
+        with pytest.raises(StorageError, match="no such column"):
+            SQLiteRecordsSource(tmp_path / "crm.sqlite3", "records", columns={"occurred_at": "won_at"})
+
+    def test_an_integer_id_is_its_digits(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", [])
+        with contextlib.closing(sqlite3.connect(source.path)) as db, db:
+            db.execute("INSERT INTO records VALUES (7, 'deals_won', 'ann', ?, 2)", (instant_text(DAY),))
+        assert [e.id for e in source.measure([request()])[request()].evidence] == ["7"]
 
 
 # --- the same numbers as RecordsMetricSource, for random records and windows --------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -36,6 +37,20 @@ __all__ = ["SQLiteRecordsSource"]
 _AGGREGATE: Final = "scorekit_records"
 
 
+_INSTANT_TEXT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
+"""`instant_text`'s form: every record in a window must have it, in `measure` and `aggregate` alike."""
+
+
+def _text(value: object) -> str | None:
+    """A cell read as bytes, as text; None for NULL or bytes that are not UTF-8."""
+    if not isinstance(value, bytes):
+        return None
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 class _Records:
     """The aggregate SQLite runs over one request's records: the exact sum, the latest row, the evidence.
 
@@ -52,16 +67,23 @@ class _Records:
         self.bad: str | None = None
 
     def step(self, occurred_at: object, record_id: object, value: object, want_last: int, want_rows: int) -> None:
+        # The id and the instant come as bytes (CAST AS BLOB): text that is not UTF-8 is reported, not raised.
         if self.bad is not None:
             return
-        key = str(record_id)
+        at = _text(occurred_at)
+        key = _text(record_id)
+        if key is None:
+            self.bad = f"a record at {at!r} has no id (NULL) or one that is not UTF-8 text ({record_id!r})"
+            return
+        if at is None or not _INSTANT_TEXT.fullmatch(at):
+            self.bad = f"record {key!r}: occurred_at must be UTC text like '2024-02-01T09:30:00.000000Z', got {at!r}"
+            return
         try:
             amount = to_decimal(value, name=f"record {key!r}: value")
             self.total = EXACT_SUMS.add(self.total, amount)
         except InvalidNumber as error:
             self.bad = str(error)
             return
-        at = str(occurred_at)
         if want_last and (self.last is None or (at, key) > self.last[:2]):
             self.last = (at, key, str(amount))
         if want_rows:
@@ -133,7 +155,9 @@ class SQLiteRecordsSource:
         t = self._table
         with table_hint(table), self._reading() as db:  # the table and its columns must exist: say so now
             db.execute(
-                f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()} FROM {t.table} AS r LIMIT 0"
+                # qualified: an unqualified "name" that is no column would be read as a string literal
+                f"SELECT r.{t.id}, r.{t.metric}, r.{t.subject}, r.{t.occurred_at}, {t.value_expression()}"
+                f" FROM {t.table} AS r LIMIT 0"
             ).fetchall()
 
     def _build_query(self) -> str:
@@ -142,7 +166,7 @@ class SQLiteRecordsSource:
             "WITH wanted (n, acc, metric, subject, start_at, end_at) AS ("
             " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
             " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?))"
-            f" SELECT w.n, w.acc, count(*), {_AGGREGATE}(r.{t.occurred_at}, r.{t.id}, {t.value_expression()},"
+            f" SELECT w.n, w.acc, count(*), {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB), {t.value_expression()},"
             f" w.acc = '{LAST}', {int(self._evidence)})"
             f" FROM wanted AS w {t.join()} GROUP BY w.n"
         )
@@ -153,7 +177,7 @@ class SQLiteRecordsSource:
             "WITH wanted (n, metric, subject, start_at, end_at) AS ("
             " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
             " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?))"
-            f" SELECT w.n, count(*), {_AGGREGATE}(r.{t.occurred_at}, r.{t.id}, {t.value_expression()}, 1, 0)"
+            f" SELECT w.n, count(*), {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB), {t.value_expression()}, 1, 0)"
             f" FROM wanted AS w {t.join()} GROUP BY w.n"
         )
 
