@@ -163,6 +163,33 @@ class TestPostgresRecordsSource:
             PostgresRecordsSource(postgres_pool, "public.records")
         assert PostgresRecordsSource(postgres_pool, ("public", "records")).queries == 0
 
+    def test_a_timestamp_column_is_read_in_the_sessions_zone_and_a_null_id_is_refused_alike(self, postgres_pool):
+        from scorekit import Accumulation, Cell, MetricRequest
+        from scorekit.adapters.postgres import PostgresRecordsSource
+
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP TABLE IF EXISTS naive_records")
+            conn.execute(
+                "CREATE TABLE naive_records (id text, metric text, subject text, occurred_at timestamp, value numeric)"
+            )
+            conn.execute("INSERT INTO naive_records VALUES ('a', 'm', 'ann', '2024-02-03 10:00', 2)")
+        source = PostgresRecordsSource(postgres_pool, "naive_records")
+        feb = MetricRequest(
+            "m", frozenset({"ann"}), pendulum.datetime(2024, 2, 1, tz="UTC"), pendulum.datetime(2024, 3, 1, tz="UTC")
+        )
+        cell = Cell("m", Accumulation.SUM, "ann", feb.start, feb.end)
+        (evidence,) = source.measure([feb])[feb].evidence
+        with postgres_pool.connection() as conn:  # the instant the session's TimeZone makes of it
+            (expected,) = conn.execute("SELECT '2024-02-03 10:00'::timestamp::timestamptz").fetchone()
+        assert evidence.occurred_at == expected
+        assert source.aggregate([cell])[cell].last_at == evidence.occurred_at
+        with postgres_pool.connection() as conn:
+            conn.execute("INSERT INTO naive_records VALUES (NULL, 'm', 'ann', '2024-02-01 10:00', 1)")
+        with pytest.raises(StorageError, match=r"a record at 2024-02-01 10:00:00.* has no id"):
+            source.measure([feb])
+        with pytest.raises(StorageError, match=r"a record at 2024-02-01 10:00:00.* has no id"):
+            source.aggregate([cell])  # not the latest row: refused all the same
+
     def test_counting_rows_and_listing_no_evidence(self, postgres_pool):
         from scorekit.adapters.postgres import PostgresRecordsSource
 

@@ -17,6 +17,7 @@ from scorekit.adapters._sql import (
     measurement,
     table_hint,
 )
+from scorekit.errors import StorageError
 from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest
 from scorekit.numbers import to_decimal
 
@@ -93,7 +94,7 @@ class PostgresRecordsSource(Closing):
 
     def _build_query(self) -> str:
         t = self._table
-        value, at, key = t.value_expression(), f"r.{t.occurred_at}", f'r.{t.id}::text COLLATE "C"'
+        value, at, key = t.value_expression(), f"r.{t.occurred_at}::timestamptz", f'r.{t.id}::text COLLATE "C"'
         evidence = (
             f", array_agg({key} ORDER BY {at}, {key}), array_agg({at} ORDER BY {at}, {key}),"
             f" array_agg({value} ORDER BY {at}, {key})"
@@ -102,7 +103,8 @@ class PostgresRecordsSource(Closing):
         )
         return (
             f"SELECT w.n, min(w.acc), count(*), sum({value}),"
-            f" (array_agg({value} ORDER BY {at} DESC, {key} DESC) FILTER (WHERE w.acc = '{LAST}'))[1]{evidence}"
+            f" (array_agg({value} ORDER BY {at} DESC, {key} DESC) FILTER (WHERE w.acc = '{LAST}'))[1],"
+            f" {_unnamed(t)}{evidence}"
             # The rows travel as array literals built here (psycopg dumps list items one by one in
             # Python, some ten times slower), each naming its window in two short arrays of the
             # distinct windows.  unnest of a literal lets the planner see how many rows come.
@@ -115,11 +117,11 @@ class PostgresRecordsSource(Closing):
 
     def _build_aggregate_query(self) -> str:
         t = self._table
-        value, at, key = t.value_expression(), f"r.{t.occurred_at}", f'r.{t.id}::text COLLATE "C"'
+        value, at, key = t.value_expression(), f"r.{t.occurred_at}::timestamptz", f'r.{t.id}::text COLLATE "C"'
         latest = f"ORDER BY {at} DESC, {key} DESC"
         return (
             f"SELECT w.n, count(*), sum({value}), (array_agg({value} {latest}))[1],"
-            f" (array_agg({at} {latest}))[1], (array_agg({key} {latest}))[1]"
+            f" (array_agg({at} {latest}))[1], (array_agg({key} {latest}))[1], {_unnamed(t)}"
             " FROM (SELECT w.n - 1 AS n, w.metric, w.subject, win.start_at, win.end_at"
             " FROM unnest(%s::text[], %s::text[], %s::integer[]) WITH ORDINALITY AS w (metric, subject, k, n)"
             " JOIN unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS win (start_at, end_at, k)"
@@ -150,7 +152,8 @@ class PostgresRecordsSource(Closing):
                     at,
                     record_id,
                 )
-                for n, count, total, last, at, record_id in rows
+                for n, count, total, last, at, record_id, unnamed in rows
+                if self._named(unnamed)
             }
         )
 
@@ -173,11 +176,19 @@ class PostgresRecordsSource(Closing):
             rows = conn.execute(self._query, parameters).fetchall()
         return answers(wanted, {row[0]: self._answer(row) for row in rows})
 
+    def _named(self, unnamed: object) -> bool:
+        """True, or `StorageError` naming the first record (by its instant) of a group that has no id."""
+        if unnamed is not None:
+            msg = f"the records table {self._table.table}: a record at {unnamed} has no id (NULL)"
+            raise StorageError(msg)
+        return True
+
     def _answer(self, row: Sequence[Any]) -> Measurement:
-        _n, accumulation, count, total, last = row[:5]
+        _n, accumulation, count, total, last, unnamed = row[:6]
+        self._named(unnamed)
         evidence: tuple[Evidence, ...] = ()
         if self._evidence:
-            ids, instants, values = row[5:8]
+            ids, instants, values = row[6:9]
             evidence = tuple(
                 Evidence(record_id, at, to_decimal(value, name=f"record {record_id!r}: value"))
                 for record_id, at, value in zip(ids, instants, values, strict=True)
@@ -189,6 +200,11 @@ class PostgresRecordsSource(Closing):
             last_value=None if last is None else to_decimal(last, name="the latest record's value"),
             evidence=evidence,
         )
+
+
+def _unnamed(t: RecordsTable) -> str:
+    """The instant of a record without an id among a group's, if any: every path refuses such a row alike."""
+    return f"min(r.{t.occurred_at}::timestamptz) FILTER (WHERE r.{t.id} IS NULL)"
 
 
 def _array_literal(items: Iterable[str]) -> str:
