@@ -124,8 +124,8 @@ class TestPostgresRecordsSource:
         ]
         before = CountingCursor.statements
         answers = source.measure(requests)
-        # the query, and (on a host's pool) the lock timeout set for its transaction
-        assert CountingCursor.statements - before == 2
+        # the query, and (the first time this source uses a host's connection) the session's lock timeout
+        assert 1 <= CountingCursor.statements - before <= 2
         assert source.queries == 1
         assert set(answers) == set(requests)
 
@@ -227,8 +227,8 @@ class TestSchema:
 
         before = CountingCursor.statements
         PostgresScorecards(postgres_pool, schema=SCHEMA)
-        # the lock timeout (a host's pool), the tables, then the version: reads only
-        assert CountingCursor.statements - before == 3
+        # the tables, then the version: reads only (and the lock timeout of a host's connection, once)
+        assert 2 <= CountingCursor.statements - before <= 3
 
     def test_a_foreign_schema_is_refused(self, postgres_pool):
         from scorekit.adapters.postgres import PostgresScorecards

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import weakref
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -27,6 +28,10 @@ MAX_IDENTIFIER_BYTES: Final = 63  # PostgreSQL cuts longer names silently (NAMED
 
 Connections = str | ConnectionPool
 """A libpq connection string, or a host's pool."""
+
+
+_TIMED: Final[weakref.WeakKeyDictionary[psycopg.Connection[Any], int]] = weakref.WeakKeyDictionary()
+"""A host's connections, with the lock timeout (ms) their session was last given by an adapter's read."""
 
 
 class Database:
@@ -128,13 +133,24 @@ class Database:
 
     @contextlib.contextmanager
     def reading(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
-        """A connection for one read, its lock waits bounded by `busy_timeout` too."""
-        if self.owned:  # its connections were opened with the lock timeout
-            with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
+        """A connection for one read, its lock waits bounded by `busy_timeout` too.
+
+        An owned pool's connections were opened with the lock timeout.  A host's
+        autocommit connection gets it for its session, the first time an adapter with
+        this `busy_timeout` reads through it; any other connection, for each read's own
+        transaction.
+        """
+        with self.errors(doing), self.pool.connection(timeout=self.busy_timeout) as conn:
+            if self.owned or _TIMED.get(conn) == self._lock_ms:
                 yield conn
-        else:
-            with self._transaction(doing) as conn:
+                return
+            if conn.autocommit:
+                conn.execute(f"SET lock_timeout = {self._lock_ms}")
+                _TIMED[conn] = self._lock_ms
                 yield conn
+                return
+        with self._transaction(doing) as conn:
+            yield conn
 
     @contextlib.contextmanager
     def transaction(self, doing: str) -> Iterator[psycopg.Connection[Any]]:
