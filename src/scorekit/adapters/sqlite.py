@@ -169,7 +169,7 @@ def _storage_error(path: str, error: sqlite3.Error) -> StorageError:
     return StorageError(f"{path}: {error}")
 
 
-def _close_all(connections: dict[int, sqlite3.Connection]) -> None:
+def _close_all(connections: dict[threading.Thread, sqlite3.Connection]) -> None:
     for db in connections.values():
         db.close()
     connections.clear()
@@ -192,7 +192,9 @@ class _Database:
     def __init__(self, path: str | os.PathLike[str], *, busy_timeout: float) -> None:
         self.path = file_path(path)
         self.busy_timeout = busy_timeout_seconds(busy_timeout, zero=True)
-        self._connections: dict[int, sqlite3.Connection] = {}
+        # By thread object, not thread id: an id is reused by the next thread, which must not be
+        # handed (or have closed under it) the connection of the thread that ended.
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
         self._closed = False
         # Connections left open by a host that forgets close() are closed when the adapter goes.
@@ -222,18 +224,17 @@ class _Database:
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
-        ident = threading.get_ident()
-        db = self._connections.get(ident)
+        thread = threading.current_thread()
+        db = self._connections.get(thread)
         if db is not None:
             return db
         with self._lock:
             if self._closed:
                 msg = f"{self.path}: this adapter was closed"
                 raise StorageError(msg)
-            alive = {thread.ident for thread in threading.enumerate()}
-            for gone in [i for i in self._connections if i not in alive]:
+            for gone in [t for t in self._connections if not t.is_alive()]:
                 self._connections.pop(gone).close()  # the thread that used it has ended
-            db = self._connections[ident] = self._connect()
+            db = self._connections[thread] = self._connect()
             return db
 
     def close(self) -> None:
