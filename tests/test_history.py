@@ -10,6 +10,7 @@ import sys
 import threading
 from decimal import Decimal
 
+import attrs
 import pendulum
 import pytest
 
@@ -24,6 +25,7 @@ from scorekit import (
     Evidence,
     InvalidPeriod,
     InvalidScorecard,
+    ManualEntry,
     Measurement,
     Metric,
     Parameter,
@@ -36,6 +38,7 @@ from scorekit import (
     User,
     codec,
     score,
+    verify,
 )
 from scorekit.adapters.memory import (
     FixedClock,
@@ -547,3 +550,40 @@ class TestChangeArguments:
 
     def test_a_reason_may_span_lines_and_hold_tabs(self):
         assert Change("boss", NOW, "target typo\n\tsee ticket 7\r\n").reason == "target typo\n\tsee ticket 7\r\n"
+
+
+class TestVerify:
+    def test_a_closed_score_keeps_its_inputs_and_verifies(self, make):
+        svc = make(deals("ann", 1, 8))
+        (card,) = svc.create_cards(MANAGER, manual_template(), [User("ann")], period=JAN)
+        svc.clock.set(NOW.subtract(days=30))  # February 9: a manager corrects January's demos
+        svc.record_manual_value(MANAGER, card.id, "demos", 3)
+        svc.clock.set(NOW)
+        (closed,) = svc.close(MANAGER)
+        stored = svc.snapshots.get([card.id])[card.id]  # read back from the store
+        assert stored == closed
+        assert [e.value for e in stored.manual] == [Decimal(3)]
+        assert stored.measurements["deals_won"].value == 8
+        # 8 deals of 10 at 60%: 48; 3 demos of 4 at 40%: 30; total 78
+        assert stored.score.percent() == 78
+        assert verify(stored)
+
+    def test_a_tampered_closed_score_does_not_verify(self, make):
+        svc = make(deals("ann", 1, 8))
+        (card,) = svc.create_cards(MANAGER, manual_template(), [User("ann")], period=JAN)
+        (closed,) = svc.close(MANAGER)
+        tampered_total = attrs.evolve(closed, score=attrs.evolve(closed.score, total=Decimal("2.31")))
+        tampered_input = attrs.evolve(closed, measurements={**closed.measurements, "deals_won": Measurement(10)})
+        tampered_entries = attrs.evolve(
+            closed, manual=(ManualEntry(card.id, "demos", 4, NOW.subtract(days=30), "boss"),)
+        )
+        assert verify(closed)
+        assert not verify(tampered_total)
+        assert not verify(tampered_input)
+        assert not verify(tampered_entries)
+
+    def test_a_closed_score_without_inputs_is_not_verified(self, make):
+        svc = make(deals("ann", 1, 8))
+        svc.create_cards(MANAGER, manual_template(), [User("ann")], period=JAN)
+        (closed,) = svc.close(MANAGER)
+        assert not verify(attrs.evolve(closed, measurements={}, manual=()))  # as made before 0.3

@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from scorekit.calendar import WorkCalendar
+from scorekit.codec import verify
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -105,4 +106,5 @@ __all__ = [
     "score_many",
     "similarity_key",
     "to_pandas",
+    "verify",
 ]

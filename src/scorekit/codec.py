@@ -47,6 +47,7 @@ from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
 from scorekit.scorecard import Scorecard, Team, User, reissue
 from scorekit.scores import CardScore, ParameterScore
+from scorekit.scoring import score
 from scorekit.status import StatusPolicy
 from scorekit.weight import Weight
 
@@ -63,6 +64,7 @@ __all__ = [
     "from_dict",
     "loads",
     "to_dict",
+    "verify",
 ]
 
 T = TypeVar("T")
@@ -323,6 +325,13 @@ _ADDED_IN_0_2: Final[Mapping[type, tuple[str, ...]]] = {
 so a value that uses nothing new has exactly its 0.1 document (and a 0.1 document loads as is)."""
 
 
+_ADDED_IN_0_3: Final[Mapping[type, tuple[str, ...]]] = {
+    ClosedScore: ("measurements", "manual"),
+}
+"""Fields 0.3 added the same way: a closed score keeps the inputs it was made from (`verify`); one
+made before has none, and its document is as 0.2 wrote it."""
+
+
 def _register_0_2_fields(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(StatusPolicy, _status_policy)
     converter.register_unstructure_hook(
@@ -333,7 +342,7 @@ def _register_0_2_fields(converter: cattrs.Converter) -> None:
         WorkCalendar,
         lambda c: {"weekdays": sorted(c.weekdays), "holidays": sorted(d.isoformat() for d in c.holidays)},
     )
-    for cls, names in _ADDED_IN_0_2.items():
+    for cls, names in (*_ADDED_IN_0_2.items(), *_ADDED_IN_0_3.items()):
         overrides: dict[str, Any] = {name: override(omit_if_default=True) for name in names}
         converter.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, converter, **overrides))
 
@@ -745,3 +754,36 @@ def fingerprint(
         raise InvalidDocument(msg) from None
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def verify(closed: ClosedScore) -> bool:
+    """Whether a closed score is what its kept inputs make: its fingerprint and its score, recomputed.
+
+    The fingerprint proves which inputs the closed score was made from (the card, each
+    measurement's value and the ids of the records counted, the manual entries read);
+    recomputing the score from those inputs proves its numbers follow from them, so a
+    tampered total, status or input is found.  It does not prove that the CRM still
+    holds those records: a late change in the CRM is what closing keeps out.  A closed
+    score made before 0.3 keeps no inputs and is not verified (False).
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> end = pendulum.datetime(2024, 2, 1, tz="UTC")
+    >>> closed = ClosedScore.of(score(card, {"deals_won": 8}, as_of=end), closed_at=end, closed_by="boss",
+    ...                         fingerprint=fingerprint(card, {"deals_won": 8}), measurements={"deals_won": 8})
+    >>> import attrs
+    >>> verify(closed), verify(attrs.evolve(closed, measurements={"deals_won": 9}))
+    (True, False)
+    """
+    if not closed.measurements:
+        return False
+    card = closed.score.card
+    if fingerprint(card, closed.measurements, closed.manual) != closed.fingerprint:
+        return False
+    try:
+        rescored = score(card, closed.measurements, as_of=closed.score.as_of)
+    except ScorekitError:
+        return False
+    return to_dict(rescored) == to_dict(closed.score)

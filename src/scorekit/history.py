@@ -16,6 +16,8 @@ from __future__ import annotations
 import importlib
 import re
 import warnings
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
@@ -23,7 +25,7 @@ from pendulum import DateTime
 
 from scorekit._text import check_identifier, check_label
 from scorekit.errors import InvalidScorecard
-from scorekit.measurement import as_instant
+from scorekit.measurement import ManualEntry, Measurement, as_instant
 from scorekit.scorecard import Scorecard
 from scorekit.scores import CardScore
 
@@ -152,6 +154,27 @@ def _score_matches(instance: ClosedScore, _attribute: object, value: Any) -> Non
         raise InvalidScorecard(msg)
 
 
+def _measurements(value: object) -> dict[str, Measurement]:
+    if not isinstance(value, Mapping):
+        msg = f"a closed score's measurements map metric keys to measurements, got {value!r}"
+        raise InvalidScorecard(msg)
+    kept: dict[str, Measurement] = {}
+    for key, measured in value.items():
+        if not isinstance(key, str):
+            msg = f"a closed score's measurement key must be a metric key, got {key!r}"
+            raise InvalidScorecard(msg)
+        kept[key] = measured if isinstance(measured, Measurement) else Measurement(measured)
+    return kept
+
+
+def _entries(value: object) -> tuple[ManualEntry, ...]:
+    entries = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
+    if entries is None or not all(isinstance(e, ManualEntry) for e in entries):
+        msg = f"a closed score's manual entries must be ManualEntry objects, got {value!r}"
+        raise InvalidScorecard(msg)
+    return entries
+
+
 @attrs.frozen
 class ClosedScore:
     """A card's score frozen at its period end: what `report` and `dashboard` show once closed.
@@ -174,11 +197,36 @@ class ClosedScore:
     closed_at: DateTime = attrs.field(converter=_closed_at)
     closed_by: str = attrs.field(converter=_closed_by)
     fingerprint: str = attrs.field(converter=_fingerprint)
+    measurements: Mapping[str, Measurement] = attrs.field(
+        factory=dict, converter=_measurements, kw_only=True, hash=False
+    )
+    """What the score was made from, by metric key (a manual metric's value as a `Measurement` without
+    evidence); empty in a closed score made before 0.3, which then cannot be verified."""
+    manual: tuple[ManualEntry, ...] = attrs.field(default=(), converter=_entries, kw_only=True)
+    """The manual entries the score read (recorded until the close began), in the order read."""
 
     @classmethod
-    def of(cls, score: CardScore, *, closed_at: object, closed_by: str, fingerprint: str) -> ClosedScore:
-        """The closed score of `score`'s card at the version it was scored."""
-        return cls(score.card.id, score.card.version, score, closed_at, closed_by, fingerprint)
+    def of(
+        cls,
+        score: CardScore,
+        *,
+        closed_at: object,
+        closed_by: str,
+        fingerprint: str,
+        measurements: Mapping[str, Measurement | Decimal] | None = None,
+        manual: Iterable[ManualEntry] = (),
+    ) -> ClosedScore:
+        """The closed score of `score`'s card at the version it was scored, with the inputs it was made from."""
+        return cls(
+            score.card.id,
+            score.card.version,
+            score,
+            closed_at,
+            closed_by,
+            fingerprint,
+            measurements=measurements or {},
+            manual=manual,
+        )
 
 
 def __getattr__(name: str) -> object:

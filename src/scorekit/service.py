@@ -617,6 +617,8 @@ class Scorekit:
                 closed_at=now,
                 closed_by=actor.id,
                 fingerprint=fingerprint(scored.card, measurements, used),
+                measurements=measurements,  # kept with it, so that `verify` can recompute both
+                manual=used,
             )
             try:
                 # A store sharing the cards' database refuses a card changed, deleted or purged since it was read.

@@ -18,7 +18,7 @@ scorekit.errors.InvalidScorecard: a card id must be a string, got ['c1']
 >>> refuse_later_entries(closed, [at])
 >>> refuse_later_entries(closed, [at.add(seconds=1)])
 Traceback (most recent call last):
-scorekit.errors.ConflictError: card 'c1' has a manual value recorded after 2024-02-02T00:00:00+00:00 (when its close began): the closed score did not read it; close it again
+scorekit.errors.ConflictError: card 'c1' has a manual value recorded after 2024-02-02T00:00:00+00:00 (when its close began), or one stored after the close read them: the closed score did not read it; close it again
 """
 
 from __future__ import annotations
@@ -100,11 +100,19 @@ def expected_version(card_id: str, value: object) -> int:
 
 
 def refuse_later_entries(closed: ClosedScore, recorded: Iterable[_dt.datetime]) -> None:
-    """`ConflictError` if a manual value of the card was recorded after its close began: the score did not read it."""
+    """`ConflictError` if the card's manual values (`recorded`: when each was) are not those the score read.
+
+    A value recorded after the close began was not read; and a closed score that keeps
+    its inputs names the entries it read, so one recorded before but stored after the
+    close read them is found too.
+    """
     end = as_utc(closed.closed_at)
-    if any(as_utc(at) > end for at in recorded):
+    instants = [as_utc(at) for at in recorded]
+    later = any(at > end for at in instants)
+    missed = bool(closed.measurements) and sum(at <= end for at in instants) != len(closed.manual)
+    if later or missed:
         msg = (
-            f"card {closed.card_id!r} has a manual value recorded after {closed.closed_at.isoformat()} (when its close began): "
-            "the closed score did not read it; close it again"
+            f"card {closed.card_id!r} has a manual value recorded after {closed.closed_at.isoformat()} (when its close began), "
+            "or one stored after the close read them: the closed score did not read it; close it again"
         )
         raise ConflictError(msg)

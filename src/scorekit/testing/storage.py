@@ -19,7 +19,7 @@ import pendulum
 import pytest
 
 from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
-from scorekit.codec import fingerprint
+from scorekit.codec import fingerprint, verify
 from scorekit.errors import CardNotFound, ConflictError
 from scorekit.history import ClosedScore
 from scorekit.measurement import ManualEntry, Measurement, MetricRequest
@@ -263,6 +263,20 @@ class StorageContract:
         (closed,) = svc.close(_BOSS)
         # 1 deal of 10 at 60%: 6; 4 demos of 4 at 40%: 40; the next close reads the value: 46
         assert closed.score.percent() == 46
+
+    def test_a_manual_value_entered_before_the_close_but_stored_after_it_read_them_is_in_the_score(
+        self, storage: Stores
+    ) -> None:
+        card = self._one_card(storage)
+        earlier = pendulum.datetime(2024, 3, 1, 12, tz="UTC")  # before the close began (March 2), stored late
+        entry = ManualEntry(card.id, "demos", 4, earlier, "boss")
+        svc, race = self._service(storage, lambda: storage.manual.append(entry), when="storing")
+        (closed,) = svc.close(_BOSS)
+        assert race.failures == []
+        assert closed.manual == (entry,), _promise("a closed score reads every value entered before it began")
+        # 1 deal of 10 at 60%: 6; 4 demos of 4 at 40%: 40; total 46
+        assert closed.score.percent() == 46
+        assert verify(storage.snapshots.get([card.id])[card.id])
 
     def test_a_close_during_an_edit_refuses_the_edit(self, storage: Stores) -> None:
         card = self._one_card(storage)
