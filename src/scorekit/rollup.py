@@ -53,6 +53,7 @@ _NEAR_TARGET: Final = "nearer the target is better: distances to targets do not 
 _LEVEL: Final = "a level (an average or a latest value): levels do not add up"
 _BASELINE: Final = "has a baseline: an achievement from a baseline is not a ratio of sums"
 _UNITS: Final = "counted in different units"
+_REASONS: Final = (_LOWER_IS_BETTER, _NEAR_TARGET, _LEVEL, _BASELINE)
 
 
 @attrs.frozen
@@ -93,7 +94,8 @@ class RollUp:
     - `skipped`: the metric keys left out, each as a ``(key, reason)`` pair of
       strings, in first-seen order (a key is left out when it cannot be rolled up on
       some card that scores it: a lower-is-better, near-target, level or baseline
-      parameter, or units that differ between cards).
+      parameter, or units that differ between cards; every reason found is given,
+      in that order, so the reason never depends on the order of the cards).
 
     >>> print(RollUp((), None, 0, ()).explain())
     roll-up of 0 cards
@@ -242,33 +244,36 @@ def _rolled(parameter: Parameter) -> str | None:
 
 
 class _Sums:
-    """One metric's running sums over the cards, and the first reason it cannot be rolled up."""
+    """One metric's running sums over the cards, and every reason it cannot be rolled up."""
 
-    __slots__ = ("actuals", "cards", "exact_targets", "parameter", "reason", "targets", "units")
+    __slots__ = ("actuals", "cards", "exact_targets", "parameter", "reasons", "targets", "units")
 
     def __init__(self, parameter: Parameter) -> None:
         self.parameter = parameter
         self.actuals: list[Decimal] = []
         self.targets: list[Decimal] = []
         self.exact_targets: list[Fraction] = []
-        self.units: dict[str, None] = {}
-        self.reason: str | None = None
+        self.units: set[str] = set()
+        self.reasons: set[str] = set()
         self.cards = 0
 
     def add(self, item: ParameterScore, window: ParameterWindow) -> None:
         self.cards += 1
-        self.units[item.parameter.metric.unit] = None
-        self.reason = self.reason or _rolled(item.parameter)
-        if self.reason is None:
+        self.units.add(item.parameter.metric.unit)
+        reason = _rolled(item.parameter)
+        if reason is not None:
+            self.reasons.add(reason)
+        elif not self.reasons:
             self.actuals.append(ZERO if item.actual is None else item.actual)
             self.targets.append(item.target)
             self.exact_targets.append(exact_target(window, item.target))
 
     def why_not(self) -> str | None:
-        if self.reason is not None:
-            return self.reason
+        """Every reason, in a fixed order (never the cards' order), or None if the metric rolls up."""
+        if self.reasons:
+            return "; ".join(reason for reason in _REASONS if reason in self.reasons)
         if len(self.units) > 1:
-            return f"{_UNITS} ({', '.join(repr(unit) for unit in self.units)})"
+            return f"{_UNITS} ({', '.join(repr(unit) for unit in sorted(self.units))})"
         return None
 
 
@@ -325,7 +330,7 @@ def rollup(scores: Iterable[CardScore]) -> RollUp:
             continue
         actual, target = exact_sum(found.actuals), exact_sum(found.targets)
         exact = Fraction(actual) / sum(found.exact_targets, Fraction(0))
-        unit = next(iter(found.units))
+        (unit,) = found.units
         rolled.append(
             (found, ParameterRollUp(key, actual, target, EXACT.divide(actual, target), found.cards, unit=unit), exact)
         )
