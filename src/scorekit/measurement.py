@@ -151,6 +151,8 @@ def _text(value: object) -> str:
 
 
 def _share(value: object) -> Decimal:
+    if value is ONE:  # the default, a whole record: most evidence is built with it
+        return ONE
     share = to_decimal(value, name="evidence share", places=MAX_PLACES)
     if not ZERO < share <= ONE:
         msg = (
