@@ -103,6 +103,19 @@ class TestRatioOfSums:
         assert item.achievement == Decimal("0.3")  # 3 / 10 exactly, although each target is 3.333...
         assert team.total == Decimal("0.3")
 
+    def test_whole_and_prorated_targets_together(self):
+        late = [deals(10, counts_from=Date(2024, 4, 21), prorate=True)]  # 10/3
+        team = rollup([scored("ann", [deals(10)], {"deals_won": 4}), scored("bob", late, {"deals_won": 0})])
+        # 4 of 10 + 10/3 = 40/3: 30% exactly
+        assert team.total == team.parameter("deals_won").achievement == Decimal("0.3")
+
+    def test_a_score_whose_parameters_are_not_in_its_cards_order(self):
+        plan = [deals(10, weight=50), Parameter("calls", 100, 50)]
+        result = scored("ann", plan, {"deals_won": 5, "calls": 80})
+        turned = attrs.evolve(result, parameters=result.parameters[::-1])  # as a document may list them
+        assert _numbers(rollup([turned])) == _numbers(rollup([result]))
+        assert rollup([turned]).total == result.total == Decimal("0.65")  # 50% x 5/10 + 50% x 80/100
+
     def test_a_parameter_not_started_adds_its_target_and_no_actual(self):
         later = [deals(10, counts_from=Date(2024, 4, 25))]
         team = rollup(

@@ -244,29 +244,46 @@ def _rolled(parameter: Parameter) -> str | None:
 
 
 class _Sums:
-    """One metric's running sums over the cards, and every reason it cannot be rolled up."""
+    """One metric's running sums over the cards, and every reason it cannot be rolled up.
 
-    __slots__ = ("actuals", "cards", "exact_targets", "parameter", "reasons", "targets", "units")
+    Sums of Decimals are exact (`EXACT_SUMS`), so they never depend on the order of the
+    cards.  The exact target sum keeps whole targets as one Decimal and counts the
+    others (prorated, fractional) by value: cards of one template share a few of them,
+    so a dashboard of 100,000 cards adds a few Fractions, not 100,000.
+    """
+
+    __slots__ = ("actual", "cards", "parameter", "parts", "reasons", "target", "units", "whole")
 
     def __init__(self, parameter: Parameter) -> None:
         self.parameter = parameter
-        self.actuals: list[Decimal] = []
-        self.targets: list[Decimal] = []
-        self.exact_targets: list[Fraction] = []
+        self.actual = self.target = self.whole = ZERO
+        self.parts: dict[Fraction, int] = {}
         self.units: set[str] = set()
         self.reasons: set[str] = set()
         self.cards = 0
 
-    def add(self, item: ParameterScore, window: ParameterWindow) -> None:
+    def add(self, item: ParameterScore, window: ParameterWindow, reason: str | None) -> None:
         self.cards += 1
         self.units.add(item.parameter.metric.unit)
-        reason = _rolled(item.parameter)
         if reason is not None:
             self.reasons.add(reason)
-        elif not self.reasons:
-            self.actuals.append(ZERO if item.actual is None else item.actual)
-            self.targets.append(item.target)
-            self.exact_targets.append(exact_target(window, item.target))
+        if self.reasons:
+            return
+        add = EXACT_SUMS.add
+        if item.actual is not None:
+            self.actual = add(self.actual, item.actual)
+        target = item.target
+        self.target = add(self.target, target)
+        exact = window.rule.exact_target
+        if exact.denominator == 1 and window.target == target:  # a whole target is its Decimal exactly
+            self.whole = add(self.whole, target)
+        else:
+            part = exact_target(window, target)
+            self.parts[part] = self.parts.get(part, 0) + 1
+
+    def exact_target(self) -> Fraction:
+        """The exact sum of the targets (each as its card is judged)."""
+        return sum((part * times for part, times in self.parts.items()), Fraction(self.whole))
 
     def why_not(self) -> str | None:
         """Every reason, in a fixed order (never the cards' order), or None if the metric rolls up."""
@@ -280,6 +297,22 @@ class _Sums:
 def _definition(parameter: Parameter) -> tuple[object, ...]:
     """What two cards' parameters must share, apart from the target, for a roll-up to have a total."""
     return (parameter.metric, parameter.weight, parameter.cap, parameter.threshold, parameter.direction)
+
+
+def _add_card(result: CardScore, sums: dict[str, _Sums], reasons: dict[Parameter, str | None]) -> None:
+    """Add one card's scored parameters to the metrics' sums."""
+    windows = result.card.windows
+    if len(windows) != len(result.parameters):
+        windows = tuple(_windows(result.card)[scored.key] for scored in result.parameters)  # not the card's own
+    for scored, given in zip(result.parameters, windows, strict=True):
+        window = given if given.key == scored.key else _windows(result.card)[scored.key]
+        parameter = scored.parameter
+        if parameter not in reasons:
+            reasons[parameter] = _rolled(parameter)
+        found = sums.get(scored.key)
+        if found is None:
+            found = sums[scored.key] = _Sums(parameter)
+        found.add(scored, window, reasons[parameter])
 
 
 def rollup(scores: Iterable[CardScore]) -> RollUp:
@@ -305,7 +338,9 @@ def rollup(scores: Iterable[CardScore]) -> RollUp:
     """
     sums: dict[str, _Sums] = {}
     seen: set[str] = set()
-    definitions: set[frozenset[tuple[object, ...]]] = set()
+    # Cards of one template share their Parameter objects: each is judged once, each plan's definition found once.
+    reasons: dict[Parameter, str | None] = {}
+    plans: dict[tuple[Parameter, ...], frozenset[tuple[object, ...]]] = {}
     count = 0
     for result in scores:
         card = result.card
@@ -314,13 +349,10 @@ def rollup(scores: Iterable[CardScore]) -> RollUp:
             raise InvalidScorecard(msg)
         seen.add(card.id)
         count += 1
-        windows = _windows(card)
-        for scored in result.parameters:
-            found = sums.get(scored.key)
-            if found is None:
-                found = sums[scored.key] = _Sums(scored.parameter)
-            found.add(scored, windows[scored.key])
-        definitions.add(frozenset(_definition(scored.parameter) for scored in result.parameters))
+        _add_card(result, sums, reasons)
+        if card.parameters not in plans:
+            plans[card.parameters] = frozenset(_definition(window.parameter) for window in card.windows)
+    definitions = set(plans.values())
     rolled: list[tuple[_Sums, ParameterRollUp, Fraction]] = []
     skipped: list[tuple[str, str]] = []
     for key, found in sums.items():
@@ -328,8 +360,8 @@ def rollup(scores: Iterable[CardScore]) -> RollUp:
         if why is not None:
             skipped.append((key, why))
             continue
-        actual, target = exact_sum(found.actuals), exact_sum(found.targets)
-        exact = Fraction(actual) / sum(found.exact_targets, Fraction(0))
+        actual, target = found.actual, found.target
+        exact = Fraction(actual) / found.exact_target()
         (unit,) = found.units
         rolled.append(
             (found, ParameterRollUp(key, actual, target, EXACT.divide(actual, target), found.cards, unit=unit), exact)
