@@ -221,7 +221,7 @@ def shaped(value: Fraction, parameter: Parameter) -> Fraction:
     return value
 
 
-def exact_target(window: ParameterWindow, reported: Decimal) -> Fraction:
+def _exact_target(window: ParameterWindow, reported: Decimal) -> Fraction:
     """The exact target a score's `reported` (34-digit) target stands for: the window's own when it is that one.
 
     A prorated target such as 10 x 17/30 is reported rounded; sums and decisions use
@@ -278,7 +278,7 @@ class _Sums:
         if exact.denominator == 1 and window.target == target:  # a whole target is its Decimal exactly
             self.whole = add(self.whole, target)
         else:
-            part = exact_target(window, target)
+            part = _exact_target(window, target)
             self.parts[part] = self.parts.get(part, 0) + 1
 
     def exact_target(self) -> Fraction:
