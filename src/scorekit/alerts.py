@@ -21,7 +21,7 @@ total is 1 has reached 100% even when its 34-digit total reads 0.999...
 ...     print(t.describe())
 card c1: behind -> on track
 card c1 reached 50.00% (45.00% -> 60.00%)
->>> needed(tuesday)  # alone: deals 50% x 15/10 + 35% = 100%, calls 30% + 50% x 260/200 = 100%
+>>> needed(tuesday)  # alone: deals 50% x 15/10 + 25% = 100%, calls 35% + 50% x 260/200 = 100%
 {'deals_won': Decimal('8'), 'calls': Decimal('160')}
 """
 

@@ -54,6 +54,7 @@ __all__ = [
     "MetricRequest",
     "RequestTuple",
     "as_instant",
+    "as_share",
     "as_utc_instant",
     "check_shares",
     "iter_request_tuples",
@@ -150,15 +151,22 @@ def _text(value: object) -> str:
     raise InvalidScorecard(msg)
 
 
-def _share(value: object) -> Decimal:
+def as_share(value: object, *, name: str = "evidence share") -> Decimal:
+    """`value` as a record's share for one user: a number more than 0 and at most 1, with at most 12 decimals.
+
+    What `Evidence` checks, for a source to check its own rows the same way.
+
+    >>> as_share("0.6"), as_share(1)
+    (Decimal('0.6'), Decimal('1'))
+    >>> as_share("1.5", name="record share")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidMeasurement: record share must be more than 0 and at most 1 (the part of the record credited to this user), got '1.5'
+    """
     if value is ONE:  # the default, a whole record: most evidence is built with it
         return ONE
-    share = to_decimal(value, name="evidence share", places=MAX_PLACES)
+    share = to_decimal(value, name=name, places=MAX_PLACES)
     if not ZERO < share <= ONE:
-        msg = (
-            f"evidence share must be more than 0 and at most 1 (the part of the record credited to this user), "
-            f"got {value!r}"
-        )
+        msg = f"{name} must be more than 0 and at most 1 (the part of the record credited to this user), got {value!r}"
         raise InvalidMeasurement(msg)
     return share
 
@@ -183,7 +191,7 @@ class Evidence:
     occurred_at: DateTime = attrs.field(converter=_occurred_at)
     value: Decimal = attrs.field(default=ONE, converter=_value)
     label: str = attrs.field(default="", converter=_text, validator=label("evidence label", InvalidScorecard))
-    share: Decimal = attrs.field(default=ONE, kw_only=True, converter=_share)
+    share: Decimal = attrs.field(default=ONE, kw_only=True, converter=as_share)
 
     @property
     def credit(self) -> Decimal:
