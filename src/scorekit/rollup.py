@@ -324,8 +324,10 @@ def rollup(scores: Iterable[CardScore]) -> RollUp:
     `RollUp.skipped` with the reason.  The total is the weighted sum of the rolled-up
     achievements after threshold and cap, when every card has the same active
     parameters apart from targets; otherwise None (a mean of unlike cards' totals
-    is not a team's number).  A roll-up of one card has that card's numbers.
-    `Group.rollup()` and `Dashboard.rollup()` are this function over their scores.
+    is not a team's number).  A roll-up of one card has that card's numbers.  It sums
+    whatever it is given, of any period: give it one period's cards (a dashboard's
+    day, a group of similar cards).  `Group.rollup()` and `Dashboard.rollup()` are
+    this function over their scores.
 
     >>> import pendulum
     >>> from scorekit import Cadence, Date, Direction, Parameter, Scorecard, User, score
