@@ -8,11 +8,13 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from scorekit.alerts import Transition, TransitionKind, needed, transitions
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
     InvalidDocument,
+    InvalidMeasurement,
     InvalidNumber,
     InvalidParameter,
     InvalidPeriod,
@@ -30,6 +32,7 @@ from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
+from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch, rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, score, score_many
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
@@ -60,6 +63,7 @@ __all__ = [
     "Evidence",
     "Group",
     "InvalidDocument",
+    "InvalidMeasurement",
     "InvalidNumber",
     "InvalidParameter",
     "InvalidPeriod",
@@ -72,12 +76,14 @@ __all__ = [
     "MetricRequest",
     "MissingMeasurement",
     "Parameter",
+    "ParameterRollUp",
     "ParameterScore",
     "Period",
     "PermissionDenied",
     "Ranked",
     "Revision",
     "Role",
+    "RollUp",
     "ScoreBatch",
     "ScoreRows",
     "Scorecard",
@@ -88,17 +94,24 @@ __all__ = [
     "StorageBusy",
     "StorageError",
     "Summary",
+    "TargetMismatch",
     "Team",
+    "Transition",
+    "TransitionKind",
     "Trend",
     "User",
     "Weight",
     "WorkCalendar",
     "__version__",
     "metrics_key",
+    "needed",
     "rank",
     "requests_for",
+    "rollup",
     "score",
     "score_many",
     "similarity_key",
+    "target_mismatches",
     "to_pandas",
+    "transitions",
 ]
