@@ -26,7 +26,7 @@ from scorekit import (
     transitions,
 )
 from scorekit.alerts import exact_total
-from scorekit.scoring import _exact_sum
+from scorekit.scores import _exact_sum
 from scorekit.strategies import instants_for, measurements_for, scorecards, weights
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))

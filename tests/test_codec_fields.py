@@ -158,3 +158,15 @@ class TestFieldsOf02:
         with pytest.raises(InvalidDocument) as caught:
             from_dict(data, Scorecard)
         assert problem in str(caught.value)
+
+
+def test_evidence_writes_its_share_only_when_split():
+    import pendulum
+
+    from scorekit import Evidence, codec
+
+    at = pendulum.datetime(2024, 3, 1, tz="UTC")
+    assert "share" not in codec.to_dict(Evidence("d1", at, value=10))  # the 0.2 document, unchanged
+    split = Evidence("d1", at, value=10, share="0.6")
+    assert codec.to_dict(split)["share"] == "0.6"
+    assert codec.loads(codec.dumps(split), Evidence) == split

@@ -34,6 +34,8 @@ FLOORS = (
     "scorecard",
     "measurement",
     "scores",
+    "rollup",
+    "alerts",
     "grouping",
     "batch",
     "scoring",

@@ -32,20 +32,17 @@ import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 
-from scorekit import _html
+from scorekit import _display
 from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT_SUMS, MAX_PLACES, ONE, ZERO, to_decimal
 from scorekit.parameter import Direction
-from scorekit.rollup import _percent, shaped
-from scorekit.scorecard import ParameterWindow
+from scorekit.scores import CardScore, ParameterScore
 from scorekit.status import Status
-
-if TYPE_CHECKING:  # annotations only: alerts read scores' fields, they never score
-    from scorekit.scoring import CardScore, ParameterScore
+from scorekit.window import ParameterWindow, shaped_exact
 
 __all__ = ["Transition", "TransitionKind", "needed", "transitions"]
 
@@ -102,11 +99,11 @@ class Transition:
 
 
 def _word(value: object) -> str:
-    return _html.words(value.value) if isinstance(value, Status) else "none"
+    return _display.words(value.value) if isinstance(value, Status) else "none"
 
 
 def _shown(value: object) -> str:
-    return _percent(value) if isinstance(value, Decimal) else "none"
+    return _display.percent(value) if isinstance(value, Decimal) else "none"
 
 
 def _milestones(values: Iterable[object]) -> tuple[Decimal, ...]:
@@ -192,7 +189,7 @@ def _effective(item: ParameterScore, window: ParameterWindow) -> Fraction:
     if item.status is Status.NOT_STARTED or item.actual is None:
         return Fraction(0)
     if item.effective == item.achievement:
-        return shaped(window.rule.exact(Fraction(item.actual)), item.parameter)
+        return shaped_exact(window.rule.exact(Fraction(item.actual)), item.parameter)
     return Fraction(item.effective)
 
 

@@ -318,9 +318,10 @@ _ADDED_IN_0_2: Final[Mapping[type, tuple[str, ...]]] = {
     Parameter: ("baseline", "tolerance", "band"),
     Scorecard: ("status_policy", "calendar"),
     MetricRequest: ("accumulation",),
+    Evidence: ("share",),  # 0.3: a shared deal's part
 }
-"""Fields 0.2 added, each with a default meaning "as in 0.1": written only when they differ from it,
-so a value that uses nothing new has exactly its 0.1 document (and a 0.1 document loads as is)."""
+"""Fields added after 0.1, each with a default meaning "as before": written only when they differ
+from it, so a value that uses nothing new has exactly its older document (which loads as is)."""
 
 
 def _register_0_2_fields(converter: cattrs.Converter) -> None:

@@ -30,19 +30,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import attrs
 
-from scorekit import _html
+from scorekit import _display
 from scorekit.errors import InvalidScorecard
-from scorekit.numbers import EXACT, EXACT_SUMS, ZERO, exact_sum, for_display
+from scorekit.numbers import EXACT, EXACT_SUMS, ZERO, exact_sum
 from scorekit.parameter import Direction, Parameter
-from scorekit.scorecard import ParameterWindow, Scorecard
+from scorekit.scorecard import Scorecard
+from scorekit.scores import CardScore, ParameterScore
 from scorekit.weight import Weight
-
-if TYPE_CHECKING:  # annotations only: a roll-up reads scores' fields, it never scores
-    from scorekit.scoring import CardScore, ParameterScore
+from scorekit.window import ParameterWindow, shaped_exact
 
 __all__ = ["ParameterRollUp", "RollUp", "TargetMismatch", "rollup", "target_mismatches"]
 
@@ -137,12 +136,12 @@ class RollUp:
         revenue: 70000 / 100000 = 70.00% (2 cards), weight 50%
         total = 50% x 120.00% + 50% x 70.00% = 95.00%
         """
-        lines = [f"roll-up of {_html.many(self.count, 'card')}"]
+        lines = [f"roll-up of {_display.many(self.count, 'card')}"]
         for item in self.parameters:
             unit = f" {item.unit}" if item.unit else ""
             line = (
-                f"{item.key}: {_html.quantity(item.actual)}{unit} / {_html.quantity(item.target)}{unit} = "
-                f"{_percent(item.achievement)} ({_html.many(item.cards, 'card')})"
+                f"{item.key}: {_display.quantity(item.actual)}{unit} / {_display.quantity(item.target)}{unit} = "
+                f"{_display.percent(item.achievement)} ({_display.many(item.cards, 'card')})"
             )
             if item.weight is not None:
                 line += f", weight {item.weight}"
@@ -151,11 +150,11 @@ class RollUp:
             lines.append(line)
         if self.total is not None:
             parts = " + ".join(
-                f"{item.weight} x {_percent(item.effective)}"
+                f"{item.weight} x {_display.percent(item.effective)}"
                 for item in self.parameters
                 if item.weight is not None and item.effective is not None
             )
-            lines.append(f"total = {parts} = {_percent(self.total)}")
+            lines.append(f"total = {parts} = {_display.percent(self.total)}")
         else:
             lines.append(f"total: none ({self._no_total_reason()})")
         lines.extend(f"skipped {key}: {reason}" for key, reason in self.skipped)
@@ -191,34 +190,10 @@ class RollUp:
         ]
 
 
-def _percent(value: Decimal | None) -> str:
-    """A fraction as a percentage with two places, half up, in scorekit's own context; never -0.00."""
-    if value is None:
-        return "-"
-    shown = for_display(EXACT_SUMS.multiply(value, _HUNDRED), 2)
-    return f"{shown.copy_abs() if shown.is_zero() else shown}%"
-
-
 def _shaping_note(item: ParameterRollUp) -> str:
     if item.effective == 0 and item.achievement != 0:
         return ", below its threshold: counts 0"
-    return f", capped at {_percent(item.effective)}"
-
-
-def shaped(value: Fraction, parameter: Parameter) -> Fraction:
-    """An exact achievement after `parameter`'s threshold (0 below it), then its cap (at most it): what counts.
-
-    The rule scoring applies to each card (where it decides on these same exact values).
-
-    >>> shaped(Fraction(3, 2), Parameter("deals_won", 10, 100, cap="1.2")), shaped(Fraction(2, 5), Parameter("deals_won", 10, 100, threshold="0.5"))
-    (Fraction(6, 5), Fraction(0, 1))
-    """
-    threshold, cap = parameter.threshold, parameter.cap
-    if threshold is not None and value < threshold:
-        return Fraction(0)
-    if cap is not None and value > cap:
-        return Fraction(cap)
-    return value
+    return f", capped at {_display.percent(item.effective)}"
 
 
 def _exact_target(window: ParameterWindow, reported: Decimal) -> Fraction:
@@ -383,7 +358,7 @@ def rollup(scores: Iterable[CardScore]) -> RollUp:
 
 def _effective(achievement: Decimal, exact: Fraction, parameter: Parameter) -> Decimal:
     """The reported achievement after threshold and cap, decided on its exact value: itself, 0 or the cap."""
-    counted = shaped(exact, parameter)
+    counted = shaped_exact(exact, parameter)
     if counted == exact:
         return achievement
     cap = parameter.cap

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
+from fractions import Fraction
 
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
@@ -32,7 +33,7 @@ from scorekit.parameter import Direction, Parameter
 from scorekit.period import Period, as_utc, midnight
 from scorekit.status import StatusPolicy, band
 
-__all__ = ["ParameterWindow", "shaped"]
+__all__ = ["ParameterWindow", "shaped", "shaped_exact"]
 
 
 class ParameterWindow:
@@ -188,3 +189,20 @@ def shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
         if value > high or (value >= low and compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0):
             return cap, False
     return value, True
+
+
+def shaped_exact(value: Fraction, parameter: Parameter) -> Fraction:
+    """An exact achievement after `parameter`'s threshold (0 below it), then its cap (at most it): what counts.
+
+    The rule scoring applies to each card (where it decides on these same exact values).
+
+    >>> from scorekit import Parameter
+    >>> shaped_exact(Fraction(3, 2), Parameter("deals_won", 10, 100, cap="1.2")), shaped_exact(Fraction(2, 5), Parameter("deals_won", 10, 100, threshold="0.5"))
+    (Fraction(6, 5), Fraction(0, 1))
+    """
+    threshold, cap = parameter.threshold, parameter.cap
+    if threshold is not None and value < threshold:
+        return Fraction(0)
+    if cap is not None and value > cap:
+        return Fraction(cap)
+    return value
