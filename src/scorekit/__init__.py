@@ -8,6 +8,7 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from scorekit.adjustment import Adjustment, AdjustmentKind
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
     CardNotFound,
@@ -30,6 +31,7 @@ from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
+from scorekit.plan import Phasing, Ramp, TargetStep
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, score, score_many
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
@@ -45,6 +47,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "Accumulation",
     "Actor",
+    "Adjustment",
+    "AdjustmentKind",
     "Aggregate",
     "Cadence",
     "CardNotFound",
@@ -75,6 +79,8 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Phasing",
+    "Ramp",
     "Ranked",
     "Revision",
     "Role",
@@ -88,6 +94,7 @@ __all__ = [
     "StorageBusy",
     "StorageError",
     "Summary",
+    "TargetStep",
     "Team",
     "Trend",
     "User",
