@@ -230,14 +230,14 @@ def _counted(calendar: WorkCalendar | None, start: int, end: int) -> int:
     return calendar.count(start, end)
 
 
-def _rate(ordinal: int, calendar: WorkCalendar | None, phasing: Phasing | None) -> Fraction:
+def _rate(ordinal: int, calendar: WorkCalendar | None, phasing: Phasing | None) -> Fraction | int:
     """The weight of a counted day in the month holding `ordinal`: 1, or the month's share of its phasing weight."""
     if phasing is None:
-        return _ONE
+        return 1  # an int: without a phasing, measures stay whole numbers of days (cheap and exact)
     first, after = _month_start(ordinal)
     counted = _counted(calendar, first, after)
     if not counted:
-        return _ZERO
+        return 0
     return Fraction(phasing.weight(_dt.date.fromordinal(ordinal).month)) / counted
 
 
@@ -256,7 +256,7 @@ def day_weight(day: _dt.date, calendar: WorkCalendar | None = None, phasing: Pha
     ordinal = day.toordinal()
     if not _counted(calendar, ordinal, ordinal + 1):
         return _ZERO
-    return _rate(ordinal, calendar, phasing)
+    return Fraction(_rate(ordinal, calendar, phasing))
 
 
 def _cuts(start: int, end: int, at: Iterable[int], *, months: bool) -> list[int]:
@@ -270,10 +270,12 @@ def _cuts(start: int, end: int, at: Iterable[int], *, months: bool) -> list[int]
     return sorted(cuts)
 
 
-def _measure(start: int, end: int, calendar: WorkCalendar | None, phasing: Phasing | None) -> Fraction:
+def _measure(start: int, end: int, calendar: WorkCalendar | None, phasing: Phasing | None) -> Fraction | int:
     """``m([start, end))``."""
-    pieces = [*_cuts(start, end, (), months=phasing is not None), end]
-    return sum((_rate(a, calendar, phasing) * _counted(calendar, a, b) for a, b in itertools.pairwise(pieces)), _ZERO)
+    if phasing is None:
+        return _counted(calendar, start, end)
+    pieces = [*_cuts(start, end, (), months=True), end]
+    return sum((_rate(a, calendar, phasing) * _counted(calendar, a, b) for a, b in itertools.pairwise(pieces)), 0)
 
 
 class WindowPlan:
@@ -310,6 +312,7 @@ class WindowPlan:
         "_rates",
         "_run_sums",
         "_run_weights",
+        "_scale",
         "_steps",
         "_targets",
         "_total",
@@ -350,52 +353,63 @@ class WindowPlan:
         phasing: Phasing | None = None,
         prorate: bool = False,
     ) -> None:
-        self.start, self.end = start.toordinal(), end.toordinal()
+        first, after = self.start, self.end = start.toordinal(), end.toordinal()
         self.plain = not steps and factor == 1 and phasing is None
         self._calendar = calendar
-        scale = Fraction(factor)
         # t(d) as pieces: from `_steps[i]` on (the first from any day) the target is `_targets[i]`.
         self._steps = (0, *(step.effective.toordinal() for step in steps))
-        self._targets = (Fraction(target) * scale, *(Fraction(step.target) * scale for step in steps))
-        pieces = _cuts(self.start, self.end, self._steps, months=phasing is not None)
+        targets = (Fraction(target), *(Fraction(step.target) for step in steps))
+        if factor != 1:
+            scale = Fraction(factor)
+            targets = tuple(t * scale for t in targets)
+        self._targets = targets
+        pieces = _cuts(first, after, self._steps, months=phasing is not None) if steps or phasing else [first]
         rates = [_rate(a, calendar, phasing) for a in pieces]
         # Running sums before each piece: of w (the measure) and of t(d) w(d).
-        run_weights, run_sums = [_ZERO], [_ZERO]
-        for a, b, rate in zip(pieces, [*pieces[1:], self.end], rates, strict=True):
+        run_weights: list[Fraction | int] = [0]
+        run_sums: list[Fraction | int] = [0]
+        for a, b, rate in zip(pieces, [*pieces[1:], after], rates, strict=True):
             weight = rate * _counted(calendar, a, b)
             run_weights.append(run_weights[-1] + weight)
             run_sums.append(run_sums[-1] + weight * self._in_force(a))
         self._pieces, self._rates = tuple(pieces), tuple(rates)
         self._run_weights, self._run_sums = tuple(run_weights), tuple(run_sums)
-        self.measure, self._total = run_weights[-1], run_sums[-1]
-        if not self.measure:
+        measure, total = run_weights[-1], run_sums[-1]
+        if not measure:
             msg = (
                 f"its window [{start}, {end}) weighs nothing: no day in it counts"
                 f" ({_why_nothing(calendar, phasing)}); give the window a day that counts"
             )
             raise InvalidScorecard(msg)
-        self.period_measure = _measure(period.start.toordinal(), period.end.toordinal(), calendar, phasing)
-        self.share = self.measure / self.period_measure if prorate else _ONE
-        self.target = self._total / self.measure * self.share
-        self._memo: dict[int, tuple[Fraction, Fraction]] = {}
+        self.measure, self._total = Fraction(measure), Fraction(total)
+        whole = measure if (period.start, period.end) == (start, end) else None
+        if whole is None:
+            whole = _measure(period.start.toordinal(), period.end.toordinal(), calendar, phasing)
+        self.period_measure = Fraction(whole)
+        self.share = self.measure / whole if prorate and whole != measure else _ONE
+        # T = total / m(W) x share; T_d is the running sum times the same `_scale`.
+        self._scale = self.share / self.measure
+        self.target = self._total * self._scale
+        self._memo: dict[int, tuple[Fraction, Fraction, Fraction]] = {}
 
     def _in_force(self, ordinal: int) -> Fraction:
         return self._targets[bisect.bisect_right(self._steps, ordinal) - 1]
 
-    def _to(self, today: int) -> tuple[Fraction, Fraction]:
-        """``(m, sum t(d) w(d))`` over the window's days through `today`."""
+    def _to(self, today: int) -> tuple[Fraction, Fraction, Fraction]:
+        """``(m, T_d, expected)`` over the window's days through `today`."""
         stop = min(today + 1, self.end)
         if stop <= self.start:
-            return _ZERO, _ZERO
+            return _ZERO, _ZERO, _ZERO
         known = self._memo.get(stop)
         if known is None:
             i = bisect.bisect_right(self._pieces, stop - 1) - 1
             a = self._pieces[i]
             weight = self._rates[i] * _counted(self._calendar, a, stop)
-            known = self._memo[stop] = (
-                self._run_weights[i] + weight,
-                self._run_sums[i] + weight * self._in_force(a),
-            )
+            measure = Fraction(self._run_weights[i] + weight)
+            weighted = self._run_sums[i] + weight * self._in_force(a)
+            total = self._total
+            expected = weighted / total if total else measure / self.measure
+            known = self._memo[stop] = (measure, weighted * self._scale, expected)
         return known
 
     def measure_to(self, today: int) -> Fraction:
@@ -404,7 +418,7 @@ class WindowPlan:
 
     def target_to(self, today: int) -> Fraction:
         """``T_d``: ``sum t(d) w(d)`` over the window's days through `today`, over ``m(W)``, times `share`."""
-        return self._to(today)[1] / self.measure * self.share
+        return self._to(today)[1]
 
     def expected(self, today: int) -> Fraction:
         """``T_d / T``: the share of the target due by the end of `today` (0 while nothing has elapsed).
@@ -412,10 +426,7 @@ class WindowPlan:
         Where ``T`` is 0 (a lower-is-better target of 0) it is the share of the
         window's weight elapsed, ``m(elapsed) / m(W)``, as in 0.2.
         """
-        weight, weighted = self._to(today)
-        if self._total:
-            return weighted / self._total
-        return weight / self.measure
+        return self._to(today)[2]
 
     def in_force(self, today: int) -> Fraction:
         """``t(d)`` on `today` clamped to the window: what a level is judged against (ramp included)."""
