@@ -395,6 +395,8 @@ class Scorecard:
         invalid = self._invalid
         period = self.period
         for parameter in self.parameters:
+            if not parameter.steps:
+                continue
             start = self._window_start(parameter)
             for step in parameter.steps:
                 if not start < step.effective < period.end:
