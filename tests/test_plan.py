@@ -250,6 +250,18 @@ class TestPlainIsTheDaysOf02:
             c.plan("calls")
 
 
+class TestDaysNotHours:
+    def test_a_dst_month_weighs_its_dates_not_its_hours(self):
+        # Warsaw's March 2024 is 743 hours, but 31 dates: the plan counts dates in the card's zone.
+        march = Cadence.monthly(Date(2024, 3, 1))
+        step = TargetStep(Date(2024, 3, 31), 41)  # the day the clocks go forward, 23 hours long
+        c = card(march, 0, [Parameter("deals_won", 10, 100, steps=(step,))], timezone="Europe/Warsaw")
+        plan = c.plan("deals_won")
+        # 30 days at 10 and one at 41: T = (300 + 41) / 31 = 11
+        assert (plan.measure, plan.target) == (31, 11)
+        assert plan.expected(day(2024, 3, 30)) == Fraction(300, 341)
+
+
 class TestNextCard:
     def test_starts_from_the_target_in_force_on_the_last_day_without_steps(self):
         steps = (TargetStep(Date(2024, 4, 10), 20), TargetStep(Date(2024, 4, 20), 25))
