@@ -8,6 +8,7 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from scorekit.adjustment import Adjustment, AdjustmentKind
 from scorekit.alerts import Transition, TransitionKind, needed, transitions
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (
@@ -32,6 +33,7 @@ from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period
+from scorekit.plan import Phasing, Ramp, TargetStep
 from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch, rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, score, score_many
@@ -48,6 +50,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "Accumulation",
     "Actor",
+    "Adjustment",
+    "AdjustmentKind",
     "Aggregate",
     "Cadence",
     "CardNotFound",
@@ -80,6 +84,8 @@ __all__ = [
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Phasing",
+    "Ramp",
     "Ranked",
     "Revision",
     "Role",
@@ -95,6 +101,7 @@ __all__ = [
     "StorageError",
     "Summary",
     "TargetMismatch",
+    "TargetStep",
     "Team",
     "Transition",
     "TransitionKind",

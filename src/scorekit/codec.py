@@ -315,8 +315,8 @@ def _calendar(value: object, _: object) -> WorkCalendar:
 
 _ADDED_IN_0_2: Final[Mapping[type, tuple[str, ...]]] = {
     Metric: ("accumulation",),
-    Parameter: ("baseline", "tolerance", "band"),
-    Scorecard: ("status_policy", "calendar"),
+    Parameter: ("baseline", "tolerance", "band", "steps"),  # steps: 0.3
+    Scorecard: ("status_policy", "calendar", "ramp", "phasing"),  # ramp, phasing: 0.3
     MetricRequest: ("accumulation",),
     Evidence: ("share",),  # 0.3: a shared deal's part
 }
