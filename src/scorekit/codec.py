@@ -45,6 +45,7 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricReque
 from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
+from scorekit.plan import Phasing
 from scorekit.scorecard import Scorecard, Team, User, reissue
 from scorekit.scores import CardScore, ParameterScore
 from scorekit.status import StatusPolicy
@@ -252,8 +253,26 @@ def _period(value: object, _: object) -> Period:
 
 
 def _cadence(value: object, _: object) -> Cadence:
-    data = _fields(value, Cadence, {"start": _date, "every": _integer, "unit": _unit})
-    return Cadence(data["start"], data["every"], data["unit"])
+    fields: dict[str, Any] = {"start": _date, "every": _integer, "unit": _unit}
+    if "pattern" in _object(value):  # 0.3: a retail cadence (4-4-5 weeks)
+        fields["pattern"] = lambda weeks, _: tuple(_integer(n, None) for n in _sequence(weeks))
+    data = _fields(value, Cadence, fields)
+    return Cadence(data["start"], data["every"], data["unit"], pattern=data.get("pattern", ()))
+
+
+def _cadence_document(cadence: Cadence) -> dict[str, Any]:
+    document: dict[str, Any] = {"start": cadence.start.isoformat(), "every": cadence.count, "unit": cadence.unit.value}
+    if cadence.pattern:
+        document["pattern"] = list(cadence.pattern)
+    return document
+
+
+def _phasing(value: object, _: object) -> Phasing:
+    months = _object(value).get("months")
+    if set(_object(value)) != {"months"} or not isinstance(months, Mapping):
+        msg = f"a phasing is {{'months': {{month: weight}}}} (months 1..12, weights as strings), got {value!r}"
+        raise _Problem(msg)
+    return Phasing({int(k) if isinstance(k, str) and k.isascii() and k.isdigit() else k: v for k, v in months.items()})
 
 
 def _owner(value: object, _: object) -> User | Team:
@@ -355,9 +374,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Period, _period)
     converter.register_unstructure_hook(Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()})
     converter.register_structure_hook(Cadence, _cadence)
-    converter.register_unstructure_hook(
-        Cadence, lambda c: {"start": c.start.isoformat(), "every": c.count, "unit": c.unit.value}
-    )
+    converter.register_unstructure_hook(Cadence, _cadence_document)
+    converter.register_structure_hook(Phasing, _phasing)
+    converter.register_unstructure_hook(Phasing, lambda p: {"months": {str(k): str(v) for k, v in p.months.items()}})
     owner_type: Any = User | Team
     for owner_kind in (User, Team, owner_type):
         converter.register_structure_hook(owner_kind, _owner)
