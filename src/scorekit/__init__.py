@@ -29,7 +29,7 @@ from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
-from scorekit.period import Cadence, Date, Period
+from scorekit.period import Cadence, Date, Period, Step
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, score, score_many
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
@@ -85,6 +85,7 @@ __all__ = [
     "ScorekitError",
     "Status",
     "StatusPolicy",
+    "Step",
     "StorageBusy",
     "StorageError",
     "Summary",
