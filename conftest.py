@@ -48,12 +48,12 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
     import pytest
 
-    from scorekit import codec, measurement, period
+    from scorekit import codec, period
 
     @pytest.fixture(autouse=True)
     def _forget_memos() -> None:
         """Mutation runs map each mutant to the tests that reach it: a memo filled by an earlier test would hide it."""
-        memos = (period.midnight, period._as_utc, period.local_ordinal, measurement._pendulum_utc)  # noqa: SLF001
+        memos = (period.midnight, period._as_utc, period.local_ordinal, period.pendulum_utc)  # noqa: SLF001
         for memo in memos:
             memo.cache_clear()
         codec._TEMPLATES.clear()  # noqa: SLF001 - the card templates the codec has checked

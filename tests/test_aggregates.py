@@ -39,7 +39,7 @@ from scorekit.adapters.memory import (
     Record,
     RecordsMetricSource,
 )
-from scorekit.history import fingerprint
+from scorekit.codec import fingerprint
 from scorekit.ports import AggregateSource, MetricSource
 from scorekit.service import Scorekit
 

@@ -38,7 +38,7 @@ from scorekit import (
     score,
 )
 from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, Record, RecordsMetricSource
-from scorekit.history import fingerprint
+from scorekit.codec import fingerprint
 from scorekit.service import CardTemplate, Scorekit
 
 MONTHLY = Cadence.monthly(Date(2024, 1, 1))
@@ -439,7 +439,7 @@ class TestHistoryValues:
         script = (
             "import pendulum\n"
             "from scorekit import Cadence, Date, Evidence, Measurement, Parameter, User\n"
-            "from scorekit.history import fingerprint\n"
+            "from scorekit.codec import fingerprint\n"
             "from scorekit.service import CardTemplate\n"
             "m = Cadence.monthly(Date(2024, 1, 1))\n"
             "card = CardTemplate(m, [Parameter('deals_won', 10, 100)]).card('c1', User('ann'), m.period(0))\n"

@@ -403,7 +403,7 @@ class TestHistoryAndSnapshots:
 
     def test_a_closed_score_is_kept_once(self, empty):
         from scorekit import ClosedScore, score
-        from scorekit.history import fingerprint
+        from scorekit.codec import fingerprint
 
         store = empty["snapshots"]
         c = card()

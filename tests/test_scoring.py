@@ -339,7 +339,8 @@ def test_the_loops_parameter_score_builder_is_what_attrs_init_does():
     """The scoring loop sets a `ParameterScore`'s slots directly: that is only right while every field is plain."""
     import attrs
 
-    from scorekit.scoring import ParameterScore, _built
+    from scorekit.scores import ParameterScore
+    from scorekit.scores import build_parameter_score as _built
 
     fields = attrs.fields(ParameterScore)
     # A field with a default factory, a converter, a validator or an on_setattr hook would be skipped by the builder.

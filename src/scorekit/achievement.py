@@ -30,7 +30,7 @@ from typing import Final
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO
 from scorekit.parameter import Direction, Parameter
 
-__all__ = ["Rule", "prorated", "rule_for"]
+__all__ = ["Rule", "compare", "prorated", "rule_for"]
 
 _TWO: Final = Decimal(2)
 # A 34-digit division is off by at most half a unit in its last place (5e-34 relative);
@@ -256,3 +256,41 @@ def rule_for(parameter: Parameter, share: tuple[int, int] | None = None) -> Rule
         rule = _Lower(target, exact_target, target, ZERO)
     rule.bound_error()
     return rule
+
+
+def compare(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
+    value: Decimal,
+    bound: Decimal,
+    bounds: tuple[Decimal, Decimal],
+    rule: Rule,
+    used: Decimal,
+    actual: Decimal,
+    days: int,
+    elapsed: int,
+) -> int:
+    """-1, 0 or 1 as ``rule(actual * days / elapsed)`` exactly is below, at or above `bound`.
+
+    `value` is ``rule.value(used)``, `used` the Decimal actual it came from.  Outside
+    `bounds` the Decimal decides; inside, its error bound, then Fractions.
+
+    >>> from scorekit import Parameter
+    >>> rule = rule_for(Parameter("deals", 3, 100))
+    >>> third = rule.value(Decimal(1))  # 0.3333...3, a hair below 1/3
+    >>> compare(third, third, (third, third), rule, Decimal(1), Decimal(1), 1, 1)  # exactly 1/3 is above its Decimal
+    1
+    """
+    low, high = bounds
+    if value > high:
+        return 1
+    if value < low:
+        return -1
+    gap = EXACT_SUMS.subtract(value, bound)
+    if not rule.slack:  # an exact rule
+        return (gap > 0) - (gap < 0)
+    error = rule.error(used)
+    if gap > error:
+        return 1
+    if gap.copy_negate() > error:
+        return -1
+    exact, line = rule.exact(Fraction(actual) * days / elapsed), Fraction(bound)
+    return (exact > line) - (exact < line)

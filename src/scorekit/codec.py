@@ -26,6 +26,7 @@ scorekit.errors.InvalidDocument: not a valid Metric document:
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -45,7 +46,7 @@ from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
 from scorekit.scorecard import Scorecard, Team, User, reissue
-from scorekit.scoring import CardScore, ParameterScore
+from scorekit.scores import CardScore, ParameterScore
 from scorekit.status import StatusPolicy
 from scorekit.weight import Weight
 
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_STRING_CHARS",
     "SCHEMA",
     "dumps",
+    "fingerprint",
     "from_dict",
     "loads",
     "to_dict",
@@ -697,3 +699,49 @@ def _refuse_constant(name: str) -> None:
 
 _DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
 """`json.loads` with these options builds a decoder per call; one is enough."""
+
+
+def _measurement(value: Measurement | Decimal | int | str) -> dict[str, Any]:
+    if isinstance(value, Measurement):
+        return {"value": str(value.value), "evidence": sorted(e.id for e in value.evidence)}
+    return {"value": str(to_decimal(value, name="measurement value")), "evidence": []}
+
+
+def fingerprint(
+    card: Scorecard,
+    measurements: Mapping[str, Measurement | Decimal | int | str],
+    manual: Iterable[ManualEntry] = (),
+) -> str:
+    """The sha256 hex digest of what a score is made of: the card, the measurements, the manual entries.
+
+    `measurements` maps metric keys to a `Measurement` (its value and evidence ids
+    count, not the evidence order) or a number; `manual` are the entries the score
+    read, in order.  Equal inputs give equal digests, in any process.
+
+    The digest hashes the canonical JSON of its inputs: the codec's documents, keys
+    sorted, no spaces, evidence ids sorted (the order a CRM returns records in is not
+    an input), manual entries in the order given.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Evidence, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+    >>> at = pendulum.datetime(2024, 1, 5, tz="UTC")
+    >>> a = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d1", at), Evidence("d2", at)])})
+    >>> b = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d2", at), Evidence("d1", at)])})
+    >>> a == b, len(a), a == fingerprint(card, {"deals_won": Measurement(3)})
+    (True, 64, False)
+    >>> fingerprint(card, {"deals_won": 8}) == fingerprint(card, {"deals_won": Measurement(8)})
+    True
+    """
+    try:
+        document = {
+            "card": to_dict(card),
+            "measurements": {str(key): _measurement(value) for key, value in measurements.items()},
+            "manual": [to_dict(entry) for entry in manual],
+        }
+    except TypeError as error:
+        msg = f"cannot fingerprint: {error}"
+        raise InvalidDocument(msg) from None
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()

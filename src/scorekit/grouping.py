@@ -13,7 +13,7 @@ Pure: scores in, values and text out; no I/O, no clock (the dashboard's `as_of` 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
@@ -21,14 +21,15 @@ from typing import Final, cast
 
 import attrs
 
-from scorekit import _html
+from scorekit import _display
 from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
 from scorekit.period import Period, as_utc
-from scorekit.scorecard import ParameterWindow, Scorecard
-from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, facts
+from scorekit.scorecard import Scorecard
+from scorekit.scores import CardScore, ParameterScore
 from scorekit.status import Status
+from scorekit.window import ParameterWindow
 
 __all__ = [
     "Dashboard",
@@ -49,6 +50,23 @@ __all__ = [
 ]
 
 KeyFunction = Callable[[Scorecard], Hashable]
+
+
+Fact = tuple[Scorecard, Decimal, Status, Iterable[tuple[str, Decimal, Status]]]
+"""What a summary reads of a score: card, total, status and (key, achievement, status) per parameter."""
+
+
+def fact_of(item: CardScore) -> Fact:
+    """A built score's `Fact`."""
+    return item.card, item.total, item.status, [(p.key, p.achievement, p.status) for p in item.parameters]
+
+
+def facts(scores: Iterable[CardScore]) -> Iterator[Fact]:
+    """Each score's `Fact`, read from a batch's columns where the scores are lazy rows (`scorekit.batch`)."""
+    lazy = getattr(scores, "_facts", None)
+    if lazy is not None:
+        return lazy()  # type: ignore[no-any-return]
+    return (fact_of(item) for item in scores)
 
 
 def similarity_key(card: Scorecard) -> Hashable:
@@ -104,17 +122,17 @@ class Summary:
         return f"<Summary of {_summary_text(self)}>"
 
     def _repr_html_(self) -> str:
-        return _html.summary_table(self)
+        return _summary_table(self)
 
 
 def _shown(value: Decimal | None) -> str:
-    return "none" if value is None else _html.percent(value)
+    return "none" if value is None else _display.percent(value)
 
 
 def _summary_text(summary: Summary) -> str:
     return (
-        f"{_html.many(summary.count, 'card')}, {summary.started} started: mean {_shown(summary.mean_total)}, "
-        f"median {_shown(summary.median_total)}\n {_html.counts(summary)}"
+        f"{_display.many(summary.count, 'card')}, {summary.started} started: mean {_shown(summary.mean_total)}, "
+        f"median {_shown(summary.median_total)}\n {_counts(summary)}"
     )
 
 
@@ -257,8 +275,8 @@ class Group:
         return f"<Group {describe_key(self.key)}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
-        caption = _html.caption(self.summary, prefix=describe_key(self.key))
-        return _html.ranked_table(self.leaderboard(), caption, "scorekit-group")
+        caption = _caption(self.summary, prefix=describe_key(self.key))
+        return _ranked_table(self.leaderboard(), caption, "scorekit-group")
 
 
 def group_scores(scores: Iterable[CardScore], key: KeyFunction = similarity_key) -> tuple[Group, ...]:
@@ -284,9 +302,9 @@ def summarize_groups(
 
 def _grouped(scores: Iterable[CardScore], key: KeyFunction) -> list[tuple[Hashable, Sequence[CardScore]]]:
     """Each `key` of the cards with its scores, in order of first appearance."""
-    if isinstance(scores, ScoreRows | ScoreBatch):  # a dashboard's: group the rows, build no score
-        rows = scores if isinstance(scores, ScoreRows) else ScoreRows((scores, i) for i in range(len(scores)))
-        return [(k, rows.pick(v)) for k, v in _positions(rows.cards, key).items()]
+    pick = getattr(scores, "pick", None)
+    if pick is not None:  # a batch's or a dashboard's rows (`scorekit.batch`): group them, build no score
+        return [(k, pick(v)) for k, v in _positions(scores.cards, key).items()]  # type: ignore[attr-defined]
     items = tuple(scores)
     return [(k, tuple(items[i] for i in v)) for k, v in _positions([s.card for s in items], key).items()]
 
@@ -328,7 +346,7 @@ class Ranked:
         card = self.score.card
         return (
             f"Ranked({self.rank}, <CardScore {card.id!r} of {card.owner.id!r} for {card.period}: "
-            f"{_html.percent(self.score.total)} {_html.words(self.score.status.value)}>)"
+            f"{_display.percent(self.score.total)} {_display.words(self.score.status.value)}>)"
         )
 
 
@@ -537,11 +555,11 @@ class Dashboard:
         return card_records(self.scores)
 
     def __repr__(self) -> str:
-        return f"<Dashboard as of {self.as_of.isoformat()}, {_html.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
+        return f"<Dashboard as of {self.as_of.isoformat()}, {_display.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
         lead = f"as of {self.as_of.isoformat()}"
-        return _html.ranked_table(self.leaderboard(), _html.caption(self.summary, prefix=lead), "scorekit-dashboard")
+        return _ranked_table(self.leaderboard(), _caption(self.summary, prefix=lead), "scorekit-dashboard")
 
 
 class Trend(tuple[CardScore, ...]):
@@ -575,14 +593,14 @@ class Trend(tuple[CardScore, ...]):
         return card_records(self)
 
     def __repr__(self) -> str:
-        shown = [f"{s.card.period.start} {_html.percent(s.total)} {_html.words(s.status.value)}" for s in self]
+        shown = [f"{s.card.period.start} {_display.percent(s.total)} {_display.words(s.status.value)}" for s in self]
         if len(shown) > _TREND_SHOWN:
             shown = [*shown[:2], f"... {len(shown) - _TREND_SHOWN + 1} more", *shown[-(_TREND_SHOWN - 3) :]]
         listed = f": {', '.join(shown)}" if shown else ""
-        return f"<Trend of {_html.many(len(self), 'period')}{listed}>"
+        return f"<Trend of {_display.many(len(self), 'period')}{listed}>"
 
     def _repr_html_(self) -> str:
-        return _html.trend_svg(self)
+        return _trend_svg(self)
 
 
 _TREND_SHOWN: Final = 8
@@ -612,3 +630,107 @@ def apply_parameters(cards: Iterable[Scorecard], parameters: Iterable[Parameter]
         msg = f"{len(problems)} of {len(items)} cards would be invalid; none was changed:\n  " + "\n  ".join(problems)
         raise InvalidScorecard(msg)
     return tuple(result)
+
+
+def _counts(summary: Summary) -> str:
+    """Every status counted, so the counts add up to the cards: ``1 achieved, 2 on track, ...``."""
+    return ", ".join(f"{getattr(summary, value)} {_display.words(value)}" for value in _display.STATUS_ORDER)
+
+
+# -- HTML tables of many cards (for notebooks) ---------------------------------------------
+
+
+def _summary_table(summary: Summary, caption: str = "") -> str:
+    """A summary: every status counted, the mean and median of the started cards, each metric's mean."""
+    head = "".join(f"<th>{_display.text(_display.words(value))}</th>" for value in _display.STATUS_ORDER)
+    cells = "".join(f"<td>{getattr(summary, value)}</td>" for value in _display.STATUS_ORDER)
+    metrics = "".join(
+        f"<tr><td>{_display.text(key)}</td><td>{_display.percent(mean)}</td></tr>"
+        for key, mean in summary.per_metric.items()
+    )
+    per_metric = (
+        f'<table class="scorekit-metrics"><thead><tr><th>Metric</th><th>Mean achievement</th></tr></thead>'
+        f"<tbody>{metrics}</tbody></table>"
+        if metrics
+        else ""
+    )
+    title = _display.text(caption) + " \u00b7 " if caption else ""
+    return (
+        '<div class="scorekit-summary"><table>'
+        f"<caption>{title}{_display.many(summary.count, 'card')}, {summary.started} started \u00b7 "
+        f"mean {_display.percent(summary.mean_total)} \u00b7 median {_display.percent(summary.median_total)}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody><tr>{cells}</tr></tbody></table>{per_metric}</div>"
+    )
+
+
+def _ranked_table(ranked: Sequence[Ranked], caption: str, css_class: str) -> str:
+    """A row per card in rank order (rank, card, owner, period, bar with total, status)."""
+    rows = "".join(
+        "<tr>"
+        f"<td>{r.rank}</td><td>{_display.text(r.score.card.name or r.score.card.id)}</td>"
+        f"<td>{_display.text(r.score.card.owner.id)}</td><td>{_display.text(r.score.card.period)}</td>"
+        f"<td>{_display.bar_with_number(r.score.total, r.score.status.value)}</td>"
+        f"<td>{_display.status_cell(r.score.status.value)}</td>"
+        "</tr>"
+        for r in ranked
+    )
+    return (
+        f'<table class="{css_class}"><caption>{caption}</caption>'
+        "<thead><tr><th>#</th><th>Card</th><th>Owner</th><th>Period</th><th>Total</th><th>Status</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _caption(summary: Summary, *, prefix: str = "") -> str:
+    """A caption (already escaped) that counts every status and gives the started cards' mean."""
+    lead = _display.text(prefix) + " \u00b7 " if prefix else ""
+    return (
+        f"{lead}{_display.many(summary.count, 'card')} \u00b7 mean {_display.percent(summary.mean_total)} of {summary.started} started"
+        f" \u00b7 {_counts(summary)}"
+    )
+
+
+# -- a series over time --------------------------------------------------------------------
+
+_WIDTH, _HEIGHT, _PAD = 360, 140, 24
+
+
+def _trend_svg(scores: Iterable[CardScore]) -> str:
+    """An inline SVG line of the totals per period, a dashed line at 100%, a dot (with a tooltip) per period."""
+    items = tuple(scores)
+    if not items:
+        return '<div class="scorekit-trend">no periods</div>'
+    top = max([Decimal(1), *(s.total for s in items)])
+    step = (_WIDTH - 2 * _PAD) / max(len(items) - 1, 1)
+
+    def y(value: Decimal) -> float:
+        share = float(min(max(value, Decimal(0)), top) / top)
+        return round(_HEIGHT - _PAD - share * (_HEIGHT - 2 * _PAD), 1)
+
+    points = [(round(_PAD + i * step, 1), y(s.total)) for i, s in enumerate(items)]
+    line = " ".join(f"{x},{py}" for x, py in points)
+    dots = "".join(
+        f'<circle cx="{x}" cy="{py}" r="3" fill="{_display.colour_of(s.status.value)}">'
+        f"<title>{_display.text(s.card.period)}: {_display.percent(s.total)} ({_display.text(_display.words(s.status.value))})</title></circle>"
+        for (x, py), s in zip(points, items, strict=True)
+    )
+    goal = y(Decimal(1))
+    first, last = items[0], items[-1]
+    name = first.card.name or first.card.series_id
+    ends = {len(items) - 1: "end", 0: "start"}  # one period: its label starts at its dot
+    labels = "".join(
+        f'<text x="{points[i][0]}" y="{_HEIGHT - 6}" font-size="9" text-anchor="{anchor}" fill="#757575">'
+        f"{_display.text(items[i].card.period.start)}</text>"
+        for i, anchor in ends.items()
+    )
+    return (
+        '<figure class="scorekit-trend" style="margin:0">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" role="img" '
+        f'aria-label="total per period">'
+        f'<line x1="{_PAD}" y1="{goal}" x2="{_WIDTH - _PAD}" y2="{goal}" stroke="#9e9e9e" stroke-dasharray="4 3"/>'
+        f'<text x="{_WIDTH - _PAD}" y="{goal - 3}" font-size="9" text-anchor="end" fill="#757575">100%</text>'
+        f'<polyline points="{line}" fill="none" stroke="#1976d2" stroke-width="2"/>{dots}{labels}</svg>'
+        f"<figcaption>{_display.text(name)} \u00b7 {_display.text(first.card.owner.id)} \u00b7 {_display.many(len(items), 'period')} from "
+        f"{_display.text(first.card.period.start)} \u00b7 last {_display.percent(last.total)} ({_display.text(_display.words(last.status.value))})"
+        "</figcaption></figure>"
+    )

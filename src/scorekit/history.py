@@ -6,44 +6,27 @@
   last revision with ``deleted=True`` holding the card as it was.
 - `ClosedScore(card_id, card_version, score, closed_at, closed_by, fingerprint)`:
   a card's score frozen as of its period end, so late data cannot move it.
-- `fingerprint(card, measurements, manual)`: the sha256 of what a score was made
-  from, so "why did my number change?" has an answer.
+- a `ClosedScore`'s `fingerprint` is `scorekit.codec.fingerprint` of what the score was
+  made from (it hashes the codec's canonical JSON, so it lives there).
 
-The fingerprint hashes the canonical JSON of its inputs: the codec's documents,
-keys sorted, no spaces, evidence ids sorted (the order a CRM returns records in is
-not an input), manual entries in the order given.  The same inputs give the same
-64 hex digits in any process.
-
->>> import pendulum
->>> from scorekit import Cadence, Date, Evidence, Measurement, Parameter, Scorecard, User
->>> c = Cadence.monthly(Date(2024, 1, 1))
->>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
->>> at = pendulum.datetime(2024, 1, 5, tz="UTC")
->>> a = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d1", at), Evidence("d2", at)])})
->>> b = fingerprint(card, {"deals_won": Measurement(2, [Evidence("d2", at), Evidence("d1", at)])})
->>> a == b, len(a), a == fingerprint(card, {"deals_won": Measurement(3)})
-(True, 64, False)
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import importlib
 import re
-from collections.abc import Iterable, Mapping
-from decimal import Decimal
+import warnings
 from typing import Any, Final
 
 import attrs
 from pendulum import DateTime
 
-from scorekit.errors import InvalidDocument, InvalidScorecard
-from scorekit.measurement import ManualEntry, Measurement, as_instant
-from scorekit.numbers import to_decimal
+from scorekit.errors import InvalidScorecard
+from scorekit.measurement import as_instant
 from scorekit.scorecard import Scorecard
-from scorekit.scoring import CardScore
+from scorekit.scores import CardScore
 
-__all__ = ["MIGRATED_FROM_0_1", "Change", "ClosedScore", "Revision", "fingerprint"]
+__all__ = ["MIGRATED_FROM_0_1", "Change", "ClosedScore", "Revision"]
 
 MIGRATED_FROM_0_1: Final = "migrated from 0.1"
 """The reason of the first revision an upgraded 0.1 database records for each of its cards."""
@@ -175,6 +158,7 @@ class ClosedScore:
 
     >>> import pendulum
     >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> from scorekit.codec import fingerprint
     >>> c = Cadence.monthly(Date(2024, 1, 1))
     >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
     >>> end = pendulum.datetime(2024, 2, 1, tz="UTC")
@@ -197,41 +181,13 @@ class ClosedScore:
         return cls(score.card.id, score.card.version, score, closed_at, closed_by, fingerprint)
 
 
-def _measurement(value: Measurement | Decimal | int | str) -> dict[str, Any]:
-    if isinstance(value, Measurement):
-        return {"value": str(value.value), "evidence": sorted(e.id for e in value.evidence)}
-    return {"value": str(to_decimal(value, name="measurement value")), "evidence": []}
-
-
-def fingerprint(
-    card: Scorecard,
-    measurements: Mapping[str, Measurement | Decimal | int | str],
-    manual: Iterable[ManualEntry] = (),
-) -> str:
-    """The sha256 hex digest of what a score is made of: the card, the measurements, the manual entries.
-
-    `measurements` maps metric keys to a `Measurement` (its value and evidence ids
-    count, not the evidence order) or a number; `manual` are the entries the score
-    read, in order.  Equal inputs give equal digests, in any process.
-
-    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
-    >>> c = Cadence.monthly(Date(2024, 1, 1))
-    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
-    >>> fingerprint(card, {"deals_won": 8}) == fingerprint(card, {"deals_won": Measurement(8)})
-    True
-    """
-    # The codec is the one canonical encoding of scorekit's values; it is imported here,
-    # not at the top, because it imports this module to encode `ClosedScore`s.
-    from scorekit import codec  # noqa: PLC0415
-
-    try:
-        document = {
-            "card": codec.to_dict(card),
-            "measurements": {str(key): _measurement(value) for key, value in measurements.items()},
-            "manual": [codec.to_dict(entry) for entry in manual],
-        }
-    except TypeError as error:
-        msg = f"cannot fingerprint: {error}"
-        raise InvalidDocument(msg) from None
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+def __getattr__(name: str) -> object:
+    """`fingerprint` moved to `scorekit.codec` in 0.3 (it hashes the codec's canonical JSON); the old path warns."""
+    if name == "fingerprint":
+        warnings.warn(
+            "scorekit.history.fingerprint moved to scorekit.codec.fingerprint in 0.3", DeprecationWarning, stacklevel=2
+        )
+        # Resolved when an old caller asks, never when this module loads: the core does not depend on the codec.
+        return importlib.import_module("scorekit.codec").fingerprint
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

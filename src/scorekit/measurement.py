@@ -27,22 +27,20 @@ recorded exactly at `as_of` is.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
-import functools
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import ClassVar, Final, TypeAlias
 
 import attrs
-import pendulum
+import pendulum  # noqa: F401 - the docstrings' examples use it
 from pendulum import DateTime
 
 from scorekit._text import check_identifier, identifier, label
 from scorekit.errors import InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
 from scorekit.parameter import Accumulation, as_accumulation
-from scorekit.period import as_utc, local_ordinal
+from scorekit.period import as_instant, as_utc, as_utc_instant, local_ordinal, pendulum_utc
 from scorekit.scorecard import Scorecard
 
 __all__ = [
@@ -60,64 +58,6 @@ __all__ = [
     "request_tuples",
     "requests_for",
 ]
-
-
-def as_instant(value: object, *, name: str = "as_of") -> DateTime:
-    """`value` as an aware `pendulum.DateTime`; naive datetimes and plain dates are refused.
-
-    >>> as_instant(pendulum.datetime(2024, 1, 1, 12, tz="Europe/Warsaw")).isoformat()
-    '2024-01-01T12:00:00+01:00'
-    >>> as_instant(_dt.datetime(2024, 1, 1))
-    Traceback (most recent call last):
-    scorekit.errors.InvalidPeriod: as_of must be an aware datetime (with a time zone), got the naive 2024-01-01T00:00:00
-    """
-    if isinstance(value, DateTime) and value.tzinfo is not None:
-        return value
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is None or value.utcoffset() is None:
-            msg = f"{name} must be an aware datetime (with a time zone), got the naive {value.isoformat()}"
-            raise InvalidPeriod(msg)
-        # PEP 495: the datetime's own offset fixes the instant (fold=0 is the earlier reading of a
-        # repeated or skipped wall time); pendulum would resolve a skipped one its own way.
-        try:
-            return pendulum.instance(as_utc(value).astimezone(value.tzinfo))
-        except OverflowError:
-            msg = f"{name} {value.isoformat()} falls outside the supported instants (years 1 to 9999 in UTC)"
-            raise InvalidPeriod(msg) from None
-    if isinstance(value, _dt.date):
-        msg = (
-            f"{name} must be an aware datetime, got the date {value.isoformat()}; an instant is needed to cut a window"
-        )
-        raise InvalidPeriod(msg)
-    msg = f"{name} must be an aware datetime, got {value!r}"
-    raise InvalidPeriod(msg)
-
-
-def as_utc_instant(value: object, *, name: str = "instant") -> DateTime:
-    """`value` (as for `as_instant`) as the same instant in UTC.
-
-    >>> import zoneinfo
-    >>> azores = zoneinfo.ZoneInfo("Atlantic/Azores")
-    >>> [as_utc_instant(_dt.datetime(2024, 10, 27, 0, 30, tzinfo=azores, fold=f)).isoformat() for f in (0, 1)]
-    ['2024-10-27T00:30:00+00:00', '2024-10-27T01:30:00+00:00']
-    """
-    if type(value) is DateTime and value.tzinfo is _UTC:
-        return value  # already one: the common case when a request is built from another
-    if isinstance(value, _dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None:
-        # An aware datetime (a database driver's, in the session's zone): straight to UTC, without
-        # first making a pendulum instant in its own zone (which loads the zone each time).
-        with contextlib.suppress(OverflowError):  # beyond the supported instants: as_instant says so
-            return _pendulum_utc(as_utc(value))
-    return _pendulum_utc(as_utc(as_instant(value, name=name)))
-
-
-_UTC = pendulum.UTC
-
-
-@functools.lru_cache(maxsize=4096)
-def _pendulum_utc(utc: _dt.datetime) -> DateTime:
-    # A pure function, memoized: the window starts and `as_of` of many cards are the same instants.
-    return pendulum.instance(utc)
 
 
 def _occurred_at(value: object) -> DateTime:
@@ -541,12 +481,12 @@ def _request_rows(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]) 
     days: dict[tuple[_dt.datetime, str], int] = {}
     given = instants[0]
     utc = as_utc(as_instant(given))
-    instant = _pendulum_utc(utc)
+    instant = pendulum_utc(utc)
     for card, as_of in zip(cards, instants, strict=True):
         if as_of is not given:  # a dashboard's cards share one instant: resolved once
             given = as_of
             utc = as_utc(as_instant(as_of))
-            instant = _pendulum_utc(utc)
+            instant = pendulum_utc(utc)
         timezone = card.timezone
         today = days.get((utc, timezone))
         if today is None:
@@ -560,7 +500,7 @@ def _request_rows(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]) 
             known = bounds.get(key)
             if known is None:
                 _start, _end, start_utc, end_utc = window.instants(card.zone)
-                known = bounds[key] = (start_utc, end_utc, _pendulum_utc(start_utc), _pendulum_utc(end_utc))
+                known = bounds[key] = (start_utc, end_utc, pendulum_utc(start_utc), pendulum_utc(end_utc))
             start_utc, end_utc, start, end = known
             if utc < end_utc:
                 end = instant if utc > start_utc else start

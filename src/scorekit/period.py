@@ -19,6 +19,7 @@ membership and ``in_months()`` are not used (both are wrong at month ends).
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as _dt
 import enum
 import functools
@@ -39,7 +40,9 @@ __all__ = [
     "Period",
     "Step",
     "as_date",
+    "as_instant",
     "as_utc",
+    "as_utc_instant",
     "first_instant",
     "local_ordinal",
     "midnight",
@@ -262,6 +265,65 @@ def local_ordinal(utc: _dt.datetime, timezone: str) -> int:
     Date(2024, 2, 1)
     """
     return utc.astimezone(zone(timezone)).toordinal()
+
+
+def as_instant(value: object, *, name: str = "as_of") -> DateTime:
+    """`value` as an aware `pendulum.DateTime`; naive datetimes and plain dates are refused.
+
+    >>> as_instant(pendulum.datetime(2024, 1, 1, 12, tz="Europe/Warsaw")).isoformat()
+    '2024-01-01T12:00:00+01:00'
+    >>> as_instant(_dt.datetime(2024, 1, 1))
+    Traceback (most recent call last):
+    scorekit.errors.InvalidPeriod: as_of must be an aware datetime (with a time zone), got the naive 2024-01-01T00:00:00
+    """
+    if isinstance(value, DateTime) and value.tzinfo is not None:
+        return value
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            msg = f"{name} must be an aware datetime (with a time zone), got the naive {value.isoformat()}"
+            raise InvalidPeriod(msg)
+        # PEP 495: the datetime's own offset fixes the instant (fold=0 is the earlier reading of a
+        # repeated or skipped wall time); pendulum would resolve a skipped one its own way.
+        try:
+            return pendulum.instance(as_utc(value).astimezone(value.tzinfo))
+        except OverflowError:
+            msg = f"{name} {value.isoformat()} falls outside the supported instants (years 1 to 9999 in UTC)"
+            raise InvalidPeriod(msg) from None
+    if isinstance(value, _dt.date):
+        msg = (
+            f"{name} must be an aware datetime, got the date {value.isoformat()}; an instant is needed to cut a window"
+        )
+        raise InvalidPeriod(msg)
+    msg = f"{name} must be an aware datetime, got {value!r}"
+    raise InvalidPeriod(msg)
+
+
+def as_utc_instant(value: object, *, name: str = "instant") -> DateTime:
+    """`value` (as for `as_instant`) as the same instant in UTC.
+
+    >>> import zoneinfo
+    >>> azores = zoneinfo.ZoneInfo("Atlantic/Azores")
+    >>> [as_utc_instant(_dt.datetime(2024, 10, 27, 0, 30, tzinfo=azores, fold=f)).isoformat() for f in (0, 1)]
+    ['2024-10-27T00:30:00+00:00', '2024-10-27T01:30:00+00:00']
+    """
+    if type(value) is DateTime and value.tzinfo is _PENDULUM_UTC:
+        return value  # already one: the common case when a request is built from another
+    if isinstance(value, _dt.datetime) and value.tzinfo is not None and value.utcoffset() is not None:
+        # An aware datetime (a database driver's, in the session's zone): straight to UTC, without
+        # first making a pendulum instant in its own zone (which loads the zone each time).
+        with contextlib.suppress(OverflowError):  # beyond the supported instants: as_instant says so
+            return pendulum_utc(as_utc(value))
+    return pendulum_utc(as_utc(as_instant(value, name=name)))
+
+
+_PENDULUM_UTC: Final = pendulum.UTC
+
+
+@functools.lru_cache(maxsize=4096)
+def pendulum_utc(utc: _dt.datetime) -> DateTime:
+    """The plain UTC datetime `utc` as a `pendulum.DateTime` in UTC (memoized: many cards share instants)."""
+    # A pure function, memoized: the window starts and `as_of` of many cards are the same instants.
+    return pendulum.instance(utc)
 
 
 _new = object.__new__

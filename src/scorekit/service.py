@@ -29,7 +29,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import enum
-import itertools
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -38,33 +37,28 @@ from typing import Any, Final
 import attrs
 from pendulum import Date, DateTime
 
+from scorekit import asking
 from scorekit._text import identifier
 from scorekit.calendar import WorkCalendar
+from scorekit.codec import fingerprint
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
     InvalidParameter,
     InvalidPeriod,
     InvalidScorecard,
-    MissingMeasurement,
     PermissionDenied,
     ScorekitError,
 )
 from scorekit.grouping import Dashboard, KeyFunction, Trend, apply_parameters, similarity_key, summarize_groups
-from scorekit.history import Change, ClosedScore, Revision, fingerprint
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import (
-    Aggregate,
-    Cell,
     ManualEntry,
     Measurement,
-    MetricRequest,
     as_instant,
-    iter_request_tuples,
-    latest_values,
-    request_tuples,
 )
-from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO, Number, to_decimal
-from scorekit.parameter import Accumulation, Parameter
+from scorekit.numbers import Number, to_decimal
+from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
 from scorekit.ports import (
     AggregateSource,
@@ -78,7 +72,7 @@ from scorekit.ports import (
     SnapshotStore,
 )
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ScoreBatch, ScoreRows, score_many
+from scorekit.scoring import CardScore, ScoreBatch, ScoreRows
 from scorekit.status import StatusPolicy
 
 __all__ = ["Actor", "CardTemplate", "Dashboard", "Role", "Scorekit"]
@@ -749,172 +743,24 @@ class Scorekit:
         *,
         manual_until: DateTime | None = None,
         evidence: bool,
-    ) -> tuple[list[tuple[ScoreBatch, int]], list[tuple[dict[str, Measurement | Decimal], tuple[ManualEntry, ...]]]]:
+    ) -> tuple[list[tuple[ScoreBatch, int]], list[asking.Inputs]]:
         """Score each card as of its instant, asking the CRM once: its row (batch, index), and what it was made from.
 
-        What each score was made from (its measurements and the manual entries used) is
-        what `close` fingerprints.
-
-        With `evidence` (a report, a close) the CRM is asked through `measure`, for
-        the records behind each value; without, through `aggregate` when the source
-        has it (the values only, each distinct cell once), else through `measure`.
-        Manual values are read as of each instant, or as of `manual_until` when given:
-        closing a period reads the entries a manager made after its end, up to the close.
+        What to ask and how the answers become each card's measurements is
+        `scorekit.asking`'s; this only calls the ports between its steps.  With
+        `evidence` (a report, a close) the CRM is asked through `measure`, for the
+        records behind each value; without, through `aggregate` when the source has it
+        (the values only, each distinct cell once), else through `measure`.
         """
         source = self.metrics
+        measured: list[dict[str, Measurement | Decimal]]
         if evidence or not isinstance(source, AggregateSource):
-            measured = self._measured(cards, instants)
+            wanted, per_card = asking.requests(cards, instants)
+            measured = asking.from_measurements(cards, per_card, source.measure(wanted) if wanted else {})
         else:
-            measured = _aggregated(source, cards, instants)
+            plan = asking.cells(cards, instants)
+            measured = asking.from_aggregates(cards, plan, source.aggregate(plan.cells) if plan.cells else {})
         with_manual = [card.id for card in cards if card.manual_keys]
-        entries: dict[str, list[ManualEntry]] = {}
-        if with_manual:
-            for entry in self.manual.entries(with_manual):
-                entries.setdefault(entry.card_id, []).append(entry)
-        prepared: list[tuple[dict[str, Measurement | Decimal], tuple[ManualEntry, ...]]] = []
-        for card, instant, measurements in zip(cards, instants, measured, strict=True):
-            used: tuple[ManualEntry, ...] = ()
-            if card.manual_keys:
-                own = entries.get(card.id)
-                values: dict[str, Decimal] = {}
-                if own:  # most cards of a dashboard have no entry yet
-                    cutoff = manual_until or instant
-                    values = latest_values(card, own, cutoff)
-                    used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
-                for key in card.manual_keys:
-                    # a manual metric starts at zero until someone enters a value
-                    measurements[key] = values.get(key, ZERO)
-            prepared.append((measurements, used))
-        # One scoring batch per distinct instant (a dashboard has one; a trend one per period).
-        by_instant: dict[DateTime, list[int]] = {}
-        for index, instant in enumerate(instants):
-            by_instant.setdefault(instant, []).append(index)
-        # A row is the one object kept per card (a dashboard holds 100,000s): no wrapper around it.
-        rows: dict[int, tuple[ScoreBatch, int]] = {}
-        for instant, indices in by_instant.items():
-            batch = score_many([cards[i] for i in indices], [prepared[i][0] for i in indices], as_of=instant)
-            rows.update((index, (batch, at)) for at, index in enumerate(indices))
-        return [rows[index] for index in range(len(cards))], prepared
-
-    def _measured(
-        self, cards: Sequence[Scorecard], instants: Sequence[DateTime]
-    ) -> list[dict[str, Measurement | Decimal]]:
-        """Each card's measurements, with their evidence, from one `measure` call."""
-        per_card = [tuple(MetricRequest(*r) for r in requests) for requests in request_tuples(cards, instants)]
-        wanted = set(itertools.chain.from_iterable(per_card))
-        answers = self.metrics.measure(wanted) if wanted else {}
-        measured: list[dict[str, Measurement | Decimal]] = []
-        for card, requests in zip(cards, per_card, strict=True):
-            try:
-                measured.append({r.metric: answers[r] for r in requests})
-            except KeyError as error:
-                msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
-                raise MissingMeasurement(msg) from None
-        return measured
-
-
-_NO_RECORD: Final = Measurement(None)
-_LOW: Final = -MAX_MAGNITUDE
-_AVERAGE: Final = Accumulation.AVERAGE
-
-
-def _aggregated(
-    source: AggregateSource, cards: Sequence[Scorecard], instants: Sequence[DateTime]
-) -> list[dict[str, Measurement | Decimal]]:
-    """Each card's measurements from one `aggregate` call: each distinct cell once, teams pooled here.
-
-    The values are those `measure` gives for the same records (`Aggregate.value`).
-    One cell per metric, user and window, whatever the accumulation (an aggregate holds
-    what each needs): a user's cell serves their own card and every team card they are in.
-    """
-    cells, plan, accumulations, per_card = _slots(cards, instants)
-    answers = source.aggregate(cells) if cells else {}
-    values: list[Measurement | Decimal] = []
-    unanswered: list[int] = []
-    pool = Aggregate.pool
-    for accumulation, own_cells in zip(accumulations, plan, strict=True):
-        try:
-            found = answers[own_cells] if type(own_cells) is Cell else pool([answers[c] for c in own_cells])  # type: ignore[union-attr]
-        except KeyError:
-            unanswered.append(len(values))
-            values.append(ZERO)  # a placeholder: the card that needs it raises below
-            continue
-        value = found.value(accumulation)
-        values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
-    if unanswered:
-        _refuse_unanswered(cards, per_card, set(unanswered))
-    measured: list[dict[str, Measurement | Decimal]] = []
-    for flat in per_card:
-        pairs = iter(flat)
-        measured.append({key: values[slot] for key, slot in zip(pairs, pairs, strict=True)})
-    return measured
-
-
-def _refuse_unanswered(cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int]) -> None:
-    """Raise `MissingMeasurement` naming the first card and metric whose request the source left unanswered."""
-    for card, flat in zip(cards, per_card, strict=True):
-        for key, slot in zip(flat[::2], flat[1::2], strict=True):
-            if slot in unanswered:
-                msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
-                raise MissingMeasurement(msg)
-
-
-def _slots(
-    cards: Sequence[Scorecard], instants: Sequence[DateTime]
-) -> tuple[list[Cell], list[Cell | list[Cell]], list[Accumulation], list[tuple[Any, ...]]]:
-    """What `aggregate` is asked, and what each card needs of its answers.
-
-    The distinct cells; each distinct request's cell (a team's request: its members'
-    cells) and accumulation; and each card's (key, request number) pairs, flat.
-    """
-    # Each distinct request is a slot: its cell (a user's) or its cells (a team's members), and its
-    # accumulation.  Requests are read one card at a time and not kept: a card keeps its (key, slot)
-    # pairs as one flat tuple.  A dashboard's garbage collections walk what is kept, so keeping
-    # little matters as much as computing little.
-    slots: dict[tuple[str, DateTime, DateTime, int], dict[frozenset[str], int]] = {}
-    windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
-    plan: list[Cell | list[Cell]] = []
-    accumulations: list[Accumulation] = []
-    cells: list[Cell] = []
-    trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
-    per_card: list[tuple[Any, ...]] = []
-    for requests in iter_request_tuples(cards, instants):
-        wanted: list[Any] = []
-        for metric, subjects, start, end, accumulation in requests:
-            # id(): accumulations are enum members (singletons), and an enum hashes in Python
-            own = slots.get((metric, start, end, id(accumulation)))
-            if own is None:
-                own = slots[metric, start, end, id(accumulation)] = {}
-            slot = own.get(subjects)
-            if slot is None:
-                slot = own[subjects] = len(plan)
-                accumulations.append(accumulation)
-                known = windows.get((metric, start, end))
-                if known is None:
-                    known = windows[metric, start, end] = {}
-                members = []
-                for subject in subjects:
-                    cell = known.get(subject)
-                    if cell is None:
-                        cell = known[subject] = trusted(metric, accumulation, subject, start, end)
-                        cells.append(cell)
-                    members.append(cell)
-                plan.append(members[0] if len(members) == 1 else members)
-            wanted += (metric, slot)
-        per_card.append(tuple(wanted))
-    return cells, plan, accumulations, per_card
-
-
-_SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
-"""A mean (34 digits) whose leading digit is above 1e-966 has at most 1,000 decimals."""
-
-
-def _scorable(value: Decimal, accumulation: Accumulation) -> Measurement | Decimal:
-    """An aggregate's value (`Aggregate.value`) for scoring: as it is within scorekit's bounds, else a `Measurement`.
-
-    Scoring reads a plain Decimal without a conversion; a value out of bounds becomes a
-    `Measurement`, which raises what `measure` would have raised.
-    """
-    if _LOW < value < MAX_MAGNITUDE and (accumulation is not _AVERAGE or value.adjusted() > _SMALLEST_MEAN):
-        return value
-    return Measurement(value)
+        entries = self.manual.entries(with_manual) if with_manual else ()
+        inputs = asking.with_manual(cards, instants, measured, entries, manual_until=manual_until)
+        return asking.score_rows(cards, instants, [measurements for measurements, _ in inputs]), inputs

@@ -20,8 +20,9 @@ Every one of these comparisons is *exact*: the value judged is the exact rationa
 result of the formulas (as `fractions.Fraction` would compute it from the Decimal
 inputs), never a quotient rounded to 34 digits.  `band` says, for a value whose error
 is bounded, where the rounded Decimal is too close to a bound to decide; the scoring
-loop (`scorekit.scoring`, which applies these rules inline because it is the hot path)
-compares plain Decimals outside the band and falls back to Fractions inside it.
+loop (`scorekit.scoring`, which applies `StatusPolicy.status_for` inline because it is
+the hot path; a property in tests/test_status.py holds the two together) compares
+plain Decimals outside the band and falls back to Fractions inside it.
 
 >>> StatusPolicy(on_track="0.95", at_risk="0.85").status_for(Decimal("0.9"))
 <Status.BEHIND: 'behind'>
@@ -35,6 +36,7 @@ from __future__ import annotations
 
 import enum
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
@@ -101,11 +103,13 @@ class StatusPolicy:
             )
             raise InvalidScorecard(msg)
 
-    def status_for(self, projected: Decimal) -> Status:
-        """ON_TRACK, BEHIND or AT_RISK for an exact projected achievement (Decimals compare exactly).
+    def status_for(self, projected: Decimal | Fraction) -> Status:
+        """ON_TRACK, BEHIND or AT_RISK for an exact projected achievement (a Decimal or a Fraction, compared exactly).
 
         ``at_risk = 0`` means "never at risk", so the default policy keeps 0.1's statuses
-        even for a negative projection (returns above sales).
+        even for a negative projection (returns above sales).  This is the rule the
+        scoring loop applies inline to an open parameter that is not achieved early
+        (tests/test_status.py checks that they agree on generated cards and policies).
         """
         if projected >= self.on_track:
             return Status.ON_TRACK

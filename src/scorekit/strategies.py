@@ -43,7 +43,8 @@ except ModuleNotFoundError as _error:
 
 from scorekit.adapters.memory import Record
 from scorekit.calendar import WorkCalendar
-from scorekit.history import Change, ClosedScore, Revision, fingerprint
+from scorekit.codec import fingerprint
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period, Step

@@ -11,21 +11,15 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from scorekit.achievement import compare as _compare
 from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant, latest_values
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
-from scorekit.scoring import (
-    _LOW,
-    _MAGNITUDE,
-    CardScore,
-    ParameterScore,
-    Status,
-    _actual,
-    _card_compare,
-    _compare,
-    _shaped,
-)
+from scorekit.scores import CardScore, ParameterScore
+from scorekit.scores import card_compare as _card_compare
+from scorekit.scoring import _LOW, _MAGNITUDE, Status, _actual
+from scorekit.window import shaped as _shaped
 
 
 def _not_started(window):

@@ -18,7 +18,7 @@ from scorekit.adapters.memory import (
     Record,
     RecordsMetricSource,
 )
-from scorekit.history import fingerprint
+from scorekit.codec import fingerprint
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 from scorekit.strategies import measurements_for, scorecards
 from scorekit.testing import ScorecardRepositoryContract

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
 
+from scorekit import _display
 from scorekit.numbers import for_display
 from scorekit.period import zone
 from scorekit.scoring import CardScore, ParameterScore, Status
@@ -89,7 +90,7 @@ def percent(value: Decimal | None) -> str:
     >>> percent(Decimal("0.12345")), percent(None)
     ('12.35%', '-')
     """
-    return "-" if value is None else f"{for_display(value * 100)}%"
+    return "-" if value is None else _display.percent(value)
 
 
 def plain(value: Decimal | None) -> str:

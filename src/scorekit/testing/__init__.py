@@ -36,8 +36,9 @@ try:
 except ModuleNotFoundError as _error:
     raise missing_extra(_error, "scorekit.testing", "testing") from None
 
+from scorekit.codec import fingerprint
 from scorekit.errors import CardNotFound, ConflictError
-from scorekit.history import Change, ClosedScore, Revision, fingerprint
+from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import exact_sum, to_decimal
 from scorekit.parameter import Accumulation, Metric, Parameter

@@ -1,0 +1,122 @@
+"""Numbers and words for people: one percent, one quantity, one set of status words for HTML, `explain()` and the command.
+
+No dependency and no I/O: plain strings; `text` escapes every user string (names,
+ids, labels, units, keys) for HTML.  Numbers are rounded for people here and only
+here, in scorekit's own decimal context (never the caller's): achievements and totals
+as percentages with two places, actuals and targets with the places they were given
+but at most four; the objects keep their exact Decimals.  Never a negative zero.
+Bars are clipped at 100% and the number stands beside them.  The tables of each
+type live beside the type (`scorekit.scores`, `scorekit.grouping`).
+
+>>> quantity(Decimal("804.3956043956043956043956043956044")), quantity(Decimal("100000.50")), percent(Decimal("1.5"))
+('804.3956', '100000.50', '150.00%')
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+from typing import Final
+
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, for_display
+
+STATUS_ORDER = ("achieved", "on_track", "behind", "at_risk", "missed", "no_data", "not_started")
+"""Every status value, best first: the order of counts in captions and summaries."""
+
+_COLOURS = {
+    "achieved": "#2e7d32",
+    "on_track": "#1976d2",
+    "behind": "#ef6c00",
+    "at_risk": "#d84315",
+    "missed": "#c62828",
+    "no_data": "#78909c",
+    "not_started": "#9e9e9e",
+}
+_MAX_PLACES = 4
+_HUNDRED: Final = Decimal(100)
+
+
+def text(value: object) -> str:
+    """`value` as escaped HTML text."""
+    return escape(str(value), quote=True)
+
+
+def words(status: str) -> str:
+    """A status value as people say it: ``on_track`` -> ``on track``."""
+    return status.replace("_", " ")
+
+
+def many(count: int, noun: str) -> str:
+    """``1 card``, ``2 cards``: a count with its noun."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def percent(value: Decimal | None) -> str:
+    """A fraction as a percentage with two places, or an em dash for none."""
+    if value is None:
+        return "\u2014"
+    shown = for_display(EXACT_SUMS.multiply(value, _HUNDRED))
+    return f"{shown.copy_abs() if shown.is_zero() else shown:f}%"
+
+
+def quantity(value: Decimal | None) -> str:
+    """An actual or target with the places it was given, at most four (a prorated target has 34)."""
+    if value is None:
+        return "\u2014"
+    exponent = value.as_tuple().exponent
+    places = min(-exponent, _MAX_PLACES) if isinstance(exponent, int) and exponent < 0 else 0
+    shown = for_display(value, places)
+    return f"{shown.copy_abs() if shown.is_zero() else shown:f}"  # -0.00001 shows as 0.0000, not -0.0000
+
+
+def colour_of(status: str) -> str:
+    """The colour a status is drawn in."""
+    return _COLOURS.get(status, "#607d8b")
+
+
+def bar(value: Decimal, status: str) -> str:
+    """A progress bar for a fraction, full at 100% and clipped there."""
+    width = for_display(EXACT_SUMS.multiply(min(max(value, Decimal(0)), ONE), _HUNDRED), 1)
+    colour = _COLOURS.get(status, "#607d8b")
+    return (
+        '<div style="background:#eceff1;width:10em;height:0.8em;border-radius:2px;display:inline-block">'
+        f'<div style="background:{colour};width:{width}%;height:100%;border-radius:2px"></div></div>'
+    )
+
+
+def bar_with_number(value: Decimal, status: str) -> str:
+    """A clipped bar with the exact-to-two-places percentage beside it (a 145% and a 99.64% differ)."""
+    return f'<span style="white-space:nowrap">{bar(value, status)} {percent(value)}</span>'
+
+
+def status_cell(status: str) -> str:
+    """A status in words, coloured."""
+    return f'<span style="color:{_COLOURS.get(status, "#607d8b")}">{text(words(status))}</span>'
+
+
+def number(value: Decimal) -> str:
+    """A target or actual as given when it has at most four decimals, else rounded half up to four.
+
+    >>> number(Decimal("2.5")), number(Decimal("85") / Decimal("31")), number(Decimal("7.00000"))
+    ('2.5', '2.7419', '7')
+    """
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -_MAX_PLACES:
+        value = for_display(value, _MAX_PLACES).normalize(EXACT)
+        if value == value.to_integral_value(context=EXACT):
+            value = value.quantize(ONE, context=EXACT)
+    return f"{value.copy_abs() if value.is_zero() else value:f}"
+
+
+def weight(basis_points: int) -> str:
+    """A weight in basis points as `Weight` shows it (``4000`` -> ``40%``, ``3333`` -> ``33.33%``).
+
+    >>> weight(4000), weight(3333)
+    ('40%', '33.33%')
+    """
+    return f"{Decimal(basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
+def with_unit(value: str, unit: str) -> str:
+    """``12 deals``; a quantity without a unit stays bare."""
+    return f"{value} {unit}" if unit else value

@@ -1,0 +1,254 @@
+"""What a batch of cards asks the CRM once, and each card's measurements from the answers.
+
+Pure steps around the two calls a host's `MetricSource` answers; the service only
+calls the port between them:
+
+1. `requests` (for `measure`: one `MetricRequest` per distinct metric, subjects and
+   window) or `cells` (for `aggregate`: one `Cell` per distinct metric, user and
+   window, so a user's cell serves their own card and every team card they are in);
+2. `from_measurements` or `from_aggregates`: each card's measurements, a team's
+   members pooled here (`Aggregate.pool`); a request left unanswered raises
+   `MissingMeasurement` naming the card and metric;
+3. `with_manual`: each manual metric's latest entry (zero until someone enters one);
+4. `score_rows`: one `score_many` batch per distinct instant, each card's row kept as
+   (batch, position).
+
+>>> import pendulum
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+>>> from scorekit.measurement import Measurement
+>>> c = Cadence.monthly(Date(2024, 4, 1))
+>>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+>>> as_of = [pendulum.datetime(2024, 4, 16, tz="UTC")] * 2
+>>> wanted, per_card = requests(cards, as_of)
+>>> len(wanted), sorted(r.subjects for r in wanted) == [frozenset({"ann"}), frozenset({"bob"})]
+(2, True)
+>>> answers = {r: Measurement(5 if "ann" in r.subjects else 3) for r in wanted}
+>>> measured = from_measurements(cards, per_card, answers)
+>>> inputs = with_manual(cards, as_of, measured, ())
+>>> [batch[at].percent() for batch, at in score_rows(cards, as_of, [m for m, _ in inputs])]
+[Decimal('50.00'), Decimal('30.00')]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final, NamedTuple
+
+from pendulum import DateTime
+
+from scorekit.batch import ScoreBatch
+from scorekit.errors import MissingMeasurement
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    ManualEntry,
+    Measurement,
+    MetricRequest,
+    iter_request_tuples,
+    latest_values,
+    request_tuples,
+)
+from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO
+from scorekit.parameter import Accumulation
+from scorekit.period import as_utc
+from scorekit.scorecard import Scorecard
+from scorekit.scoring import score_many
+
+__all__ = [
+    "CellPlan",
+    "Inputs",
+    "cells",
+    "from_aggregates",
+    "from_measurements",
+    "requests",
+    "score_rows",
+    "with_manual",
+]
+
+Measurements = dict[str, Measurement | Decimal]
+"""One card's measurements, by metric key, as `scorekit.score` takes them."""
+
+Inputs = tuple[Measurements, tuple[ManualEntry, ...]]
+"""What one card's score is made from: its measurements and the manual entries it read (what `close` fingerprints)."""
+
+_NO_RECORD: Final = Measurement(None)
+_LOW: Final = -MAX_MAGNITUDE
+_AVERAGE: Final = Accumulation.AVERAGE
+_SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
+"""A mean (34 digits) whose leading digit is above 1e-966 has at most 1,000 decimals."""
+
+
+def requests(
+    cards: Sequence[Scorecard], instants: Sequence[DateTime]
+) -> tuple[set[MetricRequest], list[tuple[MetricRequest, ...]]]:
+    """The distinct requests of `cards` as of their instants (one `measure` call), and each card's own."""
+    per_card = [tuple(MetricRequest(*r) for r in wanted) for wanted in request_tuples(cards, instants)]
+    return set(itertools.chain.from_iterable(per_card)), per_card
+
+
+def from_measurements(
+    cards: Sequence[Scorecard],
+    per_card: Sequence[tuple[MetricRequest, ...]],
+    answers: Mapping[MetricRequest, Measurement],
+) -> list[Measurements]:
+    """Each card's measurements, with their evidence, from the answers of one `measure` call."""
+    measured: list[Measurements] = []
+    for card, wanted in zip(cards, per_card, strict=True):
+        try:
+            measured.append({r.metric: answers[r] for r in wanted})
+        except KeyError as error:
+            msg = f"the metric source left {error.args[0].metric!r} for card {card.id!r} unanswered"
+            raise MissingMeasurement(msg) from None
+    return measured
+
+
+class CellPlan(NamedTuple):
+    """What `aggregate` is asked (`cells`), and what each card needs of its answers.
+
+    `slots` holds each distinct request's cell (a user's) or cells (a team's members),
+    `accumulations` its accumulation, and `per_card` each card's (key, slot number)
+    pairs as one flat tuple: a dashboard's garbage collections walk what is kept, so
+    keeping little matters as much as computing little.
+    """
+
+    cells: list[Cell]
+    slots: list[Cell | list[Cell]]
+    accumulations: list[Accumulation]
+    per_card: list[tuple[Any, ...]]
+
+
+def cells(cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> CellPlan:
+    """The distinct cells of `cards` as of their instants (one `aggregate` call), and each card's slots."""
+    # Requests are read one card at a time and not kept: a card keeps its (key, slot) pairs only.
+    slots: dict[tuple[str, DateTime, DateTime, int], dict[frozenset[str], int]] = {}
+    windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
+    plan = CellPlan([], [], [], [])
+    found_cells, slot_cells, accumulations, per_card = plan
+    trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
+    for wanted_by_card in iter_request_tuples(cards, instants):
+        wanted: list[Any] = []
+        for metric, subjects, start, end, accumulation in wanted_by_card:
+            # id(): accumulations are enum members (singletons), and an enum hashes in Python
+            own = slots.get((metric, start, end, id(accumulation)))
+            if own is None:
+                own = slots[metric, start, end, id(accumulation)] = {}
+            slot = own.get(subjects)
+            if slot is None:
+                slot = own[subjects] = len(slot_cells)
+                accumulations.append(accumulation)
+                known = windows.get((metric, start, end))
+                if known is None:
+                    known = windows[metric, start, end] = {}
+                members = []
+                for subject in subjects:
+                    cell = known.get(subject)
+                    if cell is None:
+                        cell = known[subject] = trusted(metric, accumulation, subject, start, end)
+                        found_cells.append(cell)
+                    members.append(cell)
+                slot_cells.append(members[0] if len(members) == 1 else members)
+            wanted += (metric, slot)
+        per_card.append(tuple(wanted))
+    return plan
+
+
+def from_aggregates(
+    cards: Sequence[Scorecard], plan: CellPlan, answers: Mapping[Cell, Aggregate]
+) -> list[Measurements]:
+    """Each card's measurements from the answers of one `aggregate` call, teams pooled here.
+
+    The values are those `measure` gives for the same records (`Aggregate.value`).
+    """
+    values: list[Measurement | Decimal] = []
+    unanswered: list[int] = []
+    pool = Aggregate.pool
+    for accumulation, own_cells in zip(plan.accumulations, plan.slots, strict=True):
+        try:
+            found = answers[own_cells] if type(own_cells) is Cell else pool([answers[c] for c in own_cells])  # type: ignore[union-attr]
+        except KeyError:
+            unanswered.append(len(values))
+            values.append(ZERO)  # a placeholder: the card that needs it raises below
+            continue
+        value = found.value(accumulation)
+        values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
+    if unanswered:
+        _refuse_unanswered(cards, plan.per_card, set(unanswered))
+    measured: list[Measurements] = []
+    for flat in plan.per_card:
+        pairs = iter(flat)
+        measured.append({key: values[slot] for key, slot in zip(pairs, pairs, strict=True)})
+    return measured
+
+
+def _refuse_unanswered(cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int]) -> None:
+    """Raise `MissingMeasurement` naming the first card and metric whose request the source left unanswered."""
+    for card, flat in zip(cards, per_card, strict=True):
+        for key, slot in zip(flat[::2], flat[1::2], strict=True):
+            if slot in unanswered:
+                msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
+                raise MissingMeasurement(msg)
+
+
+def _scorable(value: Decimal, accumulation: Accumulation) -> Measurement | Decimal:
+    """An aggregate's value (`Aggregate.value`) for scoring: as it is within scorekit's bounds, else a `Measurement`.
+
+    Scoring reads a plain Decimal without a conversion; a value out of bounds becomes a
+    `Measurement`, which raises what `measure` would have raised.
+    """
+    if _LOW < value < MAX_MAGNITUDE and (accumulation is not _AVERAGE or value.adjusted() > _SMALLEST_MEAN):
+        return value
+    return Measurement(value)
+
+
+def with_manual(
+    cards: Sequence[Scorecard],
+    instants: Sequence[DateTime],
+    measured: Sequence[Measurements],
+    entries: Iterable[ManualEntry],
+    *,
+    manual_until: DateTime | None = None,
+) -> list[Inputs]:
+    """Each card's measurements with its manual metrics' values, and the entries read.
+
+    A manual metric's value is its latest entry as of the card's instant, or as of
+    `manual_until` when given (closing a period reads the entries a manager made
+    after its end, up to the close); a manual metric starts at zero until someone
+    enters a value.  `measured` is filled in place.
+    """
+    by_card: dict[str, list[ManualEntry]] = {}
+    for entry in entries:
+        by_card.setdefault(entry.card_id, []).append(entry)
+    inputs: list[Inputs] = []
+    for card, instant, measurements in zip(cards, instants, measured, strict=True):
+        used: tuple[ManualEntry, ...] = ()
+        if card.manual_keys:
+            own = by_card.get(card.id)
+            values: dict[str, Decimal] = {}
+            if own:  # most cards of a dashboard have no entry yet
+                cutoff = manual_until or instant
+                values = latest_values(card, own, cutoff)
+                used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
+            for key in card.manual_keys:
+                measurements[key] = values.get(key, ZERO)
+        inputs.append((measurements, used))
+    return inputs
+
+
+def score_rows(
+    cards: Sequence[Scorecard], instants: Sequence[DateTime], measured: Sequence[Measurements]
+) -> list[tuple[ScoreBatch, int]]:
+    """Each card's score as its row (batch, position): one `score_many` batch per distinct instant.
+
+    A dashboard has one instant, a trend one per period.  A row is the one object kept
+    per card (a dashboard holds 100,000s): no wrapper around it.
+    """
+    by_instant: dict[DateTime, list[int]] = {}
+    for index, instant in enumerate(instants):
+        by_instant.setdefault(instant, []).append(index)
+    rows: dict[int, tuple[ScoreBatch, int]] = {}
+    for instant, indices in by_instant.items():
+        batch = score_many([cards[i] for i in indices], [measured[i] for i in indices], as_of=instant)
+        rows.update((index, (batch, at)) for at, index in enumerate(indices))
+    return [rows[index] for index in range(len(cards))]

@@ -1,0 +1,252 @@
+"""`ScoreBatch` and `ScoreRows`: many scores kept as columns, each `CardScore` built only when read.
+
+`scorekit.scoring.score_many` fills `_Columns` (one list per field, a card's
+parameters as one flat tuple); a `ScoreBatch` reads them.  A dashboard keeps
+`ScoreRows` (pairs of a batch and a position, or whole scores) and summarizes and
+groups them from the columns (`scorekit.grouping`), so a `CardScore` is built only
+for the cards someone looks at.
+
+>>> import pendulum
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score_many
+>>> c = Cadence.monthly(Date(2024, 4, 1))
+>>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+>>> batch = score_many(cards, [{"deals": 12}, {"deals": 4}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+>>> [s.card.id for s in batch.pick([1, 0])], batch.summary().achieved
+(['bob', 'ann'], 1)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any, Final, NamedTuple, overload
+
+from scorekit.grouping import (
+    Fact,
+    Group,
+    KeyFunction,
+    Summary,
+    card_records,
+    fact_of,
+    group_scores,
+    similarity_key,
+    summarize,
+)
+from scorekit.scorecard import Scorecard
+from scorekit.scores import CardScore, ParameterScore, build_parameter_score
+from scorekit.status import Status
+
+__all__ = ["ScoreBatch", "ScoreRows"]
+
+
+class ScoreBatch(Sequence[CardScore]):
+    """The scores of `score_many`: a sequence of `CardScore` built when asked, with columns computed without them.
+
+    `totals`, `projected` and `statuses` are per-card columns; `summary()`, `groups()`
+    and `to_records()` are `scorekit.grouping`'s views of the whole batch.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score_many
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+    >>> batch = score_many(cards, [{"deals": 5}, {"deals": 3}], as_of=pendulum.datetime(2024, 4, 16, tz="UTC"))
+    >>> len(batch), batch.projected, batch.summary().behind
+    (2, (Decimal('0.9375'), Decimal('0.5625')), 2)
+    >>> [row["card"] for row in batch.to_records()], batch[0].card.id
+    (['ann', 'bob'], 'ann')
+    """
+
+    __slots__ = ("_built", "_columns")
+
+    def __init__(self, columns: _Columns) -> None:
+        self._columns = columns
+        self._built: list[CardScore | None] = [None] * len(columns.cards)
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> CardScore: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[CardScore, ...]: ...
+    def __getitem__(self, index: int | slice) -> CardScore | tuple[CardScore, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self._built))))
+        built = self._built[index]
+        if built is None:
+            built = self._built[index] = _card_score(self._columns, index)
+        return built
+
+    def __iter__(self) -> Iterator[CardScore]:
+        for index in range(len(self._built)):
+            yield self[index]
+
+    def __repr__(self) -> str:
+        return f"ScoreBatch({len(self._built)} cards)"
+
+    def __eq__(self, other: object) -> bool:
+        return _same_scores(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
+
+    def _fact(self, index: int) -> Fact:
+        """Card, total, status and (key, achievement, status) per parameter, without building the `CardScore`."""
+        columns = self._columns  # a batch's rows are flat (`built` is for `score`, which returns no batch)
+        flat: Any = columns.parameters[index]
+        items = [(flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)]
+        return columns.cards[index], columns.totals[index], columns.statuses[index], items
+
+    @property
+    def cards(self) -> tuple[Scorecard, ...]:
+        """The cards scored, in order."""
+        return tuple(self._columns.cards)
+
+    @property
+    def totals(self) -> tuple[Decimal, ...]:
+        """Each card's `CardScore.total`, in order."""
+        return tuple(self._columns.totals)
+
+    @property
+    def projected(self) -> tuple[Decimal | None, ...]:
+        """Each card's `CardScore.projected`, in order."""
+        return tuple(self._columns.projected)
+
+    @property
+    def statuses(self) -> tuple[Status, ...]:
+        """Each card's `CardScore.status`, in order."""
+        return tuple(self._columns.statuses)
+
+    def summary(self) -> Summary:
+        """The batch's `scorekit.grouping.Summary` (as `summarize` gives it)."""
+        return summarize(self)
+
+    def groups(self, key: KeyFunction | None = None) -> tuple[Group, ...]:
+        """The batch grouped by `key` of the cards (default: `similarity_key`), as `group_scores` does."""
+        return group_scores(self, similarity_key if key is None else key)
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One row per card and parameter, as `scorekit.grouping.card_records` gives them."""
+        return card_records(self)
+
+    def pick(self, indices: Iterable[int]) -> ScoreRows:
+        """The scores at `indices`, in that order, as rows (no score is built)."""
+        return ScoreRows((self, i) for i in indices)
+
+    def _facts(self) -> Iterator[Fact]:
+        return (self._fact(i) for i in range(len(self._built)))
+
+
+def _same_scores(scores: Sequence[CardScore], other: object) -> bool:
+    """A lazy sequence of scores equals any sequence of the same scores (a tuple included)."""
+    if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+        return NotImplemented  # type: ignore[no-any-return]
+    return len(scores) == len(other) and all(a == b for a, b in zip(scores, other, strict=True))
+
+
+class ScoreRows(Sequence[CardScore]):
+    """Scores as rows of `score_many` batches, each `CardScore` built when first asked, or given whole.
+
+    What a dashboard holds: its summary and groups read the batches' columns, so a
+    `CardScore` is built only for the cards someone looks at.  It equals a tuple of
+    the same scores.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score_many
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+    >>> batch = score_many(cards, [{"deals": 12}, {"deals": 4}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    >>> rows = ScoreRows([(batch, 1), (batch, 0)])
+    >>> [s.card.id for s in rows], rows == (batch[1], batch[0]), len(rows[:1])
+    (['bob', 'ann'], True, 1)
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: Iterable[tuple[ScoreBatch, int] | CardScore]) -> None:
+        self._rows = tuple(rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> CardScore: ...
+    @overload
+    def __getitem__(self, index: slice) -> ScoreRows: ...
+    def __getitem__(self, index: int | slice) -> CardScore | ScoreRows:
+        if isinstance(index, slice):
+            return ScoreRows(self._rows[index])
+        row = self._rows[index]
+        return row if isinstance(row, CardScore) else row[0][row[1]]
+
+    def __iter__(self) -> Iterator[CardScore]:
+        for row in self._rows:
+            yield row if isinstance(row, CardScore) else row[0][row[1]]
+
+    def __eq__(self, other: object) -> bool:
+        return _same_scores(self, other)
+
+    __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
+
+    def __repr__(self) -> str:
+        return f"ScoreRows({len(self._rows)} scores)"
+
+    def pick(self, indices: Iterable[int]) -> ScoreRows:
+        """The rows at `indices`, in that order (no score is built)."""
+        rows = self._rows
+        return ScoreRows(rows[i] for i in indices)
+
+    @property
+    def cards(self) -> tuple[Scorecard, ...]:
+        """Each row's card, in order (no score is built), as `ScoreBatch.cards`."""
+        return tuple(
+            row.card if isinstance(row, CardScore) else row[0]._columns.cards[row[1]]  # noqa: SLF001
+            for row in self._rows
+        )
+
+    def _facts(self) -> Iterator[Fact]:
+        for row in self._rows:
+            yield fact_of(row) if isinstance(row, CardScore) else row[0]._fact(row[1])  # noqa: SLF001
+
+
+# The batch's scores before they are objects, one column per field.  A card's parameters
+# are one flat tuple, _STRIDE items each: (parameter, actual, target, achievement,
+# effective, contribution, expected, projected, status, evidence) and then its `_why`
+# (10 items; all None for a parameter that has not started).  Few, flat containers keep
+# the cyclic garbage collector's walks short over a large batch.  `score` asks for the
+# objects at once instead (`built`): one card's tuple then holds its `ParameterScore`s.
+_STRIDE: Final = 20
+
+
+class _Columns(NamedTuple):
+    cards: list[Scorecard]
+    instants: list[_dt.datetime]
+    totals: list[Decimal]
+    parameters: list[tuple[object, ...]]
+    projected: list[Decimal | None]
+    statuses: list[Status]
+    careful: list[bool]
+    built: bool
+
+
+def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
+    """The parameters' scores of one card, from its flat tuple."""
+    return [
+        build_parameter_score(*flat[at : at + 10], flat[at + 10 : at + _STRIDE] if flat[at + 10] is not None else None)  # type: ignore[arg-type, call-arg]
+        for at in range(0, len(flat), _STRIDE)
+    ]
+
+
+def _card_score(columns: _Columns, index: int) -> CardScore:
+    parameters = columns.parameters[index]
+    result = CardScore(
+        columns.cards[index],
+        columns.instants[index],
+        columns.totals[index],
+        parameters if columns.built else tuple(_parameter_scores(parameters)),  # type: ignore[arg-type]
+        columns.projected[index],
+        columns.statuses[index],
+    )
+    if columns.careful[index]:
+        object.__setattr__(result, "_careful", True)
+    return result

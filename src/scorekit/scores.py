@@ -1,0 +1,624 @@
+"""`ParameterScore` and `CardScore`: what a score is, how it reads back, and how it explains itself.
+
+The result types of `scorekit.scoring.score` and their views for people: `percent()`
+(the exact total rounded once, half up), `explain()` (the derivation in words and
+numbers, one line per step), `to_records()` and the card's HTML table.  The exact
+card decisions (a total against 1 or a policy bound, decided on the exact rational
+value only when the Decimal is too close to tell) live here too, because they read
+what each parameter's score kept of its window (`_Why`).
+
+>>> import pendulum
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+>>> c = Cadence.monthly(Date(2024, 4, 1))
+>>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3, 50), Parameter("b", 3, 50)])
+>>> result = score(card, {"a": 2, "b": 4}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+>>> result.total < 1, result.percent(), result.status.value  # the exact total is 1/3 + 2/3 = 1
+(True, Decimal('100.00'), 'achieved')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Final, NamedTuple
+
+import attrs
+
+from scorekit import _display
+from scorekit.measurement import Evidence
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, for_display
+from scorekit.parameter import Direction, Parameter
+from scorekit.period import as_utc, local_ordinal
+from scorekit.scorecard import Scorecard
+from scorekit.status import Status, StatusPolicy
+from scorekit.weight import Weight
+from scorekit.window import ParameterWindow
+
+__all__ = ["CardScore", "ParameterScore", "build_parameter_score", "card_compare"]
+
+_HUNDRED: Final = Decimal(100)
+_FRACTION_ZERO: Final = Fraction(0)
+
+
+class _Why(NamedTuple):
+    """What `explain` and the exact card decisions need beyond a score's fields.
+
+    Built as a plain tuple in the scoring loop (cheapest) and read through this view.
+    """
+
+    window: ParameterWindow
+    elapsed: int
+    over: bool
+    paced: bool
+    policy: StatusPolicy
+    kept: bool  # the effective is the rule's value (not zeroed by the threshold, not the cap)
+    projected_kept: bool
+    projected_effective: Decimal
+    pace_days: int
+    pace_elapsed: int
+
+
+@attrs.frozen
+class ParameterScore:
+    """How one active parameter scored; `target` is after proration.
+
+    `actual` is None for a level with no record in the window yet; `achievement` is
+    raw; `effective` is after threshold and cap; `expected` is the share of the
+    window elapsed; `projected` the achievement at the current pace (a level's is its
+    achievement); `remaining` what is left to reach the target (higher is better
+    only) and `per_day` that spread over the days left (a SUM whose window is open).
+    """
+
+    parameter: Parameter
+    actual: Decimal | None
+    target: Decimal
+    achievement: Decimal
+    effective: Decimal
+    contribution: Decimal
+    expected: Decimal
+    projected: Decimal | None
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+    # What `explain` and the exact decisions need (see `_Why`); given by the scoring loop only.
+    _why: tuple[object, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
+
+    @property
+    def key(self) -> str:
+        """The metric's key."""
+        return self.parameter.metric.key
+
+    @property
+    def remaining(self) -> Decimal | None:
+        """What is left to reach the (prorated) target: ``max(0, target - actual)``, higher is better only.
+
+        Computed when asked (a dashboard that never asks pays nothing); None for another
+        direction or a level with no record.
+        """
+        if self.parameter.direction is not Direction.HIGHER_IS_BETTER or self.actual is None:
+            return None
+        left = EXACT_SUMS.subtract(self.target, self.actual)
+        return max(ZERO, left)
+
+    @property
+    def per_day(self) -> Decimal | None:
+        """`remaining` spread over the days left (working days with a calendar), for a started SUM whose window is open.
+
+        None when no day is left, `remaining` is None, or the score carries no window
+        (one read back from a document).
+        """
+        why = _why(self)
+        remaining = self.remaining
+        if why is None or remaining is None or self.status is Status.NOT_STARTED:
+            return None
+        window = why.window
+        if window.level or why.over:
+            return None
+        left = window.days - why.elapsed
+        return EXACT.divide(remaining, Decimal(left)) if left > 0 else None
+
+    def explain(self) -> str:
+        """How this score came about, one line per step, numbers rounded for display.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+        >>> print(score(card, {"deals_won": 4}, as_of=pendulum.datetime(2024, 4, 10, 12, tz="UTC")).parameters[0].explain())
+        deals_won: weight 100%, higher is better, sum of records
+          window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed
+          target: 10
+          actual: 4
+          achievement = 4 / 10 = 40.00%
+          contribution = 100% x 40.00% = 40.00%
+          pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
+          remaining: 6, 0.3 a day over the 20 days left
+          status: on track (projected 120.00% >= on track 100.00%)
+        """
+        return "\n".join(_explain_parameter(self))
+
+
+@attrs.frozen
+class CardScore:
+    """A card's score as of an instant: the total, the pace, and every parameter's score."""
+
+    card: Scorecard
+    as_of: _dt.datetime
+    total: Decimal
+    parameters: tuple[ParameterScore, ...]
+    projected: Decimal | None
+    status: Status
+    # Set by the scoring loop when a negative achievement voids the card's decision bands.
+    _careful: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+
+    def percent(self, places: int = 2) -> Decimal:
+        """The total as a percentage, the exact total rounded once, half up, to `places` decimals.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3, 50), Parameter("b", 3, 50)])
+        >>> result = score(card, {"a": 2, "b": 4}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+        >>> result.total < 1, result.percent(), result.status.value  # the exact total is 1/3 + 2/3 = 1
+        (True, Decimal('100.00'), 'achieved')
+        """
+        percent = EXACT_SUMS.multiply(self.total, _HUNDRED)
+        shown = for_display(percent, places)
+        if self.status is Status.NOT_STARTED:
+            return shown
+        if any(item._why is None and item.status is not Status.NOT_STARTED for item in self.parameters):  # noqa: SLF001
+            # Read back from a document: no scoring context (nor error bound), so the exact total, from the card's rules.
+            return _round_half_up(_exact_read_back(self) * 100, places)
+        # Rounding the Decimal gives the exact total's rounding unless a half-way point lies
+        # within the total's error bound; only then is the exact total computed.
+        high = self.card.decision_bands[0][1]
+        if not self._careful:  # the card's band around 1 bounds the error of any total
+            error = EXACT_SUMS.multiply(EXACT_SUMS.subtract(high, ONE), _HUNDRED)
+            error = EXACT_SUMS.multiply(error, EXACT_SUMS.add(self.total.copy_abs(), ONE))
+        else:
+            error = EXACT_SUMS.multiply(_sum_error(self.parameters, projected=False, early=False), _HUNDRED)
+        if not error:
+            return shown
+        if for_display(EXACT_SUMS.subtract(percent, error), places) == for_display(
+            EXACT_SUMS.add(percent, error), places
+        ):
+            return shown
+        return _round_half_up(_exact_sum(self.parameters, projected=False, early=False) * 100, places)
+
+    def parameter(self, key: str) -> ParameterScore:
+        """The score of the parameter for metric `key`."""
+        for item in self.parameters:
+            if item.key == key:
+                return item
+        msg = f"card {self.card.id!r} scored no metric {key!r}; it scored {', '.join(repr(p.key) for p in self.parameters)}"
+        raise KeyError(msg)
+
+    def explain(self) -> str:
+        r"""How the card's score came about: each parameter's steps, then the total and the status.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 60), Parameter("calls", 200, 40)])
+        >>> text = score(card, {"deals_won": 12, "calls": 150}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC")).explain()
+        >>> print(text.splitlines()[0]); print("\n".join(text.splitlines()[-3:]))
+        card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-05-01 00:00 UTC (UTC)
+        total = 72.00% + 30.00% = 102.00%
+        projected total: 102.00%
+        status: achieved (total 102.00% >= 100% and the period is over)
+        """
+        return "\n".join(_explain_card(self))
+
+    def to_records(self) -> list[dict[str, object]]:
+        """One plain dict per parameter, ready for ``pandas.DataFrame``; weights and achievements are fractions (1 = 100%)."""
+        card = self.card
+        return [
+            {
+                "card": card.id,
+                "owner": card.owner.id,
+                "period_start": card.period.start,
+                "metric": item.key,
+                "label": item.parameter.metric.display_name,
+                "unit": item.parameter.metric.unit,
+                "direction": item.parameter.direction.value,
+                "actual": item.actual,
+                "target": item.target,
+                "weight": item.parameter.weight.fraction,
+                "achievement": item.achievement,
+                "effective": item.effective,
+                "contribution": item.contribution,
+                "expected": item.expected,
+                "projected": item.projected,
+                "status": item.status.value,
+                "evidence": len(item.evidence),
+                "remaining": item.remaining,
+                "per_day": item.per_day,
+            }
+            for item in self.parameters
+        ]
+
+    def _repr_html_(self) -> str:
+        return _card_table(self)
+
+
+def _shaped_note(item: ParameterScore) -> str:
+    """Where a threshold or cap changed what counts: the effective achievement and why."""
+    if item.effective == item.achievement:
+        return ""
+    why = "below threshold" if not item.effective else "capped"
+    return f' <small title="{why}">\u2192 counts {_display.percent(item.effective)} ({why})</small>'
+
+
+def _card_table(score: CardScore) -> str:
+    """A card's score: a row per parameter (actual / target, weight, bar, contribution, status) and the total."""
+    card = score.card
+    rows = "".join(
+        "<tr>"
+        f"<td>{_display.text(item.parameter.metric.display_name)}</td>"
+        f"<td>{_display.text(_display.quantity(item.actual))} / {_display.text(_display.quantity(item.target))} {_display.text(item.parameter.metric.unit)}</td>"
+        f"<td>{_display.text(item.parameter.weight)}</td>"
+        f"<td>{_display.bar_with_number(item.achievement, item.status.value)}{_shaped_note(item)}</td>"
+        f"<td>{_display.percent(item.contribution)}</td>"
+        f"<td>{_display.status_cell(item.status.value)}</td>"
+        "</tr>"
+        for item in score.parameters
+    )
+    title = card.name or card.id
+    return (
+        '<table class="scorekit-card">'
+        f"<caption>{_display.text(title)} \u00b7 {_display.text(card.owner.id)} \u00b7 {_display.text(card.period)} \u00b7 "
+        f"as of {_display.text(score.as_of.isoformat())}</caption>"
+        "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th>Achievement</th>"
+        "<th>Contribution</th><th>Status</th></tr></thead>"
+        f"<tbody>{rows}</tbody>"
+        f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_display.bar_with_number(score.total, score.status.value)}</td>"
+        f"<td>{_display.percent(score.total)}</td><td>{_display.status_cell(score.status.value)}</td></tr></tfoot>"
+        "</table>"
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact decisions.  A reported Decimal is within a known error of the exact value (each
+# rule says how far); a comparison that is farther than that from its line is decided on
+# the Decimal, and only one that close is decided on Fractions.
+
+
+def _why(item: ParameterScore) -> _Why | None:
+    why = item._why  # noqa: SLF001 - the score's own context
+    return None if why is None else _Why._make(why)
+
+
+def _exact_sum(items: Iterable[ParameterScore], *, projected: bool, early: bool) -> Fraction:
+    """The exact total (or projected total, or the early-achievable part) of scored parameters."""
+    total = _FRACTION_ZERO
+    for item in items:
+        why = _why(item)
+        if why is None or item.status is Status.NOT_STARTED:
+            continue
+        window = why.window
+        if early and not window.early:
+            continue
+        fraction = Fraction(window.fraction)
+        if item.actual is None:
+            continue  # a level with no record: contributes 0
+        if projected:
+            value = (
+                window.rule.exact(Fraction(item.actual) * why.pace_days / why.pace_elapsed)
+                if why.projected_kept
+                else Fraction(why.projected_effective)
+            )
+        else:
+            value = window.rule.exact(Fraction(item.actual)) if why.kept else Fraction(item.effective)
+        total += fraction * value
+    return total
+
+
+def _exact_read_back(result: CardScore) -> Fraction:
+    """The exact total of a score read back from a document, from its card's rules.
+
+    Such a score has no scoring context: a parameter whose effective equals its achievement
+    counts the rule's exact value, any other (zeroed by the threshold, capped) its effective.
+    """
+    windows = {window.key: window for window in result.card.windows}
+    total = _FRACTION_ZERO
+    for item in result.parameters:
+        if item.status is Status.NOT_STARTED or item.actual is None:
+            continue
+        window = windows.get(item.key)
+        if window is None:  # a document whose parameters are not its card's: its own numbers
+            total += Fraction(item.contribution)
+            continue
+        kept = item.effective == item.achievement
+        value = window.rule.exact(Fraction(item.actual)) if kept else Fraction(item.effective)
+        total += Fraction(window.fraction) * value
+    return total
+
+
+def card_compare(
+    value: Decimal,
+    bound: Decimal,
+    bounds: tuple[Decimal, Decimal],
+    items: list[ParameterScore],
+    *,
+    projected: bool,
+    early: bool,
+    careful: bool,
+) -> int:
+    """-1, 0 or 1 as the exact (projected, early) sum is below, at or above `bound`; `value` is its Decimal.
+
+    Outside the card's band for `bound` the Decimal decides (unless `careful`: a negative
+    achievement breaks the band's premise); inside, the parts' own error bounds, then Fractions.
+    """
+    low, high = bounds
+    if not careful:
+        if value > high:
+            return 1
+        if value < low:
+            return -1
+    error = _sum_error(items, projected=projected, early=early)
+    gap = EXACT_SUMS.subtract(value, bound)
+    if gap > error:
+        return 1
+    if gap.copy_negate() > error:
+        return -1
+    sure, line = _exact_sum(items, projected=projected, early=early), Fraction(bound)
+    return (sure > line) - (sure < line)
+
+
+def _sum_error(items: Iterable[ParameterScore], *, projected: bool, early: bool) -> Decimal:
+    """A bound on how far a weighted sum of scored parameters' Decimals is from the exact sum."""
+    total = ZERO
+    for item in items:
+        why = _why(item)
+        if why is None or item.actual is None or item.status is Status.NOT_STARTED:
+            continue
+        window = why.window
+        if early and not window.early:
+            continue
+        rule = window.rule
+        if projected:
+            if not why.projected_kept:
+                continue
+            used = item.actual
+            if why.pace_elapsed != why.pace_days:
+                used = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.pace_elapsed))
+        elif why.kept:
+            used = item.actual
+        else:
+            continue
+        total = EXACT_SUMS.add(total, rule.error(used))
+    return total
+
+
+def _round_half_up(value: Fraction, places: int) -> Decimal:
+    scaled = abs(value) * 10**places
+    whole = int(scaled + Fraction(1, 2))  # floor of a non-negative number: half up, away from zero
+    digits = whole if value >= 0 else -whole
+    return Decimal(digits).scaleb(-places, EXACT)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building a score in the scoring loop.
+
+
+_new_object: Final = object.__new__
+_SLOT_SETTERS: Final = tuple(ParameterScore.__dict__[field.name].__set__ for field in attrs.fields(ParameterScore))
+
+
+def build_parameter_score(  # noqa: PLR0917 - a ParameterScore's fields, in order
+    parameter: Parameter,
+    actual: Decimal | None,
+    target: Decimal,
+    achievement: Decimal,
+    effective: Decimal,
+    contribution: Decimal,
+    expected: Decimal,
+    projected: Decimal | None,
+    status: Status,
+    evidence: tuple[Evidence, ...],
+    why: tuple[object, ...] | None,
+) -> ParameterScore:
+    """``ParameterScore(...)`` with its `_why`, its slots set directly: the scoring loop builds one per parameter.
+
+    attrs' frozen ``__init__`` sets each field through ``object.__setattr__`` by name;
+    the slots' own setters cost about half as much.  The fields have no default to
+    compute, no converter and no validator, so this is what ``__init__`` does
+    (tests/core/test_scores.py checks both, field by field).
+    """
+    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10 = _SLOT_SETTERS
+    item = _new_object(ParameterScore)
+    s0(item, parameter)
+    s1(item, actual)
+    s2(item, target)
+    s3(item, achievement)
+    s4(item, effective)
+    s5(item, contribution)
+    s6(item, expected)
+    s7(item, projected)
+    s8(item, status)
+    s9(item, evidence)
+    s10(item, why)
+    return item
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations: deterministic text, numbers rounded for display (the fields stay exact).
+
+
+def _pct(value: Decimal) -> str:
+    """A fraction as a percentage with two places, half up, in scorekit's own context."""
+    return _display.percent(value)
+
+
+def _weight(weight: Weight) -> str:
+    return _display.weight(weight.basis_points)
+
+
+_number = _display.number
+_unit = _display.with_unit
+
+
+_DIRECTION_WORDS: Final = {
+    Direction.HIGHER_IS_BETTER: "higher is better",
+    Direction.LOWER_IS_BETTER: "lower is better",
+    Direction.NEAR_TARGET: "nearer the target is better",
+}
+
+
+def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[str]:  # noqa: C901, PLR0912, PLR0915 - one line per step
+    parameter = item.parameter
+    metric = parameter.metric
+    unit = metric.unit
+    label = f" ({metric.label})" if metric.label else ""
+    how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} of records"
+    lines = [f"{item.key}{label}: weight {_weight(parameter.weight)}, {how}"]
+    why = _why(item)
+    window = why.window if why else None
+    if window is not None and why is not None:
+        counting = "working days" if window.calendar is not None else "days"
+        last = window.end.subtract(days=1)
+        lines.append(
+            f"  window: {window.start} to {last}, {window.days} {counting}, "
+            + (
+                "not started"
+                if item.status is Status.NOT_STARTED
+                else f"{why.elapsed} elapsed" + (" (the window is over)" if why.over else "")
+            )
+        )
+        if window.calendar is not None and not in_card:  # a card's explanation names its calendar once
+            lines.append(f"  calendar: {window.calendar.describe()}")
+    target_text = _unit(_number(item.target), unit)
+    if parameter.target != item.target:
+        lines.append(f"  target: {_unit(_number(parameter.target), unit)} prorated to the window: {target_text}")
+    else:
+        lines.append(f"  target: {target_text}")
+    if item.status is Status.NOT_STARTED:
+        lines.append("  actual: not counted yet")
+    elif item.actual is None:
+        lines.append("  actual: no record in the window yet")
+    else:
+        records = f" ({len(item.evidence)} records)" if item.evidence else ""
+        lines.append(f"  actual: {_unit(_number(item.actual), unit)}{records}")
+    if item.actual is not None and item.status is not Status.NOT_STARTED:
+        rule = window.rule if window is not None else None
+        formula = rule.substituted(_number(item.actual), _number(item.target)) if rule is not None else "achievement"
+        lines.append(f"  achievement = {formula} = {_pct(item.achievement)}")
+    else:
+        lines.append(f"  achievement = {_pct(item.achievement)}")
+    if parameter.threshold is not None:
+        met = item.effective != 0 or parameter.threshold == 0
+        lines.append(f"  threshold {_pct(parameter.threshold)}: {'met' if met else 'not met, scores 0'}")
+    if parameter.cap is not None:
+        capped = item.effective == parameter.cap
+        lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
+    if item.effective != item.achievement:
+        lines.append(f"  effective: {_pct(item.effective)}")
+    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(item.effective)} = {_pct(item.contribution)}")
+    if item.status is not Status.NOT_STARTED and window is not None and why is not None:
+        if item.projected is None:
+            lines.append(f"  pace: expected {_pct(item.expected)} by now; nothing to project without a record")
+        elif window.level:
+            lines.append(
+                f"  pace: expected {_pct(item.expected)} by now; a level is not extrapolated: "
+                f"projected {_pct(item.projected)}"
+            )
+        elif not why.paced:
+            lines.append("  pace: no working day has elapsed yet; projected = achievement")
+        elif why.elapsed >= window.days or item.actual is None:
+            lines.append(f"  pace: the whole window has elapsed; projected {_pct(item.projected)}")
+        else:
+            pace = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.elapsed))
+            lines.append(
+                f"  pace: expected {_pct(item.expected)} by now; projected {_number(item.actual)} x {window.days} / "
+                f"{why.elapsed} = {_number(pace)} -> {_pct(item.projected)}"
+            )
+    if item.remaining is not None:
+        if item.per_day is not None and window is not None and why is not None:
+            left = window.days - why.elapsed
+            counting = "working days" if window.calendar is not None else "days"
+            lines.append(
+                f"  remaining: {_unit(_number(item.remaining), unit)}, {_number(item.per_day)} a day "
+                f"over the {left} {counting} left"
+            )
+        else:
+            lines.append(f"  remaining: {_unit(_number(item.remaining), unit)}")
+    lines.append(f"  status: {_display.words(item.status.value)} ({_status_reason(item)})")
+    return lines
+
+
+def _status_reason(item: ParameterScore) -> str:  # noqa: PLR0911 - one reason per status
+    why = _why(item)
+    status = item.status
+    if status is Status.NOT_STARTED:
+        return "the window has not started"
+    if status is Status.NO_DATA:
+        return "no record in the window yet"
+    if item.actual is None:
+        return "no record in the window, which is over"
+    achievement = _pct(item.achievement)
+    if why is None:
+        return f"achievement {achievement}"
+    if why.over:
+        sign = ">=" if status is Status.ACHIEVED else "<"
+        return f"achievement {achievement} {sign} 100% and the window is over"
+    if status is Status.ACHIEVED:
+        return f"achievement {achievement} >= 100% already, and a higher-is-better sum cannot fall"
+    if not why.paced:
+        return "no working day has elapsed yet"
+    return _policy_reason(status, item.projected, why.policy)
+
+
+def _policy_reason(status: Status, projected: Decimal | None, policy: StatusPolicy) -> str:
+    shown = "-" if projected is None else _pct(projected)
+    if status is Status.ON_TRACK:
+        return f"projected {shown} >= on track {_pct(policy.on_track)}"
+    if status is Status.AT_RISK:
+        return f"projected {shown} < at risk {_pct(policy.at_risk)}"
+    reason = f"projected {shown} < on track {_pct(policy.on_track)}"
+    if policy.at_risk:
+        reason += f", >= at risk {_pct(policy.at_risk)}"
+    return reason
+
+
+def _explain_card(result: CardScore) -> list[str]:
+    card = result.card
+    as_of = result.as_of
+    local = as_of.astimezone(card.zone) if isinstance(as_of, _dt.datetime) else as_of
+    name = f" {card.name!r}" if card.name else ""
+    when = f"{local.strftime('%Y-%m-%d %H:%M')} {local.tzname()} ({card.timezone})"
+    lines = [
+        f"card {card.id}{name} of {card.owner.id}, period {card.period.start} to {card.period.last_day}, as of {when}"
+    ]
+    if card.calendar is not None:
+        lines.append(f"calendar: {card.calendar.describe()}")
+    policy = card.status_policy
+    lines.append(f"status policy: {policy.describe()}")
+    for item in result.parameters:
+        lines.extend(_explain_parameter(item, in_card=True))
+    parts = " + ".join(_pct(item.contribution) for item in result.parameters)
+    lines.append(f"total = {parts} = {result.percent()}%")
+    lines.append(f"projected total: {'-' if result.projected is None else _pct(result.projected)}")
+    lines.append(f"status: {_display.words(result.status.value)} ({_card_reason(result, policy)})")
+    return lines
+
+
+def _card_reason(result: CardScore, policy: StatusPolicy) -> str:
+    status = result.status
+    over = result.as_of is not None and local_ordinal(as_utc(result.as_of), result.card.timezone) >= (
+        result.card.period.end.toordinal()
+    )
+    total = f"{result.percent()}%"
+    if status is Status.NOT_STARTED:
+        return "no parameter has started"
+    if status is Status.NO_DATA:
+        return "no started parameter has a record yet"
+    if over:
+        sign = ">=" if status is Status.ACHIEVED else "<"
+        return f"total {total} {sign} 100% and the period is over"
+    if status is Status.ACHIEVED:
+        return "the higher-is-better sums alone reach 100%, and they cannot fall"
+    views = [why for why in map(_why, result.parameters) if why is not None]
+    if views and not any(why.paced for why in views):
+        return "no working day has elapsed yet"
+    return _policy_reason(status, result.projected, policy)

@@ -1,0 +1,190 @@
+"""`ParameterWindow`: what scoring needs of one active parameter, and how a threshold and a cap shape its achievement.
+
+A window is computed once when a card is built (`Scorecard.windows`): the counting
+dates ``[max(period start, counts_from), period end)``, their counting days (working
+days with a `WorkCalendar`), the target after proration, the `Rule` that turns an
+actual into an achievement, and the bands inside which each decision (against 1, the
+status policy, the threshold, the cap) must be taken on exact values.  `shaped`
+applies the threshold, then the cap, exactly: ``effective = 0`` below the threshold,
+``min(effective, cap)`` above the cap.
+
+>>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+>>> c = Cadence.monthly(Date(2024, 4, 1))
+>>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100, threshold="0.5", cap="1.2")])
+>>> (w,) = card.windows
+>>> shaped(Decimal("0.4"), w, Decimal(4), Decimal(4), 1, 1), shaped(Decimal("1.5"), w, Decimal(15), Decimal(15), 1, 1)
+((Decimal('0'), False), (Decimal('1.2'), False))
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+
+from pendulum import DateTime
+from pendulum.tz.timezone import Timezone
+
+from scorekit.achievement import compare, rule_for
+from scorekit.calendar import WorkCalendar
+from scorekit.errors import InvalidScorecard
+from scorekit.numbers import ONE, ZERO
+from scorekit.parameter import Direction, Parameter
+from scorekit.period import Period, as_utc, midnight
+from scorekit.status import StatusPolicy, band
+
+__all__ = ["ParameterWindow", "shaped"]
+
+
+class ParameterWindow:
+    """What scoring needs of one active parameter, computed once when the card is built.
+
+    The counting window ``[start, end)`` (``start`` is ``max(period start, counts_from)``),
+    its length in counting `days` (working days with a calendar, else calendar days),
+    the target after proration and the `rule` that turns an actual into an achievement.
+    Read it through `Scorecard.windows`; it is a plain view, not a value to build.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 30, 100, counts_from=Date(2024, 4, 21), prorate=True)])
+    >>> (w,) = card.windows
+    >>> str(w.start), w.days, w.target, w.elapsed(Date(2024, 4, 22).toordinal())
+    ('2024-04-21', 10, Decimal('10'), 2)
+    """
+
+    __slots__ = (
+        "_instants",
+        "at_risk_band",
+        "calendar",
+        "cap_band",
+        "clear",
+        "days",
+        "days_decimal",
+        "early",
+        "end",
+        "end_ordinal",
+        "fraction",
+        "higher",
+        "hot",
+        "key",
+        "level",
+        "manual",
+        "on_track_band",
+        "one_band",
+        "parameter",
+        "plain",
+        "rule",
+        "start",
+        "start_ordinal",
+        "target",
+        "threshold_band",
+    )
+
+    def __init__(
+        self, parameter: Parameter, period: Period, calendar: WorkCalendar | None, policy: StatusPolicy
+    ) -> None:
+        start = period.start
+        if parameter.counts_from is not None and parameter.counts_from > start:
+            start = parameter.counts_from
+        self.parameter = parameter
+        self.key = parameter.metric.key
+        self.manual = parameter.metric.is_manual
+        self.level = parameter.metric.is_level
+        self.higher = parameter.direction is Direction.HIGHER_IS_BETTER
+        # Only what cannot fall back may be achieved before the window is over.
+        self.early = self.higher and not self.level
+        self.plain = parameter.threshold is None and parameter.cap is None
+        self.calendar = calendar
+        self.start = start
+        self.end = period.end
+        self.start_ordinal = start.toordinal()
+        self.end_ordinal = period.end.toordinal()
+        if calendar is None:
+            self.days = self.end_ordinal - self.start_ordinal
+            whole = period.days
+        else:
+            self.days = calendar.count(self.start_ordinal, self.end_ordinal)
+            whole = calendar.count(period.start.toordinal(), self.end_ordinal)
+        if not self.days:
+            msg = (
+                f"parameter {self.key!r} counts in {self.period}, which has no working day "
+                f"({calendar.describe() if calendar else 'no calendar'}); give the calendar a working day in that window"
+            )
+            raise InvalidScorecard(msg)
+        self.days_decimal = Decimal(self.days)
+        self.fraction = parameter.weight.fraction
+        share = (self.days, whole) if parameter.prorate and self.days != whole else None
+        rule = self.rule = rule_for(parameter, share)
+        self.target = rule.target
+        # Each decision this parameter takes, with the band of values that must be decided exactly.
+        k1, k0 = rule.k1, rule.k0
+        self.one_band = band(k1, k0, ONE)
+        self.on_track_band = band(k1, k0, policy.on_track)
+        self.at_risk_band = band(k1, k0, policy.at_risk)
+        self.threshold_band = None if parameter.threshold is None else band(k1, k0, parameter.threshold)
+        self.cap_band = None if parameter.cap is None else band(k1, k0, parameter.cap)
+        # Above `low` and below `high` neither the threshold nor the cap can apply: no exact check needed.
+        self.clear = (
+            None if self.threshold_band is None else self.threshold_band[1],
+            None if self.cap_band is None else self.cap_band[0],
+        )
+        # What the scoring loop reads of every window, unpacked in one step (its hot path).
+        self.hot = (
+            self.key,
+            self.start_ordinal,
+            self.end_ordinal,
+            rule,
+            self.days,
+            self.days_decimal,
+            calendar,
+            self.level,
+            self.plain,
+            self.early,
+            rule.divisor,
+            self.fraction,
+            self.target,
+            parameter,
+        )
+        self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
+
+    @property
+    def period(self) -> Period:
+        """The window as a half-open `Period` of calendar dates."""
+        return Period(self.start, self.end)
+
+    def elapsed(self, today: int) -> int:
+        """Counting days from the window start through the date ordinal `today` (inclusive), clamped to `days`."""
+        calendar = self.calendar
+        if calendar is None:
+            return min(max(today - self.start_ordinal + 1, 0), self.days)
+        return calendar.count(self.start_ordinal, min(today + 1, self.end_ordinal))
+
+    def instants(self, tzinfo: Timezone) -> tuple[DateTime, DateTime, _dt.datetime, _dt.datetime]:
+        """The local midnights that open and close the window, and the same two as plain UTC datetimes.
+
+        Computed on first use and kept: a pure memo on an immutable card, because
+        resolving local midnights is costly.
+        """
+        if self._instants is None:
+            start, end = midnight(self.start, tzinfo), midnight(self.end, tzinfo)
+            self._instants = (start, end, as_utc(start), as_utc(end))
+        return self._instants
+
+
+def shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
+    value: Decimal, window: ParameterWindow, used: Decimal, actual: Decimal, days: int, elapsed: int
+) -> tuple[Decimal, bool]:
+    """Threshold and cap applied, exactly; and whether the result is still the rule's (not 0 or the cap)."""
+    parameter = window.parameter
+    threshold, bounds = parameter.threshold, window.threshold_band
+    if threshold is not None and bounds is not None:
+        low, high = bounds
+        if value < low or (
+            value <= high and compare(value, threshold, bounds, window.rule, used, actual, days, elapsed) < 0
+        ):
+            return ZERO, False
+    cap, bounds = parameter.cap, window.cap_band
+    if cap is not None and bounds is not None:
+        low, high = bounds
+        if value > high or (value >= low and compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0):
+            return cap, False
+    return value, True
