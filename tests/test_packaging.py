@@ -169,3 +169,26 @@ class TestMetadata:
         spark = pyproject()["project"]["optional-dependencies"]["spark"]
         assert "pyspark[sql]>=4.0,<4.4" in spark
         assert "pandas>=2.2,<3" in spark
+
+
+class TestDocsPages:
+    """Issue 23: the testing page is for hosts; how scorekit tests itself is for contributors."""
+
+    def test_the_testing_page_is_for_users(self):
+        page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+        for topic in ("scorecards(", "MetricSourceContract", "How to test a host"):
+            assert topic in page
+        assert "mutmut" not in page
+        assert "contributing.md" in page
+
+    def test_the_mutation_audit_is_on_the_contributors_page(self):
+        page = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+        assert "## Mutation testing" in page
+        assert "--hypothesis-seed" in page
+        assert "contributing.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+    def test_a_host_writing_an_average_is_told_how_scorekit_divides(self):
+        page = (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
+        section = page.split("## A MetricSource over the host's own database")[1].split("\n## ")[0]
+        assert "34-digit context" in section
+        assert "EXACT.divide(" in section
