@@ -110,3 +110,10 @@ class TestTrend:
         # 0.6 x deals/10 + 0.4 x 1: 0.7, 1.0, 1.3 (achievement is not capped here)
         assert totals.tolist() == [0.7, 1.0, 1.3]
         assert [d.isoformat() for d in totals.index.date] == ["2024-04-01", "2024-05-01", "2024-06-01"]
+
+
+def test_dates_and_instants_are_microseconds_whatever_the_pandas():
+    """pandas 2 picks nanoseconds, pandas 3 microseconds; the spark extra pins pandas 2."""
+    frame = to_pandas(two_parameters("ann", 5, 100), per="card")
+    assert str(frame["period_start"].dtype) == "datetime64[us]"
+    assert str(frame["as_of"].dtype) == "datetime64[us, UTC]"

@@ -136,14 +136,15 @@ def _column(pandas: Any, values: list[object], *, exact: bool) -> Any:  # noqa: 
         if exact:
             return pandas.Series(values, dtype=object)
         return pandas.Series([math.nan if v is None else float(v) for v in values], dtype="float64")  # type: ignore[arg-type]
+    # microseconds, as Python's datetimes hold them, whatever unit this pandas picks (2.x: ns, 3.x: us)
     if kind == "date":
         return pandas.to_datetime(
             [None if v is None else _dt.datetime(v.year, v.month, v.day) for v in values]  # type: ignore[attr-defined] # noqa: DTZ001 - a calendar date, no instant
-        )
+        ).as_unit("us")
     if kind == "instant":
         # plain stdlib datetimes in UTC: pandas need not know pendulum's zones
         utc = [None if v is None else v.astimezone(_dt.UTC).replace(tzinfo=None) for v in values]  # type: ignore[attr-defined]
-        return pandas.to_datetime(utc).tz_localize("UTC")
+        return pandas.to_datetime(utc).tz_localize("UTC").as_unit("us")
     return pandas.Series(values)
 
 
