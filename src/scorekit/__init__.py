@@ -32,7 +32,7 @@ from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
-from scorekit.period import Cadence, Date, Period
+from scorekit.period import Cadence, Date, Period, Step
 from scorekit.plan import Phasing, Ramp, TargetStep
 from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch, rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
@@ -97,6 +97,7 @@ __all__ = [
     "ScorekitError",
     "Status",
     "StatusPolicy",
+    "Step",
     "StorageBusy",
     "StorageError",
     "Summary",
