@@ -46,7 +46,7 @@ from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
 from scorekit.scorecard import Scorecard, Team, User, reissue
-from scorekit.scores import CardScore, ParameterScore
+from scorekit.scores import CardScore, ParameterScore, read_back
 from scorekit.status import StatusPolicy
 from scorekit.weight import Weight
 
@@ -381,6 +381,10 @@ def _make_converter() -> cattrs.Converter:
         *_TYPES_HISTORY,
     ):
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
+    # A score read back carries the scoring context its card and instant determine (per_day,
+    # explain(), the exact percent()): the document holds the numbers, read_back the rest.
+    card_score = _checked(make_dict_structure_fn(CardScore, converter))
+    converter.register_structure_hook(CardScore, lambda value, cls: read_back(card_score(value, cls)))
     return converter
 
 

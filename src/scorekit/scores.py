@@ -34,9 +34,9 @@ from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
-from scorekit.window import ParameterWindow
+from scorekit.window import ParameterWindow, shaped
 
-__all__ = ["CardScore", "ParameterScore", "build_parameter_score", "card_compare"]
+__all__ = ["CardScore", "ParameterScore", "build_parameter_score", "card_compare", "read_back"]
 
 _HUNDRED: Final = Decimal(100)
 _FRACTION_ZERO: Final = Fraction(0)
@@ -141,10 +141,14 @@ class ParameterScore:
 
 @attrs.frozen
 class CardScore:
-    """A card's score as of an instant: the total, the pace, and every parameter's score."""
+    """A card's score as of an instant: the total, the pace, and every parameter's score.
+
+    Two scores compare `as_of` as instants: the same instant in another zone (or read back
+    at its written offset) is the same `as_of`, in a repeated hour too.
+    """
 
     card: Scorecard
-    as_of: _dt.datetime
+    as_of: _dt.datetime = attrs.field(eq=as_utc)
     total: Decimal
     parameters: tuple[ParameterScore, ...]
     projected: Decimal | None
@@ -335,6 +339,71 @@ def _exact_read_back(result: CardScore) -> Fraction:
     return total
 
 
+def read_back(result: CardScore) -> CardScore:
+    """`result`, as a document gives it, with the scoring context its card and `as_of` determine.
+
+    A document holds a score's fields; what `explain()`, `per_day` and the exact
+    `percent()` also read (each parameter's window, days elapsed, whether the threshold
+    or cap shaped it) is a function of the card, the instant and the actual, computed
+    here as the scoring loop computes it.  A stored number is never recomputed: where
+    the card's rules today would shape a parameter otherwise than its stored numbers say
+    (a document written under older rules), the stored effective is what counts.  A
+    parameter that is not one of its card's active parameters keeps no context.  The
+    instant is given in the card's zone when that zone has the written offset at it
+    (so the fold of a repeated hour survives), else at the written offset.
+    """
+    card = result.card
+    as_of = result.as_of
+    utc = as_utc(as_of)
+    local = utc.astimezone(card.zone)
+    if local.utcoffset() == as_of.utcoffset():
+        as_of = local
+    today = local_ordinal(utc, card.timezone)
+    over = today >= card.period.end.toordinal()
+    policy = card.status_policy
+    windows = {window.key: window for window in card.windows}
+    careful = False
+    parameters = []
+    for item in result.parameters:
+        window = windows.get(item.key)
+        why: tuple[object, ...] | None = None
+        if window is not None and window.parameter == item.parameter and today >= window.start_ordinal:
+            why = _context(item, window, today, over=over, policy=policy)
+            careful = careful or (item.actual is not None and item.achievement < ZERO)
+        parameters.append(
+            build_parameter_score(*(getattr(item, field.name) for field in _FIELDS), why)  # type: ignore[call-arg]
+        )
+    back = CardScore(card, as_of, result.total, tuple(parameters), result.projected, result.status)
+    if careful:
+        object.__setattr__(back, "_careful", True)
+    return back
+
+
+def _context(
+    item: ParameterScore, window: ParameterWindow, today: int, *, over: bool, policy: StatusPolicy
+) -> tuple[object, ...]:
+    """The `_Why` the scoring loop gives a started parameter with these stored numbers (see scoring.py)."""
+    elapsed = window.elapsed(today)
+    paced = elapsed > 0
+    actual = item.actual
+    if actual is None:  # a level with no record yet
+        return (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1)
+    pace_days = pace_elapsed = 1
+    pace_actual = actual
+    if paced and elapsed < window.days and not window.level:
+        pace_actual = EXACT.divide(EXACT_SUMS.multiply(actual, window.days_decimal), Decimal(elapsed))
+        pace_days, pace_elapsed = window.days, elapsed
+    projected = item.achievement if item.projected is None else item.projected
+    if window.plain:
+        kept, p_kept, p_effective = True, True, projected
+    else:
+        kept = shaped(item.achievement, window, actual, actual, 1, 1)[1]
+        p_effective, p_kept = shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
+    # The rule's exact value counts only where the stored effective is the rule's value.
+    kept = kept and item.effective == item.achievement
+    return (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
+
+
 def card_compare(
     value: Decimal,
     bound: Decimal,
@@ -403,6 +472,7 @@ def _round_half_up(value: Fraction, places: int) -> Decimal:
 
 
 _new_object: Final = object.__new__
+_FIELDS: Final = attrs.fields(ParameterScore)[:-1]  # all but `_why`
 _SLOT_SETTERS: Final = tuple(ParameterScore.__dict__[field.name].__set__ for field in attrs.fields(ParameterScore))
 
 
@@ -500,9 +570,8 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
     else:
         records = f" ({len(item.evidence)} records)" if item.evidence else ""
         lines.append(f"  actual: {_unit(_number(item.actual), unit)}{records}")
-    if item.actual is not None and item.status is not Status.NOT_STARTED:
-        rule = window.rule if window is not None else None
-        formula = rule.substituted(_number(item.actual), _number(item.target)) if rule is not None else "achievement"
+    if item.actual is not None and item.status is not Status.NOT_STARTED and window is not None:
+        formula = window.rule.substituted(_number(item.actual), _number(item.target))
         lines.append(f"  achievement = {formula} = {_pct(item.achievement)}")
     else:
         lines.append(f"  achievement = {_pct(item.achievement)}")

@@ -1702,20 +1702,19 @@ class TestLocalAndReadBack:
             "status: behind (projected 48.00% < on track 100.00%)",
         ]
 
-    def test_a_score_read_back_explains_and_shows_what_it_holds(self):
-        # Read back, a score has no window, pace or rule to show; its percent counts the capped 120%.
+    def test_a_score_read_back_explains_itself_word_for_word(self):
+        # Read back, a score rebuilds its window, pace and rule from its card and as_of (issue 21);
+        # it printed "achievement = achievement = 133.33%" and no window or pace line.
         result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
         back = codec.loads(codec.dumps(result), CardScore)
-        lines = back.explain().splitlines()
-        assert not [line for line in lines if line.startswith(("  window:", "  pace:"))]
-        assert [line for line in lines if line.startswith("  status:")] == [
-            "  status: no data (no record in the window yet)",
-            "  status: achieved (achievement 133.33%)",
-            "  status: behind (achievement 0.00%)",
-        ]
+        assert back.explain() == result.explain()
         assert back.percent() == result.percent() == Decimal("48.00")
-        # Without its rule a formula cannot be shown: the line names the achievement only.
-        assert "  achievement = achievement = 133.33%" in lines
+
+    def test_a_parameter_without_context_shows_its_achievement_once(self):
+        # A parameter that is not its card's has no rule to show: the line names the number once.
+        result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
+        stranger = attrs.evolve(result.parameters[1], parameter=Parameter("x", 3, 40))
+        assert "  achievement = 133.33%" in stranger.explain().splitlines()
 
     def test_a_score_made_by_hand_counts_a_parameter_its_card_lacks_as_given(self):
         result = score(april_card(Parameter("a", 10, 100)), {"a": 5}, as_of=MAY_1)
