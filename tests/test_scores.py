@@ -5,7 +5,19 @@ from decimal import Decimal
 import pendulum
 import pytest
 
-from scorekit import Cadence, Date, Direction, Metric, Parameter, Scorecard, User, WorkCalendar, codec, score
+from scorekit import (
+    Cadence,
+    Date,
+    Direction,
+    Metric,
+    Parameter,
+    Scorecard,
+    StatusPolicy,
+    User,
+    WorkCalendar,
+    codec,
+    score,
+)
 from scorekit.scores import CardScore
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
@@ -84,3 +96,42 @@ class TestReadBack:
         back = read_back(result)
         assert back == result
         assert back.as_of.isoformat() == "2024-04-10T09:00:00+09:00"
+
+
+class TestDisplayIsExact:
+    # a: 937.5 / 3333 = 0.28127812...: 33.33% of it is 0.09375 exactly, 9.375%, half up 9.38%.
+    # The 34-digit achievement rounds down, so its contribution's Decimal is a hair below 9.375%.
+    PARAMETERS = (Parameter("a", 3333, "33.33"), Parameter("b", 1, "66.67"))
+    MEASUREMENTS = {"a": "937.5", "b": 0}  # noqa: RUF012 - read only
+
+    def test_the_total_line_rounds_each_exact_contribution_once(self):
+        result = score(card(*self.PARAMETERS), self.MEASUREMENTS, as_of=MAY_1)
+        assert result.parameters[0].contribution < Decimal("0.09375")  # what made it show 9.37%
+        lines = result.explain().splitlines()
+        assert "total = 9.38% + 0.00% = 9.38%" in lines
+        assert "  contribution = 33.33% x 28.13% = 9.38%" in lines
+        assert "projected total: 9.38%" in lines
+
+    def test_the_pace_reason_shows_the_exact_projection(self):
+        # On the last day the projection is the achievement: exactly 9.375%, at the policy's
+        # on track 9.375%: on track, and it said "projected 9.37% >= on track 9.38%".
+        scored = card(*self.PARAMETERS, status_policy=StatusPolicy(on_track="0.09375"))
+        result = score(scored, self.MEASUREMENTS, as_of=pendulum.datetime(2024, 4, 30, 12, tz="UTC"))
+        assert result.explain().splitlines()[-1] == "status: on track (projected 9.38% >= on track 9.38%)"
+
+    def test_html_shows_the_exact_numbers(self):
+        html = score(card(*self.PARAMETERS), self.MEASUREMENTS, as_of=MAY_1)._repr_html_()
+        assert "9.37%" not in html
+        assert html.count("9.38%") == 3  # the parameter's contribution, the total beside its bar and in its cell
+
+    def test_percent_is_never_a_negative_zero(self):
+        # a: 1/3 of 50% = 0.1666...65 (34 digits, down); b: -2/3 of 25% = -0.1666...675: the
+        # Decimals sum to -2.5e-35 though the exact total is 0; percent() showed -0.00.
+        parameters = (Parameter("a", 3, 50), Parameter("b", 3, 25), Parameter("c", 1, 25))
+        result = score(card(*parameters), {"a": 1, "b": -2, "c": 0}, as_of=MAY_1)
+        assert result.total < 0
+        assert str(result.percent()) == "0.00"
+        assert str(result.percent(0)) == "0"
+        assert "= 0.00%" in result.explain().splitlines()[-3]
+        assert "-0.00" not in result.explain()
+        assert "-0.00" not in result._repr_html_()

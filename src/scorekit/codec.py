@@ -213,6 +213,21 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else f"{text[:57]}..."  # noqa: PLR2004 - keep messages short
 
 
+def decimal_text(value: Decimal) -> str:
+    """``str(value)`` whatever the caller's decimal context: an exponent is always a capital ``E``.
+
+    `str` of a Decimal follows the context's ``capitals``; a document (and so a fingerprint)
+    must not.
+
+    >>> import decimal
+    >>> with decimal.localcontext(capitals=0):
+    ...     str(Decimal("1.5E+4")), decimal_text(Decimal("1.5E+4"))
+    ('1.5e+4', '1.5E+4')
+    """
+    text = str(value)
+    return text.replace("e", "E") if "e" in text else text
+
+
 def _weight(value: object, _: object) -> Weight:
     return Weight.percent(_decimal(value, None))
 
@@ -326,7 +341,7 @@ so a value that uses nothing new has exactly its 0.1 document (and a 0.1 documen
 def _register_0_2_fields(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(StatusPolicy, _status_policy)
     converter.register_unstructure_hook(
-        StatusPolicy, lambda p: {"on_track": str(p.on_track), "at_risk": str(p.at_risk)}
+        StatusPolicy, lambda p: {"on_track": decimal_text(p.on_track), "at_risk": decimal_text(p.at_risk)}
     )
     converter.register_structure_hook(WorkCalendar, _calendar)
     converter.register_unstructure_hook(
@@ -345,7 +360,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Date, _date)
     converter.register_structure_hook(DateTime, _instant)
     converter.register_structure_hook(_dt.datetime, _instant)
-    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(Decimal, decimal_text)
     converter.register_unstructure_hook(Date, lambda d: d.isoformat())
     converter.register_unstructure_hook(_dt.datetime, lambda t: t.isoformat())
     converter.register_unstructure_hook(DateTime, lambda t: t.isoformat())
@@ -707,8 +722,10 @@ _DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def _measurement(value: Measurement | Decimal | int | str) -> dict[str, Any]:
     if isinstance(value, Measurement):
-        return {"value": str(value.value), "evidence": sorted(e.id for e in value.evidence)}
-    return {"value": str(to_decimal(value, name="measurement value")), "evidence": []}
+        # A level with no record was hashed as the text "None" since 0.2: kept, so fingerprints stand.
+        text = "None" if value.value is None else decimal_text(value.value)
+        return {"value": text, "evidence": sorted(e.id for e in value.evidence)}
+    return {"value": decimal_text(to_decimal(value, name="measurement value")), "evidence": []}
 
 
 def fingerprint(
