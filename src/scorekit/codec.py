@@ -311,8 +311,18 @@ def _tuple_of(item: Any, converter: cattrs.Converter | None = None) -> Any:  # n
 
 
 def _status_policy(value: object, _: object) -> StatusPolicy:
-    data = _fields(value, StatusPolicy, {"on_track": _decimal, "at_risk": _decimal})
-    return StatusPolicy(data["on_track"], data["at_risk"])
+    fields = {"on_track": _decimal, "at_risk": _decimal}
+    if "judge_from" in _object(value):  # added in 0.3, written only when not 0
+        fields["judge_from"] = _decimal
+    data = _fields(value, StatusPolicy, fields)
+    return StatusPolicy(**data)
+
+
+def _status_policy_document(policy: StatusPolicy) -> dict[str, str]:
+    document = {"on_track": decimal_text(policy.on_track), "at_risk": decimal_text(policy.at_risk)}
+    if policy.judge_from:
+        document["judge_from"] = decimal_text(policy.judge_from)
+    return document
 
 
 def _weekdays(value: object, _: object) -> tuple[int, ...]:
@@ -340,9 +350,7 @@ so a value that uses nothing new has exactly its 0.1 document (and a 0.1 documen
 
 def _register_0_2_fields(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(StatusPolicy, _status_policy)
-    converter.register_unstructure_hook(
-        StatusPolicy, lambda p: {"on_track": decimal_text(p.on_track), "at_risk": decimal_text(p.at_risk)}
-    )
+    converter.register_unstructure_hook(StatusPolicy, _status_policy_document)
     converter.register_structure_hook(WorkCalendar, _calendar)
     converter.register_unstructure_hook(
         WorkCalendar,

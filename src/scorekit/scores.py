@@ -60,13 +60,23 @@ class _Why(NamedTuple):
     window: ParameterWindow
     elapsed: int
     over: bool
-    paced: bool
+    today: int  # the local date of as_of, as an ordinal (0 for a window not started)
     policy: StatusPolicy
     kept: bool  # the effective is the rule's value (not zeroed by the threshold, not the cap)
     projected_kept: bool
     projected_effective: Decimal
     pace_days: int
     pace_elapsed: int
+
+    @property
+    def paced(self) -> bool:
+        """Whether a counting day has elapsed."""
+        return self.elapsed > 0
+
+    @property
+    def too_early(self) -> bool:
+        """Whether the share of the window elapsed is below the policy's judge_from."""
+        return self.elapsed < self.window.too_early
 
 
 @attrs.frozen
@@ -75,9 +85,11 @@ class ParameterScore:
 
     `actual` is None for a level with no record in the window yet; `achievement` is
     raw; `effective` is after threshold and cap; `expected` is the share of the
-    window elapsed; `projected` the achievement at the current pace (a level's is its
-    achievement); `remaining` what is left to reach the target (higher is better
-    only) and `per_day` that spread over the days left (a SUM whose window is open).
+    window elapsed (None for a level, whose value is not a share of anything);
+    `projected` the achievement at the current pace (a level's is its achievement);
+    `remaining` what is left to reach the target (higher is better only) and
+    `per_day` that spread over the days left, today included (a SUM whose window is
+    open).
     """
 
     parameter: Parameter
@@ -86,7 +98,7 @@ class ParameterScore:
     achievement: Decimal
     effective: Decimal
     contribution: Decimal
-    expected: Decimal
+    expected: Decimal | None
     projected: Decimal | None
     status: Status
     evidence: tuple[Evidence, ...] = ()
@@ -112,10 +124,11 @@ class ParameterScore:
 
     @property
     def per_day(self) -> Decimal | None:
-        """`remaining` spread over the days left (working days with a calendar), for a started SUM whose window is open.
+        """`remaining` spread over the days left, the local day of `as_of` included (working days with a calendar).
 
+        For a started SUM whose window is open: on its last day, the whole remainder.
         None when no day is left, `remaining` is None, or the score carries no window
-        (one read back from a document).
+        (a `ParameterScore` made by hand or read back alone).
         """
         why = _why(self)
         remaining = self.remaining
@@ -141,7 +154,7 @@ class ParameterScore:
           achievement = 4 / 10 = 40.00%
           contribution = 100% x 40.00% = 40.00%
           pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
-          remaining: 6, 0.3 a day over the 20 days left
+          remaining: 6, 0.2857 a day over the 21 days left
           status: on track (projected 120.00% >= on track 100.00%)
         """
         return "\n".join(_explain_parameter(self))
@@ -303,8 +316,9 @@ def _card_table(score: CardScore) -> str:
 
 
 def _days_left(why: _Why) -> int:
-    """Counting days left in an open window after the local day of `as_of`."""
-    return why.window.days - why.elapsed
+    """Counting days left in an open window, the local day of `as_of` included (if it counts)."""
+    window = why.window
+    return window.days - window.elapsed(why.today - 1)
 
 
 def _why(item: ParameterScore) -> _Why | None:
@@ -317,9 +331,13 @@ def _exact_sum(items: Iterable[ParameterScore], *, projected: bool, early: bool)
     total = _FRACTION_ZERO
     for item in items:
         why = _why(item)
-        if why is None or item.status is Status.NOT_STARTED:
+        if why is None:
             continue
         window = why.window
+        if item.status is Status.NOT_STARTED:
+            if projected and not early:  # on plan: the window's planned contribution, exact
+                total += Fraction(window.planned)
+            continue
         if early and not window.early:
             continue
         fraction = Fraction(window.fraction)
@@ -386,7 +404,11 @@ def read_back(result: CardScore) -> CardScore:
     for item in result.parameters:
         window = windows.get(item.key)
         why: tuple[object, ...] | None = None
-        if window is not None and window.parameter == item.parameter and today >= window.start_ordinal:
+        if window is None or window.parameter != item.parameter:
+            pass  # not one of its card's parameters: no context
+        elif today < window.start_ordinal:
+            why = window.waiting
+        else:
             why = _context(item, window, today, over=over, policy=policy)
             careful = careful or (item.actual is not None and item.achievement < ZERO)
         parameters.append(
@@ -406,7 +428,7 @@ def _context(
     paced = elapsed > 0
     actual = item.actual
     if actual is None:  # a level with no record yet
-        return (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1)
+        return (window, elapsed, over, today, policy, False, False, ZERO, 1, 1)
     pace_days = pace_elapsed = 1
     pace_actual = actual
     if paced and elapsed < window.days and not window.level:
@@ -420,7 +442,7 @@ def _context(
         p_effective, p_kept = shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
     # The rule's exact value counts only where the stored effective is the rule's value.
     kept = kept and item.effective == item.achievement
-    return (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
+    return (window, elapsed, over, today, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
 
 
 def card_compare(
@@ -495,7 +517,7 @@ def build_parameter_score(  # noqa: PLR0917 - a ParameterScore's fields, in orde
     achievement: Decimal,
     effective: Decimal,
     contribution: Decimal,
-    expected: Decimal,
+    expected: Decimal | None,
     projected: Decimal | None,
     status: Status,
     evidence: tuple[Evidence, ...],
@@ -540,7 +562,7 @@ class ExactValues(NamedTuple):
     achievement: Fraction
     effective: Fraction
     contribution: Fraction
-    expected: Fraction
+    expected: Fraction | None
     projected: Fraction | None
     pace_actual: Fraction | None  # the actual at the current pace, for a SUM part-way through its window
     remaining: Fraction | None
@@ -568,7 +590,7 @@ def exact_values(item: ParameterScore) -> ExactValues:
             Fraction(item.achievement),
             Fraction(item.effective),
             Fraction(item.contribution),
-            Fraction(item.expected),
+            None if item.expected is None else Fraction(item.expected),
             None if item.projected is None else Fraction(item.projected),
             None,
             None if remaining is None else Fraction(remaining),
@@ -585,7 +607,7 @@ def exact_values(item: ParameterScore) -> ExactValues:
         achievement,
         effective,
         Fraction(window.fraction) * effective,
-        Fraction(min(why.elapsed, window.days), window.days),
+        None if window.level else Fraction(min(why.elapsed, window.days), window.days),
         rule.exact(actual * why.pace_days / why.pace_elapsed),
         actual * why.pace_days / why.pace_elapsed if paced else None,
         exact_remaining,
@@ -656,20 +678,23 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
     if parameter.threshold is not None:
         met = item.effective != 0 or parameter.threshold == 0
         lines.append(f"  threshold {_pct(parameter.threshold)}: {'met' if met else 'not met, scores 0'}")
-    if parameter.cap is not None:
-        capped = item.effective == parameter.cap
-        lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
+    cap = parameter.cap if window is None else window.cap
+    if cap is not None:
+        capped = item.effective == cap
+        given = "" if parameter.cap is not None else " (lower is better: at most 100%)"
+        lines.append(f"  cap {_pct(cap)}{given}: {'reached, limits it' if capped else 'not reached'}")
     if exact.effective != exact.achievement:
         lines.append(f"  effective: {_pct(exact.effective)}")
     lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(exact.effective)} = {_pct(exact.contribution)}")
-    if item.status is not Status.NOT_STARTED and window is not None and why is not None:
+    if item.status is Status.NOT_STARTED and why is not None:
+        lines.append(
+            f"  pace: not started; counts as on plan in the card's projection: projected {_pct(why.projected_effective)}"
+        )
+    elif item.status is not Status.NOT_STARTED and window is not None and why is not None:
         if item.projected is None:
-            lines.append(f"  pace: expected {_pct(exact.expected)} by now; nothing to project without a record")
+            lines.append("  pace: nothing to project without a record")
         elif window.level:
-            lines.append(
-                f"  pace: expected {_pct(exact.expected)} by now; a level is not extrapolated: "
-                f"projected {_pct(exact.projected)}"
-            )
+            lines.append(f"  pace: a level is not extrapolated: projected {_pct(exact.projected)}")
         elif not why.paced:
             lines.append("  pace: no working day has elapsed yet; projected = achievement")
         elif why.elapsed >= window.days or item.actual is None:
@@ -709,10 +734,14 @@ def _status_reason(item: ParameterScore, exact: ExactValues) -> str:  # noqa: PL
         sign = ">=" if status is Status.ACHIEVED else "<"
         return f"achievement {achievement} {sign} 100% and the window is over"
     if status is Status.ACHIEVED:
-        return f"achievement {achievement} >= 100% already, and a higher-is-better sum cannot fall"
-    if not why.paced:
-        return "no working day has elapsed yet"
+        return f"achievement {achievement} >= 100%: the target is reached as of now"
+    if why.too_early:
+        return _too_early_reason(why.policy)
     return _policy_reason(status, exact.projected, why.policy)
+
+
+def _too_early_reason(policy: StatusPolicy) -> str:
+    return f"too early to judge: less than {_pct(policy.judge_from)} of the window has elapsed"
 
 
 def _policy_reason(status: Status, projected: Fraction | None, policy: StatusPolicy) -> str:
@@ -745,7 +774,9 @@ def _explain_card(result: CardScore) -> list[str]:
     parts = " + ".join(_pct(exact_values(item).contribution) for item in result.parameters)
     lines.append(f"total = {parts} = {result.percent():f}%")
     projected = exact_projected(result)
-    lines.append(f"projected total: {'-' if projected is None else _pct(projected)}")
+    waiting = [item.key for item in result.parameters if item.status is Status.NOT_STARTED]
+    on_plan = f" (not started, counted as on plan: {', '.join(waiting)})" if waiting and projected is not None else ""
+    lines.append(f"projected total: {'-' if projected is None else _pct(projected)}{on_plan}")
     lines.append(f"status: {_display.words(result.status.value)} ({_card_reason(result, policy)})")
     return lines
 
@@ -764,10 +795,12 @@ def _card_reason(result: CardScore, policy: StatusPolicy) -> str:
         sign = ">=" if status is Status.ACHIEVED else "<"
         return f"total {total} {sign} 100% and the period is over"
     if status is Status.ACHIEVED:
-        return "the higher-is-better sums alone reach 100%, and they cannot fall"
-    views = [why for why in map(_why, result.parameters) if why is not None]
-    if views and not any(why.paced for why in views):
-        return "no working day has elapsed yet"
+        return "the higher-is-better sums alone reach 100% as of now"
+    started = [
+        why for item in result.parameters if item.status is not Status.NOT_STARTED and (why := _why(item)) is not None
+    ]
+    if started and all(why.too_early for why in started):
+        return _too_early_reason(policy)
     return _policy_reason(status, exact_projected(result), policy)
 
 
