@@ -45,6 +45,7 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricReque
 from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
+from scorekit.plan import Phasing
 from scorekit.scorecard import Scorecard, Team, User, reissue
 from scorekit.scores import CardScore, ParameterScore, read_back
 from scorekit.status import StatusPolicy
@@ -267,8 +268,26 @@ def _period(value: object, _: object) -> Period:
 
 
 def _cadence(value: object, _: object) -> Cadence:
-    data = _fields(value, Cadence, {"start": _date, "every": _integer, "unit": _unit})
-    return Cadence(data["start"], data["every"], data["unit"])
+    fields: dict[str, Any] = {"start": _date, "every": _integer, "unit": _unit}
+    if "pattern" in _object(value):  # 0.3: a retail cadence (4-4-5 weeks)
+        fields["pattern"] = lambda weeks, _: tuple(_integer(n, None) for n in _sequence(weeks))
+    data = _fields(value, Cadence, fields)
+    return Cadence(data["start"], data["every"], data["unit"], pattern=data.get("pattern", ()))
+
+
+def _cadence_document(cadence: Cadence) -> dict[str, Any]:
+    document: dict[str, Any] = {"start": cadence.start.isoformat(), "every": cadence.count, "unit": cadence.unit.value}
+    if cadence.pattern:
+        document["pattern"] = list(cadence.pattern)
+    return document
+
+
+def _phasing(value: object, _: object) -> Phasing:
+    months = _object(value).get("months")
+    if set(_object(value)) != {"months"} or not isinstance(months, Mapping):
+        msg = f"a phasing is {{'months': {{month: weight}}}} (months 1..12, weights as strings), got {value!r}"
+        raise _Problem(msg)
+    return Phasing({int(k) if isinstance(k, str) and k.isascii() and k.isdigit() else k: v for k, v in months.items()})
 
 
 def _owner(value: object, _: object) -> User | Team:
@@ -340,12 +359,13 @@ def _calendar(value: object, _: object) -> WorkCalendar:
 
 _ADDED_IN_0_2: Final[Mapping[type, tuple[str, ...]]] = {
     Metric: ("accumulation",),
-    Parameter: ("baseline", "tolerance", "band"),
-    Scorecard: ("status_policy", "calendar"),
+    Parameter: ("baseline", "tolerance", "band", "steps"),  # steps: 0.3
+    Scorecard: ("status_policy", "calendar", "ramp", "phasing"),  # ramp, phasing: 0.3
     MetricRequest: ("accumulation",),
+    Evidence: ("share",),  # 0.3: a shared deal's part
 }
-"""Fields 0.2 added, each with a default meaning "as in 0.1": written only when they differ from it,
-so a value that uses nothing new has exactly its 0.1 document (and a 0.1 document loads as is)."""
+"""Fields added after 0.1, each with a default meaning "as before": written only when they differ
+from it, so a value that uses nothing new has exactly its older document (which loads as is)."""
 
 
 def _register_0_2_fields(converter: cattrs.Converter) -> None:
@@ -377,9 +397,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Period, _period)
     converter.register_unstructure_hook(Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()})
     converter.register_structure_hook(Cadence, _cadence)
-    converter.register_unstructure_hook(
-        Cadence, lambda c: {"start": c.start.isoformat(), "every": c.count, "unit": c.unit.value}
-    )
+    converter.register_unstructure_hook(Cadence, _cadence_document)
+    converter.register_structure_hook(Phasing, _phasing)
+    converter.register_unstructure_hook(Phasing, lambda p: {"months": {str(k): decimal_text(v) for k, v in p.months.items()}})
     owner_type: Any = User | Team
     for owner_kind in (User, Team, owner_type):
         converter.register_structure_hook(owner_kind, _owner)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
+from fractions import Fraction
 
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
@@ -33,7 +34,7 @@ from scorekit.parameter import Direction, Parameter
 from scorekit.period import Period, as_utc, midnight
 from scorekit.status import StatusPolicy, band
 
-__all__ = ["ParameterWindow", "shaped"]
+__all__ = ["ParameterWindow", "cap_of", "shaped", "shaped_exact"]
 
 
 class ParameterWindow:
@@ -99,7 +100,7 @@ class ParameterWindow:
         # Only what cannot fall back may be achieved before the window is over.
         self.early = self.higher and not self.level
         # The cap that applies: the parameter's, or 1 for lower is better without one.
-        self.cap = ONE if parameter.cap is None and parameter.direction is Direction.LOWER_IS_BETTER else parameter.cap
+        self.cap = cap_of(parameter)
         self.plain = parameter.threshold is None and self.cap is None
         self.policy = policy
         self.calendar = calendar
@@ -203,3 +204,32 @@ def shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
         if value > high or (value >= low and compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0):
             return cap, False
     return value, True
+
+
+def cap_of(parameter: Parameter) -> Decimal | None:
+    """The cap that applies: the parameter's own, or 1 for lower is better without one (DESIGN 0.3).
+
+    >>> from scorekit import Parameter
+    >>> cap_of(Parameter("complaints", 5, 100, direction="lower_is_better")), cap_of(Parameter("deals_won", 10, 100))
+    (Decimal('1'), None)
+    """
+    if parameter.cap is None and parameter.direction is Direction.LOWER_IS_BETTER:
+        return ONE
+    return parameter.cap
+
+
+def shaped_exact(value: Fraction, parameter: Parameter) -> Fraction:
+    """An exact achievement after `parameter`'s threshold (0 below it), then its cap (at most it): what counts.
+
+    The rule scoring applies to each card (where it decides on these same exact values).
+
+    >>> from scorekit import Parameter
+    >>> shaped_exact(Fraction(3, 2), Parameter("deals_won", 10, 100, cap="1.2")), shaped_exact(Fraction(2, 5), Parameter("deals_won", 10, 100, threshold="0.5"))
+    (Fraction(6, 5), Fraction(0, 1))
+    """
+    threshold, cap = parameter.threshold, cap_of(parameter)
+    if threshold is not None and value < threshold:
+        return Fraction(0)
+    if cap is not None and value > cap:
+        return Fraction(cap)
+    return value
