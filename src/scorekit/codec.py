@@ -399,7 +399,9 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Cadence, _cadence)
     converter.register_unstructure_hook(Cadence, _cadence_document)
     converter.register_structure_hook(Phasing, _phasing)
-    converter.register_unstructure_hook(Phasing, lambda p: {"months": {str(k): decimal_text(v) for k, v in p.months.items()}})
+    converter.register_unstructure_hook(
+        Phasing, lambda p: {"months": {str(k): decimal_text(v) for k, v in p.months.items()}}
+    )
     owner_type: Any = User | Team
     for owner_kind in (User, Team, owner_type):
         converter.register_structure_hook(owner_kind, _owner)
