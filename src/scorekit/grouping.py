@@ -392,10 +392,12 @@ def _close(higher: Decimal, lower: Decimal) -> bool:
 
 def _exact_effective(item: ParameterScore, window: ParameterWindow, *, projected: bool = False) -> Fraction:
     """A parameter's effective achievement (or, `projected`, its projection after threshold and cap), exactly."""
+    if item.status is Status.NOT_STARTED and projected:  # on plan in the card's projection
+        return Fraction(window.planned) / Fraction(window.fraction)
     if item.status is Status.NOT_STARTED or item.actual is None:
         return Fraction(0)
     actual = Fraction(item.actual)
-    if projected and not window.level and 0 < item.expected < 1:
+    if projected and not window.level and item.expected is not None and 0 < item.expected < 1:
         # the pace: actual * days / elapsed, elapsed recovered whole from expected = elapsed / days
         elapsed = round(Fraction(item.expected) * window.days)
         actual = actual * window.days / elapsed
