@@ -84,7 +84,8 @@ def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
         Parameter(Metric("deals_lost", "deals", label="Deals lost"), 20, 20, direction=Direction.LOWER_IS_BETTER),
     ]
     monthly = Cadence.monthly(_ANCHOR)
-    policy = StatusPolicy(on_track="0.95", at_risk="0.75")  # projected under 75% of the target: at risk
+    # projected under 75% of the target: at risk; before a tenth of the month has passed, nobody is judged yet
+    policy = StatusPolicy(on_track="0.95", at_risk="0.75", judge_from="0.1")
     days = DEMO_CALENDAR  # pace counts working days: nobody looks behind on a Monday or after Easter
     senior_t = CardTemplate(
         monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy, calendar=days

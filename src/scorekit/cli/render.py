@@ -16,11 +16,14 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 
 from scorekit import _display
 from scorekit.numbers import for_display
 from scorekit.period import Period, zone
+from scorekit.scores import exact_projected, exact_values
 from scorekit.scoring import CardScore, ParameterScore, Status
+from scorekit.window import cap_of
 
 __all__ = [
     "bar",
@@ -86,7 +89,7 @@ def bar(fraction: Decimal, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def percent(value: Decimal | None) -> str:
+def percent(value: Decimal | Fraction | None) -> str:
     """A fraction as a percentage with two decimals.
 
     >>> percent(Decimal("0.12345")), percent(None)
@@ -180,11 +183,11 @@ def _note(item: ParameterScore) -> str:
 
 def _adjusted(item: ParameterScore) -> str:
     """Why `effective` differs from `achievement`: the threshold or the cap changed the number."""
-    parameter = item.parameter
+    parameter, cap = item.parameter, cap_of(item.parameter)
     if parameter.threshold is not None and item.achievement < parameter.threshold:
         return f"* below threshold {percent(parameter.threshold)}"
-    if parameter.cap is not None and item.achievement > parameter.cap:
-        return f"* capped at {percent(parameter.cap)}"
+    if cap is not None and item.achievement > cap:
+        return f"* capped at {percent(cap)}"
     return "* adjusted"
 
 
@@ -207,22 +210,23 @@ def score_table(result: CardScore) -> str:
     for item in result.parameters:
         metric = item.parameter.metric
         unit = f" {metric.unit}" if metric.unit else ""
+        exact = exact_values(item)  # each number shown is the exact value rounded once, as percent() does
         rows.append(
             [
                 metric.display_name,
                 f"{plain(item.actual)} / {plain(item.target)}{unit}",
                 str(item.parameter.weight),
-                percent(item.achievement),
+                percent(exact.achievement),
                 bar(item.effective, 10),
-                percent(item.contribution),
-                f"{percent(item.projected)} projected",
+                percent(exact.contribution),
+                f"{percent(exact.projected)} projected",
                 status_word(item.status, last_day=last_day),
                 _note(item),
             ]
         )
     head = f"{shown(card.name or card.id)} · {shown(card.owner.id)} · {period_text(card.period)} · as of {when(result.as_of)}"
     foot = (
-        f"total {percent(result.total)}  {bar(result.total)}  projected {percent(result.projected)}  "
+        f"total {result.percent():f}%  {bar(result.total)}  projected {percent(exact_projected(result))}  "
         f"{status_word(result.status, last_day=last_day)}"
     )
     return f"{head}\n{table(rows)}\n{foot}"
