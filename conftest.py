@@ -1,4 +1,9 @@
-"""Hypothesis profiles, chosen by HYPOTHESIS_PROFILE (``dev`` by default, ``ci`` in .ci/run, ``mutmut`` for mutation runs)."""
+"""Hypothesis profiles, chosen by HYPOTHESIS_PROFILE.
+
+``dev`` by default, ``ci`` in .ci/run's main leg (derandomized: the same examples every run),
+``random`` in its property leg (fresh examples every run, the seed printed so a failure can be
+replayed), ``mutmut`` for mutation runs.
+"""
 
 import importlib.util
 import os
@@ -11,6 +16,17 @@ settings.register_profile(
     max_examples=400,
     derandomize=True,
     deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+# Fresh examples on every run (not derandomized) and no example database, so a run on a fresh
+# machine is what CI sees; .ci/run passes --hypothesis-seed and prints it, and print_blob gives the
+# @reproduce_failure line for the one example that failed.
+settings.register_profile(
+    "random",
+    max_examples=1000,
+    deadline=None,
+    database=None,
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -44,6 +60,6 @@ if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
         codec._USERS.clear()  # noqa: SLF001
 
 
-# scorekit.spark and its recipe need the `spark` extra (part of `dev`); without it their doctests
+# scorekit.spark and its recipe need the `spark` extra (not in the dev group); without it their doctests
 # are not collected, and tests/test_spark.py says why in one line (CI requires them to run).
 collect_ignore = [] if importlib.util.find_spec("pyspark") else ["src/scorekit/spark.py", "docs/scale-out.md"]

@@ -29,7 +29,8 @@ def card_as_dicts(card):
                 "target": p.target,
                 "fraction": Decimal(p.weight.basis_points) / 10_000,
                 "higher": p.direction.value == "higher_is_better",
-                "cap": p.cap,
+                # 0.3: lower is better without a cap of its own is capped at 1
+                "cap": ONE if p.cap is None and p.direction.value == "lower_is_better" else p.cap,
                 "threshold": p.threshold,
                 "start": start.toordinal(),
                 "days": card.period.end.toordinal() - start.toordinal(),

@@ -48,7 +48,7 @@ class TestScore:
 
     def test_table(self, capsys):
         out = self.score(capsys, "table")
-        assert "Anna, March · ann · [2024-03-01, 2024-04-01)" in out
+        assert "Anna, March · ann · 2024-03-01 to 2024-03-31 · as of" in out
         assert "100000.5 / 100000 PLN" in out
         assert "total 75.00%" in out
 
@@ -132,7 +132,7 @@ class TestBadInput:
 
     def test_argparse_errors_exit_2_with_one_line(self, capsys):
         err = self.error(capsys, "periods", "--monthly", "--from", "2024-02-30")
-        assert "expected a date YYYY-MM-DD, got '2024-02-30'" in err
+        assert "2024-02-30 does not exist: February 2024 has 29 days" in err
 
 
 class TestPeriods:
@@ -173,14 +173,14 @@ class TestDemo:
         db = tmp_path / "w.sqlite3"
         _, first, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "created the workspace" in first
-        assert "rolled over 11 card(s) up to 2024-05-20" in first  # 5 reps x 2 months + the team's next quarter
+        assert "rolled over 11 cards up to 2024-05-20" in first  # 5 reps x 2 months + the team's next quarter
         assert "17 cards" in first  # March to May: 5 reps x 3 months + the team's two quarters
         _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "reusing the workspace" in again
-        assert "rolled over 0 card(s)" in again
+        assert "rolled over 0 cards" in again
         assert again.split("\n\n", 1)[1] == first.split("\n\n", 1)[1]
         _, later, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-06-03")
-        assert "rolled over 5 card(s)" in later
+        assert "rolled over 5 cards" in later
         assert "16 cards" in later  # April to June: 15 monthly cards, one quarter
 
     def test_dashboard_rows_and_groups(self, capsys, tmp_path):
@@ -511,17 +511,19 @@ class TestDemoHistory:
         db = tmp_path / "w.sqlite3"
         _, first, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         # March and April for 5 reps, and the team's first quarter: 11 cards whose period is over
-        assert "closed 11 card(s) whose period is over" in first
+        assert "closed 11 cards whose period is over" in first
         _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
-        assert "closed 0 card(s)" in again
+        assert "closed 0 cards" in again
         trend = first.splitlines()[-1]
-        assert trend.startswith("trend of Anna Nowak (ann): 2024-03 ")
-        assert " · 2024-04 " in trend
-        assert " · 2024-05 " in trend
+        assert trend.startswith("trend of Anna Nowak (ann): 2024-03-01 to 2024-03-31 ")
+        assert " · 2024-04-01 to 2024-04-30 " in trend
+        assert " · 2024-05-01 to 2024-05-31 " in trend
         # each month's total is the one the dashboard shows for that card
         rows = {line.split()[0]: line for line in first.splitlines() if line.startswith("ann@")}
-        for month, total in re.findall(r"(\d{4}-\d{2}) (\d+\.\d{2}%)", trend):
-            assert total in rows[f"ann@{month}-01"]
+        found = re.findall(r"(\d{4}-\d{2}-\d{2}) to \S+ (\d+\.\d{2}%)", trend)
+        assert len(found) == 3
+        for start, total in found:
+            assert total in rows[f"ann@{start}"]
 
 
 class TestVersion:
@@ -565,14 +567,14 @@ class TestDemoReadable:
     def test_bars_are_full_only_at_100_percent(self, capsys, tmp_path):
         out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-05-20")
         for line in out.splitlines():
-            if "%" in line and "█" in line and "→" in line:
+            if "%" in line and "█" in line and " to " in line:
                 total = Decimal(line.split("%")[0].split()[-1])
                 assert ("░" not in line) == (total >= 100), line
 
     def test_the_last_day_says_so(self, capsys, tmp_path):
         """At the end of March 31, a March card that is still open says it is its last day."""
         out = self.dashboard(capsys, tmp_path / "w.sqlite3", "2024-03-31")
-        march = [line for line in out.splitlines() if "2024-03-01 → 2024-03-31" in line and "@" in line]
+        march = [line for line in out.splitlines() if "2024-03-01 to 2024-03-31" in line and "@" in line]
         assert len(march) == 5
         for line in march:
             status = line.rsplit("%", 1)[1].split(maxsplit=1)[1]  # after the total and its bar
@@ -583,7 +585,7 @@ class TestDemoReadable:
         self.dashboard(capsys, db, "2024-05-20")
         code, out, err = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20", "--card", "ann@2024-05-01")
         assert (code, err) == (0, "")
-        assert out.startswith("Monthly targets · ann · [2024-05-01, 2024-06-01) · as of 2024-05-20 23:59:59 +02:00")
+        assert out.startswith("Monthly targets · ann · 2024-05-01 to 2024-05-31 · as of 2024-05-20 23:59:59 +02:00")
         assert "Demos held" in out
         assert "contribution" in out
 
@@ -650,7 +652,7 @@ class TestCardFields:
             ("[calendar]\nholiday = [2024-03-01]\n", "c.toml.calendar: unknown field(s) 'holiday'"),
             ("[status_policy]\non_track = 0.5\nat_risk = 0.9\n", "at_risk"),
             ("[status_policy]\non_trak = 0.5\n", "c.toml.status_policy: unknown field(s) 'on_trak'"),
-            ("status_policy = 3\n", "c.toml.status_policy: expected dict"),
+            ("status_policy = 3\n", "c.toml.status_policy: expected a table, got 3"),
         ],
     )
     def test_bad_policy_or_calendar(self, capsys, tmp_path, extra, where):
@@ -724,3 +726,140 @@ class TestOutputFailures:
         code, _, err = run(capsys, "periods", "--monthly", "--from", "2024-01-01", "--count", str(10**20))
         assert code == 2
         assert "--count: expected a whole number from 1 to 100,000" in err
+
+
+class TestWhatANewUserMeets:
+    """Issue 23: one way to write a period, one order of statuses, counted nouns, words a TOML author knows."""
+
+    def demo(self, capsys, tmp_path, *extra):
+        code, out, err = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", *extra)
+        assert (code, err) == (0, "")
+        return out
+
+    def test_a_period_is_written_one_way_in_header_dashboard_and_trend(self, capsys, tmp_path):
+        out = self.demo(capsys, tmp_path)
+        assert "[2024-" not in out
+        assert "→" not in out
+        assert "ann@2024-05-01    Monthly targets           Anna Nowak          2024-05-01 to 2024-05-31" in out
+        assert "Monthly targets, 2024-05-01 to 2024-05-31" in out  # its group
+        card = self.demo(capsys, tmp_path, "--card", "ann@2024-05-01")
+        # the header and explain() agree
+        assert "· 2024-05-01 to 2024-05-31 ·" in card.splitlines()[0]
+        assert "period 2024-05-01 to 2024-05-31" in card
+
+    def test_status_counts_in_the_order_of_every_summary(self, capsys, tmp_path):
+        from scorekit.grouping import summarize
+
+        out = self.demo(capsys, tmp_path)
+        head = out.split("dashboard as of ", 1)[1].splitlines()[0]
+        words = [re.sub(r"^\d+ ", "", part) for part in head.split(" · ")[1].split(", ")]
+        summary_words = [
+            re.sub(r"^\d+ ", "", part) for part in repr(summarize([])).splitlines()[1].strip(" >").split(", ")
+        ]
+        assert (
+            words == summary_words == ["achieved", "on track", "behind", "at risk", "missed", "no data", "not started"]
+        )
+        groups = out.split("group of similar cards", 1)[1].splitlines()[0].split()
+        assert " ".join(groups) == "cards mean " + " ".join(summary_words)
+
+    def test_counted_nouns(self, capsys, tmp_path):
+        out = self.demo(capsys, tmp_path)
+        assert "5 reps, team north" in out
+        assert "(s)" not in out
+
+    def test_a_manual_metric_says_it_was_entered_by_hand(self, capsys):
+        code, out, _ = run(
+            capsys, "score", "--card", CARD, "--records", RECORDS, "--manual", MANUAL, "--as-of", "2024-03-31"
+        )
+        assert code == 0
+        rows = {line.split("  ")[0]: line for line in out.splitlines()[2:5]}
+        assert rows["Demos held"].endswith("entered by hand")
+        assert "entered by hand" not in rows["Deals won"]
+
+    @pytest.mark.parametrize(
+        ("argv", "said"),
+        [
+            (["periods", "--monthly", "--from", "2023-02-29"], "2023-02-29 does not exist: February 2023 has 28 days"),
+            (["periods", "--monthly", "--from", "2024-13-01"], "2024-13-01 does not exist: there is no month 13"),
+            (
+                ["score", "--card", CARD, "--records", RECORDS, "--as-of", "2024-04-31"],
+                "--as-of: 2024-04-31 does not exist: April 2024 has 30 days",
+            ),
+        ],
+    )
+    def test_a_date_that_does_not_exist_says_so(self, capsys, argv, said):
+        code, _, err = run(capsys, *argv)
+        assert code == 2
+        assert said in err
+        assert len(err.strip().splitlines()) == 1
+
+    def test_a_date_in_the_card_or_a_csv_that_does_not_exist_says_so(self, capsys, tmp_path):
+        card = tmp_path / "c.toml"
+        card.write_text(CARD.read_text().replace("period = 2024-03-01", 'period = "2024-02-30"'), encoding="utf-8")
+        code, _, err = run(capsys, "score", "--card", card, "--records", RECORDS, "--as-of", "2024-03-31")
+        assert code == 2
+        assert "c.toml.period: 2024-02-30 does not exist: February 2024 has 29 days" in err
+        records = tmp_path / "r.csv"
+        records.write_text(
+            "id,metric,subject,occurred_at\nD1,deals_won,ann,2024-03-32T10:00:00+01:00\n", encoding="utf-8"
+        )
+        code, _, err = run(capsys, "score", "--card", CARD, "--records", records, "--as-of", "2024-03-31")
+        assert code == 2
+        assert "r.csv:2: occurred_at: 2024-03-32 does not exist: March 2024 has 31 days" in err
+
+    @pytest.mark.parametrize(
+        ("old", "new", "said"),
+        [
+            (
+                "target = 10\n",
+                "target = true\n",
+                'expected a number such as 12 or 12.5 (or one in quotes, "12.5"), got true',
+            ),
+            ('label = "Deals won"', "label = 5", 'expected text in quotes ("..."), got 5'),
+            (
+                'owner = "ann"',
+                "owner = 2024-03-01",
+                'expected a user id in quotes ("ann") or a team table, got 2024-03-01',
+            ),
+            ("period = 2024-03-01", "period = [1, 2]", "expected a date such as 2024-04-01, got a list of 2 items"),
+            ("[cadence]", "parameters = 1\n[cadence]", "expected a list [...], got 1"),
+        ],
+    )
+    def test_toml_authors_never_see_python_type_names(self, capsys, tmp_path, old, new, said):
+        card = tmp_path / "c.toml"
+        text = CARD.read_text()
+        assert old in text
+        if old == "[cadence]":
+            text = text.replace("\n[[parameters]]", "\n[[nothing]]").split("[[nothing]]")[0]
+        card.write_text(text.replace(old, new, 1), encoding="utf-8")
+        code, _, err = run(capsys, "score", "--card", card, "--records", RECORDS, "--as-of", "2024-03-31")
+        assert code == 2
+        assert said in err
+        for python in ("str", "int", "float", "bool", "dict", "list or", "True", "datetime"):
+            assert f" {python}" not in err.replace("a list [...]", "")
+
+    @pytest.mark.parametrize(("separator", "name"), [(";", "';'"), ("\t", "tabs")])
+    def test_a_csv_with_another_separator_gets_a_hint(self, capsys, tmp_path, separator, name):
+        records = tmp_path / "r.csv"
+        records.write_text(
+            separator.join(["id", "metric", "subject", "occurred_at"])
+            + "\n"
+            + separator.join(["D1", "deals_won", "ann", "2024-03-02T10:00:00+01:00"])
+            + "\n",
+            encoding="utf-8",
+        )
+        code, _, err = run(capsys, "score", "--card", CARD, "--records", records, "--as-of", "2024-03-31")
+        assert code == 2
+        assert "r.csv:1: the header is one column" in err
+        assert f"cells are separated by {name} here, but scorekit reads comma-separated CSV" in err
+
+    def test_a_terminal_without_arrows_or_blocks_keeps_the_columns_aligned(self, tmp_path):
+        done = _subprocess("demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20", encoding="ascii")
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.decode("ascii").splitlines()
+        header = next(line for line in lines if line.startswith("id "))
+        rows = [line for line in lines if "@20" in line and "%" in line]
+        assert len(rows) == 17
+        for column in ("period", "total", "status"):
+            at = header.index(column)
+            assert all(row[at - 1] == " " and row[at] != " " for row in rows), column

@@ -158,3 +158,55 @@ class TestFieldsOf02:
         with pytest.raises(InvalidDocument) as caught:
             from_dict(data, Scorecard)
         assert problem in str(caught.value)
+
+
+def test_evidence_writes_its_share_only_when_split():
+    import pendulum
+
+    from scorekit import Evidence, codec
+
+    at = pendulum.datetime(2024, 3, 1, tz="UTC")
+    assert "share" not in codec.to_dict(Evidence("d1", at, value=10))  # the 0.2 document, unchanged
+    split = Evidence("d1", at, value=10, share="0.6")
+    assert codec.to_dict(split)["share"] == "0.6"
+    assert codec.loads(codec.dumps(split), Evidence) == split
+
+
+class TestPlanFields:
+    """0.3's plan on a card (steps, ramp, phasing, a 4-4-5 cadence) reads back equal."""
+
+    def card(self):
+        from scorekit import Cadence, Date, Parameter, Phasing, Ramp, Scorecard, TargetStep, User
+
+        weeks = Cadence.weeks(Date(2024, 1, 1), pattern=(4, 4, 5))
+        deals = Parameter("deals_won", 10, 100, steps=(TargetStep(Date(2024, 1, 15), 12),))
+        return Scorecard(
+            "c1",
+            User("ann"),
+            weeks,
+            weeks.period(0),
+            [deals],
+            ramp=Ramp(Date(2024, 1, 1), ("0.5", "0.75")),
+            phasing=Phasing({1: 3, 2: "2.5"}),
+        )
+
+    def test_a_planned_card_reads_back_equal(self):
+        from scorekit import Scorecard, codec
+
+        card = self.card()
+        document = codec.to_dict(card)
+        assert document["cadence"]["pattern"] == [4, 4, 5]  # not "every 13 weeks"
+        assert document["phasing"] == {"months": {"1": "3", "2": "2.5"}}
+        again = codec.loads(codec.dumps(card), Scorecard)
+        assert again == card
+        assert again.cadence.period(1) == card.cadence.period(1)
+
+    def test_a_bad_phasing_is_an_invalid_document(self):
+        import pytest
+
+        from scorekit import InvalidDocument, Scorecard, codec
+
+        document = codec.to_dict(self.card())
+        document["phasing"] = {"months": {"13": "1"}}
+        with pytest.raises(InvalidDocument, match="phasing"):
+            codec.from_dict(document, Scorecard)

@@ -26,7 +26,7 @@ UTC = dt.UTC
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
 FIRST, LAST = dt.datetime(1900, 1, 1, tzinfo=UTC), dt.datetime(2038, 1, 1, tzinfo=UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
-# Mutation runs (docs/testing.md) repeat this test for every mutant of period.py: they sweep one
+# Mutation runs (docs/contributing.md) repeat this test for every mutant of period.py: they sweep one
 # zone in 20, and the zones of the targeted tests below; every other run sweeps them all.
 THIN = os.environ.get("HYPOTHESIS_PROFILE") == "mutmut"
 

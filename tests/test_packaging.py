@@ -123,3 +123,72 @@ class TestMissingExtras:
 
         error = ModuleNotFoundError("No module named 'attrs'", name="attrs")
         assert missing_extra(error, "scorekit.strategies", "testing") is error
+
+
+def pyproject():
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+class TestMetadata:
+    """What an index shows and what `pip install scorekit[...]` offers (issue 23)."""
+
+    def test_classifiers_name_every_cpython_ci_runs(self):
+        # .ci/run runs 3.11 and every other CPython 3.11+ that pyenv has: 3.12 and 3.13
+        versions = {
+            c.rsplit(" :: ", 1)[1]
+            for c in pyproject()["project"]["classifiers"]
+            if c.count(".") == 1 and "Python ::" in c
+        }
+        assert versions == {"3.11", "3.12", "3.13"}
+        assert pyproject()["project"]["requires-python"] == ">=3.11"
+
+    def test_the_readme_names_every_extra(self):
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        extras = pyproject()["project"]["optional-dependencies"]
+        assert extras.keys() == {"testing", "pandas", "postgres", "spark"}
+        assert [extra for extra in extras if f"`scorekit[{extra}]`" not in readme] == []
+
+    def test_development_requirements_are_a_group_not_an_extra(self):
+        data = pyproject()
+        assert "dev" not in data["project"]["optional-dependencies"]
+        names = {
+            requirement.split(">")[0].split("[")[0].split("=")[0] for requirement in data["dependency-groups"]["dev"]
+        }
+        assert {"pytest", "hypothesis", "pandas", "ruff", "mypy", "mkdocs"} <= names
+        # pyspark builds from its source distribution: it stays out of the quick setup
+        assert "pyspark" not in names
+
+    def test_the_readme_and_ci_install_the_group(self):
+        readme = (ROOT / "README.md").read_text(encoding="utf-8")
+        ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+        assert ".venv/bin/pip install -e . --group dev && .venv/bin/python -m pytest" in readme
+        assert "python -m pip install --quiet -e '.[spark]' --group dev" in ci
+        assert "[dev]" not in readme + ci
+
+    def test_spark_and_pandas_are_pinned_together(self):
+        spark = pyproject()["project"]["optional-dependencies"]["spark"]
+        assert "pyspark[sql]>=4.0,<4.4" in spark
+        assert "pandas>=2.2,<3" in spark
+
+
+class TestDocsPages:
+    """Issue 23: the testing page is for hosts; how scorekit tests itself is for contributors."""
+
+    def test_the_testing_page_is_for_users(self):
+        page = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+        for topic in ("scorecards(", "MetricSourceContract", "How to test a host"):
+            assert topic in page
+        assert "mutmut" not in page
+        assert "contributing.md" in page
+
+    def test_the_mutation_audit_is_on_the_contributors_page(self):
+        page = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+        assert "## Mutation testing" in page
+        assert "--hypothesis-seed" in page
+        assert "contributing.md" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+    def test_a_host_writing_an_average_is_told_how_scorekit_divides(self):
+        page = (ROOT / "docs" / "embedding.md").read_text(encoding="utf-8")
+        section = page.split("## A MetricSource over the host's own database")[1].split("\n## ")[0]
+        assert "34-digit context" in section
+        assert "EXACT.divide(" in section

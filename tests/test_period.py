@@ -266,3 +266,83 @@ class TestInstantsAcrossDaylightSavingTime:
         start, end = Period(Date(2024, 9, 8), Date(2024, 9, 9)).instants("America/Santiago")
         assert start.isoformat() == "2024-09-08T01:00:00-03:00"
         assert (end - start).total_seconds() == 23 * 3600
+
+
+class TestRetailWeeks:
+    """`Cadence.weeks(start, pattern=(4, 4, 5))`: retail periods of whole weeks."""
+
+    # A retail year from Sunday 2024-02-04: 4 weeks (28 days), 4 weeks, 5 weeks (35 days), repeating.
+    RETAIL = Cadence.weeks(Date(2024, 2, 4))
+
+    def test_4_4_5_from_its_start(self):
+        assert [str(self.RETAIL.period(k)) for k in range(4)] == [
+            "[2024-02-04, 2024-03-03)",  # + 28 days
+            "[2024-03-03, 2024-03-31)",  # + 28 days
+            "[2024-03-31, 2024-05-05)",  # + 35 days
+            "[2024-05-05, 2024-06-02)",  # the pattern again: + 28 days
+        ]
+
+    def test_a_whole_cycle_is_13_weeks_and_a_year_52(self):
+        assert self.RETAIL.period(4).start == Date(2024, 2, 4).add(weeks=13 + 4)
+        # four cycles of 13 weeks: 364 days later, the next retail year starts on 2025-02-02
+        assert self.RETAIL.period(12).start == Date(2025, 2, 2)
+
+    def test_negative_indexes_go_back_through_the_pattern(self):
+        # period -1 is the last (5-week) period of the previous cycle, -3 its first
+        assert self.RETAIL.period(-1) == Period(Date(2023, 12, 31), Date(2024, 2, 4))
+        assert self.RETAIL.period(-3) == Period(Date(2023, 11, 5), Date(2023, 12, 3))
+
+    def test_index_of_and_period_containing(self):
+        assert self.RETAIL.index_of(Date(2024, 3, 30)) == 1
+        assert self.RETAIL.index_of(Date(2024, 3, 31)) == 2
+        assert self.RETAIL.index_of(Date(2024, 2, 3)) == -1
+        assert self.RETAIL.period_containing(Date(2024, 5, 4)) == Period(Date(2024, 3, 31), Date(2024, 5, 5))
+
+    def test_rollover_follows_the_pattern(self):
+        assert self.RETAIL.following(self.RETAIL.period(2)) == self.RETAIL.period(3)
+        assert self.RETAIL.has_period(Period(Date(2024, 3, 31), Date(2024, 5, 5)))
+        assert not self.RETAIL.has_period(Period(Date(2024, 3, 31), Date(2024, 4, 28)))
+
+    def test_any_pattern(self):
+        cadence = Cadence.weeks(Date(2024, 1, 1), (5, 4, 4))
+        assert [cadence.period(k).days for k in range(4)] == [35, 28, 28, 35]
+        odd = Cadence.weeks(Date(2024, 1, 1), (1, 2, 3))
+        assert [odd.period(k).days for k in range(-3, 3)] == [7, 14, 21, 7, 14, 21]
+
+    def test_equal_entries_are_the_plain_weekly_cadence(self):
+        assert Cadence.weeks(Date(2024, 1, 1), (4, 4, 4)) == Cadence.every(Date(2024, 1, 1), weeks=4)
+        assert Cadence.weeks(Date(2024, 1, 1), [2]).pattern == ()
+
+    def test_equality_and_hash_count_the_pattern(self):
+        assert Cadence.weeks(Date(2024, 1, 1)) != Cadence.weeks(Date(2024, 1, 1), (5, 4, 4))
+        assert Cadence.weeks(Date(2024, 1, 1)) != Cadence.every(Date(2024, 1, 1), weeks=13)
+        assert hash(Cadence.weeks(Date(2024, 1, 1))) == hash(Cadence.weeks(Date(2024, 1, 1), [4, 4, 5]))
+
+    def test_str_and_repr(self):
+        assert str(self.RETAIL) == "weeks 4-4-5 from 2024-02-04"
+        assert eval(repr(self.RETAIL), {"Cadence": Cadence, "Date": Date}) == self.RETAIL  # noqa: S307
+
+    @pytest.mark.parametrize(
+        ("pattern", "match"),
+        [
+            ((), "at least one entry"),
+            ((4, 0, 5), "at least 1 week, got 0"),
+            ((4, True), "at least 1 week, got True"),
+            ((4, 4.5), "at least 1 week, got 4.5"),
+            ((1,) * 54, "at most 53 entries"),
+            ("445", "a sequence of whole numbers of weeks"),
+            (13, "a sequence of whole numbers of weeks"),
+        ],
+    )
+    def test_bad_patterns(self, pattern, match):
+        with pytest.raises(InvalidPeriod, match=match):
+            Cadence.weeks(Date(2024, 1, 1), pattern)
+
+    def test_53_entries_are_fine(self):
+        assert Cadence.weeks(Date(2024, 1, 1), (1,) * 52 + (2,)).period(53).start == Date(2024, 1, 1).add(weeks=54)
+
+    def test_a_pattern_needs_its_own_count_and_unit(self):
+        with pytest.raises(InvalidPeriod, match=r"build it with Cadence\.weeks"):
+            Cadence(Date(2024, 1, 1), 12, Step.WEEKS, (4, 4, 5))
+        with pytest.raises(InvalidPeriod, match=r"build it with Cadence\.weeks"):
+            Cadence(Date(2024, 1, 1), 13, Step.DAYS, (4, 4, 5))

@@ -22,7 +22,9 @@ from scorekit import (
     Parameter,
     Scorecard,
     Status,
+    StatusPolicy,
     User,
+    WorkCalendar,
     score,
 )
 
@@ -167,9 +169,10 @@ class TestProration:
         later = result.parameter("later")
         assert later.status is Status.NOT_STARTED
         assert (later.achievement, later.contribution, later.projected) == (0, 0, None)
-        # deals: 4/10 = 0.4 -> contribution 0.24; projected 4*30/10 = 12 -> 1.2 -> 0.72
+        # deals: 4/10 = 0.4 -> contribution 0.24; projected 4*30/10 = 12 -> 1.2 -> 0.72;
+        # later counts as on plan in the projection: 0.4 x 1 = 0.4 (0.2 counted it 0)
         assert result.total == Decimal("0.24")
-        assert result.projected == Decimal("0.72")
+        assert result.projected == Decimal("1.12")
 
     def test_pace_runs_over_the_window_not_the_period(self):
         parameter = Parameter("deals", 20, 100, counts_from=Date(2024, 4, 21))  # a 10-day window
@@ -364,3 +367,104 @@ def test_the_loops_parameter_score_builder_is_what_attrs_init_does():
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         built.actual = Decimal(4)
     assert _built(*values, None)._why is None
+
+
+class TestNumbersThatMeanWhatPeopleThink:
+    """DESIGN 0.3 "Numbers that mean what people think" (issue 21): each changed rule, before and after."""
+
+    DEALS = Parameter("deals_won", 10, 50)
+    COMPLAINTS = Parameter("complaints", 5, 50, direction=Direction.LOWER_IS_BETTER)
+
+    def test_a_lower_is_better_parameter_without_a_cap_is_capped_at_one(self):
+        # 0 deals and 0 complaints, April over: complaints 2 - 0/5 = 200% counted 0.5 x 2 = 100%,
+        # ACHIEVED with no sale.  Capped at 1: 0.5 x 1 = 50%, MISSED.
+        result = score(card_of(self.DEALS, self.COMPLAINTS), {"deals_won": 0, "complaints": 0}, as_of=MAY_1)
+        complaints = result.parameter("complaints")
+        assert (complaints.achievement, complaints.effective) == (2, 1)
+        assert (result.total, result.status) == (Decimal("0.5"), Status.MISSED)
+        # one complaint on day 1: 2 - 1/5 = 180% counted 0.5 x 1.8 = 90%; now 0.5 x 1 = 50%
+        assert score(card_of(self.DEALS, self.COMPLAINTS), {"deals_won": 0, "complaints": 1}, as_of=MAY_1).total == (
+            Decimal("0.5")
+        )
+
+    def test_an_explicit_cap_still_applies(self):
+        # cap 2 keeps 0.2's numbers: 0.5 x 2 = 100%
+        capped = self.COMPLAINTS.evolve(cap=2)
+        result = score(card_of(self.DEALS, capped), {"deals_won": 0, "complaints": 0}, as_of=MAY_1)
+        assert (result.total, result.status) == (1, Status.ACHIEVED)
+        # the implicit cap is named as such; an explicit one as given
+        plain = score(card_of(self.DEALS, self.COMPLAINTS), {"deals_won": 0, "complaints": 0}, as_of=MAY_1)
+        assert "  cap 100.00% (lower is better: at most 100%): reached, limits it" in plain.parameters[1].explain()
+        assert "  cap 200.00%: reached, limits it" in result.parameters[1].explain()
+
+    def test_a_parameter_not_started_counts_as_on_plan_in_the_cards_projection(self):
+        # April 10: deals 10 of 30 (50%): 10 x 30 / 10 = 30 -> 100%, exactly on pace; demos start on the
+        # 20th.  0.2 counted demos 0: projected 50% -> behind.  On plan: 0.5 x 1 + 0.5 x 1 = 100%.
+        demos = Parameter("demos", 4, 50, counts_from=Date(2024, 4, 20))
+        card = card_of(Parameter("deals_won", 30, 50), demos)
+        result = score(card, {"deals_won": 10}, as_of=pendulum.datetime(2024, 4, 10, 12, tz="UTC"))
+        assert (result.projected, result.status) == (1, Status.ON_TRACK)
+        assert "projected total: 100.00% (not started, counted as on plan: demos)" in result.explain()
+        assert "  pace: not started; counts as on plan in the card's projection: projected 100.00%" in (
+            result.parameter("demos").explain()
+        )
+
+    def test_on_plan_is_shaped_by_the_cap(self):
+        # demos capped at 0.8: on plan counts 0.5 x 0.8 = 40%, so 50% + 40% = 90%: behind.
+        demos = Parameter("demos", 4, 50, counts_from=Date(2024, 4, 20), cap="0.8")
+        card = card_of(Parameter("deals_won", 30, 50), demos)
+        result = score(card, {"deals_won": 10}, as_of=pendulum.datetime(2024, 4, 10, 12, tz="UTC"))
+        assert (result.projected, result.status) == (Decimal("0.90"), Status.BEHIND)
+
+    def test_per_day_counts_the_day_of_as_of(self):
+        # 21 of 30 by Apr 30: 9 remaining.  0.2: no day left after today, None.  Now the whole 9.
+        item = one(Parameter("deals_won", 30, 100), 21, as_of=pendulum.datetime(2024, 4, 30, 12, tz="UTC"))
+        assert item.per_day == 9
+        assert "  remaining: 9, 9 a day over the 1 days left" in item.explain()
+
+    def test_a_levels_expected_is_none(self):
+        # a conversion rate on April 15: 0.2 said expected 50%, which means nothing for a rate
+        rate = Parameter(Metric("conversion", "%", accumulation="average"), "0.3", 100)
+        item = one(rate, "0.3", as_of=pendulum.datetime(2024, 4, 15, 12, tz="UTC"))
+        assert item.expected is None
+        (row,) = score(card_of(rate.evolve(weight=100)), {"conversion": "0.3"}, as_of=MAY_1).to_records()
+        assert row["expected"] is None
+
+    def test_judge_from_keeps_an_open_parameter_on_track_early_in_the_window(self):
+        # 00:01 on April 1, nothing yet: projected 0 -> behind.  judge_from 0.1: before 3 of 30 days
+        # have elapsed (1/30 < 0.1) it is too early to judge: on track, the card too.
+        first_minute = pendulum.datetime(2024, 4, 1, 0, 1, tz="UTC")
+        plain = card_of(Parameter("deals_won", 30, 100))
+        assert score(plain, {"deals_won": 0}, as_of=first_minute).status is Status.BEHIND
+        early = plain.evolve(status_policy=StatusPolicy(judge_from="0.1"))
+        result = score(early, {"deals_won": 0}, as_of=first_minute)
+        assert (result.parameters[0].status, result.status) == (Status.ON_TRACK, Status.ON_TRACK)
+        assert result.explain().splitlines()[-1] == (
+            "status: on track (too early to judge: less than 10.00% of the window has elapsed)"
+        )
+        # Apr 3: 3/30 = 0.1 is no longer below it: judged, behind
+        assert score(early, {"deals_won": 0}, as_of=pendulum.datetime(2024, 4, 3, tz="UTC")).status is Status.BEHIND
+        # achieved early still shows: 30 deals on day 1
+        assert score(early, {"deals_won": 30}, as_of=first_minute).status is Status.ACHIEVED
+
+    def test_no_working_day_elapsed_is_judged_on_the_achievement(self):
+        # A June 2024 card (June 1 is a Saturday), working days: 9 complaints against a ceiling of 5
+        # on Sunday June 2: achievement max(0, 2 - 9/5) = 20% is the projection: behind (0.2: on track).
+        june = Cadence.monthly(Date(2024, 6, 1))
+        card = Scorecard(
+            "c1", User("ann"), june, june.period(0),
+            [Parameter("complaints", 5, 100, direction=Direction.LOWER_IS_BETTER)],
+            calendar=WorkCalendar(),
+        )  # fmt: skip
+        result = score(card, {"complaints": 9}, as_of=pendulum.datetime(2024, 6, 2, 12, tz="UTC"))
+        (item,) = result.parameters
+        assert (item.expected, item.projected) == (0, Decimal("0.2"))
+        assert (item.status, result.status) == (Status.BEHIND, Status.BEHIND)
+
+    def test_achieved_early_is_explained_as_of_now(self):
+        # refunds are negative records: a sum can fall, so "a sum cannot fall" is not the reason
+        item = one(Parameter("deals_won", 10, 100), 12, as_of=pendulum.datetime(2024, 4, 15, tz="UTC"))
+        assert item.status is Status.ACHIEVED
+        assert item.explain().splitlines()[-1] == (
+            "  status: achieved (achievement 120.00% >= 100%: the target is reached as of now)"
+        )

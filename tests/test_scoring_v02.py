@@ -64,7 +64,7 @@ class TestLevels:
         item = one(Parameter(level(), "0.3", 100), "0.25", as_of=at(3))
         assert close(item.achievement, Fraction(5, 6))
         assert item.projected == item.achievement
-        assert item.expected == Decimal("0.1")  # 3 / 30
+        assert item.expected is None  # a rate is not a share of the window (0.2 said 3 / 30 = 0.1)
         assert item.status is Status.BEHIND
 
     def test_a_level_above_target_is_never_achieved_early(self):
@@ -83,7 +83,7 @@ class TestLevels:
         assert (open_.actual, open_.achievement, open_.effective, open_.contribution) == (None, 0, 0, 0)
         assert open_.projected is None
         assert open_.status is Status.NO_DATA
-        assert close(open_.expected, Fraction(10, 30))
+        assert open_.expected is None
         closed = one(parameter, Measurement(None), as_of=MAY_1)
         assert closed.actual is None
         assert closed.status is Status.MISSED
@@ -194,18 +194,18 @@ class TestStatusPolicy:
 
 
 class TestCardAchievedEarly:
-    def test_day_one_with_a_lower_is_better_parameter_is_on_track_not_achieved(self):
+    def test_day_one_with_a_lower_is_better_parameter_is_not_achieved(self):
         # 09:00 on Apr 1, nothing happened: deals 0/10 -> 0; lost deals 0 against 5 ->
-        # 2 - 0/5 = 2, contribution 0.5 * 2 = 1, so the total is 100%.  0.1 called the
-        # card ACHIEVED; a lower-is-better count can still rise, so 0.2 says ON_TRACK
-        # (projected: 0.5 * 0 + 0.5 * 2 = 1 >= 1).
+        # 2 - 0/5 = 2, capped at 1 (0.3: lower is better without a cap of its own), so
+        # contribution 0.5 * 1 = 0.5.  0.1 called the card ACHIEVED at 100%, 0.2 ON_TRACK at
+        # 100%; 0.3: projected 0.5 * 0 + 0.5 * 1 = 0.5 < 1, behind.
         card = card_of(
             Parameter("deals_won", 10, 50),
             Parameter("deals_lost", 5, 50, direction=Direction.LOWER_IS_BETTER),
         )
         result = score(card, {"deals_won": 0, "deals_lost": 0}, as_of=at(1, 9))
-        assert result.total == 1
-        assert result.status is Status.ON_TRACK
+        assert result.total == Decimal("0.5")
+        assert result.status is Status.BEHIND
         assert [p.status for p in result.parameters] == [Status.BEHIND, Status.ON_TRACK]
 
     def test_higher_is_better_sums_alone_achieve_a_card_early(self):
@@ -268,10 +268,13 @@ class TestWorkingDays:
             "c1", User("ann"), june, june.period(0), [Parameter("deals_won", 20, 100)], calendar=WorkCalendar()
         )
         saturday = score(card, {"deals_won": 0}, as_of=pendulum.datetime(2024, 6, 1, 12, tz="UTC"))
-        # started by calendar date, but no working day yet: expected 0, projected = achievement, on track
+        # started by calendar date, but no working day yet: expected 0, projected = achievement,
+        # judged by the policy as at any other moment (0.2 said on track whatever happened): behind
         (item,) = saturday.parameters
-        assert (item.expected, item.projected, item.status) == (0, 0, Status.ON_TRACK)
-        assert saturday.status is Status.ON_TRACK
+        assert (item.expected, item.projected, item.status) == (0, 0, Status.BEHIND)
+        assert saturday.status is Status.BEHIND
+        # one deal on the Saturday: 1 / 20 = 5% projected, behind; twenty: 100%, achieved early
+        assert score(card, {"deals_won": 1}, as_of=pendulum.datetime(2024, 6, 1, 12, tz="UTC")).status is Status.BEHIND
         # Mon June 3: 1 of June's 20 working days; 1 deal: projected 1 * 20 / 1 / 20 = 1
         monday = score(card, {"deals_won": 1}, as_of=pendulum.datetime(2024, 6, 3, 12, tz="UTC")).parameters[0]
         assert (monday.expected, monday.projected, monday.status) == (Decimal("0.05"), 1, Status.ON_TRACK)
@@ -285,15 +288,22 @@ class TestWorkingDays:
 
 class TestRemaining:
     def test_remaining_and_per_day_on_day_10_of_30(self):
-        # 8 of 30 on Apr 10: 22 remaining over the 20 days left (Apr 11..30): 1.1 a day
-        item = one(Parameter("deals_won", 30, 100), 8, as_of=at(10))
-        assert (item.remaining, item.per_day) == (22, Decimal("1.1"))
+        # 9 of 30 on Apr 10: 21 remaining over the 21 days left, Apr 10 included (Apr 10..30):
+        # 1 a day (0.2 left Apr 10 out: 21 / 20 = 1.05)
+        item = one(Parameter("deals_won", 30, 100), 9, as_of=at(10))
+        assert (item.remaining, item.per_day) == (21, 1)
+
+    def test_on_the_last_day_per_day_is_the_whole_remainder(self):
+        # Apr 30: 1 day left, the day itself (0.2: no day left, None)
+        assert one(Parameter("deals_won", 30, 100), 9, as_of=at(30)).per_day == 21
 
     def test_per_day_counts_working_days_with_a_calendar(self):
-        # Easter calendar, Wed Apr 10: Apr 2-5 and 8-10 are 7 of 21 working days; 14 left;
-        # 21 - 7 = 14 remaining -> 1 a day
-        item = one(Parameter("deals_won", 21, 100), 7, as_of=at(10), calendar=EASTER)
-        assert (item.remaining, item.per_day) == (14, 1)
+        # Easter calendar, Wed Apr 10: Apr 2-5 and 8-9 are 6 of 21 working days before it;
+        # 15 left with Apr 10; 21 - 6 = 15 remaining -> 1 a day
+        item = one(Parameter("deals_won", 21, 100), 6, as_of=at(10), calendar=EASTER)
+        assert (item.remaining, item.per_day) == (15, 1)
+        # Sat Apr 13: not a working day; Apr 15-19, 22-26, 29-30 are the 12 left: 15 / 12 = 1.25
+        assert one(Parameter("deals_won", 21, 100), 6, as_of=at(13), calendar=EASTER).per_day == Decimal("1.25")
 
     def test_nothing_left_and_other_directions(self):
         assert one(Parameter("deals_won", 30, 100), 31, as_of=at(10)).remaining == 0
@@ -305,8 +315,8 @@ class TestRemaining:
 
     def test_remaining_and_per_day_are_records(self):
         card = card_of(Parameter("deals_won", 30, 100))
-        (row,) = score(card, {"deals_won": 8}, as_of=at(10)).to_records()
-        assert (row["remaining"], row["per_day"]) == (22, Decimal("1.1"))
+        (row,) = score(card, {"deals_won": 9}, as_of=at(10)).to_records()
+        assert (row["remaining"], row["per_day"]) == (21, 1)
 
 
 class TestExplain:
@@ -320,7 +330,7 @@ class TestExplain:
         assert "  threshold 50.00%: not met, scores 0" in lines
         # 8 * 30 / 10 = 24 -> 24 / 30 = 80%
         assert "  pace: expected 33.33% by now; projected 8 x 30 / 10 = 24 -> 80.00%" in lines
-        assert "  remaining: 22 deals, 1.1 a day over the 20 days left" in lines
+        assert "  remaining: 22 deals, 1.0476 a day over the 21 days left" in lines  # 22 / 21, Apr 10..30
         assert lines[-1] == "  status: behind (projected 80.00% < on track 100.00%)"
 
     def test_rounded_for_display_but_exact_in_the_fields(self):

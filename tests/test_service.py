@@ -467,4 +467,4 @@ def test_service_on_memory_fakes_needs_no_storage():
         clock=FixedClock(MARCH_10),
     )
     (card,) = svc.create_cards(MANAGER, template(), [User("ann")])
-    assert len(card.id) == 32  # a uuid4 hex by default
+    assert card.id == "ann@2024-03-01"  # owner@period start by default (issue 23)

@@ -43,7 +43,7 @@ REQUIRED = os.environ.get("SCOREKIT_REQUIRE_SPARK") == "1"
 
 if importlib.util.find_spec("pyspark") is None:
     if REQUIRED:
-        pytest.fail("SCOREKIT_REQUIRE_SPARK=1 but pyspark is not installed: pip install -e '.[dev]'")
+        pytest.fail("SCOREKIT_REQUIRE_SPARK=1 but pyspark is not installed: pip install -e '.[spark]' --group dev")
     pytest.skip(
         "pyspark is not installed: pip install 'scorekit[spark]' to run the Spark tests", allow_module_level=True
     )
@@ -446,6 +446,41 @@ class TestMeasurementsDocument:
     def test_loads_refuses_what_is_not_text(self):
         with pytest.raises(InvalidDocument, match="must be JSON text"):
             sks.loads_measurements({"calls": 1})
+
+
+class TestWorkersWithoutScorekit:
+    """What score_dataframe ships to the workers fails in one line where scorekit is missing (issue 23)."""
+
+    def test_names_the_fix_in_the_last_line(self):
+        from pyspark import cloudpickle
+
+        shipped = cloudpickle.dumps(sks._on_workers("raise"))
+        # a worker: pyspark and pandas are there, scorekit is not
+        code = (
+            "import importlib.abc, pickle, sys\n"
+            "class Hide(importlib.abc.MetaPathFinder):\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name.partition('.')[0] == 'scorekit': raise ModuleNotFoundError(name, name=name)\n"
+            "sys.meta_path.insert(0, Hide())\n"
+            "function = pickle.loads(sys.stdin.buffer.read())\n"
+            "print('unpickled')\n"
+            "list(function(iter([])))\n"
+        )
+        result = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", code], input=shipped, capture_output=True, check=False, timeout=120
+        )
+        assert result.stdout.decode().strip() == "unpickled"  # nothing of scorekit was needed to unpickle it
+        last = result.stderr.decode().strip().splitlines()[-1]
+        assert last == f"ModuleNotFoundError: {sks._WORKERS_WITHOUT_SCOREKIT}"
+        assert "During handling" not in result.stderr.decode()
+
+    def test_scores_where_scorekit_is_installed(self):
+        from pyspark import cloudpickle
+
+        shipped = cloudpickle.loads(cloudpickle.dumps(sks._on_workers("column")))
+        rows = pd.DataFrame({"card": ["{}"], "measurements": ["{}"], "as_of": ["2024-04-15T12:00:00+00:00"]})
+        (out,) = shipped(iter([rows]))
+        assert out.loc[0, "error"].startswith("InvalidDocument: ")
 
 
 class TestOptionalImport:

@@ -3,6 +3,7 @@
 from decimal import Decimal
 from fractions import Fraction
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -27,9 +28,11 @@ class TestStatusFor:
         )
 
 
-@given(data=st.data(), card=scorecards())
-def test_the_loop_judges_an_open_parameter_as_the_policy_does(data, card):
-    """Every open, started, paced parameter that is not achieved early gets `status_for` of its exact projection."""
+@given(data=st.data(), card=scorecards(), judge_from=st.sampled_from([None, 0, Decimal("0.1"), Decimal("0.5")]))
+def test_the_loop_judges_an_open_parameter_as_the_policy_does(data, card, judge_from):
+    """Every open, started parameter that is not achieved early gets `status_for` of its exact projection."""
+    if judge_from is not None:
+        card = card.evolve(status_policy=attrs.evolve(card.status_policy, judge_from=judge_from))
     as_of = data.draw(instants_for(card))
     result = score(card, data.draw(measurements_for(card)), as_of=as_of)
     policy = card.status_policy
@@ -39,9 +42,10 @@ def test_the_loop_judges_an_open_parameter_as_the_policy_does(data, card):
             continue
         window = windows[item.key]
         elapsed = window.elapsed(as_of.in_timezone(card.timezone).date().toordinal())
-        if elapsed == 0:
-            assert item.status is Status.ON_TRACK  # no working day yet: nothing to judge the pace by
+        if Fraction(elapsed, window.days) < Fraction(policy.judge_from):
+            assert item.status is Status.ON_TRACK  # too early to judge
             continue
         actual = Fraction(item.actual)
-        paced = actual if window.level or elapsed >= window.days else actual * window.days / elapsed
+        # No working day yet: no pace, the achievement is judged as any projection is (issue 21).
+        paced = actual if window.level or elapsed in {0, window.days} else actual * window.days / elapsed
         assert item.status is policy.status_for(window.rule.exact(paced)), item.explain()

@@ -9,9 +9,22 @@ import pytest
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from scorekit import Accumulation, Date, Direction, Scorecard, Status, Team, User, requests_for, score
+from scorekit import (
+    Accumulation,
+    Date,
+    Direction,
+    MetricKind,
+    Scorecard,
+    Status,
+    StatusPolicy,
+    Team,
+    User,
+    requests_for,
+    score,
+)
 from scorekit.adapters.memory import RecordsMetricSource
 from scorekit.numbers import exact_sum
+from scorekit.period import Step
 from scorekit.strategies import FIRST_START, LAST_START, instants_for, measurements_for, records_for, scorecards
 
 
@@ -143,11 +156,75 @@ class TestKnobs:
             {"parameters": (4, 2)},
             {"between": (Date(2026, 2, 1), Date(2026, 1, 1))},
             {"accumulations": []},
+            {"metric_kinds": []},
+            {"metric_keys": []},
+            {"metric_keys": ["deals_won"], "parameters": (1, 2)},
+            {"metric_keys": ["nps"], "accumulations": [Accumulation.SUM]},
+            {"steps": []},
         ],
     )
     def test_impossible_knobs_say_so(self, knobs):
         with pytest.raises(ValueError, match="needs"):
             scorecards(**knobs).example()
+
+
+class TestKnobsOfIssue23:
+    """Metric kinds and keys, cadence kinds, calendars and policies, instants inside the period."""
+
+    @settings(max_examples=40)
+    @given(scorecards(metric_kinds=[MetricKind.MANUAL]))
+    def test_every_metric_entered_by_hand(self, card):
+        assert {p.metric.kind for p in card.parameters} == {MetricKind.MANUAL}
+
+    @settings(max_examples=40)
+    @given(scorecards(metric_kinds=[MetricKind.AUTOMATIC]))
+    def test_no_metric_entered_by_hand(self, card):
+        assert {p.metric.kind for p in card.parameters} == {MetricKind.AUTOMATIC}
+
+    @settings(max_examples=40)
+    @given(scorecards(metric_keys=["deals_won", "nps", "site_visits"]))
+    def test_only_the_keys_given_each_once(self, card):
+        keys = [p.key for p in card.parameters]
+        assert set(keys) <= {"deals_won", "nps", "site_visits"}
+        assert len(keys) == len(set(keys))
+        for parameter in card.parameters:  # a known key keeps its kind; another is a sum
+            expected = {"deals_won": Accumulation.SUM, "nps": Accumulation.LAST, "site_visits": Accumulation.SUM}
+            assert parameter.metric.accumulation is expected[parameter.key]
+
+    @settings(max_examples=40)
+    @given(scorecards(steps=[Step.DAYS]))
+    def test_only_the_cadence_kinds_given(self, card):
+        assert card.cadence.unit is Step.DAYS
+
+    @settings(max_examples=40)
+    @given(scorecards(calendars=False, status_policies=False))
+    def test_without_calendars_and_policies(self, card):
+        assert card.calendar is None
+        assert card.status_policy == StatusPolicy()
+
+    def test_by_default_both_appear(self):
+        seen = {"calendar": False, "policy": False}
+
+        @settings(max_examples=200, database=None)
+        @given(scorecards())
+        def look(card):
+            seen["calendar"] |= card.calendar is not None
+            seen["policy"] |= card.status_policy != StatusPolicy()
+
+        look()
+        assert seen == {"calendar": True, "policy": True}
+
+    @settings(max_examples=60)
+    @given(scorecards(), st.data())
+    def test_instants_within_the_period(self, card, data):
+        start, end = card.period.instants(card.timezone)
+        assert start <= data.draw(instants_for(card, within=True)) < end
+
+    def test_step_is_public(self):
+        import scorekit
+
+        assert scorekit.Step is Step
+        assert "Step" in scorekit.__all__
 
 
 @given(scorecards())

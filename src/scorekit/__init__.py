@@ -8,12 +8,15 @@
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from scorekit.adjustment import Adjustment, AdjustmentKind
+from scorekit.alerts import Transition, TransitionKind, needed, transitions
 from scorekit.calendar import WorkCalendar
 from scorekit.codec import verify
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
     InvalidDocument,
+    InvalidMeasurement,
     InvalidNumber,
     InvalidParameter,
     InvalidPeriod,
@@ -32,7 +35,9 @@ from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
-from scorekit.period import Cadence, Date, Period
+from scorekit.period import Cadence, Date, Period, Step
+from scorekit.plan import Phasing, Ramp, TargetStep
+from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch, rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, ScoreBatch, ScoreRows, score, score_many
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
@@ -48,6 +53,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree th
 __all__ = [
     "Accumulation",
     "Actor",
+    "Adjustment",
+    "AdjustmentKind",
     "Aggregate",
     "Cadence",
     "CardNotFound",
@@ -63,6 +70,7 @@ __all__ = [
     "Evidence",
     "Group",
     "InvalidDocument",
+    "InvalidMeasurement",
     "InvalidNumber",
     "InvalidParameter",
     "InvalidPeriod",
@@ -76,12 +84,16 @@ __all__ = [
     "MetricRequest",
     "MissingMeasurement",
     "Parameter",
+    "ParameterRollUp",
     "ParameterScore",
     "Period",
     "PermissionDenied",
+    "Phasing",
+    "Ramp",
     "Ranked",
     "Revision",
     "Role",
+    "RollUp",
     "ScoreBatch",
     "ScoreRows",
     "Scorecard",
@@ -89,22 +101,31 @@ __all__ = [
     "ScorekitError",
     "Status",
     "StatusPolicy",
+    "Step",
     "StorageBusy",
     "StorageError",
     "StorageOutcomeUnknown",
     "Summary",
+    "TargetMismatch",
+    "TargetStep",
     "Team",
+    "Transition",
+    "TransitionKind",
     "Trend",
     "User",
     "Weight",
     "WorkCalendar",
     "__version__",
     "metrics_key",
+    "needed",
     "rank",
     "requests_for",
+    "rollup",
     "score",
     "score_many",
     "similarity_key",
+    "target_mismatches",
     "to_pandas",
+    "transitions",
     "verify",
 ]

@@ -15,6 +15,7 @@ type live beside the type (`scorekit.scores`, `scorekit.grouping`).
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 from html import escape
 from typing import Final
 
@@ -51,10 +52,26 @@ def many(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def percent(value: Decimal | None) -> str:
-    """A fraction as a percentage with two places, or an em dash for none."""
+def rounded(value: Fraction, places: int = 2) -> Decimal:
+    """The exact `value` rounded once, half up (a half away from zero), to `places` decimals; never a negative zero.
+
+    >>> rounded(Fraction(3, 32), 4), rounded(Fraction(-1, 1000)), rounded(Fraction(-5, 1000))
+    (Decimal('0.0938'), Decimal('0.00'), Decimal('-0.01'))
+    """
+    whole = int(abs(value) * 10**places + Fraction(1, 2))  # the floor of a non-negative number
+    return Decimal(whole if value >= 0 else -whole).scaleb(-places, EXACT_SUMS)
+
+
+def percent(value: Decimal | Fraction | None) -> str:
+    """A fraction as a percentage with two places, or an em dash for none; an exact `Fraction` is rounded once.
+
+    >>> percent(Decimal("0.09374999")), percent(Fraction(3, 32)), percent(Decimal("-0.00001"))
+    ('9.37%', '9.38%', '0.00%')
+    """
     if value is None:
         return "\u2014"
+    if isinstance(value, Fraction):
+        return f"{rounded(value * 100):f}%"
     shown = for_display(EXACT_SUMS.multiply(value, _HUNDRED))
     return f"{shown.copy_abs() if shown.is_zero() else shown:f}%"
 
@@ -74,19 +91,20 @@ def colour_of(status: str) -> str:
     return _COLOURS.get(status, "#607d8b")
 
 
-def bar(value: Decimal, status: str) -> str:
+def bar(value: Decimal | Fraction, status: str) -> str:
     """A progress bar for a fraction, full at 100% and clipped there."""
-    width = for_display(EXACT_SUMS.multiply(min(max(value, Decimal(0)), ONE), _HUNDRED), 1)
+    clipped = min(max(Fraction(value), Fraction(0)), Fraction(1))
+    width = rounded(clipped * 100, 1)
     colour = _COLOURS.get(status, "#607d8b")
     return (
         '<div style="background:#eceff1;width:10em;height:0.8em;border-radius:2px;display:inline-block">'
-        f'<div style="background:{colour};width:{width}%;height:100%;border-radius:2px"></div></div>'
+        f'<div style="background:{colour};width:{width:f}%;height:100%;border-radius:2px"></div></div>'
     )
 
 
-def bar_with_number(value: Decimal, status: str) -> str:
-    """A clipped bar with the exact-to-two-places percentage beside it (a 145% and a 99.64% differ)."""
-    return f'<span style="white-space:nowrap">{bar(value, status)} {percent(value)}</span>'
+def bar_with_number(value: Decimal | Fraction, status: str, shown: str | None = None) -> str:
+    """A clipped bar with the exact-to-two-places percentage (or `shown`) beside it (a 145% and a 99.64% differ)."""
+    return f'<span style="white-space:nowrap">{bar(value, status)} {percent(value) if shown is None else shown}</span>'
 
 
 def status_cell(status: str) -> str:
@@ -94,12 +112,19 @@ def status_cell(status: str) -> str:
     return f'<span style="color:{_COLOURS.get(status, "#607d8b")}">{text(words(status))}</span>'
 
 
-def number(value: Decimal) -> str:
+def number(value: Decimal | Fraction) -> str:
     """A target or actual as given when it has at most four decimals, else rounded half up to four.
+
+    An exact `Fraction` is rounded once, to at most four places.
 
     >>> number(Decimal("2.5")), number(Decimal("85") / Decimal("31")), number(Decimal("7.00000"))
     ('2.5', '2.7419', '7')
+    >>> number(Fraction(85, 31)), number(Fraction(-1, 100000)), number(Fraction(5, 2))
+    ('2.7419', '0', '2.5')
     """
+    if isinstance(value, Fraction):
+        shown = rounded(value, _MAX_PLACES).normalize(EXACT_SUMS)
+        return f"{shown.quantize(ONE, context=EXACT_SUMS) if shown == shown.to_integral_value(context=EXACT_SUMS) else shown:f}"
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -_MAX_PLACES:
         value = for_display(value, _MAX_PLACES).normalize(EXACT)

@@ -45,8 +45,9 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricReque
 from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
+from scorekit.plan import Phasing
 from scorekit.scorecard import Scorecard, Team, User, reissue
-from scorekit.scores import CardScore, ParameterScore
+from scorekit.scores import CardScore, ParameterScore, read_back
 from scorekit.scoring import score
 from scorekit.status import StatusPolicy
 from scorekit.weight import Weight
@@ -215,6 +216,21 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else f"{text[:57]}..."  # noqa: PLR2004 - keep messages short
 
 
+def decimal_text(value: Decimal) -> str:
+    """``str(value)`` whatever the caller's decimal context: an exponent is always a capital ``E``.
+
+    `str` of a Decimal follows the context's ``capitals``; a document (and so a fingerprint)
+    must not.
+
+    >>> import decimal
+    >>> with decimal.localcontext(capitals=0):
+    ...     str(Decimal("1.5E+4")), decimal_text(Decimal("1.5E+4"))
+    ('1.5e+4', '1.5E+4')
+    """
+    text = str(value)
+    return text.replace("e", "E") if "e" in text else text
+
+
 def _weight(value: object, _: object) -> Weight:
     return Weight.percent(_decimal(value, None))
 
@@ -254,8 +270,26 @@ def _period(value: object, _: object) -> Period:
 
 
 def _cadence(value: object, _: object) -> Cadence:
-    data = _fields(value, Cadence, {"start": _date, "every": _integer, "unit": _unit})
-    return Cadence(data["start"], data["every"], data["unit"])
+    fields: dict[str, Any] = {"start": _date, "every": _integer, "unit": _unit}
+    if "pattern" in _object(value):  # 0.3: a retail cadence (4-4-5 weeks)
+        fields["pattern"] = lambda weeks, _: tuple(_integer(n, None) for n in _sequence(weeks))
+    data = _fields(value, Cadence, fields)
+    return Cadence(data["start"], data["every"], data["unit"], pattern=data.get("pattern", ()))
+
+
+def _cadence_document(cadence: Cadence) -> dict[str, Any]:
+    document: dict[str, Any] = {"start": cadence.start.isoformat(), "every": cadence.count, "unit": cadence.unit.value}
+    if cadence.pattern:
+        document["pattern"] = list(cadence.pattern)
+    return document
+
+
+def _phasing(value: object, _: object) -> Phasing:
+    months = _object(value).get("months")
+    if set(_object(value)) != {"months"} or not isinstance(months, Mapping):
+        msg = f"a phasing is {{'months': {{month: weight}}}} (months 1..12, weights as strings), got {value!r}"
+        raise _Problem(msg)
+    return Phasing({int(k) if isinstance(k, str) and k.isascii() and k.isdigit() else k: v for k, v in months.items()})
 
 
 def _owner(value: object, _: object) -> User | Team:
@@ -298,8 +332,18 @@ def _tuple_of(item: Any, converter: cattrs.Converter | None = None) -> Any:  # n
 
 
 def _status_policy(value: object, _: object) -> StatusPolicy:
-    data = _fields(value, StatusPolicy, {"on_track": _decimal, "at_risk": _decimal})
-    return StatusPolicy(data["on_track"], data["at_risk"])
+    fields = {"on_track": _decimal, "at_risk": _decimal}
+    if "judge_from" in _object(value):  # added in 0.3, written only when not 0
+        fields["judge_from"] = _decimal
+    data = _fields(value, StatusPolicy, fields)
+    return StatusPolicy(**data)
+
+
+def _status_policy_document(policy: StatusPolicy) -> dict[str, str]:
+    document = {"on_track": decimal_text(policy.on_track), "at_risk": decimal_text(policy.at_risk)}
+    if policy.judge_from:
+        document["judge_from"] = decimal_text(policy.judge_from)
+    return document
 
 
 def _weekdays(value: object, _: object) -> tuple[int, ...]:
@@ -317,12 +361,13 @@ def _calendar(value: object, _: object) -> WorkCalendar:
 
 _ADDED_IN_0_2: Final[Mapping[type, tuple[str, ...]]] = {
     Metric: ("accumulation",),
-    Parameter: ("baseline", "tolerance", "band"),
-    Scorecard: ("status_policy", "calendar"),
+    Parameter: ("baseline", "tolerance", "band", "steps"),  # steps: 0.3
+    Scorecard: ("status_policy", "calendar", "ramp", "phasing"),  # ramp, phasing: 0.3
     MetricRequest: ("accumulation",),
+    Evidence: ("share",),  # 0.3: a shared deal's part
 }
-"""Fields 0.2 added, each with a default meaning "as in 0.1": written only when they differ from it,
-so a value that uses nothing new has exactly its 0.1 document (and a 0.1 document loads as is)."""
+"""Fields added after 0.1, each with a default meaning "as before": written only when they differ
+from it, so a value that uses nothing new has exactly its older document (which loads as is)."""
 
 
 _ADDED_IN_0_3: Final[Mapping[type, tuple[str, ...]]] = {
@@ -334,9 +379,7 @@ made before has none, and its document is as 0.2 wrote it."""
 
 def _register_0_2_fields(converter: cattrs.Converter) -> None:
     converter.register_structure_hook(StatusPolicy, _status_policy)
-    converter.register_unstructure_hook(
-        StatusPolicy, lambda p: {"on_track": str(p.on_track), "at_risk": str(p.at_risk)}
-    )
+    converter.register_unstructure_hook(StatusPolicy, _status_policy_document)
     converter.register_structure_hook(WorkCalendar, _calendar)
     converter.register_unstructure_hook(
         WorkCalendar,
@@ -354,7 +397,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Date, _date)
     converter.register_structure_hook(DateTime, _instant)
     converter.register_structure_hook(_dt.datetime, _instant)
-    converter.register_unstructure_hook(Decimal, str)
+    converter.register_unstructure_hook(Decimal, decimal_text)
     converter.register_unstructure_hook(Date, lambda d: d.isoformat())
     converter.register_unstructure_hook(_dt.datetime, lambda t: t.isoformat())
     converter.register_unstructure_hook(DateTime, lambda t: t.isoformat())
@@ -363,8 +406,10 @@ def _make_converter() -> cattrs.Converter:
     converter.register_structure_hook(Period, _period)
     converter.register_unstructure_hook(Period, lambda p: {"start": p.start.isoformat(), "end": p.end.isoformat()})
     converter.register_structure_hook(Cadence, _cadence)
+    converter.register_unstructure_hook(Cadence, _cadence_document)
+    converter.register_structure_hook(Phasing, _phasing)
     converter.register_unstructure_hook(
-        Cadence, lambda c: {"start": c.start.isoformat(), "every": c.count, "unit": c.unit.value}
+        Phasing, lambda p: {"months": {str(k): decimal_text(v) for k, v in p.months.items()}}
     )
     owner_type: Any = User | Team
     for owner_kind in (User, Team, owner_type):
@@ -390,6 +435,10 @@ def _make_converter() -> cattrs.Converter:
         *_TYPES_HISTORY,
     ):
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
+    # A score read back carries the scoring context its card and instant determine (per_day,
+    # explain(), the exact percent()): the document holds the numbers, read_back the rest.
+    card_score = _checked(make_dict_structure_fn(CardScore, converter))
+    converter.register_structure_hook(CardScore, lambda value, cls: read_back(card_score(value, cls)))
     return converter
 
 
@@ -712,8 +761,10 @@ _DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
 
 def _measurement(value: Measurement | Decimal | int | str) -> dict[str, Any]:
     if isinstance(value, Measurement):
-        return {"value": str(value.value), "evidence": sorted(e.id for e in value.evidence)}
-    return {"value": str(to_decimal(value, name="measurement value")), "evidence": []}
+        # A level with no record was hashed as the text "None" since 0.2: kept, so fingerprints stand.
+        text = "None" if value.value is None else decimal_text(value.value)
+        return {"value": text, "evidence": sorted(e.id for e in value.evidence)}
+    return {"value": decimal_text(to_decimal(value, name="measurement value")), "evidence": []}
 
 
 def fingerprint(

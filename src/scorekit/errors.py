@@ -16,6 +16,7 @@ __all__ = [
     "CardNotFound",
     "ConflictError",
     "InvalidDocument",
+    "InvalidMeasurement",
     "InvalidNumber",
     "InvalidParameter",
     "InvalidPeriod",
@@ -78,6 +79,21 @@ class InvalidParameter(ScorekitError, ValueError):
 
 class InvalidScorecard(ScorekitError, ValueError):
     """A scorecard breaks one of its rules (weights, period, metrics, time zone...)."""
+
+
+class InvalidMeasurement(ScorekitError, ValueError):
+    """What a metric source answered cannot be right: a record credited more than once in full.
+
+    A record shared between users (a split deal) credits each of them a share; the
+    shares of one record sum to at most 1.  The message names the record.
+
+    >>> import pendulum
+    >>> from scorekit import Evidence, Measurement
+    >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+    >>> Measurement.from_records([Evidence("D-1", at, 100, share="0.6"), Evidence("D-1", at, 100, share="0.6")])
+    Traceback (most recent call last):
+    scorekit.errors.InvalidMeasurement: record 'D-1' is credited shares 0.6 + 0.6 = 1.2 in all; the shares of one record sum to at most 1
+    """
 
 
 class InvalidSetting(ScorekitError, ValueError):

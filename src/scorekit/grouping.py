@@ -26,10 +26,11 @@ from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, exact_sum
 from scorekit.parameter import Parameter
 from scorekit.period import Period, as_utc
+from scorekit.rollup import RollUp, rollup
 from scorekit.scorecard import Scorecard
 from scorekit.scores import CardScore, ParameterScore
 from scorekit.status import Status
-from scorekit.window import ParameterWindow
+from scorekit.window import ParameterWindow, shaped_exact
 
 __all__ = [
     "Dashboard",
@@ -271,6 +272,10 @@ class Group:
         """The group's cards ranked, as `rank` does."""
         return rank(self.scores, by=by)
 
+    def rollup(self) -> RollUp:
+        """The group as one number: `scorekit.rollup.rollup` of its scores (ratios of sums, never a mean of ratios)."""
+        return rollup(self.scores)
+
     def __repr__(self) -> str:
         return f"<Group {describe_key(self.key)}\n {_summary_text(self.summary)}>"
 
@@ -387,20 +392,16 @@ def _close(higher: Decimal, lower: Decimal) -> bool:
 
 def _exact_effective(item: ParameterScore, window: ParameterWindow, *, projected: bool = False) -> Fraction:
     """A parameter's effective achievement (or, `projected`, its projection after threshold and cap), exactly."""
+    if item.status is Status.NOT_STARTED and projected:  # on plan in the card's projection
+        return Fraction(window.planned) / Fraction(window.fraction)
     if item.status is Status.NOT_STARTED or item.actual is None:
         return Fraction(0)
     actual = Fraction(item.actual)
-    if projected and not window.level and 0 < item.expected < 1:
+    if projected and not window.level and item.expected is not None and 0 < item.expected < 1:
         # the pace: actual * days / elapsed, elapsed recovered whole from expected = elapsed / days
         elapsed = round(Fraction(item.expected) * window.days)
         actual = actual * window.days / elapsed
-    achievement = window.rule.exact(actual)
-    threshold, cap = item.parameter.threshold, item.parameter.cap
-    if threshold is not None and achievement < threshold:
-        return Fraction(0)
-    if cap is not None and achievement > cap:
-        return Fraction(cap)
-    return achievement
+    return shaped_exact(window.rule.exact(actual), item.parameter)
 
 
 def _exact(item: CardScore, by: str) -> Fraction:
@@ -549,6 +550,23 @@ class Dashboard:
     def leaderboard(self, by: str = "total") -> tuple[Ranked, ...]:
         """The cards ranked, as `rank` does: best first, ties sharing a rank (1, 2, 2, 4)."""
         return rank(self.scores, by=by)
+
+    def rollup(self, owner: str | None = None) -> RollUp:
+        """The dashboard's cards as one number (`scorekit.rollup.rollup`), or only those of `owner` (a user or team id).
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", t, 100)]) for i, t in (("ann", 10), ("bob", 30))]
+        >>> end = pendulum.datetime(2024, 5, 1, tz="UTC")
+        >>> scores = (score(cards[0], {"deals": 10}, as_of=end), score(cards[1], {"deals": 10}, as_of=end))
+        >>> board = Dashboard(end, scores, *summarize_groups(scores))
+        >>> board.rollup().total, board.rollup(owner="bob").total  # 20 of 40 deals; bob's 10 of 30
+        (Decimal('0.5'), Decimal('0.3333333333333333333333333333333333'))
+        """
+        if owner is None:
+            return rollup(self.scores)
+        return rollup([s for s in self.scores if s.card.owner.id == owner])
 
     def to_records(self) -> list[dict[str, object]]:
         """One row per card and parameter, as `card_records` gives them (fractions: 1 = 100%)."""

@@ -37,8 +37,8 @@ import pendulum  # noqa: F401 - the docstrings' examples use it
 from pendulum import DateTime
 
 from scorekit._text import check_identifier, identifier, label
-from scorekit.errors import InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
-from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, to_decimal
+from scorekit.errors import InvalidMeasurement, InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
+from scorekit.numbers import EXACT, EXACT_SUMS, MAX_PLACES, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation, as_accumulation
 from scorekit.period import as_instant, as_utc, as_utc_instant, local_ordinal, pendulum_utc
 from scorekit.scorecard import Scorecard
@@ -52,7 +52,9 @@ __all__ = [
     "MetricRequest",
     "RequestTuple",
     "as_instant",
+    "as_share",
     "as_utc_instant",
+    "check_shares",
     "iter_request_tuples",
     "latest_values",
     "request_tuples",
@@ -89,21 +91,81 @@ def _text(value: object) -> str:
     raise InvalidScorecard(msg)
 
 
+def as_share(value: object, *, name: str = "evidence share") -> Decimal:
+    """`value` as a record's share for one user: a number more than 0 and at most 1, with at most 12 decimals.
+
+    What `Evidence` checks, for a source to check its own rows the same way.
+
+    >>> as_share("0.6"), as_share(1)
+    (Decimal('0.6'), Decimal('1'))
+    >>> as_share("1.5", name="record share")
+    Traceback (most recent call last):
+    scorekit.errors.InvalidMeasurement: record share must be more than 0 and at most 1 (the part of the record credited to this user), got '1.5'
+    """
+    if value is ONE:  # the default, a whole record: most evidence is built with it
+        return ONE
+    share = to_decimal(value, name=name, places=MAX_PLACES)
+    if not ZERO < share <= ONE:
+        msg = f"{name} must be more than 0 and at most 1 (the part of the record credited to this user), got {value!r}"
+        raise InvalidMeasurement(msg)
+    return share
+
+
 @attrs.frozen
 class Evidence:
     """One record that was counted: a won deal, a call... (F12).
 
-    `occurred_at` is held in UTC, whatever zone it is given in.
+    `occurred_at` is held in UTC, whatever zone it is given in.  `share` is the part
+    of the record credited to this user (a deal split 60/40 is two rows of one record:
+    share 0.6 for one user, 0.4 for the other), more than 0 and at most 1, with at
+    most 12 decimals; the record counts ``value x share`` (`credit`) for that user.
 
     >>> e = Evidence("deal-7", pendulum.datetime(2024, 2, 3, tz="Europe/Warsaw"), value=2500, label="ACME renewal")
-    >>> e.value, e.occurred_at.isoformat()
-    (Decimal('2500'), '2024-02-02T23:00:00+00:00')
+    >>> e.value, e.occurred_at.isoformat(), e.share
+    (Decimal('2500'), '2024-02-02T23:00:00+00:00', Decimal('1'))
+    >>> Evidence("deal-8", e.occurred_at, 10_000, share="0.6").credit
+    Decimal('6000.0')
     """
 
     id: str = attrs.field(converter=_text, validator=identifier("evidence id", InvalidScorecard))
     occurred_at: DateTime = attrs.field(converter=_occurred_at)
     value: Decimal = attrs.field(default=ONE, converter=_value)
     label: str = attrs.field(default="", converter=_text, validator=label("evidence label", InvalidScorecard))
+    share: Decimal = attrs.field(default=ONE, kw_only=True, converter=as_share)
+
+    @property
+    def credit(self) -> Decimal:
+        """What the record counts for this user: ``value x share``, exactly (the value itself for a whole share)."""
+        share = self.share
+        return self.value if share == ONE else EXACT_SUMS.multiply(self.value, share)
+
+
+def check_shares(evidence: Iterable[Evidence]) -> None:
+    """Raise `InvalidMeasurement` naming the first record whose shares (one row per user) sum above 1.
+
+    The rows of one record are the evidence items with its id; a source calls this on
+    every row it sees of one metric, so a deal credited in full to two people, or
+    split 60/60, is refused rather than counted twice.
+
+    >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+    >>> check_shares([Evidence("D-1", at, 10, share="0.6"), Evidence("D-1", at, 10, share="0.4")])  # 60/40: fine
+    >>> check_shares([Evidence("D-2", at, 10), Evidence("D-2", at, 10)])
+    Traceback (most recent call last):
+    scorekit.errors.InvalidMeasurement: record 'D-2' is credited shares 1 + 1 = 2 in all; the shares of one record sum to at most 1
+    """
+    items = evidence if isinstance(evidence, Sequence) else tuple(evidence)
+    if len({item.id for item in items}) == len(items):
+        return  # no record listed twice: each share is at most 1 on its own
+    shares: dict[str, list[Decimal]] = {}
+    for item in items:
+        shares.setdefault(item.id, []).append(item.share)
+    for record, parts in shares.items():
+        if len(parts) > 1 and exact_sum(parts) > ONE:
+            msg = (
+                f"record {record!r} is credited shares {' + '.join(map(str, parts))} = {exact_sum(parts)} in all; "
+                "the shares of one record sum to at most 1"
+            )
+            raise InvalidMeasurement(msg)
 
 
 def _evidence(value: Iterable[Evidence]) -> tuple[Evidence, ...]:
@@ -136,6 +198,39 @@ class Measurement:
                 f"{len(self.evidence)} evidence record(s); give the value those records make"
             )
             raise InvalidNumber(msg)
+
+    @classmethod
+    def from_records(cls, evidence: Iterable[Evidence], accumulation: Accumulation = Accumulation.SUM) -> Measurement:
+        """What `accumulation` makes of the records `evidence` (a user's, or a team's members' rows), with them as evidence.
+
+        SUM: the sum of each row's `Evidence.credit` (``value x share``), 0 with no row;
+        AVERAGE: the share-weighted mean, ``sum(value x share) / sum(share)`` in
+        scorekit's own 34-digit context; LAST: the value of the latest row by
+        ``(occurred_at, id)``, its share ignored (a level is not split).  A level with no
+        row is ``Measurement(None)``.  The rows of one record (its id) across users
+        must have shares summing to at most 1 (`check_shares`), so a team counts a
+        split deal once: the sum of its members' shares.
+
+        >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+        >>> ann = Evidence("D-1", at, 10_000, share="0.6")
+        >>> bob = Evidence("D-1", at, 10_000, share="0.4")
+        >>> Measurement.from_records([ann]).value, Measurement.from_records([ann, bob]).value
+        (Decimal('6000.0'), Decimal('10000.0'))
+        >>> Measurement.from_records([ann, Evidence("D-2", at.add(days=1), 40)], "average").value  # 6,040 / 1.6
+        Decimal('3775')
+        """
+        items = evidence if type(evidence) is tuple else tuple(evidence)
+        check_shares(items)
+        accumulation = as_accumulation(accumulation, what="measurement accumulation")
+        if not items:
+            return cls(ZERO if accumulation is Accumulation.SUM else None)
+        if accumulation is Accumulation.LAST:
+            latest = max(items, key=lambda item: (item.occurred_at, item.id, item.value))
+            return cls(latest.value, items)
+        total = exact_sum(item.credit for item in items)
+        if accumulation is Accumulation.SUM:
+            return cls(total, items)
+        return cls(EXACT.divide(total, exact_sum(item.share for item in items)), items)
 
 
 @attrs.frozen
@@ -251,11 +346,24 @@ def _aggregate_total(value: object) -> Decimal:
     return to_decimal(value, name="aggregate total", bounded=False)
 
 
-def _aggregate_count(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"aggregate count must be a whole number of records, 0 or more, got {value!r}"
-        raise InvalidNumber(msg)
-    return value
+def _aggregate_count(value: object) -> int | Decimal:
+    if type(value) is int and value >= 0:
+        return value
+    problem = (
+        f"aggregate count must be a whole number of records, 0 or more, got {value!r}; "
+        "with shared records, the sum of their shares (an int or a Decimal, 0 or more)"
+    )
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        raise InvalidNumber(problem)
+    count = to_decimal(value, name="aggregate count", bounded=False)
+    if count < 0:
+        raise InvalidNumber(problem)
+    return _whole(count)
+
+
+def _whole(count: Decimal) -> int | Decimal:
+    """A count as an int when it is a whole number (every share whole), else the Decimal sum of shares."""
+    return int(count) if count == count.to_integral_value(context=EXACT) else count
 
 
 def _last_value(value: object) -> Decimal | None:
@@ -276,12 +384,16 @@ def _last_id(value: object) -> str | None:
 class Aggregate:
     """What one user's records of a metric make in a window: their sum, their count and the latest one.
 
-    `last_value`, `last_at` and `last_id` are the value, the instant (in UTC) and
-    the id of the latest record by ``(occurred_at, id)``: of records at the same
-    instant, the greatest id (compared as text).  With no record (`count` 0) the
-    total is 0 and the three are None; with records all three are required.
-    `value` gives what `measure` answers for the same records, `pool` combines
-    several users' aggregates into a team's.
+    With shared records (`Evidence.share`) `total` is the sum of ``value x share`` and
+    `count` the sum of the shares: an int when it is whole (every record whole, the
+    usual case), else a Decimal.  So a split deal counts 0.6 for one user and 0.4 for
+    the other, and once for their team.  `last_value`, `last_at` and `last_id` are the
+    value (whole: a level ignores shares), the instant (in UTC) and the id of the
+    latest record by ``(occurred_at, id)``: of records at the same instant, the
+    greatest id (compared as text).  With no record (`count` 0) the total is 0 and
+    the three are None; with records all three are required.  `value` gives what
+    `measure` answers for the same records, `pool` combines several users'
+    aggregates into a team's, `from_records` makes one from records.
 
     >>> at = pendulum.datetime(2024, 3, 4, 9, tz="UTC")
     >>> ann = Aggregate(total=30, count=2, last_value=20, last_at=at, last_id="r2")
@@ -297,7 +409,7 @@ class Aggregate:
     """No record in the window."""
 
     total: Decimal = attrs.field(converter=_aggregate_total)
-    count: int = attrs.field(converter=_aggregate_count)
+    count: int | Decimal = attrs.field(converter=_aggregate_count)
     last_value: Decimal | None = attrs.field(default=None, converter=_last_value)
     last_at: DateTime | None = attrs.field(default=None, converter=_last_at)
     last_id: str | None = attrs.field(default=None, converter=_last_id)
@@ -320,7 +432,12 @@ class Aggregate:
 
     @classmethod
     def _trusted(
-        cls, total: Decimal, count: int, last_value: Decimal | None, last_at: DateTime | None, last_id: str | None
+        cls,
+        total: Decimal,
+        count: int | Decimal,
+        last_value: Decimal | None,
+        last_at: DateTime | None,
+        last_id: str | None,
     ) -> Aggregate:
         """An aggregate of at least one record from parts already checked (its latest record's three are not None)."""
         aggregate = object.__new__(cls)
@@ -333,23 +450,61 @@ class Aggregate:
         return aggregate
 
     @classmethod
+    def from_records(cls, evidence: Iterable[Evidence]) -> Aggregate:
+        """The aggregate of one user's records (rows) in a window: ``sum(value x share)``, ``sum(share)``, the latest.
+
+        The same numbers `Measurement.from_records` gives for the same rows
+        (`value`); a source that keeps its records as `Evidence` answers a `Cell`
+        with it.  Shares are checked as there (`check_shares`).
+
+        >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+        >>> rows = [Evidence("D-1", at, 10_000, share="0.6"), Evidence("D-2", at.add(days=1), 500)]
+        >>> found = Aggregate.from_records(rows)
+        >>> found.total, found.count, found.last_id  # 6,000 + 500; 0.6 + 1
+        (Decimal('6500.0'), Decimal('1.6'), 'D-2')
+        """
+        items = evidence if type(evidence) is tuple else tuple(evidence)
+        check_shares(items)
+        if not items:
+            return cls.EMPTY
+        latest = max(items, key=lambda item: (item.occurred_at, item.id, item.value))
+        return cls(
+            exact_sum(item.credit for item in items),
+            _whole(exact_sum(item.share for item in items)),
+            latest.value,
+            latest.occurred_at,
+            latest.id,
+        )
+
+    @classmethod
     def pool(cls, aggregates: Iterable[Aggregate]) -> Aggregate:
         """The aggregate of several users' records together (a team's): the sum of the totals, of the counts, the latest.
 
-        Each user's records are distinct, so pooling their aggregates is the
-        aggregate of the pooled records: the totals add exactly (never rounded),
-        and the latest record is the one with the greatest ``(last_at, last_id)``.
+        Pooling members' aggregates is the aggregate of the pooled records: the
+        totals add exactly (never rounded), and the latest record is the one with
+        the greatest ``(last_at, last_id)``.  A record split between members counts
+        the sum of their shares, in the total and in the count: a 10,000 deal split
+        60/40 is 6,000 and 0.6 for one, 4,000 and 0.4 for the other, and 10,000 and 1
+        for their team, never twice.  (An aggregate holds no record ids, so shares
+        summing above 1 are refused by the source, which sees the rows.)
 
         >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
         >>> Aggregate.pool([Aggregate(2, 1, 2, at, "a"), Aggregate(5, 1, 5, at.add(seconds=1), "b")]).last_id
         'b'
+        >>> ann = Aggregate(6000, "0.6", 10_000, at, "D-1")
+        >>> bob = Aggregate(4000, "0.4", 10_000, at, "D-1")
+        >>> team = Aggregate.pool([ann, bob])
+        >>> team.total, team.count, team.value(Accumulation.AVERAGE)
+        (Decimal('10000'), 1, Decimal('10000'))
         """
         # One pass (a team may have thousands of members): exact sums, the latest by (instant, id),
         # a full tie (two users' records with one id at one instant) going to the greater value.
-        # The instants are all UTC, so they compare as plain datetimes do.
+        # The instants are all UTC, so they compare as plain datetimes do.  Counts add as ints
+        # while every one is whole (no shares), exactly as Decimals once a share comes in.
         latest: Aggregate | None = None
         latest_key: tuple[object, ...] = ()
-        total, count, pooled = ZERO, 0, 0
+        total, pooled = ZERO, 0
+        count: int | Decimal = 0
         add = EXACT_SUMS.add
         for aggregate in aggregates:
             if not aggregate.count:
@@ -358,12 +513,15 @@ class Aggregate:
             if latest is None or key > latest_key:
                 latest, latest_key = aggregate, key
             total = add(total, aggregate.total)
-            count += aggregate.count
+            part = aggregate.count
+            count = count + part if type(count) is int and type(part) is int else add(count, part)
             pooled += 1
         if latest is None:
             return cls.EMPTY
         if pooled == 1:
             return latest  # as it is: its total is already the sum
+        if isinstance(count, Decimal):
+            count = _whole(count)
         return cls._trusted(total, count, latest.last_value, latest.last_at, latest.last_id)
 
     def value(self, accumulation: Accumulation) -> Decimal | None:

@@ -6,7 +6,7 @@ records accumulate over a window (`Accumulation`: a sum, or a level such as an
 average or the latest value).  A `Parameter` puts a metric on a card with a target,
 a weight and optional rules: which direction is better (more, less, or closer to the
 target), a baseline that scores 0, a threshold below which it scores nothing, a cap,
-a later start, proration.  How these turn an actual into an achievement lives in
+a later start, proration, and targets changed from a date (`TargetStep`s).  How these turn an actual into an achievement lives in
 `scorekit.achievement`.
 
 >>> p = Parameter(Metric("calls_made", unit="calls"), target=120, weight=30)
@@ -16,7 +16,10 @@ a later start, proration.  How these turn an actual into an achievement lives in
 
 from __future__ import annotations
 
+import bisect
+import datetime as _dt
 import enum
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +30,7 @@ from scorekit._text import check_identifier, check_label
 from scorekit.errors import InvalidParameter
 from scorekit.numbers import MAX_PLACES, ZERO, to_decimal
 from scorekit.period import as_date
+from scorekit.plan import TargetStep
 from scorekit.weight import Weight
 
 __all__ = ["Accumulation", "Direction", "Metric", "MetricKind", "Parameter"]
@@ -191,6 +195,22 @@ def _to_optional_date(value: object) -> Date | None:
     return None if value is None else as_date(value, name="counts_from")
 
 
+def _to_steps(value: Iterable[TargetStep]) -> tuple[TargetStep, ...]:
+    if isinstance(value, TargetStep):
+        msg = f"parameter steps must be a sequence of TargetStep, got the single {value!r}; use steps=(step,)"
+        raise InvalidParameter(msg)
+    try:
+        steps = value if type(value) is tuple else tuple(value)
+    except TypeError:
+        msg = f"parameter steps must be a sequence of TargetStep, got {value!r}"
+        raise InvalidParameter(msg) from None
+    for step in steps:
+        if not isinstance(step, TargetStep):
+            msg = f"parameter steps must be TargetStep objects, got {step!r}"
+            raise InvalidParameter(msg)
+    return steps
+
+
 def _flag(_instance: object, attribute: attrs.Attribute[bool], value: object) -> None:
     if not isinstance(value, bool):
         msg = f"parameter {attribute.name} must be True or False, got {value!r}"
@@ -206,6 +226,8 @@ class Parameter:
     `cap` and `threshold` are achievements (1.5 caps at 150%, 0.5 gates at 50%).
     `baseline` is the actual that scores 0 (the target scores 1); a `NEAR_TARGET`
     parameter scores 1 within `band` of the target, falling to 0 at `band + tolerance`.
+    `steps` change the target from a date on (strictly increasing dates, each target
+    valid as `target` is); the card checks that each falls inside the window.
 
     >>> Parameter("returns", 5, 20, direction=Direction.LOWER_IS_BETTER).target
     Decimal('5')
@@ -213,6 +235,8 @@ class Parameter:
     Decimal('30')
     >>> Parameter("discount", 10, 100, direction="near_target", tolerance=5, band=1).band
     Decimal('1')
+    >>> Parameter("deals_won", 10, 100, steps=(TargetStep(Date(2024, 4, 10), 20),)).target_on(Date(2024, 4, 10))
+    Decimal('20')
     >>> Parameter("deals_won", 0, 100)
     Traceback (most recent call last):
     scorekit.errors.InvalidParameter: parameter 'deals_won': target must be more than 0 when higher is better, got 0
@@ -230,9 +254,10 @@ class Parameter:
     baseline: Decimal | None = attrs.field(default=None, kw_only=True, converter=_to_baseline)
     tolerance: Decimal | None = attrs.field(default=None, kw_only=True, converter=_to_tolerance)
     band: Decimal = attrs.field(default=ZERO, kw_only=True, converter=_to_band)
+    steps: tuple[TargetStep, ...] = attrs.field(default=(), kw_only=True, converter=_to_steps)
 
     def __attrs_post_init__(self) -> None:
-        problem = self._direction_problem() or self._shape_problem()
+        problem = self._direction_problem() or self._shape_problem() or self._steps_problem()
         if problem:
             msg = f"parameter {self.metric.key!r}: {problem}"
             raise InvalidParameter(msg)
@@ -247,9 +272,11 @@ class Parameter:
             return f"band {self.band} applies only when nearer the target is better (direction 'near_target')"
         return self._target_problem()
 
-    def _target_problem(self) -> str | None:
+    def _target_problem(self, target: Decimal | None = None) -> str | None:
+        """What is wrong with `target` (the parameter's own when None) for the direction and baseline."""
         higher = self.direction is Direction.HIGHER_IS_BETTER
-        target, baseline = self.target, self.baseline
+        target = self.target if target is None else target
+        baseline = self.baseline
         if baseline is not None:
             if higher and target <= baseline:
                 return f"target {target} must be above the baseline {baseline} when higher is better"
@@ -259,6 +286,22 @@ class Parameter:
             return f"target must be more than 0 when higher is better, got {target}"
         elif not higher and target < 0:
             return f"target must be 0 or more when lower is better, got {target}"
+        return None
+
+    def _steps_problem(self) -> str | None:
+        """What is wrong with the steps' dates and targets, if anything."""
+        if not self.steps:
+            return None
+        previous: TargetStep | None = None
+        for step in self.steps:
+            if previous is not None and step.effective <= previous.effective:
+                return (
+                    f"target steps must have strictly increasing dates, got {step.effective} after {previous.effective}"
+                )
+            problem = self.direction is not Direction.NEAR_TARGET and self._target_problem(step.target)
+            if problem:
+                return f"the step from {step.effective}: {problem}"
+            previous = step
         return None
 
     def _near_problem(self) -> str | None:
@@ -289,6 +332,28 @@ class Parameter:
     def key(self) -> str:
         """The metric's key."""
         return self.metric.key
+
+    @property
+    def rampable(self) -> bool:
+        """Whether a card's `Ramp` scales this target: a higher-is-better sum without a baseline.
+
+        >>> Parameter("deals_won", 10, 100).rampable, Parameter("nps", 50, 100, baseline=30).rampable
+        (True, False)
+        """
+        return self.direction is Direction.HIGHER_IS_BETTER and not self.metric.is_level and self.baseline is None
+
+    def target_on(self, day: _dt.date) -> Decimal:
+        """The target in force on `day`: the latest step effective on or before it, else `target`.
+
+        >>> p = Parameter("deals_won", 10, 100, steps=(TargetStep(Date(2024, 4, 10), 20),))
+        >>> p.target_on(Date(2024, 4, 9)), p.target_on(Date(2024, 4, 30))
+        (Decimal('10'), Decimal('20'))
+        """
+        steps = self.steps
+        if not steps:
+            return self.target
+        index = bisect.bisect_right([step.effective for step in steps], day)
+        return steps[index - 1].target if index else self.target
 
     def evolve(self, **changes: Any) -> Parameter:  # noqa: ANN401 - the fields' own types
         """A copy with `changes`, validated again.

@@ -18,12 +18,13 @@ membership and ``in_months()`` are not used (both are wrong at month ends).
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import contextlib
 import datetime as _dt
 import enum
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 import attrs
@@ -51,6 +52,7 @@ __all__ = [
 
 _MONTHS_IN_YEAR: Final = 12
 _MEMO_SIZE: Final = 4096
+_MAX_PATTERN: Final = 53
 
 
 def as_date(value: object, *, name: str = "date") -> Date:
@@ -352,11 +354,31 @@ def _positive_count(_instance: object, _attribute: object, value: Any) -> None: 
         raise InvalidPeriod(msg)
 
 
+def _pattern(value: Iterable[object]) -> tuple[int, ...]:
+    if isinstance(value, str | bytes):
+        msg = f"a week pattern must be a sequence of whole numbers of weeks such as (4, 4, 5), got {value!r}"
+        raise InvalidPeriod(msg)
+    try:
+        weeks = tuple(value)
+    except TypeError:
+        msg = f"a week pattern must be a sequence of whole numbers of weeks such as (4, 4, 5), got {value!r}"
+        raise InvalidPeriod(msg) from None
+    if len(weeks) > _MAX_PATTERN:
+        msg = f"a week pattern has at most {_MAX_PATTERN} entries (a year of weeks), got {len(weeks)}"
+        raise InvalidPeriod(msg)
+    for n in weeks:
+        if isinstance(n, bool) or not isinstance(n, int) or n <= 0:
+            msg = f"each entry of a week pattern must be a whole number of at least 1 week, got {n!r} in {value!r}"
+            raise InvalidPeriod(msg)
+    return weeks  # type: ignore[return-value] # each entry checked just above
+
+
 @attrs.frozen(repr=False)
 class Cadence:
     """Contiguous periods of `count` `unit`s, anchored at `start`.
 
-    Build one with `monthly`, `quarterly`, `every` or `custom`.
+    Build one with `monthly`, `quarterly`, `every`, `weeks` or `custom`.  A `pattern`
+    (only from `weeks`) cuts each cycle of `count` weeks into periods of its entries.
 
     >>> fiscal = Cadence.quarterly(Date(2024, 4, 1))
     >>> [str(fiscal.period(k).start) for k in range(4)]
@@ -366,13 +388,29 @@ class Cadence:
     start: Date = attrs.field(converter=_cadence_start)
     count: int = attrs.field(validator=_positive_count)
     unit: Step = attrs.field(converter=Step)
+    pattern: tuple[int, ...] = attrs.field(default=(), converter=_pattern)
     _days: int = attrs.field(init=False, eq=False, repr=False, order=False)
     _anchor: tuple[int, int, int] = attrs.field(init=False, eq=False, repr=False, order=False)
+    _offsets: tuple[int, ...] = attrs.field(init=False, eq=False, repr=False, order=False)
     _memo: dict[int, Period] = attrs.field(init=False, eq=False, repr=False, order=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
+        pattern = self.pattern
+        if pattern and (self.unit is not Step.WEEKS or self.count != sum(pattern) or len(set(pattern)) == 1):
+            msg = (
+                f"a week pattern {pattern} needs unit 'weeks', a count of its {sum(pattern)} weeks and unequal "
+                f"entries, got {self.count} {self.unit.value}; build it with Cadence.weeks(start, pattern)"
+            )
+            raise InvalidPeriod(msg)
+        # `_days` is the step in days (0 for months).  With a pattern it is minus the cycle's days,
+        # so the month path, the hot one, is tested first and no slower; `_offsets` are the days
+        # from a cycle's start to the start of each of its periods, and to the next cycle's.
         step_days = {Step.DAYS: self.count, Step.WEEKS: 7 * self.count, Step.MONTHS: 0}[self.unit]
-        object.__setattr__(self, "_days", step_days)
+        object.__setattr__(self, "_days", -step_days if pattern else step_days)
+        offsets = [0]
+        for weeks in pattern:
+            offsets.append(offsets[-1] + 7 * weeks)
+        object.__setattr__(self, "_offsets", tuple(offsets))
         anchor = (self.start.toordinal(), self.start.year * _MONTHS_IN_YEAR + self.start.month - 1, self.start.day)
         object.__setattr__(self, "_anchor", anchor)
 
@@ -421,6 +459,28 @@ class Cadence:
         return cls(start, n, unit)
 
     @classmethod
+    def weeks(cls, start: Date | _dt.date | str, pattern: tuple[int, ...] = (4, 4, 5)) -> Cadence:
+        """Retail periods: whole weeks cut by `pattern`, repeating (4-4-5 by default).
+
+        Each entry is a period of that many weeks; after the last the pattern starts
+        again.  Any pattern of positive week counts with at most 53 entries; one whose
+        entries are all equal is the plain cadence of that many weeks.
+
+        >>> c = Cadence.weeks(Date(2024, 2, 4))
+        >>> [str(c.period(k)) for k in (0, 2, 3)]
+        ['[2024-02-04, 2024-03-03)', '[2024-03-31, 2024-05-05)', '[2024-05-05, 2024-06-02)']
+        >>> Cadence.weeks(Date(2024, 1, 1), (2, 2)) == Cadence.every(Date(2024, 1, 1), weeks=2)
+        True
+        """
+        weeks = _pattern(pattern)
+        if not weeks:
+            msg = "a week pattern needs at least one entry, such as (4, 4, 5), got ()"
+            raise InvalidPeriod(msg)
+        if len(set(weeks)) == 1:
+            return cls(start, weeks[0], Step.WEEKS)
+        return cls(start, sum(weeks), Step.WEEKS, weeks)
+
+    @classmethod
     def custom(cls, start: Date | _dt.date | str, end: Date | _dt.date | str) -> Cadence:
         """Periods as long as ``[start, end)``, rolling over by the same number of days.
 
@@ -442,8 +502,12 @@ class Cadence:
 
     def _start_of(self, k: int) -> Date:
         try:
-            if self._days:
-                return Date.fromordinal(self._anchor[0] + k * self._days)
+            days = self._days
+            if days > 0:
+                return Date.fromordinal(self._anchor[0] + k * days)
+            if days:
+                cycle, within = divmod(k, len(self.pattern))
+                return Date.fromordinal(self._anchor[0] + cycle * self._offsets[-1] + self._offsets[within])
             return Date(*self._month_start(k))
         except (ValueError, OverflowError):
             msg = f"period {k} of {self} falls outside the supported years 1 to 9999"
@@ -478,8 +542,13 @@ class Cadence:
         """
         target = as_date(day)
         ordinal, month0, _day = self._anchor
-        if self._days:
-            return (target.toordinal() - ordinal) // self._days
+        days = self._days
+        if days > 0:
+            return (target.toordinal() - ordinal) // days
+        if days:
+            offsets = self._offsets
+            cycle, into_cycle = divmod(target.toordinal() - ordinal, offsets[-1])
+            return cycle * len(self.pattern) + bisect.bisect_right(offsets, into_cycle) - 1
         k, into = divmod(target.year * _MONTHS_IN_YEAR + target.month - 1 - month0, self.count)
         # `k` is the period whose start month is the latest not after the target's month; in the
         # start month itself the target may precede the (possibly clamped) start day.
@@ -530,11 +599,15 @@ class Cadence:
             k += 1
 
     def __str__(self) -> str:
+        if self.pattern:
+            return f"weeks {'-'.join(map(str, self.pattern))} from {self.start}"
         names = {(1, Step.MONTHS): "monthly", (3, Step.MONTHS): "quarterly"}
         name = names.get((self.count, self.unit), f"every {self.count} {self.unit.value}")
         return f"{name} from {self.start}"
 
     def __repr__(self) -> str:
+        if self.pattern:
+            return f"Cadence.weeks({self.start!r}, pattern={self.pattern!r})"
         if self.unit is Step.MONTHS and self.count in (1, 3):
             factory = "monthly" if self.count == 1 else "quarterly"
             return f"Cadence.{factory}({self.start!r})"

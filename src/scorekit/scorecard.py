@@ -3,8 +3,10 @@
 A `Scorecard` is an immutable, self-validating value: its period is one of its
 cadence's periods, its active weights sum to exactly 100%, its metric keys are
 unique, its time zone exists and, with a `WorkCalendar`, every window has a working
-day.  It carries how its status is judged (`StatusPolicy`).  Every change returns a
-new card.  `Scorecard.windows` is the view scoring and requests read.
+day.  It carries how its status is judged (`StatusPolicy`) and how its plan moves:
+each parameter's target steps fall inside its window, a `Ramp` has begun by the end
+of its period, and with a `Phasing` every window weighs something.  Every change
+returns a new card.  `Scorecard.windows` is the view scoring and requests read.
 
 >>> from scorekit import Cadence, Date, Parameter
 >>> cadence = Cadence.monthly(Date(2024, 1, 1))
@@ -22,6 +24,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
+from pendulum import Date
 from pendulum.tz.timezone import Timezone
 
 from scorekit._text import check_identifier, check_label, identifier
@@ -30,6 +33,7 @@ from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, Scor
 from scorekit.numbers import ONE
 from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period, zone
+from scorekit.plan import Phasing, Ramp, WindowPlan, ramp_factor, window_plan
 from scorekit.status import StatusPolicy, band
 from scorekit.weight import check_total
 from scorekit.window import ParameterWindow
@@ -144,6 +148,18 @@ def _calendar(_instance: object, _attribute: object, value: Any) -> None:  # noq
         raise InvalidScorecard(msg)
 
 
+def _ramp(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checks any input
+    if value is not None and not isinstance(value, Ramp):
+        msg = f"a card's ramp must be a Ramp or None (full targets), got {value!r}"
+        raise InvalidScorecard(msg)
+
+
+def _phasing(_instance: object, _attribute: object, value: Any) -> None:  # noqa: ANN401 - checks any input
+    if value is not None and not isinstance(value, Phasing):
+        msg = f"a card's phasing must be a Phasing or None (every counted day alike), got {value!r}"
+        raise InvalidScorecard(msg)
+
+
 @attrs.frozen(repr=False)
 class Scorecard:
     """A card: an owner, a period of a cadence, and weighted parameters.
@@ -167,6 +183,9 @@ class Scorecard:
     name: str = attrs.field(default="", kw_only=True)
     status_policy: StatusPolicy = attrs.field(factory=StatusPolicy, kw_only=True, validator=_policy)
     calendar: WorkCalendar | None = attrs.field(default=None, kw_only=True, validator=_calendar)
+    ramp: Ramp | None = attrs.field(default=None, kw_only=True, validator=_ramp)
+    phasing: Phasing | None = attrs.field(default=None, kw_only=True, validator=_phasing)
+    _ramp_factor: Decimal = attrs.field(init=False, eq=False, order=False, repr=False)
     _zone: Timezone = attrs.field(init=False, eq=False, order=False, repr=False)
     _windows: tuple[ParameterWindow, ...] = attrs.field(init=False, eq=False, order=False, repr=False)
     _subjects: frozenset[str] = attrs.field(init=False, eq=False, order=False, repr=False)
@@ -176,6 +195,7 @@ class Scorecard:
     def __attrs_post_init__(self) -> None:
         self._check_fields()
         self._check_parameters()
+        self._check_plan()
         try:
             windows = tuple(
                 ParameterWindow(p, self.period, self.calendar, self.status_policy) for p in self.parameters if p.active
@@ -233,6 +253,80 @@ class Scorecard:
                     f"parameter {parameter.key!r} counts from {parameter.counts_from}, "
                     f"on or after the period end {self.period.end}; it must start before the period ends"
                 )
+
+    def _check_plan(self) -> None:
+        """The steps fall inside their windows, the ramp has begun, and with a phasing each window weighs something."""
+        invalid = self._invalid
+        period = self.period
+        for parameter in self.parameters:
+            if not parameter.steps:
+                continue
+            start = self._window_start(parameter)
+            for step in parameter.steps:
+                if not start < step.effective < period.end:
+                    raise invalid(
+                        f"parameter {parameter.key!r}: the target step from {step.effective} (target {step.target}) "
+                        f"must fall after the window start {start} and before the period end {period.end}"
+                    )
+        try:
+            factor = ramp_factor(self.ramp, self.cadence, period)
+        except InvalidScorecard as error:
+            raise invalid(str(error)) from None
+        object.__setattr__(self, "_ramp_factor", factor)
+        if self.phasing is not None:
+            for parameter in self.parameters:
+                if parameter.active:
+                    try:
+                        self._plan_of(parameter)
+                    except InvalidScorecard as error:
+                        raise invalid(f"parameter {parameter.key!r}: {error}") from None
+
+    def _window_start(self, parameter: Parameter) -> Date:
+        counts_from = parameter.counts_from
+        return counts_from if counts_from is not None and counts_from > self.period.start else self.period.start
+
+    def _plan_of(self, parameter: Parameter) -> WindowPlan:
+        return window_plan(
+            self._window_start(parameter),
+            self.period.end,
+            self.period,
+            target=parameter.target,
+            steps=parameter.steps,
+            factor=self._ramp_factor if parameter.rampable else ONE,
+            calendar=self.calendar,
+            phasing=self.phasing,
+            prorate=parameter.prorate,
+        )
+
+    @property
+    def ramp_factor(self) -> Decimal:
+        """The share of the full target this card's ramp sets (1 without a ramp or past it).
+
+        It scales the target and every step of each higher-is-better sum without a
+        baseline (`Parameter.rampable`); other parameters keep their targets.
+
+        >>> from scorekit import Cadence, Date, Parameter, Ramp
+        >>> c = Cadence.monthly(Date(2025, 1, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(1), [Parameter("deals_won", 10, 100)], ramp=Ramp(Date(2025, 1, 15), (0.5, 0.75)))
+        >>> card.ramp_factor, card.next_card().ramp_factor
+        (Decimal('0.75'), Decimal('1'))
+        """
+        return self._ramp_factor
+
+    def plan(self, key: str) -> WindowPlan:
+        """The day weights of an active parameter's window: its target `T`, `T_d` and `expected` (see `scorekit.plan`).
+
+        >>> from scorekit import Cadence, Date, Parameter, TargetStep
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100, steps=(TargetStep(Date(2024, 4, 10), 20),))])
+        >>> card.plan("deals_won").target
+        Fraction(17, 1)
+        """
+        for w in self._windows:
+            if w.key == key:
+                return self._plan_of(w.parameter)
+        msg = f"card {self.id!r} has no active metric {key!r}"
+        raise KeyError(msg)
 
     @property
     def subjects(self) -> frozenset[str]:
@@ -313,10 +407,23 @@ class Scorecard:
         """The same card for the following period (F3), with an id derived from the series.
 
         Running it twice gives equal cards, which is what makes rollover idempotent.
+        A parameter with target steps starts from the target in force on the last
+        day, without steps; the ramp goes along (its next factor, or 1 past it).
+
+        >>> from scorekit import Cadence, Date, Parameter, TargetStep
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100, steps=(TargetStep(Date(2024, 4, 10), 20),))])
+        >>> (p,) = card.next_card().parameters
+        >>> p.target, p.steps
+        (Decimal('20'), ())
         """
         period = self.cadence.following(self.period)
         series = self.series_id
-        return attrs.evolve(self, id=f"{series}@{period.start}", period=period, series=series, version=1)
+        last_day = self.period.last_day
+        parameters = tuple(p.evolve(target=p.target_on(last_day), steps=()) if p.steps else p for p in self.parameters)
+        return attrs.evolve(
+            self, id=f"{series}@{period.start}", period=period, series=series, version=1, parameters=parameters
+        )
 
     def copy_for(self, owner: User | Team, *, id: str | None = None) -> Scorecard:  # noqa: A002 - the field's name
         """The same parameters for another owner ("add similar card", F8), a series of its own.

@@ -34,9 +34,18 @@ from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
-from scorekit.window import ParameterWindow
+from scorekit.window import ParameterWindow, shaped
 
-__all__ = ["CardScore", "ParameterScore", "build_parameter_score", "card_compare"]
+__all__ = [
+    "CardScore",
+    "ExactValues",
+    "ParameterScore",
+    "build_parameter_score",
+    "card_compare",
+    "exact_projected",
+    "exact_values",
+    "read_back",
+]
 
 _HUNDRED: Final = Decimal(100)
 _FRACTION_ZERO: Final = Fraction(0)
@@ -51,13 +60,23 @@ class _Why(NamedTuple):
     window: ParameterWindow
     elapsed: int
     over: bool
-    paced: bool
+    today: int  # the local date of as_of, as an ordinal (0 for a window not started)
     policy: StatusPolicy
     kept: bool  # the effective is the rule's value (not zeroed by the threshold, not the cap)
     projected_kept: bool
     projected_effective: Decimal
     pace_days: int
     pace_elapsed: int
+
+    @property
+    def paced(self) -> bool:
+        """Whether a counting day has elapsed."""
+        return self.elapsed > 0
+
+    @property
+    def too_early(self) -> bool:
+        """Whether the share of the window elapsed is below the policy's judge_from."""
+        return self.elapsed < self.window.too_early
 
 
 @attrs.frozen
@@ -66,9 +85,11 @@ class ParameterScore:
 
     `actual` is None for a level with no record in the window yet; `achievement` is
     raw; `effective` is after threshold and cap; `expected` is the share of the
-    window elapsed; `projected` the achievement at the current pace (a level's is its
-    achievement); `remaining` what is left to reach the target (higher is better
-    only) and `per_day` that spread over the days left (a SUM whose window is open).
+    window elapsed (None for a level, whose value is not a share of anything);
+    `projected` the achievement at the current pace (a level's is its achievement);
+    `remaining` what is left to reach the target (higher is better only) and
+    `per_day` that spread over the days left, today included (a SUM whose window is
+    open).
     """
 
     parameter: Parameter
@@ -77,7 +98,7 @@ class ParameterScore:
     achievement: Decimal
     effective: Decimal
     contribution: Decimal
-    expected: Decimal
+    expected: Decimal | None
     projected: Decimal | None
     status: Status
     evidence: tuple[Evidence, ...] = ()
@@ -103,19 +124,19 @@ class ParameterScore:
 
     @property
     def per_day(self) -> Decimal | None:
-        """`remaining` spread over the days left (working days with a calendar), for a started SUM whose window is open.
+        """`remaining` spread over the days left, the local day of `as_of` included (working days with a calendar).
 
+        For a started SUM whose window is open: on its last day, the whole remainder.
         None when no day is left, `remaining` is None, or the score carries no window
-        (one read back from a document).
+        (a `ParameterScore` made by hand or read back alone).
         """
         why = _why(self)
         remaining = self.remaining
         if why is None or remaining is None or self.status is Status.NOT_STARTED:
             return None
-        window = why.window
-        if window.level or why.over:
+        if why.window.level or why.over:
             return None
-        left = window.days - why.elapsed
+        left = _days_left(why)
         return EXACT.divide(remaining, Decimal(left)) if left > 0 else None
 
     def explain(self) -> str:
@@ -133,7 +154,7 @@ class ParameterScore:
           achievement = 4 / 10 = 40.00%
           contribution = 100% x 40.00% = 40.00%
           pace: expected 33.33% by now; projected 4 x 30 / 10 = 12 -> 120.00%
-          remaining: 6, 0.3 a day over the 20 days left
+          remaining: 6, 0.2857 a day over the 21 days left
           status: on track (projected 120.00% >= on track 100.00%)
         """
         return "\n".join(_explain_parameter(self))
@@ -141,10 +162,14 @@ class ParameterScore:
 
 @attrs.frozen
 class CardScore:
-    """A card's score as of an instant: the total, the pace, and every parameter's score."""
+    """A card's score as of an instant: the total, the pace, and every parameter's score.
+
+    Two scores compare `as_of` as instants: the same instant in another zone (or read back
+    at its written offset) is the same `as_of`, in a repeated hour too.
+    """
 
     card: Scorecard
-    as_of: _dt.datetime
+    as_of: _dt.datetime = attrs.field(eq=as_utc)
     total: Decimal
     parameters: tuple[ParameterScore, ...]
     projected: Decimal | None
@@ -165,11 +190,13 @@ class CardScore:
         """
         percent = EXACT_SUMS.multiply(self.total, _HUNDRED)
         shown = for_display(percent, places)
+        if shown.is_zero():
+            shown = shown.copy_abs()  # never a negative zero: -0.004% shows 0.00
         if self.status is Status.NOT_STARTED:
             return shown
         if any(item._why is None and item.status is not Status.NOT_STARTED for item in self.parameters):  # noqa: SLF001
             # Read back from a document: no scoring context (nor error bound), so the exact total, from the card's rules.
-            return _round_half_up(_exact_read_back(self) * 100, places)
+            return _display.rounded(_exact_read_back(self) * 100, places)
         # Rounding the Decimal gives the exact total's rounding unless a half-way point lies
         # within the total's error bound; only then is the exact total computed.
         high = self.card.decision_bands[0][1]
@@ -184,7 +211,7 @@ class CardScore:
             EXACT_SUMS.add(percent, error), places
         ):
             return shown
-        return _round_half_up(_exact_sum(self.parameters, projected=False, early=False) * 100, places)
+        return _display.rounded(_exact_sum(self.parameters, projected=False, early=False) * 100, places)
 
     def parameter(self, key: str) -> ParameterScore:
         """The score of the parameter for metric `key`."""
@@ -242,38 +269,42 @@ class CardScore:
         return _card_table(self)
 
 
-def _shaped_note(item: ParameterScore) -> str:
+def _shaped_note(item: ParameterScore, exact: ExactValues) -> str:
     """Where a threshold or cap changed what counts: the effective achievement and why."""
-    if item.effective == item.achievement:
+    if exact.effective == exact.achievement:
         return ""
     why = "below threshold" if not item.effective else "capped"
-    return f' <small title="{why}">\u2192 counts {_display.percent(item.effective)} ({why})</small>'
+    return f' <small title="{why}">\u2192 counts {_display.percent(exact.effective)} ({why})</small>'
 
 
 def _card_table(score: CardScore) -> str:
     """A card's score: a row per parameter (actual / target, weight, bar, contribution, status) and the total."""
     card = score.card
-    rows = "".join(
-        "<tr>"
-        f"<td>{_display.text(item.parameter.metric.display_name)}</td>"
-        f"<td>{_display.text(_display.quantity(item.actual))} / {_display.text(_display.quantity(item.target))} {_display.text(item.parameter.metric.unit)}</td>"
-        f"<td>{_display.text(item.parameter.weight)}</td>"
-        f"<td>{_display.bar_with_number(item.achievement, item.status.value)}{_shaped_note(item)}</td>"
-        f"<td>{_display.percent(item.contribution)}</td>"
-        f"<td>{_display.status_cell(item.status.value)}</td>"
-        "</tr>"
-        for item in score.parameters
-    )
+    rows = []
+    for item in score.parameters:
+        exact = exact_values(item)
+        target = item.target if Fraction(item.target) == exact.target else _display.rounded(exact.target, 4)
+        rows.append(
+            "<tr>"
+            f"<td>{_display.text(item.parameter.metric.display_name)}</td>"
+            f"<td>{_display.text(_display.quantity(item.actual))} / {_display.text(_display.quantity(target))} {_display.text(item.parameter.metric.unit)}</td>"
+            f"<td>{_display.text(item.parameter.weight)}</td>"
+            f"<td>{_display.bar_with_number(exact.achievement, item.status.value)}{_shaped_note(item, exact)}</td>"
+            f"<td>{_display.percent(exact.contribution)}</td>"
+            f"<td>{_display.status_cell(item.status.value)}</td>"
+            "</tr>"
+        )
     title = card.name or card.id
+    total = f"{score.percent():f}%"
     return (
         '<table class="scorekit-card">'
         f"<caption>{_display.text(title)} \u00b7 {_display.text(card.owner.id)} \u00b7 {_display.text(card.period)} \u00b7 "
         f"as of {_display.text(score.as_of.isoformat())}</caption>"
         "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th>Achievement</th>"
         "<th>Contribution</th><th>Status</th></tr></thead>"
-        f"<tbody>{rows}</tbody>"
-        f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_display.bar_with_number(score.total, score.status.value)}</td>"
-        f"<td>{_display.percent(score.total)}</td><td>{_display.status_cell(score.status.value)}</td></tr></tfoot>"
+        f"<tbody>{''.join(rows)}</tbody>"
+        f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_display.bar_with_number(score.total, score.status.value, total)}</td>"
+        f"<td>{total}</td><td>{_display.status_cell(score.status.value)}</td></tr></tfoot>"
         "</table>"
     )
 
@@ -282,6 +313,12 @@ def _card_table(score: CardScore) -> str:
 # Exact decisions.  A reported Decimal is within a known error of the exact value (each
 # rule says how far); a comparison that is farther than that from its line is decided on
 # the Decimal, and only one that close is decided on Fractions.
+
+
+def _days_left(why: _Why) -> int:
+    """Counting days left in an open window, the local day of `as_of` included (if it counts)."""
+    window = why.window
+    return window.days - window.elapsed(why.today - 1)
 
 
 def _why(item: ParameterScore) -> _Why | None:
@@ -294,9 +331,13 @@ def _exact_sum(items: Iterable[ParameterScore], *, projected: bool, early: bool)
     total = _FRACTION_ZERO
     for item in items:
         why = _why(item)
-        if why is None or item.status is Status.NOT_STARTED:
+        if why is None:
             continue
         window = why.window
+        if item.status is Status.NOT_STARTED:
+            if projected and not early:  # on plan: the window's planned contribution, exact
+                total += Fraction(window.planned)
+            continue
         if early and not window.early:
             continue
         fraction = Fraction(window.fraction)
@@ -333,6 +374,75 @@ def _exact_read_back(result: CardScore) -> Fraction:
         value = window.rule.exact(Fraction(item.actual)) if kept else Fraction(item.effective)
         total += Fraction(window.fraction) * value
     return total
+
+
+def read_back(result: CardScore) -> CardScore:
+    """`result`, as a document gives it, with the scoring context its card and `as_of` determine.
+
+    A document holds a score's fields; what `explain()`, `per_day` and the exact
+    `percent()` also read (each parameter's window, days elapsed, whether the threshold
+    or cap shaped it) is a function of the card, the instant and the actual, computed
+    here as the scoring loop computes it.  A stored number is never recomputed: where
+    the card's rules today would shape a parameter otherwise than its stored numbers say
+    (a document written under older rules), the stored effective is what counts.  A
+    parameter that is not one of its card's active parameters keeps no context.  The
+    instant is given in the card's zone when that zone has the written offset at it
+    (so the fold of a repeated hour survives), else at the written offset.
+    """
+    card = result.card
+    as_of = result.as_of
+    utc = as_utc(as_of)
+    local = utc.astimezone(card.zone)
+    if local.utcoffset() == as_of.utcoffset():
+        as_of = local
+    today = local_ordinal(utc, card.timezone)
+    over = today >= card.period.end.toordinal()
+    policy = card.status_policy
+    windows = {window.key: window for window in card.windows}
+    careful = False
+    parameters = []
+    for item in result.parameters:
+        window = windows.get(item.key)
+        why: tuple[object, ...] | None = None
+        if window is None or window.parameter != item.parameter:
+            pass  # not one of its card's parameters: no context
+        elif today < window.start_ordinal:
+            why = window.waiting
+        else:
+            why = _context(item, window, today, over=over, policy=policy)
+            careful = careful or (item.actual is not None and item.achievement < ZERO)
+        parameters.append(
+            build_parameter_score(*(getattr(item, field.name) for field in _FIELDS), why)  # type: ignore[call-arg]
+        )
+    back = CardScore(card, as_of, result.total, tuple(parameters), result.projected, result.status)
+    if careful:
+        object.__setattr__(back, "_careful", True)
+    return back
+
+
+def _context(
+    item: ParameterScore, window: ParameterWindow, today: int, *, over: bool, policy: StatusPolicy
+) -> tuple[object, ...]:
+    """The `_Why` the scoring loop gives a started parameter with these stored numbers (see scoring.py)."""
+    elapsed = window.elapsed(today)
+    paced = elapsed > 0
+    actual = item.actual
+    if actual is None:  # a level with no record yet
+        return (window, elapsed, over, today, policy, False, False, ZERO, 1, 1)
+    pace_days = pace_elapsed = 1
+    pace_actual = actual
+    if paced and elapsed < window.days and not window.level:
+        pace_actual = EXACT.divide(EXACT_SUMS.multiply(actual, window.days_decimal), Decimal(elapsed))
+        pace_days, pace_elapsed = window.days, elapsed
+    projected = item.achievement if item.projected is None else item.projected
+    if window.plain:
+        kept, p_kept, p_effective = True, True, projected
+    else:
+        kept = shaped(item.achievement, window, actual, actual, 1, 1)[1]
+        p_effective, p_kept = shaped(projected, window, pace_actual, actual, pace_days, pace_elapsed)
+    # The rule's exact value counts only where the stored effective is the rule's value.
+    kept = kept and item.effective == item.achievement
+    return (window, elapsed, over, today, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
 
 
 def card_compare(
@@ -391,18 +501,12 @@ def _sum_error(items: Iterable[ParameterScore], *, projected: bool, early: bool)
     return total
 
 
-def _round_half_up(value: Fraction, places: int) -> Decimal:
-    scaled = abs(value) * 10**places
-    whole = int(scaled + Fraction(1, 2))  # floor of a non-negative number: half up, away from zero
-    digits = whole if value >= 0 else -whole
-    return Decimal(digits).scaleb(-places, EXACT)
-
-
 # ---------------------------------------------------------------------------------------------
 # Building a score in the scoring loop.
 
 
 _new_object: Final = object.__new__
+_FIELDS: Final = attrs.fields(ParameterScore)[:-1]  # all but `_why`
 _SLOT_SETTERS: Final = tuple(ParameterScore.__dict__[field.name].__set__ for field in attrs.fields(ParameterScore))
 
 
@@ -413,7 +517,7 @@ def build_parameter_score(  # noqa: PLR0917 - a ParameterScore's fields, in orde
     achievement: Decimal,
     effective: Decimal,
     contribution: Decimal,
-    expected: Decimal,
+    expected: Decimal | None,
     projected: Decimal | None,
     status: Status,
     evidence: tuple[Evidence, ...],
@@ -446,9 +550,74 @@ def build_parameter_score(  # noqa: PLR0917 - a ParameterScore's fields, in orde
 # Explanations: deterministic text, numbers rounded for display (the fields stay exact).
 
 
-def _pct(value: Decimal) -> str:
+def _pct(value: Decimal | Fraction | None) -> str:
     """A fraction as a percentage with two places, half up, in scorekit's own context."""
     return _display.percent(value)
+
+
+class ExactValues(NamedTuple):
+    """A parameter score's numbers as exact fractions: each number people see is rounded once from these."""
+
+    target: Fraction
+    achievement: Fraction
+    effective: Fraction
+    contribution: Fraction
+    expected: Fraction | None
+    projected: Fraction | None
+    pace_actual: Fraction | None  # the actual at the current pace, for a SUM part-way through its window
+    remaining: Fraction | None
+    per_day: Fraction | None
+
+
+def exact_values(item: ParameterScore) -> ExactValues:
+    """The exact values the score's Decimals round (34 digits); its own Decimals where it has no scoring context.
+
+    What `explain()`, the HTML and the command show, each rounded once (`_display.percent`).
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3333, "33.33"), Parameter("b", 1, "66.67")])
+    >>> a = score(card, {"a": "937.5", "b": 0}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC")).parameters[0]
+    >>> a.contribution < Decimal("0.09375"), exact_values(a).contribution  # 33.33% x 937.5 / 3333
+    (True, Fraction(3, 32))
+    """
+    why = _why(item)
+    remaining, per_day = item.remaining, item.per_day
+    if why is None or item.actual is None:
+        return ExactValues(
+            Fraction(item.target),
+            Fraction(item.achievement),
+            Fraction(item.effective),
+            Fraction(item.contribution),
+            None if item.expected is None else Fraction(item.expected),
+            None if item.projected is None else Fraction(item.projected),
+            None,
+            None if remaining is None else Fraction(remaining),
+            None if per_day is None else Fraction(per_day),
+        )
+    window, rule = why.window, why.window.rule
+    actual = Fraction(item.actual)
+    achievement = rule.exact(actual)
+    effective = achievement if why.kept else Fraction(item.effective)
+    exact_remaining = None if remaining is None else max(_FRACTION_ZERO, rule.exact_target - actual)
+    paced = why.pace_elapsed != why.pace_days
+    return ExactValues(
+        rule.exact_target,
+        achievement,
+        effective,
+        Fraction(window.fraction) * effective,
+        None if window.level else Fraction(min(why.elapsed, window.days), window.days),
+        rule.exact(actual * why.pace_days / why.pace_elapsed),
+        actual * why.pace_days / why.pace_elapsed if paced else None,
+        exact_remaining,
+        None if per_day is None or exact_remaining is None else exact_remaining / _days_left(why),
+    )
+
+
+def _shown(value: Decimal, exact: Fraction) -> str:
+    """A quantity as given when it is exact, else its exact value rounded once (a prorated target, a remainder)."""
+    return _display.number(value if Fraction(value) == exact else exact)
 
 
 def _weight(weight: Weight) -> str:
@@ -471,7 +640,8 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
     metric = parameter.metric
     unit = metric.unit
     label = f" ({metric.label})" if metric.label else ""
-    how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} of records"
+    source = "entered by hand" if metric.is_manual else "of records"
+    how = f"{_DIRECTION_WORDS[parameter.direction]}, {metric.accumulation.value} {source}"
     lines = [f"{item.key}{label}: weight {_weight(parameter.weight)}, {how}"]
     why = _why(item)
     window = why.window if why else None
@@ -488,7 +658,8 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
         )
         if window.calendar is not None and not in_card:  # a card's explanation names its calendar once
             lines.append(f"  calendar: {window.calendar.describe()}")
-    target_text = _unit(_number(item.target), unit)
+    exact = exact_values(item)
+    target_text = _unit(_shown(item.target, exact.target), unit)
     if parameter.target != item.target:
         lines.append(f"  target: {_unit(_number(parameter.target), unit)} prorated to the window: {target_text}")
     else:
@@ -500,54 +671,55 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
     else:
         records = f" ({len(item.evidence)} records)" if item.evidence else ""
         lines.append(f"  actual: {_unit(_number(item.actual), unit)}{records}")
-    if item.actual is not None and item.status is not Status.NOT_STARTED:
-        rule = window.rule if window is not None else None
-        formula = rule.substituted(_number(item.actual), _number(item.target)) if rule is not None else "achievement"
-        lines.append(f"  achievement = {formula} = {_pct(item.achievement)}")
+    if item.actual is not None and item.status is not Status.NOT_STARTED and window is not None:
+        formula = window.rule.substituted(_number(item.actual), _shown(item.target, exact.target))
+        lines.append(f"  achievement = {formula} = {_pct(exact.achievement)}")
     else:
-        lines.append(f"  achievement = {_pct(item.achievement)}")
+        lines.append(f"  achievement = {_pct(exact.achievement)}")
     if parameter.threshold is not None:
         met = item.effective != 0 or parameter.threshold == 0
         lines.append(f"  threshold {_pct(parameter.threshold)}: {'met' if met else 'not met, scores 0'}")
-    if parameter.cap is not None:
-        capped = item.effective == parameter.cap
-        lines.append(f"  cap {_pct(parameter.cap)}: {'reached, limits it' if capped else 'not reached'}")
-    if item.effective != item.achievement:
-        lines.append(f"  effective: {_pct(item.effective)}")
-    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(item.effective)} = {_pct(item.contribution)}")
-    if item.status is not Status.NOT_STARTED and window is not None and why is not None:
+    cap = parameter.cap if window is None else window.cap
+    if cap is not None:
+        capped = item.effective == cap
+        given = "" if parameter.cap is not None else " (lower is better: at most 100%)"
+        lines.append(f"  cap {_pct(cap)}{given}: {'reached, limits it' if capped else 'not reached'}")
+    if exact.effective != exact.achievement:
+        lines.append(f"  effective: {_pct(exact.effective)}")
+    lines.append(f"  contribution = {_weight(parameter.weight)} x {_pct(exact.effective)} = {_pct(exact.contribution)}")
+    if item.status is Status.NOT_STARTED and why is not None:
+        lines.append(
+            f"  pace: not started; counts as on plan in the card's projection: projected {_pct(why.projected_effective)}"
+        )
+    elif item.status is not Status.NOT_STARTED and window is not None and why is not None:
         if item.projected is None:
-            lines.append(f"  pace: expected {_pct(item.expected)} by now; nothing to project without a record")
+            lines.append("  pace: nothing to project without a record")
         elif window.level:
-            lines.append(
-                f"  pace: expected {_pct(item.expected)} by now; a level is not extrapolated: "
-                f"projected {_pct(item.projected)}"
-            )
+            lines.append(f"  pace: a level is not extrapolated: projected {_pct(exact.projected)}")
         elif not why.paced:
             lines.append("  pace: no working day has elapsed yet; projected = achievement")
         elif why.elapsed >= window.days or item.actual is None:
-            lines.append(f"  pace: the whole window has elapsed; projected {_pct(item.projected)}")
+            lines.append(f"  pace: the whole window has elapsed; projected {_pct(exact.projected)}")
         else:
-            pace = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.elapsed))
+            pace = item.actual if exact.pace_actual is None else exact.pace_actual
             lines.append(
-                f"  pace: expected {_pct(item.expected)} by now; projected {_number(item.actual)} x {window.days} / "
-                f"{why.elapsed} = {_number(pace)} -> {_pct(item.projected)}"
+                f"  pace: expected {_pct(exact.expected)} by now; projected {_number(item.actual)} x {window.days} / "
+                f"{why.elapsed} = {_number(pace)} -> {_pct(exact.projected)}"
             )
-    if item.remaining is not None:
-        if item.per_day is not None and window is not None and why is not None:
-            left = window.days - why.elapsed
+    if item.remaining is not None and exact.remaining is not None:
+        remaining = _unit(_shown(item.remaining, exact.remaining), unit)
+        if exact.per_day is not None and window is not None and why is not None:
             counting = "working days" if window.calendar is not None else "days"
             lines.append(
-                f"  remaining: {_unit(_number(item.remaining), unit)}, {_number(item.per_day)} a day "
-                f"over the {left} {counting} left"
+                f"  remaining: {remaining}, {_number(exact.per_day)} a day over the {_days_left(why)} {counting} left"
             )
         else:
-            lines.append(f"  remaining: {_unit(_number(item.remaining), unit)}")
-    lines.append(f"  status: {_display.words(item.status.value)} ({_status_reason(item)})")
+            lines.append(f"  remaining: {remaining}")
+    lines.append(f"  status: {_display.words(item.status.value)} ({_status_reason(item, exact)})")
     return lines
 
 
-def _status_reason(item: ParameterScore) -> str:  # noqa: PLR0911 - one reason per status
+def _status_reason(item: ParameterScore, exact: ExactValues) -> str:  # noqa: PLR0911 - one reason per status
     why = _why(item)
     status = item.status
     if status is Status.NOT_STARTED:
@@ -556,20 +728,24 @@ def _status_reason(item: ParameterScore) -> str:  # noqa: PLR0911 - one reason p
         return "no record in the window yet"
     if item.actual is None:
         return "no record in the window, which is over"
-    achievement = _pct(item.achievement)
+    achievement = _pct(exact.achievement)
     if why is None:
         return f"achievement {achievement}"
     if why.over:
         sign = ">=" if status is Status.ACHIEVED else "<"
         return f"achievement {achievement} {sign} 100% and the window is over"
     if status is Status.ACHIEVED:
-        return f"achievement {achievement} >= 100% already, and a higher-is-better sum cannot fall"
-    if not why.paced:
-        return "no working day has elapsed yet"
-    return _policy_reason(status, item.projected, why.policy)
+        return f"achievement {achievement} >= 100%: the target is reached as of now"
+    if why.too_early:
+        return _too_early_reason(why.policy)
+    return _policy_reason(status, exact.projected, why.policy)
 
 
-def _policy_reason(status: Status, projected: Decimal | None, policy: StatusPolicy) -> str:
+def _too_early_reason(policy: StatusPolicy) -> str:
+    return f"too early to judge: less than {_pct(policy.judge_from)} of the window has elapsed"
+
+
+def _policy_reason(status: Status, projected: Fraction | None, policy: StatusPolicy) -> str:
     shown = "-" if projected is None else _pct(projected)
     if status is Status.ON_TRACK:
         return f"projected {shown} >= on track {_pct(policy.on_track)}"
@@ -596,9 +772,12 @@ def _explain_card(result: CardScore) -> list[str]:
     lines.append(f"status policy: {policy.describe()}")
     for item in result.parameters:
         lines.extend(_explain_parameter(item, in_card=True))
-    parts = " + ".join(_pct(item.contribution) for item in result.parameters)
-    lines.append(f"total = {parts} = {result.percent()}%")
-    lines.append(f"projected total: {'-' if result.projected is None else _pct(result.projected)}")
+    parts = " + ".join(_pct(exact_values(item).contribution) for item in result.parameters)
+    lines.append(f"total = {parts} = {result.percent():f}%")
+    projected = exact_projected(result)
+    waiting = [item.key for item in result.parameters if item.status is Status.NOT_STARTED]
+    on_plan = f" (not started, counted as on plan: {', '.join(waiting)})" if waiting and projected is not None else ""
+    lines.append(f"projected total: {'-' if projected is None else _pct(projected)}{on_plan}")
     lines.append(f"status: {_display.words(result.status.value)} ({_card_reason(result, policy)})")
     return lines
 
@@ -608,7 +787,7 @@ def _card_reason(result: CardScore, policy: StatusPolicy) -> str:
     over = result.as_of is not None and local_ordinal(as_utc(result.as_of), result.card.timezone) >= (
         result.card.period.end.toordinal()
     )
-    total = f"{result.percent()}%"
+    total = f"{result.percent():f}%"
     if status is Status.NOT_STARTED:
         return "no parameter has started"
     if status is Status.NO_DATA:
@@ -617,8 +796,28 @@ def _card_reason(result: CardScore, policy: StatusPolicy) -> str:
         sign = ">=" if status is Status.ACHIEVED else "<"
         return f"total {total} {sign} 100% and the period is over"
     if status is Status.ACHIEVED:
-        return "the higher-is-better sums alone reach 100%, and they cannot fall"
-    views = [why for why in map(_why, result.parameters) if why is not None]
-    if views and not any(why.paced for why in views):
-        return "no working day has elapsed yet"
-    return _policy_reason(status, result.projected, policy)
+        return "the higher-is-better sums alone reach 100% as of now"
+    started = [
+        why for item in result.parameters if item.status is not Status.NOT_STARTED and (why := _why(item)) is not None
+    ]
+    if started and all(why.too_early for why in started):
+        return _too_early_reason(policy)
+    return _policy_reason(status, exact_projected(result), policy)
+
+
+def exact_projected(result: CardScore) -> Fraction | None:
+    """The card's projected total exactly; its Decimal where a started parameter has no scoring context.
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3, 100)])
+    >>> exact_projected(score(card, {"a": 1}, as_of=pendulum.datetime(2024, 4, 15, 12, tz="UTC")))  # 1 x 30 / 15 / 3
+    Fraction(2, 3)
+    """
+    if result.projected is None:
+        return None
+    items = result.parameters
+    if any(item._why is None and item.status is not Status.NOT_STARTED for item in items):  # noqa: SLF001
+        return Fraction(result.projected)
+    return _exact_sum(items, projected=True, early=False)

@@ -168,9 +168,6 @@ def _manual_by_card(cards: Sequence[Scorecard], manual: Iterable[ManualEntry]) -
     return entries
 
 
-_NO_WHY: Final = (None,) * 10
-
-
 def _items(parts: list[object], build: bool) -> list[ParameterScore]:
     """One card's parameter scores while it is scored (for the exact card decisions)."""
     return parts if build else _parameter_scores(parts)  # type: ignore[return-value]
@@ -219,12 +216,14 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         manual_values = latest_values(card, own, instant) if own else {}
         policy = card.status_policy
         on_track, at_risk = policy.on_track, policy.at_risk
+        judges = policy.judge_from > 0
+        judging = not judges  # under a judge_from, a card is judged once one of its started parameters is
         get = given_measurements.get
         parts: list[object] = []
         extend, append = parts.extend, parts.append
         # Running sums: EXACT_SUMS adds without rounding, so the order of the parameters never matters.
         total = projected_total = early_sum = ZERO
-        any_scored = any_early = any_paced = any_data = careful = False
+        any_scored = any_early = any_data = careful = False
         for window in card.windows:
             (
                 key,
@@ -243,11 +242,16 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 parameter,
             ) = window.hot
             if today < start:
+                # Not started: on plan in the card's projection (its achievement 1, shaped by its cap).
+                projected_total = add(projected_total, window.planned)
+                waiting = None if level else ZERO  # expected: a level's is never a share of the window
                 if build:
-                    append(new(parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED, (), None))
+                    append(
+                        new(parameter, ZERO, target, ZERO, ZERO, ZERO, waiting, None, _NOT_STARTED, (), window.waiting)
+                    )
                 else:
-                    extend((parameter, ZERO, target, ZERO, ZERO, ZERO, ZERO, None, _NOT_STARTED, ()))
-                    extend(_NO_WHY)
+                    extend((parameter, ZERO, target, ZERO, ZERO, ZERO, waiting, None, _NOT_STARTED, ()))
+                    extend(window.waiting)
                 continue
             given = get(key)
             actual: Decimal | None
@@ -267,8 +271,15 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                     counted = counts[count_key] = calendar.count(start, stop)
                 elapsed = counted
             paced = elapsed > 0
-            any_paced = any_paced or paced
-            if elapsed >= days:
+            # Too early to judge (the policy's judge_from): checked only under such a policy.
+            if judges:
+                too_early = elapsed < window.too_early
+                judging = judging or not too_early
+            else:
+                too_early = False
+            if level:
+                expected = None  # a level's value is not a share of the window
+            elif elapsed >= days:
                 expected = ONE
             else:
                 share_key = (elapsed, days)
@@ -279,7 +290,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             if actual is None and level:
                 # A level with no record yet: nothing to score, nothing to project.
                 status = _MISSED if over else _NO_DATA
-                why = (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1)
+                why = (window, elapsed, over, today, policy, False, False, ZERO, 1, 1)
                 if build:
                     append(new(parameter, None, target, ZERO, ZERO, ZERO, expected, None, status, evidence, why))
                 else:
@@ -294,11 +305,9 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             careful = careful or achievement < ZERO
             pace_days = pace_elapsed = 1
             pace_actual = actual
-            if elapsed >= days:  # the whole window has elapsed: the pace is the actual (exactly)
-                projected = achievement
-            elif not paced:  # started, but no working day yet: no pace to go by
-                expected, projected = ZERO, achievement
-            elif level:  # a level is not extrapolated
+            if elapsed >= days or not paced or level:
+                # The whole window has elapsed (the pace is the actual, exactly), or no working day
+                # has (no pace to go by), or a level (not extrapolated): the projection is the achievement.
                 projected = achievement
             else:
                 pace_actual = divide(multiply(actual, days_decimal), Decimal(elapsed))
@@ -335,7 +344,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 status = _ACHIEVED if reached else _MISSED
             elif early and reached:
                 status = _ACHIEVED
-            elif not paced:
+            elif too_early:
                 status = _ON_TRACK
             else:
                 low, high = bounds = window.on_track_band
@@ -357,12 +366,12 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             if build:
                 append(new(
                     parameter, actual, target, achievement, effective, contribution, expected, projected, status,
-                    evidence, (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed),
+                    evidence, (window, elapsed, over, today, policy, kept, p_kept, p_effective, pace_days, pace_elapsed),
                 ))  # fmt: skip
             else:
                 extend((
                     parameter, actual, target, achievement, effective, contribution, expected, projected, status,
-                    evidence, window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed,
+                    evidence, window, elapsed, over, today, policy, kept, p_kept, p_effective, pace_days, pace_elapsed,
                 ))  # fmt: skip
         if not any_scored:
             totals.append(ZERO)
@@ -398,7 +407,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         ):
             card_status = _ACHIEVED
         elif (
-            not any_paced
+            not judging  # every started parameter is too early to judge
             or (not careful and projected_total > on_track_band[1])
             or (
                 (careful or projected_total >= on_track_band[0])

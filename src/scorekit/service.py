@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import enum
+import itertools
 import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -38,7 +39,7 @@ import attrs
 from pendulum import Date, DateTime
 
 from scorekit import asking
-from scorekit._text import check_identifier, identifier
+from scorekit._text import MAX_IDENTIFIER, check_identifier, identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.codec import fingerprint
 from scorekit.errors import (
@@ -292,7 +293,10 @@ class Scorekit:
         """One card per owner from `template` (F1, F2, F4); all are stored, or none.
 
         `period` defaults to the cadence's period that holds today in the template's
-        time zone.  The same owner twice is an error (`InvalidScorecard`).
+        time zone.  The same owner twice is an error (`InvalidScorecard`).  Unless the
+        service was given `new_id`, each card's id is derived from its owner and period,
+        as rolled-over cards' ids are from their series: ``ann@2024-04-01`` (then
+        ``ann@2024-04-01~2`` for a second card of Ann's for that period).
         """
         self._require_manager(actor, "create cards")
         chosen = (owners,) if isinstance(owners, User | Team) else tuple(owners)
@@ -310,8 +314,27 @@ class Scorekit:
                 raise InvalidScorecard(msg)
             seen.add(_owner_key(owner))
         when = period if period is not None else template.cadence.period_containing(self._today(template.timezone))
-        cards = [template.card(self._new_id(), owner, when) for owner in chosen]
+        taken: set[str] = set()
+        readable = self._new_id is _new_id  # the host gave no id scheme of its own
+        cards = [
+            template.card(self._readable_id(owner, when, taken) if readable else self._new_id(), owner, when)
+            for owner in chosen
+        ]
         return self.cards.add_many(cards, change=self._change(actor))
+
+    def _readable_id(self, owner: User | Team, period: Period, taken: set[str]) -> str:
+        """``owner@start`` for `create_cards`; ``~2``, ``~3``... after it while a card has (or had) that id."""
+        for n in itertools.count(1):
+            suffix = f"@{period.start}" if n == 1 else f"@{period.start}~{n}"
+            candidate = owner.id[: MAX_IDENTIFIER - len(suffix)] + suffix
+            if candidate in taken:
+                continue
+            try:
+                self.cards.history(candidate)  # a stored card's id, or a deleted one's: never reused
+            except CardNotFound:
+                taken.add(candidate)
+                return candidate
+        raise AssertionError  # pragma: no cover - itertools.count never ends
 
     def add_similar(self, actor: Actor, card_id: str, owner: User | Team, *, period: Period | None = None) -> Scorecard:
         """A copy of a card with its parameters for another owner ("add similar card", F8)."""

@@ -443,8 +443,29 @@ def score_dataframe(rows: DataFrame, *, errors: Errors = "raise") -> DataFrame:
     docstring); any other column is carried through.  Lazy, as Spark is: nothing runs
     until the result is written or collected.
     """
+    return rows.mapInPandas(_on_workers(errors), schema=result_schema(rows.schema))
+
+
+# the one line a task fails with when the workers' Python cannot import scorekit
+_WORKERS_WITHOUT_SCOREKIT: Final = (
+    "scorekit is not installed in this Spark worker's Python: point PYSPARK_PYTHON at a Python that has "
+    "scorekit[spark], or ship a virtualenv archive with it (spark.archives); see docs/scale-out.md"
+)
+
+
+def _on_workers(errors: Errors) -> Callable[[Iterable[pd.DataFrame]], Iterator[pd.DataFrame]]:
+    # Spark pickles this nested function by value (cloudpickle) and imports scorekit only when a
+    # worker calls it: a worker without scorekit then fails with _WORKERS_WITHOUT_SCOREKIT, not
+    # with a ModuleNotFoundError deep in the unpickling of a function pickled by reference.
+    message = _WORKERS_WITHOUT_SCOREKIT
 
     def partitions(frames: Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        try:
+            from scorekit.spark import score_partitions  # noqa: PLC0415 - on the worker, see above
+        except ModuleNotFoundError as error:
+            if (error.name or "").partition(".")[0] != "scorekit":
+                raise
+            raise ModuleNotFoundError(message, name="scorekit") from None
         return score_partitions(frames, errors=errors)
 
-    return rows.mapInPandas(partitions, schema=result_schema(rows.schema))
+    return partitions

@@ -8,13 +8,16 @@ The rules, for a parameter whose window has started (``over`` once the local dat
 - before that, ACHIEVED early only for a higher-is-better SUM with ``achievement >= 1``
   (what can still fall, a lower-is-better count, a near-target value or a level, is
   never achieved early);
+- while the share of the window elapsed (``elapsed / days``, working days with a
+  calendar) is below the policy's ``judge_from``: ON_TRACK (too early to judge);
 - otherwise by the policy on ``projected``: ``projected >= on_track`` is ON_TRACK,
-  ``projected < at_risk`` is AT_RISK, anything between is BEHIND (with a work
-  calendar, ON_TRACK while no working day has elapsed).
+  ``projected < at_risk`` is AT_RISK, anything between is BEHIND (while no working
+  day has elapsed, ``projected`` is the achievement, judged the same way).
 
 A card is judged the same way on its total and projected total, except that it is
 ACHIEVED early only when the contributions of its started higher-is-better SUM
-parameters alone reach 1.
+parameters alone reach 1, and it is too early to judge while every started
+parameter is.
 
 Every one of these comparisons is *exact*: the value judged is the exact rational
 result of the formulas (as `fractions.Fraction` would compute it from the Decimal
@@ -73,6 +76,10 @@ def _at_risk(value: object) -> Decimal:
     return to_decimal(value, name="status policy at_risk", error=InvalidScorecard)
 
 
+def _judge_from(value: object) -> Decimal:
+    return to_decimal(value, name="status policy judge_from", error=InvalidScorecard)
+
+
 @attrs.frozen
 class StatusPolicy:
     """How far behind pace still counts as on track, and where at risk begins.
@@ -80,10 +87,14 @@ class StatusPolicy:
     While a window is open, ``projected >= on_track`` is ON_TRACK, ``projected <
     at_risk`` is AT_RISK, and anything between is BEHIND.  Both are achievements
     (0.95 = 95% of the target at the current pace); ``0 <= at_risk <= on_track``.
-    The default, ``StatusPolicy(on_track=1, at_risk=0)``, never says AT_RISK: 0.1's rule.
+    `judge_from` is a share of the window (0.1 = its first tenth): before it, an open
+    parameter or card that is not achieved early is ON_TRACK, since a pace from a day
+    or two means little; ``0 <= judge_from <= 1``.  The default,
+    ``StatusPolicy(on_track=1, at_risk=0, judge_from=0)``, never says AT_RISK and
+    judges from the first moment: 0.1's rule.
 
     >>> StatusPolicy(on_track="0.95", at_risk="0.85")
-    StatusPolicy(on_track=Decimal('0.95'), at_risk=Decimal('0.85'))
+    StatusPolicy(on_track=Decimal('0.95'), at_risk=Decimal('0.85'), judge_from=Decimal('0'))
     >>> StatusPolicy(on_track="0.8", at_risk="0.9")
     Traceback (most recent call last):
     scorekit.errors.InvalidScorecard: status policy at_risk 0.9 must not be above on_track 0.8 (0 <= at_risk <= on_track)
@@ -91,8 +102,12 @@ class StatusPolicy:
 
     on_track: Decimal = attrs.field(default=ONE, converter=_on_track)
     at_risk: Decimal = attrs.field(default=ZERO, converter=_at_risk)
+    judge_from: Decimal = attrs.field(default=ZERO, converter=_judge_from)
 
     def __attrs_post_init__(self) -> None:
+        if not 0 <= self.judge_from <= 1:
+            msg = f"status policy judge_from must be a share of the window from 0 to 1, got {self.judge_from}"
+            raise InvalidScorecard(msg)
         if self.at_risk < 0:
             msg = f"status policy at_risk must be 0 or more, got {self.at_risk}"
             raise InvalidScorecard(msg)
@@ -125,9 +140,12 @@ class StatusPolicy:
         """
         on_track = _percent(self.on_track)
         if self.at_risk == 0:
-            return f"on track at {on_track} of the target at the current pace or more, behind below that"
-        at_risk = _percent(self.at_risk)
-        return f"on track at {on_track} of the target at the current pace or more, at risk below {at_risk}"
+            text = f"on track at {on_track} of the target at the current pace or more, behind below that"
+        else:
+            text = f"on track at {on_track} of the target at the current pace or more, at risk below {_percent(self.at_risk)}"
+        if self.judge_from:
+            text += f"; judged from {_percent(self.judge_from)} of the window, on track before that"
+        return text
 
 
 def band(k1: Decimal, k0: Decimal, bound: Decimal) -> tuple[Decimal, Decimal]:

@@ -47,7 +47,7 @@ from scorekit.codec import fingerprint
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
-from scorekit.period import Cadence, Date, Period
+from scorekit.period import Cadence, Date, Period, Step
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, score
 from scorekit.status import StatusPolicy
@@ -263,21 +263,60 @@ def _dice_weights(dice: _Dice, n: int) -> tuple[Weight, ...]:
     return _between_cuts(step * _STEP for step in steps[: n - 1])
 
 
-def cadences(*, min_start: _dt.date = FIRST_START, max_start: _dt.date = LAST_START) -> st.SearchStrategy[Cadence]:
-    """Monthly, quarterly, every n months, weeks or days, anchored between `min_start` and `max_start`."""
+def cadences(
+    *,
+    min_start: _dt.date = FIRST_START,
+    max_start: _dt.date = LAST_START,
+    steps: Iterable[Step] | None = None,
+) -> st.SearchStrategy[Cadence]:
+    r"""Monthly, quarterly, every n months, weeks or days, anchored between `min_start` and `max_start`.
+
+    `steps` limits the kinds of cadence to those stepping by these `Step`\ s (default: all):
+
+    >>> from hypothesis import given
+    >>> @given(cadences(steps=[Step.WEEKS, Step.DAYS]))
+    ... def test_no_months(cadence):
+    ...     assert cadence.unit is not Step.MONTHS
+    >>> test_no_months()
+    """
+    shapes = _shapes(steps)
     return st.builds(
         functools.partial(_cadence, min_start=min_start),
         dates(min_value=min_start, max_value=max_start),
-        st.integers(0, 9),
+        st.sampled_from(shapes),
         st.integers(1, 12),
     )
+
+
+# The kinds of cadence, most common first (shrinking goes there): monthly, half of those from the
+# 1st; then quarters, weeks, every n months, every n days. Each with the Step it steps by.
+_SHAPES: tuple[tuple[Step, int], ...] = (
+    (Step.MONTHS, 0),
+    (Step.MONTHS, 1),
+    (Step.MONTHS, 2),
+    (Step.MONTHS, 3),
+    (Step.MONTHS, 4),
+    (Step.MONTHS, 5),
+    (Step.WEEKS, 6),
+    (Step.MONTHS, 7),
+    (Step.DAYS, 8),
+    (Step.DAYS, 9),
+)
+
+
+def _shapes(steps: Iterable[Step] | None) -> tuple[int, ...]:
+    allowed = frozenset(Step) if steps is None else frozenset(map(Step, steps))
+    if not allowed:
+        msg = "steps needs at least one Step (Step.MONTHS, Step.WEEKS, Step.DAYS)"
+        raise ValueError(msg)
+    return tuple(shape for step, shape in _SHAPES if step in allowed)
 
 
 def _cadence(anchor: Date, shape: int, n: int, *, min_start: _dt.date) -> Cadence:
     first = anchor.replace(day=1)
     if first < min_start:  # the anchor must stay within the bounds asked for
         first = anchor
-    made = (  # most cards are monthly, half of those from the 1st; then quarters, weeks, months, days
+    made = (  # in the order of _SHAPES
         lambda: Cadence.monthly(first),
         lambda: Cadence.monthly(first),
         lambda: Cadence.monthly(anchor),
@@ -470,21 +509,35 @@ def scorecards(
     *,
     timezones: Iterable[str] | st.SearchStrategy[str] | None = None,
     between: tuple[_dt.date, _dt.date] | None = None,
-    parameters: tuple[int, int] = (1, 6),
+    parameters: tuple[int, int] | None = None,
     owners: Iterable[User | Team] | st.SearchStrategy[User | Team] | None = None,
     directions: Iterable[Direction] | None = None,
     accumulations: Iterable[Accumulation] | None = None,
     inactive: bool = True,
+    metric_kinds: Iterable[MetricKind] | None = None,
+    metric_keys: Iterable[str] | None = None,
+    steps: Iterable[Step] | None = None,
+    calendars: bool = True,
+    status_policies: bool = True,
 ) -> st.SearchStrategy[Scorecard]:
     """Valid scorecards that look like a sales team's, steered by keywords.
 
     - `timezones`: the zone names to use (default: UTC and five zones with DST, odd
       offsets and half-hour shifts);
     - `between=(first, last)`: the dates a period may start on (default 2023 to 2029);
-    - `parameters=(min, max)`: how many active parameters;
+    - `parameters=(min, max)`: how many active parameters (default 1 to 6, and no more
+      than the `metric_keys` if given);
     - `owners`: the users and teams to use (default: users and teams with printable ids);
     - `directions`, `accumulations`: which of them parameters may have (default: all);
-    - `inactive`: whether a few inactive parameters may ride along.
+    - `inactive`: whether a few inactive parameters may ride along;
+    - `metric_kinds`: `MetricKind.AUTOMATIC`, `MetricKind.MANUAL` or both (the default:
+      usually one parameter entered by hand);
+    - `metric_keys`: the metric keys to use, each at most once per card (a known key,
+      such as ``"deals_won"``, keeps its unit, label and accumulation; another is a sum);
+      a card then has at most as many parameters as there are keys;
+    - `steps`: the kinds of cadence, by the `Step` they step by (default: all);
+    - `calendars`, `status_policies`: whether cards may carry a working-day calendar and
+      a status policy other than the default (default: both).
 
     A card may carry a status policy with an at-risk band and a working-day calendar
     with holidays; each may be a level, have a baseline or be near-target.
@@ -499,27 +552,79 @@ def scorecards(
     ...     assert 3 <= len(card.active_parameters) <= 6
     ...     assert all(not p.metric.is_level for p in card.parameters)
     >>> test_this_year_in_warsaw()
+    >>> from scorekit import MetricKind, Step, StatusPolicy
+    >>> @settings(max_examples=20)
+    ... @given(scorecards(metric_kinds=[MetricKind.AUTOMATIC], metric_keys=["deals_won", "demos"],
+    ...                   steps=[Step.MONTHS], calendars=False, status_policies=False))
+    ... def test_plain_monthly_cards(card):
+    ...     assert {p.key for p in card.parameters} <= {"deals_won", "demos"}
+    ...     assert all(p.metric.kind is MetricKind.AUTOMATIC for p in card.parameters)
+    ...     assert card.cadence.unit is Step.MONTHS
+    ...     assert card.calendar is None and card.status_policy == StatusPolicy()
+    >>> test_plain_monthly_cards()
     """
+    allowed = _accumulations(accumulations)
+    kinds = (
+        tuple(k for k in _KINDS if k.accumulation in allowed) if metric_keys is None else _keyed(metric_keys, allowed)
+    )
+    if parameters is None:
+        parameters = (1, 6 if metric_keys is None else min(6, len(kinds)))
     low, high = parameters
     if not 1 <= low <= high:
         msg = f"scorecards(parameters=(min, max)) needs 1 <= min <= max, got {parameters!r}"
+        raise ValueError(msg)
+    if metric_keys is not None and high > len(kinds):
+        msg = f"scorecards(parameters=(min, max)) needs max <= the {len(kinds)} metric_keys given, got {parameters!r}"
         raise ValueError(msg)
     first, last = between if between is not None else (FIRST_START, LAST_START)
     if first > last:
         msg = f"scorecards(between=(first, last)) needs first <= last, got {between!r}"
         raise ValueError(msg)
-    allowed = _accumulations(accumulations)
     plan = _Plan(
         first=first,
         last=last,
         active_count=(low, high),
         extra=2 if inactive else 0,
-        kinds=tuple(k for k in _KINDS if k.accumulation in allowed),
+        kinds=kinds,
+        distinct_keys=metric_keys is not None,
+        metric_kinds=_metric_kinds(metric_kinds),
+        shapes=_shapes(steps),
+        calendars=calendars,
+        status_policies=status_policies,
         directions=tuple(Direction) if directions is None else _choices_tuple(directions),
         owners=_choices(owners, _default_owners()),
         timezones=_choices(timezones, _default_timezones()),
     )
     return _scorecards(plan)
+
+
+_KINDS_BY_KEY = {k.key: k for k in _KINDS}
+
+
+def _keyed(keys: Iterable[str], allowed: frozenset[Accumulation]) -> tuple[_Kind, ...]:
+    """The metric kinds for the keys given: a known key's own, another's an everyday sum."""
+    given = tuple(dict.fromkeys(keys))
+    if not given or any(not isinstance(key, str) for key in given):
+        msg = f"metric_keys needs at least one metric key (text), got {given!r}"
+        raise ValueError(msg)
+    for key in given:
+        Metric(key)  # an invalid key is refused here, as Metric refuses it, not inside a draw
+    kinds = tuple(
+        _KINDS_BY_KEY.get(key, _Kind(key, "", key.replace("_", " ").capitalize(), _SUM, 1, 100)) for key in given
+    )
+    kept = tuple(k for k in kinds if k.accumulation in allowed)
+    if not kept:
+        msg = f"metric_keys needs a key that accumulates as accumulations= allows; none of {list(given)!r} does"
+        raise ValueError(msg)
+    return kept
+
+
+def _metric_kinds(given: Iterable[MetricKind] | None) -> frozenset[MetricKind]:
+    allowed = frozenset(MetricKind) if given is None else frozenset(map(MetricKind, given))
+    if not allowed:
+        msg = "metric_kinds needs at least one MetricKind (AUTOMATIC, MANUAL)"
+        raise ValueError(msg)
+    return allowed
 
 
 class _Plan(NamedTuple):
@@ -530,6 +635,11 @@ class _Plan(NamedTuple):
     active_count: tuple[int, int]
     extra: int
     kinds: tuple[_Kind, ...]
+    distinct_keys: bool  # metric_keys were given: each key once per card, never a key_2
+    metric_kinds: frozenset[MetricKind]
+    shapes: tuple[int, ...]
+    calendars: bool
+    status_policies: bool
     directions: tuple[Direction, ...] | st.SearchStrategy[Direction]
     owners: st.SearchStrategy[User | Team]
     timezones: st.SearchStrategy[str]
@@ -539,27 +649,26 @@ class _Plan(NamedTuple):
 def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
     dice = _Dice(draw(_BIG))
     anchor = Date.fromordinal(dice.between(plan.first.toordinal(), plan.last.toordinal()))
-    cadence = _cadence(anchor, dice.roll(10), dice.between(1, 12), min_start=plan.first)
+    cadence = _cadence(anchor, dice.pick(plan.shapes), dice.between(1, 12), min_start=plan.first)
     period = cadence.period(dice.between(-2, 2))
     if not plan.first <= period.start <= plan.last:
         period = cadence.period(0)  # the anchor itself is within bounds
     count = dice.between(*plan.active_count)
-    extra = dice.between(0, plan.extra)
+    extra = dice.between(0, min(plan.extra, len(plan.kinds) - count) if plan.distinct_keys else plan.extra)
     shares = _dice_weights(dice, count)
     manual = dice.between(0, 2 * count)  # usually one parameter entered by hand, sometimes none
     items: list[Parameter] = []
     keys: set[str] = set()
     for index in range(count + extra):
         choices = _Dice(draw(_BIG))
-        kind = choices.pick(plan.kinds)
+        if plan.distinct_keys:
+            kind = choices.pick(tuple(k for k in plan.kinds if k.key not in keys))
+        else:
+            kind = choices.pick(plan.kinds)
         key = kind.key if kind.key not in keys else f"{kind.key}_{index}"
         keys.add(key)
         metric = Metric(
-            key,
-            kind.unit,
-            MetricKind.MANUAL if index == manual else MetricKind.AUTOMATIC,
-            kind.label,
-            kind.accumulation,
+            key, kind.unit, _metric_kind(plan.metric_kinds, manual=index == manual), kind.label, kind.accumulation
         )
         direction = choices.pick(plan.directions) if isinstance(plan.directions, tuple) else draw(plan.directions)
         counted = index < count
@@ -570,7 +679,7 @@ def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
         items.insert(choices.between(0, len(items)) if not counted else len(items), parameter)
     calendar = None
     tail = _Dice(draw(_BIG))  # a draw of its own: the card's dice may be spent by now, and spent dice roll 0
-    if tail.roll(3) == 1:  # a third of the cards count working days only (0, the plainest, counts every day)
+    if tail.roll(3) == 1 and plan.calendars:  # a third of the cards count working days only (0 counts every day)
         first, last = _period_ordinals(period)
         holidays = frozenset(Date.fromordinal(tail.between(first, last)) for _ in range(tail.roll(4)))
         calendar = WorkCalendar(tail.pick(_WORKWEEKS), holidays)
@@ -587,9 +696,17 @@ def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
         timezone=draw(plan.timezones),
         rollover=bool(tail.roll(2)),
         name=tail.pick(names),
-        status_policy=tail.pick(_POLICIES),
+        status_policy=tail.pick(_POLICIES) if plan.status_policies else _POLICIES[0],
         calendar=calendar,
     )
+
+
+def _metric_kind(allowed: frozenset[MetricKind], *, manual: bool) -> MetricKind:
+    """The dice's choice (one parameter by hand, usually), unless only one kind is allowed."""
+    if len(allowed) == 1:
+        (only,) = allowed
+        return only
+    return MetricKind.MANUAL if manual else MetricKind.AUTOMATIC
 
 
 def _window_start(parameter: Parameter, period: Period) -> Date:
@@ -649,10 +766,25 @@ def _measurement(draw: st.DrawFn, card: Scorecard, parameter: Parameter) -> Meas
     return Measurement(value)
 
 
-def instants_for(card: Scorecard) -> st.SearchStrategy[pendulum.DateTime]:
-    """Aware instants in `card`'s period, and (1 in 4 each) in the days before it and after its end."""
+def instants_for(card: Scorecard, *, within: bool = False) -> st.SearchStrategy[pendulum.DateTime]:
+    """Aware instants in `card`'s period, and (1 in 4 each) in the days before it and after its end.
+
+    With ``within=True``, only instants inside the period (from its start, before its end).
+
+    >>> from hypothesis import given
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> april = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c", User("ann"), april, april.period(0), [Parameter("deals", 10, 100)])
+    >>> @given(instants_for(card, within=True))
+    ... def test_in_april(instant):
+    ...     assert instant.month == 4
+    >>> test_in_april()
+    """
     start, end = card.period.instants(card.timezone)
-    return _instants_around(start, int((end - start).total_seconds()))
+    span = int((end - start).total_seconds())
+    if within:
+        return st.integers(0, span - 1).map(lambda offset: start.add(seconds=offset).in_timezone("UTC"))
+    return _instants_around(start, span)
 
 
 _WEEK = 7 * 86_400

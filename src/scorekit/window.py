@@ -6,7 +6,8 @@ days with a `WorkCalendar`), the target after proration, the `Rule` that turns a
 actual into an achievement, and the bands inside which each decision (against 1, the
 status policy, the threshold, the cap) must be taken on exact values.  `shaped`
 applies the threshold, then the cap, exactly: ``effective = 0`` below the threshold,
-``min(effective, cap)`` above the cap.
+``min(effective, cap)`` above the cap.  A lower-is-better parameter without a cap of
+its own is capped at 1 (zero complaints are the target met, not 200% of it).
 
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
 >>> c = Cadence.monthly(Date(2024, 4, 1))
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import Decimal
+from fractions import Fraction
 
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
@@ -27,12 +29,12 @@ from pendulum.tz.timezone import Timezone
 from scorekit.achievement import compare, rule_for
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidScorecard
-from scorekit.numbers import ONE, ZERO
+from scorekit.numbers import EXACT_SUMS, ONE, ZERO
 from scorekit.parameter import Direction, Parameter
 from scorekit.period import Period, as_utc, midnight
 from scorekit.status import StatusPolicy, band
 
-__all__ = ["ParameterWindow", "shaped"]
+__all__ = ["ParameterWindow", "cap_of", "shaped", "shaped_exact"]
 
 
 class ParameterWindow:
@@ -55,6 +57,7 @@ class ParameterWindow:
         "_instants",
         "at_risk_band",
         "calendar",
+        "cap",
         "cap_band",
         "clear",
         "days",
@@ -72,11 +75,15 @@ class ParameterWindow:
         "one_band",
         "parameter",
         "plain",
+        "planned",
+        "policy",
         "rule",
         "start",
         "start_ordinal",
         "target",
         "threshold_band",
+        "too_early",
+        "waiting",
     )
 
     def __init__(
@@ -92,7 +99,10 @@ class ParameterWindow:
         self.higher = parameter.direction is Direction.HIGHER_IS_BETTER
         # Only what cannot fall back may be achieved before the window is over.
         self.early = self.higher and not self.level
-        self.plain = parameter.threshold is None and parameter.cap is None
+        # The cap that applies: the parameter's, or 1 for lower is better without one.
+        self.cap = cap_of(parameter)
+        self.plain = parameter.threshold is None and self.cap is None
+        self.policy = policy
         self.calendar = calendar
         self.start = start
         self.end = period.end
@@ -121,12 +131,19 @@ class ParameterWindow:
         self.on_track_band = band(k1, k0, policy.on_track)
         self.at_risk_band = band(k1, k0, policy.at_risk)
         self.threshold_band = None if parameter.threshold is None else band(k1, k0, parameter.threshold)
-        self.cap_band = None if parameter.cap is None else band(k1, k0, parameter.cap)
+        self.cap_band = None if self.cap is None else band(k1, k0, self.cap)
         # Above `low` and below `high` neither the threshold nor the cap can apply: no exact check needed.
         self.clear = (
             None if self.threshold_band is None else self.threshold_band[1],
             None if self.cap_band is None else self.cap_band[0],
         )
+        # Before the window starts it counts as on plan in the card's projection: achievement 1,
+        # shaped by the cap; its contribution to the projected total, and its scoring context.
+        on_plan = ONE if self.cap is None else min(ONE, self.cap)
+        self.planned = EXACT_SUMS.multiply(self.fraction, on_plan)
+        self.waiting = (self, 0, False, 0, policy, False, False, on_plan, 1, 1)
+        # The counting days below which a status is too early to judge (0: judged from the start).
+        self.too_early = EXACT_SUMS.multiply(policy.judge_from, self.days_decimal)
         # What the scoring loop reads of every window, unpacked in one step (its hot path).
         self.hot = (
             self.key,
@@ -174,17 +191,45 @@ def shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
     value: Decimal, window: ParameterWindow, used: Decimal, actual: Decimal, days: int, elapsed: int
 ) -> tuple[Decimal, bool]:
     """Threshold and cap applied, exactly; and whether the result is still the rule's (not 0 or the cap)."""
-    parameter = window.parameter
-    threshold, bounds = parameter.threshold, window.threshold_band
+    threshold, bounds = window.parameter.threshold, window.threshold_band
     if threshold is not None and bounds is not None:
         low, high = bounds
         if value < low or (
             value <= high and compare(value, threshold, bounds, window.rule, used, actual, days, elapsed) < 0
         ):
             return ZERO, False
-    cap, bounds = parameter.cap, window.cap_band
+    cap, bounds = window.cap, window.cap_band
     if cap is not None and bounds is not None:
         low, high = bounds
         if value > high or (value >= low and compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0):
             return cap, False
     return value, True
+
+
+def cap_of(parameter: Parameter) -> Decimal | None:
+    """The cap that applies: the parameter's own, or 1 for lower is better without one (DESIGN 0.3).
+
+    >>> from scorekit import Parameter
+    >>> cap_of(Parameter("complaints", 5, 100, direction="lower_is_better")), cap_of(Parameter("deals_won", 10, 100))
+    (Decimal('1'), None)
+    """
+    if parameter.cap is None and parameter.direction is Direction.LOWER_IS_BETTER:
+        return ONE
+    return parameter.cap
+
+
+def shaped_exact(value: Fraction, parameter: Parameter) -> Fraction:
+    """An exact achievement after `parameter`'s threshold (0 below it), then its cap (at most it): what counts.
+
+    The rule scoring applies to each card (where it decides on these same exact values).
+
+    >>> from scorekit import Parameter
+    >>> shaped_exact(Fraction(3, 2), Parameter("deals_won", 10, 100, cap="1.2")), shaped_exact(Fraction(2, 5), Parameter("deals_won", 10, 100, threshold="0.5"))
+    (Fraction(6, 5), Fraction(0, 1))
+    """
+    threshold, cap = parameter.threshold, cap_of(parameter)
+    if threshold is not None and value < threshold:
+        return Fraction(0)
+    if cap is not None and value > cap:
+        return Fraction(cap)
+    return value

@@ -1,8 +1,11 @@
-"""The 0.2 per-card scoring loop exactly as it was before `score_many`: the reference `score_many` must match bit for bit.
+"""The 0.2 per-card scoring loop as it was before `score_many`: the reference `score_many` must match bit for bit.
 
 Copied verbatim from `scorekit.scoring.score` (0.2, before the batch core) so the
 property in `test_score_many_properties.py` compares against the previous
-implementation, not against the code under test.
+implementation, not against the code under test; since then changed only by the 0.3
+rules of issue 21 (a parameter not started is on plan in the card's projection, a
+level's `expected` is None, `judge_from`, no ON_TRACK just because no working day has
+elapsed; the implicit cap of lower is better lives in the window).
 """
 
 # ruff: noqa: PLR0912, PLR0915, C901
@@ -23,9 +26,12 @@ from scorekit.window import shaped as _shaped
 
 
 def _not_started(window):
-    return ParameterScore(
-        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, ZERO, None, Status.NOT_STARTED
+    item = ParameterScore(
+        window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, None if window.level else ZERO, None,
+        Status.NOT_STARTED,
     )  # fmt: skip
+    object.__setattr__(item, "_why", window.waiting)
+    return item
 
 
 def reference_score(
@@ -56,7 +62,9 @@ def reference_score(
     contributions = []
     projections = []
     early_sum = ZERO
-    any_early = any_paced = any_data = careful = False
+    any_early = any_data = careful = False
+    started = False
+    judging = not policy.judge_from
     for window in card.windows:
         (
             key,
@@ -76,7 +84,9 @@ def reference_score(
         ) = window.hot
         if today < start:
             results.append(_not_started(window))
+            projections.append(window.planned)
             continue
+        started = True
         given = get(key)
         actual: Decimal | None
         evidence: tuple[Evidence, ...]
@@ -90,15 +100,15 @@ def reference_score(
         else:
             elapsed = calendar.count(start, min(today + 1, end))
         paced = elapsed > 0
-        any_paced = any_paced or paced
+        too_early = elapsed < window.too_early
+        judging = judging or not too_early
         if actual is None and level:
             # A level with no record yet: nothing to score, nothing to project.
-            expected = divide(Decimal(elapsed), days_decimal) if elapsed < days else ONE
             item = ParameterScore(
-                parameter, None, target, ZERO, ZERO, ZERO, expected, None,
+                parameter, None, target, ZERO, ZERO, ZERO, None, None,
                 Status.MISSED if over else Status.NO_DATA, evidence,
             )  # fmt: skip
-            object.__setattr__(item, "_why", (window, elapsed, over, paced, policy, False, False, ZERO, 1, 1))
+            object.__setattr__(item, "_why", (window, elapsed, over, today, policy, False, False, ZERO, 1, 1))
             results.append(item)
             contributions.append(ZERO)
             projections.append(ZERO)
@@ -111,14 +121,14 @@ def reference_score(
         pace_days = pace_elapsed = 1
         pace_actual = actual
         if elapsed >= days:  # the whole window has elapsed: the pace is the actual (exactly)
-            expected, projected = ONE, achievement
+            expected, projected = None if level else ONE, achievement
         elif not paced:  # started, but no working day yet: no pace to go by
-            expected, projected = ZERO, achievement
+            expected, projected = None if level else ZERO, achievement
         else:
             elapsed_decimal = Decimal(elapsed)
             expected = divide(elapsed_decimal, days_decimal)
             if level:  # a level is not extrapolated
-                projected = achievement
+                expected, projected = None, achievement
             else:
                 pace_actual = divide(multiply(actual, days_decimal), elapsed_decimal)
                 pace_days, pace_elapsed = days, elapsed
@@ -145,7 +155,7 @@ def reference_score(
             status = Status.ACHIEVED if reached else Status.MISSED
         elif early and reached:
             status = Status.ACHIEVED
-        elif not paced:
+        elif too_early:
             status = Status.ON_TRACK
         else:
             low, high = bounds = window.on_track_band
@@ -168,10 +178,10 @@ def reference_score(
             parameter, actual, target, achievement, effective, contribution, expected, projected,
             status, evidence,
         )  # fmt: skip
-        why = (window, elapsed, over, paced, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
+        why = (window, elapsed, over, today, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
         object.__setattr__(item, "_why", why)
         results.append(item)
-    if not contributions:
+    if not started:
         return CardScore(card, instant, ZERO, tuple(results), None, Status.NOT_STARTED)
     total = exact_sum(contributions)
     projected_total = exact_sum(projections)
@@ -197,7 +207,7 @@ def reference_score(
     ):
         card_status = Status.ACHIEVED
     elif (
-        not any_paced
+        not judging
         or (not careful and projected_total > on_track_band[1])
         or (
             (careful or projected_total >= on_track_band[0])

@@ -30,8 +30,13 @@ json_values = st.recursive(
 
 
 def strict(text):
-    """The strict path alone: what `loads` gave before templates."""
-    return codec._strict(json.loads(text), Scorecard)
+    """The strict path alone: what `loads` gave before templates.
+
+    That is `loads` itself with no template known: the same JSON parsing (which refuses
+    `Infinity` and `NaN`, as JSON does), then the strict structuring.
+    """
+    codec._TEMPLATES.clear()
+    return codec.loads(text, Scorecard)
 
 
 def outcome(load, text):
@@ -96,6 +101,17 @@ def test_a_broken_document_of_a_known_template_meets_the_strict_path(card, data)
     elif isinstance(node, dict):
         node[data.draw(st.text(max_size=8), label="new field")] = data.draw(json_values, label="value")
     text = json.dumps(document)
+    assert outcome(lambda t: codec.loads(t, Scorecard), text) == outcome(strict, text)
+
+
+def test_the_oracle_parses_json_as_loads_does():
+    """`json.dumps` writes an infinite float as `Infinity`; both sides refuse it the same way."""
+    card = TestTemplates.card()
+    codec.loads(codec.dumps(card), Scorecard)
+    document = codec.to_dict(card)
+    document["name"] = float("inf")
+    text = json.dumps(document)
+    assert outcome(strict, text) == ("refused", "not valid JSON: Infinity is not a number JSON allows")
     assert outcome(lambda t: codec.loads(t, Scorecard), text) == outcome(strict, text)
 
 

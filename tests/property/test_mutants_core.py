@@ -764,10 +764,12 @@ class TestExplainWordForWord:
         result = score(card, measurements, as_of=april(10))
         # Day 10 of 30: expected 10 / 30 = 33.33%.
         # deals_won: 8 / 30 = 26.67% (threshold 20% met, cap 150% not reached); 40% x 26.67% = 10.67%;
-        #   pace 8 x 30 / 10 = 24 -> 80%; 22 left over 20 days = 1.1 a day; 80% is in [50%, 90%): behind.
+        #   pace 8 x 30 / 10 = 24 -> 80%; 22 left over the 21 days Apr 10..30 = 1.0476 a day;
+        #   80% is in [50%, 90%): behind.
         # calls: 150% capped at 120%, 30% x 120% = 36%; achieved early (a higher-is-better sum).
-        # returns: 2 - 2 / 5 = 160%, 20% x 160% = 32%; pace 2 x 30 / 10 = 6 -> 2 - 6 / 5 = 80%: behind.
-        # conversion: no record, no data.  Total 10.67 + 36 + 32 + 0 = 78.67% (exactly 78.666...);
+        # returns: 2 - 2 / 5 = 160%, capped at 100% (lower is better, no cap given), 20% x 100% = 20%;
+        #   pace 2 x 30 / 10 = 6 -> 2 - 6 / 5 = 80%: behind.
+        # conversion: no record, no data.  Total 10.67 + 36 + 20 + 0 = 66.67% (exactly 66.666...);
         # projected 40% x 80% + 30% x 120% (450% capped) + 20% x 80% = 32 + 36 + 16 = 84%: behind.
         assert result.explain().splitlines() == [
             "card c1 'Q2 push' of ann, period 2024-04-01 to 2024-04-30, as of 2024-04-10 12:00 UTC (UTC)",
@@ -781,7 +783,7 @@ class TestExplainWordForWord:
             "  cap 150.00%: not reached",
             "  contribution = 40% x 26.67% = 10.67%",
             "  pace: expected 33.33% by now; projected 8 x 30 / 10 = 24 -> 80.00%",
-            "  remaining: 22 deals, 1.1 a day over the 20 days left",
+            "  remaining: 22 deals, 1.0476 a day over the 21 days left",
             "  status: behind (projected 80.00% < on track 90.00%, >= at risk 50.00%)",
             "calls: weight 30%, higher is better, sum of records",
             "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed",
@@ -792,14 +794,16 @@ class TestExplainWordForWord:
             "  effective: 120.00%",
             "  contribution = 30% x 120.00% = 36.00%",
             "  pace: expected 33.33% by now; projected 150 x 30 / 10 = 450 -> 450.00%",
-            "  remaining: 0, 0 a day over the 20 days left",
-            "  status: achieved (achievement 150.00% >= 100% already, and a higher-is-better sum cannot fall)",
+            "  remaining: 0, 0 a day over the 21 days left",
+            "  status: achieved (achievement 150.00% >= 100%: the target is reached as of now)",
             "returns: weight 20%, lower is better, sum of records",
             "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed",
             "  target: 5",
             "  actual: 2",
             "  achievement = max(0, 2 - 2 / 5) = 160.00%",
-            "  contribution = 20% x 160.00% = 32.00%",
+            "  cap 100.00% (lower is better: at most 100%): reached, limits it",
+            "  effective: 100.00%",
+            "  contribution = 20% x 100.00% = 20.00%",
             "  pace: expected 33.33% by now; projected 2 x 30 / 10 = 6 -> 80.00%",
             "  status: behind (projected 80.00% < on track 90.00%, >= at risk 50.00%)",
             "conversion: weight 10%, higher is better, average of records",
@@ -808,9 +812,9 @@ class TestExplainWordForWord:
             "  actual: no record in the window yet",
             "  achievement = 0.00%",
             "  contribution = 10% x 0.00% = 0.00%",
-            "  pace: expected 33.33% by now; nothing to project without a record",
+            "  pace: nothing to project without a record",
             "  status: no data (no record in the window yet)",
-            "total = 10.67% + 36.00% + 32.00% + 0.00% = 78.67%",
+            "total = 10.67% + 36.00% + 20.00% + 0.00% = 66.67%",
             "projected total: 84.00%",
             "status: behind (projected 84.00% < on track 90.00%, >= at risk 50.00%)",
         ]
@@ -869,7 +873,7 @@ class TestExplainWordForWord:
             "  actual: 1000 EUR",
             "  achievement = 1000 / 1000 = 100.00%",
             "  contribution = 15% x 100.00% = 15.00%",
-            "  pace: expected 100.00% by now; a level is not extrapolated: projected 100.00%",
+            "  pace: a level is not extrapolated: projected 100.00%",
             "  remaining: 0 EUR",
             "  status: achieved (achievement 100.00% >= 100% and the window is over)",
             "rate: weight 10%, higher is better, average of records",
@@ -878,7 +882,7 @@ class TestExplainWordForWord:
             "  actual: no record in the window yet",
             "  achievement = 0.00%",
             "  contribution = 10% x 0.00% = 0.00%",
-            "  pace: expected 100.00% by now; nothing to project without a record",
+            "  pace: nothing to project without a record",
             "  status: missed (no record in the window, which is over)",
             "total = 0.00% + 15.63% + 18.75% + 15.00% + 0.00% = 49.38%",
             "projected total: 49.38%",
@@ -899,6 +903,9 @@ class TestExplainWordForWord:
             calendar=EASTER,
         )
         # Easter Monday is not a working day: none has elapsed.  18 left over 21 working days = 0.857142..
+        # With no working day elapsed the projection is the achievement, 10%, judged as any other:
+        # behind (0.2 said on track whatever happened).  visits (Apr 15-19, 22-26, 29-30: 12 working
+        # days) has not started: on plan in the card's projection, 60% x 10% + 40% x 100% = 46%.
         result = score(card, {"deals_won": 2}, as_of=april(1))
         assert result.explain().splitlines() == [
             "card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-04-01 12:00 UTC (UTC)",
@@ -912,17 +919,19 @@ class TestExplainWordForWord:
             "  contribution = 60% x 10.00% = 6.00%",
             "  pace: no working day has elapsed yet; projected = achievement",
             "  remaining: 18, 0.8571 a day over the 21 working days left",
-            "  status: on track (no working day has elapsed yet)",
+            "  status: behind (projected 10.00% < on track 100.00%)",
             "visits: weight 40%, higher is better, sum of records",
+            "  window: 2024-04-15 to 2024-04-30, 12 working days, not started",
             "  target: 8",
             "  actual: not counted yet",
             "  achievement = 0.00%",
             "  contribution = 40% x 0.00% = 0.00%",
+            "  pace: not started; counts as on plan in the card's projection: projected 100.00%",
             "  remaining: 8",
             "  status: not started (the window has not started)",
             "total = 6.00% + 0.00% = 6.00%",
-            "projected total: 6.00%",
-            "status: on track (no working day has elapsed yet)",
+            "projected total: 46.00% (not started, counted as on plan: visits)",
+            "status: behind (projected 46.00% < on track 100.00%)",
         ]
 
     @pytest.mark.parametrize(
@@ -962,7 +971,7 @@ class TestExplainWordForWord:
                     "  status: behind (projected 0.00% < on track 100.00%)",
                     "total = 108.00% + 0.00% = 108.00%",
                     "projected total: 648.00%",
-                    "status: achieved (the higher-is-better sums alone reach 100%, and they cannot fall)",
+                    "status: achieved (the higher-is-better sums alone reach 100% as of now)",
                 ],
             ),
             (
@@ -1258,7 +1267,7 @@ class TestScoreObjects:
         assert (
             result.parameters[0].explain().splitlines()[1] == "  window: 2024-04-01 to 2024-04-30, 30 days, 10 elapsed"
         )
-        assert result.parameters[0].per_day == Decimal("0.3")  # 6 left over 20 days
+        assert result.parameters[0].per_day == Decimal("0.2857142857142857142857142857142857")  # 6 / 21, Apr 10..30
 
 
 class TestExactShaping:
@@ -1663,7 +1672,7 @@ class TestLocalAndReadBack:
     def test_explain_in_the_cards_zone(self):
         # 12:00 UTC is 14:00 in Warsaw (CEST).  a: 4 / 3 = 133.33%, capped at 120%, x 40% = 48%;
         # b: Apr 11-30 = 20 of 30 days, target 3 x 20 / 30 = 2; 0 meets a threshold of 0; 2 left
-        # over the 10 days left = 0.2 a day.  Projected 40% x 120% (200% capped) = 48%: behind.
+        # over the 11 days left (Apr 20..30) = 0.1818 a day.  Projected 40% x 120% (200% capped) = 48%: behind.
         result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
         assert result.explain().splitlines() == [
             "card c1 of ann, period 2024-04-01 to 2024-04-30, as of 2024-04-20 14:00 CEST (Europe/Warsaw)",
@@ -1674,7 +1683,7 @@ class TestLocalAndReadBack:
             "  actual: no record in the window yet",
             "  achievement = 0.00%",
             "  contribution = 20% x 0.00% = 0.00%",
-            "  pace: expected 66.67% by now; nothing to project without a record",
+            "  pace: nothing to project without a record",
             "  status: no data (no record in the window yet)",
             "a: weight 40%, higher is better, sum of records",
             "  window: 2024-04-01 to 2024-04-30, 30 days, 20 elapsed",
@@ -1685,8 +1694,8 @@ class TestLocalAndReadBack:
             "  effective: 120.00%",
             "  contribution = 40% x 120.00% = 48.00%",
             "  pace: expected 66.67% by now; projected 4 x 30 / 20 = 6 -> 200.00%",
-            "  remaining: 0, 0 a day over the 10 days left",
-            "  status: achieved (achievement 133.33% >= 100% already, and a higher-is-better sum cannot fall)",
+            "  remaining: 0, 0 a day over the 11 days left",
+            "  status: achieved (achievement 133.33% >= 100%: the target is reached as of now)",
             "b: weight 40%, higher is better, sum of records",
             "  window: 2024-04-11 to 2024-04-30, 20 days, 10 elapsed",
             "  target: 3 deals prorated to the window: 2 deals",
@@ -1695,27 +1704,26 @@ class TestLocalAndReadBack:
             "  threshold 0.00%: met",
             "  contribution = 40% x 0.00% = 0.00%",
             "  pace: expected 50.00% by now; projected 0 x 20 / 10 = 0 -> 0.00%",
-            "  remaining: 2 deals, 0.2 a day over the 10 days left",
+            "  remaining: 2 deals, 0.1818 a day over the 11 days left",
             "  status: behind (projected 0.00% < on track 100.00%)",
             "total = 0.00% + 48.00% + 0.00% = 48.00%",
             "projected total: 48.00%",
             "status: behind (projected 48.00% < on track 100.00%)",
         ]
 
-    def test_a_score_read_back_explains_and_shows_what_it_holds(self):
-        # Read back, a score has no window, pace or rule to show; its percent counts the capped 120%.
+    def test_a_score_read_back_explains_itself_word_for_word(self):
+        # Read back, a score rebuilds its window, pace and rule from its card and as_of (issue 21);
+        # it printed "achievement = achievement = 133.33%" and no window or pace line.
         result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
         back = codec.loads(codec.dumps(result), CardScore)
-        lines = back.explain().splitlines()
-        assert not [line for line in lines if line.startswith(("  window:", "  pace:"))]
-        assert [line for line in lines if line.startswith("  status:")] == [
-            "  status: no data (no record in the window yet)",
-            "  status: achieved (achievement 133.33%)",
-            "  status: behind (achievement 0.00%)",
-        ]
+        assert back.explain() == result.explain()
         assert back.percent() == result.percent() == Decimal("48.00")
-        # Without its rule a formula cannot be shown: the line names the achievement only.
-        assert "  achievement = achievement = 133.33%" in lines
+
+    def test_a_parameter_without_context_shows_its_achievement_once(self):
+        # A parameter that is not its card's has no rule to show: the line names the number once.
+        result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
+        stranger = attrs.evolve(result.parameters[1], parameter=Parameter("x", 3, 40))
+        assert "  achievement = 133.33%" in stranger.explain().splitlines()
 
     def test_a_score_made_by_hand_counts_a_parameter_its_card_lacks_as_given(self):
         result = score(april_card(Parameter("a", 10, 100)), {"a": 5}, as_of=MAY_1)

@@ -86,3 +86,34 @@ def test_oracle_month_starts_equal_relativedelta(start, k, months):
     cadence = Cadence.every(start, months=months)
     expected = start + relativedelta(months=k * months)
     assert cadence.period(k).start == expected
+
+
+patterns = st.lists(st.integers(1, 9), min_size=1, max_size=53)
+
+
+@given(dates, patterns, st.integers(-200, 200))
+def test_retail_weeks_agree_with_a_naive_walk(start, pattern, k):
+    """Walk the pattern period by period from the anchor (forwards or backwards) and compare."""
+    cadence = Cadence.weeks(start, pattern)
+    begin, i = start, 0
+    while i < k:
+        begin = begin.add(weeks=pattern[i % len(pattern)])
+        i += 1
+    while i > k:
+        i -= 1
+        begin = begin.subtract(weeks=pattern[i % len(pattern)])
+    end = begin.add(weeks=pattern[k % len(pattern)])
+    assert (cadence.period(k).start, cadence.period(k).end) == (begin, end)
+    assert cadence.index_of(begin) == k
+    assert cadence.index_of(end.subtract(days=1)) == k
+    assert cadence.following(cadence.period(k)) == cadence.period(k + 1)
+
+
+@given(dates, patterns, dates)
+def test_retail_weeks_cover_every_date_exactly_once(start, pattern, day):
+    cadence = Cadence.weeks(start, pattern)
+    k = cadence.index_of(day)
+    assert day in cadence.period(k)
+    assert day not in cadence.period(k - 1)
+    assert day not in cadence.period(k + 1)
+    assert cadence.period(k).end == cadence.period(k + 1).start

@@ -70,7 +70,8 @@ def v02_parameter(draw, parameter: Parameter) -> Parameter:
 def policies(draw) -> StatusPolicy:
     on_track = draw(st.integers(0, 120)) / Decimal(100)
     at_risk = draw(st.integers(0, int(on_track * 100))) / Decimal(100)
-    return StatusPolicy(on_track=on_track, at_risk=at_risk)
+    judge_from = draw(st.sampled_from([0, 0, Decimal("0.1"), Decimal("0.25"), Decimal("0.5"), 1]))
+    return StatusPolicy(on_track=on_track, at_risk=at_risk, judge_from=judge_from)
 
 
 @st.composite
@@ -141,33 +142,46 @@ def _achievement(parameter: Parameter, actual: Fraction, target: Fraction, basel
     return max(Fraction(0), 2 - actual / target)
 
 
+def _cap(parameter: Parameter) -> Fraction | None:
+    """DESIGN 0.3: a lower-is-better parameter without an explicit cap is capped at 1."""
+    if parameter.cap is not None:
+        return Fraction(parameter.cap)
+    return ONE if parameter.direction is Direction.LOWER_IS_BETTER else None
+
+
 def _shape(parameter: Parameter, value: Fraction) -> Fraction:
     if parameter.threshold is not None and value < Fraction(parameter.threshold):
         return Fraction(0)
-    if parameter.cap is not None and value > Fraction(parameter.cap):
-        return Fraction(parameter.cap)
+    cap = _cap(parameter)
+    if cap is not None and value > cap:
+        return cap
     return value
 
 
 def oracle(card: Scorecard, measurements, as_of):  # noqa: C901, PLR0912, PLR0915 - DESIGN.md, line by line
-    """(card status, exact total, [(status, effective) per active parameter]) from DESIGN.md."""
+    """(card status, exact total, [(status, effective) per active parameter], exact projected total) from DESIGN.md."""
     today = pendulum.instance(as_of).in_timezone(card.timezone).date()
     period = card.period
     over = today >= period.end
     policy = card.status_policy
     rows, total, projected_total, early_total = [], Fraction(0), Fraction(0), Fraction(0)
-    started_any = data_any = paced_any = False
+    started_any = data_any = judged_any = False
+    judge_from = Fraction(policy.judge_from)
     early_any = False
     for parameter in card.active_parameters:
         start = max(period.start, parameter.counts_from) if parameter.counts_from else period.start
         days = _counting_days(card, start, period.end)
         level = parameter.metric.accumulation is not Accumulation.SUM
+        weight = Fraction(parameter.weight.fraction)
         if today < start:
             rows.append((Status.NOT_STARTED, Fraction(0)))
+            cap = _cap(parameter)  # on plan in the card's projection: 1, shaped by its cap
+            projected_total += weight * (ONE if cap is None else min(ONE, cap))
             continue
         started_any = True
         elapsed = min(_counting_days(card, start, today.add(days=1)), days)
-        paced_any = paced_any or elapsed > 0
+        too_early = Fraction(elapsed, days) < judge_from
+        judged_any = judged_any or not too_early
         share = Fraction(1)
         if parameter.prorate:
             share = Fraction(days, _counting_days(card, period.start, period.end))
@@ -186,7 +200,6 @@ def oracle(card: Scorecard, measurements, as_of):  # noqa: C901, PLR0912, PLR091
         else:
             projected = _achievement(parameter, actual * days / elapsed, target, baseline)
         effective = _shape(parameter, achievement)
-        weight = Fraction(parameter.weight.fraction)
         total += weight * effective
         projected_total += weight * _shape(parameter, projected)
         early = parameter.direction is Direction.HIGHER_IS_BETTER and not level
@@ -197,7 +210,7 @@ def oracle(card: Scorecard, measurements, as_of):  # noqa: C901, PLR0912, PLR091
             status = Status.ACHIEVED if achievement >= 1 else Status.MISSED
         elif early and achievement >= 1:
             status = Status.ACHIEVED
-        elif elapsed == 0 or projected >= Fraction(policy.on_track):
+        elif too_early or projected >= Fraction(policy.on_track):
             status = Status.ON_TRACK
         elif policy.at_risk and projected < Fraction(policy.at_risk):  # "the default never gives AT_RISK"
             status = Status.AT_RISK
@@ -212,13 +225,13 @@ def oracle(card: Scorecard, measurements, as_of):  # noqa: C901, PLR0912, PLR091
         card_status = Status.NO_DATA
     elif early_any and early_total >= 1:
         card_status = Status.ACHIEVED
-    elif not paced_any or projected_total >= Fraction(policy.on_track):
+    elif not judged_any or projected_total >= Fraction(policy.on_track):
         card_status = Status.ON_TRACK
     elif policy.at_risk and projected_total < Fraction(policy.at_risk):
         card_status = Status.AT_RISK
     else:
         card_status = Status.BEHIND
-    return card_status, total, rows
+    return card_status, total, rows, (projected_total if started_any else None)
 
 
 def _half_up(value: Fraction, places: int = 2) -> Decimal:
@@ -229,15 +242,20 @@ def _half_up(value: Fraction, places: int = 2) -> Decimal:
 
 def _agrees(card, measurements, as_of):
     result = score(card, measurements, as_of=as_of)
-    status, total, rows = oracle(card, measurements, as_of)
+    status, total, rows, projected = oracle(card, measurements, as_of)
     assert result.status is status
+    if projected is None:
+        assert result.projected is None
+    else:  # the Decimal is the exact projection to within its 34-digit quotients
+        assert abs(Fraction(result.projected) - projected) < Fraction(1, 10**28)
     assert [p.status for p in result.parameters] == [row[0] for row in rows]
     for item, (_, effective) in zip(result.parameters, rows, strict=True):
         parameter = item.parameter
         # every threshold and cap decision is the exact one
         assert (item.effective == 0) == (effective == 0) or item.achievement == 0
-        if parameter.cap is not None and effective == Fraction(parameter.cap):
-            assert item.effective == parameter.cap
+        cap = _cap(parameter)
+        if cap is not None and effective == cap:
+            assert item.effective == cap
     assert result.percent() == _half_up(total * 100)
     return result
 

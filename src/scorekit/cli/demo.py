@@ -23,7 +23,18 @@ from pendulum import Date, DateTime
 from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
 from scorekit.calendar import WorkCalendar
-from scorekit.cli.render import bar, percent, score_table, shown, status_counts, status_word, table, when
+from scorekit.cli.render import (
+    bar,
+    many,
+    percent,
+    period_text,
+    score_table,
+    shown,
+    status_counts,
+    status_word,
+    table,
+    when,
+)
 from scorekit.errors import CardNotFound
 from scorekit.grouping import summarize
 from scorekit.history import Change
@@ -73,7 +84,8 @@ def _templates() -> dict[str, tuple[CardTemplate, User | Team]]:
         Parameter(Metric("deals_lost", "deals", label="Deals lost"), 20, 20, direction=Direction.LOWER_IS_BETTER),
     ]
     monthly = Cadence.monthly(_ANCHOR)
-    policy = StatusPolicy(on_track="0.95", at_risk="0.75")  # projected under 75% of the target: at risk
+    # projected under 75% of the target: at risk; before a tenth of the month has passed, nobody is judged yet
+    policy = StatusPolicy(on_track="0.95", at_risk="0.75", judge_from="0.1")
     days = DEMO_CALENDAR  # pace counts working days: nobody looks behind on a Monday or after Easter
     senior_t = CardTemplate(
         monthly, rep, timezone=DEMO_ZONE, rollover=True, name="Monthly targets", status_policy=policy, calendar=days
@@ -240,15 +252,16 @@ class _Workspace:
         if missing:
             self.service.cards.add_many(missing, change=Change(_MANAGER.id, self.as_of, "demo workspace set-up"))
         if fresh:
-            lines = [f"created the workspace {shown(self.db)}: 5 reps, team north, cards from {self.first}"]
+            reps = many(len(DEMO_REPS), "rep")
+            lines = [f"created the workspace {shown(self.db)}: {reps}, team north, cards from {self.first}"]
         else:
-            added = f" (added {len(missing)} card(s) of the window it lacked)" if missing else ""
+            added = f" (added {many(len(missing), 'card')} of the window it lacked)" if missing else ""
             lines = [f"reusing the workspace {shown(self.db)}{added}"]
         created = self.service.roll_over(_MANAGER, today=self.today)
-        lines.append(f"rolled over {len(created)} card(s) up to {self.today}")
+        lines.append(f"rolled over {many(len(created), 'card')} up to {self.today}")
         self._enter_manual_values()
         closed = self.service.close(_MANAGER, today=self.today)
-        lines.append(f"closed {len(closed)} card(s) whose period is over: their numbers no longer move")
+        lines.append(f"closed {many(len(closed), 'card')} whose period is over: their numbers no longer move")
         return lines
 
     def _enter_manual_values(self) -> None:
@@ -302,7 +315,7 @@ def render_trend(scores: Sequence[CardScore], series: str) -> str:
     """One series' totals per period, oldest first (its closed months are its snapshots)."""
     points = sorted((s for s in scores if s.card.series_id == series), key=lambda s: s.card.period.start)
     name = dict(DEMO_REPS).get(series, series)
-    steps = " · ".join(f"{s.card.period.start:%Y-%m} {percent(s.total)} {status_word(s.status)}" for s in points)
+    steps = " · ".join(f"{period_text(s.card.period)} {percent(s.total)} {status_word(s.status)}" for s in points)
     return f"trend of {name} ({series}): {steps}"
 
 
@@ -337,7 +350,7 @@ def render_dashboard(as_of: _dt.datetime, scores: Sequence[CardScore]) -> str:
             s.card.id,
             s.card.name or s.card.id,
             names.get(s.card.owner.id, s.card.owner.id),
-            f"{s.card.period.start} → {s.card.period.last_day}",
+            period_text(s.card.period),
             percent(s.total),
             bar(s.total),
             status_word(s.status, last_day=_last_day(s)),
@@ -348,20 +361,21 @@ def render_dashboard(as_of: _dt.datetime, scores: Sequence[CardScore]) -> str:
     mean, median = summary.mean_total, summary.median_total
     counts = ", ".join(f"{n} {word}" for word, n in status_counts(scores))
     head = (
-        f"dashboard as of {when(as_of)}: {len(scores)} cards, mean {percent(mean)}, median {percent(median)} "
+        f"dashboard as of {when(as_of)}: {many(len(scores), 'card')}, mean {percent(mean)}, median {percent(median)} "
         f"(started cards) · {counts}"
     )
     words = [word for word, _ in status_counts(())]
     groups = [["group of similar cards", "cards", "mean", *words]]
 
-    def similar(s: CardScore) -> tuple[Date, Date, str]:
-        return s.card.period.start, s.card.period.last_day, s.card.name or s.card.id
+    def similar(s: CardScore) -> tuple[Period, str]:
+        return s.card.period, s.card.name or s.card.id
 
-    for (start, last, name), members in itertools.groupby(sorted(scores, key=similar), key=similar):
+    ordered = sorted(scores, key=lambda s: (s.card.period.start, s.card.period.end, s.card.name or s.card.id))
+    for (period, name), members in itertools.groupby(ordered, key=similar):
         group = list(members)
         group_mean = summarize(group).mean_total
         groups.append(
-            [f"{name}, {start} → {last}", str(len(group)), percent(group_mean)]
+            [f"{name}, {period_text(period)}", str(len(group)), percent(group_mean)]
             + [str(n) for _, n in status_counts(group)]
         )
     return f"{head}\n\n{table(rows)}\n\n{table(groups)}"

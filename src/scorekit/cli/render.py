@@ -16,16 +16,21 @@ import json
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_FLOOR, Decimal
+from fractions import Fraction
 
 from scorekit import _display
 from scorekit.numbers import for_display
-from scorekit.period import zone
+from scorekit.period import Period, zone
+from scorekit.scores import exact_projected, exact_values
 from scorekit.scoring import CardScore, ParameterScore, Status
+from scorekit.window import cap_of
 
 __all__ = [
     "bar",
     "csv_cell",
+    "many",
     "percent",
+    "period_text",
     "plain",
     "score_csv",
     "score_json",
@@ -84,7 +89,7 @@ def bar(fraction: Decimal, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def percent(value: Decimal | None) -> str:
+def percent(value: Decimal | Fraction | None) -> str:
     """A fraction as a percentage with two decimals.
 
     >>> percent(Decimal("0.12345")), percent(None)
@@ -116,6 +121,25 @@ def when(instant: _dt.datetime) -> str:
     return f"{instant:%Y-%m-%d %H:%M:%S} {offset[:3]}:{offset[3:]}"
 
 
+def period_text(period: Period) -> str:
+    """A period as the command writes it everywhere (headers, dashboards, trends, `explain()`): first to last day.
+
+    >>> from scorekit import Date
+    >>> period_text(Period(Date(2024, 5, 1), Date(2024, 6, 1)))
+    '2024-05-01 to 2024-05-31'
+    """
+    return f"{period.start} to {period.last_day}"
+
+
+def many(count: int, noun: str) -> str:
+    """A count with its noun, in the singular for one.
+
+    >>> many(1, "demo"), many(2, "demo"), many(0, "card")
+    ('1 demo', '2 demos', '0 cards')
+    """
+    return _display.many(count, noun)
+
+
 def status_word(status: Status, *, last_day: bool = False) -> str:
     """A status in words; on the period's last day an open status says so.
 
@@ -129,11 +153,13 @@ def status_word(status: Status, *, last_day: bool = False) -> str:
 def status_counts(scores: Iterable[CardScore]) -> list[tuple[str, int]]:
     """How many cards have each status, every status listed (so the counts add up to the cards).
 
-    >>> status_counts([])[:2]
-    [('not started', 0), ('on track', 0)]
+    Best first, in the order of every other count scorekit shows (`Summary`, `Dashboard`, HTML).
+
+    >>> [word for word, _ in status_counts([])]
+    ['achieved', 'on track', 'behind', 'at risk', 'missed', 'no data', 'not started']
     """
     counts = collections.Counter(s.status for s in scores)
-    return [(status_word(status), counts[status]) for status in Status]
+    return [(status_word(Status(value)), counts[Status(value)]) for value in _display.STATUS_ORDER]
 
 
 def table(rows: Sequence[Sequence[str]]) -> str:
@@ -149,14 +175,19 @@ def table(rows: Sequence[Sequence[str]]) -> str:
 
 
 def _note(item: ParameterScore) -> str:
+    """Where the actual comes from when a person entered it, and why `effective` differs from `achievement`."""
+    notes = ["entered by hand"] if item.parameter.metric.is_manual else []
+    notes += [_adjusted(item)] if item.effective != item.achievement else []
+    return "; ".join(notes)
+
+
+def _adjusted(item: ParameterScore) -> str:
     """Why `effective` differs from `achievement`: the threshold or the cap changed the number."""
-    parameter = item.parameter
-    if item.effective == item.achievement:
-        return ""
+    parameter, cap = item.parameter, cap_of(item.parameter)
     if parameter.threshold is not None and item.achievement < parameter.threshold:
         return f"* below threshold {percent(parameter.threshold)}"
-    if parameter.cap is not None and item.achievement > parameter.cap:
-        return f"* capped at {percent(parameter.cap)}"
+    if cap is not None and item.achievement > cap:
+        return f"* capped at {percent(cap)}"
     return "* adjusted"
 
 
@@ -179,22 +210,23 @@ def score_table(result: CardScore) -> str:
     for item in result.parameters:
         metric = item.parameter.metric
         unit = f" {metric.unit}" if metric.unit else ""
+        exact = exact_values(item)  # each number shown is the exact value rounded once, as percent() does
         rows.append(
             [
                 metric.display_name,
                 f"{plain(item.actual)} / {plain(item.target)}{unit}",
                 str(item.parameter.weight),
-                percent(item.achievement),
+                percent(exact.achievement),
                 bar(item.effective, 10),
-                percent(item.contribution),
-                f"{percent(item.projected)} projected",
+                percent(exact.contribution),
+                f"{percent(exact.projected)} projected",
                 status_word(item.status, last_day=last_day),
                 _note(item),
             ]
         )
-    head = f"{shown(card.name or card.id)} · {shown(card.owner.id)} · {card.period} · as of {when(result.as_of)}"
+    head = f"{shown(card.name or card.id)} · {shown(card.owner.id)} · {period_text(card.period)} · as of {when(result.as_of)}"
     foot = (
-        f"total {percent(result.total)}  {bar(result.total)}  projected {percent(result.projected)}  "
+        f"total {result.percent():f}%  {bar(result.total)}  projected {percent(exact_projected(result))}  "
         f"{status_word(result.status, last_day=last_day)}"
     )
     return f"{head}\n{table(rows)}\n{foot}"
