@@ -239,18 +239,22 @@ def rule_for(parameter: Parameter, share: tuple[int, int] | None = None) -> Rule
     return _rule(parameter, target, exact_target, baseline, exact_share)
 
 
-def rule_for_exact(parameter: Parameter, target: Fraction, share: Fraction = Fraction(1)) -> Rule:
+def rule_for_exact(
+    parameter: Parameter, target: Fraction, share: Fraction = Fraction(1), shown: Decimal | None = None
+) -> Rule:
     """The rule that judges `parameter` against the exact target `target` (a plan's ``T``, a relieved target).
 
     `share` is the proration factor the baseline scales by.  The reported target is
-    `target` as one 34-digit division.
+    `shown` (a Decimal equal to `target`, as the caller wrote it), else `target` as
+    one 34-digit division.
 
     >>> from scorekit import Parameter
     >>> rule = rule_for_exact(Parameter("deals_won", 10, 100), Fraction(85, 31))
     >>> rule.target, rule.exact_target
     (Decimal('2.741935483870967741935483870967742'), Fraction(85, 31))
     """
-    shown = EXACT.divide(Decimal(target.numerator), Decimal(target.denominator))
+    if shown is None:
+        shown = EXACT.divide(Decimal(target.numerator), Decimal(target.denominator))
     baseline = None
     if parameter.baseline is not None:
         exact_baseline = Fraction(parameter.baseline) * share

@@ -26,7 +26,7 @@ from fractions import Fraction
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
-from scorekit.achievement import Rule, compare, rule_for, rule_for_exact
+from scorekit.achievement import Rule, compare, prorated, rule_for, rule_for_exact
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO
@@ -146,7 +146,7 @@ class ParameterWindow:
         else:
             self.share = plan.share
             at = plan.in_force(self.start_ordinal) if self.level else plan.target
-            rule = rule_for_exact(parameter, at, plan.share)
+            rule = rule_for_exact(parameter, at, plan.share, self._written(at))
         self.fraction = parameter.weight.fraction
         self._judge(rule)
         self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
@@ -210,9 +210,20 @@ class ParameterWindow:
             for name in ParameterWindow.__slots__:
                 object.__setattr__(found, name, getattr(self, name))
             found.base, found.reliefs, found._judged = self, reliefs, {}
-            found._judge(rule_for_exact(self.parameter, target, self.share))
+            found._judge(rule_for_exact(self.parameter, target, self.share, None if reliefs else self._written(target)))
             self._judged[key] = found
         return found
+
+    def _written(self, target: Fraction) -> Decimal | None:
+        """`target` as the parameter writes it, where it is the target or a step's (prorated alike), else None.
+
+        So a moved plan that lands on a written target reports it as 0.2 would (``15.0`` stays ``15.0``).
+        """
+        share = self.share
+        for written in (self.parameter.target, *(step.target for step in self.parameter.steps)):
+            if Fraction(written) * share == target:
+                return written if share == 1 else prorated(written, (share.numerator, share.denominator))
+        return None
 
     def pace(self, today: int, elapsed: int) -> tuple[int, int]:
         """``(days, elapsed)`` such that ``actual * days / elapsed`` is the projected actual of a SUM part-way through.
