@@ -258,7 +258,9 @@ def score_rows(
     rows: dict[int, tuple[ScoreBatch, int]] = {}
     for instant, indices in by_instant.items():
         scored = [cards[i] for i in indices]
-        own = [a for card_id in dict.fromkeys(c.id for c in scored) for a in by_card.get(card_id, ())]
+        own = (
+            [a for card_id in dict.fromkeys(c.id for c in scored) for a in by_card.get(card_id, ())] if by_card else ()
+        )
         batch = score_many(scored, [measured[i] for i in indices], as_of=instant, adjustments=own)
         rows.update((index, (batch, at)) for at, index in enumerate(indices))
     return [rows[index] for index in range(len(cards))]

@@ -130,7 +130,7 @@ def score(
             (instant,),
             _by_card(cards, manual, "a manual entry"),
             build=True,
-            adjustments=_by_card(cards, adjustments, "an adjustment"),
+            adjustments=_by_card(cards, adjustments, "an adjustment") if adjustments else None,
         ),
         0,
     )
