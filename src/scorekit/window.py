@@ -200,6 +200,12 @@ class ParameterWindow:
         Itself when nothing changes; else a copy with its own rule and bands, kept
         per target and reliefs (`reliefs`: the relief adjustments behind it, for
         `explain`).  `base` is the window it was made from.
+
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> (w,) = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)]).windows
+        >>> w.judged(Fraction(10)) is w, w.judged(Fraction(9)).target, w.judged(Fraction(9)).base is w
+        (True, Decimal('9'), True)
         """
         if not reliefs and target == self.rule.exact_target:
             return self
@@ -231,6 +237,12 @@ class ParameterWindow:
         0.2's counting days without a moved plan; else ``expected``'s denominator and
         numerator (``actual / expected``), or ``(1, 1)`` while nothing (or all) of the
         target is expected yet: the projection is then the achievement.
+
+        >>> from scorekit import Cadence, Date, Parameter, Phasing, Scorecard, User
+        >>> q = Cadence.quarterly(Date(2025, 1, 1))
+        >>> card = Scorecard("c1", User("ann"), q, q.period(0), [Parameter("deals_won", 300, 100)], phasing=Phasing({1: 3, 2: 3, 3: 4}))
+        >>> card.windows[0].pace(Date(2025, 2, 14).toordinal(), 45)  # actual x 20 / 9 = actual / 0.45
+        (20, 9)
         """
         if self.plan is None:
             return self.days, elapsed
@@ -238,7 +250,16 @@ class ParameterWindow:
         return (exact.denominator, exact.numerator) if 0 < exact < 1 else (1, 1)
 
     def expected_at(self, today: int) -> tuple[Decimal, Fraction]:
-        """A moved plan's ``expected = T_d / T`` on `today`: as reported (34 digits) and exactly; kept per day."""
+        """``expected`` on the date ordinal `today`: as reported (34 digits) and exactly; kept per day.
+
+        ``T_d / T`` by a moved plan, else ``elapsed / days``.  The Q1 phasing of DESIGN by Feb 14:
+
+        >>> from scorekit import Cadence, Date, Parameter, Phasing, Scorecard, User
+        >>> q = Cadence.quarterly(Date(2025, 1, 1))
+        >>> card = Scorecard("c1", User("ann"), q, q.period(0), [Parameter("deals_won", 300, 100)], phasing=Phasing({1: 3, 2: 3, 3: 4}))
+        >>> card.windows[0].expected_at(Date(2025, 2, 14).toordinal())
+        (Decimal('0.45'), Fraction(9, 20))
+        """
         known = self._expected.get(today)
         if known is None:
             if self.plan is None:
