@@ -418,3 +418,17 @@ def test_a_planned_score_reads_back_the_same(card: Scorecard, actual: int, as_of
     assert back == result
     assert back.explain() == result.explain()
     assert back.to_records() == result.to_records()
+
+
+def test_a_relief_shows_before_the_window_starts() -> None:
+    # counts_from Apr 21, not started on Apr 10: the target 10 less a relief of 3 is 7 already,
+    # nothing counted yet; a relief of 10 leaves nothing and is refused even now.
+    later = Parameter("deals_won", 10, 100, counts_from=Date(2024, 4, 21))
+    as_of = _utc(2024, 4, 10, 12)
+    early = _utc(2024, 4, 2)
+    item = score(_april(later), {}, as_of=as_of, adjustments=[_relief(3, at=early), _credit(at=early)]).parameters[0]
+    assert item.status is Status.NOT_STARTED
+    assert item.target == 7
+    assert item.actual == 0
+    with pytest.raises(InvalidParameter, match="the target after relief must stay above 0"):
+        score(_april(later), {}, as_of=as_of, adjustments=[_relief(10, at=early)])

@@ -331,6 +331,11 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             ) = window.hot
             if today < start:
                 # Not started: on plan in the card's projection (its achievement 1, shaped by its cap).
+                if adjusting and key in totals_of:  # a relief already shows in the target; nothing is counted yet
+                    window = _adjusted(  # noqa: PLW2901 - judged by its relieved target
+                        card, window, None, (), totals=totals_of[key], reliefs=reliefs_of.get(key, ())
+                    )[0]
+                    target = window.target
                 projected_total = add(projected_total, window.planned)
                 waiting = None if level else ZERO  # expected: a level's is never a share of the window
                 if build:
