@@ -1,0 +1,93 @@
+"""The adjustment contract suites on memory, SQLite and (with SCOREKIT_POSTGRES) a real PostgreSQL."""
+
+import pytest
+
+from scorekit.adapters.memory import MemoryAdjustments, MemoryManualValues, MemoryScorecards, MemorySnapshots
+from scorekit.adapters.sqlite import SQLiteAdjustments, SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
+from scorekit.testing import AdjustedStores, AdjustmentStorageContract, AdjustmentStoreContract
+
+SCHEMA = "scorekit_adjustments_test"
+
+
+def memory_stores():
+    cards = MemoryScorecards()
+    return AdjustedStores(
+        cards, MemoryManualValues(cards=cards), MemorySnapshots(cards=cards), MemoryAdjustments(cards=cards)
+    )
+
+
+class TestMemoryAdjustments(AdjustmentStoreContract):
+    @pytest.fixture
+    def adjustments(self):
+        return MemoryAdjustments()
+
+
+class TestMemoryAdjustmentStorage(AdjustmentStorageContract):
+    @pytest.fixture
+    def storage(self):
+        return memory_stores()
+
+
+class TestSQLiteAdjustments(AdjustmentStoreContract):
+    @pytest.fixture
+    def adjustments(self, tmp_path):
+        with SQLiteAdjustments(tmp_path / "cards.sqlite3") as store:
+            yield store
+
+
+class TestSQLiteAdjustmentStorage(AdjustmentStorageContract):
+    @pytest.fixture
+    def storage(self, tmp_path):
+        path = tmp_path / "one.sqlite3"
+        with (
+            SQLiteScorecards(path) as cards,
+            SQLiteManualValues(path) as manual,
+            SQLiteSnapshots(path) as snapshots,
+            SQLiteAdjustments(path) as adjustments,
+        ):
+            yield AdjustedStores(cards, manual, snapshots, adjustments)
+
+
+@pytest.fixture(scope="module")
+def postgres_adapters(postgres_pool):
+    from scorekit.adapters.postgres import (
+        PostgresAdjustments,
+        PostgresManualValues,
+        PostgresScorecards,
+        PostgresSnapshots,
+    )
+
+    with postgres_pool.connection() as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    return AdjustedStores(
+        PostgresScorecards(postgres_pool, schema=SCHEMA),
+        PostgresManualValues(postgres_pool, schema=SCHEMA),
+        PostgresSnapshots(postgres_pool, schema=SCHEMA),
+        PostgresAdjustments(postgres_pool, schema=SCHEMA),
+    )
+
+
+@pytest.fixture
+def postgres_empty(postgres_adapters, postgres_pool):
+    with postgres_pool.connection() as conn:
+        conn.execute(
+            f"TRUNCATE {SCHEMA}.cards, {SCHEMA}.card_revisions, {SCHEMA}.manual_entries, {SCHEMA}.closed_scores,"
+            f" {SCHEMA}.adjustments"
+        )
+    return postgres_adapters
+
+
+class TestPostgresAdjustments(AdjustmentStoreContract):
+    @pytest.fixture
+    def adjustments(self, postgres_pool):
+        from scorekit.adapters.postgres import PostgresAdjustments
+
+        with postgres_pool.connection() as conn:
+            conn.execute("DROP SCHEMA IF EXISTS scorekit_adjustments_alone CASCADE")
+        return PostgresAdjustments(postgres_pool, schema="scorekit_adjustments_alone")
+
+
+class TestPostgresAdjustmentStorage(AdjustmentStorageContract):
+    @pytest.fixture
+    def storage(self, postgres_empty):
+        return postgres_empty
