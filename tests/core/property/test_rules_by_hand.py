@@ -1,7 +1,7 @@
-"""Behaviour of the 0.2 core (calendar, status, achievement) pinned so that mutation testing kills its mutants.
+"""The core's rules worked by hand (calendar, status, achievement, parameter, scores, scoring), one class a rule.
 
-These live under ``tests/property/`` because that is in mutmut's test selection (pyproject's
-``[tool.mutmut]``); each test names what a surviving mutant got wrong.
+Each test pins a behaviour that a mutant of the rule got wrong (docs/contributing.md,
+"Mutation testing"); they live under ``tests/core/``, mutmut's test selection.
 """
 
 import datetime as dt

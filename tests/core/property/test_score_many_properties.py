@@ -12,7 +12,7 @@ import pytest
 from _score_reference import reference_score
 from hypothesis import given
 from hypothesis import strategies as st
-from test_scoring_v02_properties import v02_cards, v02_measurements
+from test_scoring_oracle_properties import v02_cards, v02_measurements
 
 from scorekit import CardScore, InvalidScorecard, ManualEntry, ScoreBatch, ScorekitError, ScoreRows, score, score_many
 from scorekit.grouping import card_records, group_scores, similarity_key, summarize, summarize_groups
