@@ -1,0 +1,181 @@
+"""`Scorekit.adjust` and `Scorekit.adjustments`: who may, what is refused (nothing stored), deletion and purge."""
+
+import itertools
+
+import pendulum
+import pytest
+
+from scorekit import Cadence, Date, Metric, Parameter, User
+from scorekit.adapters.memory import (
+    FixedClock,
+    MemoryAdjustments,
+    MemoryManualValues,
+    MemoryScorecards,
+    MemorySnapshots,
+    RecordsMetricSource,
+)
+from scorekit.adapters.sqlite import SQLiteAdjustments, SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
+from scorekit.adjustment import AdjustmentKind
+from scorekit.errors import CardNotFound, InvalidParameter, InvalidScorecard, PermissionDenied, ScorekitError
+from scorekit.service import Actor, CardTemplate, Role, Scorekit
+
+BOSS = Actor("boss", Role.MANAGER)
+ROOT = Actor("root", Role.ADMIN)
+ANN = Actor("ann", Role.USER)
+BOB = Actor("bob", Role.USER)
+APRIL = Cadence.monthly(Date(2024, 4, 1))
+APRIL_20 = pendulum.datetime(2024, 4, 20, 9, tz="UTC")
+
+PARAMETERS = [
+    Parameter(Metric("deals_won", "deals"), 10, 40),
+    Parameter(Metric("revenue", "PLN"), 50_000, 20, baseline=20_000),
+    Parameter(Metric("nps", "points", accumulation="average"), 50, 10),
+    Parameter(Metric("complaints", "complaints"), 2, 10, direction="lower_is_better"),
+    Parameter(Metric("discount", "%"), 10, 10, direction="near_target", tolerance=2),
+    Parameter(Metric.custom("demos", "demos"), 4, 10),
+    Parameter(Metric("calls", "calls"), 100, 5, active=False),
+]
+
+
+def _stores(kind, path):
+    if kind == "sqlite":
+        return (
+            SQLiteScorecards(path),
+            SQLiteManualValues(path),
+            SQLiteSnapshots(path),
+            SQLiteAdjustments(path),
+        )
+    cards = MemoryScorecards()
+    if kind == "memory":  # wired: one database
+        return cards, MemoryManualValues(cards=cards), MemorySnapshots(cards=cards), MemoryAdjustments(cards=cards)
+    return cards, MemoryManualValues(), MemorySnapshots(), MemoryAdjustments()  # each store on its own
+
+
+@pytest.fixture(params=["memory", "sqlite", "separate"])
+def svc(request, tmp_path):
+    cards, manual, snapshots, adjustments = _stores(request.param, tmp_path / "one.sqlite3")
+    ids = itertools.count(1)
+    service = Scorekit(
+        cards=cards,
+        metrics=RecordsMetricSource([]),
+        manual=manual,
+        clock=FixedClock(APRIL_20),
+        snapshots=snapshots,
+        adjustments=adjustments,
+        new_id=lambda: f"id-{next(ids)}",
+    )
+    (service.card,) = service.create_cards(BOSS, CardTemplate(APRIL, PARAMETERS), [User("ann")])
+    yield service
+    for port in (cards, manual, snapshots, adjustments):
+        getattr(port, "close", lambda: None)()
+
+
+def _stored(svc):
+    return svc.adjustment_store.for_cards([svc.card.id])
+
+
+def test_a_manager_adjusts_and_the_owner_sees_it(svc):
+    made = svc.adjust(BOSS, svc.card.id, "deals_won", "credit", 2, reason="D-7 booked late")
+    assert (made.id, made.kind, made.value, made.reason) == ("id-2", AdjustmentKind.CREDIT, 2, "D-7 booked late")
+    assert (made.recorded_at, made.recorded_by, made.card_id) == (APRIL_20, "boss", svc.card.id)
+    relief = svc.adjust(ROOT, svc.card.id, "deals_won", AdjustmentKind.RELIEF, 1, reason="two weeks of leave")
+    clawback = svc.adjust(BOSS, svc.card.id, "revenue", "credit", "-1500.50", reason="D-3 refunded")
+    assert svc.adjustments(ANN, svc.card.id) == (made, relief, clawback) == _stored(svc)
+    with pytest.raises(CardNotFound):
+        svc.adjustments(BOB, svc.card.id)  # not hers to see: as if it did not exist
+
+
+@pytest.mark.parametrize(
+    ("actor", "metric", "kind", "value", "reason", "error", "words"),
+    [
+        (ANN, "deals_won", "credit", 2, "mine", PermissionDenied, "only managers and administrators"),
+        (BOSS, "unknown", "credit", 2, "late", InvalidParameter, "no scored metric 'unknown'"),
+        (BOSS, "calls", "credit", 2, "late", InvalidParameter, "no scored metric 'calls'"),  # inactive
+        (BOSS, "nps", "credit", 2, "late", InvalidParameter, "is a level"),
+        (BOSS, "nps", "relief", 2, "leave", InvalidParameter, "is a level"),
+        (BOSS, "complaints", "relief", 1, "leave", InvalidParameter, "lower_is_better"),
+        (BOSS, "discount", "relief", 1, "leave", InvalidParameter, "near_target"),
+        (BOSS, "deals_won", "relief", 10, "all of it", InvalidParameter, "leave its target 10 at 0"),
+        (BOSS, "deals_won", "relief", 0, "nothing", InvalidParameter, "more than 0"),
+        (BOSS, "revenue", "relief", 30_000, "down to the baseline", InvalidParameter, "above its baseline 20000"),
+        (BOSS, "deals_won", "credit", 2, "", InvalidParameter, "needs a reason"),
+        (BOSS, "deals_won", "credit", 2, "   ", InvalidParameter, "needs a reason"),
+        (BOSS, "deals_won", "bonus", 2, "late", InvalidParameter, "kind must be one of"),
+        (BOSS, "deals_won", "credit", "NaN", "late", InvalidParameter, "finite"),
+        (BOSS, "deals_won", "credit", "0.0000000000001", "late", InvalidParameter, "12 digits"),
+    ],
+)
+def test_bad_adjustments_are_refused_and_nothing_is_stored(svc, actor, metric, kind, value, reason, error, words):
+    with pytest.raises(error, match=words):
+        svc.adjust(actor, svc.card.id, metric, kind, value, reason=reason)
+    assert _stored(svc) == ()
+    # no id was spent on it: the next adjustment gets the next id of the service's scheme
+    assert svc.adjust(BOSS, svc.card.id, "deals_won", "credit", 1, reason="late").id == "id-2"
+
+
+def test_a_relief_counts_those_recorded_before(svc):
+    # target 10: reliefs of 6 then 3 leave 1; one more of 1 would leave 0
+    svc.adjust(BOSS, svc.card.id, "deals_won", "relief", 6, reason="leave")
+    svc.adjust(BOSS, svc.card.id, "deals_won", "relief", 3, reason="territory handed over")
+    with pytest.raises(InvalidParameter, match="leave its target 10 at 0 after the reliefs of 9 recorded before"):
+        svc.adjust(BOSS, svc.card.id, "deals_won", "relief", 1, reason="more leave")
+    assert [a.value for a in _stored(svc)] == [6, 3]
+    # revenue: target 50,000 over a baseline of 20,000, so a relief below 30,000 leaves room
+    svc.adjust(BOSS, svc.card.id, "revenue", "relief", "29999.99", reason="key account moved")
+
+
+def test_a_prorated_target_is_relieved_after_proration(svc):
+    # counted from April 21 and prorated: 10 x 10/30 = 10/3; a relief of 3.4 would leave -1/15
+    late = Parameter(Metric("deals_won", "deals"), 10, 40, counts_from=Date(2024, 4, 21), prorate=True)
+    card = svc.edit(BOSS, svc.card.id, expected_version=1, parameters=[late, *PARAMETERS[1:]])
+    with pytest.raises(InvalidParameter, match=r"leave its target 10/3 at -1/15"):
+        svc.adjust(BOSS, card.id, "deals_won", "relief", "3.4", reason="leave")
+    svc.adjust(BOSS, card.id, "deals_won", "relief", "3.3", reason="leave")  # leaves 1/30
+
+
+def test_no_adjustment_on_a_closed_card(svc):
+    svc.clock.set(pendulum.datetime(2024, 5, 2, tz="UTC"))
+    (closed,) = svc.close(BOSS)
+    with pytest.raises(InvalidScorecard, match="closed"):
+        svc.adjust(BOSS, closed.card_id, "deals_won", "credit", 2, reason="D-7 booked late")
+    assert _stored(svc) == ()
+    svc.reopen(BOSS, closed.card_id, reason="late deal")
+    svc.adjust(BOSS, closed.card_id, "deals_won", "credit", 2, reason="D-7 booked late")
+
+
+def test_no_adjustment_on_a_card_that_is_not_there(svc):
+    with pytest.raises(CardNotFound):
+        svc.adjust(BOSS, "nobody", "deals_won", "credit", 2, reason="late")
+    svc.delete(BOSS, svc.card.id)
+    with pytest.raises(CardNotFound):
+        svc.adjust(BOSS, svc.card.id, "deals_won", "credit", 2, reason="late")
+
+
+def test_without_a_store_adjust_says_so(tmp_path):
+    svc = Scorekit(
+        cards=MemoryScorecards(),
+        metrics=RecordsMetricSource([]),
+        manual=MemoryManualValues(),
+        clock=FixedClock(APRIL_20),
+    )
+    (card,) = svc.create_cards(BOSS, CardTemplate(APRIL, PARAMETERS), [User("ann")])
+    with pytest.raises(ScorekitError, match=r"without an adjustment store: build Scorekit\(..., adjustments=...\)"):
+        svc.adjust(BOSS, card.id, "deals_won", "credit", 2, reason="late")
+    assert svc.adjustments(ANN, card.id) == ()
+
+
+def test_deleting_a_card_takes_its_adjustments(svc):
+    svc.adjust(BOSS, svc.card.id, "deals_won", "credit", 2, reason="late")
+    svc.delete(BOSS, svc.card.id, reason="ann left")
+    assert _stored(svc) == ()
+
+
+def test_purging_a_person_takes_their_adjustments(svc):
+    (february,) = svc.create_cards(BOSS, CardTemplate(APRIL, PARAMETERS), [User("ann")], period=APRIL.period(-2))
+    svc.adjust(BOSS, svc.card.id, "deals_won", "credit", 2, reason="late")
+    svc.adjust(BOSS, february.id, "deals_won", "relief", 1, reason="leave")
+    assert svc.delete_all_for_user(ROOT, "ann", purge=True) == 2
+    assert svc.adjustment_store.for_cards([svc.card.id, february.id]) == ()
+    for card_id in (svc.card.id, february.id):
+        with pytest.raises(CardNotFound):
+            svc.history(ROOT, card_id)
