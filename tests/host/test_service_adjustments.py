@@ -86,7 +86,7 @@ def test_a_manager_adjusts_and_the_owner_sees_it(svc):
 
 
 @pytest.mark.parametrize(
-    ("actor", "metric", "kind", "value", "reason", "error", "words"),
+    "case",
     [
         (ANN, "deals_won", "credit", 2, "mine", PermissionDenied, "only managers and administrators"),
         (BOSS, "unknown", "credit", 2, "late", InvalidParameter, "no scored metric 'unknown'"),
@@ -105,7 +105,8 @@ def test_a_manager_adjusts_and_the_owner_sees_it(svc):
         (BOSS, "deals_won", "credit", "0.0000000000001", "late", InvalidParameter, "12 digits"),
     ],
 )
-def test_bad_adjustments_are_refused_and_nothing_is_stored(svc, actor, metric, kind, value, reason, error, words):
+def test_bad_adjustments_are_refused_and_nothing_is_stored(svc, case):
+    actor, metric, kind, value, reason, error, words = case
     with pytest.raises(error, match=words):
         svc.adjust(actor, svc.card.id, metric, kind, value, reason=reason)
     assert _stored(svc) == ()
