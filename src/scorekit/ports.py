@@ -304,9 +304,10 @@ class SnapshotStore(Protocol):
         Atomic against another process adding one for the same card: exactly one wins.
         A store that shares its database with the cards also refuses, inside the
         same transaction (`ConflictError`), a closed score of a card that is no
-        longer at ``closed.card_version``, that was deleted, or that has a manual
-        entry recorded after ``closed.closed_at``: what was scored is no longer
-        what is stored, and `Scorekit.close` scores that card again.
+        longer at ``closed.card_version``, that was deleted, that has a manual
+        entry recorded after ``closed.closed_at``, or an adjustment recorded by the
+        score's ``as_of`` that ``closed.adjustments`` leaves out: what was scored
+        is no longer what is stored, and `Scorekit.close` scores that card again.
         """
         ...
 

@@ -31,7 +31,7 @@ import attrs
 from pendulum import DateTime
 
 from scorekit._text import identifier, label
-from scorekit.adapters._adjustments import adjustment_taken, checked
+from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
 from scorekit.adjustment import Adjustment
@@ -416,6 +416,9 @@ class MemorySnapshots:
                 manual = cards._manual  # noqa: SLF001 - one database
                 if manual is not None:
                     refuse_later_entries(closed, [e.recorded_at for e in manual._entries.get(closed.card_id, ())])  # noqa: SLF001
+                adjustments = cards._adjustments  # noqa: SLF001 - one database
+                if adjustments is not None:
+                    refuse_missed_adjustments(closed, adjustments.for_cards([closed.card_id]))
             self._closed[closed.card_id] = closed
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:

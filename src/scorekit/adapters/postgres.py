@@ -28,7 +28,7 @@ from typing import Any, Final
 import attrs
 
 from scorekit import codec
-from scorekit.adapters._adjustments import adjustment_taken, checked
+from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._postgres_db import MAX_IDENTIFIER_BYTES, Connections, Database, pg_errors, psycopg
 from scorekit.adapters._postgres_records import PostgresRecordsSource
 from scorekit.adapters._rules import card_id as _card_id
@@ -763,6 +763,11 @@ class PostgresSnapshots(_Adapter):
                     f"SELECT document FROM {self._s}.manual_entries WHERE card_id = %s", (closed.card_id,)
                 ).fetchall()
                 refuse_later_entries(closed, [codec.loads(d[0], ManualEntry).recorded_at for d in documents])
+            if self._has(conn, "adjustments"):
+                adjusted = conn.execute(
+                    f"SELECT document FROM {self._s}.adjustments WHERE card_id = %s", (closed.card_id,)
+                ).fetchall()
+                refuse_missed_adjustments(closed, [codec.loads(a[0], Adjustment) for a in adjusted])
             added = conn.execute(
                 f"INSERT INTO {self._s}.closed_scores (card_id, card_version, document) VALUES (%s, %s, %s)"
                 " ON CONFLICT (card_id) DO NOTHING RETURNING card_id",

@@ -56,7 +56,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Final, TypeVar
 
 from scorekit import codec
-from scorekit.adapters._adjustments import adjustment_taken, checked
+from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, filter_text, lone_surrogate, refuse_later_entries
 from scorekit.adapters._sql import Closing, DecodedCards, busy_timeout_seconds, card_rows, file_path, instant_text
@@ -837,6 +837,9 @@ class SQLiteSnapshots(_Adapter):
             entries = db.execute("SELECT document FROM manual_entries WHERE card_id = ?", (closed.card_id,)).fetchall()
             what = f"manual entry of card {closed.card_id!r}"
             refuse_later_entries(closed, [_load(e[0], ManualEntry, what).recorded_at for e in entries])
+            adjusted = db.execute("SELECT document FROM adjustments WHERE card_id = ?", (closed.card_id,)).fetchall()
+            what = f"adjustment of card {closed.card_id!r}"
+            refuse_missed_adjustments(closed, [_load(a[0], Adjustment, what) for a in adjusted])
             db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:

@@ -17,9 +17,12 @@ import pendulum
 import pytest
 
 from scorekit.adjustment import Adjustment, AdjustmentKind
+from scorekit.codec import fingerprint
 from scorekit.errors import CardNotFound, ConflictError
+from scorekit.history import ClosedScore
 from scorekit.ports import AdjustmentStore, CardSteps
-from scorekit.scorecard import Team
+from scorekit.scorecard import Scorecard, Team
+from scorekit.scoring import score
 from scorekit.testing._common import HOSTILE_STRINGS, _card, _change, _promise, _refused
 from scorekit.testing.storage import Stores, _closed_of
 
@@ -126,6 +129,20 @@ class AdjustedStores(Stores):
     adjustments: AdjustmentStore
 
 
+def _closed_counting(card: Scorecard, adjustments: tuple[Adjustment, ...] = ()) -> ClosedScore:
+    """A closed score of `card` at its period end that keeps its inputs and counted `adjustments`."""
+    end = card.period.instants(card.timezone)[1]
+    measurements = {"deals_won": 8, "demos": 1}
+    return ClosedScore.of(
+        score(card, measurements, as_of=end),
+        closed_at=end.add(minutes=60),
+        closed_by="boss",
+        fingerprint=fingerprint(card, measurements, adjustments=adjustments),
+        measurements=measurements,
+        adjustments=adjustments,
+    )
+
+
 class AdjustmentStorageContract:
     """What the stores sharing one database keep true about adjustments.  Provide a `storage` fixture (`AdjustedStores`)."""
 
@@ -141,6 +158,16 @@ class AdjustmentStorageContract:
         _refused(lambda: storage.adjustments.add(_adjustment("a1", closed.id)), "no adjustment of a closed card")
         _refused(lambda: storage.adjustments.add(_adjustment("a2", deleted.id)), "no adjustment of a deleted card")
         assert storage.adjustments.for_cards([closed.id, deleted.id]) == ()
+
+    def test_a_closed_score_that_missed_an_adjustment_is_refused(self, storage: AdjustedStores) -> None:
+        card = storage.cards.add(_card(), change=_change())
+        counted = _adjustment("a1")  # recorded inside the period: counted as of its end
+        storage.adjustments.add(counted)
+        storage.adjustments.add(_adjustment("a2", minutes=60 * 24 * 30))  # recorded after it: not counted
+        _refused(lambda: storage.snapshots.add(_closed_counting(card)), "a closed score counts every adjustment due")
+        assert storage.snapshots.get([card.id]) == {}
+        storage.snapshots.add(_closed_counting(card, (counted,)))
+        assert storage.snapshots.get([card.id])[card.id].adjustments == (counted,)
 
     def test_no_adjustment_of_a_card_never_stored(self, storage: AdjustedStores) -> None:
         storage.cards.add(_card(), change=_change())  # the database holds cards, but not this one
