@@ -1,5 +1,7 @@
-"""What every adjustment store shares: the type check of what it is given, the message for a taken id, and
-the check a snapshot store sharing their database makes: a closed score counted every adjustment it should.
+"""What every adjustment store shares: the type check, the message for a taken id, the snapshot stores' check.
+
+A snapshot store sharing the adjustments' database checks that a closed score counted every
+adjustment it should (`refuse_missed_adjustments`).
 
 >>> adjustment_taken("a1")
 ConflictError("adjustment 'a1' is already stored; an adjustment is never replaced: record an opposite one to correct it")

@@ -132,7 +132,7 @@ class AdjustedStores(Stores):
 def _closed_counting(card: Scorecard, adjustments: tuple[Adjustment, ...] = ()) -> ClosedScore:
     """A closed score of `card` at its period end that keeps its inputs and counted `adjustments`."""
     end = card.period.instants(card.timezone)[1]
-    measurements = {"deals_won": 8, "demos": 1}
+    measurements = {"deals_won": Decimal(8), "demos": Decimal(1)}
     return ClosedScore.of(
         score(card, measurements, as_of=end),
         closed_at=end.add(minutes=60),
