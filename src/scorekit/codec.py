@@ -433,14 +433,16 @@ def _make_converter() -> cattrs.Converter:
         ManualEntry,
         Adjustment,
         ParameterScore,
-        CardScore,
-        *_TYPES_HISTORY,
     ):
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
     # A score read back carries the scoring context its card and instant determine (per_day,
     # explain(), the exact percent()): the document holds the numbers, read_back the rest.
+    # Registered before the history types, whose structure functions take the CardScore hook
+    # there is when they are made (a ClosedScore's score must be read back the same way).
     card_score = _checked(make_dict_structure_fn(CardScore, converter))
     converter.register_structure_hook(CardScore, lambda value, cls: read_back(card_score(value, cls)))
+    for history in _TYPES_HISTORY:
+        converter.register_structure_hook(history, _checked(make_dict_structure_fn(history, converter)))
     return converter
 
 

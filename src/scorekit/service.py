@@ -30,7 +30,6 @@ import contextlib
 import datetime as _dt
 import enum
 import itertools
-import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -179,10 +178,6 @@ def _actor(value: object) -> Actor:
     return value
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
 def _owner_key(owner: User | Team) -> tuple[str, str]:
     return ("team" if isinstance(owner, Team) else "user", owner.id)
 
@@ -200,9 +195,10 @@ class Scorekit:
     (a ``roll_over(today=9999-12-31)`` would otherwise create cards until it fails).
 
     `new_id` makes the id of every card the service creates (`create_cards`,
-    `add_similar`; rolled-over cards derive theirs from the series instead). It
-    defaults to random UUID hex strings; give it your own to use the host's id
-    scheme, or a counter for repeatable tests:
+    `add_similar`; rolled-over cards derive theirs from the series instead).
+    Without it a card's id is one a person can read, ``owner@period-start`` (then
+    ``~2``, ``~3`` while a card has or had that id); give it your own to use the
+    host's id scheme, or a counter for repeatable tests:
 
     >>> import itertools, pendulum
     >>> from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, RecordsMetricSource
@@ -224,7 +220,7 @@ class Scorekit:
         manual: ManualValueStore,
         clock: Clock,
         snapshots: SnapshotStore | None = None,
-        new_id: Callable[[], str] = _new_id,
+        new_id: Callable[[], str] | None = None,
         horizon_days: int = 366,
         adjustments: AdjustmentStore | None = None,
     ) -> None:
@@ -322,15 +318,13 @@ class Scorekit:
             seen.add(_owner_key(owner))
         when = period if period is not None else template.cadence.period_containing(self._today(template.timezone))
         taken: set[str] = set()
-        readable = self._new_id is _new_id  # the host gave no id scheme of its own
-        cards = [
-            template.card(self._readable_id(owner, when, taken) if readable else self._new_id(), owner, when)
-            for owner in chosen
-        ]
+        cards = [template.card(self._card_id(owner, when, taken), owner, when) for owner in chosen]
         return self.cards.add_many(cards, change=self._change(actor))
 
-    def _readable_id(self, owner: User | Team, period: Period, taken: set[str]) -> str:
-        """``owner@start`` for `create_cards`; ``~2``, ``~3``... after it while a card has (or had) that id."""
+    def _card_id(self, owner: User | Team, period: Period, taken: set[str]) -> str:
+        """The host's `new_id()`, or else ``owner@start``; ``~2``, ``~3``... after it while a card has (or had) that id."""
+        if self._new_id is not None:
+            return self._new_id()
         for n in itertools.count(1):
             suffix = f"@{period.start}" if n == 1 else f"@{period.start}~{n}"
             candidate = owner.id[: MAX_IDENTIFIER - len(suffix)] + suffix
@@ -347,7 +341,8 @@ class Scorekit:
         """A copy of a card with its parameters for another owner ("add similar card", F8)."""
         self._require_manager(actor, "add similar cards")
         source = self.cards.get(card_id)
-        copy = source.copy_for(owner, id=self._new_id())
+        when = period if period is not None else source.period
+        copy = source.copy_for(owner, id=self._card_id(owner, when, set()))
         if period is not None:
             copy = copy.evolve(period=period)
         return self.cards.add(copy, change=self._change(actor, f"similar to {card_id}"))
