@@ -519,8 +519,9 @@ class Scorekit:
         parameter, a relief that with those recorded before would leave the target
         at 0 or less (at or below a baseline), an unknown kind, a bad value or an
         empty reason.  Everything is checked before anything is written.  The id
-        comes from the service's `new_id`, the instant from its clock, `recorded_by`
-        is the actor.  Adjustments are never edited: correct one by recording the
+        comes from the service's `new_id` (without one: the card's id and the
+        adjustment's number on it, ``ann@2024-04-01/adj-1``), the instant from its
+        clock, `recorded_by` is the actor.  Adjustments are never edited: correct one by recording the
         opposite.  An adjustment counts in a score as of its recorded instant or later.
         """
         self._require_manager(actor, "adjust cards")
@@ -528,11 +529,23 @@ class Scorekit:
         # every argument checked by the value itself (kind, value, reason, metric), then against the card
         draft = Adjustment("pending", card_id, metric, kind, value, reason, self._now(), actor.id)
         card = self._visible(actor, card_id)
-        _check_adjustable(card, draft, store.for_cards([card.id]))
+        recorded = store.for_cards([card.id])
+        _check_adjustable(card, draft, recorded)
         self._refuse_closed([card], "adjust")
-        adjustment = attrs.evolve(draft, id=self._new_id())
+        adjustment = attrs.evolve(draft, id=self._adjustment_id(card, len(recorded)))
         store.add(adjustment)  # a store sharing the cards' database refuses a card closed or deleted meanwhile
         return adjustment
+
+    def _adjustment_id(self, card: Scorecard, recorded: int) -> str:
+        """The host's `new_id()`, or else the card's id and the adjustment's number on it: ``ann@2024-04-01/adj-3``.
+
+        Two managers adjusting one card at once may pick the same number: the store then
+        refuses the second (`ConflictError`), which may simply try again.
+        """
+        if self._new_id is not None:
+            return self._new_id()
+        suffix = f"/adj-{recorded + 1}"
+        return card.id[: MAX_IDENTIFIER - len(suffix)] + suffix
 
     def adjustments(self, actor: Actor, card_id: str) -> tuple[Adjustment, ...]:
         """The adjustments of a card the actor may see, in the order they were recorded (none without a store)."""

@@ -152,6 +152,20 @@ def test_no_adjustment_on_a_card_that_is_not_there(svc):
         svc.adjust(BOSS, svc.card.id, "deals_won", "credit", 2, reason="late")
 
 
+def test_without_new_id_an_adjustment_is_numbered_on_its_card(tmp_path):
+    cards = MemoryScorecards()
+    svc = Scorekit(
+        cards=cards,
+        metrics=RecordsMetricSource([]),
+        manual=MemoryManualValues(cards=cards),
+        clock=FixedClock(APRIL_20),
+        adjustments=MemoryAdjustments(cards=cards),
+    )
+    (card,) = svc.create_cards(BOSS, CardTemplate(APRIL, PARAMETERS), [User("ann")])
+    made = [svc.adjust(BOSS, card.id, "deals_won", "credit", n, reason="late") for n in (1, 2)]
+    assert [a.id for a in made] == ["ann@2024-04-01/adj-1", "ann@2024-04-01/adj-2"]
+
+
 def test_without_a_store_adjust_says_so(tmp_path):
     svc = Scorekit(
         cards=MemoryScorecards(),
