@@ -91,3 +91,29 @@ class TestPostgresAdjustmentStorage(AdjustmentStorageContract):
     @pytest.fixture
     def storage(self, postgres_empty):
         return postgres_empty
+
+
+HOSTILE_IDS = ["\udfff", "ok\ud800", ["a"], None, 5, b"c1"]
+"""Ids a careless caller passes: lone surrogates (no UTF-8 form), a list, None, a number, bytes."""
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "postgres"])
+def test_hostile_ids_raise_scorekit_errors(kind, tmp_path, request):
+    from scorekit.errors import ScorekitError
+
+    if kind == "postgres":
+        store = request.getfixturevalue("postgres_empty").adjustments
+    else:
+        store = MemoryAdjustments() if kind == "memory" else SQLiteAdjustments(tmp_path / "one.sqlite3")
+    escaped = []
+    for bad in HOSTILE_IDS:
+        for name, call in (("for_cards", store.for_cards), ("delete_for", store.delete_for)):
+            try:
+                call([bad])
+            except ScorekitError:
+                continue
+            except Exception as error:  # noqa: BLE001 - what the test reports
+                escaped.append(f"{name}({bad!r}): {type(error).__name__}")
+    assert escaped == []
+    if kind == "sqlite":
+        store.close()
