@@ -117,3 +117,28 @@ def test_hostile_ids_raise_scorekit_errors(kind, tmp_path, request):
     assert escaped == []
     if kind == "sqlite":
         store.close()
+
+
+def test_a_scorekit_0_2_file_gains_the_adjustments_table_in_one_step(tmp_path):
+    import contextlib
+    import sqlite3
+
+    import pendulum
+
+    from scorekit import Adjustment, Cadence, Change, Date, Parameter, Scorecard, User
+
+    path = tmp_path / "0.2.sqlite3"
+    monthly = Cadence.monthly(Date(2024, 4, 1))
+    card = Scorecard("c1", User("ann"), monthly, monthly.period(0), [Parameter("deals_won", 10, 100)])
+    with SQLiteScorecards(path) as cards:
+        cards.add(card, change=Change("boss", pendulum.datetime(2024, 4, 1, tz="UTC")))
+    with contextlib.closing(sqlite3.connect(path)) as db, db:  # as scorekit 0.2 left it: layout 2, no adjustments
+        db.execute("DROP TABLE adjustments")
+        db.execute("UPDATE schema_version SET version = 2")
+    at = pendulum.datetime(2024, 4, 29, tz="UTC")
+    with SQLiteAdjustments(path) as adjustments, SQLiteScorecards(path) as cards:
+        adjustments.add(Adjustment("a1", "c1", "deals_won", "credit", 2, "D-7 booked late", at, "boss"))
+        assert cards.get("c1") == card
+        assert [a.id for a in adjustments.for_cards(["c1"])] == ["a1"]
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert dict(db.execute("SELECT component, version FROM schema_version")) == {"scorekit": 3}
