@@ -1224,6 +1224,9 @@ class TestScoreObjects:
                 "evidence": 1,
                 "remaining": Decimal(5),
                 "per_day": None,
+                "credits": Decimal(0),
+                "reliefs": Decimal(0),
+                "target_before_relief": Decimal(10),
             }
         ]
 
