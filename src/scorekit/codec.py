@@ -827,7 +827,8 @@ def verify(closed: ClosedScore) -> bool:
     """Whether a closed score is what its kept inputs make: its fingerprint and its score, recomputed.
 
     The fingerprint proves which inputs the closed score was made from (the card, each
-    measurement's value and the ids of the records counted, the manual entries read);
+    measurement's value and the ids of the records counted, the manual entries read, the
+    adjustments counted);
     recomputing the score from those inputs proves its numbers follow from them, so a
     tampered total, status or input is found.  It does not prove that the CRM still
     holds those records: a late change in the CRM is what closing keeps out.  A closed
@@ -850,7 +851,7 @@ def verify(closed: ClosedScore) -> bool:
     if fingerprint(card, closed.measurements, closed.manual, adjustments=closed.adjustments) != closed.fingerprint:
         return False
     try:
-        rescored = score(card, closed.measurements, as_of=closed.score.as_of)
+        rescored = score(card, closed.measurements, as_of=closed.score.as_of, adjustments=closed.adjustments)
     except ScorekitError:
         return False
     return to_dict(rescored) == to_dict(closed.score)

@@ -699,20 +699,32 @@ class Scorekit:
         """Score `cards` as of their period ends and store their closed scores: those stored, and the ids refused."""
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
         # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
+        # adjustments count as of the period end, as in any score: those recorded by then are kept and fingerprinted
+        adjusted = self._adjustments_of(cards)
         fresh, inputs = self._score_fresh(
-            cards, [card.period.instants(card.timezone)[1] for card in cards], manual_until=now, evidence=True
+            cards,
+            [card.period.instants(card.timezone)[1] for card in cards],
+            manual_until=now,
+            evidence=True,
+            adjustments=adjusted,
         )
+        by_card: dict[str, list[Adjustment]] = {}
+        for adjustment in adjusted:
+            by_card.setdefault(adjustment.card_id, []).append(adjustment)
         closed: list[ClosedScore] = []
         conflicted: list[str] = []
         for (batch, index), (measurements, used) in zip(fresh, inputs, strict=True):
             scored = batch[index]
+            cutoff = as_utc(scored.as_of)
+            counted = [a for a in by_card.get(scored.card.id, ()) if as_utc(a.recorded_at) <= cutoff]
             snapshot = ClosedScore.of(
                 scored,
                 closed_at=now,
                 closed_by=actor.id,
-                fingerprint=fingerprint(scored.card, measurements, used),
+                fingerprint=fingerprint(scored.card, measurements, used, adjustments=counted),
                 measurements=measurements,  # kept with it, so that `verify` can recompute both
                 manual=used,
+                adjustments=counted,
             )
             try:
                 # A store sharing the cards' database refuses a card changed, deleted or purged since it was read.
@@ -920,6 +932,7 @@ class Scorekit:
         *,
         manual_until: DateTime | None = None,
         evidence: bool,
+        adjustments: Sequence[Adjustment] | None = None,
     ) -> tuple[list[tuple[ScoreBatch, int]], list[asking.Inputs]]:
         """Score each card as of its instant, asking the CRM once: its row (batch, index), and what it was made from.
 
@@ -940,7 +953,14 @@ class Scorekit:
         with_manual = [card.id for card in cards if card.manual_keys]
         entries = self.manual.entries(with_manual) if with_manual else ()
         inputs = asking.with_manual(cards, instants, measured, entries, manual_until=manual_until)
-        return asking.score_rows(cards, instants, [measurements for measurements, _ in inputs]), inputs
+        adjusted = self._adjustments_of(cards) if adjustments is None else adjustments
+        return asking.score_rows(cards, instants, [measurements for measurements, _ in inputs], adjusted), inputs
+
+    def _adjustments_of(self, cards: Sequence[Scorecard]) -> tuple[Adjustment, ...]:
+        """The adjustments of `cards`, in one read (none without an adjustment store)."""
+        if self.adjustment_store is None or not cards:
+            return ()
+        return self.adjustment_store.for_cards([card.id for card in cards])
 
 
 def _check_adjustable(card: Scorecard, adjustment: Adjustment, recorded: Iterable[Adjustment]) -> None:

@@ -2,20 +2,24 @@
 
 import itertools
 
+import attrs
 import pendulum
 import pytest
 
-from scorekit import Cadence, Date, Metric, Parameter, User
+import scorekit
+from scorekit import Cadence, Date, Metric, Parameter, Status, User
 from scorekit.adapters.memory import (
     FixedClock,
     MemoryAdjustments,
     MemoryManualValues,
     MemoryScorecards,
     MemorySnapshots,
+    Record,
     RecordsMetricSource,
 )
 from scorekit.adapters.sqlite import SQLiteAdjustments, SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
 from scorekit.adjustment import AdjustmentKind
+from scorekit.codec import fingerprint
 from scorekit.errors import CardNotFound, InvalidParameter, InvalidScorecard, PermissionDenied, ScorekitError
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
 
@@ -194,3 +198,101 @@ def test_purging_a_person_takes_their_adjustments(svc):
     for card_id in (svc.card.id, february.id):
         with pytest.raises(CardNotFound):
             svc.history(ROOT, card_id)
+
+
+# -- scoring with adjustments: DESIGN's worked example through the service ------------------------------
+
+
+class CountingAdjustments:
+    """An adjustment store that counts its reads: a batch reads its cards' adjustments once."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.reads = 0
+
+    def for_cards(self, card_ids):
+        self.reads += 1
+        return self.inner.for_cards(card_ids)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
+def _example(kind, tmp_path):
+    """April 2024, target 10 deals, 7 of them in the CRM; on April 29 a credit of 2 and a relief of 1."""
+    cards, manual, snapshots, adjustments = _stores(kind, tmp_path / "one.sqlite3")
+    deals = [Record(f"D-{n}", "deals_won", "ann", pendulum.datetime(2024, 4, 2 * n, tz="UTC")) for n in range(1, 8)]
+    store = CountingAdjustments(adjustments)
+    svc = Scorekit(
+        cards=cards,
+        metrics=RecordsMetricSource(deals),
+        manual=manual,
+        clock=FixedClock(pendulum.datetime(2024, 4, 29, 8, tz="UTC")),
+        snapshots=snapshots,
+        adjustments=store,
+    )
+    template = CardTemplate(APRIL, [Parameter("deals_won", 10, 100)], rollover=True)
+    (card,) = svc.create_cards(BOSS, template, [User("ann")])
+    credit = svc.adjust(BOSS, card.id, "deals_won", "credit", 2, reason="D-7 booked late")
+    relief = svc.adjust(BOSS, card.id, "deals_won", "relief", 1, reason="two weeks of leave")
+    return svc, card, (credit, relief), (cards, manual, snapshots, adjustments)
+
+
+@pytest.fixture(params=["memory", "sqlite", "separate"])
+def example(request, tmp_path):
+    svc, card, made, ports = _example(request.param, tmp_path)
+    yield svc, card, made
+    for port in ports:
+        getattr(port, "close", lambda: None)()
+
+
+END = pendulum.datetime(2024, 5, 1, tz="UTC")
+
+
+def test_the_worked_example_is_achieved_at_period_end(example):
+    svc, card, (credit, _relief) = example
+    report = svc.report(ANN, card.id, as_of=END)
+    deals = report.parameter("deals_won")
+    # actual 7 + 2 = 9; target 10 - 1 = 9; achievement 9 / 9 = 1: ACHIEVED
+    assert (deals.actual, deals.target, deals.achievement) == (9, 9, 1)
+    assert report.status is Status.ACHIEVED
+    assert "adjustment:" + credit.id in [e.id for e in deals.evidence]
+    before = svc.report(ANN, card.id, as_of=pendulum.datetime(2024, 4, 28, tz="UTC"))
+    # before they were recorded: 7 deals of 10
+    assert (before.parameter("deals_won").actual, before.parameter("deals_won").target) == (7, 10)
+
+
+def test_dashboards_and_trends_read_the_adjustments_once_per_batch(example):
+    svc, card, _made = example
+    svc.clock.set(END.subtract(seconds=1))
+    reads = svc.adjustment_store.reads
+    (score,) = svc.dashboard(BOSS).scores
+    assert score.parameter("deals_won").actual == 9
+    assert svc.adjustment_store.reads == reads + 1
+    svc.clock.set(pendulum.datetime(2024, 5, 20, tz="UTC"))
+    svc.roll_over(BOSS)
+    reads = svc.adjustment_store.reads
+    april, may = svc.trend(ANN, card.series_id)
+    # April as of its end: 9 of 9; May has no adjustment: nothing booked, target 10
+    assert (april.parameter("deals_won").actual, april.parameter("deals_won").target) == (9, 9)
+    assert may.parameter("deals_won").target == 10
+    assert svc.adjustment_store.reads == reads + 1
+
+
+def test_closing_keeps_and_fingerprints_the_adjustments(example):
+    svc, card, (credit, relief) = example
+    svc.clock.set(pendulum.datetime(2024, 5, 2, tz="UTC"))
+    late = svc.adjust(BOSS, card.id, "deals_won", "credit", 5, reason="recorded after the period ended")
+    (closed,) = svc.close(BOSS)
+    # counted as of the period end: the credit and the relief, not the credit recorded on May 2
+    assert closed.adjustments == (credit, relief)
+    assert closed.score.percent() == 100
+    assert closed.score.status is Status.ACHIEVED
+    assert scorekit.verify(closed)
+    assert closed.fingerprint == fingerprint(card, closed.measurements, closed.manual, adjustments=[relief, credit])
+    assert closed.fingerprint != fingerprint(card, closed.measurements, closed.manual)
+    assert not scorekit.verify(attrs.evolve(closed, adjustments=(credit,)))  # one left out: found
+    assert late not in closed.adjustments
+    stored = svc.snapshots.get([card.id])[card.id]
+    assert stored == closed
+    assert scorekit.verify(stored)
