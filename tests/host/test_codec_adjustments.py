@@ -2,6 +2,7 @@
 
 from fractions import Fraction
 
+import attrs
 import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from scorekit import (
 )
 from scorekit.codec import fingerprint
 from scorekit.history import ClosedScore
-from scorekit.strategies import adjustments_for, scorecards
+from scorekit.strategies import adjustments_for, measurements_for, scorecards
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
 CARD = Scorecard(
@@ -99,3 +100,29 @@ def test_adjustments_for_fit_their_card(drawn):
             plan = card.plan(window.key)
             floor = 0 if window.parameter.baseline is None else Fraction(window.parameter.baseline) * plan.share
             assert plan.target - Fraction(reliefs) > floor
+
+
+@st.composite
+def closed_with_adjustments(draw):
+    card = draw(scorecards())
+    measurements = draw(measurements_for(card))
+    items = draw(adjustments_for(card))
+    end = card.period.instants(card.timezone)[1]
+    counted = [a for a in items if a.recorded_at <= end]
+    return ClosedScore.of(
+        score(card, measurements, as_of=end, adjustments=counted),
+        closed_at=end,
+        closed_by="boss",
+        fingerprint=fingerprint(card, measurements, adjustments=counted),
+        measurements=measurements,
+        adjustments=counted,
+    )
+
+
+@given(closed_with_adjustments())
+def test_a_closed_score_with_adjustments_verifies_and_loses_none(closed):
+    assert codec.verify(closed)
+    assert codec.verify(codec.loads(codec.dumps(closed), ClosedScore))
+    for left_out in range(len(closed.adjustments)):
+        fewer = closed.adjustments[:left_out] + closed.adjustments[left_out + 1 :]
+        assert not codec.verify(attrs.evolve(closed, adjustments=fewer))
