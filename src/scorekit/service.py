@@ -861,16 +861,26 @@ class Scorekit:
         return Dashboard(instant, scores, *summarize_groups(scores, key or similarity_key))
 
     def _current(self, instant: DateTime, narrow: Mapping[str, Any]) -> tuple[Scorecard, ...]:
-        """The cards whose period holds the local date of `instant` in their own zone."""
-        # Every zone's local date is within a day of the UTC date: ask for those three, keep the exact ones.
-        utc = instant.in_timezone("UTC")
-        found: dict[str, Scorecard] = {}
-        for shift in (-1, 0, 1):
-            for card in self.cards.find(active_on=utc.date().add(days=shift), **narrow):
-                found[card.id] = card
+        """The cards whose period holds the local date of `instant` in their own zone, ordered by id.
+
+        With a `CardIndex`, its rows say which local dates the day's cards hold (one per
+        zone whose date it is, usually one), and only the cards active on those are
+        read; without one, every zone's local date is within a day of the UTC date:
+        the cards active on those three are read.  Either way a card is kept when its
+        own zone's local date is the one it was found by.
+        """
         today_in = self._today_in(None, instant)
-        ordered = (found[card_id] for card_id in sorted(found))
-        return tuple(card for card in ordered if today_in(card.timezone) in card.period)
+        if isinstance(self.cards, CardIndex):
+            days = _current_dates(self.cards.index(), today_in)
+        else:
+            utc = instant.in_timezone("UTC").date()
+            days = [utc.add(days=shift) for shift in (-1, 0, 1)]
+        found: dict[str, Scorecard] = {}
+        for day in days:
+            for card in self.cards.find(active_on=day, **narrow):
+                if today_in(card.timezone) == day:  # `find` saw to ``day in card.period``
+                    found[card.id] = card
+        return tuple(found[card_id] for card_id in sorted(found))
 
     def _instant(self, as_of: _dt.datetime | None) -> DateTime:
         if as_of is None:
@@ -1008,3 +1018,28 @@ def _shown(value: Fraction) -> str:
     """An exact number for a message: a whole number or a short decimal as such, else the fraction."""
     decimal = Decimal(value.numerator) / Decimal(value.denominator)
     return str(decimal) if Fraction(decimal) == value else f"{value.numerator}/{value.denominator}"
+
+
+def _current_dates(rows: Iterable[CardRow], today_in: Callable[[str], Date]) -> list[Date]:
+    """The local dates the current cards hold, earliest first: each row's `today_in` its zone, if its period holds it.
+
+    Each distinct (period start, period end, zone) is judged once, so a store of many
+    cards sharing a few periods costs one set lookup a row.
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> cards = [Scorecard(f"c{m}", User("ann"), c, c.period(m), [Parameter("deals", 10, 100)]) for m in range(3)]
+    >>> today = {"UTC": Date(2024, 2, 10)}
+    >>> _current_dates([CardRow.of(card) for card in cards], today.__getitem__)
+    [Date(2024, 2, 10)]
+    """
+    seen: set[tuple[Date, Date, str]] = set()
+    days: set[Date] = set()
+    for row in rows:
+        key = (row.period_start, row.period_end, row.timezone)
+        if key not in seen:
+            seen.add(key)
+            day = today_in(row.timezone)
+            if row.period_start <= day < row.period_end:
+                days.add(day)
+    return sorted(days)

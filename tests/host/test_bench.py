@@ -23,6 +23,14 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     results = json.loads(out.read_text())
     assert results["quick"] is True
     assert results["score"]["ratio"] > 0
+    # the fair 0.2 floor agrees with score() digit for digit on every adversarial card, a quarter of
+    # the actuals exactly on a bound (the run raises otherwise); both cards of figure 1 are timed
+    adversarial = results["score"]["adversarial"]
+    assert adversarial["identical"] == adversarial["cards"] == 400
+    assert adversarial["on_a_bound"] >= adversarial["actuals"] // 5
+    assert results["score"]["floor02"]["ratio"] > 0
+    assert results["score"]["mixed"]["ratio"] > 0
+    assert "1 score() vs floor02, mixed-rule card (Warsaw, DST)" in result.stdout
     # correctness figures, not timings: the in-memory CRM is asked once, through aggregate(cells)
     assert results["dashboard"]["crm_calls_per_dashboard"] == 1
     assert results["dashboard"]["aggregate_calls_per_dashboard"] == 1

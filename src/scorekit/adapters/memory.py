@@ -76,6 +76,9 @@ class MemoryScorecards:
         self._series: dict[tuple[str, str], str] = {}
         self._history: dict[str, list[Revision]] = {}
         self._lock = threading.RLock()
+        # The stored cards ordered by id, and their index rows: made when first asked for, dropped by every write.
+        self._ordered: tuple[Scorecard, ...] | None = None
+        self._rows: tuple[CardRow, ...] | None = None
         self._manual: MemoryManualValues | None = None
         self._snapshots: MemorySnapshots | None = None
         self._adjustments: MemoryAdjustments | None = None
@@ -117,6 +120,7 @@ class MemoryScorecards:
         given = _change(change)
         with self._lock:
             self._check_new(items)
+            self._changed()
             for card in items:
                 self._cards[card.id] = card
                 self._series[card.series_id, card.period.start.isoformat()] = card.id
@@ -148,6 +152,7 @@ class MemoryScorecards:
                 slots[slot] = new.id
                 pending[new.id] = new
                 stored.append(new)
+            self._changed()
             for slot, card_id in slots.items():
                 if card_id is None:
                     self._series.pop(slot, None)
@@ -174,6 +179,7 @@ class MemoryScorecards:
 
     def _remove(self, cards: Sequence[Scorecard], change: Change) -> None:
         """Delete `cards` (checked), with their entries and closed scores in the stores wired to this one."""
+        self._changed()
         for card in cards:
             del self._cards[card.id]
             del self._series[card.series_id, card.period.start.isoformat()]
@@ -220,6 +226,7 @@ class MemoryScorecards:
                 raise CardNotFound.not_closed(card_id)
             closed = self._snapshots.remove(card_id, given)
             new = card.evolve(version=card.version + 1)
+            self._changed()
             self._cards[card_id] = new
             self._history[card_id].append(Revision(new, given))
             return new, closed
@@ -273,11 +280,32 @@ class MemoryScorecards:
             self._forget_data(ids)
             return len(ids)
 
-    def index(self) -> tuple[CardRow, ...]:
-        """See `scorekit.ports.CardIndex`."""
+    def _changed(self) -> None:
+        """Drop the cards in order and their rows: the stored cards are about to change (under the lock)."""
+        self._ordered = self._rows = None
+
+    def _in_order(self) -> tuple[Scorecard, ...]:
+        """The stored cards ordered by id: sorted once after each write."""
         with self._lock:
-            cards = sorted(self._cards.values(), key=lambda c: c.id)
-        return tuple(CardRow.of(card) for card in cards)
+            if self._ordered is None:
+                self._ordered = tuple(sorted(self._cards.values(), key=_id_of))
+            return self._ordered
+
+    def index(self) -> tuple[CardRow, ...]:
+        """See `scorekit.ports.CardIndex`: made once after each write, then kept.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
+        >>> c = Cadence.monthly(Date(2024, 1, 1))
+        >>> change = Change("boss", pendulum.datetime(2024, 1, 2, tz="UTC"))
+        >>> repo = MemoryScorecards([Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)])], change=change)
+        >>> repo.index() is repo.index(), [row.period_end for row in repo.index()]
+        (True, [Date(2024, 2, 1)])
+        """
+        with self._lock:
+            if self._rows is None:
+                self._rows = tuple(CardRow.of(card) for card in self._in_order())
+            return self._rows
 
     def find(
         self,
@@ -288,26 +316,25 @@ class MemoryScorecards:
         active_on: Date | None = None,
         owner_id: str | None = None,
     ) -> tuple[Scorecard, ...]:
-        """See `ScorecardRepository.find`."""
+        """See `ScorecardRepository.find`: a scan of the cards kept in order, no sort."""
         for name, value in (("subject", subject), ("series", series), ("owner_id", owner_id)):
             filter_text(name, value)
         day = as_date(active_on, name="active_on") if active_on is not None else None
-        with self._lock:
-            cards = list(self._cards.values())
+        cards = self._in_order()
+        if day is not None:
+            cards = tuple(c for c in cards if c.period.start <= day < c.period.end)
         return tuple(
-            sorted(
-                (
-                    c
-                    for c in cards
-                    if (owner is None or c.owner == owner)
-                    and (owner_id is None or c.owner.id == owner_id)
-                    and (subject is None or subject in c.subjects)
-                    and (series is None or c.series_id == series)
-                    and (day is None or day in c.period)
-                ),
-                key=lambda c: c.id,
-            )
+            c
+            for c in cards
+            if (owner is None or c.owner == owner)
+            and (owner_id is None or c.owner.id == owner_id)
+            and (subject is None or subject in c.subjects)
+            and (series is None or c.series_id == series)
         )
+
+
+def _id_of(card: Scorecard) -> str:
+    return card.id
 
 
 def _owned_by(card: Scorecard, user_id: str) -> bool:
