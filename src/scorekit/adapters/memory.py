@@ -29,7 +29,7 @@ from decimal import Decimal
 import attrs
 from pendulum import DateTime
 
-from scorekit._text import identifier, label
+from scorekit._text import check_identifier, identifier, label
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
@@ -41,7 +41,15 @@ from scorekit.period import Date, as_date, as_utc
 from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard, Team, User
 
-__all__ = ["FixedClock", "MemoryManualValues", "MemoryScorecards", "MemorySnapshots", "Record", "RecordsMetricSource"]
+__all__ = [
+    "FixedClock",
+    "MemoryManualValues",
+    "MemoryScorecards",
+    "MemorySnapshots",
+    "Record",
+    "RecordsMetricSource",
+    "StaticOrgChart",
+]
 
 
 class MemoryScorecards:
@@ -609,3 +617,51 @@ class FixedClock:
         dashboards, `report`). It may move backwards too.
         """
         self._now = as_instant(value, name="now")
+
+
+def _reports(value: object) -> dict[str, frozenset[str]]:
+    if not isinstance(value, Mapping):
+        msg = f"an org chart's reports must map each manager id to their direct reports' ids, got {value!r}"
+        raise InvalidScorecard(msg)
+    chart: dict[str, frozenset[str]] = {}
+    for manager, reports in value.items():
+        check_identifier(manager, what="manager id", error=InvalidScorecard)
+        if isinstance(reports, str) or not isinstance(reports, Iterable):
+            msg = f"manager {manager!r}'s direct reports must be a collection of user ids, got {reports!r}"
+            raise InvalidScorecard(msg)
+        chart[manager] = frozenset(check_identifier(r, what="report id", error=InvalidScorecard) for r in reports)
+    return chart
+
+
+class StaticOrgChart:
+    """An `OrgChart` from each manager's direct reports: `members` follows them down, however deep.
+
+    The transitive set is computed without recursion (a chain of any depth works)
+    and each manager's answer is kept; a cycle is tolerated (a manager in their own
+    chain of reports is simply reached again, and the service still never lets a
+    manager change their own card).
+
+    >>> chart = StaticOrgChart({"lea": ["ann", "max"], "max": ["bob", "lea"]})
+    >>> sorted(chart.members("lea")), sorted(chart.members("max")), chart.members("ann")
+    (['ann', 'bob', 'lea', 'max'], ['ann', 'bob', 'lea', 'max'], frozenset())
+    """
+
+    def __init__(self, reports: Mapping[str, Iterable[str]]) -> None:
+        self._reports = _reports(reports)
+        self._members: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def members(self, manager_id: str) -> frozenset[str]:
+        """Every user `manager_id` manages, directly or not (see `OrgChart.members`)."""
+        with self._lock:
+            found = self._members.get(manager_id)
+            if found is None:
+                reached: set[str] = set()
+                todo = list(self._reports.get(manager_id, ()))
+                while todo:
+                    user = todo.pop()
+                    if user not in reached:
+                        reached.add(user)
+                        todo.extend(self._reports.get(user, ()))
+                found = self._members[manager_id] = frozenset(reached)
+            return found
