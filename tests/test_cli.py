@@ -343,7 +343,22 @@ class TestHostileInput(TestBadInput):
     def test_a_repeated_record_id_for_the_same_metric(self, capsys, tmp_path):
         rows = RECORDS.read_text().splitlines()
         err = self.score(capsys, CARD, self.records(tmp_path, *rows[1:], rows[3]))
-        assert f"r.csv:{len(rows) + 1}: record id 'D2' for metric 'deals_won' repeats line 4" in err
+        assert f"r.csv:{len(rows) + 1}: record id 'D2' for metric 'deals_won' and subject 'ann' repeats line 4" in err
+
+    def test_a_deal_split_between_people(self, capsys, tmp_path):
+        header = "id,metric,subject,occurred_at,value,label,share"
+        split = ["D9,revenue,ann,2024-03-05T10:00:00+01:00,10000,Initech,0.6"]
+        path = self.records(
+            tmp_path, *split, "D9,revenue,bob,2024-03-05T10:00:00+01:00,10000,Initech,0.4", header=header
+        )
+        code, out, err = run(capsys, "score", "--card", CARD, "--records", path, "--as-of", "2024-03-31")
+        assert (code, err) == (0, "")
+        assert "6000" in out  # ann's card: 10,000 x 0.6
+        over = self.records(
+            tmp_path, *split, "D9,revenue,bob,2024-03-05T10:00:00+01:00,10000,Initech,0.5", header=header
+        )
+        err = self.score(capsys, CARD, over)
+        assert "r.csv:3: record id 'D9' for metric 'revenue' is credited shares summing to 1.1" in err
 
     def test_the_same_id_for_two_metrics_is_fine(self, capsys, tmp_path):
         # D1 is both a deal won and its revenue in the example: one record per metric

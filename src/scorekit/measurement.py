@@ -230,7 +230,8 @@ class Measurement:
         total = exact_sum(item.credit for item in items)
         if accumulation is Accumulation.SUM:
             return cls(total, items)
-        return cls(EXACT.divide(total, exact_sum(item.share for item in items)), items)
+        # divided by the sum of the shares as `Aggregate.value` divides by `count`: a whole sum as an int
+        return cls(EXACT.divide(total, Decimal(_whole(exact_sum(item.share for item in items)))), items)
 
 
 @attrs.frozen
