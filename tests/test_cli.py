@@ -685,7 +685,7 @@ class TestCardFields:
     @pytest.mark.parametrize(
         ("fields", "where"),
         [
-            ('accumulation = "mean"', "parameters[0].accumulation: expected 'sum', 'average' or 'last'"),
+            ('accumulation = "mean"', "parameters[0].accumulation: expected 'sum', 'average', 'last' or 'balance'"),
             ('direction = "nearest"', "parameters[0].direction: expected 'higher', 'lower' or 'near_target'"),
             ('direction = "near_target"\ntolerance = 0', "tolerance"),
             ("tolerance = 2", "tolerance"),

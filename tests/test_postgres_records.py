@@ -42,6 +42,7 @@ RECORDS = [
     Record("b-2", "balance", "ann", DAY, 30),  # two balances at the same instant: the greater id is the latest
     Record("b-10", "balance", "ann", DAY, 70),
     Record("b-1", "balance", "ann", DAY.subtract(seconds=1), 5),
+    Record("b-bob", "balance", "bob", DAY.subtract(days=1), 12),
     # a deal split 60/40 between ann and bob, and one half of ann's (the other half is nobody's here)
     Record("D-7", "split", "ann", DAY, 10_000, share="0.6"),
     Record("D-7", "split", "bob", DAY, 10_000, share="0.4"),
@@ -60,7 +61,7 @@ KNOWN = [
     KnownAnswer(request("split", ["ann", "bob"]), 10250, {"D-7", "D-8"}),  # 6,000 + 4,000 + 250: D-7 once
 ]
 
-AVERAGE, LAST = Accumulation.AVERAGE, Accumulation.LAST
+AVERAGE, LAST, BALANCE = Accumulation.AVERAGE, Accumulation.LAST, Accumulation.BALANCE
 LEVELS = [
     # (1000.10 - 200.05 + 1e-31) / 3 = 266.68333... to 34 significant digits, the last 3 rounded up by the 1e-31
     KnownAnswer(
@@ -71,6 +72,10 @@ LEVELS = [
     KnownAnswer(request("balance", acc=AVERAGE), 35, {"b-1", "b-2", "b-10"}),  # (5 + 30 + 70) / 3
     KnownAnswer(request("calls", acc=AVERAGE), None, set()),  # a level with no record has no value
     KnownAnswer(request("balance", acc=LAST, start=DAY, end=DAY), None, set()),
+    # each one's latest, added up: ann's b-2 (30) + bob's b-bob (12); for one user, LAST
+    KnownAnswer(request("balance", ["ann", "bob"], acc=BALANCE), 42, {"b-1", "b-2", "b-10", "b-bob"}),
+    KnownAnswer(request("balance", acc=BALANCE), 30, {"b-1", "b-2", "b-10"}),
+    KnownAnswer(request("balance", ["ann", "cid"], acc=BALANCE, end=DAY.subtract(seconds=1)), None, set()),
     # share-weighted: 10,250 / (0.6 + 0.4 + 0.5) = 6833.33... to 34 digits; LAST ignores shares
     KnownAnswer(request("split", ["ann", "bob"], acc=AVERAGE), "6833.333333333333333333333333333333", {"D-7", "D-8"}),
     KnownAnswer(request("split", ["ann", "bob"], acc=LAST), 500, {"D-7", "D-8"}),
@@ -282,7 +287,7 @@ def requests_st(draw, records):
 
 
 def by_hand(records, request):
-    """The DESIGN's rule written out: SUM, the mean in the 34-digit context, the latest (ties: greatest id)."""
+    """The DESIGN's rule written out: SUM, the mean in the 34-digit context, the latest (ties: greatest id), BALANCE."""
     start, end = as_utc(request.start), as_utc(request.end)
     rows = sorted(
         (
@@ -300,6 +305,9 @@ def by_hand(records, request):
         return EXACT.divide(total, Decimal(len(rows))), ids
     if request.accumulation is Accumulation.LAST:
         return rows[-1][2].value, ids
+    if request.accumulation is Accumulation.BALANCE:  # each subject's latest (rows are in time order), added up
+        latest = {row[2].subject: row[2].value for row in rows}
+        return exact_sum(latest.values()), ids
     return total, ids
 
 

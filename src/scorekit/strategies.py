@@ -109,7 +109,7 @@ class _Kind(NamedTuple):
     places: int = 0
 
 
-_SUM, _AVERAGE, _LAST = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST
+_SUM, _AVERAGE, _LAST, _BALANCE = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST, Accumulation.BALANCE
 _KINDS = (
     _Kind("deals_won", "deals", "Deals won", _SUM, 1, 40),
     _Kind("calls_made", "calls", "Calls made", _SUM, 20, 400),
@@ -123,6 +123,7 @@ _KINDS = (
     _Kind("csat", "points", "Customer satisfaction", _AVERAGE, 1, 5, 1),
     _Kind("nps", "points", "Net promoter score", _LAST, 10, 70),
     _Kind("pipeline_value", "PLN", "Open pipeline", _LAST, 10_000, 900_000, 2),
+    _Kind("book_of_business", "PLN", "Accounts under management", _BALANCE, 10_000, 900_000, 2),
 )
 _KINDS_BY_ACCUMULATION = {a: tuple(k for k in _KINDS if k.accumulation is a) for a in Accumulation}
 _TARGETS = {k.key: st.integers(k.low * 10**k.places, k.high * 10**k.places) for k in _KINDS}

@@ -18,7 +18,16 @@ from scorekit.adapters._sql import (
     table_hint,
 )
 from scorekit.errors import StorageError
-from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_share
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    Evidence,
+    Measurement,
+    MetricRequest,
+    as_share,
+    balance_answers,
+    balance_requests,
+)
 from scorekit.numbers import to_decimal
 
 __all__ = ["PostgresRecordsSource"]
@@ -158,8 +167,10 @@ class PostgresRecordsSource(Closing):
         )
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
-        """See `MetricSource.measure`: the whole batch in one query."""
-        wanted = Wanted.of(requests)
+        """See `MetricSource.measure`: the whole batch in one query (a BALANCE as each subject's LAST, added up)."""
+        given = set(requests)
+        asked, parts = balance_requests(given)
+        wanted = Wanted.of(asked)
         if not wanted.requests:
             return {}
         parameters = (
@@ -174,7 +185,7 @@ class PostgresRecordsSource(Closing):
         with self._db.reading("measuring from the records table") as conn:
             self.queries += 1
             rows = conn.execute(self._query, parameters).fetchall()
-        return answers(wanted, {row[0]: self._answer(row) for row in rows})
+        return balance_answers(given, answers(wanted, {row[0]: self._answer(row) for row in rows}), parts)
 
     def _named(self, unnamed: object) -> bool:
         """True, or `StorageError` naming the first record (by its instant) of a group that has no id."""

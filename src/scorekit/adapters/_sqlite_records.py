@@ -29,7 +29,16 @@ from scorekit.adapters._sql import (
     table_hint,
 )
 from scorekit.errors import InvalidMeasurement, InvalidNumber, StorageBusy, StorageError
-from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_share
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    Evidence,
+    Measurement,
+    MetricRequest,
+    as_share,
+    balance_answers,
+    balance_requests,
+)
 from scorekit.numbers import EXACT_SUMS, ONE, ZERO, to_decimal
 
 __all__ = ["SQLiteRecordsSource"]
@@ -222,8 +231,10 @@ class SQLiteRecordsSource:
             raise StorageError(msg) from error
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
-        """See `MetricSource.measure`: the whole batch in one query."""
-        wanted = Wanted.of(requests)
+        """See `MetricSource.measure`: the whole batch in one query (a BALANCE as each subject's LAST, added up)."""
+        given = set(requests)
+        asked, parts = balance_requests(given)
+        wanted = Wanted.of(asked)
         if not wanted.requests:
             return {}
         rows = json.dumps(
@@ -243,7 +254,9 @@ class SQLiteRecordsSource:
         with self._reading() as db:
             self.queries += 1
             found = db.execute(self._query, (rows,)).fetchall()
-        return answers(wanted, {n: self._answer(acc, summary) for n, acc, summary in found})
+        return balance_answers(
+            given, answers(wanted, {n: self._answer(acc, summary) for n, acc, summary in found}), parts
+        )
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
         """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""

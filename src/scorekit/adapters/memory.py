@@ -43,6 +43,8 @@ from scorekit.measurement import (
     MetricRequest,
     as_instant,
     as_share,
+    balance_answers,
+    balance_requests,
     check_shares,
 )
 from scorekit.numbers import EXACT_SUMS, ONE, ZERO, exact_sum, to_decimal
@@ -490,8 +492,8 @@ class RecordsMetricSource:
 
     Each request is answered by its accumulation: the sum of the matching records'
     values (SUM), their mean in scorekit's 34-digit context (AVERAGE) or the value of
-    the latest one by (instant, record id) (LAST); a team's members' records are pooled,
-    each once.  With no matching record a SUM is 0 and a level is ``Measurement(None)``.
+    the latest one by (instant, record id) (LAST), or the sum of each subject's latest
+    (BALANCE); a team's members' records are pooled, each once.  With no matching record a SUM is 0 and a level is ``Measurement(None)``.
     The matching records come as `Evidence`, oldest first.  A record split between
     people (`Record.share`) counts ``value x share`` for each and the sum of their
     shares for a team (`Measurement.from_records`); shares of one record of a metric
@@ -553,7 +555,9 @@ class RecordsMetricSource:
         """See `MetricSource.measure`."""
         self.calls += 1
         self.measure_calls += 1
-        return {request: self._answer(request) for request in set(requests)}
+        wanted = set(requests)
+        asked, parts = balance_requests(wanted)  # a BALANCE: each subject's LAST, added up
+        return balance_answers(wanted, {request: self._answer(request) for request in asked}, parts)
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
         """See `AggregateSource.aggregate`: two bisections and a sum per cell."""

@@ -286,7 +286,7 @@ def _parameter(data: dict[str, Any], where: str) -> Parameter:
         fail(f"{where}.direction: expected 'higher', 'lower' or 'near_target', got {_short(direction)}")
     accumulation = _field(data, "accumulation", where, "sum", str)
     if accumulation not in {a.value for a in Accumulation}:
-        fail(f"{where}.accumulation: expected 'sum', 'average' or 'last', got {_short(accumulation)}")
+        fail(f"{where}.accumulation: expected 'sum', 'average', 'last' or 'balance', got {_short(accumulation)}")
     manual = _field(data, "manual", where, default=False, kinds=bool)
     metric = Metric(
         _field(data, "metric", where, kinds=str),
