@@ -878,3 +878,16 @@ class TestWhatANewUserMeets:
         for column in ("period", "total", "status"):
             at = header.index(column)
             assert all(row[at - 1] == " " and row[at] != " " for row in rows), column
+
+
+class TestDemoTeamLead:
+    def test_lea_sees_her_team_as_one_number_a_mismatch_a_shared_deal_and_the_news(self, capsys, tmp_path):
+        code, out, err = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20")
+        assert (code, err) == (0, "")
+        view = out[out.index("team lead lea") : out.index("trend of")]
+        assert "roll-up of 3 cards" in view  # ann, bob, cid: not dan or eve, who are not hers
+        assert "dan@" not in view and "eve@" not in view
+        # revenue targets 105,000 x 3 = 315,000 against the plan's 300,000
+        assert "target check: team plan revenue 300000 but her people's cards add up to 315000" in view
+        assert "ann 12000.0, bob 8000.0, the team 20000.0 (counted once)" in view  # 20,000 x 0.6, x 0.4, once
+        assert "since yesterday:" in view
