@@ -886,7 +886,8 @@ class TestDemoTeamLead:
         assert (code, err) == (0, "")
         view = out[out.index("team lead lea") : out.index("trend of")]
         assert "roll-up of 3 cards" in view  # ann, bob, cid: not dan or eve, who are not hers
-        assert "dan@" not in view and "eve@" not in view
+        assert "dan@" not in view
+        assert "eve@" not in view
         # revenue targets 105,000 x 3 = 315,000 against the plan's 300,000
         assert "target check: team plan revenue 300000 but her people's cards add up to 315000" in view
         assert "ann 12000.0, bob 8000.0, the team 20000.0 (counted once)" in view  # 20,000 x 0.6, x 0.4, once
