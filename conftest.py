@@ -61,5 +61,5 @@ if os.environ.get("HYPOTHESIS_PROFILE") == "mutmut":
 
 
 # scorekit.spark and its recipe need the `spark` extra (not in the dev group); without it their doctests
-# are not collected, and tests/test_spark.py says why in one line (CI requires them to run).
+# are not collected, and tests/host/test_spark.py says why in one line (CI requires them to run).
 collect_ignore = [] if importlib.util.find_spec("pyspark") else ["src/scorekit/spark.py", "docs/scale-out.md"]

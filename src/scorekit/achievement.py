@@ -30,7 +30,7 @@ from typing import Final
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO
 from scorekit.parameter import Direction, Parameter
 
-__all__ = ["Rule", "compare", "prorated", "rule_for"]
+__all__ = ["Rule", "compare", "prorated", "rule_for", "rule_for_exact"]
 
 _TWO: Final = Decimal(2)
 # A 34-digit division is off by at most half a unit in its last place (5e-34 relative);
@@ -235,6 +235,36 @@ def rule_for(parameter: Parameter, share: tuple[int, int] | None = None) -> Rule
     target = prorated(parameter.target, share)
     exact_share = Fraction(1) if share is None else Fraction(share[0], share[1])
     exact_target = Fraction(parameter.target) * exact_share
+    baseline = None if parameter.baseline is None else prorated(parameter.baseline, share)
+    return _rule(parameter, target, exact_target, baseline, exact_share)
+
+
+def rule_for_exact(
+    parameter: Parameter, target: Fraction, share: Fraction = Fraction(1), shown: Decimal | None = None
+) -> Rule:
+    """The rule that judges `parameter` against the exact target `target` (a plan's ``T``, a relieved target).
+
+    `share` is the proration factor the baseline scales by.  The reported target is
+    `shown` (a Decimal equal to `target`, as the caller wrote it), else `target` as
+    one 34-digit division.
+
+    >>> from scorekit import Parameter
+    >>> rule = rule_for_exact(Parameter("deals_won", 10, 100), Fraction(85, 31))
+    >>> rule.target, rule.exact_target
+    (Decimal('2.741935483870967741935483870967742'), Fraction(85, 31))
+    """
+    if shown is None:
+        shown = EXACT.divide(Decimal(target.numerator), Decimal(target.denominator))
+    baseline = None
+    if parameter.baseline is not None:
+        exact_baseline = Fraction(parameter.baseline) * share
+        baseline = EXACT.divide(Decimal(exact_baseline.numerator), Decimal(exact_baseline.denominator))
+    return _rule(parameter, shown, target, baseline, share)
+
+
+def _rule(
+    parameter: Parameter, target: Decimal, exact_target: Fraction, baseline: Decimal | None, exact_share: Fraction
+) -> Rule:
     direction = parameter.direction
     if direction is Direction.NEAR_TARGET:
         tolerance = parameter.tolerance
@@ -245,9 +275,8 @@ def rule_for(parameter: Parameter, share: tuple[int, int] | None = None) -> Rule
         near.bound_error()
         return near
     rule: Rule
-    if parameter.baseline is not None:
-        baseline = parameter.baseline
-        rule = _Baseline(target, exact_target, prorated(baseline, share), Fraction(baseline) * exact_share)
+    if parameter.baseline is not None and baseline is not None:
+        rule = _Baseline(target, exact_target, baseline, Fraction(parameter.baseline) * exact_share)
     elif direction is Direction.HIGHER_IS_BETTER:
         rule = _Ratio(target, exact_target, target, ZERO)
     elif target == 0:

@@ -38,6 +38,7 @@ from typing import Any, Final, NamedTuple
 
 from pendulum import DateTime
 
+from scorekit.adjustment import Adjustment
 from scorekit.batch import ScoreBatch
 from scorekit.errors import MissingMeasurement
 from scorekit.measurement import (
@@ -248,18 +249,29 @@ def with_manual(
 
 
 def score_rows(
-    cards: Sequence[Scorecard], instants: Sequence[DateTime], measured: Sequence[Measurements]
+    cards: Sequence[Scorecard],
+    instants: Sequence[DateTime],
+    measured: Sequence[Measurements],
+    adjustments: Iterable[Adjustment] = (),
 ) -> list[tuple[ScoreBatch, int]]:
     """Each card's score as its row (batch, position): one `score_many` batch per distinct instant.
 
     A dashboard has one instant, a trend one per period.  A row is the one object kept
-    per card (a dashboard holds 100,000s): no wrapper around it.
+    per card (a dashboard holds 100,000s): no wrapper around it.  `adjustments` are the
+    cards' credits and reliefs, each given to the batch that scores its card.
     """
+    by_card: dict[str, list[Adjustment]] = {}
+    for adjustment in adjustments:
+        by_card.setdefault(adjustment.card_id, []).append(adjustment)
     by_instant: dict[DateTime, list[int]] = {}
     for index, instant in enumerate(instants):
         by_instant.setdefault(instant, []).append(index)
     rows: dict[int, tuple[ScoreBatch, int]] = {}
     for instant, indices in by_instant.items():
-        batch = score_many([cards[i] for i in indices], [measured[i] for i in indices], as_of=instant)
+        scored = [cards[i] for i in indices]
+        own = (
+            [a for card_id in dict.fromkeys(c.id for c in scored) for a in by_card.get(card_id, ())] if by_card else ()
+        )
+        batch = score_many(scored, [measured[i] for i in indices], as_of=instant, adjustments=own)
         rows.update((index, (batch, at)) for at, index in enumerate(indices))
     return [rows[index] for index in range(len(cards))]

@@ -38,6 +38,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from cattrs.v import transform_error
 from pendulum import Date, DateTime
 
+from scorekit.adjustment import Adjustment
 from scorekit.alerts import Transition, TransitionKind
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidDocument, ScorekitError
@@ -88,7 +89,7 @@ MAX_PROBLEMS: Final = 20
 """An `InvalidDocument` message names at most this many problems, then "... and N more"."""
 
 _TYPES: Final = (Weight, Period, Cadence, Metric, Parameter, User, Team, Scorecard)
-_TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, ParameterScore, CardScore)
+_TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, Adjustment, ParameterScore, CardScore)
 _TYPES_HISTORY: Final = (Change, Revision, ClosedScore)
 _TYPES_TEAMS: Final = (ParameterRollUp, RollUp, TargetMismatch, Transition)
 """0.3's values a host keeps: a team's roll-up, a target mismatch, the last transition it notified."""
@@ -375,10 +376,10 @@ from it, so a value that uses nothing new has exactly its older document (which 
 
 
 _ADDED_IN_0_3: Final[Mapping[type, tuple[str, ...]]] = {
-    ClosedScore: ("measurements", "manual"),
+    ClosedScore: ("measurements", "manual", "adjustments"),
 }
 """Fields 0.3 added the same way: a closed score keeps the inputs it was made from (`verify`); one
-made before has none, and its document is as 0.2 wrote it."""
+made before has none, and its document is as 0.2 wrote it (one with no adjustment has no such field)."""
 
 
 def _register_0_2_fields(converter: cattrs.Converter) -> None:
@@ -437,9 +438,8 @@ def _make_converter() -> cattrs.Converter:
         Measurement,
         MetricRequest,
         ManualEntry,
+        Adjustment,
         ParameterScore,
-        CardScore,
-        *_TYPES_HISTORY,
         ParameterRollUp,
         RollUp,
         TargetMismatch,
@@ -447,8 +447,12 @@ def _make_converter() -> cattrs.Converter:
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
     # A score read back carries the scoring context its card and instant determine (per_day,
     # explain(), the exact percent()): the document holds the numbers, read_back the rest.
+    # Registered before the history types, whose structure functions take the CardScore hook
+    # there is when they are made (a ClosedScore's score must be read back the same way).
     card_score = _checked(make_dict_structure_fn(CardScore, converter))
     converter.register_structure_hook(CardScore, lambda value, cls: read_back(card_score(value, cls)))
+    for history in _TYPES_HISTORY:
+        converter.register_structure_hook(history, _checked(make_dict_structure_fn(history, converter)))
     return converter
 
 
@@ -845,16 +849,21 @@ def fingerprint(
     card: Scorecard,
     measurements: Mapping[str, Measurement | Decimal | int | str],
     manual: Iterable[ManualEntry] = (),
+    *,
+    adjustments: Iterable[Adjustment] = (),
 ) -> str:
-    """The sha256 hex digest of what a score is made of: the card, the measurements, the manual entries.
+    """The sha256 hex digest of what a score is made of: the card, the measurements, the manual entries, the adjustments.
 
     `measurements` maps metric keys to a `Measurement` (its value and evidence ids
     count, not the evidence order) or a number; `manual` are the entries the score
-    read, in order.  Equal inputs give equal digests, in any process.
+    read, in order; `adjustments` the credits and reliefs it counted, in any order.
+    Equal inputs give equal digests, in any process.
 
     The digest hashes the canonical JSON of its inputs: the codec's documents, keys
     sorted, no spaces, evidence ids sorted (the order a CRM returns records in is not
-    an input), manual entries in the order given.
+    an input), manual entries in the order given, adjustments (each whole: id, kind,
+    value, metric, reason, who and when) by id.  Without adjustments the document has
+    no such field, so a fingerprint made before 0.3 still verifies.
 
     >>> import pendulum
     >>> from scorekit import Cadence, Date, Evidence, Parameter, Scorecard, User
@@ -867,13 +876,20 @@ def fingerprint(
     (True, 64, False)
     >>> fingerprint(card, {"deals_won": 8}) == fingerprint(card, {"deals_won": Measurement(8)})
     True
+    >>> from scorekit import Adjustment
+    >>> late = Adjustment("a1", "c1", "deals_won", "credit", 2, "D-7 booked late", at, "boss")
+    >>> fingerprint(card, {"deals_won": 8}, adjustments=[late]) == fingerprint(card, {"deals_won": 8})
+    False
     """
     try:
-        document = {
+        document: dict[str, Any] = {
             "card": to_dict(card),
             "measurements": {str(key): _measurement(value) for key, value in measurements.items()},
             "manual": [to_dict(entry) for entry in manual],
         }
+        counted = [to_dict(adjustment) for adjustment in adjustments]
+        if counted:  # written only when there are some: a digest without any is the one 0.2 made
+            document["adjustments"] = sorted(counted, key=lambda item: item["id"])
     except TypeError as error:
         msg = f"cannot fingerprint: {error}"
         raise InvalidDocument(msg) from None
@@ -885,7 +901,8 @@ def verify(closed: ClosedScore) -> bool:
     """Whether a closed score is what its kept inputs make: its fingerprint and its score, recomputed.
 
     The fingerprint proves which inputs the closed score was made from (the card, each
-    measurement's value and the ids of the records counted, the manual entries read);
+    measurement's value and the ids of the records counted, the manual entries read, the
+    adjustments counted);
     recomputing the score from those inputs proves its numbers follow from them, so a
     tampered total, status or input is found.  It does not prove that the CRM still
     holds those records: a late change in the CRM is what closing keeps out.  A closed
@@ -905,10 +922,10 @@ def verify(closed: ClosedScore) -> bool:
     if not closed.measurements:
         return False
     card = closed.score.card
-    if fingerprint(card, closed.measurements, closed.manual) != closed.fingerprint:
+    if fingerprint(card, closed.measurements, closed.manual, adjustments=closed.adjustments) != closed.fingerprint:
         return False
     try:
-        rescored = score(card, closed.measurements, as_of=closed.score.as_of)
+        rescored = score(card, closed.measurements, as_of=closed.score.as_of, adjustments=closed.adjustments)
     except ScorekitError:
         return False
     return to_dict(rescored) == to_dict(closed.score)

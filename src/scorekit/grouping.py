@@ -28,7 +28,7 @@ from scorekit.parameter import Parameter
 from scorekit.period import Period, as_utc
 from scorekit.rollup import RollUp, rollup
 from scorekit.scorecard import Scorecard
-from scorekit.scores import CardScore, ParameterScore
+from scorekit.scores import CardScore, ParameterScore, exact_values
 from scorekit.status import Status
 from scorekit.window import ParameterWindow, shaped_exact
 
@@ -73,10 +73,14 @@ def facts(scores: Iterable[CardScore]) -> Iterator[Fact]:
 def similarity_key(card: Scorecard) -> Hashable:
     """Cards are similar when they share a period and equal parameters (in any order).
 
-    Parameters are equal when every setting is: metric, target, weight, direction,
-    cap, threshold, start, proration and whether they are active.
+    Parameters are equal when every setting is: metric, target (and its steps), weight,
+    direction, cap, threshold, start, proration and whether they are active.  A card's
+    plan counts too: its ramp factor and its phasing (a ramped card is not alike a
+    full one); a plain card's key holds neither.
     """
-    return (card.period, frozenset(card.parameters))
+    if card.ramp_factor == 1 and card.phasing is None:
+        return (card.period, frozenset(card.parameters))
+    return (card.period, frozenset(card.parameters), card.ramp_factor, card.phasing)
 
 
 def metrics_key(card: Scorecard) -> Hashable:
@@ -396,6 +400,10 @@ def _exact_effective(item: ParameterScore, window: ParameterWindow, *, projected
         return Fraction(window.planned) / Fraction(window.fraction)
     if item.status is Status.NOT_STARTED or item.actual is None:
         return Fraction(0)
+    if item._why is not None:  # noqa: SLF001 - scored here: the rule and pace the loop judged by
+        exact = exact_values(item)
+        value = exact.projected if projected else exact.achievement
+        return shaped_exact(exact.achievement if value is None else value, item.parameter)
     actual = Fraction(item.actual)
     if projected and not window.level and item.expected is not None and 0 < item.expected < 1:
         # the pace: actual * days / elapsed, elapsed recovered whole from expected = elapsed / days

@@ -24,6 +24,7 @@ import attrs
 from pendulum import DateTime
 
 from scorekit._text import check_identifier, check_label
+from scorekit.adjustment import Adjustment
 from scorekit.errors import InvalidScorecard
 from scorekit.measurement import ManualEntry, Measurement, as_instant
 from scorekit.scorecard import Scorecard
@@ -175,6 +176,14 @@ def _entries(value: object) -> tuple[ManualEntry, ...]:
     return entries
 
 
+def _adjustments(value: object) -> tuple[Adjustment, ...]:
+    items = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else None
+    if items is None or not all(isinstance(a, Adjustment) for a in items):
+        msg = f"a closed score's adjustments must be Adjustment objects, got {value!r}"
+        raise InvalidScorecard(msg)
+    return items
+
+
 @attrs.frozen
 class ClosedScore:
     """A card's score frozen at its period end: what `report` and `dashboard` show once closed.
@@ -204,6 +213,8 @@ class ClosedScore:
     evidence); empty in a closed score made before 0.3, which then cannot be verified."""
     manual: tuple[ManualEntry, ...] = attrs.field(default=(), converter=_entries, kw_only=True)
     """The manual entries the score read (recorded until the close began), in the order read."""
+    adjustments: tuple[Adjustment, ...] = attrs.field(default=(), converter=_adjustments, kw_only=True)
+    """The adjustments the score counted (recorded by its `as_of`), in the order they were added."""
 
     @classmethod
     def of(
@@ -215,6 +226,7 @@ class ClosedScore:
         fingerprint: str,
         measurements: Mapping[str, Measurement | Decimal] | None = None,
         manual: Iterable[ManualEntry] = (),
+        adjustments: Iterable[Adjustment] = (),
     ) -> ClosedScore:
         """The closed score of `score`'s card at the version it was scored, with the inputs it was made from."""
         return cls(
@@ -226,6 +238,7 @@ class ClosedScore:
             fingerprint,
             measurements=measurements or {},
             manual=manual,
+            adjustments=adjustments,
         )
 
 

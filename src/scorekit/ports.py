@@ -1,4 +1,4 @@
-"""The ports a host implements: storage of cards, history, manual values and closed scores, CRM counts, the clock.
+"""The ports a host implements: storage of cards, history, manual values, adjustments and closed scores, CRM counts, the clock.
 
 Each is a `typing.Protocol`: any object with these methods will do, no base class
 needed.  `scorekit.adapters` has reference implementations (in memory, SQLite), and
@@ -18,12 +18,14 @@ from typing import Protocol, runtime_checkable
 import attrs
 import pendulum
 
+from scorekit.adjustment import Adjustment
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, MetricRequest
 from scorekit.period import Date
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
+    "AdjustmentStore",
     "AggregateSource",
     "CardIndex",
     "CardRow",
@@ -212,11 +214,11 @@ class CardSteps(Protocol):
     ) -> tuple[str, ...]:
         """Delete every stored card the user `user_id` owns (not team cards), in one transaction; their ids.
 
-        Their manual entries and closed scores in this database go too.  The cards
+        Their manual entries, adjustments and closed scores in this database go too.  The cards
         in `keep` stay, and so does a card with a closed score in this database
         unless `closed`.  With `purge`, every card the user ever owned that is now
         deleted (by this call or before) is forgotten as `purge` does, with its
-        entries and closed score: a retry after a crash finishes the job.
+        entries, adjustments and closed score: a retry after a crash finishes the job.
         """
         ...
 
@@ -303,9 +305,10 @@ class SnapshotStore(Protocol):
         Atomic against another process adding one for the same card: exactly one wins.
         A store that shares its database with the cards also refuses, inside the
         same transaction (`ConflictError`), a closed score of a card that is no
-        longer at ``closed.card_version``, that was deleted, or that has a manual
-        entry recorded after ``closed.closed_at``: what was scored is no longer
-        what is stored, and `Scorekit.close` scores that card again.
+        longer at ``closed.card_version``, that was deleted, that has a manual
+        entry recorded after ``closed.closed_at``, or an adjustment recorded by the
+        score's ``as_of`` that ``closed.adjustments`` leaves out: what was scored
+        is no longer what is stored, and `Scorekit.close` scores that card again.
         """
         ...
 
@@ -379,3 +382,30 @@ class SystemClock:
     def now(self) -> _dt.datetime:
         """The current instant."""
         return pendulum.now("UTC")
+
+
+@runtime_checkable
+class AdjustmentStore(Protocol):
+    """Hand corrections of cards' numbers (`Adjustment`): append-only, never edited; removed only with their card.
+
+    A mistake is corrected by an opposite entry, never by changing one.  A store that
+    shares its database with the cards refuses, inside its own transaction, an
+    adjustment of a card that is deleted or closed (`ConflictError`), and deleting or
+    purging a card removes its adjustments in the same transaction as the card.
+
+    >>> from scorekit.adapters.memory import MemoryAdjustments
+    >>> isinstance(MemoryAdjustments(), AdjustmentStore)
+    True
+    """
+
+    def add(self, adjustment: Adjustment) -> None:
+        """Keep `adjustment`; `ConflictError`, with nothing written, if its id is already stored."""
+        ...
+
+    def for_cards(self, card_ids: Iterable[str]) -> tuple[Adjustment, ...]:
+        """Every adjustment of these cards, in the order they were added (ids without one are fine)."""
+        ...
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """Remove every adjustment of these cards (they are being deleted) in one transaction; say how many."""
+        ...

@@ -198,7 +198,9 @@ class Scorecard:
         self._check_plan()
         try:
             windows = tuple(
-                ParameterWindow(p, self.period, self.calendar, self.status_policy) for p in self.parameters if p.active
+                ParameterWindow(p, self.period, self.calendar, self.status_policy, self._moved_plan(p))
+                for p in self.parameters
+                if p.active
             )
         except InvalidScorecard as error:
             raise self._invalid(str(error)) from None
@@ -284,6 +286,12 @@ class Scorecard:
     def _window_start(self, parameter: Parameter) -> Date:
         counts_from = parameter.counts_from
         return counts_from if counts_from is not None and counts_from > self.period.start else self.period.start
+
+    def _moved_plan(self, parameter: Parameter) -> WindowPlan | None:
+        """The plan scoring judges `parameter` by when its steps, the ramp or a phasing move it; None when plain."""
+        if parameter.steps or (self._ramp_factor != 1 and parameter.rampable) or self.phasing is not None:
+            return self._plan_of(parameter)
+        return None
 
     def _plan_of(self, parameter: Parameter) -> WindowPlan:
         return window_plan(

@@ -28,7 +28,7 @@ import attrs
 
 from scorekit import _display
 from scorekit.measurement import Evidence
-from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, for_display
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, exact_sum, for_display
 from scorekit.parameter import Direction, Parameter
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
@@ -261,12 +261,24 @@ class CardScore:
                 "evidence": len(item.evidence),
                 "remaining": item.remaining,
                 "per_day": item.per_day,
+                **_adjusted_record(item),
             }
             for item in self.parameters
         ]
 
     def _repr_html_(self) -> str:
         return _card_table(self)
+
+
+def _adjusted_record(item: ParameterScore) -> dict[str, object]:
+    """What a host needs of a score's adjustments: the credits' sum, the reliefs' sum and the target before relief."""
+    credited = [e.value for e in _credits(item)]
+    why = _why(item)
+    before, reliefs = item.target, ZERO
+    if why is not None and why.window.base is not why.window and not why.window.level:
+        before = why.window.base.target
+        reliefs = EXACT_SUMS.subtract(before, item.target)
+    return {"credits": exact_sum(credited), "reliefs": reliefs, "target_before_relief": before}
 
 
 def _shaped_note(item: ParameterScore, exact: ExactValues) -> str:
@@ -410,7 +422,8 @@ def read_back(result: CardScore) -> CardScore:
             why = window.waiting
         else:
             why = _context(item, window, today, over=over, policy=policy)
-            careful = careful or (item.actual is not None and item.achievement < ZERO)
+            judged = why[0]
+            careful = careful or (item.actual is not None and item.achievement < ZERO) or judged is not window
         parameters.append(
             build_parameter_score(*(getattr(item, field.name) for field in _FIELDS), why)  # type: ignore[call-arg]
         )
@@ -424,6 +437,10 @@ def _context(
     item: ParameterScore, window: ParameterWindow, today: int, *, over: bool, policy: StatusPolicy
 ) -> tuple[object, ...]:
     """The `_Why` the scoring loop gives a started parameter with these stored numbers (see scoring.py)."""
+    if window.level and window.plan is not None:  # judged against the target in force today
+        window = window.judged(window.plan.in_force(today))
+    elif window.higher and not window.level and item.target != window.target:
+        window = window.judged(Fraction(item.target))  # relieved: the stored target (its reasons are not stored)
     elapsed = window.elapsed(today)
     paced = elapsed > 0
     actual = item.actual
@@ -432,8 +449,9 @@ def _context(
     pace_days = pace_elapsed = 1
     pace_actual = actual
     if paced and elapsed < window.days and not window.level:
-        pace_actual = EXACT.divide(EXACT_SUMS.multiply(actual, window.days_decimal), Decimal(elapsed))
-        pace_days, pace_elapsed = window.days, elapsed
+        pace_days, pace_elapsed = window.pace(today, elapsed)
+        if pace_days != pace_elapsed:
+            pace_actual = EXACT.divide(EXACT_SUMS.multiply(actual, Decimal(pace_days)), Decimal(pace_elapsed))
     projected = item.achievement if item.projected is None else item.projected
     if window.plain:
         kept, p_kept, p_effective = True, True, projected
@@ -492,7 +510,7 @@ def _sum_error(items: Iterable[ParameterScore], *, projected: bool, early: bool)
                 continue
             used = item.actual
             if why.pace_elapsed != why.pace_days:
-                used = EXACT.divide(EXACT_SUMS.multiply(item.actual, window.days_decimal), Decimal(why.pace_elapsed))
+                used = EXACT.divide(EXACT_SUMS.multiply(item.actual, Decimal(why.pace_days)), Decimal(why.pace_elapsed))
         elif why.kept:
             used = item.actual
         else:
@@ -607,12 +625,58 @@ def exact_values(item: ParameterScore) -> ExactValues:
         achievement,
         effective,
         Fraction(window.fraction) * effective,
-        None if window.level else Fraction(min(why.elapsed, window.days), window.days),
+        None if window.level else _exact_expected(why),
         rule.exact(actual * why.pace_days / why.pace_elapsed),
         actual * why.pace_days / why.pace_elapsed if paced else None,
         exact_remaining,
         None if per_day is None or exact_remaining is None else exact_remaining / _days_left(why),
     )
+
+
+def _exact_expected(why: _Why) -> Fraction:
+    """The share of the target due by `why.today`: elapsed / days, or the moved plan's ``T_d / T``."""
+    window = why.window
+    if window.plan is None:
+        return Fraction(min(why.elapsed, window.days), window.days)
+    return window.expected_at(why.today)[1]
+
+
+def _credits(item: ParameterScore) -> list[Evidence]:
+    """The credits among a score's evidence (`scorekit.adjustment`)."""
+    return [e for e in item.evidence if e.id.startswith("adjustment:")]
+
+
+def _plan_lines(item: ParameterScore, window: ParameterWindow, unit: str) -> list[str]:
+    """A moved plan in words: each step, the ramp factor, the phasing share, the weighted target, each relief."""
+    parameter, plan, lines = item.parameter, window.plan, []
+    if plan is not None:
+        if parameter.steps:
+            steps = ", ".join(
+                [f"{_number(parameter.target)} from {window.start}"]
+                + [f"{_number(step.target)} from {step.effective}" for step in parameter.steps]
+            )
+            lines.append(f"  target steps: {steps}")
+        first = parameter.target_on(window.start)
+        factor = plan.in_force(plan.start) / Fraction(first) if first else Fraction(1)
+        if factor != 1:
+            lines.append(f"  ramp factor: {_pct(factor)} of the full target")
+        if plan.measure != window.days:
+            lines.append(
+                f"  phasing: the window weighs {_number(plan.measure)}"
+                + ("" if plan.share == 1 else f", {_pct(plan.share)} of the period")
+            )
+        if not window.level:
+            weighted = window.base.rule.exact_target / plan.share
+            lines.append(f"  weighted target: {_unit(_number(weighted), unit)} (the targets in force, weighted by day)")
+    for relief in window.reliefs:
+        value, reason = Decimal(getattr(relief, "value", ZERO)), getattr(relief, "reason", "")
+        lines.append(f"  relief: -{_number(value)} ({reason})")
+    if window.base is not window and not window.level:
+        lines.append(f"  target before relief: {_unit(_number(window.base.rule.exact_target), unit)}")
+    for credit in _credits(item):
+        sign = "+" if credit.value >= 0 else ""
+        lines.append(f"  credit: {sign}{_number(credit.value)} ({credit.label})")
+    return lines
 
 
 def _shown(value: Decimal, exact: Fraction) -> str:
@@ -659,8 +723,15 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
         if window.calendar is not None and not in_card:  # a card's explanation names its calendar once
             lines.append(f"  calendar: {window.calendar.describe()}")
     exact = exact_values(item)
+    if window is not None:
+        lines.extend(_plan_lines(item, window, unit))
+    else:
+        lines.extend(f"  credit: {_number(credit.value)} ({credit.label})" for credit in _credits(item))
     target_text = _unit(_shown(item.target, exact.target), unit)
-    if parameter.target != item.target:
+    if window is not None and window.plan is not None:
+        share = window.plan.share
+        lines.append(f"  target: {target_text}" + ("" if share == 1 else f" (prorated: {_pct(share)} of the period)"))
+    elif parameter.target != item.target and (window is None or window.base is window):
         lines.append(f"  target: {_unit(_number(parameter.target), unit)} prorated to the window: {target_text}")
     else:
         lines.append(f"  target: {target_text}")
@@ -700,6 +771,14 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
             lines.append("  pace: no working day has elapsed yet; projected = achievement")
         elif why.elapsed >= window.days or item.actual is None:
             lines.append(f"  pace: the whole window has elapsed; projected {_pct(exact.projected)}")
+        elif window.plan is not None:
+            if exact.pace_actual is None:
+                lines.append(f"  pace: expected {_pct(exact.expected)} by the plan; projected = achievement")
+            else:
+                lines.append(
+                    f"  pace: expected {_pct(exact.expected)} by the plan; projected {_number(item.actual)} / "
+                    f"{_pct(exact.expected)} = {_number(exact.pace_actual)} -> {_pct(exact.projected)}"
+                )
         else:
             pace = item.actual if exact.pace_actual is None else exact.pace_actual
             lines.append(

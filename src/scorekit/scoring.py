@@ -38,11 +38,13 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Final
+from fractions import Fraction
+from typing import Final, TypeVar
 
 from scorekit.achievement import compare as _compare
+from scorekit.adjustment import Adjustment, AdjustmentKind, AdjustmentTotals, adjustment_totals
 from scorekit.batch import ScoreBatch, ScoreRows, _card_score, _Columns, _parameter_scores
-from scorekit.errors import InvalidScorecard, MissingMeasurement
+from scorekit.errors import InvalidParameter, InvalidScorecard, MissingMeasurement
 from scorekit.measurement import Evidence, ManualEntry, Measurement, latest_values
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, to_decimal
 from scorekit.period import as_instant, as_utc, local_ordinal
@@ -54,6 +56,7 @@ from scorekit.window import shaped as _shaped
 
 __all__ = ["CardScore", "ParameterScore", "ScoreBatch", "ScoreRows", "Status", "score", "score_many"]
 
+_T = TypeVar("_T")
 _MAGNITUDE: Final = Decimal(10**15)
 _LOW: Final = -_MAGNITUDE
 # The statuses the scoring loop gives, as plain globals: an enum member looked up on its
@@ -99,6 +102,7 @@ def score(
     *,
     as_of: _dt.datetime,
     manual: Iterable[ManualEntry] = (),
+    adjustments: Iterable[Adjustment] = (),
 ) -> CardScore:
     """Score `card` as of the aware instant `as_of`.
 
@@ -108,12 +112,27 @@ def score(
     An active metric whose window has started but has no value raises
     `MissingMeasurement`; one whose window has not started scores 0, NOT_STARTED.
     A number that is not finite (NaN, Infinity) raises `InvalidNumber`.
+
+    `adjustments` (`scorekit.adjustment`) recorded at or before `as_of` correct the
+    numbers by hand: a CREDIT adds to a SUM parameter's actual (and shows in its
+    evidence), a RELIEF takes an amount off a higher-is-better SUM parameter's target
+    after proration (its pace unchanged).  A credit on a level, a relief on anything
+    else or one leaving no target, and an adjustment of a metric the card does not
+    have raise `InvalidParameter`.
     """
     # score_many([card], [measurements], as_of=as_of, manual=manual)[0], without the batch around it
     instant = as_instant(as_of)
     cards = (card,)
     return _card_score(
-        _score_columns(cards, (measurements,), (instant,), _manual_by_card(cards, manual), build=True), 0
+        _score_columns(
+            cards,
+            (measurements,),
+            (instant,),
+            _by_card(cards, manual, "a manual entry"),
+            build=True,
+            adjustments=_by_card(cards, adjustments, "an adjustment") if adjustments else None,
+        ),
+        0,
     )
 
 
@@ -123,12 +142,13 @@ def score_many(
     *,
     as_of: _dt.datetime,
     manual: Iterable[ManualEntry] = (),
+    adjustments: Iterable[Adjustment] = (),
 ) -> ScoreBatch:
     """Score many cards as of one instant: ``score_many(cards, ms, as_of=t)[i] == score(cards[i], ms[i], as_of=t)``.
 
     `measurements` is parallel to `cards` (one mapping per card, as for `score`);
-    `manual` entries are matched to cards by `card_id` (an entry for no card in the
-    batch raises `InvalidScorecard`).  This is the one scoring loop (`score` calls
+    `manual` entries and `adjustments` are matched to cards by `card_id` (one for no
+    card in the batch raises `InvalidScorecard`).  This is the one scoring loop (`score` calls
     it with one card); it shares the work cards have in common (the local date per
     time zone, whether a period is over, the share of a window elapsed), and builds
     each `CardScore` only when it is asked for.  Any bad input raises before a
@@ -150,22 +170,85 @@ def score_many(
         msg = f"score_many needs one measurements mapping per card: got {len(batch)} cards and {len(given)} mappings"
         raise InvalidScorecard(msg)
     instant = as_instant(as_of)
-    return ScoreBatch(_score_columns(batch, given, [instant] * len(batch), _manual_by_card(batch, manual)))
+    return ScoreBatch(
+        _score_columns(
+            batch,
+            given,
+            [instant] * len(batch),
+            _by_card(batch, manual, "a manual entry"),
+            adjustments=_by_card(batch, adjustments, "an adjustment"),
+        )
+    )
 
 
-def _manual_by_card(cards: Sequence[Scorecard], manual: Iterable[ManualEntry]) -> dict[str, list[ManualEntry]]:
-    """`manual` entries by card id, in the order given; an entry for a card not in `cards` raises `InvalidScorecard`."""
-    entries: dict[str, list[ManualEntry]] = {}
-    if not manual:
+def _by_card(cards: Sequence[Scorecard], items: Iterable[_T], what: str) -> dict[str, list[_T]]:
+    """`items` (manual entries, adjustments) by card id, in the order given; one for a card not in `cards` raises `InvalidScorecard`."""
+    entries: dict[str, list[_T]] = {}
+    if not items:
         return entries
     ids = {card.id for card in cards}
-    for entry in manual:
-        if entry.card_id not in ids:
+    for entry in items:
+        card_id = getattr(entry, "card_id", None)
+        if card_id not in ids:
             scored = ", ".join(repr(i) for i in sorted(ids)) or "none"
-            msg = f"a manual entry for card {entry.card_id!r} was given to score card {scored}"
+            given = f"for card {card_id!r}" if isinstance(card_id, str) else repr(entry)
+            msg = f"{what} {given} was given to score card {scored}"
             raise InvalidScorecard(msg)
-        entries.setdefault(entry.card_id, []).append(entry)
+        entries.setdefault(card_id, []).append(entry)
     return entries
+
+
+def _adjusted(
+    card: Scorecard,
+    window: ParameterWindow,
+    actual: Decimal | None,
+    evidence: tuple[Evidence, ...],
+    *,
+    totals: AdjustmentTotals,
+    reliefs: tuple[Adjustment, ...],
+) -> tuple[ParameterWindow, Decimal | None, tuple[Evidence, ...]]:
+    """A started parameter's window and actual after its credits and reliefs (`InvalidParameter` where none applies)."""
+    key = window.key
+    if window.level:
+        msg = f"card {card.id!r}: metric {key!r} is a level ({window.parameter.metric.accumulation.value} of records); adjustments apply to sums only"
+        raise InvalidParameter(msg)
+    if totals.evidence:
+        actual = EXACT_SUMS.add(ZERO if actual is None else actual, totals.credit)
+        evidence = (*evidence, *totals.evidence)
+    if reliefs:
+        if not window.higher:
+            msg = f"card {card.id!r}: metric {key!r} is {window.parameter.direction.value}; a relief applies to a higher-is-better sum only"
+            raise InvalidParameter(msg)
+        base = window.rule.exact_target
+        relieved = base - Fraction(totals.relief)
+        floor = None if window.parameter.baseline is None else Fraction(window.parameter.baseline) * window.share
+        if relieved <= 0 or (floor is not None and relieved <= floor):
+            least = "above 0" if floor is None else f"above the baseline {floor}"
+            msg = (
+                f"card {card.id!r}: reliefs of {totals.relief} on metric {key!r} leave its target {window.target} "
+                f"at {relieved}; the target after relief must stay {least}"
+            )
+            raise InvalidParameter(msg)
+        window = window.judged(relieved, reliefs)
+    return window, actual, evidence
+
+
+def _adjustments_of(
+    card: Scorecard, items: Sequence[Adjustment], instant: _dt.datetime
+) -> tuple[Mapping[str, AdjustmentTotals], dict[str, tuple[Adjustment, ...]]]:
+    """A card's adjustments counted by `instant`: the totals per metric, and the reliefs (for `explain`)."""
+    totals = adjustment_totals(card.id, items, instant)
+    known = {p.key for p in card.parameters}
+    for key in totals:
+        if key not in known:
+            msg = f"card {card.id!r} has no metric {key!r} to adjust; its metrics are {', '.join(sorted(map(repr, known)))}"
+            raise InvalidParameter(msg)
+    cutoff = as_utc(instant)
+    reliefs: dict[str, tuple[Adjustment, ...]] = {}
+    for item in sorted(items, key=lambda a: (as_utc(a.recorded_at), a.id)):
+        if item.kind is AdjustmentKind.RELIEF and as_utc(item.recorded_at) <= cutoff:
+            reliefs[item.metric] = (*reliefs.get(item.metric, ()), item)
+    return totals, reliefs
 
 
 def _items(parts: list[object], build: bool) -> list[ParameterScore]:
@@ -180,6 +263,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     manual: Mapping[str, Sequence[ManualEntry]],
     *,
     build: bool = False,
+    adjustments: Mapping[str, Sequence[Adjustment]] | None = None,
 ) -> _Columns:
     """Each card scored as of its (aware, validated) instant, as columns; `manual` maps card ids to their entries.
 
@@ -214,6 +298,9 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         over = today >= end_ordinal
         own = manual.get(card.id)
         manual_values = latest_values(card, own, instant) if own else {}
+        adjusting = adjustments.get(card.id) if adjustments else None
+        if adjusting:
+            totals_of, reliefs_of = _adjustments_of(card, adjusting, instant)
         policy = card.status_policy
         on_track, at_risk = policy.on_track, policy.at_risk
         judges = policy.judge_from > 0
@@ -240,9 +327,15 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 fraction,
                 target,
                 parameter,
+                plan,
             ) = window.hot
             if today < start:
                 # Not started: on plan in the card's projection (its achievement 1, shaped by its cap).
+                if adjusting and key in totals_of:  # a relief already shows in the target; nothing is counted yet
+                    window = _adjusted(  # noqa: PLW2901 - judged by its relieved target
+                        card, window, None, (), totals=totals_of[key], reliefs=reliefs_of.get(key, ())
+                    )[0]
+                    target = window.target
                 projected_total = add(projected_total, window.planned)
                 waiting = None if level else ZERO  # expected: a level's is never a share of the window
                 if build:
@@ -260,6 +353,15 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 actual, evidence = given, ()
             else:
                 actual, evidence = _actual(card, window, given, manual_values, instant)
+            if adjusting:
+                adjusted = totals_of.get(key)
+                if adjusted is not None:
+                    reliefs = reliefs_of.get(key, ())
+                    window, actual, evidence = _adjusted(  # noqa: PLW2901 - judged by its relieved target
+                        card, window, actual, evidence, totals=adjusted, reliefs=reliefs
+                    )
+                    rule, divisor, target = window.rule, window.rule.divisor, window.target
+                    careful = careful or window is not window.base
             if calendar is None:
                 elapsed = today - start + 1
                 elapsed = min(elapsed, days)
@@ -279,6 +381,12 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 too_early = False
             if level:
                 expected = None  # a level's value is not a share of the window
+                if plan is not None:  # judged against the target in force today
+                    window = window.judged(plan.in_force(today))  # noqa: PLW2901 - the window it is judged by
+                    rule, divisor, target = window.rule, window.rule.divisor, window.target
+                    careful = careful or window is not window.base
+            elif plan is not None:
+                expected, exact_expected = window.expected_at(today)
             elif elapsed >= days:
                 expected = ONE
             else:
@@ -309,6 +417,15 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 # The whole window has elapsed (the pace is the actual, exactly), or no working day
                 # has (no pace to go by), or a level (not extrapolated): the projection is the achievement.
                 projected = achievement
+            elif plan is not None:
+                # The plan's pace: actual / expected, exactly `actual * denominator / numerator`;
+                # while nothing is expected yet (or all of it is), the projection is the achievement.
+                if 0 < exact_expected < 1:
+                    pace_days, pace_elapsed = exact_expected.denominator, exact_expected.numerator
+                    pace_actual = divide(multiply(actual, Decimal(pace_days)), Decimal(pace_elapsed))
+                    projected = rule.value(pace_actual) if divisor is None else divide(pace_actual, divisor)
+                else:
+                    projected = achievement
             else:
                 pace_actual = divide(multiply(actual, days_decimal), Decimal(elapsed))
                 pace_days, pace_elapsed = days, elapsed

@@ -36,9 +36,9 @@ import contextlib
 import datetime as _dt
 import enum
 import itertools
-import uuid
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Final
 
 import attrs
@@ -46,6 +46,7 @@ from pendulum import Date, DateTime
 
 from scorekit import asking
 from scorekit._text import MAX_IDENTIFIER, check_identifier, identifier
+from scorekit.adjustment import Adjustment, AdjustmentKind
 from scorekit.calendar import WorkCalendar
 from scorekit.codec import fingerprint
 from scorekit.errors import (
@@ -68,6 +69,7 @@ from scorekit.numbers import Number, to_decimal
 from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period, as_date, as_utc, zone
 from scorekit.ports import (
+    AdjustmentStore,
     AggregateSource,
     CardIndex,
     CardRow,
@@ -183,10 +185,6 @@ def _actor(value: object) -> Actor:
     return value
 
 
-def _new_id() -> str:
-    return uuid.uuid4().hex
-
-
 def _owner_key(owner: User | Team) -> tuple[str, str]:
     return ("team" if isinstance(owner, Team) else "user", owner.id)
 
@@ -195,7 +193,9 @@ class Scorekit:
     """The use cases F1..F16, history, closing and trends, over the host's ports.
 
     `snapshots` (a `SnapshotStore`) is needed only by `close` and `reopen`; without
-    it everything else works and no card is ever closed.
+    it everything else works and no card is ever closed.  `adjustments` (an
+    `AdjustmentStore`, kept as `adjustment_store`) is needed only by `adjust`; without
+    it no card has an adjustment.
 
     `horizon_days` (default 366) bounds how far past the clock a `today` or an
     `as_of` may be: further is `InvalidPeriod`, before anything is read or written
@@ -206,9 +206,10 @@ class Scorekit:
     Administrators and users are not affected by it.
 
     `new_id` makes the id of every card the service creates (`create_cards`,
-    `add_similar`; rolled-over cards derive theirs from the series instead). It
-    defaults to random UUID hex strings; give it your own to use the host's id
-    scheme, or a counter for repeatable tests:
+    `add_similar`; rolled-over cards derive theirs from the series instead).
+    Without it a card's id is one a person can read, ``owner@period-start`` (then
+    ``~2``, ``~3`` while a card has or had that id); give it your own to use the
+    host's id scheme, or a counter for repeatable tests:
 
     >>> import itertools, pendulum
     >>> from scorekit.adapters.memory import FixedClock, MemoryManualValues, MemoryScorecards, RecordsMetricSource
@@ -230,8 +231,9 @@ class Scorekit:
         manual: ManualValueStore,
         clock: Clock,
         snapshots: SnapshotStore | None = None,
-        new_id: Callable[[], str] = _new_id,
+        new_id: Callable[[], str] | None = None,
         horizon_days: int = 366,
+        adjustments: AdjustmentStore | None = None,
         org: OrgChart | None = None,
     ) -> None:
         if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or not 0 <= horizon_days <= _MAX_HORIZON:
@@ -243,6 +245,7 @@ class Scorekit:
         self.manual = manual
         self.clock = clock
         self.snapshots = snapshots
+        self.adjustment_store = adjustments
         self.org = org
         self._new_id = new_id
 
@@ -386,15 +389,13 @@ class Scorekit:
             self._check_owner(actor, owner, scope, "create a card")
         when = period if period is not None else template.cadence.period_containing(self._today(template.timezone))
         taken: set[str] = set()
-        readable = self._new_id is _new_id  # the host gave no id scheme of its own
-        cards = [
-            template.card(self._readable_id(owner, when, taken) if readable else self._new_id(), owner, when)
-            for owner in chosen
-        ]
+        cards = [template.card(self._card_id(owner, when, taken), owner, when) for owner in chosen]
         return self.cards.add_many(cards, change=self._change(actor))
 
-    def _readable_id(self, owner: User | Team, period: Period, taken: set[str]) -> str:
-        """``owner@start`` for `create_cards`; ``~2``, ``~3``... after it while a card has (or had) that id."""
+    def _card_id(self, owner: User | Team, period: Period, taken: set[str]) -> str:
+        """The host's `new_id()`, or else ``owner@start``; ``~2``, ``~3``... after it while a card has (or had) that id."""
+        if self._new_id is not None:
+            return self._new_id()
         for n in itertools.count(1):
             suffix = f"@{period.start}" if n == 1 else f"@{period.start}~{n}"
             candidate = owner.id[: MAX_IDENTIFIER - len(suffix)] + suffix
@@ -417,7 +418,8 @@ class Scorekit:
         given: object = owner
         if isinstance(given, User | Team):
             self._check_owner(actor, owner, scope, "add a similar card")
-        copy = source.copy_for(owner, id=self._new_id())
+        when = period if period is not None else source.period
+        copy = source.copy_for(owner, id=self._card_id(owner, when, set()))
         if period is not None:
             copy = copy.evolve(period=period)
         return self.cards.add(copy, change=self._change(actor, f"similar to {card_id}"))
@@ -463,7 +465,7 @@ class Scorekit:
         return self.cards.update(card.evolve(**changes), expected_version, change=self._change(actor, reason))
 
     def delete(self, actor: Actor, card_id: str, *, reason: str = "") -> None:
-        """Delete one card for good, with its manual entries (F14); its history stays.
+        """Delete one card for good, with its manual entries, adjustments and closed score (F14); its history stays.
 
         A closed card cannot be deleted until reopened.  Its id is never used again.
         """
@@ -479,10 +481,15 @@ class Scorekit:
         return count
 
     def _forget_elsewhere(self, card_ids: Sequence[str]) -> None:
-        """Remove deleted cards' entries and closed scores from stores that do not share the cards' database."""
+        """Remove deleted cards' entries, adjustments and closed scores from stores that do not share the cards' database.
+
+        Stores sharing it removed them in the card's own transaction already: then there is nothing left to remove.
+        """
         if not card_ids:
             return
         self.manual.delete_for(card_ids)
+        if self.adjustment_store is not None:
+            self.adjustment_store.delete_for(card_ids)
         if self.snapshots is not None:
             self.snapshots.delete_for(card_ids)
 
@@ -574,6 +581,70 @@ class Scorekit:
         entry = ManualEntry(card.id, metric, to_decimal(value, name=f"value of {metric!r}"), now, actor.id)
         self.manual.append(entry)
         return entry
+
+    # -- adjustments: late credit, clawback, relief -----------------------------------
+
+    def adjust(
+        self,
+        actor: Actor,
+        card_id: str,
+        metric: str,
+        kind: AdjustmentKind | str,
+        value: Number,
+        *,
+        reason: str,
+    ) -> Adjustment:
+        """Record a hand correction of one metric on a card, with a reason; returns the `Adjustment` stored.
+
+        A ``CREDIT`` adds `value` (negative: a clawback) to the actual of a sum
+        parameter; a ``RELIEF`` takes `value` (more than 0) off the target of a
+        higher-is-better sum parameter.  Only managers and administrators adjust
+        (`PermissionDenied`); a closed card is not adjusted until reopened
+        (`InvalidScorecard`).  `InvalidParameter` for an unknown or inactive metric, a
+        credit on a level, a relief on a level, near-target or lower-is-better
+        parameter, a relief that with those recorded before would leave the target
+        at 0 or less (at or below a baseline), an unknown kind, a bad value or an
+        empty reason.  Everything is checked before anything is written.  The id
+        comes from the service's `new_id` (without one: the card's id and the
+        adjustment's number on it, ``ann@2024-04-01/adj-1``), the instant from its
+        clock, `recorded_by` is the actor.  Adjustments are never edited: correct one by recording the
+        opposite.  An adjustment counts in a score as of its recorded instant or later.
+        """
+        self._require_manager(actor, "adjust cards")
+        store = self._require_adjustments("adjust cards")
+        # every argument checked by the value itself (kind, value, reason, metric), then against the card
+        draft = Adjustment("pending", card_id, metric, kind, value, reason, self._now(), actor.id)
+        card = self._changeable(actor, card_id, "adjust")  # with an org chart: only their own people's cards
+        recorded = store.for_cards([card.id])
+        _check_adjustable(card, draft, recorded)
+        self._refuse_closed([card], "adjust")
+        adjustment = attrs.evolve(draft, id=self._adjustment_id(card, len(recorded)))
+        store.add(adjustment)  # a store sharing the cards' database refuses a card closed or deleted meanwhile
+        return adjustment
+
+    def _adjustment_id(self, card: Scorecard, recorded: int) -> str:
+        """The host's `new_id()`, or else the card's id and the adjustment's number on it: ``ann@2024-04-01/adj-3``.
+
+        Two managers adjusting one card at once may pick the same number: the store then
+        refuses the second (`ConflictError`), which may simply try again.
+        """
+        if self._new_id is not None:
+            return self._new_id()
+        suffix = f"/adj-{recorded + 1}"
+        return card.id[: MAX_IDENTIFIER - len(suffix)] + suffix
+
+    def adjustments(self, actor: Actor, card_id: str) -> tuple[Adjustment, ...]:
+        """The adjustments of a card the actor may see, in the order they were recorded (none without a store)."""
+        card = self._visible(actor, card_id)
+        if self.adjustment_store is None:
+            return ()
+        return self.adjustment_store.for_cards([card.id])
+
+    def _require_adjustments(self, action: str) -> AdjustmentStore:
+        if self.adjustment_store is None:
+            msg = f"cannot {action} without an adjustment store: build Scorekit(..., adjustments=...) with an AdjustmentStore"
+            raise ScorekitError(msg)
+        return self.adjustment_store
 
     # -- F3: rollover ----------------------------------------------------------------
 
@@ -720,20 +791,32 @@ class Scorekit:
         """Score `cards` as of their period ends and store their closed scores: those stored, and the ids refused."""
         # as of each period end; manual values as entered until now (a manager may correct them until closed)
         # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
+        # adjustments count as of the period end, as in any score: those recorded by then are kept and fingerprinted
+        adjusted = self._adjustments_of(cards)
         fresh, inputs = self._score_fresh(
-            cards, [card.period.instants(card.timezone)[1] for card in cards], manual_until=now, evidence=True
+            cards,
+            [card.period.instants(card.timezone)[1] for card in cards],
+            manual_until=now,
+            evidence=True,
+            adjustments=adjusted,
         )
+        by_card: dict[str, list[Adjustment]] = {}
+        for adjustment in adjusted:
+            by_card.setdefault(adjustment.card_id, []).append(adjustment)
         closed: list[ClosedScore] = []
         conflicted: list[str] = []
         for (batch, index), (measurements, used) in zip(fresh, inputs, strict=True):
             scored = batch[index]
+            cutoff = as_utc(scored.as_of)
+            counted = [a for a in by_card.get(scored.card.id, ()) if as_utc(a.recorded_at) <= cutoff]
             snapshot = ClosedScore.of(
                 scored,
                 closed_at=now,
                 closed_by=actor.id,
-                fingerprint=fingerprint(scored.card, measurements, used),
+                fingerprint=fingerprint(scored.card, measurements, used, adjustments=counted),
                 measurements=measurements,  # kept with it, so that `verify` can recompute both
                 manual=used,
+                adjustments=counted,
             )
             try:
                 # A store sharing the cards' database refuses a card changed, deleted or purged since it was read.
@@ -952,6 +1035,7 @@ class Scorekit:
         *,
         manual_until: DateTime | None = None,
         evidence: bool,
+        adjustments: Sequence[Adjustment] | None = None,
     ) -> tuple[list[tuple[ScoreBatch, int]], list[asking.Inputs]]:
         """Score each card as of its instant, asking the CRM once: its row (batch, index), and what it was made from.
 
@@ -972,4 +1056,58 @@ class Scorekit:
         with_manual = [card.id for card in cards if card.manual_keys]
         entries = self.manual.entries(with_manual) if with_manual else ()
         inputs = asking.with_manual(cards, instants, measured, entries, manual_until=manual_until)
-        return asking.score_rows(cards, instants, [measurements for measurements, _ in inputs]), inputs
+        adjusted = self._adjustments_of(cards) if adjustments is None else adjustments
+        return asking.score_rows(cards, instants, [measurements for measurements, _ in inputs], adjusted), inputs
+
+    def _adjustments_of(self, cards: Sequence[Scorecard]) -> tuple[Adjustment, ...]:
+        """The adjustments of `cards`, in one read (none without an adjustment store)."""
+        if self.adjustment_store is None or not cards:
+            return ()
+        return self.adjustment_store.for_cards([card.id for card in cards])
+
+
+def _check_adjustable(card: Scorecard, adjustment: Adjustment, recorded: Iterable[Adjustment]) -> None:
+    """`InvalidParameter` unless `card` takes `adjustment`, after the adjustments `recorded` before it."""
+    key = adjustment.metric
+    window = next((w for w in card.windows if w.key == key), None)
+    if window is None:
+        scored = ", ".join(repr(w.key) for w in card.windows) or "none"
+        msg = f"card {card.id!r} has no scored metric {key!r} to adjust; its scored metrics are {scored}"
+        raise InvalidParameter(msg)
+    kind = adjustment.kind
+    if window.level:
+        accumulation = window.parameter.metric.accumulation.value
+        msg = (
+            f"card {card.id!r}: metric {key!r} is a level ({accumulation} of records), so it takes no "
+            f"{kind.value}; adjustments apply to sum metrics only"
+        )
+        raise InvalidParameter(msg)
+    if kind is AdjustmentKind.CREDIT:
+        return
+    if not window.higher:
+        msg = (
+            f"card {card.id!r}: metric {key!r} is {window.parameter.direction.value}; a relief takes an amount "
+            "off the target of a higher-is-better sum only"
+        )
+        raise InvalidParameter(msg)
+    plan = card.plan(key)
+    before = sum(
+        (Fraction(a.value) for a in recorded if a.metric == key and a.kind is AdjustmentKind.RELIEF), Fraction(0)
+    )
+    left = plan.target - before - Fraction(adjustment.value)
+    baseline = window.parameter.baseline
+    floor = Fraction(0) if baseline is None else Fraction(baseline) * plan.share
+    if left <= floor:
+        least = "above 0" if baseline is None else f"above its baseline {_shown(floor)}"
+        earlier = f" after the reliefs of {_shown(before)} recorded before" if before else ""
+        msg = (
+            f"card {card.id!r}: a relief of {adjustment.value} on metric {key!r} would leave its target "
+            f"{_shown(plan.target)} at {_shown(left)}{earlier}; the target after reliefs must stay {least}"
+        )
+        raise InvalidParameter(msg)
+
+
+def _shown(value: Fraction) -> str:
+    """An exact number for a message: a whole number or a short decimal as such, else the fraction."""
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(decimal) if Fraction(decimal) == value else f"{value.numerator}/{value.denominator}"

@@ -24,7 +24,7 @@ result of the formulas (as `fractions.Fraction` would compute it from the Decima
 inputs), never a quotient rounded to 34 digits.  `band` says, for a value whose error
 is bounded, where the rounded Decimal is too close to a bound to decide; the scoring
 loop (`scorekit.scoring`, which applies `StatusPolicy.status_for` inline because it is
-the hot path; a property in tests/test_status.py holds the two together) compares
+the hot path; a property in tests/core/test_status.py holds the two together) compares
 plain Decimals outside the band and falls back to Fractions inside it.
 
 >>> StatusPolicy(on_track="0.95", at_risk="0.85").status_for(Decimal("0.9"))
@@ -124,7 +124,7 @@ class StatusPolicy:
         ``at_risk = 0`` means "never at risk", so the default policy keeps 0.1's statuses
         even for a negative projection (returns above sales).  This is the rule the
         scoring loop applies inline to an open parameter that is not achieved early
-        (tests/test_status.py checks that they agree on generated cards and policies).
+        (tests/core/test_status.py checks that they agree on generated cards and policies).
         """
         if projected >= self.on_track:
             return Status.ON_TRACK

@@ -29,7 +29,8 @@ import functools
 import itertools
 import string
 from collections.abc import Iterable
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
+from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
 import attrs
@@ -43,6 +44,7 @@ except ModuleNotFoundError as _error:
     raise missing_extra(_error, "scorekit.strategies", "testing") from None
 
 from scorekit.adapters.memory import Record
+from scorekit.adjustment import Adjustment, AdjustmentKind
 from scorekit.alerts import Transition, TransitionKind
 from scorekit.calendar import WorkCalendar
 from scorekit.codec import fingerprint
@@ -58,6 +60,7 @@ from scorekit.status import Status, StatusPolicy
 from scorekit.weight import FULL, Weight
 
 __all__ = [
+    "adjustments_for",
     "cadences",
     "calendars",
     "card_scores",
@@ -775,6 +778,70 @@ def _measurement(draw: st.DrawFn, card: Scorecard, parameter: Parameter) -> Meas
     return Measurement(value)
 
 
+_ADJUSTMENT_REASONS = (
+    "D-7 booked late",
+    "two weeks of leave",
+    "territory handed over",
+    "refund: clawback",
+    "Zażółć gęślą jaźń",
+)
+_CENT = Decimal("0.01")
+
+
+@st.composite
+def adjustments_for(draw: st.DrawFn, card: Scorecard, *, max_adjustments: int = 4) -> list[Adjustment]:
+    """Credits and reliefs `card` accepts, each with its own id, recorded inside its period or the week after.
+
+    Credits (a negative one is a clawback) go to its active sum parameters; reliefs to
+    its higher-is-better sum parameters, together always leaving a target above 0 (and
+    above a baseline).  A card without a sum parameter gets none.
+
+    >>> from hypothesis import given
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> april = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c", User("ann"), april, april.period(0), [Parameter("deals", 10, 100)])
+    >>> @given(adjustments_for(card))
+    ... def test_reliefs_leave_a_target(items):
+    ...     assert sum(a.value for a in items if a.kind is AdjustmentKind.RELIEF) < 10
+    >>> test_reliefs_leave_a_target()
+    """
+    sums = [w for w in card.windows if not w.level]
+    if not sums:
+        return []
+    start, end = card.period.instants(card.timezone)
+    span = int((end - start).total_seconds())
+    relieved: dict[str, Fraction] = {}
+    items = []
+    for number in range(draw(st.integers(0, max_adjustments))):
+        window = draw(st.sampled_from(sums))
+        plan = card.plan(window.key)
+        baseline = window.parameter.baseline
+        room = plan.target - relieved.get(window.key, Fraction(0))
+        if baseline is not None:
+            room -= Fraction(baseline) * plan.share
+        share = draw(st.integers(1, 99))  # of the room left, in hundredths: never all of it
+        relief = (Decimal(room.numerator) * share / (Decimal(room.denominator) * 100)).quantize(_CENT, ROUND_DOWN)
+        if window.higher and relief > 0 and draw(st.booleans()):
+            kind, value = AdjustmentKind.RELIEF, relief
+            relieved[window.key] = relieved.get(window.key, Fraction(0)) + Fraction(relief)
+        else:
+            kind, value = AdjustmentKind.CREDIT, draw(_amounts(Decimal(-50), Decimal(50)))
+        at = start.add(seconds=draw(st.integers(0, span + _WEEK))).in_timezone("UTC")
+        items.append(
+            Adjustment(
+                f"adj-{number + 1}",
+                card.id,
+                window.key,
+                kind,
+                value,
+                draw(st.sampled_from(_ADJUSTMENT_REASONS)),
+                at,
+                draw(_printable_id(_PEOPLE)),
+            )
+        )
+    return items
+
+
 def instants_for(card: Scorecard, *, within: bool = False) -> st.SearchStrategy[pendulum.DateTime]:
     """Aware instants in `card`'s period, and (1 in 4 each) in the days before it and after its end.
 
@@ -888,6 +955,24 @@ def manual_entries() -> st.SearchStrategy[ManualEntry]:
         _printable_id(("card", "sales")),
         st.sampled_from([k.key for k in _KINDS]),
         _amounts(Decimal(0), Decimal(1000)),
+        _instants(),
+        _printable_id(_PEOPLE),
+    )
+
+
+def _adjustments() -> st.SearchStrategy[Adjustment]:
+    """Any valid adjustment of any card (what `st.from_type(Adjustment)` draws); `adjustments_for` fits one card."""
+    credit = st.tuples(st.just(AdjustmentKind.CREDIT), _amounts(Decimal(-50), Decimal(50)))
+    relief = st.tuples(st.just(AdjustmentKind.RELIEF), _amounts(_CENT, Decimal(50)))
+    return st.builds(
+        lambda adjustment_id, card_id, metric, kind_value, reason, at, by: Adjustment(
+            adjustment_id, card_id, metric, kind_value[0], kind_value[1], reason, at, by
+        ),
+        _printable_id(("adj",)),
+        _printable_id(("card", "sales")),
+        st.sampled_from([k.key for k in _KINDS]),
+        st.one_of(credit, relief),
+        st.sampled_from(_ADJUSTMENT_REASONS),
         _instants(),
         _printable_id(_PEOPLE),
     )
@@ -1012,6 +1097,7 @@ def _register() -> None:
     st.register_type_strategy(Evidence, evidence())
     st.register_type_strategy(Measurement, measurements())
     st.register_type_strategy(ManualEntry, manual_entries())
+    st.register_type_strategy(Adjustment, _adjustments())
     st.register_type_strategy(MetricRequest, metric_requests())
     st.register_type_strategy(CardScore, card_scores())
     st.register_type_strategy(Change, changes())

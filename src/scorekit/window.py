@@ -26,12 +26,13 @@ from fractions import Fraction
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
 
-from scorekit.achievement import compare, rule_for
+from scorekit.achievement import Rule, compare, prorated, rule_for, rule_for_exact
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidScorecard
-from scorekit.numbers import EXACT_SUMS, ONE, ZERO
+from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO
 from scorekit.parameter import Direction, Parameter
 from scorekit.period import Period, as_utc, midnight
+from scorekit.plan import WindowPlan
 from scorekit.status import StatusPolicy, band
 
 __all__ = ["ParameterWindow", "cap_of", "shaped", "shaped_exact"]
@@ -54,8 +55,11 @@ class ParameterWindow:
     """
 
     __slots__ = (
+        "_expected",
         "_instants",
+        "_judged",
         "at_risk_band",
+        "base",
         "calendar",
         "cap",
         "cap_band",
@@ -75,9 +79,12 @@ class ParameterWindow:
         "one_band",
         "parameter",
         "plain",
+        "plan",
         "planned",
         "policy",
+        "reliefs",
         "rule",
+        "share",
         "start",
         "start_ordinal",
         "target",
@@ -87,7 +94,12 @@ class ParameterWindow:
     )
 
     def __init__(
-        self, parameter: Parameter, period: Period, calendar: WorkCalendar | None, policy: StatusPolicy
+        self,
+        parameter: Parameter,
+        period: Period,
+        calendar: WorkCalendar | None,
+        policy: StatusPolicy,
+        plan: WindowPlan | None = None,
     ) -> None:
         start = period.start
         if parameter.counts_from is not None and parameter.counts_from > start:
@@ -121,9 +133,28 @@ class ParameterWindow:
             )
             raise InvalidScorecard(msg)
         self.days_decimal = Decimal(self.days)
-        self.fraction = parameter.weight.fraction
         share = (self.days, whole) if parameter.prorate and self.days != whole else None
-        rule = self.rule = rule_for(parameter, share)
+        # A moved plan (steps, a ramp, a phasing): the plan's exact T; a level starts from its first target.
+        self.plan = plan
+        self.base: ParameterWindow = self
+        self.reliefs: tuple[object, ...] = ()
+        self._judged: dict[tuple[Fraction, tuple[object, ...]], ParameterWindow] = {}
+        self._expected: dict[int, tuple[Decimal, Fraction]] = {}
+        if plan is None:
+            self.share = Fraction(1) if share is None else Fraction(*share)
+            rule = rule_for(parameter, share)
+        else:
+            self.share = plan.share
+            at = plan.in_force(self.start_ordinal) if self.level else plan.target
+            rule = rule_for_exact(parameter, at, plan.share, self._written(at))
+        self.fraction = parameter.weight.fraction
+        self._judge(rule)
+        self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
+
+    def _judge(self, rule: Rule) -> None:
+        """Judge by `rule`: its target, the decision bands it implies, and the scoring loop's view."""
+        parameter, policy, calendar = self.parameter, self.policy, self.calendar
+        self.rule = rule
         self.target = rule.target
         # Each decision this parameter takes, with the band of values that must be decided exactly.
         k1, k0 = rule.k1, rule.k0
@@ -160,8 +191,84 @@ class ParameterWindow:
             self.fraction,
             self.target,
             parameter,
+            self.plan,
         )
-        self._instants: tuple[DateTime, DateTime, _dt.datetime, _dt.datetime] | None = None
+
+    def judged(self, target: Fraction, reliefs: tuple[object, ...] = ()) -> ParameterWindow:
+        """This window judged against the exact target `target` (a level's target in force, a relieved `T`).
+
+        Itself when nothing changes; else a copy with its own rule and bands, kept
+        per target and reliefs (`reliefs`: the relief adjustments behind it, for
+        `explain`).  `base` is the window it was made from.
+
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> (w,) = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)]).windows
+        >>> w.judged(Fraction(10)) is w, w.judged(Fraction(9)).target, w.judged(Fraction(9)).base is w
+        (True, Decimal('9'), True)
+        """
+        if not reliefs and target == self.rule.exact_target:
+            return self
+        key = (target, reliefs)
+        found = self._judged.get(key)
+        if found is None:
+            found = object.__new__(ParameterWindow)
+            for name in ParameterWindow.__slots__:
+                object.__setattr__(found, name, getattr(self, name))
+            found.base, found.reliefs, found._judged = self, reliefs, {}
+            found._judge(rule_for_exact(self.parameter, target, self.share, None if reliefs else self._written(target)))
+            self._judged[key] = found
+        return found
+
+    def _written(self, target: Fraction) -> Decimal | None:
+        """`target` as the parameter writes it, where it is the target or a step's (prorated alike), else None.
+
+        So a moved plan that lands on a written target reports it as 0.2 would (``15.0`` stays ``15.0``).
+        """
+        share = self.share
+        for written in (self.parameter.target, *(step.target for step in self.parameter.steps)):
+            if Fraction(written) * share == target:
+                return written if share == 1 else prorated(written, (share.numerator, share.denominator))
+        return None
+
+    def pace(self, today: int, elapsed: int) -> tuple[int, int]:
+        """``(days, elapsed)`` such that ``actual * days / elapsed`` is the projected actual of a SUM part-way through.
+
+        0.2's counting days without a moved plan; else ``expected``'s denominator and
+        numerator (``actual / expected``), or ``(1, 1)`` while nothing (or all) of the
+        target is expected yet: the projection is then the achievement.
+
+        >>> from scorekit import Cadence, Date, Parameter, Phasing, Scorecard, User
+        >>> q = Cadence.quarterly(Date(2025, 1, 1))
+        >>> card = Scorecard("c1", User("ann"), q, q.period(0), [Parameter("deals_won", 300, 100)], phasing=Phasing({1: 3, 2: 3, 3: 4}))
+        >>> card.windows[0].pace(Date(2025, 2, 14).toordinal(), 45)  # actual x 20 / 9 = actual / 0.45
+        (20, 9)
+        """
+        if self.plan is None:
+            return self.days, elapsed
+        exact = self.expected_at(today)[1]
+        return (exact.denominator, exact.numerator) if 0 < exact < 1 else (1, 1)
+
+    def expected_at(self, today: int) -> tuple[Decimal, Fraction]:
+        """``expected`` on the date ordinal `today`: as reported (34 digits) and exactly; kept per day.
+
+        ``T_d / T`` by a moved plan, else ``elapsed / days``.  The Q1 phasing of DESIGN by Feb 14:
+
+        >>> from scorekit import Cadence, Date, Parameter, Phasing, Scorecard, User
+        >>> q = Cadence.quarterly(Date(2025, 1, 1))
+        >>> card = Scorecard("c1", User("ann"), q, q.period(0), [Parameter("deals_won", 300, 100)], phasing=Phasing({1: 3, 2: 3, 3: 4}))
+        >>> card.windows[0].expected_at(Date(2025, 2, 14).toordinal())
+        (Decimal('0.45'), Fraction(9, 20))
+        """
+        known = self._expected.get(today)
+        if known is None:
+            if self.plan is None:
+                exact = Fraction(min(self.elapsed(today), self.days), self.days)
+            else:
+                exact = self.plan.expected(today)
+            shown = EXACT.divide(Decimal(exact.numerator), Decimal(exact.denominator))
+            known = self._expected[today] = (shown, exact)
+        return known
 
     @property
     def period(self) -> Period:

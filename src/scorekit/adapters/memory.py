@@ -1,13 +1,14 @@
-"""In-memory ports: a repository with history, a manual-value store, a snapshot store, a CRM over records, a fixed clock.
+"""In-memory ports: a repository with history, manual values, closed scores, adjustments, a CRM over records, a clock.
 
 They are complete implementations (the contract suites in `scorekit.testing` pass
 on them) and double as test fakes for a host's own code.
 
-Wire the stores together as one database, ``MemoryManualValues(cards=repo)`` and
-``MemorySnapshots(cards=repo)``: they then share the repository's lock, so each
-check and its write are one step (a closed score only of the version scored, no
-edit, delete or manual value on a closed card, nothing added to a deleted one),
-and deleting a card removes its entries and closed score at once.
+Wire the stores together as one database, ``MemoryManualValues(cards=repo)``,
+``MemorySnapshots(cards=repo)`` and ``MemoryAdjustments(cards=repo)``: they then
+share the repository's lock, so each check and its write are one step (a closed
+score only of the version scored, no edit, delete, manual value or adjustment on a
+closed card, nothing added to a deleted one), and deleting a card removes its
+entries, adjustments and closed score at once.
 
 >>> import pendulum
 >>> from scorekit import MetricRequest
@@ -30,8 +31,10 @@ import attrs
 from pendulum import DateTime
 
 from scorekit._text import check_identifier, identifier, label
+from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
+from scorekit.adjustment import Adjustment
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import (
@@ -55,6 +58,7 @@ from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
     "FixedClock",
+    "MemoryAdjustments",
     "MemoryManualValues",
     "MemoryScorecards",
     "MemorySnapshots",
@@ -87,6 +91,7 @@ class MemoryScorecards:
         self._lock = threading.RLock()
         self._manual: MemoryManualValues | None = None
         self._snapshots: MemorySnapshots | None = None
+        self._adjustments: MemoryAdjustments | None = None
         items = tuple(cards)
         if items:
             if change is None:
@@ -193,6 +198,8 @@ class MemoryScorecards:
             self._manual.delete_for(card_ids)
         if self._snapshots is not None:
             self._snapshots.delete_for(card_ids)
+        if self._adjustments is not None:
+            self._adjustments.delete_for(card_ids)
 
     def _is_closed(self, card_id: str) -> bool:
         return self._snapshots is not None and card_id in self._snapshots._closed  # noqa: SLF001 - one database
@@ -331,7 +338,9 @@ def _change(value: object) -> Change:
     return value
 
 
-def _wire(cards: MemoryScorecards | None, store: MemoryManualValues | MemorySnapshots) -> threading.RLock:
+def _wire(
+    cards: MemoryScorecards | None, store: MemoryManualValues | MemorySnapshots | MemoryAdjustments
+) -> threading.RLock:
     """The lock `store` uses: its own, or the lock of the repository it is wired to (one database)."""
     if cards is None:
         return threading.RLock()
@@ -339,7 +348,9 @@ def _wire(cards: MemoryScorecards | None, store: MemoryManualValues | MemorySnap
     if not isinstance(given, MemoryScorecards):
         msg = f"cards= must be the MemoryScorecards to share a database with, got {given!r}"
         raise TypeError(msg)
-    slot = "_manual" if isinstance(store, MemoryManualValues) else "_snapshots"
+    slot = {MemoryManualValues: "_manual", MemorySnapshots: "_snapshots", MemoryAdjustments: "_adjustments"}[
+        type(store)
+    ]
     if getattr(cards, slot) is not None:
         msg = f"this MemoryScorecards is already wired to a {type(store).__name__}; a database has one of each"
         raise ConflictError(msg)
@@ -418,6 +429,9 @@ class MemorySnapshots:
                 manual = cards._manual  # noqa: SLF001 - one database
                 if manual is not None:
                     refuse_later_entries(closed, [e.recorded_at for e in manual._entries.get(closed.card_id, ())])  # noqa: SLF001
+                adjustments = cards._adjustments  # noqa: SLF001 - one database
+                if adjustments is not None:
+                    refuse_missed_adjustments(closed, adjustments.for_cards([closed.card_id]))
             self._closed[closed.card_id] = closed
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
@@ -649,6 +663,52 @@ class FixedClock:
         dashboards, `report`). It may move backwards too.
         """
         self._now = as_instant(value, name="now")
+
+
+class MemoryAdjustments:
+    """An `AdjustmentStore` in a list; with ``cards=repo``, in the repository's database.
+
+    >>> import pendulum
+    >>> store = MemoryAdjustments()
+    >>> at = pendulum.datetime(2024, 4, 29, tz="UTC")
+    >>> store.add(Adjustment("a1", "c1", "deals_won", "credit", 2, "D-7 booked late", at, "boss"))
+    >>> [a.reason for a in store.for_cards(["c1"])], store.delete_for(["c1"]), store.for_cards(["c1"])
+    (['D-7 booked late'], 1, ())
+    """
+
+    def __init__(self, *, cards: MemoryScorecards | None = None) -> None:
+        self._items: dict[str, list[tuple[int, Adjustment]]] = {}  # by card: (the order added, the adjustment)
+        self._ids: set[str] = set()
+        self._added = 0
+        self._cards = cards
+        self._lock = _wire(cards, self)
+
+    def add(self, adjustment: Adjustment) -> None:
+        """See `AdjustmentStore.add`: wired to a repository, a deleted or closed card's adjustment is refused."""
+        item = checked(adjustment)
+        with self._lock:
+            if item.id in self._ids:
+                raise adjustment_taken(item.id)
+            if self._cards is not None:
+                self._cards._refuse_deleted(item.card_id)  # noqa: SLF001 - one database
+                self._cards._refuse_closed(item.card_id)  # noqa: SLF001 - one database
+            self._added += 1
+            self._items.setdefault(item.card_id, []).append((self._added, item))
+            self._ids.add(item.id)
+
+    def for_cards(self, card_ids: Iterable[str]) -> tuple[Adjustment, ...]:
+        """See `AdjustmentStore.for_cards`."""
+        ids = distinct_ids(card_ids)
+        with self._lock:
+            found = [pair for card_id in ids for pair in self._items.get(card_id, ())]
+        return tuple(a for _seq, a in sorted(found, key=lambda pair: pair[0]))
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `AdjustmentStore.delete_for`."""
+        with self._lock:
+            removed = [a for card_id in distinct_ids(card_ids) for _seq, a in self._items.pop(card_id, ())]
+            self._ids.difference_update(a.id for a in removed)
+            return len(removed)
 
 
 def _reports(value: object) -> dict[str, frozenset[str]]:

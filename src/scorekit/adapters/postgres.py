@@ -1,6 +1,6 @@
 """PostgreSQL ports (psycopg 3 and psycopg_pool; ``pip install 'scorekit[postgres]'``).
 
-`PostgresScorecards`, `PostgresManualValues` and `PostgresSnapshots` keep scorekit's
+`PostgresScorecards`, `PostgresManualValues`, `PostgresAdjustments` and `PostgresSnapshots` keep scorekit's
 tables in their own schema (``scorekit`` unless told), created on first use with a
 ``schema_version`` row and upgraded in one transaction; opening a current schema
 writes nothing.  Cards are stored as codec documents (`scorekit.codec`) beside the
@@ -28,6 +28,7 @@ from typing import Any, Final
 import attrs
 
 from scorekit import codec
+from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._postgres_db import MAX_IDENTIFIER_BYTES, Connections, Database, pg_errors, psycopg
 from scorekit.adapters._postgres_records import PostgresRecordsSource
 from scorekit.adapters._rules import card_id as _card_id
@@ -38,6 +39,7 @@ from scorekit.adapters._sql import (
     card_rows,
     quote_identifier,
 )
+from scorekit.adjustment import Adjustment
 from scorekit.errors import CardNotFound, ConflictError, StorageError
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import ManualEntry
@@ -47,6 +49,7 @@ from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
     "SCHEMA_VERSION",
+    "PostgresAdjustments",
     "PostgresManualValues",
     "PostgresRecordsSource",
     "PostgresScorecards",
@@ -226,10 +229,10 @@ class _Adapter(Closing):
             raise ConflictError.closed(min(closed))
 
     def _forget_data(self, conn: psycopg.Connection[Any], card_ids: Sequence[str]) -> None:
-        """Remove these cards' manual entries and closed scores, where this schema holds them."""
+        """Remove these cards' manual entries, adjustments and closed scores, where this schema holds them."""
         if not card_ids:
             return
-        for table in ("manual_entries", "closed_scores"):
+        for table in ("manual_entries", "adjustments", "closed_scores"):
             if self._has(conn, table):
                 conn.execute(f"DELETE FROM {self._s}.{table} WHERE card_id = ANY(%s)", (list(card_ids),))
 
@@ -760,6 +763,11 @@ class PostgresSnapshots(_Adapter):
                     f"SELECT document FROM {self._s}.manual_entries WHERE card_id = %s", (closed.card_id,)
                 ).fetchall()
                 refuse_later_entries(closed, [codec.loads(d[0], ManualEntry).recorded_at for d in documents])
+            if self._has(conn, "adjustments"):
+                adjusted = conn.execute(
+                    f"SELECT document FROM {self._s}.adjustments WHERE card_id = %s", (closed.card_id,)
+                ).fetchall()
+                refuse_missed_adjustments(closed, [codec.loads(a[0], Adjustment) for a in adjusted])
             added = conn.execute(
                 f"INSERT INTO {self._s}.closed_scores (card_id, card_version, document) VALUES (%s, %s, %s)"
                 " ON CONFLICT (card_id) DO NOTHING RETURNING card_id",
@@ -810,3 +818,70 @@ class PostgresSnapshots(_Adapter):
             return 0
         with self._db.transaction("deleting closed scores") as conn:
             return conn.execute(f"DELETE FROM {self._s}.closed_scores WHERE card_id = ANY(%s)", (ids,)).rowcount
+
+
+_ADJUSTMENTS_DDL: Final = (
+    """CREATE TABLE {schema}.adjustments (
+        seq      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        id       text NOT NULL UNIQUE,
+        card_id  text NOT NULL,
+        document text NOT NULL
+    )""",
+    "CREATE INDEX adjustments_by_card ON {schema}.adjustments (card_id, seq)",
+)
+
+
+class PostgresAdjustments(_Adapter):
+    """An `AdjustmentStore` in PostgreSQL (append-only; `delete_for` when cards are deleted).
+
+    In the cards' schema, `add` locks the card's row and refuses an adjustment of a
+    deleted or closed card in the same transaction, and deleting or purging a card
+    removes its adjustments in the card's transaction.
+
+    >>> import os, pendulum
+    >>> if not os.environ.get("SCOREKIT_POSTGRES"):
+    ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> at = pendulum.datetime(2024, 4, 29, tz="UTC")
+    >>> with PostgresAdjustments(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as store:
+    ...     _ = store.delete_for(["c7"])
+    ...     store.add(Adjustment("a7", "c7", "deals_won", "credit", 2, "D-7 booked late", at, "boss"))
+    ...     [a.value for a in store.for_cards(["c7"])]
+    [Decimal('2')]
+    """
+
+    _component = "adjustments"
+    _ddl = _ADJUSTMENTS_DDL
+
+    def add(self, adjustment: Adjustment) -> None:
+        """See `AdjustmentStore.add`: of two adds of the same id, exactly one is stored."""
+        item = checked(adjustment)
+        with self._db.transaction("recording an adjustment") as conn:
+            # the card's row is shared-locked: a close or a delete under way finishes first, and is then seen
+            self._refuse_unknown(conn, item.card_id, self._lock_cards(conn, [item.card_id], share=True))
+            self._refuse_closed(conn, [item.card_id])
+            added = conn.execute(
+                f"INSERT INTO {self._s}.adjustments (id, card_id, document) VALUES (%s, %s, %s)"
+                " ON CONFLICT (id) DO NOTHING RETURNING id",
+                (item.id, item.card_id, codec.dumps(item)),
+            ).fetchone()
+        if added is None:
+            raise adjustment_taken(item.id)
+
+    def for_cards(self, card_ids: Iterable[str]) -> tuple[Adjustment, ...]:
+        """See `AdjustmentStore.for_cards`."""
+        ids = distinct_ids(card_ids)
+        if not ids:
+            return ()
+        with self._db.reading("reading adjustments") as conn:
+            rows = conn.execute(
+                f"SELECT document FROM {self._s}.adjustments WHERE card_id = ANY(%s) ORDER BY seq", (ids,)
+            ).fetchall()
+        return tuple(codec.loads(row[0], Adjustment) for row in rows)
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `AdjustmentStore.delete_for`."""
+        ids = distinct_ids(card_ids)
+        if not ids:
+            return 0
+        with self._db.transaction("deleting adjustments") as conn:
+            return conn.execute(f"DELETE FROM {self._s}.adjustments WHERE card_id = ANY(%s)", (ids,)).rowcount

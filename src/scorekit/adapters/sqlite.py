@@ -1,12 +1,13 @@
-"""SQLite ports (stdlib `sqlite3`): cards with their history, manual values and closed scores.
+"""SQLite ports (stdlib `sqlite3`): cards with their history, manual values, adjustments and closed scores.
 
 One file may hold everything, and should: `SQLiteScorecards(path)`,
-`SQLiteManualValues(path)` and `SQLiteSnapshots(path)` over the same path share
-its tables, and then each use case is one transaction: deleting a card removes
-its manual entries and closed score, a closed score is stored only of the card's
-stored version, an edit, a delete or a manual value of a closed card is refused
-(`ConflictError`), and so is a manual value of a deleted card.  Stores in
-separate files cannot check each other.
+`SQLiteManualValues(path)`, `SQLiteAdjustments(path)` and `SQLiteSnapshots(path)`
+over the same path share its tables, and then each use case is one transaction:
+deleting a card removes its manual entries, adjustments and closed score, a closed
+score is stored only of the card's stored version, an edit, a delete, a manual value
+or an adjustment of a closed card is refused (`ConflictError`), and so is a manual
+value or an adjustment of a deleted card.  Stores in separate files cannot check
+each other.
 
 - **Documents.** Cards, manual entries and closed scores are stored as versioned
   JSON documents (`scorekit.codec`) beside the columns that queries and rules need.
@@ -28,7 +29,8 @@ separate files cannot check each other.
 - **Upgrades.** A ``schema_version`` table records the layout.  Opening a current
   database writes nothing.  A file written by scorekit 0.1 gains the new tables and
   columns in one transaction, and each of its cards a first revision whose reason is
-  ``"migrated from 0.1"``.
+  ``"migrated from 0.1"``.  A file of scorekit 0.2 gains the adjustments table, in one
+  transaction too.
 
 >>> import tempfile, pathlib, pendulum
 >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
@@ -54,10 +56,12 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Final, TypeVar
 
 from scorekit import codec
+from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, filter_text, lone_surrogate, refuse_later_entries
 from scorekit.adapters._sql import Closing, DecodedCards, busy_timeout_seconds, card_rows, file_path, instant_text
 from scorekit.adapters._sqlite_records import SQLiteRecordsSource
+from scorekit.adjustment import Adjustment
 from scorekit.errors import (
     CardNotFound,
     ConflictError,
@@ -75,6 +79,7 @@ from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
     "SCHEMA_VERSION",
+    "SQLiteAdjustments",
     "SQLiteManualValues",
     "SQLiteRecordsSource",
     "SQLiteScorecards",
@@ -82,8 +87,10 @@ __all__ = [
     "instant_text",
 ]
 
-SCHEMA_VERSION: Final = 2
-"""The layout this scorekit writes: version 1 was scorekit 0.1's (cards and manual values only)."""
+SCHEMA_VERSION: Final = 3
+"""The layout this scorekit writes: version 1 was scorekit 0.1's (cards and manual values only), 2 scorekit 0.2's
+(revisions, closed scores); 3 adds adjustments, so that an older scorekit, which would delete a card and leave its
+adjustments behind, refuses the file."""
 
 _COMPONENT: Final = "scorekit"
 _V1_COMPONENTS: Final = ("cards", "manual_values")
@@ -143,6 +150,17 @@ CREATE INDEX IF NOT EXISTS cards_by_period ON cards (period_end, period_start);
 CREATE INDEX IF NOT EXISTS cards_by_owner_id ON cards (owner_id);
 """
 """What version 2 adds: revisions, closed scores, and the indexes `find` needs."""
+
+_TABLES_V3: Final = """
+CREATE TABLE IF NOT EXISTS adjustments (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       TEXT NOT NULL UNIQUE,
+    card_id  TEXT NOT NULL,
+    document TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS adjustments_by_card ON adjustments (card_id, seq);
+"""
+"""What version 3 adds: adjustments (credits and reliefs), append-only."""
 
 _INDEX_COLUMNS: Final = (
     ("timezone", "TEXT NOT NULL DEFAULT ''", "COALESCE(json_extract(document, '$.timezone'), 'UTC')"),
@@ -306,7 +324,7 @@ class _Database:
         if any(v != 1 for v in old.values()):
             msg = f"{self.path} holds an unknown scorekit layout {old}; this scorekit reads versions up to {SCHEMA_VERSION}"
             raise StorageError(msg)
-        ours = {"cards", "card_subjects", "manual_entries", "revisions", "snapshots"} & tables
+        ours = {"cards", "card_subjects", "manual_entries", "revisions", "snapshots", "adjustments"} & tables
         if ours and not old:
             msg = f"{self.path} is not a scorekit database: it has tables {sorted(ours)} but no scorekit schema_version"
             raise StorageError(msg)
@@ -335,7 +353,7 @@ class _Database:
             for name, kind, _value in _INDEX_COLUMNS:
                 if name not in columns:
                     db.execute(f"ALTER TABLE cards ADD COLUMN {name} {kind}")
-            for statement in _statements(_TABLES_V2):
+            for statement in _statements(_TABLES_V2 + _TABLES_V3):
                 db.execute(statement)
             if had_cards and "revisions" not in tables:
                 self._migrate_cards(db)
@@ -409,16 +427,20 @@ def _refuse_deleted(db: sqlite3.Connection, card_id: str) -> None:
 
 
 def _remove(db: sqlite3.Connection, card_id: str, document: str, change: Change) -> None:
-    """Delete a stored card, recording the deletion, with its manual entries and closed score."""
+    """Delete a stored card, recording the deletion, with its manual entries, adjustments and closed score."""
     db.execute("DELETE FROM cards WHERE id = ?", (card_id,))
     _record(db, _load_card(document, card_id), change, document=document, deleted=True)
-    db.execute("DELETE FROM manual_entries WHERE card_id = ?", (card_id,))
-    db.execute("DELETE FROM snapshots WHERE card_id = ?", (card_id,))
+    for table in _CARD_DATA:
+        db.execute(f"DELETE FROM {table} WHERE card_id = ?", (card_id,))  # noqa: S608 - fixed names
+
+
+_CARD_DATA: Final = ("manual_entries", "adjustments", "snapshots")
+"""The tables holding a card's data, which go with the card."""
 
 
 def _forget(db: sqlite3.Connection, card_id: str) -> None:
-    """Erase a deleted card's history, entries and closed score (with ``secure_delete``, their bytes too)."""
-    for table in ("revisions", "manual_entries", "snapshots"):
+    """Erase a deleted card's history, entries, adjustments and closed score (with ``secure_delete``, their bytes too)."""
+    for table in ("revisions", *_CARD_DATA):
         db.execute(f"DELETE FROM {table} WHERE card_id = ?", (card_id,))  # noqa: S608 - fixed names
 
 
@@ -815,6 +837,9 @@ class SQLiteSnapshots(_Adapter):
             entries = db.execute("SELECT document FROM manual_entries WHERE card_id = ?", (closed.card_id,)).fetchall()
             what = f"manual entry of card {closed.card_id!r}"
             refuse_later_entries(closed, [_load(e[0], ManualEntry, what).recorded_at for e in entries])
+            adjusted = db.execute("SELECT document FROM adjustments WHERE card_id = ?", (closed.card_id,)).fetchall()
+            what = f"adjustment of card {closed.card_id!r}"
+            refuse_missed_adjustments(closed, [_load(a[0], Adjustment, what) for a in adjusted])
             db.execute("INSERT INTO snapshots (card_id, document) VALUES (?, ?)", (closed.card_id, document))
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
@@ -856,4 +881,52 @@ class SQLiteSnapshots(_Adapter):
         with self._db.transaction() as db:
             return db.execute(
                 "DELETE FROM snapshots WHERE card_id IN (SELECT value FROM json_each(?))", (_ids_json(card_ids),)
+            ).rowcount
+
+
+class SQLiteAdjustments(_Adapter):
+    """An `AdjustmentStore` on a SQLite file (it should be the cards' file): append-only, as codec documents.
+
+    In the cards' file, `add` refuses an adjustment of a deleted or closed card in its
+    own transaction, and deleting or purging a card removes its adjustments in the
+    card's transaction.
+
+    >>> import tempfile, pathlib, pendulum
+    >>> at = pendulum.datetime(2024, 4, 29, tz="UTC")
+    >>> with SQLiteAdjustments(pathlib.Path(tempfile.mkdtemp()) / "cards.sqlite3") as store:
+    ...     store.add(Adjustment("a1", "c1", "deals_won", "credit", 2, "D-7 booked late", at, "boss"))
+    ...     [a.value for a in store.for_cards(["c1"])], store.delete_for(["c1"])
+    ([Decimal('2')], 1)
+    """
+
+    def add(self, adjustment: Adjustment) -> None:
+        """See `AdjustmentStore.add`."""
+        item = checked(adjustment)
+        document = _text_column(codec.dumps(item), what=f"adjustment {item.id!r}")
+        with self._db.transaction() as db:
+            if db.execute("SELECT 1 FROM adjustments WHERE id = ?", (item.id,)).fetchone():
+                raise adjustment_taken(item.id)
+            _refuse_deleted(db, item.card_id)
+            _refuse_closed(db, item.card_id)
+            db.execute(
+                "INSERT INTO adjustments (id, card_id, document) VALUES (?, ?, ?)", (item.id, item.card_id, document)
+            )
+
+    def for_cards(self, card_ids: Iterable[str]) -> tuple[Adjustment, ...]:
+        """See `AdjustmentStore.for_cards`."""
+        ids = _ids_json(card_ids)
+        if ids == "[]":
+            return ()
+        with self._db.reading() as db:
+            rows = db.execute(
+                "SELECT id, document FROM adjustments WHERE card_id IN (SELECT value FROM json_each(?)) ORDER BY seq",
+                (ids,),
+            ).fetchall()
+        return tuple(_load(document, Adjustment, f"adjustment {adjustment_id!r}") for adjustment_id, document in rows)
+
+    def delete_for(self, card_ids: Collection[str]) -> int:
+        """See `AdjustmentStore.delete_for`."""
+        with self._db.transaction() as db:
+            return db.execute(
+                "DELETE FROM adjustments WHERE card_id IN (SELECT value FROM json_each(?))", (_ids_json(card_ids),)
             ).rowcount

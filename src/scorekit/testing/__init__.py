@@ -6,7 +6,9 @@ the fixture it asks for; pytest then runs every contract test against your adapt
 (`store`), `SnapshotStoreContract` (`snapshots`), `MetricSourceContract`
 (`source` and `known_answers`), and `StorageContract` (`storage`: the three stores
 wired together as the host wires them, a `Stores`) for what they keep true
-together, races included.  A failing promise says which one it is::
+together, races included; `AdjustmentStoreContract` (`adjustments`) and
+`AdjustmentStorageContract` (`storage`: an `AdjustedStores`, the four wired
+together) for adjustments.  A failing promise says which one it is::
 
     from scorekit.testing import ScorecardRepositoryContract
 
@@ -30,6 +32,7 @@ except ModuleNotFoundError as _error:
     raise missing_extra(_error, "scorekit.testing", "testing") from None
 
 from scorekit.testing._common import HOSTILE_STRINGS
+from scorekit.testing.adjustments import AdjustedStores, AdjustmentStorageContract, AdjustmentStoreContract
 from scorekit.testing.manual import ManualValueStoreContract
 from scorekit.testing.metrics import KnownAnswer, MetricSourceContract
 from scorekit.testing.repository import ScorecardRepositoryContract
@@ -40,6 +43,9 @@ del hypothesis, pytest
 
 __all__ = [
     "HOSTILE_STRINGS",
+    "AdjustedStores",
+    "AdjustmentStorageContract",
+    "AdjustmentStoreContract",
     "KnownAnswer",
     "ManualValueStoreContract",
     "MetricSourceContract",

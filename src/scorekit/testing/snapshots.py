@@ -4,17 +4,64 @@ from __future__ import annotations
 
 import threading
 
+import pendulum
 import pytest
 
 from scorekit.codec import fingerprint
 from scorekit.errors import CardNotFound, ConflictError
 from scorekit.history import ClosedScore
+from scorekit.parameter import Direction, Metric, Parameter
+from scorekit.period import Cadence, Date
 from scorekit.ports import (
     ClosedIds,
     SnapshotStore,
 )
+from scorekit.scorecard import Scorecard, User
 from scorekit.scoring import score
 from scorekit.testing._common import _card, _change, _promise
+
+
+def _hard_closed_scores() -> list[ClosedScore]:
+    """Closed scores that only an exact store reads back whole (each under its own card id).
+
+    A capped parameter above its cap by less than 34 digits can tell (`percent()` 60.00% live,
+    60.01% from a lossy store); a level and a lower-is-better count explain their own steps; a
+    Warsaw card is scored in the repeated hour of October's clock change (the second 02:30).
+    """
+    a, b = "3.6" + "0" * 37 + "1", "0.0000" + "9" * 36
+    april = Cadence.monthly(Date(2024, 4, 1))
+    capped = Scorecard(
+        "hard-cap", User("ann"), april, april.period(0), [Parameter("a", 3, 50, cap="1.2"), Parameter("b", 1, 50)]
+    )
+    mixed = Scorecard(
+        "hard-mixed",
+        User("ann"),
+        april,
+        april.period(0),
+        [
+            Parameter("deals_won", 10, 40, cap="1.2"),
+            Parameter("complaints", 5, 30, direction=Direction.LOWER_IS_BETTER),
+            Parameter(Metric("pipeline", accumulation="last"), 1000, 30, threshold="0.5"),
+        ],
+    )
+    october = Cadence.monthly(Date(2024, 10, 1))
+    warsaw = Scorecard(
+        "hard-fold", User("ann"), october, october.period(0), [Parameter("a", 3, 100)], timezone="Europe/Warsaw"
+    )
+    cases: list[tuple[Scorecard, dict[str, int | str], pendulum.DateTime]] = [
+        (capped, {"a": a, "b": b}, capped.period.instants(capped.timezone)[1]),
+        (mixed, {"deals_won": 4, "complaints": 1, "pipeline": 700}, mixed.period.instants("UTC")[0].add(days=9)),
+        (warsaw, {"a": 1}, pendulum.datetime(2024, 10, 27, 2, 30, tz="Europe/Warsaw", fold=1)),
+    ]
+    return [
+        ClosedScore.of(
+            score(card, given, as_of=as_of),
+            closed_at=as_of.add(hours=1),
+            closed_by="boss",
+            fingerprint=fingerprint(card, given),
+        )
+        for card, given, as_of in cases
+    ]
 
 
 def _closed(card_id: str = "c1", total: int = 8, version: int = 1) -> ClosedScore:
@@ -42,6 +89,18 @@ class SnapshotStoreContract:
         snapshots.add(closed)
         assert snapshots.get(["c1", "c2"]) == {"c1": closed}, _promise("a closed score comes back exactly")
         assert snapshots.get([]) == {}
+
+    def test_a_closed_score_reads_back_as_it_was_and_explains_itself_the_same(self, snapshots: SnapshotStore) -> None:
+        for closed in _hard_closed_scores():
+            snapshots.add(closed)
+            back = snapshots.get([closed.card_id])[closed.card_id].score
+            live = closed.score
+            promise = _promise("a closed score reads back equal, to the last digit and word")
+            assert back == live, promise
+            assert back.as_of.isoformat() == live.as_of.isoformat(), promise
+            assert [back.percent(p) for p in (0, 2, 6)] == [live.percent(p) for p in (0, 2, 6)], promise
+            assert back.explain() == live.explain(), promise
+            assert back.to_records() == live.to_records(), promise
 
     def test_a_card_is_closed_once(self, snapshots: SnapshotStore) -> None:
         snapshots.add(_closed(total=8))

@@ -81,6 +81,7 @@ def reference_score(
             fraction,
             target,
             parameter,
+            _plan,  # 0.3: the moved plan, None for every 0.2 card
         ) = window.hot
         if today < start:
             results.append(_not_started(window))

@@ -90,8 +90,8 @@ class TestFilesThatAreNotScorekitDatabases:
         path = tmp_path / "future.sqlite3"
         SQLiteScorecards(path).close()
         with raw(path) as db, db:
-            db.execute("UPDATE schema_version SET version = 3")
-        with pytest.raises(StorageError, match="schema version 3"):
+            db.execute("UPDATE schema_version SET version = 4")
+        with pytest.raises(StorageError, match="schema version 4"):
             SQLiteManualValues(path)
 
     @pytest.mark.parametrize("timeout", [-1, float("nan"), float("inf"), "5", True, 1e300, 86_401])
@@ -255,7 +255,7 @@ class TestUpgradeFrom01:
             feb = repo.get("jan@2024-02-01")
             assert repo.add(feb.next_card(), change=Change("boss", AT)).id == "jan@2024-03-01"
         with raw(path) as db:
-            assert dict(db.execute("SELECT component, version FROM schema_version")) == {"scorekit": 2}
+            assert dict(db.execute("SELECT component, version FROM schema_version")) == {"scorekit": 3}
             assert db.execute("SELECT COUNT(*) FROM revisions").fetchone()[0] == 3
 
     def test_the_upgrade_runs_once(self, tmp_path):

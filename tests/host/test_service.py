@@ -439,7 +439,7 @@ class TestSQLiteReliability:
         with contextlib.closing(sqlite3.connect(sqlite_service.cards.path)) as db:
             versions = dict(db.execute("SELECT component, version FROM schema_version"))
             mode = db.execute("PRAGMA journal_mode").fetchone()[0]
-        assert versions == {"scorekit": 2}
+        assert versions == {"scorekit": 3}
         assert mode == "wal"
 
     def test_a_newer_schema_is_refused(self, tmp_path):

@@ -1,6 +1,6 @@
 """`to_pandas` by card, by rank and by period (issue 23): the frames a notebook plots.
 
-The parameter-per-row frame is pinned in tests/test_grouping.py (TestToPandas).
+The parameter-per-row frame is pinned in tests/core/test_grouping.py (TestToPandas).
 """
 
 from decimal import Decimal

@@ -140,7 +140,7 @@ class TestSQLiteUpgrade:
             assert repo.index() == expected
             assert [(r.timezone, r.rollover) for r in expected] == [("Asia/Kolkata", True), ("UTC", False)]
         with contextlib.closing(sqlite3.connect(path)) as db:
-            assert dict(db.execute("SELECT component, version FROM schema_version")) == {"scorekit": 2}
+            assert dict(db.execute("SELECT component, version FROM schema_version")) == {"scorekit": 3}
             plan = " ".join(
                 row[3]
                 for row in db.execute(

@@ -1,4 +1,4 @@
-"""Issue 23: `create_cards` gives ids a person can read, derived from owner and period as rollover ids are."""
+"""`create_cards` and `add_similar` give ids a person can read, derived from owner and period as rollover ids are."""
 
 import pendulum
 import pytest
@@ -70,3 +70,10 @@ def test_rolled_over_ids_read_the_same_way(owner):
     (following,) = svc.roll_over(BOSS, today=Date(2024, 5, 2))
     assert following.id == f"{owner.id}@2024-04-01@2024-05-01"  # the series is the first card's id
     assert following.series_id == card.id
+
+
+def test_a_similar_card_gets_a_readable_id_too():
+    svc = service()
+    (card,) = svc.create_cards(BOSS, TEMPLATE, [User("ann")])
+    assert svc.add_similar(BOSS, card.id, User("bob")).id == "bob@2024-04-01"
+    assert svc.add_similar(BOSS, card.id, User("bob")).id == "bob@2024-04-01~2"

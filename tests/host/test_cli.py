@@ -10,7 +10,7 @@ import pytest
 from scorekit import Status
 from scorekit.cli import main
 
-EXAMPLES = Path(__file__).parent.parent / "examples"
+EXAMPLES = Path(__file__).parents[2] / "examples"
 CARD, RECORDS, MANUAL = EXAMPLES / "card.toml", EXAMPLES / "records.csv", EXAMPLES / "manual.csv"
 
 

@@ -8,6 +8,7 @@ from conftest import MARCH_10, template
 from scorekit import CardNotFound, Date, Parameter, PermissionDenied, ScorekitError, Team, User
 from scorekit.adapters.memory import (
     FixedClock,
+    MemoryAdjustments,
     MemoryManualValues,
     MemoryScorecards,
     MemorySnapshots,
@@ -42,6 +43,7 @@ def service_with(owner, org=None):
         manual=MemoryManualValues(),
         clock=FixedClock(MARCH_10),
         snapshots=MemorySnapshots(),
+        adjustments=MemoryAdjustments(),
         new_id=lambda: f"card-{next(counter)}",
         org=org,
     )
@@ -56,6 +58,7 @@ def state(svc):
         {card_id: svc.cards.history(card_id) for card_id in ids},
         svc.manual.entries(ids),
         dict(svc.snapshots.get(ids)),
+        svc.adjustment_store.for_cards(ids),
     )
 
 
@@ -65,6 +68,7 @@ CHANGES = {
     "delete": lambda s, a, c: s.delete(a, c.id),
     "edit_group": lambda s, a, c: s.edit_group(a, [c.id], [Parameter("deals_won", 5, 100)]),
     "reopen": lambda s, a, c: s.reopen(a, c.id, reason="a late deal"),  # closed by an admin first
+    "adjust": lambda s, a, c: s.adjust(a, c.id, "deals_won", "credit", 1, reason="D-7 booked late"),
     "record_manual_value": lambda s, a, c: s.record_manual_value(a, c.id, "demos", 3),  # February is over
     "add_similar": lambda s, a, c: s.add_similar(a, c.id, c.owner, period=MAY),
     "create_cards": lambda s, a, c: s.create_cards(a, template(), [c.owner], period=MAY),
@@ -76,6 +80,7 @@ READS = {
     "report": lambda s, a, c: s.report(a, c.id),
     "history": lambda s, a, c: s.history(a, c.id),
     "trend": lambda s, a, c: s.trend(a, c.series_id),
+    "adjustments": lambda s, a, c: s.adjustments(a, c.id),
     "dashboard": lambda s, a, c: [score.card.id for score in s.dashboard(a, on="all").scores],
 }
 BY_OWNER = {"create_cards", "delete_all_for_user"}  # no stored card to hide: a refusal is PermissionDenied

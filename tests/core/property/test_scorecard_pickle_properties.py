@@ -11,10 +11,10 @@ import pickle
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from test_scoring_v02_properties import v02_scored
 
 from scorekit import CardScore, ClosedScore, Revision, score
 from scorekit.errors import ScorekitError
+from test_scoring_oracle_properties import v02_scored
 
 
 def _both_ways(value):

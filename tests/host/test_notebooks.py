@@ -14,7 +14,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 
-PAGE = Path(__file__).parent.parent / "docs" / "notebooks.md"
+PAGE = Path(__file__).parents[2] / "docs" / "notebooks.md"
 FLOAT_COLUMNS = ("actual", "target", "weight", "achievement", "effective", "contribution", "expected", "total")
 CHECK = """
 import json
