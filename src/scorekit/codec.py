@@ -50,7 +50,7 @@ from scorekit.period import Cadence, Period, Step, as_date
 from scorekit.plan import Phasing
 from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch
 from scorekit.scorecard import Scorecard, Team, User, reissue
-from scorekit.scores import CardScore, ParameterScore, read_back
+from scorekit.scores import CardScore, ParameterScore, read_back, reliefs_of
 from scorekit.scoring import score
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
@@ -424,6 +424,8 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook(owner_type, lambda o: converter.unstructure(o, type(o)))
     converter.register_structure_hook_func(lambda t: t == frozenset[str], _subjects)
     converter.register_unstructure_hook_func(lambda t: t == frozenset[str], sorted)
+    # Before the history types' hooks are made: a ClosedScore's score is written the same way.
+    converter.register_unstructure_hook(CardScore, _score_document(converter))
     _register_0_2_fields(converter)
     for item in (Parameter, Evidence, ParameterScore, ParameterRollUp):
         converter.register_structure_hook_func(_is_tuple_of(item), _tuple_of(item, converter))
@@ -450,7 +452,7 @@ def _make_converter() -> cattrs.Converter:
     # Registered before the history types, whose structure functions take the CardScore hook
     # there is when they are made (a ClosedScore's score must be read back the same way).
     card_score = _checked(make_dict_structure_fn(CardScore, converter))
-    converter.register_structure_hook(CardScore, lambda value, cls: read_back(card_score(value, cls)))
+    converter.register_structure_hook(CardScore, lambda value, cls: _read_back(value, cls, card_score, converter))
     for history in _TYPES_HISTORY:
         converter.register_structure_hook(history, _checked(make_dict_structure_fn(history, converter)))
     return converter
@@ -518,6 +520,46 @@ def _transition(value: object, _: object) -> Transition:
         after,
         None if data.get("milestone") is None else _decimal(data.get("milestone"), None),
     )
+
+
+def _score_document(converter: cattrs.Converter) -> Callable[[CardScore], dict[str, Any]]:
+    """The CardScore unstructure hook; its field-by-field part is made on first use, once every field's hook exists."""
+    plain: list[Callable[[CardScore], dict[str, Any]]] = []
+
+    def hook(score: CardScore) -> dict[str, Any]:
+        if not plain:
+            plain.append(make_dict_unstructure_fn(CardScore, converter))
+        return _with_reliefs(score, plain[0](score), converter)
+
+    return hook
+
+
+def _with_reliefs(score: CardScore, document: dict[str, Any], converter: cattrs.Converter) -> dict[str, Any]:
+    """A score's document, each relieved parameter with the reliefs behind its target (0.3; none: as before)."""
+    for item, written in zip(score.parameters, document["parameters"], strict=True):
+        reliefs = reliefs_of(item)
+        if reliefs:
+            written["reliefs"] = [converter.unstructure(relief, Adjustment) for relief in reliefs]
+    return document
+
+
+def _read_back(value: object, cls: type[CardScore], structure: Any, converter: cattrs.Converter) -> CardScore:  # noqa: ANN401 - a cattrs hook
+    """A score from its document, with the scoring context (and the reliefs) it was written with."""
+    data = _object(value)
+    reliefs: dict[str, tuple[object, ...]] = {}
+    written = data.get("parameters")
+    if isinstance(written, list) and any(isinstance(p, Mapping) and "reliefs" in p for p in written):
+        data = {**data, "parameters": [_without_reliefs(p, reliefs, converter) for p in written]}
+    return read_back(structure(data, cls), reliefs)
+
+
+def _without_reliefs(item: object, reliefs: dict[str, tuple[object, ...]], converter: cattrs.Converter) -> object:
+    if not isinstance(item, Mapping) or "reliefs" not in item:
+        return item
+    rest = {k: v for k, v in item.items() if k != "reliefs"}
+    key = _object(_object(_object(rest.get("parameter")).get("metric"))).get("key")
+    reliefs[str(key)] = tuple(converter.structure(r, Adjustment) for r in _sequence(item["reliefs"]))
+    return rest
 
 
 def _is_tuple_of(item: type) -> Callable[[Any], bool]:

@@ -19,7 +19,7 @@ what each parameter's score kept of its window (`_Why`).
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, NamedTuple
@@ -388,7 +388,7 @@ def _exact_read_back(result: CardScore) -> Fraction:
     return total
 
 
-def read_back(result: CardScore) -> CardScore:
+def read_back(result: CardScore, reliefs: Mapping[str, tuple[object, ...]] | None = None) -> CardScore:
     """`result`, as a document gives it, with the scoring context its card and `as_of` determine.
 
     A document holds a score's fields; what `explain()`, `per_day` and the exact
@@ -399,7 +399,9 @@ def read_back(result: CardScore) -> CardScore:
     (a document written under older rules), the stored effective is what counts.  A
     parameter that is not one of its card's active parameters keeps no context.  The
     instant is given in the card's zone when that zone has the written offset at it
-    (so the fold of a repeated hour survives), else at the written offset.
+    (so the fold of a repeated hour survives), else at the written offset.  `reliefs`
+    gives, per metric key, the relief adjustments behind a relieved target (a document
+    keeps them, so a relieved score explains its reliefs read back too).
     """
     card = result.card
     as_of = result.as_of
@@ -421,7 +423,7 @@ def read_back(result: CardScore) -> CardScore:
         elif today < window.start_ordinal:
             why = window.waiting
         else:
-            why = _context(item, window, today, over=over, policy=policy)
+            why = _context(item, window, today, over=over, policy=policy, reliefs=(reliefs or {}).get(item.key, ()))
             judged = why[0]
             careful = careful or (item.actual is not None and item.achievement < ZERO) or judged is not window
         parameters.append(
@@ -433,14 +435,26 @@ def read_back(result: CardScore) -> CardScore:
     return back
 
 
+def reliefs_of(item: ParameterScore) -> tuple[object, ...]:
+    """The relief adjustments behind a relieved target (what a document keeps beside the score); () for none."""
+    why = _why(item)
+    return why.window.reliefs if why is not None else ()
+
+
 def _context(
-    item: ParameterScore, window: ParameterWindow, today: int, *, over: bool, policy: StatusPolicy
+    item: ParameterScore,
+    window: ParameterWindow,
+    today: int,
+    *,
+    over: bool,
+    policy: StatusPolicy,
+    reliefs: tuple[object, ...] = (),
 ) -> tuple[object, ...]:
     """The `_Why` the scoring loop gives a started parameter with these stored numbers (see scoring.py)."""
     if window.level and window.plan is not None:  # judged against the target in force today
         window = window.judged(window.plan.in_force(today))
     elif window.higher and not window.level and item.target != window.target:
-        window = window.judged(Fraction(item.target))  # relieved: the stored target (its reasons are not stored)
+        window = window.judged(Fraction(item.target), reliefs)  # relieved: the stored target and its reliefs
     elapsed = window.elapsed(today)
     paced = elapsed > 0
     actual = item.actual
@@ -740,7 +754,7 @@ def _explain_parameter(item: ParameterScore, *, in_card: bool = False) -> list[s
     elif item.actual is None:
         lines.append("  actual: no record in the window yet")
     else:
-        records = f" ({len(item.evidence)} records)" if item.evidence else ""
+        records = f" ({_display.many(len(item.evidence), 'record')})" if item.evidence else ""
         lines.append(f"  actual: {_unit(_number(item.actual), unit)}{records}")
     if item.actual is not None and item.status is not Status.NOT_STARTED and window is not None:
         formula = window.rule.substituted(_number(item.actual), _shown(item.target, exact.target))

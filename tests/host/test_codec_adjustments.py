@@ -126,3 +126,27 @@ def test_a_closed_score_with_adjustments_verifies_and_loses_none(closed):
     for left_out in range(len(closed.adjustments)):
         fewer = closed.adjustments[:left_out] + closed.adjustments[left_out + 1 :]
         assert not codec.verify(attrs.evolve(closed, adjustments=fewer))
+
+
+def test_a_relieved_score_reads_back_with_its_reliefs_and_explains_itself_the_same():
+    # DESIGN's example: target 10, 7 deals, CREDIT +2, RELIEF 1: actual 9 of target 9.  The
+    # relief's reason is not a number of the score: the document keeps the relief beside it.
+    import pendulum
+
+    from scorekit import Adjustment, Cadence, CardScore, Date, Parameter, Scorecard, User, codec, score
+
+    april = Cadence.monthly(Date(2024, 4, 1))
+    card = Scorecard("c1", User("ann"), april, april.period(0), [Parameter("deals_won", 10, 100)])
+    at = pendulum.datetime(2024, 4, 20, tz="UTC")
+    adjustments = [
+        Adjustment("a1", "c1", "deals_won", "credit", 2, "D-7 booked late", at, "boss"),
+        Adjustment("a2", "c1", "deals_won", "relief", 1, "two weeks of leave", at, "boss"),
+    ]
+    live = score(card, {"deals_won": 7}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"), adjustments=adjustments)
+    back = codec.loads(codec.dumps(live), CardScore)
+    assert back == live
+    assert back.explain() == live.explain()
+    assert "  relief: -1 (two weeks of leave)" in back.explain()
+    assert "(1 record)" in back.explain()
+    plain = score(card, {"deals_won": 7}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    assert "reliefs" not in codec.to_dict(plain)["parameters"][0]  # a score without a relief: its 0.2 document
