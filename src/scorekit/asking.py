@@ -51,7 +51,7 @@ from scorekit.measurement import (
     latest_values,
     request_tuples,
 )
-from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO
+from scorekit.numbers import EXACT, MAX_ANY_PLACES, MAX_MAGNITUDE, ZERO, exact_sum
 from scorekit.parameter import Accumulation
 from scorekit.period import as_utc
 from scorekit.scorecard import Scorecard
@@ -77,6 +77,7 @@ Inputs = tuple[Measurements, tuple[ManualEntry, ...]]
 _NO_RECORD: Final = Measurement(None)
 _LOW: Final = -MAX_MAGNITUDE
 _AVERAGE: Final = Accumulation.AVERAGE
+_BALANCE: Final = Accumulation.BALANCE
 _SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
 """A mean (34 digits) whose leading digit is above 1e-966 has at most 1,000 decimals."""
 
@@ -167,6 +168,10 @@ def from_aggregates(
     pool = Aggregate.pool
     for accumulation, own_cells in zip(plan.accumulations, plan.slots, strict=True):
         try:
+            if accumulation is _BALANCE and type(own_cells) is not Cell:
+                value = _balance([answers[c] for c in own_cells])  # type: ignore[union-attr]
+                values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
+                continue
             found = answers[own_cells] if type(own_cells) is Cell else pool([answers[c] for c in own_cells])  # type: ignore[union-attr]
         except KeyError:
             unanswered.append(len(values))
@@ -181,6 +186,12 @@ def from_aggregates(
         pairs = iter(flat)
         measured.append({key: values[slot] for key, slot in zip(pairs, pairs, strict=True)})
     return measured
+
+
+def _balance(members: Sequence[Aggregate]) -> Decimal | None:
+    """A team's BALANCE from its members' aggregates: the sum of each one's latest value; None when nobody has one."""
+    latest = [member.last_value for member in members if member.count]
+    return exact_sum(value for value in latest if value is not None) if latest else None
 
 
 def _refuse_unanswered(cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int]) -> None:

@@ -39,6 +39,7 @@ from cattrs.v import transform_error
 from pendulum import Date, DateTime
 
 from scorekit.adjustment import Adjustment
+from scorekit.alerts import Transition, TransitionKind
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidDocument, ScorekitError
 from scorekit.history import Change, ClosedScore, Revision
@@ -47,10 +48,11 @@ from scorekit.numbers import to_decimal
 from scorekit.parameter import Metric, Parameter
 from scorekit.period import Cadence, Period, Step, as_date
 from scorekit.plan import Phasing
+from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch
 from scorekit.scorecard import Scorecard, Team, User, reissue
 from scorekit.scores import CardScore, ParameterScore, read_back, reliefs_of
 from scorekit.scoring import score
-from scorekit.status import StatusPolicy
+from scorekit.status import Status, StatusPolicy
 from scorekit.weight import Weight
 
 __all__ = [
@@ -89,6 +91,8 @@ MAX_PROBLEMS: Final = 20
 _TYPES: Final = (Weight, Period, Cadence, Metric, Parameter, User, Team, Scorecard)
 _TYPES_MORE: Final = (Evidence, Measurement, MetricRequest, ManualEntry, Adjustment, ParameterScore, CardScore)
 _TYPES_HISTORY: Final = (Change, Revision, ClosedScore)
+_TYPES_TEAMS: Final = (ParameterRollUp, RollUp, TargetMismatch, Transition)
+"""0.3's values a host keeps: a team's roll-up, a target mismatch, the last transition it notified."""
 _SCALARS: Final = (Weight,)
 """Types whose document holds one JSON value, under "value"; the others are JSON objects."""
 
@@ -423,8 +427,11 @@ def _make_converter() -> cattrs.Converter:
     # Before the history types' hooks are made: a ClosedScore's score is written the same way.
     converter.register_unstructure_hook(CardScore, _score_document(converter))
     _register_0_2_fields(converter)
-    for item in (Parameter, Evidence, ParameterScore):
+    for item in (Parameter, Evidence, ParameterScore, ParameterRollUp):
         converter.register_structure_hook_func(_is_tuple_of(item), _tuple_of(item, converter))
+    converter.register_structure_hook_func(lambda t: t == tuple[tuple[str, str], ...], _skipped)
+    converter.register_structure_hook(Transition, _transition)
+    converter.register_unstructure_hook(Transition, _transition_document)
     for cls in (
         Metric,
         Parameter,
@@ -435,6 +442,9 @@ def _make_converter() -> cattrs.Converter:
         ManualEntry,
         Adjustment,
         ParameterScore,
+        ParameterRollUp,
+        RollUp,
+        TargetMismatch,
     ):
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
     # A score read back carries the scoring context its card and instant determine (per_day,
@@ -446,6 +456,70 @@ def _make_converter() -> cattrs.Converter:
     for history in _TYPES_HISTORY:
         converter.register_structure_hook(history, _checked(make_dict_structure_fn(history, converter)))
     return converter
+
+
+def _skipped(value: object, _: object) -> tuple[tuple[str, str], ...]:
+    """A roll-up's skipped keys: a list of ``[key, reason]`` pairs of strings."""
+    pairs = []
+    for item in _sequence(value):
+        pair = _sequence(item)
+        if len(pair) != 2:  # noqa: PLR2004 - a pair
+            msg = f"expected a [key, reason] pair, got {_shown(item)}"
+            raise _Problem(msg)
+        pairs.append((_string(pair[0]), _string(pair[1])))
+    return tuple(pairs)
+
+
+def _transition_document(transition: Transition) -> dict[str, Any]:
+    def side(value: Status | Decimal | None) -> str | None:
+        return None if value is None else value.value if isinstance(value, Status) else decimal_text(value)
+
+    return {
+        "card_id": transition.card_id,
+        "kind": transition.kind.value,
+        "key": transition.key,
+        "before": side(transition.before),
+        "after": side(transition.after),
+        "milestone": None if transition.milestone is None else decimal_text(transition.milestone),
+    }
+
+
+def _transition(value: object, _: object) -> Transition:
+    """A transition: its `before` and `after` are statuses for STATUS, totals (decimal strings) for milestones."""
+    data = _object(value)
+    fields = ("card_id", "kind", "key", "before", "after", "milestone")
+    extra = sorted(set(data) - set(fields))
+    if extra:
+        msg = f"unknown field(s) {', '.join(map(repr, extra))}; a Transition has {', '.join(fields)}"
+        raise _Problem(msg)
+    try:
+        kind = TransitionKind(data.get("kind"))
+    except ValueError:
+        msg = f"kind: expected one of {', '.join(k.value for k in TransitionKind)}, got {_shown(data.get('kind'))}"
+        raise _Problem(msg) from None
+
+    def side(name: str, *, optional: bool) -> Status | Decimal | None:
+        given = data.get(name)
+        if given is None and optional:
+            return None
+        if kind is TransitionKind.STATUS:
+            try:
+                return Status(given)
+            except ValueError:
+                msg = f"{name}: expected a status ({', '.join(s.value for s in Status)}), got {_shown(given)}"
+                raise _Problem(msg) from None
+        return _decimal(given, None)
+
+    after = side("after", optional=False)
+    assert after is not None  # noqa: S101 - side() returns None only when optional
+    return Transition(
+        _string(data.get("card_id")),
+        kind,
+        None if data.get("key") is None else _string(data.get("key")),
+        side("before", optional=True),
+        after,
+        None if data.get("milestone") is None else _decimal(data.get("milestone"), None),
+    )
 
 
 def _score_document(converter: cattrs.Converter) -> Callable[[CardScore], dict[str, Any]]:
@@ -509,8 +583,8 @@ def to_dict(obj: object) -> dict[str, Any]:
     >>> to_dict(Weight.percent("33.33"))
     {'schema': 1, 'value': '33.33'}
     """
-    if not isinstance(obj, _TYPES + _TYPES_MORE + _TYPES_HISTORY):
-        msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE + _TYPES_HISTORY)}"
+    if not isinstance(obj, _TYPES + _TYPES_MORE + _TYPES_HISTORY + _TYPES_TEAMS):
+        msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE + _TYPES_HISTORY + _TYPES_TEAMS)}"
         raise TypeError(msg)
     data = _CONVERTER.unstructure(obj, type(obj))
     if isinstance(obj, _SCALARS):
@@ -524,7 +598,7 @@ def from_dict(data: object, cls: type[T]) -> T:
     >>> from_dict({"schema": 1, "value": "40"}, Weight)
     Weight.percent('40')
     """
-    if cls not in _TYPES + _TYPES_MORE + _TYPES_HISTORY:
+    if cls not in _TYPES + _TYPES_MORE + _TYPES_HISTORY + _TYPES_TEAMS:
         msg = f"no document type for {getattr(cls, '__name__', cls)!r}"
         raise TypeError(msg)
     if cls is Scorecard:

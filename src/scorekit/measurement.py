@@ -28,7 +28,7 @@ recorded exactly at `as_of` is.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import ClassVar, Final, TypeAlias
 
@@ -54,6 +54,8 @@ __all__ = [
     "as_instant",
     "as_share",
     "as_utc_instant",
+    "balance_answers",
+    "balance_requests",
     "check_shares",
     "iter_request_tuples",
     "latest_values",
@@ -206,8 +208,9 @@ class Measurement:
         SUM: the sum of each row's `Evidence.credit` (``value x share``), 0 with no row;
         AVERAGE: the share-weighted mean, ``sum(value x share) / sum(share)`` in
         scorekit's own 34-digit context; LAST: the value of the latest row by
-        ``(occurred_at, id)``, its share ignored (a level is not split).  A level with no
-        row is ``Measurement(None)``.  The rows of one record (its id) across users
+        ``(occurred_at, id)``, its share ignored (a level is not split); BALANCE: the
+        rows are taken as one user's, so LAST (a team's balance adds each member's:
+        `balance`).  A level with no row is ``Measurement(None)``.  The rows of one record (its id) across users
         must have shares summing to at most 1 (`check_shares`), so a team counts a
         split deal once: the sum of its members' shares.
 
@@ -224,13 +227,87 @@ class Measurement:
         accumulation = as_accumulation(accumulation, what="measurement accumulation")
         if not items:
             return cls(ZERO if accumulation is Accumulation.SUM else None)
-        if accumulation is Accumulation.LAST:
+        if accumulation is Accumulation.LAST or accumulation is Accumulation.BALANCE:
             latest = max(items, key=lambda item: (item.occurred_at, item.id, item.value))
             return cls(latest.value, items)
         total = exact_sum(item.credit for item in items)
         if accumulation is Accumulation.SUM:
             return cls(total, items)
-        return cls(EXACT.divide(total, exact_sum(item.share for item in items)), items)
+        # divided by the sum of the shares as `Aggregate.value` divides by `count`: a whole sum as an int
+        return cls(EXACT.divide(total, Decimal(_whole(exact_sum(item.share for item in items)))), items)
+
+    @classmethod
+    def balance(cls, members: Iterable[Measurement]) -> Measurement:
+        """A BALANCE for several people from each one's latest value (their LAST measurements): the sum.
+
+        Members without a record (``None``) add nothing; None when nobody has one.  The
+        evidence is every member's, oldest first.
+
+        >>> at = pendulum.datetime(2024, 3, 4, tz="UTC")
+        >>> ann = Measurement(300, [Evidence("p-1", at, 100), Evidence("p-2", at.add(days=1), 300)])
+        >>> bob = Measurement(50, [Evidence("p-3", at, 50)])
+        >>> Measurement.balance([ann, bob, Measurement(None)]).value  # 300 + 50: each one's latest
+        Decimal('350')
+        >>> Measurement.balance([Measurement(None)]).value is None
+        True
+        """
+        parts = tuple(members)
+        values = [part.value for part in parts if part.value is not None]
+        if not values:
+            return cls(None)
+        evidence = sorted((e for part in parts for e in part.evidence), key=lambda e: (e.occurred_at, e.id))
+        return cls(exact_sum(values), evidence)
+
+
+def balance_requests(
+    requests: Iterable[MetricRequest],
+) -> tuple[list[MetricRequest], dict[MetricRequest, tuple[MetricRequest, ...]]]:
+    """What a source asks for a batch holding BALANCE requests: each as one LAST request per person.
+
+    Returns the requests to ask (every other request as it is, and each balance's
+    parts) and each balance request's parts; `balance_answers` puts the answers back
+    together.  A source that answers SUM, AVERAGE and LAST answers BALANCE this way,
+    in the same batch.
+
+    >>> start, end = pendulum.datetime(2024, 3, 1, tz="UTC"), pendulum.datetime(2024, 4, 1, tz="UTC")
+    >>> asked, parts = balance_requests([MetricRequest("pipeline", frozenset({"ann", "bob"}), start, end, "balance")])
+    >>> sorted((r.accumulation.value, *r.subjects) for r in asked)
+    [('last', 'ann'), ('last', 'bob')]
+    """
+    asked: dict[MetricRequest, None] = {}
+    parts: dict[MetricRequest, tuple[MetricRequest, ...]] = {}
+    for request in requests:
+        if request.accumulation is not Accumulation.BALANCE:
+            asked[request] = None
+            continue
+        own = tuple(
+            MetricRequest(request.metric, frozenset({subject}), request.start, request.end, Accumulation.LAST)
+            for subject in sorted(request.subjects)
+        )
+        parts[request] = own
+        asked.update(dict.fromkeys(own))
+    return list(asked), parts
+
+
+def balance_answers(
+    requests: Iterable[MetricRequest],
+    answers: Mapping[MetricRequest, Measurement],
+    parts: Mapping[MetricRequest, tuple[MetricRequest, ...]],
+) -> dict[MetricRequest, Measurement]:
+    """The answer to each of `requests` from the answers to what `balance_requests` said to ask.
+
+    A balance is `Measurement.balance` of its parts' answers (left unanswered if one
+    of them is); only the requests given are answered.
+    """
+    found: dict[MetricRequest, Measurement] = {}
+    for request in requests:
+        own = parts.get(request)
+        if own is None:
+            if request in answers:
+                found[request] = answers[request]
+        elif all(part in answers for part in own):
+            found[request] = Measurement.balance(answers[part] for part in own)
+    return found
 
 
 @attrs.frozen
@@ -238,8 +315,9 @@ class MetricRequest:
     """One question for the CRM: the value of `metric` for `subjects` in ``[start, end)``.
 
     `accumulation` says which value: the sum of the records (SUM), their mean
-    (AVERAGE) or the latest one (LAST; on a tie, the greatest record id), and
-    `Measurement(None)` for a level with no record in the window.
+    (AVERAGE), the latest one (LAST; on a tie, the greatest record id) or the sum of
+    each subject's latest one (BALANCE), and `Measurement(None)` for a level with no
+    record in the window.
 
     Requests are hashable values: identical requests from many cards are equal, so
     a host answers each once.  `start` and `end` are held in UTC, so a request
@@ -399,7 +477,7 @@ class Aggregate:
     >>> ann = Aggregate(total=30, count=2, last_value=20, last_at=at, last_id="r2")
     >>> bob = Aggregate(total="4.5", count=1, last_value="4.5", last_at=at, last_id="r10")
     >>> team = Aggregate.pool([ann, bob, Aggregate.EMPTY])
-    >>> [str(team.value(a)) for a in Accumulation]  # 34.5; 34.5 / 3 (not the mean of 15 and 4.5); r2 > r10 as text
+    >>> [str(team.value(a)) for a in Accumulation][:3]  # 34.5; 34.5 / 3 (not the mean of 15 and 4.5); r2 > r10 as text
     ['34.5', '11.5', '20']
     >>> Aggregate.EMPTY.value(Accumulation.SUM), Aggregate.EMPTY.value(Accumulation.LAST)
     (Decimal('0'), None)
@@ -526,6 +604,9 @@ class Aggregate:
 
     def value(self, accumulation: Accumulation) -> Decimal | None:
         """What `measure` answers for these records: the total (SUM), the mean (AVERAGE), the latest value (LAST).
+
+        BALANCE is the latest value too: an aggregate is one user's (a team's balance
+        adds each member's, which `scorekit.asking` does, never through `pool`).
 
         The mean divides in scorekit's own 34-digit context, as every reference
         source does.  With no record a SUM is 0 and a level has no value (None).

@@ -51,20 +51,23 @@ class Accumulation(enum.Enum):
     """How a metric's records make its value over a window.
 
     ``SUM`` (counts and amounts that grow through the window) is paced and prorated;
-    ``AVERAGE`` (the mean of the records) and ``LAST`` (the latest record) are
+    ``AVERAGE`` (the mean of the records), ``LAST`` (the latest record) and
+    ``BALANCE`` (the sum over the card's people of each one's latest record: a
+    team's pipeline is Ann's latest plus Bob's latest; for one user, LAST) are
     *levels*: a rate, an average, a balance, never extrapolated and never prorated.
 
-    >>> Accumulation("average") is Accumulation.AVERAGE, Accumulation.LAST.is_level
-    (True, True)
+    >>> Accumulation("average") is Accumulation.AVERAGE, Accumulation.LAST.is_level, Accumulation("balance").is_level
+    (True, True, True)
     """
 
     SUM = "sum"
     AVERAGE = "average"
     LAST = "last"
+    BALANCE = "balance"
 
     @property
     def is_level(self) -> bool:
-        """Whether the value is a level (AVERAGE or LAST) rather than a growing sum."""
+        """Whether the value is a level (AVERAGE, LAST or BALANCE) rather than a growing sum."""
         return self is not Accumulation.SUM
 
 

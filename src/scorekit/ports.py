@@ -34,6 +34,7 @@ __all__ = [
     "ClosedIds",
     "ManualValueStore",
     "MetricSource",
+    "OrgChart",
     "ScorecardRepository",
     "SnapshotStore",
     "SystemClock",
@@ -338,6 +339,27 @@ class ClosedIds(Protocol):
 
     def closed_ids(self, card_ids: Iterable[str]) -> frozenset[str]:
         """Those of `card_ids` that have a closed score."""
+        ...
+
+
+@runtime_checkable
+class OrgChart(Protocol):
+    """Who manages whom: with one, `Scorekit` lets a manager see and change only their own people.
+
+    `members(manager_id)` is every user the manager manages, directly or not (their
+    reports, their reports' reports...), as user ids; an empty set for someone who
+    manages nobody.  A manager sees a card when one of its subjects is theirs or is
+    the manager, and changes it only when every subject is theirs (never their own
+    card).  `scorekit.adapters.memory.StaticOrgChart` is a reference implementation.
+
+    >>> from scorekit.adapters.memory import StaticOrgChart
+    >>> chart = StaticOrgChart({"lea": ["ann", "max"], "max": ["bob"]})
+    >>> isinstance(chart, OrgChart), sorted(chart.members("lea"))
+    (True, ['ann', 'bob', 'max'])
+    """
+
+    def members(self, manager_id: str) -> frozenset[str]:
+        """Every user `manager_id` manages, directly or not."""
         ...
 
 

@@ -9,6 +9,12 @@ team they are in, and may record manual values on them while the period is open.
 refusal raises `PermissionDenied` and changes nothing; a card a user may not see
 answers `CardNotFound`.
 
+With an `OrgChart` (``Scorekit(..., org=chart)``) a manager's reach is their own
+people: they see a card when one of its subjects is someone they manage (directly or
+not) or themselves, and change it only when every subject is someone they manage,
+so a manager never sets their own targets.  A card out of sight answers
+`CardNotFound`; one in sight but not theirs to change, `PermissionDenied`.
+
 Every change is recorded: the repository keeps each version of a card with the
 `Change` (who, when, why) that made it.  A closed card shows its `ClosedScore`.
 
@@ -72,6 +78,7 @@ from scorekit.ports import (
     ClosedIds,
     ManualValueStore,
     MetricSource,
+    OrgChart,
     ScorecardRepository,
     SnapshotStore,
 )
@@ -194,6 +201,10 @@ class Scorekit:
     `as_of` may be: further is `InvalidPeriod`, before anything is read or written
     (a ``roll_over(today=9999-12-31)`` would otherwise create cards until it fails).
 
+    `org` (an `OrgChart`) limits each manager to their own people (see the module's
+    documentation); without it a manager sees and changes every card, as in 0.2.
+    Administrators and users are not affected by it.
+
     `new_id` makes the id of every card the service creates (`create_cards`,
     `add_similar`; rolled-over cards derive theirs from the series instead).
     Without it a card's id is one a person can read, ``owner@period-start`` (then
@@ -223,6 +234,7 @@ class Scorekit:
         new_id: Callable[[], str] | None = None,
         horizon_days: int = 366,
         adjustments: AdjustmentStore | None = None,
+        org: OrgChart | None = None,
     ) -> None:
         if isinstance(horizon_days, bool) or not isinstance(horizon_days, int) or not 0 <= horizon_days <= _MAX_HORIZON:
             msg = f"horizon_days must be a whole number of days from 0 to {_MAX_HORIZON}, got {horizon_days!r}"
@@ -234,6 +246,7 @@ class Scorekit:
         self.clock = clock
         self.snapshots = snapshots
         self.adjustment_store = adjustments
+        self.org = org
         self._new_id = new_id
 
     # -- who may do what -------------------------------------------------------------
@@ -244,15 +257,71 @@ class Scorekit:
             msg = f"{actor.role.value} {actor.id!r} may not {action}: only managers and administrators may"
             raise PermissionDenied(msg)
 
+    def _scope(self, actor: Actor) -> frozenset[str] | None:
+        """Whom a manager manages under the org chart; None when no chart limits the actor (no chart, not a manager).
+
+        Asked once per use case, before anything is written: an org chart that fails
+        becomes a `ScorekitError` and nothing changes.
+        """
+        if _actor(actor).role is not Role.MANAGER or self.org is None:
+            return None
+        try:
+            found: object = self.org.members(actor.id)
+        except ScorekitError:
+            raise
+        except Exception as error:
+            msg = f"the org chart could not say whom manager {actor.id!r} manages ({error!r}); nothing was done"
+            raise ScorekitError(msg) from error
+        if isinstance(found, frozenset | set) and all(isinstance(member, str) for member in found):
+            return frozenset(found)
+        msg = f"the org chart answered {found!r} for manager {actor.id!r}; OrgChart.members must return a frozenset of user ids"
+        raise ScorekitError(msg)
+
     @staticmethod
-    def _may_see(actor: Actor, card: Scorecard) -> bool:
-        return actor.may_manage or actor.id in card.subjects
+    def _may_see(actor: Actor, card: Scorecard, scope: frozenset[str] | None) -> bool:
+        """A user their own and their teams' cards; a manager every card, or with a chart those touching their people."""
+        subjects = card.subjects
+        if actor.role is Role.USER:
+            return actor.id in subjects
+        return scope is None or actor.id in subjects or not scope.isdisjoint(subjects)
+
+    @staticmethod
+    def _may_change(actor: Actor, subjects: frozenset[str], scope: frozenset[str] | None) -> bool:
+        """Managers and admins; with a chart, a manager only when every subject is theirs and none is themselves."""
+        if not actor.may_manage:
+            return False
+        return scope is None or (actor.id not in subjects and subjects <= scope)
 
     def _visible(self, actor: Actor, card_id: str) -> Scorecard:
         card = self.cards.get(card_id)
-        if not self._may_see(_actor(actor), card):
+        if not self._may_see(_actor(actor), card, self._scope(actor)):
             raise CardNotFound.for_id(card_id)
         return card
+
+    def _changeable(self, actor: Actor, card_id: str, action: str) -> Scorecard:
+        """Card `card_id`, if the actor may `action` it: `PermissionDenied`, or `CardNotFound` if out of sight."""
+        self._require_manager(actor, f"{action} cards")
+        card = self.cards.get(card_id)
+        self._check_change(actor, card, self._scope(actor), action)
+        return card
+
+    def _check_change(self, actor: Actor, card: Scorecard, scope: frozenset[str] | None, action: str) -> None:
+        if not self._may_see(actor, card, scope):
+            raise CardNotFound.for_id(card.id)
+        if not self._may_change(actor, card.subjects, scope):
+            raise PermissionDenied(self._out_of_scope(actor, f"{action} card {card.id!r}", card.subjects))
+
+    def _check_owner(self, actor: Actor, owner: User | Team, scope: frozenset[str] | None, action: str) -> None:
+        if not self._may_change(actor, owner.subjects, scope):
+            raise PermissionDenied(self._out_of_scope(actor, f"{action} for {owner!r}", owner.subjects))
+
+    @staticmethod
+    def _out_of_scope(actor: Actor, what: str, subjects: frozenset[str]) -> str:
+        own = " (a manager never changes their own card)" if actor.id in subjects else ""
+        return (
+            f"manager {actor.id!r} may not {what}: only cards whose people ({', '.join(sorted(subjects))}) "
+            f"are all people they manage{own}"
+        )
 
     def _now(self) -> DateTime:
         return as_instant(self.clock.now(), name="clock now")
@@ -302,6 +371,7 @@ class Scorekit:
         ``ann@2024-04-01~2`` for a second card of Ann's for that period).
         """
         self._require_manager(actor, "create cards")
+        scope = self._scope(actor)
         chosen = (owners,) if isinstance(owners, User | Team) else tuple(owners)
         if not chosen:
             msg = "create_cards needs at least one owner (a User or a Team)"
@@ -316,6 +386,7 @@ class Scorekit:
                 msg = f"create_cards got the owner {owner!r} twice; each owner gets one card"
                 raise InvalidScorecard(msg)
             seen.add(_owner_key(owner))
+            self._check_owner(actor, owner, scope, "create a card")
         when = period if period is not None else template.cadence.period_containing(self._today(template.timezone))
         taken: set[str] = set()
         cards = [template.card(self._card_id(owner, when, taken), owner, when) for owner in chosen]
@@ -340,7 +411,13 @@ class Scorekit:
     def add_similar(self, actor: Actor, card_id: str, owner: User | Team, *, period: Period | None = None) -> Scorecard:
         """A copy of a card with its parameters for another owner ("add similar card", F8)."""
         self._require_manager(actor, "add similar cards")
+        scope = self._scope(actor)
         source = self.cards.get(card_id)
+        if not self._may_see(actor, source, scope):
+            raise CardNotFound.for_id(card_id)
+        given: object = owner
+        if isinstance(given, User | Team):
+            self._check_owner(actor, owner, scope, "add a similar card")
         when = period if period is not None else source.period
         copy = source.copy_for(owner, id=self._card_id(owner, when, set()))
         if period is not None:
@@ -370,7 +447,9 @@ class Scorekit:
         if unknown:
             msg = f"cannot edit {', '.join(unknown)}; a card's editable fields are {', '.join(sorted(_EDITABLE))}"
             raise InvalidScorecard(msg)
+        scope = self._scope(actor)
         card = self.cards.get(card_id)
+        self._check_change(actor, card, scope, "edit")
         self._refuse_closed([card], "edit")
         if "parameters" in changes:
             changes["parameters"] = tuple(changes["parameters"])
@@ -382,6 +461,7 @@ class Scorekit:
                     f"got owner {owner!r} for a card of {card.owner!r}"
                 )
                 raise InvalidScorecard(msg)
+            self._check_owner(actor, owner, scope, "give a card to")
         return self.cards.update(card.evolve(**changes), expected_version, change=self._change(actor, reason))
 
     def delete(self, actor: Actor, card_id: str, *, reason: str = "") -> None:
@@ -389,8 +469,7 @@ class Scorekit:
 
         A closed card cannot be deleted until reopened.  Its id is never used again.
         """
-        self._require_manager(actor, "delete cards")
-        card = self.cards.get(card_id)
+        card = self._changeable(actor, card_id, "delete")
         self._refuse_closed([card], "delete")
         self._delete([card_id], self._change(actor, reason))
 
@@ -427,6 +506,7 @@ class Scorekit:
         """
         self._require_manager(actor, "delete cards")
         check_identifier(user_id, what="user id", error=InvalidScorecard)
+        self._check_owner(actor, User(user_id), self._scope(actor), "delete the cards")
         change = self._change(actor, reason)
         admin = actor.role is Role.ADMIN
         live = [c.id for c in self.cards.find(owner=User(user_id))]
@@ -459,7 +539,10 @@ class Scorekit:
         break, the one that is stale, or the closed ones.
         """
         self._require_manager(actor, "edit cards")
+        scope = self._scope(actor)
         cards = [self.cards.get(card_id) for card_id in dict.fromkeys(card_ids)]
+        for card in cards:
+            self._check_change(actor, card, scope, "edit")
         self._refuse_closed(cards, "edit")
         seen = expected_versions or {}
         changed = apply_parameters(cards, parameters)
@@ -477,13 +560,16 @@ class Scorekit:
         card's zone, before the period end); managers until the card is closed.
         Otherwise `PermissionDenied`.
         """
-        card = self._visible(actor, card_id)
+        scope = self._scope(actor)
+        card = self.cards.get(card_id)
+        if not self._may_see(actor, card, scope):
+            raise CardNotFound.for_id(card_id)
         manual = sorted(p.key for p in card.parameters if p.metric.is_manual)
         if metric not in manual:
             msg = f"card {card_id!r} has no manual metric {metric!r}; its manual metrics are {manual or 'none'}"
             raise InvalidParameter(msg)
         now = self._now()
-        if not actor.may_manage and self._today(card.timezone, now) >= card.period.end:
+        if not self._may_change(actor, card.subjects, scope) and self._today(card.timezone, now) >= card.period.end:
             msg = (
                 f"user {actor.id!r} may not record a value on card {card_id!r}: its period {card.period} is over "
                 "(ask a manager while the card is not closed)"
@@ -528,7 +614,7 @@ class Scorekit:
         store = self._require_adjustments("adjust cards")
         # every argument checked by the value itself (kind, value, reason, metric), then against the card
         draft = Adjustment("pending", card_id, metric, kind, value, reason, self._now(), actor.id)
-        card = self._visible(actor, card_id)
+        card = self._changeable(actor, card_id, "adjust")  # with an org chart: only their own people's cards
         recorded = store.for_cards([card.id])
         _check_adjustable(card, draft, recorded)
         self._refuse_closed([card], "adjust")
@@ -573,6 +659,7 @@ class Scorekit:
         only the card that heads each series with work to do is read.
         """
         self._require_manager(actor, "roll over cards")
+        scope = self._scope(actor)
         now = self._now()
         today_in = self._today_in(self._fixed_today(today, now), now)
         change = self._change(actor, _ROLLED_OVER)
@@ -588,7 +675,8 @@ class Scorekit:
             if not row.rollover or row.period_end > local_today:
                 continue  # nothing to do for this series: with an index, its card is not read
             card = self._stored(read, row.id)
-            if card is not None:  # else deleted since its row was read: the series stops there
+            # None: deleted since its row was read, the series stops there; a manager rolls over only their people's
+            if card is not None and self._may_change(actor, card.subjects, scope):
                 self._roll_series(card, local_today, change, created)
         return tuple(created)
 
@@ -674,13 +762,16 @@ class Scorekit:
         """
         self._require_manager(actor, "close periods")
         store = self._require_snapshots("close periods")
+        scope = self._scope(actor)
+
         now = self._now()
         today_in = self._today_in(self._fixed_today(today, now), now)
         rows, read = self._rows()
         over_ids = [row.id for row in rows if row.period_end <= today_in(row.timezone)]
         already = self._closed_ids(store, over_ids)
         stored = (self._stored(read, card_id) for card_id in over_ids if card_id not in already)
-        due = [card for card in stored if card is not None]  # None: deleted since its row was read
+        # None: deleted since its row was read; a manager closes only their own people's cards
+        due = [card for card in stored if card is not None and self._may_change(actor, card.subjects, scope)]
         if not due:
             return ()
         closed, conflicted = self._freeze(store, due, actor, now)
@@ -688,7 +779,8 @@ class Scorekit:
             # Changed, deleted, or closed by someone else since it was read: scored once more, unless
             # closed or deleted.  A card that conflicts again is left for the next close.
             already = self._closed_ids(store, conflicted)
-            again = [card for card in (self._stored({}, i) for i in conflicted if i not in already) if card is not None]
+            stored = (self._stored({}, i) for i in conflicted if i not in already)
+            again = [card for card in stored if card is not None and self._may_change(actor, card.subjects, scope)]
             if again:
                 closed += self._freeze(store, again, actor, now)[0]
         return tuple(closed)
@@ -755,7 +847,7 @@ class Scorekit:
         if not isinstance(reason, str) or not reason.strip():
             msg = f"reopening card {card_id!r} needs a reason (who asked and why), got {reason!r}"
             raise InvalidScorecard(msg)
-        card = self.cards.get(card_id)
+        card = self._changeable(actor, card_id, "reopen")
         if not self._closed([card_id]):
             msg = f"card {card_id!r} is not closed, so there is nothing to reopen"
             raise InvalidScorecard(msg)
@@ -780,8 +872,9 @@ class Scorekit:
 
         `CardNotFound` for an id never seen, or a card the actor may not see.
         """
+        scope = self._scope(actor)
         revisions = self.cards.history(card_id)
-        if not self._may_see(_actor(actor), revisions[-1].card):
+        if not self._may_see(actor, revisions[-1].card, scope):
             raise CardNotFound.for_id(card_id)
         return revisions
 
@@ -805,7 +898,8 @@ class Scorekit:
         a future one is not started).  The CRM is asked once.  `CardNotFound` if the
         actor may see no card of the series.
         """
-        cards = [c for c in self.cards.find(series=series_id) if self._may_see(_actor(actor), c)]
+        scope = self._scope(actor)
+        cards = [c for c in self.cards.find(series=series_id) if self._may_see(actor, c, scope)]
         if not cards:
             msg = f"no series {series_id!r}"
             raise CardNotFound(msg)
@@ -838,6 +932,7 @@ class Scorekit:
         closed (a closed card shows its closed score).
         """
         viewer = _actor(actor)
+        scope = self._scope(viewer)
         instant = self._instant(as_of)
         narrow: dict[str, Any] = {}
         if not viewer.may_manage:
@@ -857,8 +952,16 @@ class Scorekit:
             cards = self.cards.find(active_on=day, **narrow)
         else:
             cards = self._current(instant, narrow)
+        if scope is not None:
+            cards = self._in_sight(viewer.id, scope, cards)
         scores = self._score_all(cards, [instant] * len(cards), evidence=False)
         return Dashboard(instant, scores, *summarize_groups(scores, key or similarity_key))
+
+    @staticmethod
+    def _in_sight(manager_id: str, scope: frozenset[str], cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:
+        """The cards a manager with an org chart sees: one set intersection per card."""
+        seen = scope | {manager_id}
+        return tuple(card for card in cards if not seen.isdisjoint(card.subjects))
 
     def _current(self, instant: DateTime, narrow: Mapping[str, Any]) -> tuple[Scorecard, ...]:
         """The cards whose period holds the local date of `instant` in their own zone, ordered by id.

@@ -33,6 +33,7 @@ from decimal import ROUND_DOWN, Decimal
 from fractions import Fraction
 from typing import NamedTuple, TypeVar
 
+import attrs
 import pendulum
 
 from scorekit._extras import missing_extra
@@ -44,15 +45,18 @@ except ModuleNotFoundError as _error:
 
 from scorekit.adapters.memory import Record
 from scorekit.adjustment import Adjustment, AdjustmentKind
+from scorekit.alerts import Transition, TransitionKind
 from scorekit.calendar import WorkCalendar
 from scorekit.codec import fingerprint
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
+from scorekit.numbers import EXACT
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period, Step
+from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch, rollup
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, score
-from scorekit.status import StatusPolicy
+from scorekit.status import Status, StatusPolicy
 from scorekit.weight import FULL, Weight
 
 __all__ = [
@@ -75,9 +79,13 @@ __all__ = [
     "periods",
     "records_for",
     "revisions",
+    "rollups",
     "scorecards",
+    "shares",
     "status_policies",
+    "target_mismatches",
     "timezones",
+    "transitions",
     "weights",
 ]
 
@@ -112,7 +120,7 @@ class _Kind(NamedTuple):
     places: int = 0
 
 
-_SUM, _AVERAGE, _LAST = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST
+_SUM, _AVERAGE, _LAST, _BALANCE = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST, Accumulation.BALANCE
 _KINDS = (
     _Kind("deals_won", "deals", "Deals won", _SUM, 1, 40),
     _Kind("calls_made", "calls", "Calls made", _SUM, 20, 400),
@@ -126,6 +134,7 @@ _KINDS = (
     _Kind("csat", "points", "Customer satisfaction", _AVERAGE, 1, 5, 1),
     _Kind("nps", "points", "Net promoter score", _LAST, 10, 70),
     _Kind("pipeline_value", "PLN", "Open pipeline", _LAST, 10_000, 900_000, 2),
+    _Kind("book_of_business", "PLN", "Accounts under management", _BALANCE, 10_000, 900_000, 2),
 )
 _KINDS_BY_ACCUMULATION = {a: tuple(k for k in _KINDS if k.accumulation is a) for a in Accumulation}
 _TARGETS = {k.key: st.integers(k.low * 10**k.places, k.high * 10**k.places) for k in _KINDS}
@@ -892,17 +901,36 @@ def records_for(draw: st.DrawFn, card: Scorecard, *, max_records: int = 30) -> l
         _amounts(Decimal(-5), Decimal(500)),
         st.sampled_from(("", "call", "won: ACME")),
     )
-    return draw(st.lists(record, max_size=max_records, unique_by=lambda r: r.id))
+    drawn = draw(st.lists(record, max_size=max_records, unique_by=lambda r: r.id))
+    people = sorted(card.subjects)
+    rows: list[Record] = []
+    for one in drawn:  # now and then a deal split between people: one row each, shares summing to at most 1
+        roll = draw(st.integers(0, 9))
+        if roll > 1:
+            rows.append(one)
+            continue
+        tenths = draw(st.integers(1, 9))
+        rows.append(attrs.evolve(one, share=Decimal(tenths) / 10))
+        others = [who for who in people if who != one.subject]
+        if roll == 0 and others:  # the rest to someone else on the card; else to someone outside it
+            rows.append(attrs.evolve(one, subject=draw(st.sampled_from(others)), share=Decimal(10 - tenths) / 10))
+    return rows
+
+
+def shares() -> st.SearchStrategy[Decimal]:
+    """A record's share for one user: mostly whole (1), else a part in (0, 1) with up to 4 decimals."""
+    return st.one_of(st.just(Decimal(1)), st.integers(1, 9_999).map(lambda n: Decimal(n).scaleb(-4)))
 
 
 def evidence() -> st.SearchStrategy[Evidence]:
-    """Single records behind a number, at instants in any zone."""
+    """Single records behind a number, at instants in any zone, now and then a share of a split deal."""
     return st.builds(
         Evidence,
         st.integers(1, 10**6).map(lambda n: f"rec-{n}"),
         _instants(),
         _amounts(Decimal(-5), Decimal(5000)),
         st.sampled_from(("", "ACME renewal", "Kowalski & Syn")),
+        share=shares(),
     )
 
 
@@ -997,6 +1025,60 @@ def closed_scores(draw: st.DrawFn) -> ClosedScore:
     )
 
 
+def rollups() -> st.SearchStrategy[RollUp]:
+    """Roll-ups (`rollup`) of up to three scores of distinct generated cards, with and without a total."""
+    return st.lists(card_scores(), max_size=3, unique_by=lambda s: s.card.id).map(rollup)
+
+
+def parameter_rollups() -> st.SearchStrategy[ParameterRollUp]:
+    """One metric's roll-up: sums of actuals and of positive targets, and their exact ratio."""
+
+    def build(key: str, actual: Decimal, target: Decimal, cards: int) -> ParameterRollUp:
+        return ParameterRollUp(key, actual, target, EXACT.divide(actual, target), cards)
+
+    return st.builds(
+        build,
+        st.sampled_from([k.key for k in _KINDS]),
+        _amounts(Decimal(-100), Decimal(100_000)),
+        _amounts(Decimal("0.01"), Decimal(100_000)),
+        st.integers(1, 50),
+    )
+
+
+def target_mismatches() -> st.SearchStrategy[TargetMismatch]:
+    """A team target and the different sum of its members' targets."""
+    return st.builds(
+        TargetMismatch,
+        st.sampled_from([k.key for k in _KINDS]),
+        _amounts(Decimal("0.01"), Decimal(100_000)),
+        _amounts(Decimal(0), Decimal(100_000)),
+    ).filter(lambda m: m.team_target != m.members_target)
+
+
+def transitions() -> st.SearchStrategy[Transition]:
+    """What a host tells: status changes of a card or a parameter, milestones reached or lost."""
+    statuses = st.sampled_from(Status)
+    status = st.builds(
+        Transition,
+        _printable_id(("card",)),
+        st.just(TransitionKind.STATUS),
+        st.one_of(st.none(), st.sampled_from([k.key for k in _KINDS])),
+        st.one_of(st.none(), statuses),
+        statuses,
+    )
+    totals = _amounts(Decimal(0), Decimal(2))
+    milestone = st.builds(
+        Transition,
+        _printable_id(("card",)),
+        st.sampled_from([TransitionKind.MILESTONE, TransitionKind.MILESTONE_LOST]),
+        st.none(),
+        st.one_of(st.none(), totals),
+        totals,
+        st.sampled_from([Decimal("0.5"), Decimal("0.9"), Decimal(1)]),
+    )
+    return st.one_of(status, milestone)
+
+
 def _register() -> None:
     """Tell hypothesis how to build scorekit's types (called through the entry point)."""
     st.register_type_strategy(Weight, st.integers(1, FULL).map(Weight))
@@ -1022,3 +1104,7 @@ def _register() -> None:
     st.register_type_strategy(Revision, revisions())
     st.register_type_strategy(ClosedScore, closed_scores())
     st.register_type_strategy(ParameterScore, card_scores().map(lambda s: s.parameters[0]))
+    st.register_type_strategy(RollUp, rollups())
+    st.register_type_strategy(ParameterRollUp, parameter_rollups())
+    st.register_type_strategy(TargetMismatch, target_mismatches())
+    st.register_type_strategy(Transition, transitions())

@@ -36,7 +36,7 @@ def card_of(*parameters, **kwargs):
 
 class TestAccumulation:
     def test_values_and_default(self):
-        assert [a.value for a in Accumulation] == ["sum", "average", "last"]
+        assert [a.value for a in Accumulation] == ["sum", "average", "last", "balance"]
         assert Metric("deals_won").accumulation is Accumulation.SUM
         assert Metric("rate", accumulation="average").accumulation is Accumulation.AVERAGE
 

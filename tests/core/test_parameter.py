@@ -123,9 +123,9 @@ def test_target_on_is_the_latest_step_on_or_before_the_day(offsets, offset):
 
 def test_enum_values_are_the_documented_strings():
     assert [k.value for k in MetricKind] == ["automatic", "manual"]
-    assert [a.value for a in Accumulation] == ["sum", "average", "last"]
+    assert [a.value for a in Accumulation] == ["sum", "average", "last", "balance"]
     assert [d.value for d in Direction] == ["higher_is_better", "lower_is_better", "near_target"]
-    assert [a.is_level for a in Accumulation] == [False, True, True]
+    assert [a.is_level for a in Accumulation] == [False, True, True, True]
 
 
 class TestMetric:
@@ -153,7 +153,7 @@ class TestMetric:
         assert Metric("rate", accumulation="average").accumulation is Accumulation.AVERAGE
         with pytest.raises(InvalidParameter) as info:
             Metric("rate", accumulation="median")
-        assert str(info.value) == "metric accumulation must be one of 'sum', 'average', 'last', got 'median'"
+        assert str(info.value) == "metric accumulation must be one of 'sum', 'average', 'last', 'balance', got 'median'"
 
     @pytest.mark.parametrize(("field", "value"), [("key", ""), ("unit", "\n"), ("label", "a\x00b")])
     def test_text_fields_are_checked_and_named(self, field, value):

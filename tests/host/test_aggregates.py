@@ -97,7 +97,7 @@ class TestCell:
 class TestAggregate:
     def test_no_record(self):
         assert Aggregate(0, 0) == Aggregate.EMPTY
-        assert [Aggregate.EMPTY.value(a) for a in Accumulation] == [0, None, None]
+        assert [Aggregate.EMPTY.value(a) for a in Accumulation] == [0, None, None, None]  # SUM, AVERAGE, LAST, BALANCE
 
     def test_holds_its_instant_in_utc_and_its_id_as_text(self):
         found = Aggregate("2.50", 1, "2.50", AT.in_timezone("Europe/Warsaw"), 17)

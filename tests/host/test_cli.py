@@ -343,7 +343,22 @@ class TestHostileInput(TestBadInput):
     def test_a_repeated_record_id_for_the_same_metric(self, capsys, tmp_path):
         rows = RECORDS.read_text().splitlines()
         err = self.score(capsys, CARD, self.records(tmp_path, *rows[1:], rows[3]))
-        assert f"r.csv:{len(rows) + 1}: record id 'D2' for metric 'deals_won' repeats line 4" in err
+        assert f"r.csv:{len(rows) + 1}: record id 'D2' for metric 'deals_won' and subject 'ann' repeats line 4" in err
+
+    def test_a_deal_split_between_people(self, capsys, tmp_path):
+        header = "id,metric,subject,occurred_at,value,label,share"
+        split = ["D9,revenue,ann,2024-03-05T10:00:00+01:00,10000,Initech,0.6"]
+        path = self.records(
+            tmp_path, *split, "D9,revenue,bob,2024-03-05T10:00:00+01:00,10000,Initech,0.4", header=header
+        )
+        code, out, err = run(capsys, "score", "--card", CARD, "--records", path, "--as-of", "2024-03-31")
+        assert (code, err) == (0, "")
+        assert "6000" in out  # ann's card: 10,000 x 0.6
+        over = self.records(
+            tmp_path, *split, "D9,revenue,bob,2024-03-05T10:00:00+01:00,10000,Initech,0.5", header=header
+        )
+        err = self.score(capsys, CARD, over)
+        assert "r.csv:3: record id 'D9' for metric 'revenue' is credited shares summing to 1.1" in err
 
     def test_the_same_id_for_two_metrics_is_fine(self, capsys, tmp_path):
         # D1 is both a deal won and its revenue in the example: one record per metric
@@ -670,7 +685,7 @@ class TestCardFields:
     @pytest.mark.parametrize(
         ("fields", "where"),
         [
-            ('accumulation = "mean"', "parameters[0].accumulation: expected 'sum', 'average' or 'last'"),
+            ('accumulation = "mean"', "parameters[0].accumulation: expected 'sum', 'average', 'last' or 'balance'"),
             ('direction = "nearest"', "parameters[0].direction: expected 'higher', 'lower' or 'near_target'"),
             ('direction = "near_target"\ntolerance = 0', "tolerance"),
             ("tolerance = 2", "tolerance"),
@@ -863,3 +878,17 @@ class TestWhatANewUserMeets:
         for column in ("period", "total", "status"):
             at = header.index(column)
             assert all(row[at - 1] == " " and row[at] != " " for row in rows), column
+
+
+class TestDemoTeamLead:
+    def test_lea_sees_her_team_as_one_number_a_mismatch_a_shared_deal_and_the_news(self, capsys, tmp_path):
+        code, out, err = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20")
+        assert (code, err) == (0, "")
+        view = out[out.index("team lead lea") : out.index("trend of")]
+        assert "roll-up of 3 cards" in view  # ann, bob, cid: not dan or eve, who are not hers
+        assert "dan@" not in view
+        assert "eve@" not in view
+        # revenue targets 105,000 x 3 = 315,000 against the plan's 300,000
+        assert "target check: team plan revenue 300000 but her people's cards add up to 315000" in view
+        assert "ann 12000.0, bob 8000.0, the team 20000.0 (counted once)" in view  # 20,000 x 0.6, x 0.4, once
+        assert "since yesterday:" in view

@@ -20,10 +20,14 @@ from scorekit import (
     Metric,
     MetricRequest,
     Parameter,
+    ParameterRollUp,
     Period,
+    RollUp,
     Scorecard,
     ScorekitError,
+    TargetMismatch,
     Team,
+    Transition,
     User,
     Weight,
     requests_for,
@@ -392,6 +396,10 @@ DOCUMENT_TYPES = [
     Evidence,
     Measurement,
     MetricRequest,
+    RollUp,
+    ParameterRollUp,
+    TargetMismatch,
+    Transition,
 ]
 
 
@@ -458,3 +466,29 @@ class TestFuzzLoads:
     def test_lone_surrogates_in_the_text_itself(self, cls, text):
         _only_scorekit_errors('{"schema": 1, "id": "' + text + '"}', cls)
         _only_scorekit_errors(text, cls)
+
+
+class TestTeamDocuments:
+    """0.3's values a host keeps (issue 25): a roll-up, a target mismatch, the transitions it told someone."""
+
+    @given(st.one_of(*(st.from_type(cls) for cls in (RollUp, ParameterRollUp, TargetMismatch, Transition))))
+    def test_round_trip(self, value):
+        assert loads(dumps(value), type(value)) == value
+
+    def test_a_status_transition_is_statuses_and_a_milestone_totals(self):
+        from scorekit import Status, TransitionKind
+
+        told = Transition("ann-apr", TransitionKind.STATUS, "calls", Status.BEHIND, Status.ON_TRACK)
+        assert to_dict(told) == {
+            "schema": 1,
+            "card_id": "ann-apr",
+            "kind": "status",
+            "key": "calls",
+            "before": "behind",
+            "after": "on_track",
+            "milestone": None,
+        }
+        reached = Transition("ann-apr", TransitionKind.MILESTONE, None, None, Decimal("0.925"), Decimal("0.9"))
+        assert to_dict(reached)["after"] == "0.925"
+        with pytest.raises(InvalidDocument, match="before: expected a status"):
+            from_dict({**to_dict(told), "before": "0.5"}, Transition)

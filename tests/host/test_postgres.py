@@ -77,9 +77,23 @@ class TestPostgresSnapshots(SnapshotStoreContract):
 def load_records(pool, records, table="records", columns=None):
     from psycopg import sql
 
-    names = {"id": "id", "metric": "metric", "subject": "subject", "occurred_at": "occurred_at", "value": "value"}
+    names = {
+        "id": "id",
+        "metric": "metric",
+        "subject": "subject",
+        "occurred_at": "occurred_at",
+        "value": "value",
+        "share": "share",
+    }
     names.update(columns or {})
-    types = {"id": "text", "metric": "text", "subject": "text", "occurred_at": "timestamptz", "value": "numeric"}
+    types = {
+        "id": "text",
+        "metric": "text",
+        "subject": "text",
+        "occurred_at": "timestamptz",
+        "value": "numeric",
+        "share": "numeric",
+    }
     with pool.connection() as conn:
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table)))
         conn.execute(
@@ -90,8 +104,8 @@ def load_records(pool, records, table="records", columns=None):
         )
         with conn.cursor() as cur:
             cur.executemany(
-                sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s)").format(sql.Identifier(table)),
-                [(r.id, r.metric, r.subject, r.occurred_at, r.value) for r in records],
+                sql.SQL("INSERT INTO {} VALUES (%s, %s, %s, %s, %s, %s)").format(sql.Identifier(table)),
+                [(r.id, r.metric, r.subject, r.occurred_at, r.value, r.share) for r in records],
             )
 
 
@@ -99,6 +113,7 @@ def records_source(pool, records, **kwargs):
     from scorekit.adapters.postgres import PostgresRecordsSource
 
     load_records(pool, records, kwargs.get("table", "records"), kwargs.get("columns"))
+    kwargs["columns"] = {"share": "share", **(kwargs.get("columns") or {})}
     return PostgresRecordsSource(pool, kwargs.pop("table", "records"), **kwargs)
 
 

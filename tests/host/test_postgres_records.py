@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scorekit import Accumulation, Cell, Measurement, MetricRequest
+from scorekit import Accumulation, Aggregate, Cell, Measurement, MetricRequest
 from scorekit.adapters._sql import instant_text
 from scorekit.adapters.memory import Record, RecordsMetricSource
 from scorekit.adapters.sqlite import SQLiteRecordsSource
@@ -42,6 +42,11 @@ RECORDS = [
     Record("b-2", "balance", "ann", DAY, 30),  # two balances at the same instant: the greater id is the latest
     Record("b-10", "balance", "ann", DAY, 70),
     Record("b-1", "balance", "ann", DAY.subtract(seconds=1), 5),
+    Record("b-bob", "balance", "bob", DAY.subtract(days=1), 12),
+    # a deal split 60/40 between ann and bob, and one half of ann's (the other half is nobody's here)
+    Record("D-7", "split", "ann", DAY, 10_000, share="0.6"),
+    Record("D-7", "split", "bob", DAY, 10_000, share="0.4"),
+    Record("D-8", "split", "ann", DAY.add(hours=1), 500, share="0.5"),
 ]
 
 KNOWN = [
@@ -51,9 +56,12 @@ KNOWN = [
     KnownAnswer(request("revenue", ["nobody"]), 0, set()),
     KnownAnswer(request("calls"), 0, set()),
     KnownAnswer(request("revenue", ["cid"], start=DAY, end=DAY), 0, set()),  # an empty window
+    KnownAnswer(request("split"), 6250, {"D-7", "D-8"}),  # 10,000 x 0.6 + 500 x 0.5
+    KnownAnswer(request("split", ["bob"]), 4000, {"D-7"}),  # 10,000 x 0.4
+    KnownAnswer(request("split", ["ann", "bob"]), 10250, {"D-7", "D-8"}),  # 6,000 + 4,000 + 250: D-7 once
 ]
 
-AVERAGE, LAST = Accumulation.AVERAGE, Accumulation.LAST
+AVERAGE, LAST, BALANCE = Accumulation.AVERAGE, Accumulation.LAST, Accumulation.BALANCE
 LEVELS = [
     # (1000.10 - 200.05 + 1e-31) / 3 = 266.68333... to 34 significant digits, the last 3 rounded up by the 1e-31
     KnownAnswer(
@@ -64,11 +72,25 @@ LEVELS = [
     KnownAnswer(request("balance", acc=AVERAGE), 35, {"b-1", "b-2", "b-10"}),  # (5 + 30 + 70) / 3
     KnownAnswer(request("calls", acc=AVERAGE), None, set()),  # a level with no record has no value
     KnownAnswer(request("balance", acc=LAST, start=DAY, end=DAY), None, set()),
+    # each one's latest, added up: ann's b-2 (30) + bob's b-bob (12); for one user, LAST
+    KnownAnswer(request("balance", ["ann", "bob"], acc=BALANCE), 42, {"b-1", "b-2", "b-10", "b-bob"}),
+    KnownAnswer(request("balance", acc=BALANCE), 30, {"b-1", "b-2", "b-10"}),
+    KnownAnswer(request("balance", ["ann", "cid"], acc=BALANCE, end=DAY.subtract(seconds=1)), None, set()),
+    # share-weighted: 10,250 / (0.6 + 0.4 + 0.5) = 6833.33... to 34 digits; LAST ignores shares
+    KnownAnswer(request("split", ["ann", "bob"], acc=AVERAGE), "6833.333333333333333333333333333333", {"D-7", "D-8"}),
+    KnownAnswer(request("split", ["ann", "bob"], acc=LAST), 500, {"D-7", "D-8"}),
 ]
 
 
 def make_sqlite(path, records, table="records", columns=None):
-    names = {"id": "id", "metric": "metric", "subject": "subject", "occurred_at": "occurred_at", "value": "value"}
+    names = {
+        "id": "id",
+        "metric": "metric",
+        "subject": "subject",
+        "occurred_at": "occurred_at",
+        "value": "value",
+        "share": "share",
+    }
     names.update(columns or {})
     quoted = {k: '"' + v.replace('"', '""') + '"' for k, v in names.items()}
     table_sql = '"' + table.replace('"', '""') + '"'
@@ -76,11 +98,11 @@ def make_sqlite(path, records, table="records", columns=None):
         cols = ", ".join(f"{quoted[k]} TEXT" for k in names)
         db.execute(f"CREATE TABLE {table_sql} ({cols})")
         db.executemany(
-            f"INSERT INTO {table_sql} ({', '.join(quoted.values())}) VALUES (?, ?, ?, ?, ?)",
-            [(r.id, r.metric, r.subject, instant_text(r.occurred_at), str(r.value)) for r in records],
+            f"INSERT INTO {table_sql} ({', '.join(quoted.values())}) VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.id, r.metric, r.subject, instant_text(r.occurred_at), str(r.value), str(r.share)) for r in records],
         )
     db.close()
-    return SQLiteRecordsSource(path, table, columns=columns)
+    return SQLiteRecordsSource(path, table, columns={"share": names["share"], **(columns or {})})
 
 
 class TestRecordsMetricSourceContract(MetricSourceContract):
@@ -208,7 +230,7 @@ class TestSQLiteRowsThatCannotBeRead:
         source = make_sqlite(tmp_path / "crm.sqlite3", [Record("ok", "deals_won", "ann", DAY, 1)])
         record_id, at = row
         with contextlib.closing(sqlite3.connect(source.path)) as db, db:
-            db.execute("INSERT INTO records VALUES (?, 'deals_won', 'ann', ?, '1')", (record_id, at))
+            db.execute("INSERT INTO records VALUES (?, 'deals_won', 'ann', ?, '1', 1)", (record_id, at))
         cell = Cell("deals_won", Accumulation.SUM, "ann", FEB, MAR)
         with pytest.raises(StorageError, match=said):
             source.measure([request()])
@@ -223,7 +245,7 @@ class TestSQLiteRowsThatCannotBeRead:
     def test_an_integer_id_is_its_digits(self, tmp_path):
         source = make_sqlite(tmp_path / "crm.sqlite3", [])
         with contextlib.closing(sqlite3.connect(source.path)) as db, db:
-            db.execute("INSERT INTO records VALUES (7, 'deals_won', 'ann', ?, 2)", (instant_text(DAY),))
+            db.execute("INSERT INTO records VALUES (7, 'deals_won', 'ann', ?, 2, 1)", (instant_text(DAY),))
         assert [e.id for e in source.measure([request()])[request()].evidence] == ["7"]
 
 
@@ -265,7 +287,7 @@ def requests_st(draw, records):
 
 
 def by_hand(records, request):
-    """The DESIGN's rule written out: SUM, the mean in the 34-digit context, the latest (ties: greatest id)."""
+    """The DESIGN's rule written out: SUM, the mean in the 34-digit context, the latest (ties: greatest id), BALANCE."""
     start, end = as_utc(request.start), as_utc(request.end)
     rows = sorted(
         (
@@ -283,6 +305,9 @@ def by_hand(records, request):
         return EXACT.divide(total, Decimal(len(rows))), ids
     if request.accumulation is Accumulation.LAST:
         return rows[-1][2].value, ids
+    if request.accumulation is Accumulation.BALANCE:  # each subject's latest (rows are in time order), added up
+        latest = {row[2].subject: row[2].value for row in rows}
+        return exact_sum(latest.values()), ids
     return total, ids
 
 
@@ -333,3 +358,12 @@ class TestPostgresModuleWithoutAServer:
         )
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own code
         assert "scorekit[postgres]" in out
+
+
+def test_a_split_records_mean_has_the_digits_of_its_aggregates(tmp_path):
+    # D-7 alone: 6,000.0 + 4,000.0 over shares 0.6 + 0.4 = 1, so 10000.0 / 1 = 10000.0 (not 1E+4), as the pool says
+    window = request("split", ["ann", "bob"], start=DAY, end=DAY.add(minutes=1), acc=AVERAGE)
+    for source in (RecordsMetricSource(RECORDS), make_sqlite(tmp_path / "crm.sqlite3", RECORDS)):
+        cells = [Cell("split", AVERAGE, who, window.start, window.end) for who in ("ann", "bob")]
+        pooled = Aggregate.pool(source.aggregate(cells).values())
+        assert str(source.measure([window])[window].value) == str(pooled.value(AVERAGE)) == "10000.0"

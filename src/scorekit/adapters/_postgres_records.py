@@ -18,7 +18,16 @@ from scorekit.adapters._sql import (
     table_hint,
 )
 from scorekit.errors import StorageError
-from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    Evidence,
+    Measurement,
+    MetricRequest,
+    as_share,
+    balance_answers,
+    balance_requests,
+)
 from scorekit.numbers import to_decimal
 
 __all__ = ["PostgresRecordsSource"]
@@ -85,8 +94,8 @@ class PostgresRecordsSource(Closing):
         try:  # the table and its columns must exist: say so now, not at the first dashboard
             with table_hint(table), self._db.reading(f"checking the records table {t.table}") as conn:
                 conn.execute(
-                    f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()}"
-                    f" FROM {t.table} AS r LIMIT 0"
+                    f"SELECT {t.id}, {t.metric}, {t.subject}, {t.occurred_at}, {t.value_expression()},"
+                    f" {t.share_expression()} FROM {t.table} AS r LIMIT 0"
                 ).fetchall()
         except BaseException:
             self._db.close()
@@ -97,12 +106,12 @@ class PostgresRecordsSource(Closing):
         value, at, key = t.value_expression(), f"r.{t.occurred_at}::timestamptz", f'r.{t.id}::text COLLATE "C"'
         evidence = (
             f", array_agg({key} ORDER BY {at}, {key}), array_agg({at} ORDER BY {at}, {key}),"
-            f" array_agg({value} ORDER BY {at}, {key})"
+            f" array_agg({value} ORDER BY {at}, {key}), array_agg({t.share_expression()} ORDER BY {at}, {key})"
             if self._evidence
             else ""
         )
         return (
-            f"SELECT w.n, min(w.acc), count(*), sum({value}),"
+            f"SELECT w.n, min(w.acc), {_count(t)}, {_credited(t)},"
             f" (array_agg({value} ORDER BY {at} DESC, {key} DESC) FILTER (WHERE w.acc = '{LAST}'))[1],"
             f" {_unnamed(t)}{evidence}"
             # The rows travel as array literals built here (psycopg dumps list items one by one in
@@ -120,7 +129,7 @@ class PostgresRecordsSource(Closing):
         value, at, key = t.value_expression(), f"r.{t.occurred_at}::timestamptz", f'r.{t.id}::text COLLATE "C"'
         latest = f"ORDER BY {at} DESC, {key} DESC"
         return (
-            f"SELECT w.n, count(*), sum({value}), (array_agg({value} {latest}))[1],"
+            f"SELECT w.n, {_count(t)}, {_credited(t)}, (array_agg({value} {latest}))[1],"
             f" (array_agg({at} {latest}))[1], (array_agg({key} {latest}))[1], {_unnamed(t)}"
             " FROM (SELECT w.n - 1 AS n, w.metric, w.subject, win.start_at, win.end_at"
             " FROM unnest(%s::text[], %s::text[], %s::integer[]) WITH ORDINALITY AS w (metric, subject, k, n)"
@@ -158,8 +167,10 @@ class PostgresRecordsSource(Closing):
         )
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
-        """See `MetricSource.measure`: the whole batch in one query."""
-        wanted = Wanted.of(requests)
+        """See `MetricSource.measure`: the whole batch in one query (a BALANCE as each subject's LAST, added up)."""
+        given = set(requests)
+        asked, parts = balance_requests(given)
+        wanted = Wanted.of(asked)
         if not wanted.requests:
             return {}
         parameters = (
@@ -174,7 +185,7 @@ class PostgresRecordsSource(Closing):
         with self._db.reading("measuring from the records table") as conn:
             self.queries += 1
             rows = conn.execute(self._query, parameters).fetchall()
-        return answers(wanted, {row[0]: self._answer(row) for row in rows})
+        return balance_answers(given, answers(wanted, {row[0]: self._answer(row) for row in rows}), parts)
 
     def _named(self, unnamed: object) -> bool:
         """True, or `StorageError` naming the first record (by its instant) of a group that has no id."""
@@ -188,18 +199,34 @@ class PostgresRecordsSource(Closing):
         self._named(unnamed)
         evidence: tuple[Evidence, ...] = ()
         if self._evidence:
-            ids, instants, values = row[6:9]
+            ids, instants, values, shares = row[6:10]
             evidence = tuple(
-                Evidence(record_id, at, to_decimal(value, name=f"record {record_id!r}: value"))
-                for record_id, at, value in zip(ids, instants, values, strict=True)
+                Evidence(
+                    record_id,
+                    at,
+                    to_decimal(value, name=f"record {record_id!r}: value"),
+                    share=as_share(share, name=f"record {record_id!r}: share"),
+                )
+                for record_id, at, value, share in zip(ids, instants, values, shares, strict=True)
             )
         return measurement(
             accumulation,
-            total=to_decimal(total, name="the sum of the records' values"),
-            count=count,
+            total=to_decimal(total, name="the sum of the records' values", bounded=False),
+            count=count if isinstance(count, int) else to_decimal(count, name="the sum of the records' shares"),
             last_value=None if last is None else to_decimal(last, name="the latest record's value"),
             evidence=evidence,
         )
+
+
+def _count(t: RecordsTable) -> str:
+    """A group's count: its rows, or the sum of their shares (a numeric, exact)."""
+    return "count(*)" if t.share is None else f"sum({t.share_expression()})"
+
+
+def _credited(t: RecordsTable) -> str:
+    """A group's total: the sum of the values, each times its share (numeric arithmetic: exact)."""
+    value = t.value_expression()
+    return f"sum({value})" if t.share is None else f"sum(({value})::numeric * {t.share_expression()})"
 
 
 def _unnamed(t: RecordsTable) -> str:

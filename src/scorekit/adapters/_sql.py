@@ -37,7 +37,7 @@ from pendulum import DateTime
 
 from scorekit import codec
 from scorekit.errors import InvalidSetting, StorageError
-from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_instant
+from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest, as_instant, check_shares
 from scorekit.numbers import EXACT, ZERO
 from scorekit.period import Date, as_date, as_utc
 from scorekit.ports import CardRow
@@ -62,7 +62,7 @@ __all__ = [
     "table_hint",
 ]
 
-RECORD_FIELDS: Final = ("id", "metric", "subject", "occurred_at", "value")
+RECORD_FIELDS: Final = ("id", "metric", "subject", "occurred_at", "value", "share")
 
 
 """The columns a records table has, under these names unless `columns=` maps them to the host's."""
@@ -209,6 +209,8 @@ class RecordsTable:
     occurred_at: str
     value: str | None
     """None: the table has no value column and each record counts 1."""
+    share: str | None = None
+    """The column of each row's share of a split record (`Evidence.share`); None (the default): every row is whole."""
 
     @classmethod
     def of(
@@ -230,9 +232,9 @@ class RecordsTable:
             raise InvalidSetting(msg)
         names: dict[str, str | None] = {}
         for field in RECORD_FIELDS:
-            name = mapping.get(field, field)
-            if name is None and field != "value":
-                msg = f"columns[{field!r}] is None; only 'value' may be None (each record then counts 1)"
+            name = mapping.get(field, None if field == "share" else field)  # no share column unless named
+            if name is None and field not in ("value", "share"):
+                msg = f"columns[{field!r}] is None; only 'value' and 'share' may be None (each record then counts 1)"
                 raise InvalidSetting(msg)
             names[field] = None if name is None else quote_identifier(name, max_bytes=max_bytes)
         return cls(
@@ -242,6 +244,7 @@ class RecordsTable:
             str(names["subject"]),
             str(names["occurred_at"]),
             names["value"],
+            names["share"],
         )
 
     def join(self) -> str:
@@ -255,6 +258,10 @@ class RecordsTable:
     def value_expression(self) -> str:
         """The value of a record ``r``."""
         return "1" if self.value is None else f"r.{self.value}"
+
+    def share_expression(self) -> str:
+        """The share of a record ``r`` (1 without a share column)."""
+        return "1" if self.share is None else f"r.{self.share}"
 
 
 MAX_BUSY_TIMEOUT: Final = 86_400
@@ -366,27 +373,32 @@ def measurement(
     accumulation: str,
     *,
     total: Decimal,
-    count: int,
+    count: int | Decimal,
     last_value: Decimal | None,
     evidence: Iterable[Evidence] = (),
 ) -> Measurement:
     """A request's answer from what the database computed over its records.
 
     SUM: the total; AVERAGE: total / count in scorekit's 34-digit context; LAST:
-    the latest record's value.  With no record, SUM is 0 and a level has no value.
+    the latest record's value.  With split records the total is ``sum(value x share)``
+    and the count ``sum(share)``; the evidence's shares are checked (`check_shares`).
+    With no record, SUM is 0 and a level has no value.
 
     >>> measurement("average", total=Decimal(10), count=3, last_value=None).value
     Decimal('3.333333333333333333333333333333333')
     """
     if count == 0:
         return _nothing(accumulation)
-    if accumulation == AVERAGE:
-        value = EXACT.divide(total, Decimal(count))
+    if accumulation == AVERAGE:  # shares summing to a whole number divide as that int, as `Aggregate.value` does
+        whole = isinstance(count, Decimal) and count == count.to_integral_value()
+        value = EXACT.divide(total, Decimal(int(count)) if whole else Decimal(count))
     elif accumulation == LAST:
         value = ZERO if last_value is None else last_value
     else:
         value = total
-    return Measurement(value, tuple(evidence))
+    rows = tuple(evidence)
+    check_shares(rows)
+    return Measurement(value, rows)
 
 
 def answers(

@@ -28,9 +28,18 @@ from scorekit.adapters._sql import (
     parse_instant_text,
     table_hint,
 )
-from scorekit.errors import InvalidNumber, StorageBusy, StorageError
-from scorekit.measurement import Aggregate, Cell, Evidence, Measurement, MetricRequest
-from scorekit.numbers import EXACT_SUMS, ZERO, to_decimal
+from scorekit.errors import InvalidMeasurement, InvalidNumber, StorageBusy, StorageError
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    Evidence,
+    Measurement,
+    MetricRequest,
+    as_share,
+    balance_answers,
+    balance_requests,
+)
+from scorekit.numbers import EXACT_SUMS, ONE, ZERO, to_decimal
 
 __all__ = ["SQLiteRecordsSource"]
 
@@ -62,11 +71,16 @@ class _Records:
 
     def __init__(self) -> None:
         self.total = ZERO
+        self.count: int | Decimal = 0
         self.last: tuple[str, str, str] | None = None
-        self.rows: list[tuple[str, str, str]] | None = None
+        self.rows: list[tuple[str, str, str, str]] | None = None
+        self.shares: dict[str, Decimal] = {}
         self.bad: str | None = None
+        self.over: str | None = None
 
-    def step(self, occurred_at: object, record_id: object, value: object, want_last: int, want_rows: int) -> None:
+    def step(  # noqa: PLR0917 - SQLite passes an aggregate's arguments one by one
+        self, occurred_at: object, record_id: object, value: object, share: object, want_last: int, want_rows: int
+    ) -> None:
         # The id and the instant come as bytes (CAST AS BLOB): text that is not UTF-8 is reported, not raised.
         if self.bad is not None:
             return
@@ -80,21 +94,33 @@ class _Records:
             return
         try:
             amount = to_decimal(value, name=f"record {key!r}: value")
-            self.total = EXACT_SUMS.add(self.total, amount)
-        except InvalidNumber as error:
+            part = ONE if share == 1 and type(share) is int else as_share(share, name=f"record {key!r}: share")
+        except (InvalidNumber, InvalidMeasurement) as error:
             self.bad = str(error)
             return
+        if part is ONE:
+            self.total = EXACT_SUMS.add(self.total, amount)
+            self.count += 1
+        else:  # a split record: value x share, counted by its share
+            self.total = EXACT_SUMS.add(self.total, EXACT_SUMS.multiply(amount, part))
+            self.count = EXACT_SUMS.add(self.count, part)
+        held = self.shares[key] = EXACT_SUMS.add(self.shares.get(key, ZERO), part)
+        if held > ONE and self.over is None:  # the same record's rows (a team's members) credit more than 1
+            self.over = key
         if want_last and (self.last is None or (at, key) > self.last[:2]):
             self.last = (at, key, str(amount))
         if want_rows:
             if self.rows is None:
                 self.rows = []
-            self.rows.append((at, key, str(amount)))
+            self.rows.append((at, key, str(amount), str(part)))
 
     def finalize(self) -> str:
         if self.bad is not None:
             return json.dumps({"bad": self.bad})
-        return json.dumps({"total": str(self.total), "last": self.last, "rows": self.rows})
+        count = self.count if isinstance(self.count, int) else str(self.count)
+        return json.dumps(
+            {"total": str(self.total), "count": count, "last": self.last, "rows": self.rows, "over": self.over}
+        )
 
 
 class SQLiteRecordsSource:
@@ -102,7 +128,11 @@ class SQLiteRecordsSource:
 
     The table holds one row per record: ``id, metric, subject, occurred_at, value``
     (`columns` maps these names to the table's own; ``"value": None`` counts each
-    record as 1).  ``occurred_at`` must be UTC text in the fixed-width form of
+    record as 1).  ``"share": "column"`` names a column of each row's share of a
+    record split between people (`Evidence.share`; no share column by default:
+    every row whole): a row counts ``value x share``, a cell's count is the sum of
+    its rows' shares, and one record's rows in a request crediting more than 1 in
+    all raise `InvalidMeasurement`.  ``occurred_at`` must be UTC text in the fixed-width form of
     `scorekit.adapters.sqlite.instant_text` (``2024-02-01T09:30:00.000000Z``),
     so that text order is time order and windows are half-open at the exact
     instants.  An index on ``(metric, subject, occurred_at)`` makes it fast.
@@ -156,8 +186,8 @@ class SQLiteRecordsSource:
         with table_hint(table), self._reading() as db:  # the table and its columns must exist: say so now
             db.execute(
                 # qualified: an unqualified "name" that is no column would be read as a string literal
-                f"SELECT r.{t.id}, r.{t.metric}, r.{t.subject}, r.{t.occurred_at}, {t.value_expression()}"
-                f" FROM {t.table} AS r LIMIT 0"
+                f"SELECT r.{t.id}, r.{t.metric}, r.{t.subject}, r.{t.occurred_at}, {t.value_expression()},"
+                f" {t.share_expression()} FROM {t.table} AS r LIMIT 0"
             ).fetchall()
 
     def _build_query(self) -> str:
@@ -166,8 +196,8 @@ class SQLiteRecordsSource:
             "WITH wanted (n, acc, metric, subject, start_at, end_at) AS ("
             " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
             " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?))"
-            f" SELECT w.n, w.acc, count(*), {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB), {t.value_expression()},"
-            f" w.acc = '{LAST}', {int(self._evidence)})"
+            f" SELECT w.n, w.acc, {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB),"
+            f" {t.value_expression()}, {t.share_expression()}, w.acc = '{LAST}', {int(self._evidence)})"
             f" FROM wanted AS w {t.join()} GROUP BY w.n"
         )
 
@@ -177,7 +207,8 @@ class SQLiteRecordsSource:
             "WITH wanted (n, metric, subject, start_at, end_at) AS ("
             " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
             " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?))"
-            f" SELECT w.n, count(*), {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB), {t.value_expression()}, 1, 0)"
+            f" SELECT w.n, {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB),"
+            f" {t.value_expression()}, {t.share_expression()}, 1, 0)"
             f" FROM wanted AS w {t.join()} GROUP BY w.n"
         )
 
@@ -187,7 +218,7 @@ class SQLiteRecordsSource:
             with contextlib.closing(
                 sqlite3.connect(f"{_uri(self.path)}?mode=ro", uri=True, timeout=self._busy_timeout)
             ) as db:
-                db.create_aggregate(_AGGREGATE, 5, _Records)  # type: ignore[arg-type]  # typeshed wants a fixed-arity step
+                db.create_aggregate(_AGGREGATE, 6, _Records)  # type: ignore[arg-type]  # typeshed wants a fixed-arity step
                 yield db
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
@@ -200,8 +231,10 @@ class SQLiteRecordsSource:
             raise StorageError(msg) from error
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
-        """See `MetricSource.measure`: the whole batch in one query."""
-        wanted = Wanted.of(requests)
+        """See `MetricSource.measure`: the whole batch in one query (a BALANCE as each subject's LAST, added up)."""
+        given = set(requests)
+        asked, parts = balance_requests(given)
+        wanted = Wanted.of(asked)
         if not wanted.requests:
             return {}
         rows = json.dumps(
@@ -221,7 +254,9 @@ class SQLiteRecordsSource:
         with self._reading() as db:
             self.queries += 1
             found = db.execute(self._query, (rows,)).fetchall()
-        return answers(wanted, {n: self._answer(acc, count, summary) for n, acc, count, summary in found})
+        return balance_answers(
+            given, answers(wanted, {n: self._answer(acc, summary) for n, acc, summary in found}), parts
+        )
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
         """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""
@@ -240,14 +275,14 @@ class SQLiteRecordsSource:
         with self._reading() as db:
             self.queries += 1
             found = db.execute(self._aggregate_query, (rows,)).fetchall()
-        return wanted.answers({n: self._aggregate(count, summary) for n, count, summary in found})
+        return wanted.answers({n: self._aggregate(summary) for n, summary in found})
 
-    def _aggregate(self, count: int, summary: str) -> Aggregate:
+    def _aggregate(self, summary: str) -> Aggregate:
         data = self._summary(summary)
         at, record_id, value = data["last"]
         return Aggregate(
             Decimal(data["total"]),
-            count,
+            data["count"] if isinstance(data["count"], int) else Decimal(data["count"]),
             Decimal(value),
             parse_instant_text(at, where=f"record {record_id!r}"),
             record_id,
@@ -258,23 +293,29 @@ class SQLiteRecordsSource:
         if "bad" in data:
             msg = f"{self.path}: {data['bad']}"
             raise StorageError(msg)
+        if data["over"] is not None:
+            msg = (
+                f"{self.path}: record {data['over']!r} is credited shares summing above 1 in all; "
+                "the shares of one record sum to at most 1"
+            )
+            raise InvalidMeasurement(msg)
         return data
 
-    def _answer(self, accumulation: str, count: int, summary: str) -> Measurement:
+    def _answer(self, accumulation: str, summary: str) -> Measurement:
         data = self._summary(summary)
         last = data["last"]
         evidence: tuple[Evidence, ...] = ()
         if data["rows"] is not None:
             evidence = tuple(
-                Evidence(record_id, parse_instant_text(at, where=f"record {record_id!r}"), Decimal(value))
-                for at, record_id, value in sorted(data["rows"])
+                Evidence(record_id, parse_instant_text(at, where=f"record {record_id!r}"), Decimal(value), share=share)
+                for at, record_id, value, share in sorted(data["rows"])
             )
         if last is not None:
             parse_instant_text(last[0], where=f"record {last[1]!r}")
         return measurement(
             accumulation,
             total=Decimal(data["total"]),
-            count=count,
+            count=data["count"] if isinstance(data["count"], int) else Decimal(data["count"]),
             last_value=None if last is None else Decimal(last[2]),
             evidence=evidence,
         )

@@ -30,15 +30,27 @@ from decimal import Decimal
 import attrs
 from pendulum import DateTime
 
-from scorekit._text import identifier, label
+from scorekit._text import check_identifier, identifier, label
 from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
 from scorekit.adjustment import Adjustment
 from scorekit.errors import CardNotFound, ConflictError, InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, as_instant
-from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, exact_sum, to_decimal
+from scorekit.measurement import (
+    Aggregate,
+    Cell,
+    Evidence,
+    ManualEntry,
+    Measurement,
+    MetricRequest,
+    as_instant,
+    as_share,
+    balance_answers,
+    balance_requests,
+    check_shares,
+)
+from scorekit.numbers import EXACT_SUMS, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import Date, as_date, as_utc
 from scorekit.ports import CardRow
@@ -52,6 +64,7 @@ __all__ = [
     "MemorySnapshots",
     "Record",
     "RecordsMetricSource",
+    "StaticOrgChart",
 ]
 
 
@@ -481,12 +494,23 @@ def _value(value: object) -> Decimal:
     return to_decimal(value, name="record value")
 
 
+def _share(value: object) -> Decimal:
+    return as_share(value, name="record share")
+
+
 @attrs.frozen
 class Record:
     """A CRM-like record: one won deal, one call... of one user (`subject`) at one instant.
 
     A request counts it when ``start <= occurred_at < end`` as instants: a record
-    exactly at `as_of` is not counted yet.
+    exactly at `as_of` is not counted yet.  A deal split between people is one row
+    per person under the same id, each with its `share` in (0, 1] (`Evidence.share`):
+    the shares of one record of one metric sum to at most 1.
+
+    >>> import pendulum
+    >>> at = pendulum.datetime(2024, 4, 9, tz="UTC")
+    >>> [Record("D-7", "revenue", who, at, 10_000, share=part).share for who, part in (("ann", "0.6"), ("bob", "0.4"))]
+    [Decimal('0.6'), Decimal('0.4')]
     """
 
     id: str = attrs.field(validator=identifier("record id", InvalidScorecard))
@@ -495,6 +519,7 @@ class Record:
     occurred_at: DateTime = attrs.field(converter=_instant)
     value: Decimal = attrs.field(default=ONE, converter=_value)
     label: str = attrs.field(default="", validator=label("record label", InvalidScorecard))
+    share: Decimal = attrs.field(default=ONE, kw_only=True, converter=_share)
 
 
 _NOTHING = Measurement(0)
@@ -503,23 +528,17 @@ _NO_RECORD = Measurement(None)
 """The answer when no record matches a level (AVERAGE, LAST): no value yet."""
 
 
-def _measurement(accumulation: Accumulation, matched: tuple[Evidence, ...]) -> Measurement:
-    """The value `accumulation` makes of the records `matched`, sorted by (instant, id)."""
-    if accumulation is Accumulation.SUM:
-        return Measurement(exact_sum(e.value for e in matched), matched)
-    if accumulation is Accumulation.AVERAGE:
-        return Measurement(EXACT.divide(exact_sum(e.value for e in matched), Decimal(len(matched))), matched)
-    return Measurement(matched[-1].value, matched)  # LAST: the latest, the greatest id on a tie
-
-
 class RecordsMetricSource:
     """A `MetricSource` over a list of `Record`s, as a CRM's query would answer.
 
     Each request is answered by its accumulation: the sum of the matching records'
     values (SUM), their mean in scorekit's 34-digit context (AVERAGE) or the value of
-    the latest one by (instant, record id) (LAST); a team's members' records are pooled,
-    each once.  With no matching record a SUM is 0 and a level is ``Measurement(None)``.
-    The matching records come as `Evidence`, oldest first.
+    the latest one by (instant, record id) (LAST), or the sum of each subject's latest
+    (BALANCE); a team's members' records are pooled, each once.  With no matching record a SUM is 0 and a level is ``Measurement(None)``.
+    The matching records come as `Evidence`, oldest first.  A record split between
+    people (`Record.share`) counts ``value x share`` for each and the sum of their
+    shares for a team (`Measurement.from_records`); shares of one record of a metric
+    summing above 1 are refused when the source is built (`InvalidMeasurement`).
 
     It is an `AggregateSource` too: `aggregate` answers each `Cell` (one user)
     with the sum, count and latest record of its window, found by bisecting that
@@ -555,12 +574,20 @@ class RecordsMetricSource:
         self._index: dict[tuple[str, str], tuple[list[_dt.datetime], tuple[Evidence, ...]]] = {}
         # The same records as columns for `aggregate`: instants to bisect, values to sum, the evidence for the latest.
         self._columns: dict[tuple[str, str], tuple[list[_dt.datetime], list[Decimal], tuple[Evidence, ...]]] = {}
+        # Per (metric, subject): the shares when one is split, to count a split record by the sum of its shares.
+        self._shares: dict[tuple[str, str], list[Decimal]] = {}
+        split: dict[str, list[Evidence]] = {}
         for key, found in rows.items():
             found.sort(key=lambda row: (row[0], row[1]))
             times = [row[0] for row in found]
-            evidence = tuple(Evidence(r.id, r.occurred_at, r.value, r.label) for _t, _i, r in found)
+            evidence = tuple(Evidence(r.id, r.occurred_at, r.value, r.label, share=r.share) for _t, _i, r in found)
             self._index[key] = (times, evidence)
-            self._columns[key] = (times, [e.value for e in evidence], evidence)
+            self._columns[key] = (times, [e.credit for e in evidence], evidence)
+            if any(e.share != ONE for e in evidence):
+                self._shares[key] = [e.share for e in evidence]
+            split.setdefault(key[0], []).extend(evidence)
+        for metric_rows in split.values():
+            check_shares(metric_rows)  # one record's rows across subjects: at most 1 in all
         self.calls = 0
         self.measure_calls = 0
         self.aggregate_calls = 0
@@ -569,7 +596,9 @@ class RecordsMetricSource:
         """See `MetricSource.measure`."""
         self.calls += 1
         self.measure_calls += 1
-        return {request: self._answer(request) for request in set(requests)}
+        wanted = set(requests)
+        asked, parts = balance_requests(wanted)  # a BALANCE: each subject's LAST, added up
+        return balance_answers(wanted, {request: self._answer(request) for request in asked}, parts)
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
         """See `AggregateSource.aggregate`: two bisections and a sum per cell."""
@@ -604,7 +633,11 @@ class RecordsMetricSource:
             for value in values[low:high]:
                 total = add(total, value)
             last = evidence[high - 1]  # the latest, the greatest id on a tie
-            answers[cell] = trusted(total, high - low, last.value, last.occurred_at, last.id)
+            shares = self._shares.get((cell.metric, cell.subject))
+            if shares is None:
+                answers[cell] = trusted(total, high - low, last.value, last.occurred_at, last.id)
+            else:  # the sum of the shares, an int when whole
+                answers[cell] = Aggregate(total, exact_sum(shares[low:high]), last.value, last.occurred_at, last.id)
         return answers
 
     def _answer(self, request: MetricRequest) -> Measurement:
@@ -620,12 +653,12 @@ class RecordsMetricSource:
             if low == high:
                 continue
             if len(request.subjects) == 1:
-                return _measurement(request.accumulation, evidence[low:high])
+                return Measurement.from_records(evidence[low:high], request.accumulation)
             rows += zip(times[low:high], (e.id for e in evidence[low:high]), evidence[low:high], strict=True)
         if not rows:
             return _NOTHING if request.accumulation is Accumulation.SUM else _NO_RECORD
         rows.sort(key=lambda row: (row[0], row[1]))
-        return _measurement(request.accumulation, tuple(row[2] for row in rows))
+        return Measurement.from_records(tuple(row[2] for row in rows), request.accumulation)
 
 
 def _to_now(value: object) -> DateTime:
@@ -703,3 +736,51 @@ class MemoryAdjustments:
             removed = [a for card_id in distinct_ids(card_ids) for _seq, a in self._items.pop(card_id, ())]
             self._ids.difference_update(a.id for a in removed)
             return len(removed)
+
+
+def _reports(value: object) -> dict[str, frozenset[str]]:
+    if not isinstance(value, Mapping):
+        msg = f"an org chart's reports must map each manager id to their direct reports' ids, got {value!r}"
+        raise InvalidScorecard(msg)
+    chart: dict[str, frozenset[str]] = {}
+    for manager, reports in value.items():
+        check_identifier(manager, what="manager id", error=InvalidScorecard)
+        if isinstance(reports, str) or not isinstance(reports, Iterable):
+            msg = f"manager {manager!r}'s direct reports must be a collection of user ids, got {reports!r}"
+            raise InvalidScorecard(msg)
+        chart[manager] = frozenset(check_identifier(r, what="report id", error=InvalidScorecard) for r in reports)
+    return chart
+
+
+class StaticOrgChart:
+    """An `OrgChart` from each manager's direct reports: `members` follows them down, however deep.
+
+    The transitive set is computed without recursion (a chain of any depth works)
+    and each manager's answer is kept; a cycle is tolerated (a manager in their own
+    chain of reports is simply reached again, and the service still never lets a
+    manager change their own card).
+
+    >>> chart = StaticOrgChart({"lea": ["ann", "max"], "max": ["bob", "lea"]})
+    >>> sorted(chart.members("lea")), sorted(chart.members("max")), chart.members("ann")
+    (['ann', 'bob', 'lea', 'max'], ['ann', 'bob', 'lea', 'max'], frozenset())
+    """
+
+    def __init__(self, reports: Mapping[str, Iterable[str]]) -> None:
+        self._reports = _reports(reports)
+        self._members: dict[str, frozenset[str]] = {}
+        self._lock = threading.Lock()
+
+    def members(self, manager_id: str) -> frozenset[str]:
+        """Every user `manager_id` manages, directly or not (see `OrgChart.members`)."""
+        with self._lock:
+            found = self._members.get(manager_id)
+            if found is None:
+                reached: set[str] = set()
+                todo = list(self._reports.get(manager_id, ()))
+                while todo:
+                    user = todo.pop()
+                    if user not in reached:
+                        reached.add(user)
+                        todo.extend(self._reports.get(user, ()))
+                found = self._members[manager_id] = frozenset(reached)
+            return found

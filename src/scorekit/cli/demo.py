@@ -20,8 +20,9 @@ from pathlib import Path
 import pendulum
 from pendulum import Date, DateTime
 
-from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource
+from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource, StaticOrgChart
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
+from scorekit.alerts import transitions
 from scorekit.calendar import WorkCalendar
 from scorekit.cli.render import (
     bar,
@@ -38,10 +39,11 @@ from scorekit.cli.render import (
 from scorekit.errors import CardNotFound
 from scorekit.grouping import summarize
 from scorekit.history import Change
-from scorekit.measurement import Measurement, requests_for
+from scorekit.measurement import Measurement, MetricRequest, requests_for
 from scorekit.numbers import Number
 from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
+from scorekit.rollup import rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
 from scorekit.service import Actor, CardTemplate, Role, Scorekit
@@ -60,6 +62,10 @@ DEMO_REPS = (
     ("eve", "Ewa Zielińska"),
 )
 DEMO_TEAM = Team("north", ["ann", "bob", "cid"])
+DEMO_LEAD = Actor("lea", Role.MANAGER)
+"""Lea leads team north: with the org chart she sees and changes her people's cards only."""
+DEMO_ORG = {"manager": [DEMO_LEAD.id, "dan", "eve"], DEMO_LEAD.id: sorted(DEMO_TEAM.members)}
+"""Who manages whom: the sales manager runs the workspace (everyone is theirs, through Lea for north)."""
 _ANCHOR = Date(2000, 1, 1)
 """Every demo cadence counts from here, so the periods never depend on when a workspace was made."""
 _CLIENTS = ("ACME", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Soylent", "Tyrell", "Cyberdyne")
@@ -220,6 +226,7 @@ class _Workspace:
             clock=self.clock,
             snapshots=SQLiteSnapshots(db),
             new_id=lambda: f"demo-{next(counter):03d}",
+            org=StaticOrgChart(DEMO_ORG),
         )
 
     def window_cards(self) -> list[Scorecard]:
@@ -286,21 +293,22 @@ class _Workspace:
         cards = sorted(self.window_cards(), key=lambda c: (c.period.start, c.period.end, c.owner.id))
         closed = self.service.snapshots.get([c.id for c in cards]) if self.service.snapshots else {}
         return [
-            self._live(card)
+            self.live(card, self.as_of)
             if card.id in closed and card.period.end > self.today
             else self.service.report(_MANAGER, card.id, as_of=self.as_of)
             for card in cards
         ]
 
-    def _live(self, card: Scorecard) -> CardScore:
-        requests = requests_for(card, self.as_of)
+    def live(self, card: Scorecard, as_of: DateTime) -> CardScore:
+        """`card` scored as of `as_of` from the CRM and the entries made by then, closed or not."""
+        requests = requests_for(card, as_of)
         answers = self.service.metrics.measure(requests)
         entries = self.service.manual.entries([card.id])
         measurements: dict[str, Measurement | Number] = {r.metric: answers[r] for r in requests}
         for key in card.manual_keys:  # no entry yet reads as 0, as in the service
-            if not any(e.metric == key and e.recorded_at <= self.as_of for e in entries):
+            if not any(e.metric == key and e.recorded_at <= as_of for e in entries):
                 measurements[key] = 0
-        return score(card, measurements, as_of=self.as_of, manual=entries)
+        return score(card, measurements, as_of=as_of, manual=entries)
 
 
 def run_demo(db: Path, as_of: DateTime) -> str:
@@ -308,7 +316,45 @@ def run_demo(db: Path, as_of: DateTime) -> str:
     workspace = _Workspace(db, as_of)
     lines = workspace.prepare()
     scores = workspace.scores()
-    return "\n".join([*lines, "", render_dashboard(as_of, scores), "", render_trend(scores, DEMO_REPS[0][0])])
+    trend = render_trend(scores, DEMO_REPS[0][0])
+    return "\n".join([*lines, "", render_dashboard(as_of, scores), "", render_team_lead(workspace, scores), "", trend])
+
+
+def render_team_lead(workspace: _Workspace, scores: Sequence[CardScore]) -> str:
+    """Lea's morning: her team as one number, a target that does not add up, a shared deal, what to tell whom.
+
+    She sees her own people only (the org chart); the team's number is a ratio of sums
+    (`rollup`), the mismatch compares a monthly team plan with her people's cards
+    (`target_mismatches`), and the news is what changed since yesterday (`transitions`).
+    """
+    lead, as_of = DEMO_LEAD, workspace.as_of
+    # what she may see today (the org chart decides), scored as the dashboard above scored it
+    hers = {s.card.id for s in workspace.service.dashboard(lead, as_of=as_of).scores}
+    mine = [s for s in scores if s.card.id in hers and isinstance(s.card.owner, User)]
+    lines = [f"team lead {lead.id} (team {DEMO_TEAM.id}: {', '.join(sorted(DEMO_TEAM.members))}), {when(as_of)}:"]
+    lines += ["  " + line for line in rollup(mine).explain().splitlines()]
+    if mine:
+        plan = Scorecard(  # the monthly plan she set for the team, checked against her people's cards
+            f"{DEMO_TEAM.id}-plan",
+            DEMO_TEAM,
+            mine[0].card.cadence,
+            mine[0].card.period,
+            [Parameter(Metric("revenue", "PLN"), 300_000, 70), Parameter(Metric("deals_won", "deals"), 21, 30)],
+            timezone=DEMO_ZONE,
+        )
+        for gap in target_mismatches(plan, [s.card for s in mine]):
+            lines.append(
+                f"  target check: team plan {gap.key} {gap.team_target} but her people's cards add up to "
+                f"{gap.members_target}"
+            )
+    yesterday = as_of.subtract(days=1)
+    lines.append("  " + _shared_deal(yesterday))
+    news = []
+    for now in mine:  # what changed since yesterday, this hour: what a host would notify
+        news += [change.describe() for change in transitions(workspace.live(now.card, yesterday), now)]
+    lines.append("  since yesterday: " + ("nothing to tell" if not news else f"{many(len(news), 'thing')} to tell"))
+    lines += ["    " + item for item in news]
+    return "\n".join(lines)
 
 
 def render_trend(scores: Sequence[CardScore], series: str) -> str:
@@ -317,6 +363,22 @@ def render_trend(scores: Sequence[CardScore], series: str) -> str:
     name = dict(DEMO_REPS).get(series, series)
     steps = " · ".join(f"{period_text(s.card.period)} {percent(s.total)} {status_word(s.status)}" for s in points)
     return f"trend of {name} ({series}): {steps}"
+
+
+def _shared_deal(at: DateTime) -> str:
+    """A deal split 60/40 between ann and bob: each counts their share, their team the deal once."""
+    rows = [("ann", "0.6"), ("bob", "0.4")]
+    source = RecordsMetricSource(
+        [Record("ACME-renewal", "revenue", who, at, 20_000, "ACME renewal", share=part) for who, part in rows]
+    )
+    window = (at.subtract(days=1), at.add(days=1))
+    asked = {
+        name: MetricRequest("revenue", frozenset(subjects), *window)
+        for name, subjects in (("ann", {"ann"}), ("bob", {"bob"}), ("the team", {"ann", "bob"}))
+    }
+    found = source.measure(asked.values())
+    credited = ", ".join(f"{name} {found[request].value:f}" for name, request in asked.items())
+    return f"shared deal: ACME renewal, 20000 PLN split 60/40: {credited} (counted once)"
 
 
 def open_card(db: Path, as_of: DateTime, card_id: str) -> str:

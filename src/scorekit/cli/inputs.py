@@ -30,6 +30,7 @@ import re
 import stat
 import tomllib
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -40,6 +41,7 @@ from scorekit.adapters.memory import Record
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import ScorekitError
 from scorekit.measurement import ManualEntry, as_instant
+from scorekit.numbers import exact_sum
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, as_date, zone
 from scorekit.scorecard import Scorecard, Team, User
@@ -284,7 +286,7 @@ def _parameter(data: dict[str, Any], where: str) -> Parameter:
         fail(f"{where}.direction: expected 'higher', 'lower' or 'near_target', got {_short(direction)}")
     accumulation = _field(data, "accumulation", where, "sum", str)
     if accumulation not in {a.value for a in Accumulation}:
-        fail(f"{where}.accumulation: expected 'sum', 'average' or 'last', got {_short(accumulation)}")
+        fail(f"{where}.accumulation: expected 'sum', 'average', 'last' or 'balance', got {_short(accumulation)}")
     manual = _field(data, "manual", where, default=False, kinds=bool)
     metric = Metric(
         _field(data, "metric", where, kinds=str),
@@ -458,24 +460,48 @@ def _instant_cell(path: Path, line: int, row: dict[str, str], name: str) -> _dt.
 
 
 def load_records(path: Path) -> list[Record]:
-    """CRM records from a CSV with columns id, metric, subject, occurred_at[, value, label]."""
+    """CRM records from a CSV with columns id, metric, subject, occurred_at[, value, label, share].
+
+    A deal split between people is one row per person with the same id and metric and
+    each one's `share` (0.6 and 0.4); the shares of one record sum to at most 1.
+    """
     records: list[Record] = []
-    seen: dict[tuple[str, str], int] = {}
-    for line, row in _csv_rows(path, ("id", "metric", "subject", "occurred_at"), ("value", "label")):
-        if "value" in row and not row["value"].strip():
-            fail(f"{path}:{line}: value: empty; write the number (1 for one deal or call)")
-        first = seen.setdefault((row["id"], row["metric"]), line)
+    seen: dict[tuple[str, str, str], int] = {}
+    shares: dict[tuple[str, str], Decimal] = {}
+    optional = ("value", "label", "share")
+    for line, row in _csv_rows(path, ("id", "metric", "subject", "occurred_at"), optional):
+        for name in ("value", "share"):
+            if name in row and not row[name].strip():
+                fail(f"{path}:{line}: {name}: empty; write the number (1 for one whole deal or call)")
+        first = seen.setdefault((row["id"], row["metric"], row["subject"]), line)
         if first != line:
-            fail(f"{path}:{line}: record id {row['id']!r} for metric {row['metric']!r} repeats line {first}")
+            fail(
+                f"{path}:{line}: record id {row['id']!r} for metric {row['metric']!r} and subject {row['subject']!r} "
+                f"repeats line {first} (a deal split between people is one row per person, with a share)"
+            )
         occurred = _instant_cell(path, line, row, "occurred_at")
         try:
-            records.append(
-                Record(row["id"], row["metric"], row["subject"], occurred, row.get("value", 1), row.get("label", ""))
+            record = Record(
+                row["id"],
+                row["metric"],
+                row["subject"],
+                occurred,
+                row.get("value", 1),
+                row.get("label", ""),
+                share=row.get("share", 1),
             )
         except ScorekitError as error:
             fail(f"{path}:{line}: {one_line(error)}")
         except (ValueError, OverflowError) as error:
             fail(f"{path}:{line}: occurred_at: out of range ({error})")
+        key = (record.id, record.metric)
+        total = shares[key] = exact_sum([shares.get(key, Decimal(0)), record.share])
+        if total > 1:
+            fail(
+                f"{path}:{line}: record id {record.id!r} for metric {record.metric!r} is credited shares "
+                f"summing to {total} with the rows before; the shares of one record sum to at most 1"
+            )
+        records.append(record)
     return records
 
 

@@ -57,7 +57,11 @@ class MetricSourceContract:
     at the exact window bounds, a team request and a window with nothing in it).
     The suite checks those answers, then the promises any source must keep:
     every request answered, batches that do not change answers, half-open windows,
-    teams that pool their members' records, windows that split and add up.  A
+    teams that pool their members' records, windows that split and add up, and
+    records split between people (`Evidence.share`): each row counts ``value x
+    share``, a team counts a split record by the sum of its members' shares (never
+    twice), and those shares sum to at most 1.  Give a few split records in the
+    known answers' data to exercise that.  A
     source with `aggregate(cells)` (an `AggregateSource`) must give, for any
     requests over the metrics, users and instants of the known answers (empty
     windows, records exactly at the bounds and ties included), the very numbers
@@ -175,10 +179,25 @@ class MetricSourceContract:
             members = [{e.id for e in answers[r].evidence} for r in alone.values()]
             pooled = set().union(*members)
             assert team == pooled, f"{request}: expected the members' evidence {sorted(pooled)}, got {sorted(team)}"
-            if _accumulation(request) == "sum" and sum(map(len, members)) == len(pooled):
+            if _accumulation(request) == "sum":  # a split record counts each member's share: its sum, once
                 values = [_as_sum(answers[r]) for r in alone.values()]
                 assert _as_sum(answers[request]) == exact_sum(values), (
                     f"{request}: expected the sum of the members' values {values}, got {answers[request].value}"
+                )
+
+    def test_split_records_count_their_shares(self, source: MetricSource, known_answers: Sequence[KnownAnswer]) -> None:
+        for request, answer in source.measure(self._requests(known_answers)).items():
+            shares: dict[str, list[Decimal]] = {}
+            for evidence in answer.evidence:
+                shares.setdefault(evidence.id, []).append(evidence.share)
+            for record, parts in shares.items():
+                assert exact_sum(parts) <= 1, (
+                    f"{request}: expected record {record!r}'s shares to sum to at most 1, got {parts}"
+                )
+            if _accumulation(request) == "sum" and answer.evidence:
+                credited = exact_sum(e.credit for e in answer.evidence)
+                assert _as_sum(answer) == credited, (
+                    f"{request}: expected the sum of value x share over its records, {credited}, got {answer.value}"
                 )
 
     # The source is only read, so one per test serves every example; every subclass (one per adapter)
@@ -206,6 +225,9 @@ class MetricSourceContract:
         for request in requests:
             pooled = Aggregate.pool(aggregates[cell] for cell in cells[request])
             expected, got = answers[request].value, pooled.value(request.accumulation)
+            if request.accumulation is Accumulation.BALANCE:  # each member's latest, added up
+                lasts = [aggregates[cell].last_value for cell in cells[request] if aggregates[cell].count]
+                got = exact_sum(v for v in lasts if v is not None) if lasts else None
             if request.accumulation is Accumulation.SUM:
                 expected = Decimal(0) if expected is None else expected  # a SUM reads None as 0
             assert _digits(got) == _digits(expected), (
@@ -213,11 +235,12 @@ class MetricSourceContract:
                 f"{_digits(expected)} as measure does, digit for digit, got {_digits(got)}"
             )
             evidence = answers[request].evidence
-            if evidence:  # a source that lists the records: the count and the latest must be theirs
+            if evidence:  # a source that lists the records: the count (the sum of shares) and the latest are theirs
                 latest = max(evidence, key=lambda e: (as_utc(e.occurred_at), e.id))
-                assert (pooled.count, pooled.last_id) == (len(evidence), latest.id), (
-                    f"{request}: expected {len(evidence)} records, the latest {latest.id!r} (greatest instant, "
-                    f"then id), as measure's evidence says, got {pooled.count} and {pooled.last_id!r}"
+                shares = exact_sum(e.share for e in evidence)
+                assert (pooled.count, pooled.last_id) == (shares, latest.id), (
+                    f"{request}: expected {shares} records (the sum of their shares), the latest {latest.id!r} "
+                    f"(greatest instant, then id), as measure's evidence says, got {pooled.count} and {pooled.last_id!r}"
                 )
 
 
