@@ -45,6 +45,9 @@ FLOORS = (
     "codec",
     "ports",
     "asking",
+    "_access",
+    "_reading",
+    "_periods",
     "service",
 )
 CORE = FLOORS[: FLOORS.index("history") + 1]
