@@ -13,7 +13,7 @@ import enum
 
 import attrs
 
-from scorekit._text import identifier
+from scorekit._identifiers import identifier
 from scorekit.errors import (
     InvalidScorecard,
     PermissionDenied,

@@ -28,7 +28,7 @@ from decimal import Decimal
 import attrs
 from pendulum import DateTime
 
-from scorekit._text import check_label, identifier
+from scorekit._identifiers import check_label, identifier
 from scorekit.errors import InvalidParameter, InvalidScorecard
 from scorekit.measurement import Evidence
 from scorekit.numbers import MAX_PLACES, ZERO, exact_sum, to_decimal

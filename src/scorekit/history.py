@@ -23,7 +23,7 @@ from typing import Any, Final
 import attrs
 from pendulum import DateTime
 
-from scorekit._text import check_identifier, check_label
+from scorekit._identifiers import check_identifier, check_label
 from scorekit.adjustment import Adjustment
 from scorekit.errors import InvalidScorecard
 from scorekit.measurement import ManualEntry, Measurement, as_instant

@@ -36,7 +36,7 @@ import attrs
 import pendulum  # noqa: F401 - the docstrings' examples use it
 from pendulum import DateTime
 
-from scorekit._text import check_identifier, identifier, label
+from scorekit._identifiers import check_identifier, identifier, label
 from scorekit.errors import InvalidMeasurement, InvalidNumber, InvalidParameter, InvalidPeriod, InvalidScorecard
 from scorekit.numbers import EXACT, EXACT_SUMS, MAX_PLACES, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation, as_accumulation

@@ -26,7 +26,7 @@ from typing import Any
 import attrs
 from pendulum import Date
 
-from scorekit._text import check_identifier, check_label
+from scorekit._identifiers import check_identifier, check_label
 from scorekit.errors import InvalidParameter
 from scorekit.numbers import MAX_PLACES, ZERO, to_decimal
 from scorekit.period import as_date

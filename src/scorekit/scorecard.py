@@ -27,7 +27,7 @@ import attrs
 from pendulum import Date
 from pendulum.tz.timezone import Timezone
 
-from scorekit._text import check_identifier, check_label, identifier
+from scorekit._identifiers import check_identifier, check_label, identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
 from scorekit.numbers import ONE

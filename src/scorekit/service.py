@@ -41,9 +41,9 @@ from typing import Any, Final
 import attrs
 
 from scorekit._access import Actor, Role
+from scorekit._identifiers import MAX_IDENTIFIER, check_identifier
 from scorekit._periods import _Periods
 from scorekit._reading import _CLOSED_HINT
-from scorekit._text import MAX_IDENTIFIER, check_identifier
 from scorekit.adjustment import Adjustment, AdjustmentKind
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import (

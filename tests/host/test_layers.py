@@ -21,7 +21,7 @@ PACKAGE = pathlib.Path(scorekit.__file__).parent
 FLOORS = (
     "errors",
     "numbers",
-    "_text",
+    "_identifiers",
     "_extras",
     "_display",
     "period",

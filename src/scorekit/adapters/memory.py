@@ -30,7 +30,7 @@ from decimal import Decimal
 import attrs
 from pendulum import DateTime
 
-from scorekit._text import check_identifier, identifier, label
+from scorekit._identifiers import check_identifier, identifier, label
 from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries

@@ -6,7 +6,7 @@ import pendulum
 import pytest
 
 from scorekit import Cadence, Date, InvalidParameter, InvalidScorecard, Metric, Parameter, Scorecard, Team, User
-from scorekit._text import MAX_IDENTIFIER, MAX_LABEL, check_identifier, check_label
+from scorekit._identifiers import MAX_IDENTIFIER, MAX_LABEL, check_identifier, check_label
 from scorekit.adapters.memory import Record
 from scorekit.measurement import Evidence, ManualEntry
 from scorekit.service import Actor, Role
