@@ -20,6 +20,7 @@ from operator import itemgetter
 from typing import Final, cast
 
 import attrs
+from pendulum import Date
 
 from scorekit import _display
 from scorekit.errors import InvalidScorecard
@@ -632,8 +633,12 @@ class Trend(tuple[CardScore, ...]):
 _TREND_SHOWN: Final = 8
 
 
-def apply_parameters(cards: Iterable[Scorecard], parameters: Iterable[Parameter]) -> tuple[Scorecard, ...]:
+def apply_parameters(
+    cards: Iterable[Scorecard], parameters: Iterable[Parameter], *, effective: Date | None = None
+) -> tuple[Scorecard, ...]:
     """Every card with `parameters` instead of its own (F16), or `InvalidScorecard` naming each card that would break.
+
+    With `effective`, only targets change, from that date on (`Scorecard.with_targets_from`).
 
     >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
     >>> c = Cadence.monthly(Date(2024, 1, 1))
@@ -649,7 +654,7 @@ def apply_parameters(cards: Iterable[Scorecard], parameters: Iterable[Parameter]
     items = tuple(cards)
     for card in items:
         try:
-            result.append(card.with_parameters(new))
+            result.append(card.with_parameters(new) if effective is None else card.with_targets_from(new, effective))
         except InvalidScorecard as error:
             problems.append(str(error))
     if problems:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 import attrs
-from pendulum import Date
+from pendulum import Date, DateTime
 from pendulum.tz.timezone import Timezone
 
 from scorekit._identifiers import check_identifier, check_label, identifier
@@ -33,7 +33,7 @@ from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, Scor
 from scorekit.numbers import ONE
 from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period, zone
-from scorekit.plan import Phasing, Ramp, WindowPlan, ramp_factor, window_plan
+from scorekit.plan import Phasing, Ramp, TargetStep, WindowPlan, ramp_factor, window_plan
 from scorekit.status import StatusPolicy, band
 from scorekit.weight import check_total
 from scorekit.window import ParameterWindow
@@ -410,6 +410,54 @@ class Scorecard:
     def with_parameters(self, parameters: Iterable[Parameter]) -> Scorecard:
         """A copy with new `parameters`, validated again (F13)."""
         return attrs.evolve(self, parameters=tuple(parameters))
+
+    def with_targets_from(self, parameters: Iterable[Parameter], effective: Date) -> Scorecard:
+        """A copy whose targets change from `effective` on; the days before keep the targets they had.
+
+        `parameters` is this card's parameters with new targets (as an editor pre-filled
+        with them gives them back): each target that differs from the one in force on
+        `effective` becomes a `TargetStep` there, replacing the steps on or after it.
+        `effective` must be strictly inside the period, and nothing but targets may
+        differ (`InvalidScorecard` naming the parameter and the field).
+
+        >>> from scorekit import Cadence, Date, Parameter
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+        >>> card.with_targets_from([Parameter("deals_won", 20, 100)], Date(2024, 4, 10)).parameters[0].steps
+        (TargetStep(effective=Date(2024, 4, 10), target=Decimal('20')),)
+        """
+        if (
+            not isinstance(effective, Date)
+            or isinstance(effective, DateTime)
+            or not self.period.start < effective < self.period.end
+        ):
+            msg = (
+                f"card {self.id!r}: a target changes from a date strictly inside the period {self.period}, "
+                f"got effective={effective!r}"
+            )
+            raise InvalidScorecard(msg)
+        given = _parameters(parameters)
+        if [p.key for p in given] != [p.key for p in self.parameters]:
+            msg = (
+                f"card {self.id!r}: a change from {effective} changes targets only; its metrics are "
+                f"{', '.join(p.key for p in self.parameters)}, got {', '.join(repr(p.key) for p in given)}"
+            )
+            raise InvalidScorecard(msg)
+        moved = []
+        for stored, new in zip(self.parameters, given, strict=True):
+            for field in attrs.fields(Parameter):
+                if field.name not in ("target", "steps") and getattr(new, field.name) != getattr(stored, field.name):
+                    msg = (
+                        f"card {self.id!r}: a change from {effective} changes targets only, but parameter "
+                        f"{stored.key!r} changes its {field.name}; restate the whole period (edit without effective)"
+                    )
+                    raise InvalidScorecard(msg)
+            if new.target == stored.target_on(effective):
+                moved.append(stored)
+            else:
+                kept = tuple(step for step in stored.steps if step.effective < effective)
+                moved.append(stored.evolve(steps=(*kept, TargetStep(effective, new.target))))
+        return self.with_parameters(moved)
 
     def next_card(self) -> Scorecard:
         """The same card for the following period (F3), with an id derived from the series.

@@ -39,6 +39,7 @@ from fractions import Fraction
 from typing import Any, Final
 
 import attrs
+from pendulum import Date
 
 from scorekit._access import Actor, Role
 from scorekit._identifiers import MAX_IDENTIFIER, check_identifier
@@ -285,6 +286,7 @@ class Scorekit(_Periods):
         *,
         expected_version: int,
         reason: str = "",
+        effective: Date | None = None,
         **changes: Any,  # noqa: ANN401 - the fields' own types
     ) -> Scorecard:
         """Change a card's `parameters`, `name`, `rollover`, `timezone` or team `owner`'s members (F13).
@@ -293,11 +295,17 @@ class Scorekit(_Periods):
         checks, atomically); the stored version goes up by one and the card's history
         records who, when and `reason`.  A closed card cannot be edited until reopened.
         `owner` may only be the same team with other members (later rollovers carry them).
+        With `effective` (a date strictly inside the period) only `parameters` may be
+        given and only their targets may differ: each changed target applies from that
+        date (`Scorecard.with_targets_from`); without it an edit restates the whole period.
         """
         self._require_manager(actor, "edit cards")
         unknown = sorted(set(changes) - _EDITABLE)
         if unknown:
             msg = f"cannot edit {', '.join(unknown)}; a card's editable fields are {', '.join(sorted(_EDITABLE))}"
+            raise InvalidScorecard(msg)
+        if effective is not None and set(changes) != {"parameters"}:
+            msg = f"an edit from a date (effective={effective!r}) changes targets only: give parameters= and nothing else, got {', '.join(sorted(changes)) or 'nothing'}"
             raise InvalidScorecard(msg)
         scope = self._scope(actor)
         card = self.cards.get(card_id)
@@ -314,7 +322,11 @@ class Scorekit(_Periods):
                 )
                 raise InvalidScorecard(msg)
             self._check_owner(actor, owner, scope, "give a card to")
-        return self.cards.update(card.evolve(**changes), expected_version, change=self._change(actor, reason))
+        if effective is not None:
+            changed = card.with_targets_from(changes["parameters"], effective)
+        else:
+            changed = card.evolve(**changes)
+        return self.cards.update(changed, expected_version, change=self._change(actor, reason))
 
     def delete(self, actor: Actor, card_id: str, *, reason: str = "") -> None:
         """Delete one card for good, with its manual entries, adjustments and closed score (F14); its history stays.
@@ -383,12 +395,14 @@ class Scorekit(_Periods):
         *,
         expected_versions: Mapping[str, int] | None = None,
         reason: str = "",
+        effective: Date | None = None,
     ) -> tuple[Scorecard, ...]:
         """Give every card the same `parameters` at once (F16): all change, or none.
 
         `expected_versions` maps card ids to the versions the editor saw; without
         it the versions read now are used.  The error names each card that would
-        break, the one that is stale, or the closed ones.
+        break, the one that is stale, or the closed ones.  With `effective` only
+        targets may differ, and they apply from that date, as `edit` does.
         """
         self._require_manager(actor, "edit cards")
         scope = self._scope(actor)
@@ -397,7 +411,7 @@ class Scorekit(_Periods):
             self._check_change(actor, card, scope, "edit")
         self._refuse_closed(cards, "edit")
         seen = expected_versions or {}
-        changed = apply_parameters(cards, parameters)
+        changed = apply_parameters(cards, parameters, effective=effective)
         # the repository checks every version in the same transaction that writes
         return self.cards.update_many(
             [(card, seen.get(card.id, card.version)) for card in changed], change=self._change(actor, reason)
