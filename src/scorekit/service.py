@@ -63,6 +63,7 @@ from scorekit.measurement import (
 from scorekit.numbers import Number, to_decimal
 from scorekit.parameter import Parameter
 from scorekit.period import Cadence, Period
+from scorekit.plan import Phasing, Ramp
 from scorekit.ports import (
     AdjustmentStore,
     CardSteps,
@@ -99,6 +100,8 @@ class CardTemplate:
     name: str = attrs.field(default="", kw_only=True)
     status_policy: StatusPolicy = attrs.field(factory=StatusPolicy, kw_only=True)
     calendar: WorkCalendar | None = attrs.field(default=None, kw_only=True)
+    ramp: Ramp | None = attrs.field(default=None, kw_only=True)
+    phasing: Phasing | None = attrs.field(default=None, kw_only=True)
 
     def __attrs_post_init__(self) -> None:
         # A template is checked as a card would be, so a mistake shows when it is written,
@@ -107,8 +110,13 @@ class CardTemplate:
         if not isinstance(cadence, Cadence):
             msg = f"a template's cadence must be a Cadence, got {self.cadence!r}"
             raise InvalidScorecard(msg)
+        ramp: object = self.ramp
+        if ramp is not None and not isinstance(ramp, Ramp):
+            msg = f"a template's ramp must be a Ramp or None, got {self.ramp!r}"
+            raise InvalidScorecard(msg)
+        first = self.cadence.period(0) if self.ramp is None else self.cadence.period_containing(self.ramp.start)
         try:
-            self.card("template", User("template"), self.cadence.period(0))
+            self.card("template", User("template"), first)
         except InvalidScorecard as error:
             msg = f"invalid card template: {error}"
             raise InvalidScorecard(msg) from None
@@ -132,6 +140,8 @@ class CardTemplate:
             name=self.name,
             status_policy=self.status_policy,
             calendar=self.calendar,
+            ramp=self.ramp,
+            phasing=self.phasing,
         )
 
 
@@ -262,7 +272,10 @@ class Scorekit(_Periods):
         raise AssertionError  # pragma: no cover - itertools.count never ends
 
     def add_similar(self, actor: Actor, card_id: str, owner: User | Team, *, period: Period | None = None) -> Scorecard:
-        """A copy of a card with its parameters for another owner ("add similar card", F8)."""
+        """A copy of a card with its parameters for another owner ("add similar card", F8).
+
+        A new hire's `Ramp` is theirs: a copy for another owner starts without it.
+        """
         self._require_manager(actor, "add similar cards")
         scope = self._scope(actor)
         source = self.cards.get(card_id)
@@ -273,6 +286,8 @@ class Scorekit(_Periods):
             self._check_owner(actor, owner, scope, "add a similar card")
         when = period if period is not None else source.period
         copy = source.copy_for(owner, id=self._card_id(owner, when, set()))
+        if copy.ramp is not None and copy.owner != source.owner:
+            copy = copy.evolve(ramp=None)
         if period is not None:
             copy = copy.evolve(period=period)
         return self.cards.add(copy, change=self._change(actor, f"similar to {card_id}"))

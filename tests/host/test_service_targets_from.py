@@ -99,3 +99,21 @@ def test_a_group_edit_from_a_date_moves_every_cards_target():
     edited = svc.edit_group(BOSS, [c.id for c in cards], [Parameter("deals_won", 20, 100)], effective=Date(2024, 4, 10))
     assert [c.parameters[0].steps for c in edited] == [(TargetStep(Date(2024, 4, 10), 20),)] * 2
     assert [c.parameters[0].target for c in edited] == [10, 10]
+
+
+def test_a_template_carries_a_ramp_and_a_phasing_and_a_copy_for_another_owner_drops_the_ramp():
+    # Ramp from 2024-04-15, factors (0.5,): April's target 10 becomes 5 for the new hire.
+    from scorekit import Phasing, Ramp
+
+    svc = service()
+    template = CardTemplate(
+        APRIL, [Parameter("deals_won", 10, 100)], ramp=Ramp(Date(2024, 4, 15), ("0.5",)), phasing=Phasing({4: 2})
+    )
+    (card,) = svc.create_cards(BOSS, template, [User("ann")])
+    assert card.ramp == Ramp(Date(2024, 4, 15), ("0.5",))
+    assert card.phasing == Phasing({4: 2})
+    assert str(card.ramp_factor) == "0.5"
+    copy = svc.add_similar(BOSS, card.id, User("bob"))
+    assert copy.ramp is None
+    assert copy.phasing == card.phasing
+    assert card.next_card().ramp == card.ramp  # rollover carries it (its factor past the list is 1)
