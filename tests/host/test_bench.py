@@ -50,3 +50,43 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
         # a fixed handful (the service's finds, one measure, one read of manual entries), never one per card
         assert 1 <= postgres["statements_per_dashboard"] <= 5
     assert "--quick" in results["spark"]["skipped"]  # no JVM in a smoke run
+
+
+def test_stages_run_writes_every_stage_and_setting(tmp_path):
+    out = tmp_path / "stages.json"
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "bench.stages",
+            "--cards",
+            "200",
+            "--repeats",
+            "1",
+            "--block",
+            "1",
+            "--gc",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    results = json.loads(out.read_text())
+    assert results["cards"] == 200
+    assert set(results["stages"]["stages"]) == {
+        "selection",
+        "closed scores",
+        "CRM question",
+        "measurements per card",
+        "scoring",
+        "summary and groups",
+        "other",
+    }
+    # the wrapped steps were called: each stage that always runs took some time
+    assert all(results["stages"]["stages"][s] > 0 for s in ("selection", "CRM question", "scoring"))
+    assert set(results["collector"]["variants"]) == {"default", "young 50,000", "gc.freeze()"}
