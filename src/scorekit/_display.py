@@ -14,6 +14,7 @@ type live beside the type (`scorekit.scores`, `scorekit.grouping`).
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
@@ -140,6 +141,26 @@ def weight(basis_points: int) -> str:
     ('40%', '33.33%')
     """
     return f"{Decimal(basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
+def span(start: _dt.date, last_day: _dt.date) -> str:
+    """A period as people write it, its last day included: ``2024-04-01 to 2024-04-30`` (as `explain()` does).
+
+    >>> span(_dt.date(2024, 4, 1), _dt.date(2024, 4, 30))
+    '2024-04-01 to 2024-04-30'
+    """
+    return f"{start.isoformat()} to {last_day.isoformat()}"
+
+
+def moment(instant: _dt.datetime, tz: _dt.tzinfo | None = None) -> str:
+    """An instant as people write it, in `tz` (else its own zone): ``2024-04-20 12:00 UTC`` (as `explain()` does).
+
+    >>> moment(_dt.datetime(2024, 4, 20, 12, tzinfo=_dt.timezone.utc))
+    '2024-04-20 12:00 UTC'
+    """
+    local = instant.astimezone(tz) if tz is not None else instant
+    name = local.tzname()
+    return f"{local.strftime('%Y-%m-%d %H:%M')}{' ' + name if name else ''}"
 
 
 def with_unit(value: str, unit: str) -> str:

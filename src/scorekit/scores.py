@@ -79,7 +79,7 @@ class _Why(NamedTuple):
         return self.elapsed < self.window.too_early
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ParameterScore:
     """How one active parameter scored; `target` is after proration.
 
@@ -159,8 +159,26 @@ class ParameterScore:
         """
         return "\n".join(_explain_parameter(self))
 
+    def __repr__(self) -> str:
+        """One line: the key, actual / target, the achievement rounded once as `explain()` shows it, the status.
 
-@attrs.frozen
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+        >>> score(card, {"deals_won": 12}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC")).parameters[0]
+        <ParameterScore deals_won: 12 / 10 = 120.00% achieved>
+        """
+        exact = exact_values(self)
+        actual = "no record" if self.actual is None else _display.number(self.actual)
+        target = _shown(self.target, exact.target)
+        return (
+            f"<ParameterScore {self.key}: {actual} / {target} = {_display.percent(exact.achievement)} "
+            f"{_display.words(self.status.value)}>"
+        )
+
+
+@attrs.frozen(repr=False)
 class CardScore:
     """A card's score as of an instant: the total, the pace, and every parameter's score.
 
@@ -265,6 +283,23 @@ class CardScore:
             }
             for item in self.parameters
         ]
+
+    def __repr__(self) -> str:
+        """One line, a few words whatever the number of parameters: card, owner, period, as of, total, status.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3, 50), Parameter("b", 3, 50)])
+        >>> score(card, {"a": 2, "b": 4}, as_of=pendulum.datetime(2024, 4, 20, 12, tz="UTC"))
+        <CardScore c1 of ann, 2024-04-01 to 2024-04-30, as of 2024-04-20 12:00 UTC: 100.00% achieved, 2 parameters>
+        """
+        card = self.card
+        return (
+            f"<CardScore {card.id} of {card.owner.id}, {_display.span(card.period.start, card.period.last_day)}, "
+            f"as of {_display.moment(self.as_of, card.zone)}: {self.percent():f}% {_display.words(self.status.value)}, "
+            f"{_display.many(len(self.parameters), 'parameter')}>"
+        )
 
     def _repr_html_(self) -> str:
         return _card_table(self)

@@ -1,0 +1,73 @@
+"""What a notebook shows of scores, cards, dashboards and trends (issue 23): short, readable, escaped."""
+
+import pickle
+
+import pendulum
+
+from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+
+APRIL = Cadence.monthly(Date(2024, 4, 1))
+
+
+def three_parameter_score():
+    card = Scorecard(
+        "c1",
+        User("ann"),
+        APRIL,
+        APRIL.period(0),
+        [Parameter("deals_won", 10, 50), Parameter("calls", 200, 30), Parameter("demos", 4, 20)],
+    )
+    # 12/10 = 120% x 50% = 60%; 150/200 = 75% x 30% = 22.5%; 2/4 = 50% x 20% = 10%: 92.5%
+    return score(card, {"deals_won": 12, "calls": 150, "demos": 2}, as_of=pendulum.datetime(2024, 4, 20, 12, tz="UTC"))
+
+
+class TestPlainReprs:
+    def test_a_card_score_is_one_short_line(self):
+        result = three_parameter_score()
+        assert repr(result) == (
+            "<CardScore c1 of ann, 2024-04-01 to 2024-04-30, as of 2024-04-20 12:00 UTC: 92.50% on track, 3 parameters>"
+        )
+
+    def test_a_parameter_score_is_one_short_line(self):
+        deals, calls, _ = three_parameter_score().parameters
+        assert repr(deals) == "<ParameterScore deals_won: 12 / 10 = 120.00% achieved>"
+        assert repr(calls) == "<ParameterScore calls: 150 / 200 = 75.00% on track>"
+
+    def test_the_percent_is_the_exact_value_rounded_once(self):
+        # 937.5 / 3333 = 0.28128... ; 33.33% x that is 3/32 = 9.375% exactly, shown 9.38% (the Decimal shows 9.37%)
+        card = Scorecard(
+            "c2", User("bob"), APRIL, APRIL.period(0), [Parameter("a", 3333, "33.33"), Parameter("b", 1, "66.67")]
+        )
+        result = score(card, {"a": "937.5", "b": 0}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+        assert "28.13%" in repr(result.parameters[0])  # 937.5 / 3333 = 0.281278...
+        assert f"{result.percent():f}%" in repr(result)
+
+    def test_the_as_of_is_shown_in_the_cards_zone(self):
+        card = Scorecard("w", User("ann"), APRIL, APRIL.period(0), [Parameter("a", 3, 100)], timezone="Europe/Warsaw")
+        result = score(card, {"a": 1}, as_of=pendulum.datetime(2024, 4, 20, 12, tz="UTC"))
+        assert "as of 2024-04-20 14:00 CEST" in repr(result)  # UTC+2 in April
+
+    def test_equality_hash_and_pickle_are_untouched(self):
+        result = three_parameter_score()
+        again = pickle.loads(pickle.dumps(result))  # noqa: S301 - our own bytes
+        assert again == result
+        assert again.parameters == result.parameters
+        assert hash(again.parameters[0].parameter) == hash(result.parameters[0].parameter)
+
+
+class TestScorecardHtml:
+    def test_owner_period_parameters_targets_and_weights(self):
+        card = three_parameter_score().card
+        html = card._repr_html_()
+        assert "<caption>c1 \u00b7 ann \u00b7 2024-04-01 to 2024-04-30</caption>" in html
+        assert "<td>deals_won</td><td>10</td><td>50%</td>" in html
+        assert "<td>calls</td><td>200</td><td>30%</td>" in html
+        assert html.count("<tr>") == 4  # the head and three parameters
+
+    def test_every_user_string_is_escaped(self):
+        card = Scorecard(
+            "c3", User("ann"), APRIL, APRIL.period(0), [Parameter("deals", 10, 100)], name="<b>Ann</b> & co"
+        )
+        html = card._repr_html_()
+        assert "<b>" not in html
+        assert "&lt;b&gt;Ann&lt;/b&gt; &amp; co" in html
