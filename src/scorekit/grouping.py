@@ -689,8 +689,17 @@ def _summary_table(summary: Summary, caption: str = "") -> str:
     )
 
 
+HTML_ROWS: Final = 50
+"""How many cards a dashboard's or a group's HTML lists, best first; a last row says how many more there are.
+
+Jupyter saves the HTML in the notebook: 10,000 cards listed in full would be megabytes.
+The caption still counts every card, and `leaderboard()` or `to_pandas` give them all.
+"""
+
+
 def _ranked_table(ranked: Sequence[Ranked], caption: str, css_class: str) -> str:
-    """A row per card in rank order (rank, card, owner, period, bar with total, status)."""
+    """A row per card in rank order (rank, card, owner, period, bar with total, status), the first `HTML_ROWS` only."""
+    more = len(ranked) - HTML_ROWS
     rows = "".join(
         "<tr>"
         f"<td>{r.rank}</td><td>{_display.text(r.score.card.name or r.score.card.id)}</td>"
@@ -698,12 +707,13 @@ def _ranked_table(ranked: Sequence[Ranked], caption: str, css_class: str) -> str
         f"<td>{_display.bar_with_number(r.score.total, r.score.status.value)}</td>"
         f"<td>{_display.status_cell(r.score.status.value)}</td>"
         "</tr>"
-        for r in ranked
+        for r in ranked[:HTML_ROWS]
     )
+    rest = f'<tfoot><tr><td colspan="6">and {more:,} more</td></tr></tfoot>' if more > 0 else ""
     return (
         f'<table class="{css_class}"><caption>{caption}</caption>'
         "<thead><tr><th>#</th><th>Card</th><th>Owner</th><th>Period</th><th>Total</th><th>Status</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        f"<tbody>{rows}</tbody>{rest}</table>"
     )
 
 

@@ -4,7 +4,8 @@ import pickle
 
 import pendulum
 
-from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+from scorekit import Cadence, Date, Parameter, Scorecard, User, score, score_many
+from scorekit.grouping import HTML_ROWS, Dashboard, summarize_groups
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
 
@@ -71,3 +72,33 @@ class TestScorecardHtml:
         html = card._repr_html_()
         assert "<b>" not in html
         assert "&lt;b&gt;Ann&lt;/b&gt; &amp; co" in html
+
+
+def board_of(count):
+    """`count` cards of one template; rep i won i mod 13 deals of 10 by the end of April."""
+    template = Scorecard("t", User("t"), APRIL, APRIL.period(0), [Parameter("deals", 10, 100)], name="April deals")
+    cards = [template.copy_for(User(f"rep{i:05}"), id=f"rep{i:05}-apr") for i in range(count)]
+    end = pendulum.datetime(2024, 5, 1, tz="UTC")
+    scores = score_many(cards, [{"deals": i % 13} for i in range(count)], as_of=end)
+    return Dashboard(end, scores, *summarize_groups(scores))
+
+
+class TestDashboardHtmlRows:
+    def test_the_default_is_documented_and_fifty(self):
+        assert HTML_ROWS == 50
+
+    def test_ten_thousand_cards_list_fifty_and_say_how_many_more(self):
+        html = board_of(10_000)._repr_html_()
+        assert html.count("<tr>") == 1 + HTML_ROWS + 1  # the head, 50 cards, the "more" row
+        assert "and 9,950 more" in html  # 10,000 - 50, with a thousands separator
+        assert "10000 cards" in html  # the caption still counts every card
+        assert len(html) < 60_000  # was 3.9 MB
+
+    def test_a_board_of_fifty_has_no_more_row(self):
+        html = board_of(HTML_ROWS)._repr_html_()
+        assert html.count("<tr>") == 1 + HTML_ROWS
+        assert "more" not in html
+
+    def test_a_group_lists_fifty_too(self):
+        html = board_of(HTML_ROWS + 1).groups[0]._repr_html_()
+        assert "and 1 more" in html
