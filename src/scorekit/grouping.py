@@ -584,7 +584,7 @@ class Dashboard:
         return f"<Dashboard as of {self.as_of.isoformat()}, {_display.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
-        lead = f"as of {self.as_of.isoformat()}"
+        lead = f"as of {_display.moment(self.as_of)}"
         return _ranked_table(self.leaderboard(), _caption(self.summary, prefix=lead), "scorekit-dashboard")
 
 
@@ -703,18 +703,23 @@ def _ranked_table(ranked: Sequence[Ranked], caption: str, css_class: str) -> str
     rows = "".join(
         "<tr>"
         f"<td>{r.rank}</td><td>{_display.text(r.score.card.name or r.score.card.id)}</td>"
-        f"<td>{_display.text(r.score.card.owner.id)}</td><td>{_display.text(r.score.card.period)}</td>"
-        f"<td>{_display.bar_with_number(r.score.total, r.score.status.value)}</td>"
+        f"<td>{_display.text(r.score.card.owner.id)}</td><td>{_period(r.score.card.period)}</td>"
+        f"{_display.bar_cells(r.score.total, r.score.status.value, f'{r.score.percent():f}%')}"
         f"<td>{_display.status_cell(r.score.status.value)}</td>"
         "</tr>"
         for r in ranked[:HTML_ROWS]
     )
-    rest = f'<tfoot><tr><td colspan="6">and {more:,} more</td></tr></tfoot>' if more > 0 else ""
+    rest = f'<tfoot><tr><td colspan="7">and {more:,} more</td></tr></tfoot>' if more > 0 else ""
     return (
         f'<table class="{css_class}"><caption>{caption}</caption>'
-        "<thead><tr><th>#</th><th>Card</th><th>Owner</th><th>Period</th><th>Total</th><th>Status</th></tr></thead>"
+        '<thead><tr><th>#</th><th>Card</th><th>Owner</th><th>Period</th><th colspan="2">Total</th><th>Status</th></tr></thead>'
         f"<tbody>{rows}</tbody>{rest}</table>"
     )
+
+
+def _period(period: Period) -> str:
+    """A period as people write it, its last day included (``2024-04-01 to 2024-04-30``), as `explain()` does."""
+    return _display.span(period.start, period.last_day)
 
 
 def _caption(summary: Summary, *, prefix: str = "") -> str:

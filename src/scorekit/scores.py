@@ -336,7 +336,7 @@ def _card_table(score: CardScore) -> str:
             f"<td>{_display.text(item.parameter.metric.display_name)}</td>"
             f"<td>{_display.text(_display.quantity(item.actual))} / {_display.text(_display.quantity(target))} {_display.text(item.parameter.metric.unit)}</td>"
             f"<td>{_display.text(item.parameter.weight)}</td>"
-            f"<td>{_display.bar_with_number(exact.achievement, item.status.value)}{_shaped_note(item, exact)}</td>"
+            f"{_display.bar_cells(exact.achievement, item.status.value, _display.percent(exact.achievement) + _shaped_note(item, exact))}"
             f"<td>{_display.percent(exact.contribution)}</td>"
             f"<td>{_display.status_cell(item.status.value)}</td>"
             "</tr>"
@@ -345,12 +345,12 @@ def _card_table(score: CardScore) -> str:
     total = f"{score.percent():f}%"
     return (
         '<table class="scorekit-card">'
-        f"<caption>{_display.text(title)} \u00b7 {_display.text(card.owner.id)} \u00b7 {_display.text(card.period)} \u00b7 "
-        f"as of {_display.text(score.as_of.isoformat())}</caption>"
-        "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th>Achievement</th>"
+        f"<caption>{_display.text(title)} \u00b7 {_display.text(card.owner.id)} \u00b7 "
+        f"{_display.span(card.period.start, card.period.last_day)} \u00b7 as of {_display.text(_display.moment(score.as_of, card.zone))}</caption>"
+        '<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th colspan="2">Achievement</th>'
         "<th>Contribution</th><th>Status</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody>"
-        f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_display.bar_with_number(score.total, score.status.value, total)}</td>"
+        f"<tfoot><tr><th>Total</th><td></td><td>100%</td>{_display.bar_cells(score.total, score.status.value, total)}"
         f"<td>{total}</td><td>{_display.status_cell(score.status.value)}</td></tr></tfoot>"
         "</table>"
     )

@@ -1,6 +1,7 @@
 """What a notebook shows of scores, cards, dashboards and trends (issue 23): short, readable, escaped."""
 
 import pickle
+import re
 
 import pendulum
 
@@ -102,3 +103,39 @@ class TestDashboardHtmlRows:
     def test_a_group_lists_fifty_too(self):
         html = board_of(HTML_ROWS + 1).groups[0]._repr_html_()
         assert "and 1 more" in html
+
+
+BAR_CELL = re.compile(
+    r'<td style="text-align:left">(<div .*?</div></div>)</td><td style="text-align:right;white-space:nowrap">([^<]*)</td>'
+)
+
+
+class TestBarsAndNumbersInCellsOfTheirOwn:
+    def test_a_dashboard_row_has_a_bar_cell_and_a_number_cell(self):
+        html = board_of(13)._repr_html_()  # reps won 0..12 deals of 10
+        cells = BAR_CELL.findall(html)
+        assert len(cells) == 13
+        shown = {number: bar for bar, number in cells}
+        assert "width:100.0%" in shown["120.00%"]  # clipped: 120% fills the bar, no fuller than 100%
+        assert "width:90.0%" in shown["90.00%"]
+        assert {re.sub(r"<[^>]*>", "", bar) for bar, _ in cells} == {""}  # no text inside a bar cell
+
+    def test_a_card_has_a_bar_cell_and_a_number_cell_per_parameter_and_for_the_total(self):
+        html = three_parameter_score()._repr_html_()
+        assert [number for _, number in BAR_CELL.findall(html)] == ["120.00%", "75.00%", "50.00%", "92.50%"]
+        assert '<th colspan="2">Achievement</th>' in html
+
+
+class TestCaptionsWriteDatesAsPeopleDo:
+    def test_a_cards_caption(self):
+        html = three_parameter_score()._repr_html_()
+        assert (
+            "<caption>c1 \u00b7 ann \u00b7 2024-04-01 to 2024-04-30 \u00b7 as of 2024-04-20 12:00 UTC</caption>" in html
+        )
+
+    def test_a_dashboards_caption_and_periods(self):
+        html = board_of(2)._repr_html_()
+        assert "<caption>as of 2024-05-01 00:00 UTC \u00b7 2 cards" in html
+        assert html.count("<td>2024-04-01 to 2024-04-30</td>") == 2
+        assert "T00:00:00" not in html
+        assert "[2024-04-01" not in html
