@@ -6,7 +6,7 @@ import re
 import pendulum
 
 from scorekit import Cadence, Date, Parameter, Scorecard, User, score, score_many
-from scorekit.grouping import HTML_ROWS, Dashboard, summarize_groups
+from scorekit.grouping import HTML_ROWS, Dashboard, Trend, summarize_groups
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
 
@@ -139,3 +139,45 @@ class TestCaptionsWriteDatesAsPeopleDo:
         assert html.count("<td>2024-04-01 to 2024-04-30</td>") == 2
         assert "T00:00:00" not in html
         assert "[2024-04-01" not in html
+
+
+def trend_of(*deals):
+    """A monthly series from January 2024, month i scored at its end with `deals[i]` of 10."""
+    monthly = Cadence.monthly(Date(2024, 1, 1))
+    card = Scorecard(
+        "ann-01", User("ann"), monthly, monthly.period(0), [Parameter("deals", 10, 100)], series="ann", name="Ann"
+    )
+    months = []
+    for won in deals:
+        months.append(score(card, {"deals": won}, as_of=card.period.instants(card.timezone)[1]))
+        card = card.next_card()
+    return Trend(months)
+
+
+TICK = re.compile(r'text-anchor="end" fill="#757575">([^<]*%)</text>')
+DOT_Y = re.compile(r'<circle cx="[^"]*" cy="([^"]*)"')
+
+
+class TestTrendSvg:
+    def test_the_y_axis_reaches_the_largest_total_rounded_up_to_a_tick(self):
+        svg = trend_of(6, 14)._repr_html_()  # 60% and 140%: ticks every 50% up to 150%
+        assert TICK.findall(svg) == ["0%", "50%", "100%", "150%"]
+        # the plot runs from y=134 (0%) up to y=10 (150%): 60% is at 134 - 124 x 60/150 = 84.4,
+        # 140% at 134 - 124 x 140/150 = 18.27
+        assert DOT_Y.findall(svg) == ["84.4", "18.3"]
+
+    def test_the_y_axis_is_at_least_100_percent(self):
+        svg = trend_of(2, 5)._repr_html_()  # 20% and 50%
+        assert TICK.findall(svg) == ["0%", "25%", "50%", "75%", "100%"]
+
+    def test_a_large_total_is_drawn_not_clipped(self):
+        svg = trend_of(5, 100)._repr_html_()  # 1000%: ticks every 250%
+        assert TICK.findall(svg) == ["0%", "250%", "500%", "750%", "1000%"]
+        assert DOT_Y.findall(svg)[1] == "10.0"  # at the top of the plot
+
+    def test_the_x_axis_names_the_first_and_last_period_and_the_caption_the_span(self):
+        html = trend_of(6, 8, 14)._repr_html_()
+        assert ">2024-01-01</text>" in html
+        assert ">2024-03-01</text>" in html
+        assert "3 periods, 2024-01-01 to 2024-03-31" in html
+        assert "<title>2024-02-01 to 2024-02-29: 80.00% (missed)</title>" in html
