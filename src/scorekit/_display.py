@@ -5,7 +5,7 @@ ids, labels, units, keys) for HTML.  Numbers are rounded for people here and onl
 here, in scorekit's own decimal context (never the caller's): achievements and totals
 as percentages with two places, actuals and targets with the places they were given
 but at most four; the objects keep their exact Decimals.  Never a negative zero.
-Bars are clipped at 100% and the number stands beside them.  The tables of each
+Bars are clipped at 100% and the number stands in a cell of its own beside them.  The tables of each
 type live beside the type (`scorekit.scores`, `scorekit.grouping`).
 
 >>> quantity(Decimal("804.3956043956043956043956043956044")), quantity(Decimal("100000.50")), percent(Decimal("1.5"))
@@ -14,6 +14,7 @@ type live beside the type (`scorekit.scores`, `scorekit.grouping`).
 
 from __future__ import annotations
 
+import datetime as _dt
 from decimal import Decimal
 from fractions import Fraction
 from html import escape
@@ -102,9 +103,19 @@ def bar(value: Decimal | Fraction, status: str) -> str:
     )
 
 
-def bar_with_number(value: Decimal | Fraction, status: str, shown: str | None = None) -> str:
-    """A clipped bar with the exact-to-two-places percentage (or `shown`) beside it (a 145% and a 99.64% differ)."""
-    return f'<span style="white-space:nowrap">{bar(value, status)} {percent(value) if shown is None else shown}</span>'
+def bar_cells(value: Decimal | Fraction, status: str, shown: str | None = None) -> str:
+    """Two table cells: a clipped bar, then the percentage (or `shown`) in a cell of its own.
+
+    Each in its own cell, every bar starts at the same place whatever a notebook's CSS
+    aligns (Jupyter right-aligns cells), so a 99% bar never looks fuller than a 120% one.
+
+    >>> bar_cells(Decimal("1.2"), "achieved").endswith('<td style="text-align:right;white-space:nowrap">120.00%</td>')
+    True
+    """
+    return (
+        f'<td style="text-align:left">{bar(value, status)}</td>'
+        f'<td style="text-align:right;white-space:nowrap">{percent(value) if shown is None else shown}</td>'
+    )
 
 
 def status_cell(status: str) -> str:
@@ -140,6 +151,26 @@ def weight(basis_points: int) -> str:
     ('40%', '33.33%')
     """
     return f"{Decimal(basis_points).scaleb(-2, EXACT).normalize(EXACT):f}%"
+
+
+def span(start: _dt.date, last_day: _dt.date) -> str:
+    """A period as people write it, its last day included: ``2024-04-01 to 2024-04-30`` (as `explain()` does).
+
+    >>> span(_dt.date(2024, 4, 1), _dt.date(2024, 4, 30))
+    '2024-04-01 to 2024-04-30'
+    """
+    return f"{start.isoformat()} to {last_day.isoformat()}"
+
+
+def moment(instant: _dt.datetime, tz: _dt.tzinfo | None = None) -> str:
+    """An instant as people write it, in `tz` (else its own zone): ``2024-04-20 12:00 UTC`` (as `explain()` does).
+
+    >>> moment(_dt.datetime(2024, 4, 20, 12, tzinfo=_dt.timezone.utc))
+    '2024-04-20 12:00 UTC'
+    """
+    local = instant.astimezone(tz) if tz is not None else instant
+    name = local.tzname()
+    return f"{local.strftime('%Y-%m-%d %H:%M')}{' ' + name if name else ''}"
 
 
 def with_unit(value: str, unit: str) -> str:

@@ -585,7 +585,7 @@ class Dashboard:
         return f"<Dashboard as of {self.as_of.isoformat()}, {_display.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
-        lead = f"as of {self.as_of.isoformat()}"
+        lead = f"as of {_display.moment(self.as_of)}"
         return _ranked_table(self.leaderboard(), _caption(self.summary, prefix=lead), "scorekit-dashboard")
 
 
@@ -694,22 +694,37 @@ def _summary_table(summary: Summary, caption: str = "") -> str:
     )
 
 
+HTML_ROWS: Final = 50
+"""How many cards a dashboard's or a group's HTML lists, best first; a last row says how many more there are.
+
+Jupyter saves the HTML in the notebook: 10,000 cards listed in full would be megabytes.
+The caption still counts every card, and `leaderboard()` or `to_pandas` give them all.
+"""
+
+
 def _ranked_table(ranked: Sequence[Ranked], caption: str, css_class: str) -> str:
-    """A row per card in rank order (rank, card, owner, period, bar with total, status)."""
+    """A row per card in rank order (rank, card, owner, period, bar with total, status), the first `HTML_ROWS` only."""
+    more = len(ranked) - HTML_ROWS
     rows = "".join(
         "<tr>"
         f"<td>{r.rank}</td><td>{_display.text(r.score.card.name or r.score.card.id)}</td>"
-        f"<td>{_display.text(r.score.card.owner.id)}</td><td>{_display.text(r.score.card.period)}</td>"
-        f"<td>{_display.bar_with_number(r.score.total, r.score.status.value)}</td>"
+        f"<td>{_display.text(r.score.card.owner.id)}</td><td>{_period(r.score.card.period)}</td>"
+        f"{_display.bar_cells(r.score.total, r.score.status.value, f'{r.score.percent():f}%')}"
         f"<td>{_display.status_cell(r.score.status.value)}</td>"
         "</tr>"
-        for r in ranked
+        for r in ranked[:HTML_ROWS]
     )
+    rest = f'<tfoot><tr><td colspan="7">and {more:,} more</td></tr></tfoot>' if more > 0 else ""
     return (
         f'<table class="{css_class}"><caption>{caption}</caption>'
-        "<thead><tr><th>#</th><th>Card</th><th>Owner</th><th>Period</th><th>Total</th><th>Status</th></tr></thead>"
-        f"<tbody>{rows}</tbody></table>"
+        '<thead><tr><th>#</th><th>Card</th><th>Owner</th><th>Period</th><th colspan="2">Total</th><th>Status</th></tr></thead>'
+        f"<tbody>{rows}</tbody>{rest}</table>"
     )
+
+
+def _period(period: Period) -> str:
+    """A period as people write it, its last day included (``2024-04-01 to 2024-04-30``), as `explain()` does."""
+    return _display.span(period.start, period.last_day)
 
 
 def _caption(summary: Summary, *, prefix: str = "") -> str:
@@ -723,45 +738,75 @@ def _caption(summary: Summary, *, prefix: str = "") -> str:
 
 # -- a series over time --------------------------------------------------------------------
 
-_WIDTH, _HEIGHT, _PAD = 360, 140, 24
+_WIDTH, _HEIGHT = 380, 160
+_LEFT, _RIGHT, _TOP, _BOTTOM = 44, 14, 10, 26  # room for the percentage ticks and the dates
+_TICKS: Final = 5
+"""At most this many steps between the percentage ticks of a trend's y axis."""
+_STEPS: Final = (Fraction(1, 4), Fraction(1, 2), Fraction(1))  # 25%, 50%, 100%, then each times ten
+
+
+def _y_scale(top: Fraction) -> tuple[Fraction, Fraction]:
+    """The y axis for totals up to `top` (at least 1): a tick step (25%, 50% or 100% times a power of ten) and the axis top.
+
+    >>> [f"{float(step):g} to {float(end):g}" for step, end in (_y_scale(Fraction(1)), _y_scale(Fraction(7, 5)), _y_scale(Fraction(100)))]
+    ['0.25 to 1', '0.5 to 1.5', '25 to 100']
+    """
+    scale = Fraction(1)
+    while True:
+        for base in _STEPS:
+            step = base * scale
+            if top <= step * _TICKS:
+                return step, -(-top // step) * step  # the top rounded up to a whole step
+        scale *= 10
 
 
 def _trend_svg(scores: Iterable[CardScore]) -> str:
-    """An inline SVG line of the totals per period, a dashed line at 100%, a dot (with a tooltip) per period."""
+    """An inline SVG line of the totals per period on labelled axes, a dashed line at 100%, a dot (with a tooltip) per period.
+
+    The y axis runs from 0% to the largest total (at least 100%), rounded up to a tick;
+    the x axis names the first and the last period.
+    """
     items = tuple(scores)
     if not items:
         return '<div class="scorekit-trend">no periods</div>'
-    top = max([Decimal(1), *(s.total for s in items)])
-    step = (_WIDTH - 2 * _PAD) / max(len(items) - 1, 1)
+    step, end = _y_scale(max([Fraction(1), *(Fraction(s.total) for s in items)]))
+    bottom, left, right = _HEIGHT - _BOTTOM, _LEFT, _WIDTH - _RIGHT
+    across = (right - left - 12) / max(len(items) - 1, 1)
 
-    def y(value: Decimal) -> float:
-        share = float(min(max(value, Decimal(0)), top) / top)
-        return round(_HEIGHT - _PAD - share * (_HEIGHT - 2 * _PAD), 1)
+    def y(value: Fraction) -> float:
+        share = float(min(max(value, Fraction(0)), end) / end)
+        return round(bottom - share * (bottom - _TOP), 1)
 
-    points = [(round(_PAD + i * step, 1), y(s.total)) for i, s in enumerate(items)]
+    points = [(round(left + 6 + i * across, 1), y(Fraction(s.total))) for i, s in enumerate(items)]
     line = " ".join(f"{x},{py}" for x, py in points)
     dots = "".join(
         f'<circle cx="{x}" cy="{py}" r="3" fill="{_display.colour_of(s.status.value)}">'
-        f"<title>{_display.text(s.card.period)}: {_display.percent(s.total)} ({_display.text(_display.words(s.status.value))})</title></circle>"
+        f"<title>{_period(s.card.period)}: {s.percent():f}% ({_display.text(_display.words(s.status.value))})</title></circle>"
         for (x, py), s in zip(points, items, strict=True)
     )
-    goal = y(Decimal(1))
+    ticks = "".join(
+        f'<line x1="{left - 3}" y1="{y(step * k)}" x2="{left}" y2="{y(step * k)}" stroke="#9e9e9e"/>'
+        f'<text x="{left - 5}" y="{y(step * k) + 3}" font-size="9" text-anchor="end" fill="#757575">{_display.number(step * k * 100)}%</text>'
+        for k in range(int(end / step) + 1)
+    )
+    goal = y(Fraction(1))
     first, last = items[0], items[-1]
     name = first.card.name or first.card.series_id
     ends = {len(items) - 1: "end", 0: "start"}  # one period: its label starts at its dot
-    labels = "".join(
-        f'<text x="{points[i][0]}" y="{_HEIGHT - 6}" font-size="9" text-anchor="{anchor}" fill="#757575">'
+    dates = "".join(
+        f'<text x="{points[i][0]}" y="{_HEIGHT - 8}" font-size="9" text-anchor="{anchor}" fill="#757575">'
         f"{_display.text(items[i].card.period.start)}</text>"
         for i, anchor in ends.items()
     )
     return (
         '<figure class="scorekit-trend" style="margin:0">'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{_WIDTH}" height="{_HEIGHT}" role="img" '
-        f'aria-label="total per period">'
-        f'<line x1="{_PAD}" y1="{goal}" x2="{_WIDTH - _PAD}" y2="{goal}" stroke="#9e9e9e" stroke-dasharray="4 3"/>'
-        f'<text x="{_WIDTH - _PAD}" y="{goal - 3}" font-size="9" text-anchor="end" fill="#757575">100%</text>'
-        f'<polyline points="{line}" fill="none" stroke="#1976d2" stroke-width="2"/>{dots}{labels}</svg>'
-        f"<figcaption>{_display.text(name)} \u00b7 {_display.text(first.card.owner.id)} \u00b7 {_display.many(len(items), 'period')} from "
-        f"{_display.text(first.card.period.start)} \u00b7 last {_display.percent(last.total)} ({_display.text(_display.words(last.status.value))})"
-        "</figcaption></figure>"
+        f'aria-label="total per period, 0% to {_display.number(end * 100)}%">'
+        f'<line x1="{left}" y1="{_TOP}" x2="{left}" y2="{bottom}" stroke="#9e9e9e"/>'
+        f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#9e9e9e"/>{ticks}'
+        f'<line x1="{left}" y1="{goal}" x2="{right}" y2="{goal}" stroke="#9e9e9e" stroke-dasharray="4 3"/>'
+        f'<polyline points="{line}" fill="none" stroke="#1976d2" stroke-width="2"/>{dots}{dates}</svg>'
+        f"<figcaption>{_display.text(name)} \u00b7 {_display.text(first.card.owner.id)} \u00b7 {_display.many(len(items), 'period')}, "
+        f"{_display.span(first.card.period.start, last.card.period.last_day)} \u00b7 last {last.percent():f}% "
+        f"({_display.text(_display.words(last.status.value))})</figcaption></figure>"
     )

@@ -27,6 +27,7 @@ import attrs
 from pendulum import Date, DateTime
 from pendulum.tz.timezone import Timezone
 
+from scorekit import _display
 from scorekit._identifiers import check_identifier, check_label, identifier
 from scorekit.calendar import WorkCalendar
 from scorekit.errors import InvalidPeriod, InvalidScorecard, InvalidWeight, ScorekitError
@@ -491,6 +492,30 @@ class Scorecard:
 
     def __repr__(self) -> str:
         return f"<Scorecard {self.id!r} of {self.owner!r} for {self.period} v{self.version}>"
+
+    def _repr_html_(self) -> str:
+        """The card in a notebook: name, owner and period, then each parameter with its target and weight (escaped).
+
+        >>> from scorekit import Cadence, Date, Parameter
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> html = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)], name="<Ann>")._repr_html_()
+        >>> "&lt;Ann&gt; \u00b7 ann \u00b7 2024-04-01 to 2024-04-30" in html, "<td>deals_won</td><td>10</td><td>100%</td>" in html
+        (True, True)
+        """
+        rows = "".join(
+            f"<tr><td>{_display.text(p.metric.display_name)}</td>"
+            f"<td>{_display.text(_display.with_unit(_display.number(p.target), p.metric.unit))}</td>"
+            f"<td>{_display.text(p.weight)}</td><td>{'' if p.active else 'inactive'}</td></tr>"
+            for p in self.parameters
+        )
+        caption = " \u00b7 ".join(
+            [self.name or self.id, self.owner.id, _display.span(self.period.start, self.period.last_day)]
+        )
+        return (
+            f'<table class="scorekit-scorecard"><caption>{_display.text(caption)}</caption>'
+            "<thead><tr><th>Parameter</th><th>Target</th><th>Weight</th><th></th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
 
 
 _IDENTITY: Final = ("id", "owner", "rollover", "series", "version", "name")

@@ -79,7 +79,7 @@ class _Why(NamedTuple):
         return self.elapsed < self.window.too_early
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class ParameterScore:
     """How one active parameter scored; `target` is after proration.
 
@@ -159,8 +159,26 @@ class ParameterScore:
         """
         return "\n".join(_explain_parameter(self))
 
+    def __repr__(self) -> str:
+        """One line: the key, actual / target, the achievement rounded once as `explain()` shows it, the status.
 
-@attrs.frozen
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+        >>> score(card, {"deals_won": 12}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC")).parameters[0]
+        <ParameterScore deals_won: 12 / 10 = 120.00% achieved>
+        """
+        exact = exact_values(self)
+        actual = "no record" if self.actual is None else _display.number(self.actual)
+        target = _shown(self.target, exact.target)
+        return (
+            f"<ParameterScore {self.key}: {actual} / {target} = {_display.percent(exact.achievement)} "
+            f"{_display.words(self.status.value)}>"
+        )
+
+
+@attrs.frozen(repr=False)
 class CardScore:
     """A card's score as of an instant: the total, the pace, and every parameter's score.
 
@@ -266,6 +284,23 @@ class CardScore:
             for item in self.parameters
         ]
 
+    def __repr__(self) -> str:
+        """One line, a few words whatever the number of parameters: card, owner, period, as of, total, status.
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("a", 3, 50), Parameter("b", 3, 50)])
+        >>> score(card, {"a": 2, "b": 4}, as_of=pendulum.datetime(2024, 4, 20, 12, tz="UTC"))
+        <CardScore c1 of ann, 2024-04-01 to 2024-04-30, as of 2024-04-20 12:00 UTC: 100.00% achieved, 2 parameters>
+        """
+        card = self.card
+        return (
+            f"<CardScore {card.id} of {card.owner.id}, {_display.span(card.period.start, card.period.last_day)}, "
+            f"as of {_display.moment(self.as_of, card.zone)}: {self.percent():f}% {_display.words(self.status.value)}, "
+            f"{_display.many(len(self.parameters), 'parameter')}>"
+        )
+
     def _repr_html_(self) -> str:
         return _card_table(self)
 
@@ -301,7 +336,7 @@ def _card_table(score: CardScore) -> str:
             f"<td>{_display.text(item.parameter.metric.display_name)}</td>"
             f"<td>{_display.text(_display.quantity(item.actual))} / {_display.text(_display.quantity(target))} {_display.text(item.parameter.metric.unit)}</td>"
             f"<td>{_display.text(item.parameter.weight)}</td>"
-            f"<td>{_display.bar_with_number(exact.achievement, item.status.value)}{_shaped_note(item, exact)}</td>"
+            f"{_display.bar_cells(exact.achievement, item.status.value, _display.percent(exact.achievement) + _shaped_note(item, exact))}"
             f"<td>{_display.percent(exact.contribution)}</td>"
             f"<td>{_display.status_cell(item.status.value)}</td>"
             "</tr>"
@@ -310,12 +345,12 @@ def _card_table(score: CardScore) -> str:
     total = f"{score.percent():f}%"
     return (
         '<table class="scorekit-card">'
-        f"<caption>{_display.text(title)} \u00b7 {_display.text(card.owner.id)} \u00b7 {_display.text(card.period)} \u00b7 "
-        f"as of {_display.text(score.as_of.isoformat())}</caption>"
-        "<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th>Achievement</th>"
+        f"<caption>{_display.text(title)} \u00b7 {_display.text(card.owner.id)} \u00b7 "
+        f"{_display.span(card.period.start, card.period.last_day)} \u00b7 as of {_display.text(_display.moment(score.as_of, card.zone))}</caption>"
+        '<thead><tr><th>Parameter</th><th>Actual / target</th><th>Weight</th><th colspan="2">Achievement</th>'
         "<th>Contribution</th><th>Status</th></tr></thead>"
         f"<tbody>{''.join(rows)}</tbody>"
-        f"<tfoot><tr><th>Total</th><td></td><td>100%</td><td>{_display.bar_with_number(score.total, score.status.value, total)}</td>"
+        f"<tfoot><tr><th>Total</th><td></td><td>100%</td>{_display.bar_cells(score.total, score.status.value, total)}"
         f"<td>{total}</td><td>{_display.status_cell(score.status.value)}</td></tr></tfoot>"
         "</table>"
     )

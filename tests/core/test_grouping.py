@@ -324,9 +324,9 @@ class TestHtml:
         high_html, low_html = high._repr_html_(), low._repr_html_()
         assert "width:100.0%" in high_html
         assert "width:145" not in high_html
-        assert "</div></div> 145.00%" in high_html
+        assert '</div></div></td><td style="text-align:right;white-space:nowrap">145.00%</td>' in high_html
         assert "width:99.6%" in low_html
-        assert "</div></div> 99.64%" in low_html
+        assert '</div></div></td><td style="text-align:right;white-space:nowrap">99.64%</td>' in low_html
 
     def test_summary_html_counts_every_status_and_each_metrics_mean(self):
         scores = [two_metric("ann", 5, 100), two_metric("bob", 12, 50), scored("cid", 1, period=2)]
@@ -371,7 +371,7 @@ class TestHtml:
         card = Scorecard("c", User("ann"), APRIL, APRIL.period(0), shaped)
         html = score(card, {"deals": 4, "calls": 150}, as_of=MAY_1)._repr_html_()
         # deals 40% is under the 50% threshold and counts 0; calls 150% is capped at 120%
-        assert "40.00%</span> <small" in html
+        assert 'nowrap">40.00% <small' in html
         assert "\u2192 counts 0.00% (below threshold)" in html
         assert "\u2192 counts 120.00% (capped)" in html
         assert html.count("<small") == 2

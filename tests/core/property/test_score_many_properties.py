@@ -21,7 +21,19 @@ from test_scoring_oracle_properties import v02_cards, v02_measurements
 def _signature(result: CardScore) -> tuple[object, ...]:
     """Everything a score carries, exponents included: its repr, its hidden context, its text."""
     whys = tuple(item._why for item in result.parameters)
-    return repr(result), whys, result._careful, result.percent(), result.explain()
+    return (
+        _fields(result),
+        [_fields(p) for p in result.parameters],
+        whys,
+        result._careful,
+        result.percent(),
+        result.explain(),
+    )
+
+
+def _fields(value: object) -> str:
+    """Every field attrs would show, each by its own repr (the scores' reprs are one short line)."""
+    return repr(attrs.astuple(value, recurse=False, filter=lambda field, _: field.repr))
 
 
 @st.composite
