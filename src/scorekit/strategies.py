@@ -769,9 +769,10 @@ def _stepped(dice: _Dice, parameter: Parameter, period: Period) -> Parameter:
 
 
 def _ramp(dice: _Dice, period: Period) -> Ramp:
-    """A ramp that has begun by the end of `period`: from inside it, or up to about a year before it."""
+    """A ramp that has begun by the end of `period`: from inside it, or up to three periods' length before it."""
     last = period.end.toordinal() - 1
-    start = Date.fromordinal(dice.between(last - 400, last))
+    span = period.end.toordinal() - period.start.toordinal()
+    start = Date.fromordinal(dice.between(last - 3 * span, last))
     factors = tuple(sorted(dice.pick(_FACTORS) for _ in range(1 + dice.roll(3))))
     return Ramp(start, factors)
 

@@ -396,7 +396,7 @@ def render_plan_changes(workspace: _Workspace) -> str:
 
     def moved(result: CardScore, text: str) -> list[str]:
         was = f"{percent(before[result.card.id].total)} -> " if result.card.id in before else ""
-        head = f"  {result.card.id}: {text}: total {was}{percent(result.total)} {status_word(result.status)}"
+        head = f"  {result.card.id}: {text}: total {was}{percent(result.total)} {status_word(result.status, last_day=_last_day(result))}"
         return [head, *(f"    deals_won {line}" for line in _plan_lines(result, "deals_won"))]
 
     return "\n".join(
