@@ -24,6 +24,7 @@ it fails with ``ImportError: ... pip install 'scorekit[testing]'``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import functools
 import itertools
@@ -48,11 +49,13 @@ from scorekit.adjustment import Adjustment, AdjustmentKind
 from scorekit.alerts import Transition, TransitionKind
 from scorekit.calendar import WorkCalendar
 from scorekit.codec import fingerprint
+from scorekit.errors import InvalidScorecard
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Evidence, ManualEntry, Measurement, MetricRequest
 from scorekit.numbers import EXACT
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
 from scorekit.period import Cadence, Date, Period, Step
+from scorekit.plan import Phasing, Ramp, TargetStep
 from scorekit.rollup import ParameterRollUp, RollUp, TargetMismatch, rollup
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, score
@@ -77,6 +80,8 @@ __all__ = [
     "owners",
     "parameters",
     "periods",
+    "phasings",
+    "ramps",
     "records_for",
     "revisions",
     "rollups",
@@ -84,6 +89,7 @@ __all__ = [
     "shares",
     "status_policies",
     "target_mismatches",
+    "target_steps",
     "timezones",
     "transitions",
     "weights",
@@ -531,6 +537,9 @@ def scorecards(
     steps: Iterable[Step] | None = None,
     calendars: bool = True,
     status_policies: bool = True,
+    target_steps: bool = False,
+    ramps: bool = False,
+    phasing: bool = False,
 ) -> st.SearchStrategy[Scorecard]:
     """Valid scorecards that look like a sales team's, steered by keywords.
 
@@ -549,7 +558,9 @@ def scorecards(
       a card then has at most as many parameters as there are keys;
     - `steps`: the kinds of cadence, by the `Step` they step by (default: all);
     - `calendars`, `status_policies`: whether cards may carry a working-day calendar and
-      a status policy other than the default (default: both).
+      a status policy other than the default (default: both);
+    - `target_steps`, `ramps`, `phasing`: whether parameters may carry `TargetStep`s and
+      cards a `Ramp` or a `Phasing` (default: none of them, as 0.2's cards; switch each on).
 
     A card may carry a status policy with an at-risk band and a working-day calendar
     with holidays; each may be a level, have a baseline or be near-target.
@@ -574,6 +585,12 @@ def scorecards(
     ...     assert card.cadence.unit is Step.MONTHS
     ...     assert card.calendar is None and card.status_policy == StatusPolicy()
     >>> test_plain_monthly_cards()
+    >>> @settings(max_examples=20)
+    ... @given(scorecards(target_steps=True, ramps=True, phasing=True))
+    ... def test_plans_that_move(card):
+    ...     assert card.ramp is None or card.ramp.start < card.period.end
+    ...     assert card.phasing is None or any(card.phasing.weights)
+    >>> test_plans_that_move()
     """
     allowed = _accumulations(accumulations)
     kinds = (
@@ -603,6 +620,9 @@ def scorecards(
         shapes=_shapes(steps),
         calendars=calendars,
         status_policies=status_policies,
+        target_steps=target_steps,
+        ramps=ramps,
+        phasing=phasing,
         directions=tuple(Direction) if directions is None else _choices_tuple(directions),
         owners=_choices(owners, _default_owners()),
         timezones=_choices(timezones, _default_timezones()),
@@ -652,6 +672,9 @@ class _Plan(NamedTuple):
     shapes: tuple[int, ...]
     calendars: bool
     status_policies: bool
+    target_steps: bool
+    ramps: bool
+    phasing: bool
     directions: tuple[Direction, ...] | st.SearchStrategy[Direction]
     owners: st.SearchStrategy[User | Team]
     timezones: st.SearchStrategy[str]
@@ -697,9 +720,13 @@ def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
         calendar = WorkCalendar(tail.pick(_WORKWEEKS), holidays)
         if any(calendar.working_days(_window_start(p, period), period.end) == 0 for p in items if p.active):
             calendar = None  # a window with no working day is invalid; this card counts every day
+    # a draw of its own for the plan's moves, only when asked for: 0.2's cards draw as before
+    moved = _Dice(draw(_BIG)) if plan.target_steps or plan.ramps or plan.phasing else tail
+    if plan.target_steps:
+        items = [_stepped(moved, p, period) if p.active and moved.roll(2) else p for p in items]
     owner = draw(plan.owners)
     names = ("", f"{owner.id}, {period.start:%B %Y}", 'Sales & <targets> "Q"')
-    return Scorecard(
+    card = Scorecard(
         f"{owner.id}-{period.start}" if tail.roll(2) else draw(_CARD_ID),
         owner,
         cadence,
@@ -711,6 +738,71 @@ def _scorecards(draw: st.DrawFn, plan: _Plan) -> Scorecard:
         status_policy=tail.pick(_POLICIES) if plan.status_policies else _POLICIES[0],
         calendar=calendar,
     )
+    if plan.ramps and moved.roll(2):
+        card = card.evolve(ramp=_ramp(moved, period))
+    if plan.phasing and moved.roll(2):
+        # a month weighing 0 may leave a window weighing nothing: that card paces every month alike
+        with contextlib.suppress(InvalidScorecard):
+            card = card.evolve(phasing=_phasing(moved))
+    return card
+
+
+_FACTORS = tuple(Decimal(f) for f in ("0.25", "0.5", "0.6", "0.75", "0.8", "0.9", "1"))
+_MONTH_WEIGHTS = tuple(Decimal(w) for w in ("1", "2", "3", "4", "0.5", "1.5", "0"))
+
+
+def _stepped(dice: _Dice, parameter: Parameter, period: Period) -> Parameter:
+    """`parameter` with one or two target steps inside its window, each target valid (unchanged if too short)."""
+    first = _window_start(parameter, period).toordinal() + 1
+    last = period.end.toordinal() - 1
+    if first > last:
+        return parameter
+    days = sorted({dice.between(first, last) for _ in range(1 + dice.roll(2))})
+    places = -min(parameter.target.as_tuple().exponent, 0)  # type: ignore[operator]
+    steps = []
+    for n, ordinal in enumerate(days, 1):
+        # raised when higher is better (so still above a baseline), lowered otherwise (still below one, and >= 0)
+        scale = Decimal(2 + n) / 2 if parameter.direction is Direction.HIGHER_IS_BETTER else Decimal(1) / (1 + n)
+        target = (parameter.target * scale).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+        steps.append(TargetStep(Date.fromordinal(ordinal), target))
+    return parameter.evolve(steps=tuple(steps))
+
+
+def _ramp(dice: _Dice, period: Period) -> Ramp:
+    """A ramp that has begun by the end of `period`: from inside it, or up to three periods' length before it."""
+    last = period.end.toordinal() - 1
+    span = period.end.toordinal() - period.start.toordinal()
+    start = Date.fromordinal(dice.between(last - 3 * span, last))
+    factors = tuple(sorted(dice.pick(_FACTORS) for _ in range(1 + dice.roll(3))))
+    return Ramp(start, factors)
+
+
+def _phasing(dice: _Dice) -> Phasing:
+    """A seasonal phasing: a few months weigh other than 1 (now and then 0)."""
+    return Phasing({dice.between(1, 12): dice.pick(_MONTH_WEIGHTS) for _ in range(1 + dice.roll(6))})
+
+
+def target_steps() -> st.SearchStrategy[TargetStep]:
+    """Target steps on dates 2023 to 2029, with targets valid for a higher-is-better parameter without a baseline.
+
+    >>> from hypothesis import given
+    >>> @given(target_steps())
+    ... def test_positive(step):
+    ...     assert step.target > 0
+    >>> test_positive()
+    """
+    return st.builds(TargetStep, dates(), st.integers(1, 500))
+
+
+def ramps() -> st.SearchStrategy[Ramp]:
+    """Ramps of one to three factors between 0.25 and 1, starting 2023 to 2029."""
+    return st.builds(Ramp, dates(), st.lists(st.sampled_from(_FACTORS), min_size=1, max_size=3).map(sorted))
+
+
+def phasings() -> st.SearchStrategy[Phasing]:
+    """Phasings with a few months weighing other than 1 (0 now and then, never all 12)."""
+    months = st.dictionaries(st.integers(1, 12), st.sampled_from(_MONTH_WEIGHTS), max_size=6)
+    return months.map(Phasing)
 
 
 def _metric_kind(allowed: frozenset[MetricKind], *, manual: bool) -> MetricKind:
@@ -1094,6 +1186,9 @@ def _register() -> None:
     )
     st.register_type_strategy(StatusPolicy, status_policies())
     st.register_type_strategy(WorkCalendar, calendars())
+    st.register_type_strategy(TargetStep, target_steps())
+    st.register_type_strategy(Ramp, ramps())
+    st.register_type_strategy(Phasing, phasings())
     st.register_type_strategy(Evidence, evidence())
     st.register_type_strategy(Measurement, measurements())
     st.register_type_strategy(ManualEntry, manual_entries())

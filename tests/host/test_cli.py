@@ -529,7 +529,7 @@ class TestDemoHistory:
         assert "closed 11 cards whose period is over" in first
         _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
         assert "closed 0 cards" in again
-        trend = first.splitlines()[-1]
+        trend = next(line for line in first.splitlines() if line.startswith("trend of"))
         assert trend.startswith("trend of Anna Nowak (ann): 2024-03-01 to 2024-03-31 ")
         assert " · 2024-04-01 to 2024-04-30 " in trend
         assert " · 2024-05-01 to 2024-05-31 " in trend
@@ -873,11 +873,45 @@ class TestWhatANewUserMeets:
         assert done.returncode == 0, done.stderr
         lines = done.stdout.decode("ascii").splitlines()
         header = next(line for line in lines if line.startswith("id "))
-        rows = [line for line in lines if "@20" in line and "%" in line]
+        table = lines[lines.index(header) + 1 :]
+        rows = table[: table.index("")]  # the dashboard's rows, down to the blank line under them
+        assert all("@20" in row and "%" in row for row in rows)
         assert len(rows) == 17
         for column in ("period", "total", "status"):
             at = header.index(column)
             assert all(row[at - 1] == " " and row[at] != " " for row in rows), column
+
+
+class TestDemoPlanChanges:
+    def test_a_ramped_hire_a_raised_target_and_a_credit(self, capsys, tmp_path):
+        db = tmp_path / "w.sqlite3"
+        code, out, err = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+        assert (code, err) == (0, "")
+        view = out[out.index("when the plan changes") :].splitlines()
+        assert view[0].startswith("when the plan changes (2024-05-01 to 2024-05-31, on copies of the cards")
+        # the hire started 2024-04-15: May is her ramp's second card, 75% of the full 7 deals = 5.25
+        assert view[1].startswith("  fay@2024-05-01: new hire Filomena Kaczmarek, started 2024-04-15 on a ramp")
+        assert "    deals_won ramp factor: 75.00% of the full target" in view
+        assert "    deals_won weighted target: 5.25 deals (the targets in force, weighted by day)" in view
+        # ann's deals won 7 -> 9 from May 15: May 2024 has 20 Polish working days, 8 before the 15th,
+        # so the period's target is (8 x 7 + 12 x 9) / 20 = 164 / 20 = 8.2; her total was the dashboard's 54.90%
+        assert "  ann@2024-05-01: deals won raised from 7 to 9 from 2024-05-15: total 54.90% -> " in out
+        assert "    deals_won target steps: 7 from 2024-05-01, 9 from 2024-05-15" in view
+        assert "    deals_won weighted target: 8.2 deals (the targets in force, weighted by day)" in view
+        assert '  bob@2024-05-01: a credit of 1 deal by manager, "Globex deal booked late": total ' in out
+        assert "    deals_won credit: +1 (Globex deal booked late)" in view
+        # on copies: a second run finds the workspace's cards as they were, and prints the same
+        _, again, _ = run(capsys, "demo", "--db", db, "--as-of", "2024-05-20")
+        assert again.split("\n\n", 1)[1] == out.split("\n\n", 1)[1]
+        assert "fay@" not in out[: out.index("when the plan changes")]
+
+    def test_the_totals_move_the_right_way(self, capsys, tmp_path):
+        _, out, _ = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--as-of", "2024-05-20")
+        found = re.findall(r"^  (ann|bob)@2024-05-01: .*total (\d+\.\d{2})% -> (\d+\.\d{2})%", out, re.MULTILINE)
+        assert sorted(who for who, *_ in found) == ["ann", "bob"]
+        for who, was, now in found:
+            # a higher target lowers ann's total; a credited deal raises bob's
+            assert (float(now) < float(was)) if who == "ann" else (float(now) > float(was))
 
 
 class TestDemoTeamLead:

@@ -14,11 +14,15 @@ from scorekit import (
     Date,
     Direction,
     MetricKind,
+    Phasing,
+    Ramp,
     Scorecard,
     Status,
     StatusPolicy,
+    TargetStep,
     Team,
     User,
+    codec,
     requests_for,
     score,
 )
@@ -275,6 +279,7 @@ def test_from_type_builds_every_public_value_type():
             scorekit.ManualEntry, scorekit.MetricRequest, scorekit.CardScore, scorekit.ParameterScore,
             scorekit.Date, scorekit.StatusPolicy, scorekit.WorkCalendar, scorekit.Accumulation,
             scorekit.Direction, scorekit.Status, scorekit.Change, scorekit.Revision, scorekit.ClosedScore,
+            scorekit.TargetStep, scorekit.Ramp, scorekit.Phasing,
         ]
         built = set()
         for cls in types:
@@ -287,3 +292,43 @@ def test_from_type_builds_every_public_value_type():
         print(len(built) == len(types))
     """
     assert run(code) == "True"
+
+
+@given(scorecards())
+def test_plans_stay_plain_unless_switched_on(card):
+    assert card.ramp is None
+    assert card.phasing is None
+    assert not any(p.steps for p in card.parameters)
+
+
+def test_switched_on_plans_are_generated_valid_score_and_read_back_through_codec():
+    seen = set()
+
+    @settings(max_examples=200, phases=[Phase.generate], database=None, derandomize=True)
+    @given(scorecards(target_steps=True, ramps=True, phasing=True), st.data())
+    def collect(card, data):
+        assert card.evolve() == card  # every validation once more: steps inside windows, a ramp begun
+        assert codec.loads(codec.dumps(card), Scorecard) == card
+        score(card, data.draw(measurements_for(card)), as_of=data.draw(instants_for(card)))
+        if card.ramp is not None:
+            assert isinstance(card.ramp, Ramp)
+            assert card.ramp.start < card.period.end
+            seen.add("ramp" if card.ramp_factor == 1 else "ramped")
+        if card.phasing is not None:
+            assert isinstance(card.phasing, Phasing)
+            seen.add("phasing")
+            if 0 in card.phasing.weights:
+                seen.add("a month weighing 0")
+        for parameter in card.parameters:
+            assert all(isinstance(step, TargetStep) for step in parameter.steps)
+            if parameter.steps:
+                seen.add("steps" if len(parameter.steps) == 1 else "two steps")
+
+    collect()
+    assert {"ramp", "ramped", "phasing", "a month weighing 0", "steps", "two steps"} <= seen, seen
+
+
+@given(scorecards(ramps=True, calendars=False, steps=[Step.MONTHS]))
+def test_each_knob_switches_on_alone(card):
+    assert card.phasing is None
+    assert not any(p.steps for p in card.parameters)

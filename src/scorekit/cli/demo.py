@@ -20,8 +20,17 @@ from pathlib import Path
 import pendulum
 from pendulum import Date, DateTime
 
-from scorekit.adapters.memory import FixedClock, Record, RecordsMetricSource, StaticOrgChart
+from scorekit.adapters.memory import (
+    FixedClock,
+    MemoryAdjustments,
+    MemoryManualValues,
+    MemoryScorecards,
+    Record,
+    RecordsMetricSource,
+    StaticOrgChart,
+)
 from scorekit.adapters.sqlite import SQLiteManualValues, SQLiteScorecards, SQLiteSnapshots
+from scorekit.adjustment import AdjustmentKind
 from scorekit.alerts import transitions
 from scorekit.calendar import WorkCalendar
 from scorekit.cli.render import (
@@ -43,6 +52,7 @@ from scorekit.measurement import Measurement, MetricRequest, requests_for
 from scorekit.numbers import Number
 from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
+from scorekit.plan import Ramp, TargetStep
 from scorekit.rollup import rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
@@ -61,6 +71,9 @@ DEMO_REPS = (
     ("dan", "Daniel Lewandowski"),
     ("eve", "Ewa Zielińska"),
 )
+_REP_IDS = tuple(rep for rep, _name in DEMO_REPS)
+DEMO_HIRE = ("fay", "Filomena Kaczmarek")
+"""The new hire of "when the plan changes": she started on the 15th of last month, on a ramp."""
 DEMO_TEAM = Team("north", ["ann", "bob", "cid"])
 DEMO_LEAD = Actor("lea", Role.MANAGER)
 """Lea leads team north: with the org chart she sees and changes her people's cards only."""
@@ -132,8 +145,10 @@ def _card(series: str, template: CardTemplate, owner: User | Team, period: Perio
     )
 
 
-def demo_records(first: Date, last: Date) -> list[Record]:
-    """Deterministic CRM records for every working day from `first` to `last`: each day depends only on its date.
+def demo_records(first: Date, last: Date, reps: Sequence[str] = _REP_IDS) -> list[Record]:
+    """Deterministic CRM records of `reps` (the demo's five) for every working day from `first` to `last`.
+
+    Each day's records of a rep depend only on the date and the rep.
 
     >>> [r.id for r in demo_records(Date(2024, 3, 1), Date(2024, 3, 1))][:2]
     ['20240301-ann-calls', '20240301-bob-calls']
@@ -144,7 +159,7 @@ def demo_records(first: Date, last: Date) -> list[Record]:
         day = Date.fromordinal(ordinal)
         if not DEMO_CALENDAR.is_working_day(day) or day in _polish_holidays(day.year):
             continue
-        for rep, _name in DEMO_REPS:
+        for rep in reps:
             rng = random.Random(f"{DEMO_SEED}:{day}:{rep}")  # noqa: S311 - demo data, not secrets
             at = pendulum.datetime(day.year, day.month, day.day, rng.randint(8, 16), rng.randint(0, 59), tz=tz)
             stem = f"{day:%Y%m%d}-{rep}"
@@ -317,7 +332,81 @@ def run_demo(db: Path, as_of: DateTime) -> str:
     lines = workspace.prepare()
     scores = workspace.scores()
     trend = render_trend(scores, DEMO_REPS[0][0])
-    return "\n".join([*lines, "", render_dashboard(as_of, scores), "", render_team_lead(workspace, scores), "", trend])
+    changes = render_plan_changes(workspace)
+    dashboard = render_dashboard(as_of, scores)
+    return "\n".join([*lines, "", dashboard, "", render_team_lead(workspace, scores), "", trend, "", changes])
+
+
+_PLAN_LINES = ("ramp factor:", "target steps:", "weighted target:", "credit:")
+"""The lines of `CardScore.explain()` that show how a plan moved."""
+
+
+def _plan_lines(result: CardScore, key: str) -> list[str]:
+    """The lines of `result.explain()` on parameter `key` that show how its plan moved."""
+    lines, inside = [], False
+    for line in result.explain().splitlines():
+        if not line.startswith(" "):  # a parameter's heading (or the card's): its lines are indented under it
+            inside = line.startswith((f"{key}:", f"{key} ("))
+        elif inside and line.strip().startswith(_PLAN_LINES):
+            lines.append(line.strip())
+    return lines
+
+
+def render_plan_changes(workspace: _Workspace) -> str:
+    """Today's period with the plan moved, on copies of the cards (the workspace is left as it is).
+
+    A new hire on a `Ramp` (50%, then 75%, then full targets), a target raised from the
+    15th (a `TargetStep`, set through `Scorekit.edit`) and a deal booked late credited by
+    hand (`Scorekit.adjust`), each with the lines of `explain()` that show it.
+    """
+    as_of, today = workspace.as_of, workspace.today
+    monthly = Cadence.monthly(_ANCHOR)
+    period = monthly.period_containing(today)
+    hire_id, hire_name = DEMO_HIRE
+    ramp = Ramp(monthly.period(monthly.index_of(today) - 1).start.add(days=14), ("0.5", "0.75"))
+    template, _ = workspace.series["ann"]
+    ann, bob = (_card(rep, workspace.series[rep][0], User(rep), period) for rep in ("ann", "bob"))
+    hire = _card(hire_id, template, User(hire_id), period).evolve(ramp=ramp)
+    cards = MemoryScorecards([ann, bob, hire], change=Change(_MANAGER.id, as_of, "plan changes, on copies"))
+    manual = MemoryManualValues()
+    for entry in workspace.service.manual.entries([ann.id, bob.id]):
+        manual.append(entry)
+    records = demo_records(period.start, today, ("ann", "bob", hire_id))
+    service = Scorekit(
+        cards=cards,
+        metrics=RecordsMetricSource(records),
+        manual=manual,
+        clock=FixedClock(now=as_of),
+        adjustments=MemoryAdjustments(cards=cards),
+        new_id=lambda: "credit-1",
+    )
+    before = {card.id: service.report(_MANAGER, card.id, as_of=as_of) for card in (ann, bob)}
+    raised_from = period.start.add(days=14)
+    deals = ann.parameter("deals_won")
+    raised = deals.evolve(steps=(TargetStep(raised_from, deals.target + 2),))
+    service.edit(
+        _MANAGER,
+        ann.id,
+        expected_version=1,
+        parameters=[raised if p.key == "deals_won" else p for p in ann.parameters],
+        reason=f"deals won raised from {raised_from}",
+    )
+    credit = service.adjust(_MANAGER, bob.id, "deals_won", AdjustmentKind.CREDIT, 1, reason="Globex deal booked late")
+    hired, stepped, credited = (service.report(_MANAGER, c.id, as_of=as_of) for c in (hire, ann, bob))
+
+    def moved(result: CardScore, text: str) -> list[str]:
+        was = f"{percent(before[result.card.id].total)} -> " if result.card.id in before else ""
+        head = f"  {result.card.id}: {text}: total {was}{percent(result.total)} {status_word(result.status, last_day=_last_day(result))}"
+        return [head, *(f"    deals_won {line}" for line in _plan_lines(result, "deals_won"))]
+
+    return "\n".join(
+        [
+            f"when the plan changes ({period_text(period)}, on copies of the cards; the workspace is left as it is):",
+            *moved(hired, f"new hire {hire_name}, started {ramp.start} on a ramp of 50%, 75%"),
+            *moved(stepped, f"deals won raised from {deals.target} to {deals.target + 2} from {raised_from}"),
+            *moved(credited, f'a credit of {credit.value} deal by {credit.recorded_by}, "{credit.reason}"'),
+        ]
+    )
 
 
 def render_team_lead(workspace: _Workspace, scores: Sequence[CardScore]) -> str:
