@@ -52,7 +52,7 @@ from scorekit.measurement import Measurement, MetricRequest, requests_for
 from scorekit.numbers import Number
 from scorekit.parameter import Accumulation, Direction, Metric, Parameter
 from scorekit.period import Cadence, Period, zone
-from scorekit.plan import Ramp, TargetStep
+from scorekit.plan import Ramp
 from scorekit.rollup import rollup, target_mismatches
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, score
@@ -356,7 +356,7 @@ def render_plan_changes(workspace: _Workspace) -> str:
     """Today's period with the plan moved, on copies of the cards (the workspace is left as it is).
 
     A new hire on a `Ramp` (50%, then 75%, then full targets), a target raised from the
-    15th (a `TargetStep`, set through `Scorekit.edit`) and a deal booked late credited by
+    15th (`Scorekit.edit(..., effective=)`: a `TargetStep` from that day) and a deal booked late credited by
     hand (`Scorekit.adjust`), each with the lines of `explain()` that show it.
     """
     as_of, today = workspace.as_of, workspace.today
@@ -383,12 +383,13 @@ def render_plan_changes(workspace: _Workspace) -> str:
     before = {card.id: service.report(_MANAGER, card.id, as_of=as_of) for card in (ann, bob)}
     raised_from = period.start.add(days=14)
     deals = ann.parameter("deals_won")
-    raised = deals.evolve(steps=(TargetStep(raised_from, deals.target + 2),))
-    service.edit(
+    raised = deals.evolve(target=deals.target + 2)
+    service.edit(  # only the target changes, from the 15th on: the days before keep theirs
         _MANAGER,
         ann.id,
         expected_version=1,
         parameters=[raised if p.key == "deals_won" else p for p in ann.parameters],
+        effective=raised_from,
         reason=f"deals won raised from {raised_from}",
     )
     credit = service.adjust(_MANAGER, bob.id, "deals_won", AdjustmentKind.CREDIT, 1, reason="Globex deal booked late")
