@@ -924,5 +924,5 @@ class TestDemoTeamLead:
         assert "eve@" not in view
         # revenue targets 105,000 x 3 = 315,000 against the plan's 300,000
         assert "target check: team plan revenue 300000 but her people's cards add up to 315000" in view
-        assert "ann 12000.0, bob 8000.0, the team 20000.0 (counted once)" in view  # 20,000 x 0.6, x 0.4, once
+        assert "ann 12000, bob 8000, the team 20000 (counted once)" in view  # 20,000 x 0.6, x 0.4, once
         assert "since yesterday:" in view

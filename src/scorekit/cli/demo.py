@@ -38,6 +38,7 @@ from scorekit.cli.render import (
     many,
     percent,
     period_text,
+    plain,
     score_table,
     shown,
     status_counts,
@@ -467,7 +468,7 @@ def _shared_deal(at: DateTime) -> str:
         for name, subjects in (("ann", {"ann"}), ("bob", {"bob"}), ("the team", {"ann", "bob"}))
     }
     found = source.measure(asked.values())
-    credited = ", ".join(f"{name} {found[request].value:f}" for name, request in asked.items())
+    credited = ", ".join(f"{name} {plain(found[request].value)}" for name, request in asked.items())
     return f"shared deal: ACME renewal, 20000 PLN split 60/40: {credited} (counted once)"
 
 
