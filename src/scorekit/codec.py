@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
@@ -113,17 +114,21 @@ _HIDDEN_MARK: Final = "\x00hidden:"
 
 
 _CARD_BOUNDS: Final = ((("parameters",), MAX_PARAMETERS), (("owner", "members"), MAX_MEMBERS))
+_SCORE_BOUNDS: Final = (
+    *((("card", *path), bound) for path, bound in _CARD_BOUNDS),
+    (("parameters",), MAX_PARAMETERS),
+    (("parameters", "*", "evidence"), MAX_EVIDENCE),
+)
 _BOUNDS: Final[Mapping[type, tuple[tuple[tuple[str, ...], int], ...]]] = {
     Scorecard: _CARD_BOUNDS,
     Team: ((("members",), MAX_MEMBERS),),
     MetricRequest: ((("subjects",), MAX_MEMBERS),),
     Measurement: ((("evidence",), MAX_EVIDENCE),),
     ParameterScore: ((("evidence",), MAX_EVIDENCE),),
-    CardScore: (
-        *((("card", *path), bound) for path, bound in _CARD_BOUNDS),
-        (("parameters",), MAX_PARAMETERS),
-        (("parameters", "*", "evidence"), MAX_EVIDENCE),
-    ),
+    CardScore: _SCORE_BOUNDS,
+    # wherever a card or a score is nested, its bounds hold too
+    Revision: tuple((("card", *path), bound) for path, bound in _CARD_BOUNDS),
+    ClosedScore: tuple((("score", *path), bound) for path, bound in _SCORE_BOUNDS),
 }
 """Where each document type may hold a long list, and how long it may be."""
 
@@ -188,9 +193,15 @@ def _date(value: object, _: object) -> Date:
     return as_date(_string(value))
 
 
+_INSTANT: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9:.,]+(?:Z|[+-][0-9:]+)?")
+"""An ISO 8601 calendar date and time (not a week or ordinal date), as `isoformat()` writes instants."""
+
+
 def _instant(value: object, _: object) -> DateTime:
     text = _string(value)
     try:
+        if not _INSTANT.fullmatch(text):
+            raise ValueError(text)  # noqa: TRY301 - the same message as a date fromisoformat refuses
         parsed = _dt.datetime.fromisoformat(text)
     except ValueError:
         msg = f"expected an ISO 8601 instant with an offset, got {_shown(value)}"

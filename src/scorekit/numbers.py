@@ -149,7 +149,7 @@ def _convert(value: object) -> Decimal | None:  # noqa: PLR0911 - one return per
         # float.__repr__, not repr(): a subclass such as numpy.float64 reprs as "np.float64(12.5)".
         return Decimal(float.__repr__(value))
     if isinstance(value, str):
-        text = value.strip().replace("_", "")
+        text = value  # as given: no spaces, no line break, no digit separators (DESIGN: ASCII digits only)
         if _NUMERAL.fullmatch(text) is None:
             return None
         try:

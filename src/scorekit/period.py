@@ -24,6 +24,7 @@ import contextlib
 import datetime as _dt
 import enum
 import functools
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
@@ -55,6 +56,9 @@ _MEMO_SIZE: Final = 4096
 _MAX_PATTERN: Final = 53
 
 
+_CALENDAR_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def as_date(value: object, *, name: str = "date") -> Date:
     """`value` as a `pendulum.Date`: a date or an ISO ``YYYY-MM-DD`` string, never a datetime.
 
@@ -73,12 +77,12 @@ def as_date(value: object, *, name: str = "date") -> Date:
         raise InvalidPeriod(msg)
     if isinstance(value, _dt.date):
         return Date(value.year, value.month, value.day)
-    if isinstance(value, str):
+    if isinstance(value, str) and _CALENDAR_DATE.fullmatch(value):  # not a week date (2024-W05-1) nor an ordinal one
         try:
             parsed = _dt.date.fromisoformat(value)
         except ValueError:
             parsed = None
-        if parsed is not None and len(value) == len("YYYY-MM-DD"):
+        if parsed is not None:
             return Date(parsed.year, parsed.month, parsed.day)
     msg = f"{name} must be a date or an ISO date string 'YYYY-MM-DD', got {value!r}"
     raise InvalidPeriod(msg)

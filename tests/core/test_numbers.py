@@ -8,13 +8,17 @@ from scorekit.numbers import EXACT, decimal_places, exact_sum, for_display, to_d
 
 
 class TestToDecimal:
+    @pytest.mark.parametrize("text", ["1_000", " 5 ", "5\n", "\t5", "5 ", "+ 5"])
+    def test_a_string_is_ascii_digits_only_no_spaces_or_separators(self, text):
+        # DESIGN: strings take ASCII digits only; 0.2 stripped spaces and dropped underscores
+        with pytest.raises(InvalidNumber):
+            to_decimal(text)
+
     @pytest.mark.parametrize(
         ("value", "expected"),
         [
             (3, Decimal(3)),
             ("2.50", Decimal("2.50")),
-            (" 7 ", Decimal(7)),
-            ("1_000", Decimal(1000)),
             (Decimal("-4.2"), Decimal("-4.2")),
             (33.33, Decimal("33.33")),
             (0.1, Decimal("0.1")),

@@ -30,6 +30,7 @@ from scorekit import (
     Transition,
     User,
     Weight,
+    codec,
     requests_for,
     score,
 )
@@ -492,3 +493,42 @@ class TestTeamDocuments:
         assert to_dict(reached)["after"] == "0.925"
         with pytest.raises(InvalidDocument, match="before: expected a status"):
             from_dict({**to_dict(told), "before": "0.5"}, Transition)
+
+
+class TestDocumentsRefusedEarly:
+    """0.3: dates and instants are calendar dates only; bounds hold wherever a card is nested."""
+
+    @pytest.mark.parametrize("text", ["2024-W05-1", "2024-035", "20240201"])
+    def test_a_week_or_ordinal_date_is_not_a_date(self, text):
+        from scorekit import Period
+
+        with pytest.raises(InvalidDocument, match="YYYY-MM-DD"):
+            codec.from_dict({"schema": 1, "start": text, "end": "2024-03-01"}, Period)
+
+    def test_a_week_date_instant_is_not_an_instant(self):
+        from scorekit import Evidence
+
+        with pytest.raises(InvalidDocument, match="ISO 8601 instant"):
+            codec.from_dict({"schema": 1, "id": "d", "occurred_at": "2024-W05-1T10:00:00+00:00"}, Evidence)
+
+    def test_a_card_inside_a_revision_or_a_closed_score_keeps_its_parameter_bound(self):
+        import pendulum
+
+        from scorekit import Cadence, ClosedScore, Date, Parameter, Revision, Scorecard, User, score
+        from scorekit.history import Change
+
+        c = Cadence.monthly(Date(2024, 1, 1))
+        card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
+        at = pendulum.datetime(2024, 2, 1, tz="UTC")
+        revision = codec.to_dict(Revision(card, Change("boss", at)))
+        revision["card"]["parameters"] = revision["card"]["parameters"] * (codec.MAX_PARAMETERS + 1)
+        with pytest.raises(InvalidDocument, match="more than the 1,000 allowed"):
+            codec.from_dict(revision, Revision)
+        closed = codec.to_dict(
+            ClosedScore.of(
+                score(card, {"deals_won": 8}, as_of=at), closed_at=at, closed_by="boss", fingerprint="0" * 64
+            )
+        )
+        closed["score"]["card"]["parameters"] = closed["score"]["card"]["parameters"] * (codec.MAX_PARAMETERS + 1)
+        with pytest.raises(InvalidDocument, match="more than the 1,000 allowed"):
+            codec.from_dict(closed, ClosedScore)
