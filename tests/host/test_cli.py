@@ -442,6 +442,13 @@ class TestOutputIsSafe:
         assert rows[1]["label"] == "Revenue"
         assert rows[0]["achievement"] == "0.4"  # numbers are never prefixed
 
+    def test_explain_escapes_a_right_to_left_override_as_the_table_does(self, capsys, tmp_path):
+        label = "Deals \u202eWON"  # U+202E would show the rest of the line reversed
+        argv = ["score", "--card", self.card(tmp_path, label), "--records", RECORDS, "--as-of", "2024-03-31"]
+        _, out, _ = run(capsys, *argv, "--explain")
+        assert "\u202e" not in out
+        assert out.count("Deals \\u202eWON") >= 2  # the table's row and the explanation's line
+
     def test_a_negative_number_is_not_prefixed(self, capsys, tmp_path):
         text = CARD.read_text().replace("cap = 1.5", "cap = 1.5\ncounts_from = 2024-03-01")
         path = tmp_path / "c.toml"

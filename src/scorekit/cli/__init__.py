@@ -116,8 +116,9 @@ def score_command(args: argparse.Namespace) -> str:
         if isinstance(error, ScorekitError):
             raise
         fail(f"--as-of {args.as_of}: card {card.id!r} cannot be scored then: {error}")
-    if args.explain:
-        output = f"{output}\n\n{result.explain()}"
+    if args.explain:  # each line escaped as the table's cells are: a label cannot reorder or hide the text
+        explained = "\n".join(render.shown(line) for line in result.explain().splitlines())
+        output = f"{output}\n\n{explained}"
     return output
 
 
