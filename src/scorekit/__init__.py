@@ -31,7 +31,7 @@ from scorekit.errors import (
     StorageOutcomeUnknown,
 )
 from scorekit.frames import to_pandas
-from scorekit.grouping import Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
+from scorekit.grouping import CardFailure, Dashboard, Group, Ranked, Summary, Trend, metrics_key, rank, similarity_key
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, Evidence, ManualEntry, Measurement, MetricRequest, requests_for
 from scorekit.parameter import Accumulation, Direction, Metric, MetricKind, Parameter
@@ -57,6 +57,7 @@ __all__ = [
     "AdjustmentKind",
     "Aggregate",
     "Cadence",
+    "CardFailure",
     "CardNotFound",
     "CardScore",
     "CardTemplate",

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+import attrs
 from pendulum import Date, DateTime
 
 from scorekit import asking
@@ -25,8 +26,9 @@ from scorekit.errors import (
     InvalidScorecard,
     PermissionDenied,
     ScorekitError,
+    StorageError,
 )
-from scorekit.grouping import Dashboard, KeyFunction, Trend, similarity_key, summarize_groups
+from scorekit.grouping import CardFailure, Dashboard, KeyFunction, Trend, similarity_key, summarize_groups
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import (
     Measurement,
@@ -205,7 +207,14 @@ class _Reading:
         """
         card = self._visible(actor, card_id)
         instant = self._instant(as_of)
-        return self._score_all([card], [instant], evidence=True)[0]
+        try:
+            return self._score_all([card], [instant], evidence=True)[0]
+        except StorageError:
+            raise
+        except ScorekitError as error:
+            if repr(card.id) in str(error):
+                raise
+            raise type(error)(f"card {card.id!r} cannot be scored: {error}") from error
 
     def trend(self, actor: Actor, series_id: str) -> Trend:
         """Every card of a series the actor may see, in period order, each as of its period end.
@@ -272,8 +281,32 @@ class _Reading:
             cards = self._current(instant, narrow)
         if scope is not None:
             cards = self._in_sight(viewer.id, scope, cards)
-        scores = self._score_all(cards, [instant] * len(cards), evidence=False)
-        return Dashboard(instant, scores, *summarize_groups(scores, key or similarity_key))
+        scores, failures = self._score_what_it_can(cards, [instant] * len(cards))
+        summary, groups = summarize_groups(scores, key or similarity_key)
+        if failures:
+            summary = attrs.evolve(summary, failed=len(failures))
+        return Dashboard(instant, scores, summary, groups, failures=failures)
+
+    def _score_what_it_can(
+        self, cards: Sequence[Scorecard], instants: Sequence[DateTime]
+    ) -> tuple[ScoreRows, tuple[CardFailure, ...]]:
+        """`_score_all` of a dashboard, except that a card whose data cannot be scored is set apart, with its error.
+
+        A batch that raises a `ScorekitError` (not a `StorageError`) is cut in halves until
+        each failing card is alone: with k such cards among n, about k log n more CRM
+        calls, and none while every card scores.
+        """
+        try:
+            return self._score_all(cards, instants, evidence=False), ()
+        except StorageError:
+            raise
+        except ScorekitError as error:
+            if len(cards) == 1:
+                return ScoreRows(()), (CardFailure(cards[0].id, str(error)),)
+        half = len(cards) // 2
+        first, first_failed = self._score_what_it_can(cards[:half], instants[:half])
+        second, second_failed = self._score_what_it_can(cards[half:], instants[half:])
+        return first + second, first_failed + second_failed
 
     @staticmethod
     def _in_sight(manager_id: str, scope: frozenset[str], cards: Sequence[Scorecard]) -> tuple[Scorecard, ...]:

@@ -191,6 +191,10 @@ class ScoreRows(Sequence[CardScore]):
     def __repr__(self) -> str:
         return f"ScoreRows({len(self._rows)} scores)"
 
+    def __add__(self, other: ScoreRows) -> ScoreRows:
+        """These rows, then `other`'s (no score is built)."""
+        return ScoreRows(self._rows + other._rows)
+
     def pick(self, indices: Iterable[int]) -> ScoreRows:
         """The rows at `indices`, in that order (no score is built)."""
         rows = self._rows

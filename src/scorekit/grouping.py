@@ -34,6 +34,7 @@ from scorekit.status import Status
 from scorekit.window import ParameterWindow, shaped_exact
 
 __all__ = [
+    "CardFailure",
     "Dashboard",
     "Group",
     "KeyFunction",
@@ -118,6 +119,8 @@ class Summary:
     per_metric: Mapping[str, Decimal]
     at_risk: int = attrs.field(default=0, kw_only=True)
     no_data: int = attrs.field(default=0, kw_only=True)
+    failed: int = attrs.field(default=0, kw_only=True)
+    """Cards a dashboard could not score (`Dashboard.failures`): counted apart, not in `count`."""
 
     @property
     def started(self) -> int:
@@ -139,6 +142,7 @@ def _summary_text(summary: Summary) -> str:
     return (
         f"{_display.many(summary.count, 'card')}, {summary.started} started: mean {_shown(summary.mean_total)}, "
         f"median {_shown(summary.median_total)}\n {_counts(summary)}"
+        + (f"; {summary.failed} could not be scored" if summary.failed else "")
     )
 
 
@@ -534,6 +538,18 @@ def card_records(scores: Iterable[CardScore]) -> list[dict[str, object]]:
 # -- the dashboard and the trend -----------------------------------------------------------
 
 
+@attrs.frozen
+class CardFailure:
+    """A card a dashboard could not score: its id and the message of the `ScorekitError` it raised.
+
+    >>> CardFailure("bob@2024-05-01", "measurement of 'revenue' must be below 10**15").card_id
+    'bob@2024-05-01'
+    """
+
+    card_id: str
+    error: str
+
+
 @attrs.frozen(repr=False)
 class Dashboard:
     """Cards scored as of one instant (F9), with a summary and groups of similar cards (F10).
@@ -555,6 +571,8 @@ class Dashboard:
     """The service gives `ScoreRows`: a sequence that builds each `CardScore` when asked."""
     summary: Summary
     groups: tuple[Group, ...]
+    failures: tuple[CardFailure, ...] = attrs.field(default=(), kw_only=True)
+    """The cards whose data could not be scored, each with its error; every other card is scored."""
 
     def leaderboard(self, by: str = "total") -> tuple[Ranked, ...]:
         """The cards ranked, as `rank` does: best first, ties sharing a rank (1, 2, 2, 4)."""
