@@ -34,9 +34,7 @@ def test_a_card_whose_data_cannot_be_scored_is_set_apart_and_every_other_card_is
     )
     board = svc.dashboard(BOSS)
     assert board.failures == (CardFailure("bob@2024-03-01", board.failures[0].error),)
-    assert (
-        "10**15" in board.failures[0].error or "10^15" in board.failures[0].error or "1e15" in board.failures[0].error
-    )
+    assert "must be less than 10**15" in board.failures[0].error
     assert sorted(s.card.id for s in board.scores) == sorted(f"{n}@2024-03-01" for n in names[1:])
     assert all(s.percent() == 30 for s in board.scores)
     assert (board.summary.count, board.summary.failed) == (people - 1, 1)
