@@ -367,9 +367,13 @@ class TestReportAndDashboard:
                 return {}
 
         memory_service.metrics = Forgetful()
-        memory_service.create_cards(MANAGER, template(), [User("ann")])
+        (card,) = memory_service.create_cards(MANAGER, template(), [User("ann")])
+        # a dashboard sets the card apart with the error (0.3); its report raises it
+        (failure,) = memory_service.dashboard(MANAGER).failures
+        assert failure.card_id == card.id
+        assert "left 'deals_won'" in failure.error
         with pytest.raises(MissingMeasurement, match="left 'deals_won'"):
-            memory_service.dashboard(MANAGER)
+            memory_service.report(MANAGER, card.id)
 
     def test_summary_and_groups(self, service):
         ann_card, bob_card, team_card = seeded(service)
