@@ -19,6 +19,7 @@ returns a new card.  `Scorecard.windows` is the view scoring and requests read.
 
 from __future__ import annotations
 
+import collections
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Final
@@ -240,7 +241,7 @@ class Scorecard:
     def _check_parameters(self) -> None:
         invalid = self._invalid
         keys = [p.key for p in self.parameters]
-        twice = sorted({k for k in keys if keys.count(k) > 1})
+        twice = sorted(k for k, n in collections.Counter(keys).items() if n > 1)  # linear: a card may have 1,000
         if twice:
             raise invalid(f"each metric may appear once, but {', '.join(map(repr, twice))} appear more than once")
         active = [p for p in self.parameters if p.active]
