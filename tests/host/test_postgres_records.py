@@ -224,6 +224,10 @@ class TestSQLiteRowsThatCannotBeRead:
             ((b"\xff\xfe", "2024-02-04T00:00:00.000000Z"), r"'2024-02-04T00:00:00.000000Z' has no id .* not UTF-8"),
             (("x1", "2024-02-04 10:00:00"), r"record 'x1': occurred_at must be UTC text .* got '2024-02-04 10:00:00'"),
             (("x2", "2024-02-04T10:00:00+01:00"), r"record 'x2': occurred_at must be UTC text"),
+            # an instant that is no text sorts outside every window of text (blobs after all text, NULL
+            # apart): 0.2 left such rows out without a word
+            (("x5", b"2024-02-04"), r"record 'x5': occurred_at must be UTC text"),
+            (("x6", None), r"record 'x6': occurred_at must be UTC text .* got None"),
         ],
     )
     def test_measure_and_aggregate_refuse_the_same_row(self, tmp_path, row, said):
@@ -236,6 +240,37 @@ class TestSQLiteRowsThatCannotBeRead:
             source.measure([request()])
         with pytest.raises(StorageError, match=said):
             source.aggregate([cell])
+
+    def test_a_row_of_another_subject_or_metric_is_none_of_the_batchs_business(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", [Record("ok", "deals_won", "ann", DAY, 1)])
+        with contextlib.closing(sqlite3.connect(source.path)) as db, db:
+            db.execute("INSERT INTO records VALUES ('n1', 'deals_won', 'bob', 1707004800, '1', 1)")
+            db.execute("INSERT INTO records VALUES ('n2', 'calls', 'ann', NULL, '1', 1)")
+        assert source.measure([request()])[request()].value == 1
+
+    @pytest.mark.parametrize("at", [1707004800, 1707004800.5])
+    def test_a_number_as_an_instant_is_refused_in_a_column_without_text_affinity(self, tmp_path, at):
+        # numbers sort before all text, so no window of text ever held this row
+        path = tmp_path / "crm.sqlite3"
+        with contextlib.closing(sqlite3.connect(path)) as db, db:
+            db.execute("CREATE TABLE records (id TEXT, metric TEXT, subject TEXT, occurred_at, value TEXT)")
+            db.execute("INSERT INTO records VALUES ('ok', 'deals_won', 'ann', ?, '1')", (instant_text(DAY),))
+            db.execute("INSERT INTO records VALUES ('x3', 'deals_won', 'ann', ?, '1')", (at,))
+        source = SQLiteRecordsSource(path, "records")
+        cell = Cell("deals_won", Accumulation.SUM, "ann", FEB, MAR)
+        for ask in (lambda: source.measure([request()]), lambda: source.aggregate([cell])):
+            with pytest.raises(StorageError, match=rf"record 'x3': occurred_at must be UTC text .* got '{at}'"):
+                ask()
+
+    def test_the_extra_instant_ranges_search_the_index(self, tmp_path):
+        source = make_sqlite(tmp_path / "crm.sqlite3", [])
+        with contextlib.closing(sqlite3.connect(source.path)) as db, db:
+            db.execute("CREATE INDEX by_request ON records (metric, subject, occurred_at)")
+        with source._reading() as db:
+            plan = " ".join(row[3] for row in db.execute("EXPLAIN QUERY PLAN " + source._query, ("[]",)))
+        # every branch a range search on the index (not a scan of a subject's whole history)
+        assert plan.count("occurred_at") >= 4, plan
+        assert "SCAN r" not in plan, plan
 
     def test_a_column_that_does_not_exist_is_not_read_as_a_string(self, tmp_path):
         make_sqlite(tmp_path / "crm.sqlite3", [])

@@ -247,12 +247,16 @@ class RecordsTable:
             names["share"],
         )
 
-    def join(self) -> str:
-        """The join of the wanted rows ``w`` to the records ``r``: metric, subject, half-open window."""
+    def join(self, instants: str | None = None) -> str:
+        """The join of the wanted rows ``w`` to the records ``r``: metric, subject, half-open window.
+
+        `instants` replaces the window's condition on ``r``'s instant column (``{at}`` stands for it).
+        """
         valued = "" if self.value is None else f" AND r.{self.value} IS NOT NULL"
+        at = f"r.{self.occurred_at}"
+        when = f"{at} >= w.start_at AND {at} < w.end_at" if instants is None else instants.format(at=at)
         return (
-            f"JOIN {self.table} AS r ON r.{self.metric} = w.metric AND r.{self.subject} = w.subject"
-            f" AND r.{self.occurred_at} >= w.start_at AND r.{self.occurred_at} < w.end_at{valued}"
+            f"JOIN {self.table} AS r ON r.{self.metric} = w.metric AND r.{self.subject} = w.subject AND {when}{valued}"
         )
 
     def value_expression(self) -> str:

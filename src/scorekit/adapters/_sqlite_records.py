@@ -190,26 +190,40 @@ class SQLiteRecordsSource:
                 f" {t.share_expression()} FROM {t.table} AS r LIMIT 0"
             ).fetchall()
 
-    def _build_query(self) -> str:
+    def _hits(self) -> str:
+        """Each wanted row's records: those in its window, and those of its metric and subject whose instant is no text.
+
+        SQLite sorts every number before all text and every blob after it, so a NULL,
+        numeric or blob instant can never fall in a window of text: without the three
+        extra index ranges such a row would be left out in silence; with them it reaches
+        `_Records`, which refuses it naming the record.  Each range is a search of the
+        ``(metric, subject, occurred_at)`` index, and the batch is still one statement.
+        """
         t = self._table
+        picked = (
+            f"SELECT w.n, w.acc, CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB),"
+            f" {t.value_expression()}, {t.share_expression()} FROM wanted AS w"
+        )
+        ranges = (None, "{at} IS NULL", "{at} < ''", "{at} >= x''")
+        return " UNION ALL ".join(f"{picked} {t.join(instants)}" for instants in ranges)
+
+    def _build_query(self) -> str:
         return (
             "WITH wanted (n, acc, metric, subject, start_at, end_at) AS ("
             " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
-            " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?))"
-            f" SELECT w.n, w.acc, {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB),"
-            f" {t.value_expression()}, {t.share_expression()}, w.acc = '{LAST}', {int(self._evidence)})"
-            f" FROM wanted AS w {t.join()} GROUP BY w.n"
+            " json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]') FROM json_each(?)),"
+            f" hits (n, acc, at, id, value, share) AS ({self._hits()})"
+            f" SELECT n, acc, {_AGGREGATE}(at, id, value, share, acc = '{LAST}', {int(self._evidence)})"
+            " FROM hits GROUP BY n"
         )
 
     def _build_aggregate_query(self) -> str:
-        t = self._table
         return (
-            "WITH wanted (n, metric, subject, start_at, end_at) AS ("
-            " SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
-            " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?))"
-            f" SELECT w.n, {_AGGREGATE}(CAST(r.{t.occurred_at} AS BLOB), CAST(r.{t.id} AS BLOB),"
-            f" {t.value_expression()}, {t.share_expression()}, 1, 0)"
-            f" FROM wanted AS w {t.join()} GROUP BY w.n"
+            "WITH wanted (n, acc, metric, subject, start_at, end_at) AS ("
+            " SELECT json_extract(value, '$[0]'), NULL, json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+            " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?)),"
+            f" hits (n, acc, at, id, value, share) AS ({self._hits()})"
+            f" SELECT n, {_AGGREGATE}(at, id, value, share, 1, 0) FROM hits GROUP BY n"
         )
 
     @contextlib.contextmanager
