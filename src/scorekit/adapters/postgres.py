@@ -678,11 +678,17 @@ _MANUAL_DDL: Final = (
 class PostgresManualValues(_Adapter):
     """A `ManualValueStore` in PostgreSQL (append-only; `delete_for` when cards are deleted).
 
-    >>> import os, pendulum
+    >>> import os, pendulum, psycopg
     >>> if not os.environ.get("SCOREKIT_POSTGRES"):
     ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
-    >>> with PostgresManualValues(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as store:
-    ...     _ = store.delete_for(["c7"])
+    >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
+    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
+    ...     _ = conn.execute("DROP SCHEMA IF EXISTS scorekit_doctest_manual CASCADE")
+    >>> c = Cadence.monthly(Date(2024, 1, 1))
+    >>> card = Scorecard("c7", User("ann"), c, c.period(0), [Parameter("nps", 50, 100)])
+    >>> with PostgresScorecards(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest_manual") as repo:
+    ...     _ = repo.add(card, change=Change("boss", pendulum.datetime(2024, 1, 2, tz="UTC")))
+    >>> with PostgresManualValues(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest_manual") as store:
     ...     store.append(ManualEntry("c7", "nps", 42, pendulum.datetime(2024, 1, 5, tz="UTC"), "ann"))
     ...     [e.value for e in store.entries(["c7"])]
     [Decimal('42')]
@@ -838,12 +844,18 @@ class PostgresAdjustments(_Adapter):
     deleted or closed card in the same transaction, and deleting or purging a card
     removes its adjustments in the card's transaction.
 
-    >>> import os, pendulum
+    >>> import os, pendulum, psycopg
     >>> if not os.environ.get("SCOREKIT_POSTGRES"):
     ...     import pytest; pytest.skip("SCOREKIT_POSTGRES is not set")
+    >>> from scorekit import Cadence, Change, Date, Parameter, Scorecard, User
+    >>> with psycopg.connect(os.environ["SCOREKIT_POSTGRES"], autocommit=True) as conn:
+    ...     _ = conn.execute("DROP SCHEMA IF EXISTS scorekit_doctest_adjustments CASCADE")
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> card = Scorecard("c7", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
     >>> at = pendulum.datetime(2024, 4, 29, tz="UTC")
-    >>> with PostgresAdjustments(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest") as store:
-    ...     _ = store.delete_for(["c7"])
+    >>> with PostgresScorecards(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest_adjustments") as repo:
+    ...     _ = repo.add(card, change=Change("boss", at))
+    >>> with PostgresAdjustments(os.environ["SCOREKIT_POSTGRES"], schema="scorekit_doctest_adjustments") as store:
     ...     store.add(Adjustment("a7", "c7", "deals_won", "credit", 2, "D-7 booked late", at, "boss"))
     ...     [a.value for a in store.for_cards(["c7"])]
     [Decimal('2')]
