@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 import pendulum
@@ -51,3 +52,25 @@ def _refused(write: Callable[[], object], promise: str) -> None:
     except ConflictError:
         return
     raise AssertionError(_promise(promise))
+
+
+def _race(writes: list[Callable[[], object]]) -> list[str]:
+    """Run `writes` at once, one thread each: "added" for each that returned, "conflict" for each `ConflictError`, sorted."""
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(write: Callable[[], object]) -> None:
+        try:
+            write()
+            outcome = "added"
+        except ConflictError:
+            outcome = "conflict"
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run, args=(write,)) for write in writes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)

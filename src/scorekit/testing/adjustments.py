@@ -9,7 +9,7 @@ adjustments in the same step.
 
 from __future__ import annotations
 
-import threading
+import functools
 from decimal import Decimal
 
 import attrs
@@ -23,7 +23,7 @@ from scorekit.history import ClosedScore
 from scorekit.ports import AdjustmentStore, CardSteps
 from scorekit.scorecard import Scorecard, Team
 from scorekit.scoring import score
-from scorekit.testing._common import HOSTILE_STRINGS, _card, _change, _promise, _refused
+from scorekit.testing._common import HOSTILE_STRINGS, _card, _change, _promise, _race, _refused
 from scorekit.testing.storage import Stores, _closed_of
 
 __all__ = ["AdjustedStores", "AdjustmentStorageContract", "AdjustmentStoreContract"]
@@ -89,24 +89,8 @@ class AdjustmentStoreContract:
         assert adjustments.for_cards(["c1", "c2"]) == (_adjustment(),), _promise("a refused add writes nothing")
 
     def test_concurrent_adds_of_one_id_store_one(self, adjustments: AdjustmentStore) -> None:
-        outcomes: list[str] = []
-        lock = threading.Lock()
-
-        def add(value: int) -> None:
-            try:
-                adjustments.add(_adjustment(value=value))
-                outcome = "added"
-            except ConflictError:
-                outcome = "conflict"
-            with lock:
-                outcomes.append(outcome)
-
-        threads = [threading.Thread(target=add, args=(v,)) for v in range(1, 7)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(outcomes) == ["added"] + ["conflict"] * 5, _promise("two adds of one id store one")
+        outcomes = _race([functools.partial(adjustments.add, _adjustment(value=v)) for v in range(1, 7)])
+        assert outcomes == ["added"] + ["conflict"] * 5, _promise("two adds of one id store one")
         assert len(adjustments.for_cards(["c1"])) == 1
 
     def test_delete_for_removes_every_adjustment_of_those_cards_only(self, adjustments: AdjustmentStore) -> None:

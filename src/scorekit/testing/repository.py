@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from scorekit.errors import CardNotFound, ConflictError
@@ -15,7 +13,7 @@ from scorekit.ports import (
     ScorecardRepository,
 )
 from scorekit.scorecard import Team, User
-from scorekit.testing._common import HOSTILE_STRINGS, _card, _change, _promise, _refused
+from scorekit.testing._common import HOSTILE_STRINGS, _card, _change, _promise, _race, _refused
 
 
 class ScorecardRepositoryContract:
@@ -186,24 +184,8 @@ class ScorecardRepositoryContract:
 
     def test_concurrent_adds_of_the_same_next_card_store_it_once(self, repository: ScorecardRepository) -> None:
         following = repository.add(_card(), change=_change()).next_card()
-        outcomes: list[str] = []
-        lock = threading.Lock()
-
-        def add() -> None:
-            try:
-                repository.add(following, change=_change())
-                outcome = "added"
-            except ConflictError:
-                outcome = "conflict"
-            with lock:
-                outcomes.append(outcome)
-
-        threads = [threading.Thread(target=add) for _ in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(outcomes) == ["added"] + ["conflict"] * 7
+        outcomes = _race([lambda: repository.add(following, change=_change())] * 8)
+        assert outcomes == ["added"] + ["conflict"] * 7
         assert len(repository.find()) == 2
         assert len(repository.history(following.id)) == 1, _promise("one add, one revision")
 

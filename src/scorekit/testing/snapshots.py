@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 
 import pendulum
 import pytest
@@ -18,7 +18,7 @@ from scorekit.ports import (
 )
 from scorekit.scorecard import Scorecard, User
 from scorekit.scoring import score
-from scorekit.testing._common import _card, _change, _promise
+from scorekit.testing._common import _card, _change, _promise, _race
 
 
 def _hard_closed_scores() -> list[ClosedScore]:
@@ -109,24 +109,8 @@ class SnapshotStoreContract:
         assert snapshots.get(["c1"])["c1"] == _closed(total=8), _promise("a closed number never moves")
 
     def test_concurrent_closes_store_one(self, snapshots: SnapshotStore) -> None:
-        outcomes: list[str] = []
-        lock = threading.Lock()
-
-        def add(total: int) -> None:
-            try:
-                snapshots.add(_closed(total=total))
-                outcome = "added"
-            except ConflictError:
-                outcome = "conflict"
-            with lock:
-                outcomes.append(outcome)
-
-        threads = [threading.Thread(target=add, args=(t,)) for t in range(1, 7)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert sorted(outcomes) == ["added"] + ["conflict"] * 5, _promise("two closers store one snapshot")
+        outcomes = _race([functools.partial(snapshots.add, _closed(total=t)) for t in range(1, 7)])
+        assert outcomes == ["added"] + ["conflict"] * 5, _promise("two closers store one snapshot")
 
     def test_remove_reopens(self, snapshots: SnapshotStore) -> None:
         closed = _closed()
