@@ -1,6 +1,7 @@
 """JSON documents for scorekit's values, on cattrs, in a versioned schema.
 
-Every document is a JSON object carrying ``"schema": 1``.  Decimals are strings
+Every document is a JSON object carrying ``"schema": 2`` (0.3's number; a document of
+schema 1, as 0.1 and 0.2 wrote it, still loads, to the same value).  Decimals are strings
 (``"33.33"``), weights percentages as strings (``"40"``), dates ISO 8601
 (``"2024-01-31"``), instants ISO 8601 with their offset, owners tagged
 ``{"kind": "user" | "team", ...}``.  Round trips are exact.  Any malformed
@@ -16,7 +17,7 @@ a team with more than `MAX_MEMBERS` members and a measurement with more than
 >>> card = Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)])
 >>> loads(dumps(card), Scorecard) == card
 True
->>> from_dict({"schema": 1, "key": "x", "unit": 3, "kind": "sometimes"}, Metric)
+>>> from_dict({"schema": 2, "key": "x", "unit": 3, "kind": "sometimes"}, Metric)
 Traceback (most recent call last):
 scorekit.errors.InvalidDocument: not a valid Metric document:
   unit: expected a string, got 3
@@ -64,6 +65,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "MAX_STRING_CHARS",
     "SCHEMA",
+    "SCHEMAS_READ",
     "dumps",
     "fingerprint",
     "from_dict",
@@ -74,8 +76,15 @@ __all__ = [
 
 T = TypeVar("T")
 
-SCHEMA: Final = 1
-"""The schema version every document carries; documents of any other version are refused."""
+SCHEMA: Final = 2
+"""The schema version every document is written with (0.3 raised it from 1: steps, ramps, phasing, adjustments)."""
+SCHEMAS_READ: Final = (1, 2)
+"""The schema versions `from_dict` and `loads` read; a document of any other is refused, never guessed at.
+
+Schema 1 (0.1 and 0.2) has no field schema 2 lacks: it loads to the value it always described."""
+_FINGERPRINT_SCHEMA: Final = 1
+"""The number the documents inside a fingerprint carry, fixed when the digest was defined: a digest
+never changes because the format's number did (equal inputs, equal digests, in any version)."""
 MAX_DOCUMENT_CHARS: Final = 8_000_000
 """`loads` refuses longer texts before parsing them."""
 MAX_STRING_CHARS: Final = 100_000
@@ -589,24 +598,30 @@ _CONVERTER: Final = _make_converter()
 
 
 def to_dict(obj: object) -> dict[str, Any]:
-    """`obj` as a JSON-ready dict carrying ``"schema": 1``.
+    """`obj` as a JSON-ready dict carrying ``"schema": 2`` (`SCHEMA`).
 
     >>> to_dict(Weight.percent("33.33"))
-    {'schema': 1, 'value': '33.33'}
+    {'schema': 2, 'value': '33.33'}
     """
+    return _document(obj, SCHEMA)
+
+
+def _document(obj: object, schema: int) -> dict[str, Any]:
     if not isinstance(obj, _TYPES + _TYPES_MORE + _TYPES_HISTORY + _TYPES_TEAMS):
         msg = f"no document type for {type(obj).__name__}; scorekit encodes {', '.join(t.__name__ for t in _TYPES + _TYPES_MORE + _TYPES_HISTORY + _TYPES_TEAMS)}"
         raise TypeError(msg)
     data = _CONVERTER.unstructure(obj, type(obj))
     if isinstance(obj, _SCALARS):
         data = {"value": data}
-    return {"schema": SCHEMA, **data}
+    return {"schema": schema, **data}
 
 
 def from_dict(data: object, cls: type[T]) -> T:
     """The `cls` that the document `data` describes (the argument order of cattrs' ``structure``).
 
-    >>> from_dict({"schema": 1, "value": "40"}, Weight)
+    >>> from_dict({"schema": 2, "value": "40"}, Weight)
+    Weight.percent('40')
+    >>> from_dict({"schema": 1, "value": "40"}, Weight)  # as 0.2 wrote it
     Weight.percent('40')
     """
     if cls not in _TYPES + _TYPES_MORE + _TYPES_HISTORY + _TYPES_TEAMS:
@@ -617,6 +632,9 @@ def from_dict(data: object, cls: type[T]) -> T:
     return _strict(data, cls)
 
 
+_SCHEMAS_SHOWN: Final = " or ".join(map(str, SCHEMAS_READ))
+
+
 def _strict(data: object, cls: type[T]) -> T:
     """`from_dict` checking everything: every document that is not a known card template's goes here."""
     name = cls.__name__
@@ -624,8 +642,8 @@ def _strict(data: object, cls: type[T]) -> T:
         msg = f"a {name} document must be a JSON object, got {_shown(data)}"
         raise InvalidDocument(msg)
     schema = data.get("schema")
-    if type(schema) is not int or schema != SCHEMA:
-        msg = f'a {name} document must carry "schema": {SCHEMA}, got {_shown(schema)}'
+    if type(schema) is not int or schema not in SCHEMAS_READ:
+        msg = f'a {name} document must carry "schema": {_SCHEMAS_SHOWN}, got {_shown(schema)}'
         raise InvalidDocument(msg)
     body = {k: v for k, v in data.items() if k != "schema"}
     if cls in _SCALARS:
@@ -718,7 +736,12 @@ def _template_key(data: Mapping[str, Any]) -> tuple[Any, ...] | None:
     if not (keys >= _CARD_FIELDS and keys <= _CARD_ALL_FIELDS):
         return None
     schema, parameters, timezone = data["schema"], data["parameters"], data["timezone"]
-    if type(schema) is not int or schema != SCHEMA or type(parameters) is not list or type(timezone) is not str:
+    if (
+        type(schema) is not int
+        or schema not in SCHEMAS_READ
+        or type(parameters) is not list
+        or type(timezone) is not str
+    ):
         return None
     if len(parameters) > MAX_PARAMETERS:
         return None
@@ -849,7 +872,7 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
     """`obj` as JSON text (see `to_dict`).
 
     >>> dumps(Weight.percent(40))
-    '{"schema": 1, "value": "40"}'
+    '{"schema": 2, "value": "40"}'
     """
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False)
 
@@ -857,11 +880,11 @@ def dumps(obj: object, *, indent: int | None = None) -> str:
 def loads(text: str | bytes, cls: type[T]) -> T:
     """The `cls` that the JSON `text` describes (see `from_dict`).
 
-    >>> loads('{"schema": 1, "value": "12.5"}', Weight)
-    Weight.percent('12.5')
     >>> loads('{"schema": 2, "value": "12.5"}', Weight)
+    Weight.percent('12.5')
+    >>> loads('{"schema": 3, "value": "12.5"}', Weight)
     Traceback (most recent call last):
-    scorekit.errors.InvalidDocument: a Weight document must carry "schema": 1, got 2
+    scorekit.errors.InvalidDocument: a Weight document must carry "schema": 1 or 2, got 3
     """
     given: object = text
     if not isinstance(given, str | bytes):
@@ -912,7 +935,8 @@ def fingerprint(
     read, in order; `adjustments` the credits and reliefs it counted, in any order.
     Equal inputs give equal digests, in any process.
 
-    The digest hashes the canonical JSON of its inputs: the codec's documents, keys
+    The digest hashes the canonical JSON of its inputs: the codec's documents (carrying
+    ``"schema": 1`` whatever `SCHEMA` is, so a digest outlives a new format number), keys
     sorted, no spaces, evidence ids sorted (the order a CRM returns records in is not
     an input), manual entries in the order given, adjustments (each whole: id, kind,
     value, metric, reason, who and when) by id.  Without adjustments the document has
@@ -936,11 +960,11 @@ def fingerprint(
     """
     try:
         document: dict[str, Any] = {
-            "card": to_dict(card),
+            "card": _document(card, _FINGERPRINT_SCHEMA),
             "measurements": {str(key): _measurement(value) for key, value in measurements.items()},
-            "manual": [to_dict(entry) for entry in manual],
+            "manual": [_document(entry, _FINGERPRINT_SCHEMA) for entry in manual],
         }
-        counted = [to_dict(adjustment) for adjustment in adjustments]
+        counted = [_document(adjustment, _FINGERPRINT_SCHEMA) for adjustment in adjustments]
         if counted:  # written only when there are some: a digest without any is the one 0.2 made
             document["adjustments"] = sorted(counted, key=lambda item: item["id"])
     except TypeError as error:

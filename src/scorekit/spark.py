@@ -7,7 +7,7 @@ holds three text columns (other columns are carried through unchanged, in front)
 - ``measurements``: a measurements document (`dumps_measurements`): a JSON object mapping
   each metric key to its value, a decimal string (``"12.5"``), a JSON number (read exactly,
   never through a float), ``null`` (no record in the window yet: ``Measurement(None)``) or a
-  `Measurement` document (``{"schema": 1, "value": "3", "evidence": [...]}``; ``"schema"``
+  `Measurement` document (``{"schema": 2, "value": "3", "evidence": [...]}``; ``"schema"``
   may be left out here);
 - ``as_of``: the instant to score at, as ISO 8601 text **with its offset**
   (``"2024-03-10T12:00:00+00:00"``, ``...Z``).  Not a timestamp column: Spark hands pandas
@@ -378,9 +378,9 @@ def score_partitions(frames: Iterable[pd.DataFrame], *, errors: Errors = "raise"
     >>> bad = pd.DataFrame({"card": ["{}"], "measurements": ["{}"], "as_of": ["2024-04-16T00:00:00Z"]})
     >>> next(score_partitions(iter([bad])))
     Traceback (most recent call last):
-    scorekit.errors.InvalidDocument: row 1 of the partition: a Scorecard document must carry "schema": 1, got None
+    scorekit.errors.InvalidDocument: row 1 of the partition: a Scorecard document must carry "schema": 1 or 2, got None
     >>> next(score_partitions(iter([bad]), errors="column")).loc[0, "error"]
-    'InvalidDocument: a Scorecard document must carry "schema": 1, got None'
+    'InvalidDocument: a Scorecard document must carry "schema": 1 or 2, got None'
     """
     import pandas as pd  # noqa: PLC0415 - pandas loads when a partition is scored, not on import
 

@@ -73,7 +73,7 @@ def card():
 class TestSchema:
     def test_documents_carry_the_schema_and_plain_json_types(self):
         data = to_dict(card())
-        assert data["schema"] == 1
+        assert data["schema"] == 2  # 0.3's number (0.1 and 0.2 wrote 1)
         assert data["owner"] == {"kind": "team", "id": "north", "members": ["ann", "bob"]}
         assert data["cadence"] == {"start": "2024-01-31", "every": 1, "unit": "months"}
         assert data["period"] == {"start": "2024-01-31", "end": "2024-02-29"}
@@ -162,13 +162,17 @@ class TestMalformed:
         data["parameters"][1]["weight"] = "50"
         assert "active weights sum to 83.33% (33.33% + 50%), expected exactly 100%" in self.problems(data)
 
-    @pytest.mark.parametrize("schema", [None, 0, 2, "1", 1.0, True])
+    @pytest.mark.parametrize("schema", [None, 0, 3, "1", "2", 1.0, 2.0, True])
     def test_unknown_schema_versions(self, schema):
         data = to_dict(card())
         data["schema"] = schema
-        assert 'must carry "schema": 1' in self.problems(data)
+        assert 'must carry "schema": 1 or 2' in self.problems(data)
         del data["schema"]
-        assert 'must carry "schema": 1' in self.problems(data)
+        assert 'must carry "schema": 1 or 2' in self.problems(data)
+
+    @pytest.mark.parametrize("schema", [1, 2])
+    def test_both_schemas_read(self, schema):
+        assert from_dict({**to_dict(card()), "schema": schema}, Scorecard) == card()
 
     @pytest.mark.parametrize("data", [None, [], "card", 3, [to_dict(card())]])
     def test_not_an_object(self, data):
@@ -481,7 +485,7 @@ class TestTeamDocuments:
 
         told = Transition("ann-apr", TransitionKind.STATUS, "calls", Status.BEHIND, Status.ON_TRACK)
         assert to_dict(told) == {
-            "schema": 1,
+            "schema": 2,
             "card_id": "ann-apr",
             "kind": "status",
             "key": "calls",

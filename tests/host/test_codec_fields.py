@@ -11,6 +11,7 @@ from scorekit import (
     Cadence,
     Date,
     Direction,
+    Evidence,
     InvalidDocument,
     Measurement,
     Metric,
@@ -21,7 +22,7 @@ from scorekit import (
     User,
     WorkCalendar,
 )
-from scorekit.codec import dumps, from_dict, loads, to_dict
+from scorekit.codec import dumps, fingerprint, from_dict, loads, to_dict
 from scorekit.strategies import scorecards
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
@@ -73,8 +74,15 @@ class TestDocumentsOf01:
         assert {p.metric.accumulation for p in card.parameters} == {Accumulation.SUM}
         assert all(p.baseline is None and p.tolerance is None and p.band == 0 for p in card.parameters)
 
-    def test_a_card_using_nothing_new_is_written_exactly_as_0_1_wrote_it(self):
-        assert dumps(CARD_0_1) == DOCUMENT_0_1
+    def test_a_card_using_nothing_new_is_written_as_0_1_wrote_it_under_schema_2(self):
+        # 0.3 raised the number only: the fields, their order and their text are 0.1's.
+        assert dumps(CARD_0_1) == DOCUMENT_0_1.replace('{"schema": 1,', '{"schema": 2,', 1)
+
+    @given(scorecards())
+    def test_a_schema_1_document_loads_to_the_value_schema_2_describes(self, card):
+        data = to_dict(card)
+        assert data["schema"] == 2
+        assert from_dict({**data, "schema": 1}, Scorecard) == from_dict(data, Scorecard) == card
 
     @given(scorecards())
     def test_new_fields_appear_only_when_used(self, card):
@@ -210,3 +218,24 @@ class TestPlanFields:
         document["phasing"] = {"months": {"13": "1"}}
         with pytest.raises(InvalidDocument, match="phasing"):
             codec.from_dict(document, Scorecard)
+
+
+class TestFingerprintAcrossSchemas:
+    def test_the_digest_is_the_sha256_of_the_canonical_json_0_2_defined(self):
+        # The canonical JSON written out by hand from docs/format.md: the card's document as 0.1
+        # wrote it (its fields, "schema": 1), the measurement as {value, sorted evidence ids}, no
+        # manual entries; keys sorted, no spaces. Raising the format's number to 2 must not move it.
+        import hashlib
+
+        card = json.loads(DOCUMENT_0_1)
+        canonical = {
+            "card": card,
+            "manual": [],
+            "measurements": {"deals_won": {"evidence": ["d1", "d2"], "value": "7"}},
+        }
+        text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        expected = hashlib.sha256(text.encode()).hexdigest()
+        at = pendulum.datetime(2024, 4, 3, tz="UTC")
+        measured = Measurement(7, [Evidence("d2", at), Evidence("d1", at)])
+        assert fingerprint(CARD_0_1, {"deals_won": measured}) == expected
+        assert dumps(CARD_0_1) != DOCUMENT_0_1  # the document itself now says 2

@@ -315,7 +315,7 @@ def _row(card=_GOOD, measurements=_GOOD, as_of=_GOOD):
 
 BAD_ROWS = {
     "card not JSON": (_row(card="{not json"), InvalidDocument, "not valid JSON"),
-    "card of another schema": (_row(card='{"schema": 2}'), InvalidDocument, '"schema": 1'),
+    "card of another schema": (_row(card='{"schema": 3}'), InvalidDocument, '"schema": 1 or 2, got 3'),
     "card missing": (_row(card=float("nan")), InvalidDocument, "the card column must hold a Scorecard document"),
     "measurements not JSON": (_row(measurements="[1,"), InvalidDocument, "not valid JSON"),
     "measurements a list": (_row(measurements="[1]"), InvalidDocument, "must be a JSON object"),
@@ -404,7 +404,7 @@ class TestMeasurementsDocument:
             "calls": given["calls"],
         }
         assert str(back["revenue"]) == "1250.50"
-        assert json.loads(text)["calls"]["schema"] == 1
+        assert json.loads(text)["calls"]["schema"] == 2
 
     def test_a_measurement_document_may_leave_out_its_schema_and_use_numbers(self):
         text = '{"calls": {"value": 2.50, "evidence": [{"id": "c1", "occurred_at": "2024-03-02T09:00:00Z", "value": 2.50, "label": ""}]}}'
