@@ -49,8 +49,12 @@ def words(status: str) -> str:
 
 
 def many(count: int, noun: str) -> str:
-    """``1 card``, ``2 cards``: a count with its noun."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """``1 card``, ``2 cards``, ``10,000 cards``: a count with its noun, thousands separated.
+
+    >>> many(1, "card"), many(0, "group"), many(12500, "card")
+    ('1 card', '0 groups', '12,500 cards')
+    """
+    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def rounded(value: Fraction, places: int = 2) -> Decimal:

@@ -140,9 +140,9 @@ def _shown(value: Decimal | None) -> str:
 
 def _summary_text(summary: Summary) -> str:
     return (
-        f"{_display.many(summary.count, 'card')}, {summary.started} started: mean {_shown(summary.mean_total)}, "
+        f"{_display.many(summary.count, 'card')}, {summary.started:,} started: mean {_shown(summary.mean_total)}, "
         f"median {_shown(summary.median_total)}\n {_counts(summary)}"
-        + (f"; {summary.failed} could not be scored" if summary.failed else "")
+        + (f"; {summary.failed:,} could not be scored" if summary.failed else "")
     )
 
 
@@ -234,23 +234,21 @@ class _Tally:
 
 
 def describe_key(key: object, limit: int = 80) -> str:
-    """A group's key in a few words: periods as ``[start, end)``, parameters by metric key, cut at `limit`.
+    """A group's key in a few words: periods as people write them, parameters by metric key, cut at `limit`.
 
     >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
     >>> c = Cadence.monthly(Date(2024, 1, 1))
     >>> card = Scorecard("a", User("ann"), c, c.period(0), [Parameter("deals", 10, 60), Parameter("calls", 9, 40)])
     >>> print(describe_key(similarity_key(card)), "|", describe_key(metrics_key(card)))
-    [2024-01-01, 2024-02-01) · calls, deals | calls, deals
+    2024-01-01 to 2024-01-31 · calls, deals | calls, deals
     """
     shown = _describe(key)
     return shown if len(shown) <= limit else shown[: limit - 1] + "\u2026"
 
 
 def _describe(key: object) -> str:
-    if isinstance(key, str | Period):
-        return str(key)
-    if isinstance(key, Parameter):
-        return key.key
+    if isinstance(key, str | Period | Parameter):
+        return key if isinstance(key, str) else _period(key) if isinstance(key, Period) else key.key
     if isinstance(key, frozenset | set):
         return ", ".join(sorted(_describe(part) for part in key))
     if isinstance(key, tuple):
@@ -359,7 +357,8 @@ class Ranked:
     def __repr__(self) -> str:
         card = self.score.card
         return (
-            f"Ranked({self.rank}, <CardScore {card.id!r} of {card.owner.id!r} for {card.period}: "
+            f"Ranked({self.rank}, <CardScore {card.id!r} of {card.owner.id!r}, "
+            f"{_period(card.period)}: "
             f"{_display.percent(self.score.total)} {_display.words(self.score.status.value)}>)"
         )
 
@@ -561,7 +560,7 @@ class Dashboard:
     >>> import pendulum
     >>> board = Dashboard(pendulum.datetime(2024, 5, 1, tz="UTC"), (), summarize([]), ())
     >>> board
-    <Dashboard as of 2024-05-01T00:00:00+00:00, 0 groups
+    <Dashboard as of 2024-05-01 00:00 UTC, 0 groups
      0 cards, 0 started: mean none, median none
      0 achieved, 0 on track, 0 behind, 0 at risk, 0 missed, 0 no data, 0 not started>
     """
@@ -600,7 +599,7 @@ class Dashboard:
         return card_records(self.scores)
 
     def __repr__(self) -> str:
-        return f"<Dashboard as of {self.as_of.isoformat()}, {_display.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
+        return f"<Dashboard as of {_display.moment(self.as_of)}, {_display.many(len(self.groups), 'group')}\n {_summary_text(self.summary)}>"
 
     def _repr_html_(self) -> str:
         lead = f"as of {_display.moment(self.as_of)}"
@@ -683,7 +682,7 @@ def apply_parameters(
 
 def _counts(summary: Summary) -> str:
     """Every status counted, so the counts add up to the cards: ``1 achieved, 2 on track, ...``."""
-    return ", ".join(f"{getattr(summary, value)} {_display.words(value)}" for value in _display.STATUS_ORDER)
+    return ", ".join(f"{getattr(summary, value):,} {_display.words(value)}" for value in _display.STATUS_ORDER)
 
 
 # -- HTML tables of many cards (for notebooks) ---------------------------------------------
@@ -749,7 +748,7 @@ def _caption(summary: Summary, *, prefix: str = "") -> str:
     """A caption (already escaped) that counts every status and gives the started cards' mean."""
     lead = _display.text(prefix) + " \u00b7 " if prefix else ""
     return (
-        f"{lead}{_display.many(summary.count, 'card')} \u00b7 mean {_display.percent(summary.mean_total)} of {summary.started} started"
+        f"{lead}{_display.many(summary.count, 'card')} \u00b7 mean {_display.percent(summary.mean_total)} of {summary.started:,} started"
         f" \u00b7 {_counts(summary)}"
     )
 

@@ -176,7 +176,7 @@ class TestRank:
 
     def test_ranked_repr_is_short(self):
         (first,) = rank([scored("ann", 12)])
-        assert repr(first) == "Ranked(1, <CardScore 'ann-0' of 'ann' for [2024-04-01, 2024-05-01): 120.00% achieved>)"
+        assert repr(first) == "Ranked(1, <CardScore 'ann-0' of 'ann', 2024-04-01 to 2024-04-30: 120.00% achieved>)"
         assert first == Ranked(1, first.score)
 
 
@@ -224,9 +224,9 @@ class TestDashboard:
         text = repr(dashboard)
         assert text.count("\n") == 2
         assert len(text) < 300
-        assert text.startswith("<Dashboard as of 2024-05-01T00:00:00+00:00, 1 group")
+        assert text.startswith("<Dashboard as of 2024-05-01 00:00 UTC, 1 group")
         group = repr(dashboard.groups[0])
-        assert group.startswith("<Group [2024-04-01, 2024-05-01) \u00b7 deals\n 24 cards, 24 started: mean 115.00%")
+        assert group.startswith("<Group 2024-04-01 to 2024-04-30 \u00b7 deals\n 24 cards, 24 started: mean 115.00%")
         assert group.count("\n") == 2
         assert len(group) < 300
 
@@ -352,7 +352,7 @@ class TestHtml:
         (group,) = group_scores([scored("bob", 3), scored("ann", 7)])
         html = group._repr_html_()
         assert html.startswith(
-            '<table class="scorekit-group"><caption>[2024-04-01, 2024-05-01) \u00b7 deals \u00b7 2 cards'
+            '<table class="scorekit-group"><caption>2024-04-01 to 2024-04-30 \u00b7 deals \u00b7 2 cards'
         )
         assert re.findall(r"<tr><td>(\d)</td><td>[^<]*</td><td>([^<]*)</td>", html) == [("1", "ann"), ("2", "bob")]
 

@@ -92,7 +92,7 @@ class TestDashboardHtmlRows:
         html = board_of(10_000)._repr_html_()
         assert html.count("<tr>") == 1 + HTML_ROWS + 1  # the head, 50 cards, the "more" row
         assert "and 9,950 more" in html  # 10,000 - 50, with a thousands separator
-        assert "10000 cards" in html  # the caption still counts every card
+        assert "10,000 cards" in html  # the caption still counts every card, thousands separated too
         assert len(html) < 60_000  # was 3.9 MB
 
     def test_a_board_of_fifty_has_no_more_row(self):
