@@ -338,17 +338,15 @@ def companies(draw):
 
 
 def board_of(metrics, cards, as_of):
-    """Every card's numbers, or the kind of error (a sum beyond 10**15 fails either way)."""
+    """Every card's numbers, and the cards that could not be scored with why (a sum beyond 10**15 fails either way)."""
     svc = Scorekit(
         cards=MemoryScorecards(cards, change=Change("boss", MARCH_10)),
         metrics=metrics,
         manual=MemoryManualValues(),
         clock=FixedClock(as_of),
     )
-    try:
-        return [shown(s) for s in svc.dashboard(MANAGER, as_of=as_of, on="all").scores]
-    except InvalidNumber:
-        return InvalidNumber
+    board = svc.dashboard(MANAGER, as_of=as_of, on="all")
+    return [shown(s) for s in board.scores], board.failures
 
 
 @given(companies())
@@ -356,5 +354,33 @@ def test_dashboards_through_aggregate_and_through_measure_are_digit_for_digit_th
     records, cards, as_of = company
     source = RecordsMetricSource(records)
     through_aggregate = board_of(source, cards, as_of)
-    assert (source.aggregate_calls, source.measure_calls) == (1, 0)  # a card of each month has started
+    _, failures = through_aggregate
+    assert source.measure_calls == 0
+    if not failures:  # a card of each month has started: one question for the whole dashboard
+        assert source.aggregate_calls == 1
+    else:  # a failing card is set apart by asking again for halves of the batch (seed 1734311773)
+        assert source.aggregate_calls > 1
     assert through_aggregate == board_of(MeasureOnly(records), cards, as_of)
+
+
+def test_a_card_whose_sum_leaves_the_bounds_is_set_apart_the_same_way_through_aggregate_and_measure():
+    # bob's two deals of 600,000,000,000,000 sum to 1.2 * 10**15, beyond the 10**15 bound: his card
+    # cannot be scored; ann's (3 deals of 10: 30%) can. Through aggregate the dashboard asks once,
+    # then again for halves of the batch (2 cards: each alone), so 3 questions; never measure.
+    at = pendulum.datetime(2024, 3, 2, tz="UTC")
+    records = [
+        Record("b1", "deals_won", "bob", at, Decimal("6E+14")),
+        Record("b2", "deals_won", "bob", at, Decimal("6E+14")),
+        Record("a1", "deals_won", "ann", at, 3),
+    ]
+    cards = [
+        Scorecard(f"{who}-march", User(who), MONTHLY, MARCH, [Parameter("deals_won", 10, 100)])
+        for who in ("ann", "bob")
+    ]
+    source = RecordsMetricSource(records)
+    scores, failures = board_of(source, cards, AT)
+    assert [f.card_id for f in failures] == ["bob-march"]
+    assert "10**15" in failures[0].error
+    assert len(scores) == 1
+    assert (source.aggregate_calls, source.measure_calls) == (3, 0)
+    assert (scores, failures) == board_of(MeasureOnly(records), cards, AT)

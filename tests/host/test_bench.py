@@ -90,3 +90,21 @@ def test_stages_run_writes_every_stage_and_setting(tmp_path):
     # the wrapped steps were called: each stage that always runs took some time
     assert all(results["stages"]["stages"][s] > 0 for s in ("selection", "CRM question", "scoring"))
     assert set(results["collector"]["variants"]) == {"default", "young 50,000", "gc.freeze()"}
+
+
+def test_against_compares_two_trees_on_every_figure():
+    # The same tree twice: every figure is produced for both and the table names each one.
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench.against", str(ROOT), str(ROOT), "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    table = result.stdout.split("figure", 1)[1]
+    for label in ("score(), us per call", "dashboard of 1,000", "dashboard of 2,000, collector paused", "heap peak"):
+        assert label in table
+    round_one = result.stdout.splitlines()[0]
+    assert json.loads(round_one.split("old ", 1)[1])["score_us"] > 0
