@@ -216,7 +216,10 @@ class MetricSourceContract:
     ) -> None:
         if not isinstance(source, AggregateSource):
             pytest.skip("the source has no aggregate(cells): the service asks it through measure alone")
-        requests = data.draw(_requests_over(self._requests(known_answers), source), label="requests")
+        known = self._requests(known_answers)
+        # The source is asked here, not inside the strategy: a strategy must not do I/O (a
+        # connection pool's jitter draws on `random`, which hypothesis refuses inside a draw).
+        requests = data.draw(_requests_over(known, _instants_of(source, known)), label="requests")
         answers = source.measure(requests)
         cells = {r: [Cell(r.metric, r.accumulation, s, r.start, r.end) for s in sorted(r.subjects)] for r in requests}
         wanted = {cell for own in cells.values() for cell in own}
@@ -244,19 +247,24 @@ class MetricSourceContract:
                 )
 
 
+def _instants_of(source: MetricSource, known: Sequence[MetricRequest]) -> set[_dt.datetime]:
+    """The known requests' bounds and their records' instants, in UTC, as `source` answers them."""
+    instants: set[_dt.datetime] = set()
+    for request, answer in source.measure(known).items():
+        instants |= {as_utc(request.start), as_utc(request.end)}
+        instants |= {as_utc(e.occurred_at) for e in answer.evidence}
+    return instants
+
+
 @st.composite
-def _requests_over(draw: st.DrawFn, known: Sequence[MetricRequest], source: MetricSource) -> list[MetricRequest]:
-    """A few requests over the known requests' metrics, users and instants, and their records' instants.
+def _requests_over(draw: st.DrawFn, known: Sequence[MetricRequest], instants: set[_dt.datetime]) -> list[MetricRequest]:
+    """A few requests over the known requests' metrics, users and `instants` (their bounds and records').
 
     Windows start and end at those instants and a microsecond either side, so records fall exactly on
     bounds; a window may be empty; a metric and a user nobody has are in the mix.
     """
     metrics = sorted({r.metric for r in known} | {"scorekit-contract-unknown-metric"})
     subjects = sorted({s for r in known for s in r.subjects} | {"scorekit-contract-nobody"})
-    instants: set[_dt.datetime] = set()
-    for request, answer in source.measure(known).items():
-        instants |= {as_utc(request.start), as_utc(request.end)}
-        instants |= {as_utc(e.occurred_at) for e in answer.evidence}
     tick = _dt.timedelta(microseconds=1)
     bounds = sorted(instants | {i + tick for i in instants} | {i - tick for i in instants})
     requests = []
