@@ -62,7 +62,7 @@ from scorekit.measurement import (
 )
 from scorekit.numbers import Number, to_decimal
 from scorekit.parameter import Parameter
-from scorekit.period import Cadence, Period
+from scorekit.period import Cadence, Period, as_utc
 from scorekit.plan import Phasing, Ramp
 from scorekit.ports import (
     AdjustmentStore,
@@ -341,6 +341,7 @@ class Scorekit(_Periods):
             changed = card.with_targets_from(changes["parameters"], effective)
         else:
             changed = card.evolve(**changes)
+        self._check_adjustments_hold([changed])
         return self.cards.update(changed, expected_version, change=self._change(actor, reason))
 
     def delete(self, actor: Actor, card_id: str, *, reason: str = "") -> None:
@@ -427,6 +428,7 @@ class Scorekit(_Periods):
         self._refuse_closed(cards, "edit")
         seen = expected_versions or {}
         changed = apply_parameters(cards, parameters, effective=effective)
+        self._check_adjustments_hold(changed)
         # the repository checks every version in the same transaction that writes
         return self.cards.update_many(
             [(card, seen.get(card.id, card.version)) for card in changed], change=self._change(actor, reason)
@@ -502,6 +504,24 @@ class Scorekit(_Periods):
         adjustment = attrs.evolve(draft, id=self._adjustment_id(card, len(recorded)))
         store.add(adjustment)  # a store sharing the cards' database refuses a card closed or deleted meanwhile
         return adjustment
+
+    def _check_adjustments_hold(self, changed: Sequence[Scorecard]) -> None:
+        """`InvalidParameter` if an edited card no longer takes an adjustment recorded on it, each as `adjust` checks it.
+
+        A lowered target under recorded reliefs, a metric removed, made a level or lower
+        is better under a credit or relief: the edit is refused and nothing is written.
+        """
+        recorded = self._adjustments_of(changed)
+        if not recorded:
+            return
+        for card in changed:
+            own = sorted((a for a in recorded if a.card_id == card.id), key=lambda a: (as_utc(a.recorded_at), a.id))
+            for index, adjustment in enumerate(own):
+                try:
+                    _check_adjustable(card, adjustment, own[:index])
+                except InvalidParameter as error:
+                    msg = f"this edit would not take the {adjustment.kind.value} {adjustment.id!r} recorded on it: {error}"
+                    raise InvalidParameter(msg) from None
 
     def _adjustment_id(self, card: Scorecard, recorded: int) -> str:
         """The host's `new_id()`, or else the card's id and the adjustment's number on it: ``ann@2024-04-01/adj-3``.

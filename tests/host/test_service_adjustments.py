@@ -296,3 +296,24 @@ def test_closing_keeps_and_fingerprints_the_adjustments(example):
     stored = svc.snapshots.get([card.id])[card.id]
     assert stored == closed
     assert scorekit.verify(stored)
+
+
+def test_an_edit_that_would_not_take_the_recorded_adjustments_is_refused_and_changes_nothing(svc):
+    # reliefs of 6 then 3 on a target of 10 leave 1: a target of 9 would leave 0, so that edit is
+    # refused naming the second relief; a target of 9.5 leaves 0.5 and is taken.
+    first = svc.adjust(BOSS, svc.card.id, "deals_won", "relief", 6, reason="leave")
+    second = svc.adjust(BOSS, svc.card.id, "deals_won", "relief", 3, reason="territory handed over")
+    credit = svc.adjust(BOSS, svc.card.id, "revenue", "credit", 100, reason="late deal")
+    lowered = [PARAMETERS[0].evolve(target=9), *PARAMETERS[1:]]
+    with pytest.raises(InvalidParameter, match=rf"would not take the relief '{second.id}'.*leave its target 9 at 0"):
+        svc.edit(BOSS, svc.card.id, expected_version=1, parameters=lowered)
+    # removing the credited metric, or making the relieved one lower is better, is refused too
+    without_revenue = [PARAMETERS[0].evolve(weight=60), *PARAMETERS[2:]]
+    with pytest.raises(InvalidParameter, match=rf"the credit '{credit.id}'.*no scored metric 'revenue'"):
+        svc.edit(BOSS, svc.card.id, expected_version=1, parameters=without_revenue)
+    lower = [PARAMETERS[0].evolve(direction="lower_is_better"), *PARAMETERS[1:]]
+    with pytest.raises(InvalidParameter, match=rf"the relief '{first.id}'.*higher-is-better sum only"):
+        svc.edit_group(BOSS, [svc.card.id], lower)
+    assert svc.cards.get(svc.card.id).version == 1  # nothing written
+    kept = [PARAMETERS[0].evolve(target="9.5"), *PARAMETERS[1:]]
+    assert svc.edit(BOSS, svc.card.id, expected_version=1, parameters=kept).version == 2
