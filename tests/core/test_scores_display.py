@@ -12,7 +12,7 @@ import attrs
 import pendulum
 
 from scorekit import Cadence, Date, Direction, Measurement, Metric, Parameter, Scorecard, User, score
-from scorekit.scores import CardScore, exact_values
+from scorekit.scores import CardScore, ExactValues, exact_values
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
 MAY_1 = pendulum.datetime(2024, 5, 1, tz="UTC")  # 02:00 CEST in Warsaw
@@ -56,6 +56,24 @@ class TestRepr:
         )
         (nps,) = score(card, {"nps": Measurement(None)}, as_of=APRIL_10).parameters
         assert repr(nps) == "<ParameterScore nps: no record / 50 = 0.00% no data>"
+
+
+class TestNotStarted:
+    def test_a_lower_is_better_parameter_not_started_scores_0(self):
+        # complaints counts from April 21; on April 10 it has not started: it scores 0 (its
+        # achievement field), and its repr, explanation and exact values said 200%, the rule's
+        # value for 0 complaints, with "effective: 0.00%" under it.
+        later = Parameter("complaints", 5, 100, direction=Direction.LOWER_IS_BETTER, counts_from=Date(2024, 4, 21))
+        card = Scorecard("c1", User("ann"), APRIL, APRIL.period(0), [later])
+        item = score(card, {}, as_of=APRIL_10).parameters[0]
+        assert item.achievement == 0
+        assert repr(item) == "<ParameterScore complaints: 0 / 5 = 0.00% not started>"
+        lines = item.explain().splitlines()
+        assert "  achievement = 0.00%" in lines
+        assert not any(line.startswith("  effective:") for line in lines)
+        assert exact_values(item) == ExactValues(
+            Fraction(5), Fraction(0), Fraction(0), Fraction(0), Fraction(0), None, None, None, None
+        )
 
 
 class TestHtml:
