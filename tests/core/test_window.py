@@ -75,6 +75,24 @@ class TestPlannedTarget:
         assert str(item.target) == "300.0"
         assert str(card.windows[0].target) == "300.0"
 
+    def test_a_prorated_phasing_keeps_the_written_places(self):
+        # The same from February 1, prorated: 300.0 x 7/10 = 210.0 (DESIGN 0.3), written with its place.
+        quarter = Cadence.quarterly(Date(2025, 1, 1))
+        parameter = Parameter("deals_won", "300.0", 100, counts_from=Date(2025, 2, 1), prorate=True)
+        card = _card(parameter, cadence=quarter, phasing=Phasing({1: 3, 2: 3, 3: 4}))
+        assert str(card.windows[0].target) == "210.0"
+
+    def test_a_level_is_judged_by_each_target_in_force_in_turn(self):
+        # nps: 50, "70.0" from April 21, 90 from April 28; one card scored on April 25, then April 29.
+        steps = (TargetStep(Date(2024, 4, 21), "70.0"), TargetStep(Date(2024, 4, 28), 90))
+        card = _card(Parameter(Metric("nps", accumulation="last"), 50, 100, steps=steps))
+        first = score(card, {"nps": 63}, as_of=pendulum.datetime(2024, 4, 25, tz="UTC")).parameters[0]
+        second = score(card, {"nps": 63}, as_of=pendulum.datetime(2024, 4, 29, tz="UTC")).parameters[0]
+        assert str(first.target) == "70.0"  # the step as written
+        assert first.achievement == Decimal("0.9")  # 63 / 70
+        assert second.target == 90
+        assert second.achievement == Decimal("0.7")  # 63 / 90
+
     def test_a_level_starts_from_the_target_in_force_on_its_first_day(self):
         # nps counts from April 11: 50 in force then, 70 from April 21 (not the weighted 60).
         step = TargetStep(Date(2024, 4, 21), 70)
@@ -90,3 +108,18 @@ def test_a_window_without_a_working_day_names_the_calendar():
     late = Parameter("deals_won", 10, 100, counts_from=Date(2024, 4, 29))
     with pytest.raises(InvalidScorecard, match=r"has no working day \(working days Sat, Sun; no holidays\); give"):
         _card(late, calendar=weekends)
+
+
+class TestDays:
+    def test_expected_of_a_window_without_a_plan(self):
+        # April 10 is day 10 of 30: 1/3, and 1 (not more) from the last day on.
+        (window,) = _card(Parameter("deals_won", 10, 100)).windows
+        assert window.expected_at(Date(2024, 4, 10).toordinal())[1] == Fraction(1, 3)
+        assert window.expected_at(Date(2024, 5, 3).toordinal()) == (Decimal(1), Fraction(1))
+
+    def test_per_day_on_the_first_day(self):
+        # April 1, 1 deal of 10: 9 left over all 30 days, April 1 included: 0.3 a day.
+        item = score(
+            _card(Parameter("deals_won", 10, 100)), {"deals_won": 1}, as_of=pendulum.datetime(2024, 4, 1, 9, tz="UTC")
+        )
+        assert item.parameters[0].per_day == Decimal("0.3")
