@@ -130,6 +130,6 @@ def test_a_score_without_context_still_names_its_credits():
     card = Scorecard("c1", User("ann"), APRIL, APRIL.period(0), [Parameter("deals_won", 10, 100)])
     item = score(card, {"deals_won": 1}, as_of=_utc(2024, 5, 1), adjustments=[credit]).parameters[0]
     by_hand = attrs.evolve(item)
-    credits = [line for line in by_hand.explain().splitlines() if line.startswith("  credit:")]
-    assert len(credits) == 1
-    assert credits[0].endswith("1 (late)")
+    lines = [line for line in by_hand.explain().splitlines() if line.startswith("  credit:")]
+    assert len(lines) == 1
+    assert lines[0].endswith("1 (late)")
