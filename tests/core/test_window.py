@@ -123,3 +123,15 @@ class TestDays:
             _card(Parameter("deals_won", 10, 100)), {"deals_won": 1}, as_of=pendulum.datetime(2024, 4, 1, 9, tz="UTC")
         )
         assert item.parameters[0].per_day == Decimal("0.3")
+
+
+def test_a_relieved_target_is_not_a_written_one():
+    # 10, then "7.0" from April 16: T = (10 x 15 + 7 x 15) / 30 = 8.5; a relief of 1.5 leaves 7, which
+    # is the relieved T (shown "7"), not the step as written ("7.0").
+    parameter = Parameter("deals_won", 10, 100, steps=(TargetStep(Date(2024, 4, 16), "7.0"),))
+    relief = Adjustment(
+        "r1", "c1", "deals_won", AdjustmentKind.RELIEF, "1.5", "leave", pendulum.datetime(2024, 4, 2, tz="UTC"), "boss"
+    )
+    item = score(_card(parameter), {"deals_won": 7}, as_of=MAY_1, adjustments=[relief]).parameters[0]
+    assert item.target == 7
+    assert str(item.target) == "7"
