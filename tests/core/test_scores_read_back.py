@@ -19,11 +19,14 @@ from scorekit import (
     AdjustmentKind,
     Cadence,
     Date,
+    Direction,
     Measurement,
     Metric,
     Parameter,
+    Phasing,
     Scorecard,
     Status,
+    TargetStep,
     User,
     WorkCalendar,
     codec,
@@ -239,3 +242,30 @@ class TestCapped:
         assert back == stored
         assert back.percent() == Decimal("60.00")
         assert back.explain() == stored.explain()
+
+
+class TestPlanNothingOrAllDue:
+    def test_nothing_due_yet(self):
+        # complaints: target 0 until April 16 (then 2): on April 10 nothing is due, expected 0, so
+        # the projection is the achievement (1 complaint of a weighted 1: 100%, capped at 100%).
+        # deals_won: 10, then 20 from April 16: expected (10 x 10 / 30) / 15 = 2/9.
+        complaints = Parameter(
+            "complaints", 0, 50, direction=Direction.LOWER_IS_BETTER, steps=(TargetStep(Date(2024, 4, 16), 2),)
+        )
+        deals = Parameter("deals_won", 10, 50, steps=(TargetStep(Date(2024, 4, 16), 20),))
+        result = score(_card(complaints, deals), {"complaints": 1, "deals_won": 3}, as_of=APRIL_10)
+        back = _read_back(result)
+        _assert_same(back, result)
+        assert exact_values(back.parameters[0]).pace_actual is None
+        assert exact_values(back.parameters[1]).expected == Fraction(2, 9)
+
+    def test_all_due_before_the_window_ends(self):
+        # Q1 phased 3 : 3 : 0: March weighs nothing, so by March 10 everything is due (expected 1)
+        # and the projection is the achievement: 120 of 300 = 40%.
+        quarter = Cadence.quarterly(Date(2025, 1, 1))
+        card = _card(Parameter("deals_won", 300, 100), cadence=quarter, phasing=Phasing({3: 0}))
+        result = score(card, {"deals_won": 120}, as_of=pendulum.datetime(2025, 3, 10, 12, tz="UTC"))
+        back = _read_back(result)
+        _assert_same(back, result)
+        assert exact_values(back.parameters[0]).expected == 1
+        assert back.parameters[0].projected == Decimal("0.4")
