@@ -665,7 +665,8 @@ def exact_values(item: ParameterScore) -> ExactValues:
         )
     window, rule = why.window, why.window.rule
     actual = Fraction(item.actual)
-    achievement = rule.exact(actual)
+    started = item.status is not Status.NOT_STARTED  # a window not started scores 0 and projects nothing
+    achievement = rule.exact(actual) if started else _FRACTION_ZERO
     effective = achievement if why.kept else Fraction(item.effective)
     exact_remaining = None if remaining is None else max(_FRACTION_ZERO, rule.exact_target - actual)
     paced = why.pace_elapsed != why.pace_days
@@ -675,7 +676,7 @@ def exact_values(item: ParameterScore) -> ExactValues:
         effective,
         Fraction(window.fraction) * effective,
         None if window.level else _exact_expected(why),
-        rule.exact(actual * why.pace_days / why.pace_elapsed),
+        rule.exact(actual * why.pace_days / why.pace_elapsed) if started else None,
         actual * why.pace_days / why.pace_elapsed if paced else None,
         exact_remaining,
         None if per_day is None or exact_remaining is None else exact_remaining / _days_left(why),
