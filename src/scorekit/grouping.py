@@ -246,9 +246,13 @@ def describe_key(key: object, limit: int = 80) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "\u2026"
 
 
-def _describe(key: object) -> str:
-    if isinstance(key, str | Period | Parameter):
-        return key if isinstance(key, str) else _period(key) if isinstance(key, Period) else key.key
+def _describe(key: object) -> str:  # noqa: PLR0911 - one plain return per kind of key part
+    if isinstance(key, str):
+        return key
+    if isinstance(key, Period):
+        return _period(key)
+    if isinstance(key, Parameter):
+        return key.key
     if isinstance(key, frozenset | set):
         return ", ".join(sorted(_describe(part) for part in key))
     if isinstance(key, tuple):
