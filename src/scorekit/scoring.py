@@ -223,7 +223,7 @@ def _adjusted(
         relieved = base - Fraction(totals.relief)
         floor = None if window.parameter.baseline is None else Fraction(window.parameter.baseline) * window.share
         if relieved <= 0 or (floor is not None and relieved <= floor):
-            least = "above 0" if floor is None else f"above the baseline {floor}"
+            least = "above 0" if floor is None or floor <= 0 else f"above the baseline {floor}"  # the bound that binds
             msg = (
                 f"card {card.id!r}: reliefs of {totals.relief} on metric {key!r} leave its target {window.target} "
                 f"at {relieved}; the target after relief must stay {least}"

@@ -578,9 +578,11 @@ def _check_adjustable(card: Scorecard, adjustment: Adjustment, recorded: Iterabl
     )
     left = plan.target - before - Fraction(adjustment.value)
     baseline = window.parameter.baseline
-    floor = Fraction(0) if baseline is None else Fraction(baseline) * plan.share
+    # Above 0 and above the baseline: a negative baseline does not let a target fall to 0 or below
+    # (scoring refuses such a relief, so recording it would leave the card unscorable).
+    floor = max(Fraction(0), Fraction(0) if baseline is None else Fraction(baseline) * plan.share)
     if left <= floor:
-        least = "above 0" if baseline is None else f"above its baseline {_shown(floor)}"
+        least = "above 0" if floor == 0 else f"above its baseline {_shown(floor)}"
         earlier = f" after the reliefs of {_shown(before)} recorded before" if before else ""
         msg = (
             f"card {card.id!r}: a relief of {adjustment.value} on metric {key!r} would leave its target "

@@ -909,8 +909,8 @@ def adjustments_for(draw: st.DrawFn, card: Scorecard, *, max_adjustments: int = 
         plan = card.plan(window.key)
         baseline = window.parameter.baseline
         room = plan.target - relieved.get(window.key, Fraction(0))
-        if baseline is not None:
-            room -= Fraction(baseline) * plan.share
+        if baseline is not None:  # above the baseline, and above 0 whatever the baseline
+            room -= max(Fraction(0), Fraction(baseline) * plan.share)
         share = draw(st.integers(1, 99))  # of the room left, in hundredths: never all of it
         relief = (Decimal(room.numerator) * share / (Decimal(room.denominator) * 100)).quantize(_CENT, ROUND_DOWN)
         if window.higher and relief > 0 and draw(st.booleans()):

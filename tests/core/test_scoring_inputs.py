@@ -106,6 +106,20 @@ class TestReliefs:
             "  relief: -1 (leave)",
         ]
 
+    @pytest.mark.parametrize(
+        ("baseline", "relief", "bound"),
+        [
+            # target 10 over a baseline of -5: the bound that binds is 0 (10 - 10 = 0 is not above it)
+            (-5, 10, "above 0"),
+            # over a baseline of 4 the baseline binds (10 - 6 = 4 is not above 4)
+            (4, 6, "above the baseline 4"),
+        ],
+    )
+    def test_a_relief_leaving_no_target_names_the_bound_that_binds(self, baseline, relief, bound):
+        card = _card(Parameter("deals_won", 10, 100, baseline=baseline))
+        with pytest.raises(InvalidParameter, match=rf"must stay {bound}$"):
+            score(card, {"deals_won": 4}, as_of=MAY_1, adjustments=[_adjustment(AdjustmentKind.RELIEF, relief)])
+
 
 def test_score_rows_add_up_in_order():
     cards = [_card(), _card().evolve(id="c2")]

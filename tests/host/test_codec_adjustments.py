@@ -98,8 +98,23 @@ def test_adjustments_for_fit_their_card(drawn):
         reliefs = sum(a.value for a in items if a.metric == window.key and a.kind is AdjustmentKind.RELIEF)
         if reliefs:
             plan = card.plan(window.key)
+            # above 0 and above the baseline (DESIGN: a relief may not leave T <= 0, whatever the baseline)
             floor = 0 if window.parameter.baseline is None else Fraction(window.parameter.baseline) * plan.share
-            assert plan.target - Fraction(reliefs) > floor
+            assert plan.target - Fraction(reliefs) > max(0, floor)
+
+
+APRIL = Cadence.monthly(Date(2024, 4, 1))
+NEGATIVE_BASELINE = Scorecard("c", User("ann"), APRIL, APRIL.period(0), [Parameter("deals_won", 10, 100, baseline=-5)])
+
+
+@given(adjustments_for(NEGATIVE_BASELINE))
+def test_reliefs_drawn_over_a_negative_baseline_leave_a_target_above_0(items):
+    # The room for reliefs is 10, not 10 - (-5) = 15 (seed 2949700576 drew a relief of 0.01 on a
+    # target of 0 over a baseline of -1): every drawn set of adjustments scores.
+    result = score(
+        NEGATIVE_BASELINE, {"deals_won": 4}, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"), adjustments=items
+    )
+    assert result.parameters[0].target > 0
 
 
 @st.composite

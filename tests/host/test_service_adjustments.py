@@ -1,6 +1,7 @@
 """`Scorekit.adjust` and `Scorekit.adjustments`: who may, what is refused (nothing stored), deletion and purge."""
 
 import itertools
+from decimal import Decimal
 
 import attrs
 import pendulum
@@ -317,3 +318,18 @@ def test_an_edit_that_would_not_take_the_recorded_adjustments_is_refused_and_cha
     assert svc.cards.get(svc.card.id).version == 1  # nothing written
     kept = [PARAMETERS[0].evolve(target="9.5"), *PARAMETERS[1:]]
     assert svc.edit(BOSS, svc.card.id, expected_version=1, parameters=kept).version == 2
+
+
+def test_a_relief_leaves_a_target_above_0_even_over_a_negative_baseline(svc):
+    # target 10 over a baseline of -5: the target after reliefs must stay above 0 (the larger
+    # bound), not merely above -5. A relief of 10 would leave 0: refused, naming 0; 9.99 leaves 0.01.
+    below = Parameter(Metric("deals_won", "deals"), 10, 40, baseline=-5)
+    card = svc.edit(BOSS, svc.card.id, expected_version=1, parameters=[below, *PARAMETERS[1:]])
+    with pytest.raises(
+        InvalidParameter, match=r"would leave its target 10 at 0; the target after reliefs must stay above 0$"
+    ):
+        svc.adjust(BOSS, card.id, "deals_won", "relief", 10, reason="leave")
+    assert _stored(svc) == ()
+    svc.adjust(BOSS, card.id, "deals_won", "relief", "9.99", reason="leave")
+    report = svc.report(BOSS, card.id, as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+    assert report.parameter("deals_won").target == Decimal("0.01")  # 10 - 9.99
