@@ -51,7 +51,7 @@ from scorekit.period import as_instant, as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
 from scorekit.scores import CardScore, ParameterScore, build_parameter_score, card_compare
 from scorekit.status import Status
-from scorekit.window import ParameterWindow
+from scorekit.window import ParameterWindow, relief_floor
 from scorekit.window import shaped as _shaped
 
 __all__ = ["CardScore", "ParameterScore", "ScoreBatch", "ScoreRows", "Status", "score", "score_many"]
@@ -221,9 +221,9 @@ def _adjusted(
             raise InvalidParameter(msg)
         base = window.rule.exact_target
         relieved = base - Fraction(totals.relief)
-        floor = None if window.parameter.baseline is None else Fraction(window.parameter.baseline) * window.share
-        if relieved <= 0 or (floor is not None and relieved <= floor):
-            least = "above 0" if floor is None or floor <= 0 else f"above the baseline {floor}"  # the bound that binds
+        floor = relief_floor(window.parameter.baseline, window.share)
+        if relieved <= floor:
+            least = "above 0" if floor == 0 else f"above the baseline {floor}"
             msg = (
                 f"card {card.id!r}: reliefs of {totals.relief} on metric {key!r} leave its target {window.target} "
                 f"at {relieved}; the target after relief must stay {least}"

@@ -76,6 +76,7 @@ from scorekit.ports import (
 )
 from scorekit.scorecard import Scorecard, Team, User
 from scorekit.status import StatusPolicy
+from scorekit.window import relief_floor
 
 __all__ = ["Actor", "CardTemplate", "Dashboard", "Role", "Scorekit"]
 
@@ -577,10 +578,7 @@ def _check_adjustable(card: Scorecard, adjustment: Adjustment, recorded: Iterabl
         (Fraction(a.value) for a in recorded if a.metric == key and a.kind is AdjustmentKind.RELIEF), Fraction(0)
     )
     left = plan.target - before - Fraction(adjustment.value)
-    baseline = window.parameter.baseline
-    # Above 0 and above the baseline: a negative baseline does not let a target fall to 0 or below
-    # (scoring refuses such a relief, so recording it would leave the card unscorable).
-    floor = max(Fraction(0), Fraction(0) if baseline is None else Fraction(baseline) * plan.share)
+    floor = relief_floor(window.parameter.baseline, plan.share)  # as scoring checks it
     if left <= floor:
         least = "above 0" if floor == 0 else f"above its baseline {_shown(floor)}"
         earlier = f" after the reliefs of {_shown(before)} recorded before" if before else ""

@@ -61,6 +61,7 @@ from scorekit.scorecard import Scorecard, Team, User
 from scorekit.scoring import CardScore, ParameterScore, score
 from scorekit.status import Status, StatusPolicy
 from scorekit.weight import FULL, Weight
+from scorekit.window import relief_floor
 
 __all__ = [
     "adjustments_for",
@@ -907,10 +908,7 @@ def adjustments_for(draw: st.DrawFn, card: Scorecard, *, max_adjustments: int = 
     for number in range(draw(st.integers(0, max_adjustments))):
         window = draw(st.sampled_from(sums))
         plan = card.plan(window.key)
-        baseline = window.parameter.baseline
-        room = plan.target - relieved.get(window.key, Fraction(0))
-        if baseline is not None:  # above the baseline, and above 0 whatever the baseline
-            room -= max(Fraction(0), Fraction(baseline) * plan.share)
+        room = plan.target - relieved.get(window.key, Fraction(0)) - relief_floor(window.parameter.baseline, plan.share)
         share = draw(st.integers(1, 99))  # of the room left, in hundredths: never all of it
         relief = (Decimal(room.numerator) * share / (Decimal(room.denominator) * 100)).quantize(_CENT, ROUND_DOWN)
         if window.higher and relief > 0 and draw(st.booleans()):

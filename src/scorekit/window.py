@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 from decimal import Decimal
 from fractions import Fraction
+from typing import Final
 
 from pendulum import DateTime
 from pendulum.tz.timezone import Timezone
@@ -35,7 +36,7 @@ from scorekit.period import Period, as_utc, midnight
 from scorekit.plan import WindowPlan
 from scorekit.status import StatusPolicy, band
 
-__all__ = ["ParameterWindow", "cap_of", "shaped", "shaped_exact"]
+__all__ = ["ParameterWindow", "cap_of", "relief_floor", "shaped", "shaped_exact"]
 
 
 class ParameterWindow:
@@ -311,6 +312,18 @@ def shaped(  # noqa: PLR0917 - called in the hot loop: positional is cheapest
         if value > high or (value >= low and compare(value, cap, bounds, window.rule, used, actual, days, elapsed) > 0):
             return cap, False
     return value, True
+
+
+def relief_floor(baseline: Decimal | None, share: Fraction) -> Fraction:
+    """What a target after reliefs must stay above: 0, or the baseline scaled to the window's `share` when higher.
+
+    >>> relief_floor(None, Fraction(1)), relief_floor(Decimal(-5), Fraction(1)), relief_floor(Decimal(30), Fraction(1, 2))
+    (Fraction(0, 1), Fraction(0, 1), Fraction(15, 1))
+    """
+    return max(_NO_FLOOR, Fraction(baseline) * share) if baseline is not None else _NO_FLOOR
+
+
+_NO_FLOOR: Final = Fraction(0)
 
 
 def cap_of(parameter: Parameter) -> Decimal | None:
