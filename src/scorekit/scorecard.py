@@ -407,6 +407,9 @@ class Scorecard:
         >>> Scorecard("c1", User("ann"), c, c.period(0), [Parameter("deals_won", 10, 100)]).evolve(name="Q1").name
         'Q1'
         """
+        if changes.keys() <= _IDENTITY_NAMES:  # the windows do not change: shared, not built again
+            identity = {name: changes.get(name, getattr(self, name)) for name in _IDENTITY}
+            return reissue(self, **identity)
         return attrs.evolve(self, **changes)
 
     def with_parameters(self, parameters: Iterable[Parameter]) -> Scorecard:
@@ -489,7 +492,8 @@ class Scorecard:
         Without `id` the copy's id is derived from this card's id and the owner's.
         """
         new_id = id if id is not None else f"{self.id}~{owner.id}"
-        return attrs.evolve(self, id=new_id, owner=owner, series=None, version=1)
+        # Everything but the identity is this card's: its windows are shared, not built again.
+        return reissue(self, id=new_id, owner=owner, rollover=self.rollover, series=None, version=1, name=self.name)
 
     def __repr__(self) -> str:
         return f"<Scorecard {self.id!r} of {self.owner!r} for {self.period} v{self.version}>"
@@ -522,6 +526,7 @@ class Scorecard:
 _IDENTITY: Final = ("id", "owner", "rollover", "series", "version", "name")
 """The fields of a card that none of its derived state (windows, zone, bands) depends on."""
 _COPIED: Final = tuple(a.name for a in attrs.fields(Scorecard) if a.name not in _IDENTITY)
+_IDENTITY_NAMES: Final = frozenset(_IDENTITY)
 
 
 def reissue(

@@ -251,6 +251,69 @@ def _adjustments_of(
     return totals, reliefs
 
 
+class _Replay:
+    """The rows of a batch by what decides them, so a card scored like an earlier one takes its row.
+
+    A card's row (total, parameters, projected total, statuses) is a function of its
+    windows (built from its parameters, period, calendar, policy, ramp and phasing),
+    the local date it is scored on, and its actuals: nothing else is read for a card
+    without manual entries or adjustments.  Cards of one template share their windows
+    (copies, `evolve` of the identity, the codec's cards of one document shape), so the
+    key is the windows' id (every card of the batch is alive until it ends, so no id is
+    reused), the date and the actuals; a replayed row holds the very objects the loop
+    would put in it.  A dict merges ``1.0`` and ``1``, which score alike but show
+    differently: a hit counts only if every actual is the same Decimal digit for digit
+    (`Decimal.compare_total`).
+
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> ann = Scorecard("ann", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)])
+    >>> bob = ann.copy_for(User("bob"))
+    >>> replay = _Replay()
+    >>> replay.find(ann, 738992, {"deals": Decimal("4")}) is None  # nothing yet: ann is scored ...
+    True
+    >>> replay.keep(0)  # ... and her row kept
+    >>> replay.find(bob, 738992, {"deals": Decimal("4")}), replay.find(bob, 738992, {"deals": Decimal("4.0")})
+    (0, None)
+    """
+
+    __slots__ = ("_keys", "_pending", "_rows")
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[int, int, tuple[object, ...]], tuple[int, tuple[object, ...]]] = {}
+        self._pending: tuple[int, int, tuple[object, ...]] | None = None
+        self._keys: dict[int, tuple[str, ...]] = {}  # each windows' metric keys, by id(windows)
+
+    def find(self, card: Scorecard, today: int, measurements: Mapping[str, object]) -> int | None:
+        """The row of an earlier card scored alike, or None (then `keep` records this card's row)."""
+        self._pending = None
+        windows = card.windows
+        keys = self._keys.get(id(windows))
+        if keys is None:
+            keys = self._keys[id(windows)] = tuple(window.key for window in windows)
+        values = tuple(map(measurements.get, keys))
+        for value in values:
+            if value is not None and (type(value) is not Decimal or not value.is_finite()):
+                return None  # a Measurement (evidence), a number to convert, a NaN: scored the long way
+        key = (id(windows), today, values)
+        found = self._rows.get(key)
+        if found is None:
+            self._pending = key
+            return None
+        row, kept = found
+        for value, other in zip(values, kept, strict=True):
+            if value is not other and (value is None or other is None or value.compare_total(other)):  # type: ignore[attr-defined]
+                return None
+        return row
+
+    def keep(self, row: int) -> None:
+        """Record `row` as the row of the card `find` last looked for, if it found none."""
+        key = self._pending
+        if key is not None:
+            self._rows[key] = (row, key[2])
+            self._pending = None
+
+
 def _items(parts: list[object], build: bool) -> list[ParameterScore]:
     """One card's parameter scores while it is scored (for the exact card decisions)."""
     return parts if build else _parameter_scores(parts)  # type: ignore[return-value]
@@ -283,6 +346,9 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     utc = None
     columns = _Columns(list(cards), list(instants), [], [], [], [], [], build)
     totals, flats, projected_totals, statuses, carefuls = columns[2:7]
+    # Cards of one template with the same actuals score the same: the loop's own result for
+    # the first is replayed for the others (see `_Replay`); a batch of one has nothing to share.
+    replay = _Replay() if len(columns.cards) > 1 else None
     for card, given_measurements, instant in zip(cards, measurements, instants, strict=True):
         if instant is not last_instant:
             last_instant, utc = instant, as_utc(instant)
@@ -301,6 +367,15 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         adjusting = adjustments.get(card.id) if adjustments else None
         if adjusting:
             totals_of, reliefs_of = _adjustments_of(card, adjusting, instant)
+        elif replay is not None and not own:
+            seen = replay.find(card, today, given_measurements)
+            if seen is not None:
+                totals.append(totals[seen])
+                flats.append(flats[seen])
+                projected_totals.append(projected_totals[seen])
+                statuses.append(statuses[seen])
+                carefuls.append(carefuls[seen])
+                continue
         policy = card.status_policy
         on_track, at_risk = policy.on_track, policy.at_risk
         judges = policy.judge_from > 0
@@ -496,6 +571,8 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             projected_totals.append(None)
             statuses.append(_NOT_STARTED)
             carefuls.append(False)
+            if replay is not None:
+                replay.keep(len(totals) - 1)
             continue
         one_band, on_track_band, at_risk_band = card.decision_bands
         # Outside a band the Decimal decides on the spot (unless a negative achievement voids
@@ -563,4 +640,6 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         projected_totals.append(projected_total)
         statuses.append(card_status)
         carefuls.append(careful)
+        if replay is not None:
+            replay.keep(len(totals) - 1)
     return columns
