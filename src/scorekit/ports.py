@@ -235,8 +235,10 @@ class MetricSource(Protocol):
     service then answers dashboards and trends with one `aggregate` call (once
     per distinct cell, pooling a team's members itself) and keeps `measure` for
     what needs the records themselves: a report's evidence and the fingerprint
-    of a closed score.  A source without `aggregate` keeps working through
-    `measure` alone.
+    of a closed score.  A source may also implement `aggregate_columns` (see
+    `ColumnSource`): the same aggregates asked once per metric and window with
+    all its subjects.  A source without either keeps working through `measure`
+    alone.
     """
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
