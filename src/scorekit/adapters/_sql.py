@@ -28,6 +28,7 @@ import contextlib
 import datetime as _dt
 import math
 import os
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Final, Protocol, Self
@@ -46,6 +47,7 @@ from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard
 
 __all__ = [
+    "INSTANT_TEXT",
     "MAX_BUSY_TIMEOUT",
     "RECORD_FIELDS",
     "Closing",
@@ -103,7 +105,8 @@ SUM: Final = "sum"
 AVERAGE: Final = "average"
 LAST: Final = "last"
 
-_INSTANT_FORMAT: Final = "%Y-%m-%dT%H:%M:%S.%fZ"
+INSTANT_TEXT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
+"""`instant_text`'s form: every record in a window must have it, in `measure` and `aggregate` alike."""
 
 
 def quote_identifier(name: str, *, max_bytes: int | None = None) -> str:
@@ -185,14 +188,16 @@ def parse_instant_text(text: object, *, where: str) -> DateTime:
     >>> parse_instant_text("2024-02-01T00:00:00.000000Z", where="row 1").isoformat()
     '2024-02-01T00:00:00+00:00'
     """
+    # One per record read (a dashboard reads tens of thousands): fromisoformat and the constructor,
+    # not strptime and pendulum.instance, which take ten times as long.
     try:
-        if not isinstance(text, str) or len(text) != 27:  # noqa: PLR2004 - the fixed width of the form
+        if not isinstance(text, str) or not INSTANT_TEXT.fullmatch(text):
             raise ValueError  # noqa: TRY301 - one message for every way it can be wrong
-        parsed = _dt.datetime.strptime(text, _INSTANT_FORMAT).replace(tzinfo=_dt.UTC)
+        p = _dt.datetime.fromisoformat(text)  # the form checked; a 13th month or a 30 February still fail
     except ValueError:
         msg = f"{where}: occurred_at must be UTC text like '2024-02-01T09:30:00.000000Z', got {text!r}"
         raise StorageError(msg) from None
-    return pendulum.instance(parsed)
+    return DateTime(p.year, p.month, p.day, p.hour, p.minute, p.second, p.microsecond, tzinfo=pendulum.UTC)
 
 
 @attrs.frozen

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import Any, Final
 
 from scorekit.adapters._columns import Column, cell_answers, column_answers
 from scorekit.adapters._sql import (
+    INSTANT_TEXT,
     LAST,
     RecordsTable,
     Wanted,
@@ -46,10 +46,6 @@ from scorekit.ports import ColumnKey
 __all__ = ["SQLiteRecordsSource"]
 
 _AGGREGATE: Final = "scorekit_records"
-
-
-_INSTANT_TEXT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
-"""`instant_text`'s form: every record in a window must have it, in `measure` and `aggregate` alike."""
 
 
 def _text(value: object) -> str | None:
@@ -91,7 +87,7 @@ class _Records:
         if key is None:
             self.bad = f"a record at {at!r} has no id (NULL) or one that is not UTF-8 text ({record_id!r})"
             return
-        if at is None or not _INSTANT_TEXT.fullmatch(at):
+        if at is None or not INSTANT_TEXT.fullmatch(at):
             self.bad = f"record {key!r}: occurred_at must be UTC text like '2024-02-01T09:30:00.000000Z', got {at!r}"
             return
         try:
