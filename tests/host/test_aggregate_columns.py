@@ -8,9 +8,9 @@ from decimal import Decimal
 import pendulum
 import pytest
 
-from scorekit import Accumulation, Aggregate, Cell
+from scorekit import Accumulation, Aggregate, Cell, MetricRequest
 from scorekit.adapters.memory import Record, RecordsMetricSource
-from scorekit.errors import InvalidParameter, InvalidPeriod, InvalidScorecard
+from scorekit.errors import InvalidParameter, InvalidPeriod, InvalidScorecard, StorageError
 from scorekit.ports import ColumnSource
 from test_postgres_records import make_sqlite
 
@@ -197,3 +197,19 @@ class TestBadColumns:
         source = RecordsMetricSource(RECORDS)
         key = ("deals", "sum", MAR, APR)
         assert source.aggregate_columns({key: frozenset({"ann"})})[key]["ann"].total == Decimal(7)
+
+
+class TestSQLiteRowsRefused:
+    @pytest.mark.parametrize("at", ["2024-03-30T24:00:00.000000Z", "2024-02-30T10:00:00.000000Z"])
+    def test_an_instant_of_the_right_form_that_is_no_instant_is_a_storage_error(self, tmp_path, at):
+        # not the latest row of its window (c2 is): every row's instant is read, not only the latest's
+        source = make_sqlite(tmp_path / "crm.sqlite3", RECORDS)
+        with contextlib.closing(sqlite3.connect(source.path)) as db, db:
+            db.execute("INSERT INTO records VALUES ('bad', 'deals', 'ann', ?, '1', '1')", (at,))
+        window = ("deals", SUM, pendulum.datetime(2024, 2, 1, tz="UTC"), APR)
+        with pytest.raises(StorageError, match=rf"record 'bad': occurred_at must be UTC text .* got '{at}'"):
+            source.aggregate_columns({window: frozenset({"ann"})})
+        with pytest.raises(StorageError, match="record 'bad'"):
+            source.aggregate([Cell("deals", SUM, "ann", window[2], APR)])
+        with pytest.raises(StorageError, match="record 'bad'"):  # measure reads its rows the same way
+            source.measure([MetricRequest("deals", frozenset({"ann"}), window[2], APR)])

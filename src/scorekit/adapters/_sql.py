@@ -47,7 +47,6 @@ from scorekit.ports import CardRow
 from scorekit.scorecard import Scorecard
 
 __all__ = [
-    "INSTANT_TEXT",
     "MAX_BUSY_TIMEOUT",
     "RECORD_FIELDS",
     "Closing",
@@ -60,6 +59,7 @@ __all__ = [
     "evidence_wanted",
     "file_path",
     "instant_text",
+    "is_instant_text",
     "measurement",
     "parse_instant_text",
     "quote_identifier",
@@ -105,8 +105,8 @@ SUM: Final = "sum"
 AVERAGE: Final = "average"
 LAST: Final = "last"
 
-INSTANT_TEXT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
-"""`instant_text`'s form: every record in a window must have it, in `measure` and `aggregate` alike."""
+_INSTANT_TEXT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
+"""`instant_text`'s form."""
 
 
 def quote_identifier(name: str, *, max_bytes: int | None = None) -> str:
@@ -182,6 +182,21 @@ def instant_text(value: _dt.datetime) -> str:
     )
 
 
+def is_instant_text(text: object) -> bool:
+    """Whether `text` is `instant_text`'s form of an instant: every record in a window must be, in every path.
+
+    >>> is_instant_text("2024-02-29T09:30:00.000000Z"), is_instant_text("2023-02-29T09:30:00.000000Z")
+    (True, False)
+    """
+    if not isinstance(text, str) or not _INSTANT_TEXT.fullmatch(text):
+        return False
+    try:
+        _dt.datetime.fromisoformat(text)
+    except ValueError:  # the form, but no such day or hour
+        return False
+    return True
+
+
 def parse_instant_text(text: object, *, where: str) -> DateTime:
     """Read `instant_text`'s form back; anything else raises `StorageError` naming `where`.
 
@@ -191,7 +206,7 @@ def parse_instant_text(text: object, *, where: str) -> DateTime:
     # One per record read (a dashboard reads tens of thousands): fromisoformat and the constructor,
     # not strptime and pendulum.instance, which take ten times as long.
     try:
-        if not isinstance(text, str) or not INSTANT_TEXT.fullmatch(text):
+        if not isinstance(text, str) or not _INSTANT_TEXT.fullmatch(text):
             raise ValueError  # noqa: TRY301 - one message for every way it can be wrong
         p = _dt.datetime.fromisoformat(text)  # the form checked; a 13th month or a 30 February still fail
     except ValueError:

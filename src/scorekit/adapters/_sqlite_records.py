@@ -15,7 +15,6 @@ from typing import Any, Final
 
 from scorekit.adapters._columns import Column, cell_answers, column_answers
 from scorekit.adapters._sql import (
-    INSTANT_TEXT,
     LAST,
     RecordsTable,
     Wanted,
@@ -25,6 +24,7 @@ from scorekit.adapters._sql import (
     evidence_wanted,
     file_path,
     instant_text,
+    is_instant_text,
     measurement,
     parse_instant_text,
     table_hint,
@@ -87,7 +87,7 @@ class _Records:
         if key is None:
             self.bad = f"a record at {at!r} has no id (NULL) or one that is not UTF-8 text ({record_id!r})"
             return
-        if at is None or not INSTANT_TEXT.fullmatch(at):
+        if at is None or not is_instant_text(at):
             self.bad = f"record {key!r}: occurred_at must be UTC text like '2024-02-01T09:30:00.000000Z', got {at!r}"
             return
         try:
