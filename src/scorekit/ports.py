@@ -21,6 +21,7 @@ import pendulum
 from scorekit.adjustment import Adjustment
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, MetricRequest
+from scorekit.parameter import Accumulation
 from scorekit.period import Date
 from scorekit.scorecard import Scorecard, Team, User
 
@@ -32,6 +33,8 @@ __all__ = [
     "CardSteps",
     "Clock",
     "ClosedIds",
+    "ColumnKey",
+    "ColumnSource",
     "ManualValueStore",
     "MetricSource",
     "OrgChart",
@@ -232,8 +235,10 @@ class MetricSource(Protocol):
     service then answers dashboards and trends with one `aggregate` call (once
     per distinct cell, pooling a team's members itself) and keeps `measure` for
     what needs the records themselves: a report's evidence and the fingerprint
-    of a closed score.  A source without `aggregate` keeps working through
-    `measure` alone.
+    of a closed score.  A source may also implement `aggregate_columns` (see
+    `ColumnSource`): the same aggregates asked once per metric and window with
+    all its subjects.  A source without either keeps working through `measure`
+    alone.
     """
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
@@ -266,6 +271,40 @@ class AggregateSource(MetricSource, Protocol):
 
         Called once per batch with distinct cells.  A cell left unanswered makes
         the service raise `MissingMeasurement`.
+        """
+        ...
+
+
+ColumnKey = tuple[str, Accumulation, _dt.datetime, _dt.datetime]
+"""One column of `ColumnSource.aggregate_columns`: (metric, accumulation, window start, window end)."""
+
+
+@runtime_checkable
+class ColumnSource(Protocol):
+    """An optional method of a `MetricSource`: one question per metric and window, with all its subjects.
+
+    A dashboard of many cards asks the same few (metric, window) pairs for
+    thousands of users; `aggregate_columns` answers each pair once, every
+    subject's `Aggregate` in it, without a `Cell` per user.  Each subject's
+    answer must equal what `AggregateSource.aggregate` gives for
+    ``Cell(metric, accumulation, subject, start, end)``, which
+    `scorekit.testing.MetricSourceContract` checks.  The service asks it when the
+    source has it, else `aggregate`, else `measure`.
+
+    >>> from scorekit.adapters.memory import RecordsMetricSource
+    >>> isinstance(RecordsMetricSource([]), ColumnSource)
+    True
+    """
+
+    def aggregate_columns(
+        self, columns: Mapping[ColumnKey, frozenset[str]]
+    ) -> Mapping[ColumnKey, Mapping[str, Aggregate]]:
+        """Answer every key with each of its subjects' `Aggregate` in ``[start, end)`` (`Aggregate.EMPTY` without a record).
+
+        `start` and `end` are aware instants (the service gives them in UTC).  A key
+        with no subject answers an empty mapping.  A key that is not a
+        ``(metric, accumulation, start, end)`` tuple, or subjects that are not a set
+        of user ids, raise the `ScorekitError` `Cell` raises for the same mistake.
         """
         ...
 

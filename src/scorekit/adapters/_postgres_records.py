@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
+from scorekit.adapters._columns import Column, cell_answers, column_answers
 from scorekit.adapters._postgres_db import MAX_IDENTIFIER_BYTES, Connections, Database
 from scorekit.adapters._sql import (
     LAST,
     Closing,
     RecordsTable,
     Wanted,
-    WantedCells,
+    WantedColumns,
     answers,
     evidence_wanted,
     measurement,
@@ -29,6 +30,7 @@ from scorekit.measurement import (
     balance_requests,
 )
 from scorekit.numbers import to_decimal
+from scorekit.ports import ColumnKey
 
 __all__ = ["PostgresRecordsSource"]
 
@@ -48,9 +50,10 @@ class PostgresRecordsSource(Closing):
     counts and finds the latest row (ties on the instant: the greatest id as text).
 
     `evidence="ids"` lists the counted records as `Evidence`; `"none"` lists none.
-    `queries` counts the queries run.  It is an `AggregateSource` too: `aggregate`
-    answers a batch of `Cell`s in one query, grouped per cell, with each one's sum,
-    count and latest row.
+    `queries` counts the queries run.  It is an `AggregateSource` and a
+    `ColumnSource` too: `aggregate_columns` answers a batch of (metric, window)
+    columns in one query, grouped per column and subject, with each one's sum,
+    count and latest row; `aggregate` groups its `Cell`s into such columns.
 
     >>> import os, pendulum, psycopg
     >>> if not os.environ.get("SCOREKIT_POSTGRES"):
@@ -131,23 +134,34 @@ class PostgresRecordsSource(Closing):
         return (
             f"SELECT w.n, {_count(t)}, {_credited(t)}, (array_agg({value} {latest}))[1],"
             f" (array_agg({at} {latest}))[1], (array_agg({key} {latest}))[1], {_unnamed(t)}"
-            " FROM (SELECT w.n - 1 AS n, w.metric, w.subject, win.start_at, win.end_at"
-            " FROM unnest(%s::text[], %s::text[], %s::integer[]) WITH ORDINALITY AS w (metric, subject, k, n)"
-            " JOIN unnest(%s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY AS win (start_at, end_at, k)"
-            f" ON win.k = w.k) AS w {t.join()} GROUP BY w.n"
+            # One row per (column, subject), naming its column (metric and window) in three short arrays.
+            " FROM (SELECT w.n - 1 AS n, col.metric, w.subject, col.start_at, col.end_at"
+            " FROM unnest(%s::text[], %s::integer[]) WITH ORDINALITY AS w (subject, k, n)"
+            " JOIN unnest(%s::text[], %s::timestamptz[], %s::timestamptz[]) WITH ORDINALITY"
+            " AS col (metric, start_at, end_at, k) ON col.k = w.k) AS w"
+            f" {t.join()} GROUP BY w.n"
         )
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
-        """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""
-        wanted = WantedCells.of(cells)
-        if not wanted.cells:
-            return {}
+        """See `AggregateSource.aggregate`: the cells as columns, answered as `aggregate_columns` answers them."""
+        return cell_answers(cells, self._aggregates)
+
+    def aggregate_columns(
+        self, columns: Mapping[ColumnKey, frozenset[str]]
+    ) -> Mapping[ColumnKey, Mapping[str, Aggregate]]:
+        """See `ColumnSource.aggregate_columns`: the whole batch in one query, grouped per column and subject."""
+        return column_answers(columns, self._aggregates)
+
+    def _aggregates(self, columns: Sequence[Column]) -> list[dict[str, Aggregate]]:
+        wanted = WantedColumns.of(columns)
+        if not wanted.subjects:
+            return wanted.answers({})
         parameters = (
-            _array_literal(wanted.metrics),
             _array_literal(wanted.subjects),
-            _array_literal(map(str, wanted.window_numbers)),
-            [start for start, _end in wanted.windows],
-            [end for _start, end in wanted.windows],
+            _array_literal(map(str, wanted.column_numbers)),
+            _array_literal(c.metric for c in wanted.columns),
+            [c.start for c in wanted.columns],
+            [c.end for c in wanted.columns],
         )
         with self._db.reading("aggregating the records table") as conn:
             self.queries += 1

@@ -8,22 +8,23 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import sqlite3
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+from scorekit.adapters._columns import Column, cell_answers, column_answers
 from scorekit.adapters._sql import (
     LAST,
     RecordsTable,
     Wanted,
-    WantedCells,
+    WantedColumns,
     answers,
     busy_timeout_seconds,
     evidence_wanted,
     file_path,
     instant_text,
+    is_instant_text,
     measurement,
     parse_instant_text,
     table_hint,
@@ -40,14 +41,11 @@ from scorekit.measurement import (
     balance_requests,
 )
 from scorekit.numbers import EXACT_SUMS, ONE, ZERO, to_decimal
+from scorekit.ports import ColumnKey
 
 __all__ = ["SQLiteRecordsSource"]
 
 _AGGREGATE: Final = "scorekit_records"
-
-
-_INSTANT_TEXT: Final = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", re.ASCII)
-"""`instant_text`'s form: every record in a window must have it, in `measure` and `aggregate` alike."""
 
 
 def _text(value: object) -> str | None:
@@ -89,7 +87,7 @@ class _Records:
         if key is None:
             self.bad = f"a record at {at!r} has no id (NULL) or one that is not UTF-8 text ({record_id!r})"
             return
-        if at is None or not _INSTANT_TEXT.fullmatch(at):
+        if at is None or not is_instant_text(at):
             self.bad = f"record {key!r}: occurred_at must be UTC text like '2024-02-01T09:30:00.000000Z', got {at!r}"
             return
         try:
@@ -141,8 +139,10 @@ class SQLiteRecordsSource:
     (for dashboards that do not drill down).  The file is opened read-only.
     `queries` counts the queries run (tests count them).
 
-    It is an `AggregateSource` too: `aggregate` answers a batch of `Cell`s in one
-    query, grouped per cell, with each one's exact sum, count and latest row.
+    It is an `AggregateSource` and a `ColumnSource` too: `aggregate_columns`
+    answers a batch of (metric, window) columns in one query, grouped per column
+    and subject, with each one's exact sum, count and latest row; `aggregate`
+    groups its `Cell`s into such columns and asks the same query.
 
     >>> import sqlite3, tempfile, pathlib, pendulum
     >>> from scorekit import MetricRequest
@@ -219,8 +219,9 @@ class SQLiteRecordsSource:
 
     def _build_aggregate_query(self) -> str:
         return (
+            # One row per (column, subject): [n, subject, metric, start, end].
             "WITH wanted (n, acc, metric, subject, start_at, end_at) AS ("
-            " SELECT json_extract(value, '$[0]'), NULL, json_extract(value, '$[1]'), json_extract(value, '$[2]'),"
+            " SELECT json_extract(value, '$[0]'), NULL, json_extract(value, '$[2]'), json_extract(value, '$[1]'),"
             " json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?)),"
             f" hits (n, acc, at, id, value, share) AS ({self._hits()})"
             f" SELECT n, {_AGGREGATE}(at, id, value, share, 1, 0) FROM hits GROUP BY n"
@@ -273,17 +274,24 @@ class SQLiteRecordsSource:
         )
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
-        """See `AggregateSource.aggregate`: the whole batch in one query, grouped per cell."""
-        wanted = WantedCells.of(cells)
-        if not wanted.cells:
-            return {}
-        windows = [(instant_text(start), instant_text(end)) for start, end in wanted.windows]
+        """See `AggregateSource.aggregate`: the cells as columns, answered as `aggregate_columns` answers them."""
+        return cell_answers(cells, self._aggregates)
+
+    def aggregate_columns(
+        self, columns: Mapping[ColumnKey, frozenset[str]]
+    ) -> Mapping[ColumnKey, Mapping[str, Aggregate]]:
+        """See `ColumnSource.aggregate_columns`: the whole batch in one query, grouped per column and subject."""
+        return column_answers(columns, self._aggregates)
+
+    def _aggregates(self, columns: Sequence[Column]) -> list[dict[str, Aggregate]]:
+        wanted = WantedColumns.of(columns)
+        if not wanted.subjects:
+            return wanted.answers({})
+        heads = [(c.metric, instant_text(c.start), instant_text(c.end)) for c in wanted.columns]
         rows = json.dumps(
             [
-                [n, metric, subject, *windows[k - 1]]
-                for n, (metric, subject, k) in enumerate(
-                    zip(wanted.metrics, wanted.subjects, wanted.window_numbers, strict=True)
-                )
+                [n, subject, *heads[k - 1]]
+                for n, (subject, k) in enumerate(zip(wanted.subjects, wanted.column_numbers, strict=True))
             ]
         )
         with self._reading() as db:

@@ -32,6 +32,7 @@ from pendulum import DateTime
 
 from scorekit._identifiers import check_identifier, identifier, label
 from scorekit.adapters._adjustments import adjustment_taken, checked, refuse_missed_adjustments
+from scorekit.adapters._columns import Column, cell_answers, column_answers
 from scorekit.adapters._rules import card_id as _card_id
 from scorekit.adapters._rules import distinct_ids, expected_version, filter_text, refuse_later_entries
 from scorekit.adjustment import Adjustment
@@ -53,7 +54,7 @@ from scorekit.measurement import (
 from scorekit.numbers import EXACT_SUMS, ONE, ZERO, exact_sum, to_decimal
 from scorekit.parameter import Accumulation
 from scorekit.period import Date, as_date, as_utc
-from scorekit.ports import CardRow
+from scorekit.ports import CardRow, ColumnKey
 from scorekit.scorecard import Scorecard, Team, User
 
 __all__ = [
@@ -522,6 +523,9 @@ class Record:
     share: Decimal = attrs.field(default=ONE, kw_only=True, converter=_share)
 
 
+_Columns = tuple[list[_dt.datetime], list[Decimal], tuple[Evidence, ...], list[Decimal] | None]
+"""One user's records of one metric, oldest first: instants, credits, evidence, and shares (None when all whole)."""
+
 _NOTHING = Measurement(0)
 """The answer when no record matches a SUM: immutable, so one serves every such request."""
 _NO_RECORD = Measurement(None)
@@ -540,11 +544,13 @@ class RecordsMetricSource:
     shares for a team (`Measurement.from_records`); shares of one record of a metric
     summing above 1 are refused when the source is built (`InvalidMeasurement`).
 
-    It is an `AggregateSource` too: `aggregate` answers each `Cell` (one user)
+    It is an `AggregateSource` and a `ColumnSource` too: `aggregate` answers each
+    `Cell` (one user), and `aggregate_columns` each subject of a (metric, window),
     with the sum, count and latest record of its window, found by bisecting that
-    user's records of the metric, kept sorted by (instant, id).  `calls` counts
-    every call to it, `measure_calls` and `aggregate_calls` each kind (tests and
-    the bench count them).
+    user's records of the metric, kept sorted by (instant, id); `aggregate` groups
+    its cells into such columns.  `calls` counts every call to it,
+    `measure_calls`, `aggregate_calls` and `column_calls` each kind (tests and the
+    bench count them).
 
     >>> import pendulum
     >>> from scorekit import Accumulation, MetricRequest
@@ -562,8 +568,12 @@ class RecordsMetricSource:
     >>> team = Aggregate.pool(source.aggregate(cells).values())
     >>> team.total, team.count, team.last_id, str(team.value(Accumulation.AVERAGE))
     (Decimal('81'), 3, 'r3', '27')
-    >>> source.calls, source.measure_calls, source.aggregate_calls
-    (2, 1, 1)
+    >>> march = (cells[0].metric, Accumulation.AVERAGE, cells[0].start, cells[0].end)
+    >>> column = source.aggregate_columns({march: frozenset({"ann", "eve"})})[march]
+    >>> column["ann"].total, column["eve"] is Aggregate.EMPTY  # 20 + 30; eve has no record
+    (Decimal('50'), True)
+    >>> source.calls, source.measure_calls, source.aggregate_calls, source.column_calls
+    (3, 1, 1, 1)
     """
 
     def __init__(self, records: Iterable[Record]) -> None:
@@ -572,25 +582,25 @@ class RecordsMetricSource:
             rows.setdefault((record.metric, record.subject), []).append((as_utc(record.occurred_at), record.id, record))
         # Per (metric, subject): the instants in plain UTC (fast to bisect) and the evidence, oldest first.
         self._index: dict[tuple[str, str], tuple[list[_dt.datetime], tuple[Evidence, ...]]] = {}
-        # The same records as columns for `aggregate`: instants to bisect, values to sum, the evidence for the latest.
-        self._columns: dict[tuple[str, str], tuple[list[_dt.datetime], list[Decimal], tuple[Evidence, ...]]] = {}
-        # Per (metric, subject): the shares when one is split, to count a split record by the sum of its shares.
-        self._shares: dict[tuple[str, str], list[Decimal]] = {}
+        # The same records as columns for `aggregate` and `aggregate_columns`, per metric then subject (one
+        # string lookup per subject): instants to bisect, values to sum, the evidence for the latest, and the
+        # shares when one is split (to count a split record by the sum of its shares), else None.
+        self._metrics: dict[str, dict[str, _Columns]] = {}
         split: dict[str, list[Evidence]] = {}
-        for key, found in rows.items():
+        for (metric, subject), found in rows.items():
             found.sort(key=lambda row: (row[0], row[1]))
             times = [row[0] for row in found]
             evidence = tuple(Evidence(r.id, r.occurred_at, r.value, r.label, share=r.share) for _t, _i, r in found)
-            self._index[key] = (times, evidence)
-            self._columns[key] = (times, [e.credit for e in evidence], evidence)
-            if any(e.share != ONE for e in evidence):
-                self._shares[key] = [e.share for e in evidence]
-            split.setdefault(key[0], []).extend(evidence)
+            self._index[metric, subject] = (times, evidence)
+            shares = [e.share for e in evidence] if any(e.share != ONE for e in evidence) else None
+            self._metrics.setdefault(metric, {})[subject] = (times, [e.credit for e in evidence], evidence, shares)
+            split.setdefault(metric, []).extend(evidence)
         for metric_rows in split.values():
             check_shares(metric_rows)  # one record's rows across subjects: at most 1 in all
         self.calls = 0
         self.measure_calls = 0
         self.aggregate_calls = 0
+        self.column_calls = 0
 
     def measure(self, requests: Collection[MetricRequest]) -> Mapping[MetricRequest, Measurement]:
         """See `MetricSource.measure`."""
@@ -601,43 +611,50 @@ class RecordsMetricSource:
         return balance_answers(wanted, {request: self._answer(request) for request in asked}, parts)
 
     def aggregate(self, cells: Collection[Cell]) -> Mapping[Cell, Aggregate]:
-        """See `AggregateSource.aggregate`: two bisections and a sum per cell."""
+        """See `AggregateSource.aggregate`: the cells as columns (one per metric and window), as `aggregate_columns`."""
         self.calls += 1
         self.aggregate_calls += 1
-        columns = self._columns.get
+        return cell_answers(cells, self._aggregates)
+
+    def aggregate_columns(
+        self, columns: Mapping[ColumnKey, frozenset[str]]
+    ) -> Mapping[ColumnKey, Mapping[str, Aggregate]]:
+        """See `ColumnSource.aggregate_columns`: per subject, two bisections and a sum."""
+        self.calls += 1
+        self.column_calls += 1
+        return column_answers(columns, self._aggregates)
+
+    def _aggregates(self, columns: Sequence[Column]) -> list[dict[str, Aggregate]]:
+        # The dashboard's hot path: every name it uses per subject is local.
         bisect_left = bisect.bisect_left
         empty = Aggregate.EMPTY
         trusted = Aggregate._trusted  # noqa: SLF001 - sums and records this source validated
         add = EXACT_SUMS.add
-        answers: dict[Cell, Aggregate] = {}
-        plain: dict[DateTime, _dt.datetime] = {}  # the few distinct bounds as plain UTC datetimes (fast to bisect)
-        for cell in cells:
-            found = columns((cell.metric, cell.subject))
-            if found is None:
-                answers[cell] = empty
-                continue
-            times, values, evidence = found
-            start, end = cell.start, cell.end
-            start_utc = plain.get(start)
-            if start_utc is None:
-                start_utc = plain[start] = as_utc(start)
-            end_utc = plain.get(end)
-            if end_utc is None:
-                end_utc = plain[end] = as_utc(end)
-            low = bisect_left(times, start_utc)
-            high = bisect_left(times, end_utc, low)
-            if low == high:
-                answers[cell] = empty
-                continue
-            total = ZERO  # exact_sum, inline: the same additions in the same order as `measure`
-            for value in values[low:high]:
-                total = add(total, value)
-            last = evidence[high - 1]  # the latest, the greatest id on a tie
-            shares = self._shares.get((cell.metric, cell.subject))
-            if shares is None:
-                answers[cell] = trusted(total, high - low, last.value, last.occurred_at, last.id)
-            else:  # the sum of the shares, an int when whole
-                answers[cell] = Aggregate(total, exact_sum(shares[low:high]), last.value, last.occurred_at, last.id)
+        answers: list[dict[str, Aggregate]] = []
+        for column in columns:
+            records = self._metrics.get(column.metric, {}).get
+            start, end = column.start, column.end
+            got: dict[str, Aggregate] = {}
+            for subject in column.subjects:
+                found = records(subject)
+                if found is None:
+                    got[subject] = empty
+                    continue
+                times, values, evidence, shares = found
+                low = bisect_left(times, start)
+                high = bisect_left(times, end, low)
+                if low == high:
+                    got[subject] = empty
+                    continue
+                total = ZERO  # exact_sum, inline: the same additions in the same order as `measure`
+                for value in values[low:high]:
+                    total = add(total, value)
+                last = evidence[high - 1]  # the latest, the greatest id on a tie
+                if shares is None:
+                    got[subject] = trusted(total, high - low, last.value, last.occurred_at, last.id)
+                else:  # the sum of the shares, an int when whole
+                    got[subject] = Aggregate(total, exact_sum(shares[low:high]), last.value, last.occurred_at, last.id)
+            answers.append(got)
         return answers
 
     def _answer(self, request: MetricRequest) -> Measurement:

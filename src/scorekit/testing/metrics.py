@@ -18,6 +18,8 @@ from scorekit.parameter import Accumulation
 from scorekit.period import as_utc
 from scorekit.ports import (
     AggregateSource,
+    ColumnKey,
+    ColumnSource,
     MetricSource,
 )
 
@@ -66,7 +68,11 @@ class MetricSourceContract:
     requests over the metrics, users and instants of the known answers (empty
     windows, records exactly at the bounds and ties included), the very numbers
     `measure` gives once its cells' aggregates are pooled (`Aggregate.pool`,
-    `Aggregate.value`), digit for digit.
+    `Aggregate.value`), digit for digit.  A source with `aggregate_columns` (a
+    `ColumnSource`) must give, for any (metric, accumulation, window) columns
+    over the same metrics, users and instants, each subject the very `Aggregate`
+    `aggregate` gives its `Cell` (digit for digit) and the value `measure` gives
+    that subject alone; a column without subjects answers an empty mapping.
     """
 
     @pytest.fixture
@@ -246,6 +252,65 @@ class MetricSourceContract:
                     f"(greatest instant, then id), as measure's evidence says, got {pooled.count} and {pooled.last_id!r}"
                 )
 
+    @settings(
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.differing_executors,
+            HealthCheck.too_slow,
+        ],
+        deadline=None,
+    )
+    @given(data=st.data())
+    def test_columns_answer_what_cells_and_measure_give(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer], data: st.DataObject
+    ) -> None:
+        if not isinstance(source, ColumnSource):
+            pytest.skip("the source has no aggregate_columns(columns): the service asks it cell by cell or by request")
+        known = self._requests(known_answers)
+        # Drawn first, asked after: a strategy must not do I/O (see test_aggregates_pool_to_what_measure_gives).
+        columns = data.draw(_columns_over(known, _instants_of(source, known)), label="columns")
+        answers = source.aggregate_columns(columns)
+        assert set(answers) == set(columns), f"expected answers for the columns {set(columns)}, got {set(answers)}"
+        asked = {
+            (key, subject): MetricRequest(key[0], frozenset({subject}), key[2], key[3], key[1])
+            for key, subjects in columns.items()
+            for subject in subjects
+        }
+        measured = source.measure(set(asked.values()))
+        cells = {pair: Cell(r.metric, r.accumulation, pair[1], r.start, r.end) for pair, r in asked.items()}
+        cellwise: object = source  # typed apart: mypy sees no class that is both protocols and a MetricSource
+        by_cell = cellwise.aggregate(set(cells.values())) if isinstance(cellwise, AggregateSource) else None
+        for key, subjects in columns.items():
+            got = answers[key]
+            assert set(got) == set(subjects), f"{key}: expected an answer for each of {set(subjects)}, got {set(got)}"
+            for subject in subjects:
+                found = got[subject]
+                if by_cell is not None:
+                    cell = cells[key, subject]
+                    assert _fields(found) == _fields(by_cell[cell]), (
+                        f"{key}, {subject!r}: expected what aggregate gives {cell}, {by_cell[cell]}, "
+                        f"digit for digit, got {found}"
+                    )
+                request = asked[key, subject]
+                expected = measured[request].value
+                if request.accumulation is Accumulation.SUM:
+                    expected = Decimal(0) if expected is None else expected  # a SUM reads None as 0
+                assert _digits(found.value(request.accumulation)) == _digits(expected), (
+                    f"{key}, {subject!r}: expected {found} to give {_digits(expected)} as measure does for "
+                    f"{request}, got {_digits(found.value(request.accumulation))}"
+                )
+
+    def test_a_column_without_subjects_answers_nothing(
+        self, source: MetricSource, known_answers: Sequence[KnownAnswer]
+    ) -> None:
+        if not isinstance(source, ColumnSource):
+            pytest.skip("the source has no aggregate_columns(columns)")
+        request = self._requests(known_answers)[0]
+        key: ColumnKey = (request.metric, request.accumulation, request.start, request.end)
+        answers = source.aggregate_columns({key: frozenset()})
+        assert answers == {key: {}}, f"expected {{{key}: {{}}}} for a column without subjects, got {answers}"
+        assert source.aggregate_columns({}) == {}, "expected no answers for no columns"
+
 
 def _instants_of(source: MetricSource, known: Sequence[MetricRequest]) -> set[_dt.datetime]:
     """The known requests' bounds and their records' instants, in UTC, as `source` answers them."""
@@ -280,6 +345,37 @@ def _requests_over(draw: st.DrawFn, known: Sequence[MetricRequest], instants: se
             )
         )
     return requests
+
+
+@st.composite
+def _columns_over(
+    draw: st.DrawFn, known: Sequence[MetricRequest], instants: set[_dt.datetime]
+) -> dict[ColumnKey, frozenset[str]]:
+    """A few columns over the known requests' metrics, users and `instants`, as `_requests_over` draws requests.
+
+    A column's subjects may be none, one or all of them (a user nobody has among them).
+    """
+    metrics = sorted({r.metric for r in known} | {"scorekit-contract-unknown-metric"})
+    subjects = sorted({s for r in known for s in r.subjects} | {"scorekit-contract-nobody"})
+    tick = _dt.timedelta(microseconds=1)
+    bounds = sorted(instants | {i + tick for i in instants} | {i - tick for i in instants})
+    columns: dict[ColumnKey, frozenset[str]] = {}
+    for _ in range(draw(st.integers(1, 4))):
+        start, end = sorted(draw(st.lists(st.sampled_from(bounds), min_size=2, max_size=2)))
+        key = (
+            draw(st.sampled_from(metrics)),
+            draw(st.sampled_from(Accumulation)),
+            pendulum.instance(start),
+            pendulum.instance(end),
+        )
+        columns[key] = draw(st.frozensets(st.sampled_from(subjects), max_size=len(subjects)))
+    return columns
+
+
+def _fields(aggregate: Aggregate) -> tuple[str | None, ...]:
+    """An aggregate as the digits of its numbers, its latest instant and id (``4.00`` is not ``4``)."""
+    at = None if aggregate.last_at is None else as_utc(aggregate.last_at).isoformat()
+    return _digits(aggregate.total), str(aggregate.count), _digits(aggregate.last_value), at, aggregate.last_id
 
 
 def _digits(value: Decimal | None) -> str | None:
