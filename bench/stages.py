@@ -5,8 +5,8 @@ in-memory adapters) and reports, for the default dashboard:
 
 - its stages, timed by wrapping each step the service calls with the CPU clock (no
   profiler, so no profiler's overhead): selection (`Scorekit._current`), closed scores
-  (`Scorekit._closed`), the CRM question (`asking.cells` and the source's `aggregate`),
-  each card's measurements from the answers (`asking.from_aggregates`, `asking.with_manual`
+  (`Scorekit._closed`), the CRM question (`asking.columns` and the source's `aggregate_columns`, or `asking.cells` and `aggregate`),
+  each card's measurements from the answers (`asking.from_columns` or `from_aggregates`, `asking.with_manual`
   and the manual store), scoring (`asking.score_rows`, i.e. `score_many`) and the summary
   and groups (`summarize_groups`); the collector's own time during the dashboard is measured
   with `gc.callbacks` and is inside the stages' times;
@@ -45,8 +45,8 @@ from scorekit import _reading, asking, service
 STAGES = {
     "selection": ["_current"],
     "closed scores": ["_closed"],
-    "CRM question": ["cells", "aggregate"],
-    "measurements per card": ["from_aggregates", "with_manual", "entries"],
+    "CRM question": ["columns", "aggregate_columns", "cells", "aggregate"],
+    "measurements per card": ["from_columns", "from_aggregates", "with_manual", "entries"],
     "scoring": ["score_rows"],
     "summary and groups": ["summarize_groups"],
 }
@@ -91,11 +91,14 @@ def stage_times(svc, as_of, repeats: int) -> dict[str, object]:
     originals = {
         "_current": (service.Scorekit, "_current"),
         "_closed": (service.Scorekit, "_closed"),
+        "columns": (asking, "columns"),
+        "from_columns": (asking, "from_columns"),
         "cells": (asking, "cells"),
         "from_aggregates": (asking, "from_aggregates"),
         "with_manual": (asking, "with_manual"),
         "score_rows": (asking, "score_rows"),
         "summarize_groups": (_reading, "summarize_groups"),  # the dashboard use case lives in _reading
+        "aggregate_columns": (svc.metrics, "aggregate_columns"),
         "aggregate": (svc.metrics, "aggregate"),
         "entries": (svc.manual, "entries"),
     }

@@ -41,6 +41,7 @@ from scorekit.ports import (
     CardIndex,
     CardRow,
     Clock,
+    ColumnSource,
     ManualValueStore,
     MetricSource,
     OrgChart,
@@ -403,14 +404,20 @@ class _Reading:
         What to ask and how the answers become each card's measurements is
         `scorekit.asking`'s; this only calls the ports between its steps.  With
         `evidence` (a report, a close) the CRM is asked through `measure`, for the
-        records behind each value; without, through `aggregate` when the source has it
-        (the values only, each distinct cell once), else through `measure`.
+        records behind each value; without, through `aggregate_columns` when the source
+        has it (the values only: one question per metric and window with all its
+        subjects), else `aggregate` (each distinct cell once), else `measure`.
         """
         source = self.metrics
         measured: list[dict[str, Measurement | Decimal]]
-        if evidence or not isinstance(source, AggregateSource):
+        if evidence or not isinstance(source, ColumnSource | AggregateSource):
             wanted, per_card = asking.requests(cards, instants)
             measured = asking.from_measurements(cards, per_card, source.measure(wanted) if wanted else {})
+        elif isinstance(source, ColumnSource):
+            columns = asking.columns(cards, instants)
+            answers = source.aggregate_columns(columns.columns) if columns.columns else {}
+            measured = asking.from_columns(cards, columns, answers)
+            del columns, answers  # not kept through scoring (see below)
         else:
             plan = asking.cells(cards, instants)
             measured = asking.from_aggregates(cards, plan, source.aggregate(plan.cells) if plan.cells else {})

@@ -44,6 +44,7 @@ from scorekit.errors import MissingMeasurement
 from scorekit.measurement import (
     Aggregate,
     Cell,
+    ColumnKey,
     ManualEntry,
     Measurement,
     MetricRequest,
@@ -59,9 +60,12 @@ from scorekit.scoring import score_many
 
 __all__ = [
     "CellPlan",
+    "ColumnPlan",
     "Inputs",
     "cells",
+    "columns",
     "from_aggregates",
+    "from_columns",
     "from_measurements",
     "requests",
     "score_rows",
@@ -76,6 +80,7 @@ Inputs = tuple[Measurements, tuple[ManualEntry, ...]]
 
 _NO_RECORD: Final = Measurement(None)
 _LOW: Final = -MAX_MAGNITUDE
+_SUM: Final = Accumulation.SUM
 _AVERAGE: Final = Accumulation.AVERAGE
 _BALANCE: Final = Accumulation.BALANCE
 _SMALLEST_MEAN: Final = -(MAX_ANY_PLACES - EXACT.prec)
@@ -163,26 +168,151 @@ def from_aggregates(
 
     The values are those `measure` gives for the same records (`Aggregate.value`).
     """
+    found: list[Aggregate | list[Aggregate] | None] = []
+    for slot in plan.slots:
+        if type(slot) is Cell:
+            found.append(answers.get(slot))
+        else:
+            members = [answers.get(cell) for cell in slot]  # type: ignore[union-attr]
+            found.append(None if any(member is None for member in members) else members)  # type: ignore[arg-type]
+    return _measured(cards, plan.per_card, plan.accumulations, found, "as aggregates")
+
+
+class ColumnPlan(NamedTuple):
+    """What `aggregate_columns` is asked (`columns`), and what each card needs of its answers.
+
+    `columns` maps each (metric, accumulation, window start, window end) to the user ids
+    whose aggregates the cards need: one question per metric and window, not one object
+    per user.  `slots` holds each distinct request's column and subjects (a user, or a
+    team's members), `per_card` each card's (key, slot number) pairs as one flat tuple.
+    """
+
+    columns: dict[ColumnKey, frozenset[str]]
+    slots: list[tuple[ColumnKey, frozenset[str]]]
+    per_card: list[tuple[Any, ...]]
+
+
+def columns(cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> ColumnPlan:
+    """The columns of `cards` as of their instants (one `aggregate_columns` call), and each card's slots.
+
+    Cards that share their windows (a template's cards: copies, the codec's cards of one
+    document shape) and their instant ask the same columns for their own subjects: the
+    columns are worked out once per such template (`measurement.iter_request_tuples`).
+
+    >>> import pendulum
+    >>> from scorekit import Cadence, Date, Parameter, Scorecard, Team, User
+    >>> c = Cadence.monthly(Date(2024, 4, 1))
+    >>> ann = Scorecard("ann", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)])
+    >>> team = ann.copy_for(Team("sales", {"ann", "bob"}))
+    >>> plan = columns([ann, team], [pendulum.datetime(2024, 4, 16, tz="UTC")] * 2)
+    >>> [(key[0], key[1].value, str(key[2].date()), sorted(subjects)) for key, subjects in plan.columns.items()]
+    [('deals', 'sum', '2024-04-01', ['ann', 'bob'])]
+    >>> len(plan.slots), plan.per_card
+    (2, [('deals', 0), ('deals', 1)])
+    """
+    # Each card's template: its windows and its instant, by identity (every card and instant
+    # is alive until the plan is made, so no id is reused).
+    templates: dict[tuple[int, int], int] = {}
+    firsts: list[int] = []
+    of_card: list[int] = []
+    for index, (card, instant) in enumerate(zip(cards, instants, strict=True)):
+        template = templates.get((id(card.windows), id(instant)))
+        if template is None:
+            template = templates[id(card.windows), id(instant)] = len(firsts)
+            firsts.append(index)
+        of_card.append(template)
+    # A column by (metric, start, end, id(accumulation)): an enum member is a singleton, and an
+    # enum hashes in Python; each column's slots by subjects.
+    found: dict[tuple[str, DateTime, DateTime, int], tuple[ColumnKey, set[str], dict[frozenset[str], int]]] = {}
+    asked: list[list[tuple[str, tuple[ColumnKey, set[str], dict[frozenset[str], int]]]]] = []
+    for requests_of_template in iter_request_tuples([cards[i] for i in firsts], [instants[i] for i in firsts]):
+        wanted_by_template = []
+        for metric, _subjects, start, end, accumulation in requests_of_template:
+            column = found.get((metric, start, end, id(accumulation)))
+            if column is None:
+                column = found[metric, start, end, id(accumulation)] = ((metric, accumulation, start, end), set(), {})
+            wanted_by_template.append((metric, column))
+        asked.append(wanted_by_template)
+    slots: list[tuple[ColumnKey, frozenset[str]]] = []
+    per_card: list[tuple[Any, ...]] = []
+    for card, template in zip(cards, of_card, strict=True):
+        subjects = card.subjects
+        wanted: list[Any] = []
+        for metric, (key, members, own) in asked[template]:
+            slot = own.get(subjects)
+            if slot is None:
+                slot = own[subjects] = len(slots)
+                members.update(subjects)
+                slots.append((key, subjects))
+            wanted += (metric, slot)
+        per_card.append(tuple(wanted))
+    return ColumnPlan({key: frozenset(members) for key, members, _ in found.values()}, slots, per_card)
+
+
+def from_columns(
+    cards: Sequence[Scorecard], plan: ColumnPlan, answers: Mapping[ColumnKey, Mapping[str, Aggregate]]
+) -> list[Measurements]:
+    """Each card's measurements from the answers of one `aggregate_columns` call, teams pooled here.
+
+    The values are those `aggregate` (and `measure`) give for the same records.
+    """
+    # Slots hold the plan's own key objects: each column's answer found once, by identity.
+    by_key = {id(key): answers.get(key) for key in plan.columns}
+    accumulations: list[Accumulation] = []
+    found: list[Aggregate | list[Aggregate] | None] = []
+    for key, subjects in plan.slots:
+        accumulations.append(key[1])
+        column = by_key[id(key)]
+        if column is None:
+            found.append(None)
+        elif len(subjects) == 1:
+            (subject,) = subjects
+            found.append(column.get(subject))
+        else:
+            members = [column.get(subject) for subject in subjects]
+            found.append(None if any(member is None for member in members) else members)  # type: ignore[arg-type]
+    return _measured(cards, plan.per_card, accumulations, found, "by columns")
+
+
+def _measured(
+    cards: Sequence[Scorecard],
+    per_card: Sequence[tuple[Any, ...]],
+    accumulations: Sequence[Accumulation],
+    found: Sequence[Aggregate | list[Aggregate] | None],
+    how: str,
+) -> list[Measurements]:
+    """Each card's measurements from each slot's aggregate (a user's) or aggregates (a team's members).
+
+    None for a slot the source left unanswered: a card that needs it raises `MissingMeasurement`.
+    """
     values: list[Measurement | Decimal] = []
     unanswered: list[int] = []
     pool = Aggregate.pool
-    for accumulation, own_cells in zip(plan.accumulations, plan.slots, strict=True):
-        try:
-            if accumulation is _BALANCE and type(own_cells) is not Cell:
-                value = _balance([answers[c] for c in own_cells])  # type: ignore[union-attr]
-                values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
-                continue
-            found = answers[own_cells] if type(own_cells) is Cell else pool([answers[c] for c in own_cells])  # type: ignore[union-attr]
-        except KeyError:
+    for accumulation, answered in zip(accumulations, found, strict=True):
+        if answered is None:
             unanswered.append(len(values))
             values.append(ZERO)  # a placeholder: the card that needs it raises below
             continue
-        value = found.value(accumulation)
-        values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
+        if type(answered) is list:
+            if accumulation is _BALANCE:
+                value = _balance(answered)
+                values.append(_NO_RECORD if value is None else _scorable(value, accumulation))
+                continue
+            aggregate = pool(answered)
+        else:
+            aggregate = answered  # type: ignore[assignment]
+        # `Aggregate.value`, a SUM's without the call
+        value = aggregate.total if accumulation is _SUM and aggregate.count else aggregate.value(accumulation)
+        if value is None:
+            values.append(_NO_RECORD)
+        elif _LOW < value < MAX_MAGNITUDE and accumulation is not _AVERAGE:  # `_scorable`'s common case, inline
+            values.append(value)
+        else:
+            values.append(_scorable(value, accumulation))
     if unanswered:
-        _refuse_unanswered(cards, plan.per_card, set(unanswered))
+        _refuse_unanswered(cards, per_card, set(unanswered), how)
     measured: list[Measurements] = []
-    for flat in plan.per_card:
+    for flat in per_card:
         pairs = iter(flat)
         measured.append({key: values[slot] for key, slot in zip(pairs, pairs, strict=True)})
     return measured
@@ -194,12 +324,14 @@ def _balance(members: Sequence[Aggregate]) -> Decimal | None:
     return exact_sum(value for value in latest if value is not None) if latest else None
 
 
-def _refuse_unanswered(cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int]) -> None:
+def _refuse_unanswered(
+    cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int], how: str
+) -> None:
     """Raise `MissingMeasurement` naming the first card and metric whose request the source left unanswered."""
     for card, flat in zip(cards, per_card, strict=True):
         for key, slot in zip(flat[::2], flat[1::2], strict=True):
             if slot in unanswered:
-                msg = f"the metric source left {key!r} (as aggregates) for card {card.id!r} unanswered"
+                msg = f"the metric source left {key!r} ({how}) for card {card.id!r} unanswered"
                 raise MissingMeasurement(msg)
 
 

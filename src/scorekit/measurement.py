@@ -46,6 +46,7 @@ from scorekit.scorecard import Scorecard
 __all__ = [
     "Aggregate",
     "Cell",
+    "ColumnKey",
     "Evidence",
     "ManualEntry",
     "Measurement",
@@ -674,6 +675,9 @@ def latest_values(card: Scorecard, entries: Iterable[ManualEntry], as_of: _dt.da
 
 RequestTuple: TypeAlias = tuple[str, frozenset[str], DateTime, DateTime, Accumulation]
 """A `MetricRequest`'s fields as a plain tuple: ``(metric, subjects, start, end, accumulation)``, instants in UTC."""
+
+ColumnKey: TypeAlias = tuple[str, Accumulation, _dt.datetime, _dt.datetime]
+"""One column of `scorekit.ports.ColumnSource.aggregate_columns`: (metric, accumulation, window start, window end)."""
 
 
 def request_tuples(cards: Sequence[Scorecard], instants: Sequence[_dt.datetime]) -> list[tuple[RequestTuple, ...]]:

@@ -20,8 +20,7 @@ import pendulum
 
 from scorekit.adjustment import Adjustment
 from scorekit.history import Change, ClosedScore, Revision
-from scorekit.measurement import Aggregate, Cell, ManualEntry, Measurement, MetricRequest
-from scorekit.parameter import Accumulation
+from scorekit.measurement import Aggregate, Cell, ColumnKey, ManualEntry, Measurement, MetricRequest
 from scorekit.period import Date
 from scorekit.scorecard import Scorecard, Team, User
 
@@ -274,9 +273,6 @@ class AggregateSource(MetricSource, Protocol):
         """
         ...
 
-
-ColumnKey = tuple[str, Accumulation, _dt.datetime, _dt.datetime]
-"""One column of `ColumnSource.aggregate_columns`: (metric, accumulation, window start, window end)."""
 
 
 @runtime_checkable

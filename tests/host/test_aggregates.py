@@ -23,11 +23,13 @@ from scorekit import (
     InvalidPeriod,
     InvalidScorecard,
     Metric,
+    MissingMeasurement,
     Parameter,
     Scorecard,
     Status,
     Team,
     User,
+    asking,
     requests_for,
 )
 from scorekit.adapters.memory import (
@@ -39,7 +41,7 @@ from scorekit.adapters.memory import (
     RecordsMetricSource,
 )
 from scorekit.codec import fingerprint
-from scorekit.ports import AggregateSource, MetricSource
+from scorekit.ports import AggregateSource, ColumnSource, MetricSource
 from scorekit.service import Scorekit
 
 SUM, AVERAGE, LAST = Accumulation.SUM, Accumulation.AVERAGE, Accumulation.LAST
@@ -57,6 +59,13 @@ class MeasureOnly:
 
     def measure(self, requests):
         return self.inner.measure(requests)
+
+
+class CellsOnly(MeasureOnly):
+    """A source that has `measure` and `aggregate` (the 0.2 protocol), not `aggregate_columns`."""
+
+    def aggregate(self, cells):
+        return self.inner.aggregate(cells)
 
 
 class TestCell:
@@ -188,7 +197,7 @@ class TestTheServicePoolsATeam:
         source = RecordsMetricSource(trio_records())
         svc = trio_service(source)
         board = svc.dashboard(MANAGER)
-        assert (source.aggregate_calls, source.measure_calls) == (1, 0)
+        assert (source.column_calls, source.aggregate_calls, source.measure_calls) == (1, 0, 0)
         trio = next(s for s in board.scores if s.card.id == "trio")
         actual = {p.key: p.actual for p in trio.parameters}
         # deals: 1.50 + 2.5 = 4.00 (the record after as_of is not counted yet)
@@ -213,7 +222,7 @@ class TestTheServicePoolsATeam:
         svc = trio_service(source)
         board = svc.dashboard(MANAGER)
         report = svc.report(MANAGER, "trio")
-        assert (source.aggregate_calls, source.measure_calls) == (1, 1)
+        assert (source.column_calls, source.aggregate_calls, source.measure_calls) == (1, 0, 1)
         assert {p.key: sorted(e.id for e in p.evidence) for p in report.parameters} == {
             "deals": ["d-1", "d-2"],
             "rate": ["rt-1", "rt-2", "rt-3"],
@@ -221,18 +230,18 @@ class TestTheServicePoolsATeam:
         }
         assert shown(report) == shown(next(s for s in board.scores if s.card.id == "trio"))
 
-    def test_a_trend_asks_aggregate_once(self):
+    def test_a_trend_asks_by_columns_once(self):
         source = RecordsMetricSource(trio_records())
         svc = trio_service(source)
         svc.trend(MANAGER, "trio")
-        assert (source.aggregate_calls, source.measure_calls) == (1, 0)
+        assert (source.column_calls, source.aggregate_calls, source.measure_calls) == (1, 0, 0)
 
     def test_close_asks_measure_so_the_fingerprint_names_the_records(self):
         source = RecordsMetricSource(trio_records())
         svc = trio_service(source)
         svc.clock.set(pendulum.datetime(2024, 4, 2, tz="UTC"))
         closed = {c.card_id: c for c in svc.close(MANAGER)}
-        assert (source.aggregate_calls, source.measure_calls) == (0, 1)
+        assert (source.column_calls, source.aggregate_calls, source.measure_calls) == (0, 0, 1)
         measured = source.measure(requests_for(svc.cards.get("trio"), END))
         by_key = {request.metric: answer for request, answer in measured.items()}
         assert closed["trio"].fingerprint == fingerprint(svc.cards.get("trio"), by_key)
@@ -246,15 +255,32 @@ class TestTheServicePoolsATeam:
         assert str(trio.parameter("rate").actual) == "23.33333333333333333333333333333333"
         assert {e.id for e in trio.parameter("deals").evidence} == {"d-1", "d-2"}  # measure lists the records
 
-    def test_an_unanswered_cell_is_a_missing_measurement(self):
-        class Forgetful(RecordsMetricSource):
-            def aggregate(self, cells):
-                return {c: a for c, a in super().aggregate(cells).items() if c.subject != "cid"}
+    def test_a_source_without_aggregate_columns_is_asked_by_cells(self):
+        source = CellsOnly(trio_records())
+        svc = trio_service(source)
+        assert not isinstance(source, ColumnSource)
+        assert isinstance(source, AggregateSource)
+        board = svc.dashboard(MANAGER)
+        inner = source.inner
+        assert (inner.column_calls, inner.aggregate_calls, inner.measure_calls) == (0, 1, 0)
+        columns = trio_service(RecordsMetricSource(trio_records())).dashboard(MANAGER)
+        assert [shown(s) for s in board.scores] == [shown(s) for s in columns.scores]
 
-        svc = trio_service(Forgetful(trio_records()))
-        board = svc.dashboard(MANAGER)  # the cards that need cid's cell are set apart; the others are scored (0.3)
+    class ForgetfulCells(CellsOnly):
+        def aggregate(self, cells):
+            return {c: a for c, a in super().aggregate(cells).items() if c.subject != "cid"}
+
+    class ForgetfulColumns(RecordsMetricSource):
+        def aggregate_columns(self, columns):
+            answers = super().aggregate_columns(columns)
+            return {key: {s: a for s, a in column.items() if s != "cid"} for key, column in answers.items()}
+
+    @pytest.mark.parametrize(("source", "how"), [(ForgetfulCells, "as aggregates"), (ForgetfulColumns, "by columns")])
+    def test_an_unanswered_subject_is_a_missing_measurement(self, source, how):
+        svc = trio_service(source(trio_records()))
+        board = svc.dashboard(MANAGER)  # the cards that need cid's answer are set apart; the others are scored (0.3)
         failed = {f.card_id: f.error for f in board.failures}
-        assert "left 'deals' (as aggregates) for card 'cid' unanswered" in failed["cid"]
+        assert f"left 'deals' ({how}) for card 'cid' unanswered" in failed["cid"]
         assert all(card_id not in failed for card_id in (s.card.id for s in board.scores))
         assert all("cid" not in s.card.subjects for s in board.scores)
 
@@ -327,12 +353,17 @@ def companies(draw):
         for i, members in enumerate(draw(st.lists(st.sets(st.sampled_from(USERS), min_size=1), max_size=3)))
     ]
     counter = itertools.count()
-    cards = [
-        Scorecard(f"c{next(counter)}", owner, MONTHLY, MONTHLY.period(k), parameters, timezone=zone)
-        for owner in owners
-        for k in (1, 2)
-        for zone in (draw(st.sampled_from(["UTC", "Europe/Warsaw"])),)
-    ]
+    cards = []
+    for k in (1, 2):
+        first = None
+        for owner in owners:
+            card_id = f"c{next(counter)}"
+            if first is not None and draw(st.booleans()):  # a copy: the first card's windows, its columns
+                cards.append(first.copy_for(owner, id=card_id))
+                continue
+            zone = draw(st.sampled_from(["UTC", "Europe/Warsaw"]))
+            cards.append(Scorecard(card_id, owner, MONTHLY, MONTHLY.period(k), parameters, timezone=zone))
+            first = first or cards[-1]
     as_of = draw(st.sampled_from(INSTANTS[1:]))
     return records, cards, as_of
 
@@ -350,17 +381,18 @@ def board_of(metrics, cards, as_of):
 
 
 @given(companies())
-def test_dashboards_through_aggregate_and_through_measure_are_digit_for_digit_the_same(company):
+def test_dashboards_by_columns_by_cells_and_through_measure_are_digit_for_digit_the_same(company):
     records, cards, as_of = company
     source = RecordsMetricSource(records)
-    through_aggregate = board_of(source, cards, as_of)
-    _, failures = through_aggregate
-    assert source.measure_calls == 0
+    by_columns = board_of(source, cards, as_of)
+    _, failures = by_columns
+    assert (source.aggregate_calls, source.measure_calls) == (0, 0)
     if not failures:  # a card of each month has started: one question for the whole dashboard
-        assert source.aggregate_calls == 1
+        assert source.column_calls == 1
     else:  # a failing card is set apart by asking again for halves of the batch (seed 1734311773)
-        assert source.aggregate_calls > 1
-    assert through_aggregate == board_of(MeasureOnly(records), cards, as_of)
+        assert source.column_calls > 1
+    assert by_columns == board_of(CellsOnly(records), cards, as_of)
+    assert by_columns == board_of(MeasureOnly(records), cards, as_of)
 
 
 def test_a_card_whose_sum_leaves_the_bounds_is_set_apart_the_same_way_through_aggregate_and_measure():
@@ -382,5 +414,40 @@ def test_a_card_whose_sum_leaves_the_bounds_is_set_apart_the_same_way_through_ag
     assert [f.card_id for f in failures] == ["bob-march"]
     assert "10**15" in failures[0].error
     assert len(scores) == 1
-    assert (source.aggregate_calls, source.measure_calls) == (3, 0)
+    assert (source.column_calls, source.aggregate_calls, source.measure_calls) == (3, 0, 0)
+    assert (scores, failures) == board_of(CellsOnly(records), cards, AT)
     assert (scores, failures) == board_of(MeasureOnly(records), cards, AT)
+
+
+class TestColumns:
+    """`asking.columns`: one column per metric and window, each card's slots; a template's columns worked out once."""
+
+    def test_copies_share_their_columns_and_each_asks_for_its_own_subjects(self):
+        ann = Scorecard("ann", User("ann"), MONTHLY, MARCH, trio_parameters())
+        team = ann.copy_for(Team("trio", ["ann", "bob"]), id="trio")
+        plan = asking.columns([ann, team, ann.copy_for(User("bob"), id="bob")], [AT] * 3)
+        # three metrics, one window: three columns, each asked for ann and bob
+        assert sorted((key[0], key[1], key[2], key[3]) for key in plan.columns) == [
+            (metric, accumulation, START, AT)
+            for metric, accumulation in sorted([("balance", LAST), ("deals", SUM), ("rate", AVERAGE)])
+        ]
+        assert set(plan.columns.values()) == {frozenset({"ann", "bob"})}
+        # ann's, the team's and bob's slots: 3 metrics x 3 subject sets
+        assert len(plan.slots) == 9
+        assert [flat[::2] for flat in plan.per_card] == [("deals", "rate", "balance")] * 3
+
+    def test_the_same_windows_at_another_instant_ask_another_window(self):
+        ann = Scorecard("ann", User("ann"), MONTHLY, MARCH, [Parameter("deals", 10, 100)])
+        later = AT.add(days=1)
+        plan = asking.columns([ann, ann.copy_for(User("bob"), id="bob")], [AT, later])
+        assert sorted(key[3] for key in plan.columns) == [AT, later]
+        assert {key[3]: subjects for key, subjects in plan.columns.items()} == {
+            AT: frozenset({"ann"}),
+            later: frozenset({"bob"}),
+        }
+
+    def test_a_column_the_source_left_out_is_a_missing_measurement_naming_the_card(self):
+        ann = Scorecard("ann", User("ann"), MONTHLY, MARCH, [Parameter("deals", 10, 100)])
+        plan = asking.columns([ann], [AT])
+        with pytest.raises(MissingMeasurement, match=r"left 'deals' \(by columns\) for card 'ann' unanswered"):
+            asking.from_columns([ann], plan, {})

@@ -324,15 +324,40 @@ class TestReportAndDashboard:
         assert service.metrics.calls == calls + 1
         assert dashboard.summary.count == 23
 
-    def test_dashboard_asks_each_distinct_cell_once(self, memory_service):
+    def test_dashboard_asks_each_metric_and_window_once_with_all_its_subjects(self, memory_service):
         seen = []
 
         class Counting(RecordsMetricSource):
-            def aggregate(self, cells):
-                seen.append(list(cells))
-                return super().aggregate(cells)
+            def aggregate_columns(self, columns):
+                seen.append(dict(columns))
+                return super().aggregate_columns(columns)
 
         memory_service.metrics = Counting([])
+        for _ in range(3):  # three cards, same columns
+            memory_service.create_cards(MANAGER, template(), [User("ann")])
+        memory_service.create_cards(MANAGER, template(), [NORTH])  # the same columns, for ann and bob
+        memory_service.dashboard(MANAGER)
+        (batch,) = seen
+        assert {key[0]: subjects for key, subjects in batch.items()} == {
+            "deals_won": {"ann", "bob"},
+            "calls": {"ann", "bob"},
+        }
+
+    def test_without_columns_a_dashboard_asks_each_distinct_cell_once(self, memory_service):
+        seen = []
+
+        class Cells:
+            def __init__(self):
+                self.inner = RecordsMetricSource([])
+
+            def measure(self, requests):
+                return self.inner.measure(requests)
+
+            def aggregate(self, cells):
+                seen.append(list(cells))
+                return self.inner.aggregate(cells)
+
+        memory_service.metrics = Cells()
         for _ in range(3):  # three cards, same cells
             memory_service.create_cards(MANAGER, template(), [User("ann")])
         memory_service.create_cards(MANAGER, template(), [NORTH])  # ann's cells again, and bob's
