@@ -42,6 +42,23 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert results["sqlite_rollover"]["created"] == 40
     assert results["score_many"]["identical"] == results["score_many"]["cards"] == 400  # every card, bit for bit
     assert "9 score_many vs score() per card" in result.stdout
+    # figure 2 on cards with 0.3's moving plan: every card has steps and a phasing, 1 user in 4 a
+    # ramp, 1 card in 10 an adjustment; 200 of its dashboard's scores equal score() per card (the
+    # run raises otherwise), half of them of adjusted cards (all 40 there are at 400 cards)
+    plan = results["plan_dashboard"]
+    assert plan["cards"] == plan["with_steps_and_phasing"] == 400
+    assert plan["adjustments"] == plan["with_an_adjustment"] == 40
+    assert 0 < plan["on_a_ramp"] < 400
+    assert plan["checked"]["identical"] == plan["checked"]["cards"] == 200
+    assert plan["checked"]["with_an_adjustment"] == 40
+    assert plan["checked"]["on_a_ramp"] > 0
+    assert plan["crm_calls_per_dashboard"] == 1
+    assert plan["ratio"] > 0
+    (figure,) = [f for f in results["figures"] if "0.3's steps, ramps, phasing, adjustments" in f["what"]]
+    assert figure["target"] == "<= 1.2x"
+    assert figure["met"] == ("yes" if plan["ratio"] <= 1.2 else "NO")
+    (check,) = [f for f in results["figures"] if "dashboard == score() per card" in f["what"]]
+    assert (check["measured"], check["met"]) == ("200 of 200 identical", "yes")
     postgres = results["postgres_dashboard"]
     if "skipped" in postgres:  # no server: the figure says so and the run still passes
         assert "SCOREKIT_POSTGRES" in postgres["skipped"]
@@ -108,3 +125,54 @@ def test_against_compares_two_trees_on_every_figure():
         assert label in table
     round_one = result.stdout.splitlines()[0]
     assert json.loads(round_one.split("old ", 1)[1])["score_us"] > 0
+
+
+def _figure(what, measured, ratio, target, met):
+    return {
+        "what": what,
+        "measured": measured,
+        "baseline": "ignored",
+        "ratio / figure": ratio,
+        "target": target,
+        "met": met,
+    }
+
+
+def test_table_of_runs_gives_each_figure_per_run_with_its_target_and_how_often_it_was_met(tmp_path):
+    runs = [
+        [
+            _figure("1 score()", "24.9 us", "1.63x", "<= 2.0x (<= 1.25x)", "yes (no)"),
+            _figure("2 dashboard", "100 cards", "14,362/s", ">= 50,000/s", "NO"),
+            _figure("6 dashboard on PostgreSQL", "skipped", "", "", ""),
+        ],
+        [
+            _figure("1 score()", "31.0 us", "2.05x", "<= 2.0x (<= 1.25x)", "NO (no)"),
+            _figure("2 dashboard", "100 cards", "51,000/s", ">= 50,000/s", "yes"),
+            _figure("6 dashboard on PostgreSQL cards/s", "100 cards, 9,642/s", "1.51x", "report", ""),
+        ],
+        [
+            _figure("1 score()", "25.0 us", "1.64x", "<= 2.0x (<= 1.25x)", "yes (no)"),
+            _figure("2 dashboard", "100 cards", "52,000/s", ">= 50,000/s", "yes"),
+            _figure("10 a | in a cell", "1", "", "reported", ""),
+        ],
+    ]
+    names = []
+    for n, figures in enumerate(runs, 1):
+        path = tmp_path / f"run{n}.json"
+        path.write_text(json.dumps({"figures": figures, "quick": False}))
+        names.append(str(path))
+    result = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "bench.table", *names], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # one row per figure, in the order the runs first give them; "met" counts the runs that have
+    # the figure (mixed compound values each with their count); a run without a figure shows "-"
+    assert result.stdout.splitlines() == [
+        "| what | run 1 | run 2 | run 3 | target | met |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| 1 score() | 24.9 us; 1.63x | 31.0 us; 2.05x | 25.0 us; 1.64x | <= 2.0x (<= 1.25x) | yes (no): 2 of 3, NO (no): 1 of 3 |",
+        "| 2 dashboard | 100 cards; 14,362/s | 100 cards; 51,000/s | 100 cards; 52,000/s | >= 50,000/s | 2 of 3 |",
+        "| 6 dashboard on PostgreSQL | skipped | - | - |  |  |",
+        "| 6 dashboard on PostgreSQL cards/s | - | 100 cards, 9,642/s; 1.51x | - | report |  |",
+        "| 10 a \\| in a cell | - | - | 1 | reported |  |",
+    ]
