@@ -33,7 +33,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
     assert "1 score() vs floor02, mixed-rule card (Warsaw, DST)" in result.stdout
     # correctness figures, not timings: the in-memory CRM is asked once, through aggregate(cells)
     assert results["dashboard"]["crm_calls_per_dashboard"] == 1
-    assert results["dashboard"]["aggregate_calls_per_dashboard"] == 1
+    assert results["dashboard"]["column_calls_per_dashboard"] == 1
     assert results["dashboard"]["measure_calls_per_dashboard"] == 0
     assert results["dashboard"]["cards"] == 400
     assert results["period_containing"]["ratio"] > 0
