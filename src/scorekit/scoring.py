@@ -495,7 +495,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
             elif plan is not None:
                 # The plan's pace: actual / expected, exactly `actual * denominator / numerator`;
                 # while nothing is expected yet (or all of it is), the projection is the achievement.
-                if 0 < exact_expected < 1:
+                if 0 < exact_expected.numerator < exact_expected.denominator:  # 0 < it < 1, on its parts
                     pace_days, pace_elapsed = exact_expected.denominator, exact_expected.numerator
                     pace_actual = divide(multiply(actual, Decimal(pace_days)), Decimal(pace_elapsed))
                     projected = rule.value(pace_actual) if divisor is None else divide(pace_actual, divisor)

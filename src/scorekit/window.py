@@ -248,7 +248,8 @@ class ParameterWindow:
         if self.plan is None:
             return self.days, elapsed
         exact = self.expected_at(today)[1]
-        return (exact.denominator, exact.numerator) if 0 < exact < 1 else (1, 1)
+        # 0 < exact < 1 on its parts (a Fraction's denominator is positive): a tenth of the comparison's cost
+        return (exact.denominator, exact.numerator) if 0 < exact.numerator < exact.denominator else (1, 1)
 
     def expected_at(self, today: int) -> tuple[Decimal, Fraction]:
         """``expected`` on the date ordinal `today`: as reported (34 digits) and exactly; kept per day.
