@@ -446,6 +446,10 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(lambda t: t == frozenset[str], sorted)
     # Before the history types' hooks are made: a ClosedScore's score is written the same way.
     converter.register_unstructure_hook(CardScore, _score_document(converter))
+    converter.register_unstructure_hook(ParameterScore, _unstructure_fields(_PARAMETER_SCORE_FIELDS, converter))
+    converter.register_structure_hook(
+        ParameterScore, _structure_fields(ParameterScore, _PARAMETER_SCORE_FIELDS, converter)
+    )
     _register_0_2_fields(converter)
     for item in (Parameter, Evidence, ParameterScore, ParameterRollUp):
         converter.register_structure_hook_func(_is_tuple_of(item), _tuple_of(item, converter))
@@ -461,7 +465,6 @@ def _make_converter() -> cattrs.Converter:
         MetricRequest,
         ManualEntry,
         Adjustment,
-        ParameterScore,
         ParameterRollUp,
         RollUp,
         TargetMismatch,
@@ -471,7 +474,7 @@ def _make_converter() -> cattrs.Converter:
     # explain(), the exact percent()): the document holds the numbers, read_back the rest.
     # Registered before the history types, whose structure functions take the CardScore hook
     # there is when they are made (a ClosedScore's score must be read back the same way).
-    card_score = _checked(make_dict_structure_fn(CardScore, converter))
+    card_score = _structure_fields(CardScore, _CARD_SCORE_FIELDS, converter)
     converter.register_structure_hook(CardScore, lambda value, cls: _read_back(value, cls, card_score, converter))
     for history in _TYPES_HISTORY:
         converter.register_structure_hook(history, _checked(make_dict_structure_fn(history, converter)))
@@ -542,16 +545,66 @@ def _transition(value: object, _: object) -> Transition:
     )
 
 
-def _score_document(converter: cattrs.Converter) -> Callable[[CardScore], dict[str, Any]]:
-    """The CardScore unstructure hook; its field-by-field part is made on first use, once every field's hook exists."""
-    plain: list[Callable[[CardScore], dict[str, Any]]] = []
+# The scores are tuples, not attrs classes: their documents are written and read field by
+# field here, each field as cattrs writes and reads its type (what it did for them as attrs classes).
+_PARAMETER_SCORE_FIELDS: Final[Mapping[str, Any]] = {
+    "parameter": Parameter,
+    "actual": Decimal | None,
+    "target": Decimal,
+    "achievement": Decimal,
+    "effective": Decimal,
+    "contribution": Decimal,
+    "expected": Decimal | None,
+    "projected": Decimal | None,
+    "status": Status,
+    "evidence": tuple[Evidence, ...],  # may be left out: none
+}
+_CARD_SCORE_FIELDS: Final[Mapping[str, Any]] = {
+    "card": Scorecard,
+    "as_of": _dt.datetime,
+    "total": Decimal,
+    "parameters": tuple[ParameterScore, ...],
+    "projected": Decimal | None,
+    "status": Status,
+}
 
-    def hook(score: CardScore) -> dict[str, Any]:
-        if not plain:
-            plain.append(make_dict_unstructure_fn(CardScore, converter))
-        return _with_reliefs(score, plain[0](score), converter)
+
+def _unstructure_fields(fields: Mapping[str, Any], converter: cattrs.Converter) -> Callable[[Any], dict[str, Any]]:
+    """A score's document: each field in order, as its type is written (a tuple as a list)."""
+    items = tuple(fields.items())
+
+    def hook(value: Any) -> dict[str, Any]:  # noqa: ANN401 - a cattrs hook
+        document = {}
+        for name, kind in items:
+            written = converter.unstructure(getattr(value, name), kind)
+            document[name] = list(written) if isinstance(written, tuple) else written
+        return document
 
     return hook
+
+
+def _structure_fields(
+    cls: type[T], fields: Mapping[str, Any], converter: cattrs.Converter
+) -> Callable[[object, object], T]:
+    """A score from its document, every problem reported with its field's name; `evidence` may be left out."""
+    structures = {name: _structure_as(kind, converter) for name, kind in fields.items()}
+    without_evidence = {name: hook for name, hook in structures.items() if name != "evidence"}
+
+    def hook(value: object, _: object) -> T:
+        given = structures if "evidence" in _object(value) else without_evidence
+        return cls(**_fields(value, cls, given))
+
+    return hook
+
+
+def _structure_as(kind: Any, converter: cattrs.Converter) -> Callable[[object, object], Any]:  # noqa: ANN401 - a type
+    return lambda value, _: converter.structure(value, kind)
+
+
+def _score_document(converter: cattrs.Converter) -> Callable[[CardScore], dict[str, Any]]:
+    """The CardScore unstructure hook: its fields, then each relieved parameter's reliefs."""
+    plain = _unstructure_fields(_CARD_SCORE_FIELDS, converter)
+    return lambda score: _with_reliefs(score, plain(score), converter)
 
 
 def _with_reliefs(score: CardScore, document: dict[str, Any], converter: cattrs.Converter) -> dict[str, Any]:
