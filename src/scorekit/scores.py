@@ -118,8 +118,8 @@ class ParameterScore(tuple[Any, ...]):
     open).
 
     Immutable; two scores are equal when their fields are (the scoring context is not
-    compared).  Built as a tuple of its fields and that context (the cheapest object
-    Python builds), read through named fields.
+    compared).  A tuple of its fields and that context, built in one step (the scoring
+    loop builds one per parameter), read through named fields.
 
     >>> from decimal import Decimal
     >>> from scorekit import Parameter, Status
@@ -159,22 +159,9 @@ class ParameterScore(tuple[Any, ...]):
         evidence: tuple[Evidence, ...] = (),
     ) -> Self:
         """A score made by hand: no scoring context."""
-        return _tuple_new(
-            cls,
-            (
-                parameter,
-                actual,
-                target,
-                achievement,
-                effective,
-                contribution,
-                expected,
-                projected,
-                status,
-                evidence,
-                None,
-            ),
-        )
+        return _tuple_new(cls, (
+            parameter, actual, target, achievement, effective, contribution, expected, projected, status, evidence, None,
+        ))  # fmt: skip
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
