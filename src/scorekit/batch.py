@@ -34,7 +34,7 @@ from scorekit.grouping import (
     summarize,
 )
 from scorekit.scorecard import Scorecard
-from scorekit.scores import CardScore, ParameterScore, build_parameter_score
+from scorekit.scores import CardScore, ParameterScore, build_card_score, build_parameter_score
 from scorekit.status import Status
 
 __all__ = ["ScoreBatch", "ScoreRows"]
@@ -243,14 +243,12 @@ def _parameter_scores(flat: Sequence[object]) -> list[ParameterScore]:
 
 def _card_score(columns: _Columns, index: int) -> CardScore:
     parameters = columns.parameters[index]
-    result = CardScore(
+    return build_card_score(
         columns.cards[index],
         columns.instants[index],
         columns.totals[index],
         parameters if columns.built else tuple(_parameter_scores(parameters)),  # type: ignore[arg-type]
         columns.projected[index],
         columns.statuses[index],
+        columns.careful[index],
     )
-    if columns.careful[index]:
-        object.__setattr__(result, "_careful", True)
-    return result

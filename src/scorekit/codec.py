@@ -34,9 +34,16 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
 
+import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote, ClassValidationError, IterableValidationError, IterableValidationNote
-from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.gen import (
+    make_dict_structure_fn,
+    make_dict_structure_fn_from_attrs,
+    make_dict_unstructure_fn,
+    make_dict_unstructure_fn_from_attrs,
+    override,
+)
 from cattrs.v import transform_error
 from pendulum import Date, DateTime
 
@@ -446,6 +453,7 @@ def _make_converter() -> cattrs.Converter:
     converter.register_unstructure_hook_func(lambda t: t == frozenset[str], sorted)
     # Before the history types' hooks are made: a ClosedScore's score is written the same way.
     converter.register_unstructure_hook(CardScore, _score_document(converter))
+    converter.register_unstructure_hook(ParameterScore, _on_first_use(ParameterScore, converter))
     _register_0_2_fields(converter)
     for item in (Parameter, Evidence, ParameterScore, ParameterRollUp):
         converter.register_structure_hook_func(_is_tuple_of(item), _tuple_of(item, converter))
@@ -461,17 +469,17 @@ def _make_converter() -> cattrs.Converter:
         MetricRequest,
         ManualEntry,
         Adjustment,
-        ParameterScore,
         ParameterRollUp,
         RollUp,
         TargetMismatch,
     ):
         converter.register_structure_hook(cls, _checked(make_dict_structure_fn(cls, converter)))
+    converter.register_structure_hook(ParameterScore, _checked(_score_structure(ParameterScore, converter)))
     # A score read back carries the scoring context its card and instant determine (per_day,
     # explain(), the exact percent()): the document holds the numbers, read_back the rest.
     # Registered before the history types, whose structure functions take the CardScore hook
     # there is when they are made (a ClosedScore's score must be read back the same way).
-    card_score = _checked(make_dict_structure_fn(CardScore, converter))
+    card_score = _checked(_score_structure(CardScore, converter))
     converter.register_structure_hook(CardScore, lambda value, cls: _read_back(value, cls, card_score, converter))
     for history in _TYPES_HISTORY:
         converter.register_structure_hook(history, _checked(make_dict_structure_fn(history, converter)))
@@ -542,16 +550,61 @@ def _transition(value: object, _: object) -> Transition:
     )
 
 
-def _score_document(converter: cattrs.Converter) -> Callable[[CardScore], dict[str, Any]]:
-    """The CardScore unstructure hook; its field-by-field part is made on first use, once every field's hook exists."""
-    plain: list[Callable[[CardScore], dict[str, Any]]] = []
+@attrs.frozen
+class _ParameterScoreFields:
+    """A `ParameterScore`'s document, for cattrs: the scores are tuples, not attrs classes."""
 
-    def hook(score: CardScore) -> dict[str, Any]:
+    parameter: Parameter
+    actual: Decimal | None
+    target: Decimal
+    achievement: Decimal
+    effective: Decimal
+    contribution: Decimal
+    expected: Decimal | None
+    projected: Decimal | None
+    status: Status
+    evidence: tuple[Evidence, ...] = ()
+
+
+@attrs.frozen
+class _CardScoreFields:
+    """A `CardScore`'s document, for cattrs."""
+
+    card: Scorecard
+    as_of: _dt.datetime
+    total: Decimal
+    parameters: tuple[ParameterScore, ...]
+    projected: Decimal | None
+    status: Status
+
+
+def _score_fields(cls: type[CardScore | ParameterScore]) -> list[attrs.Attribute[Any]]:
+    """The fields cattrs writes and reads for a score type, in order, their types resolved."""
+    shape = _CardScoreFields if cls is CardScore else _ParameterScoreFields
+    return list(attrs.fields(attrs.resolve_types(shape)))
+
+
+def _score_structure(cls: type[T], converter: cattrs.Converter) -> Callable[[Mapping[str, Any], Any], T]:
+    """What ``make_dict_structure_fn`` made for a score while it was an attrs class (the same errors)."""
+    return make_dict_structure_fn_from_attrs(_score_fields(cls), cls, converter)  # type: ignore[arg-type]
+
+
+def _on_first_use(cls: type[T], converter: cattrs.Converter) -> Callable[[T], dict[str, Any]]:
+    """A score's unstructure hook, made on first use, once every field's hook exists (as cattrs made one)."""
+    plain: list[Callable[[T], dict[str, Any]]] = []
+
+    def hook(score: T) -> dict[str, Any]:
         if not plain:
-            plain.append(make_dict_unstructure_fn(CardScore, converter))
-        return _with_reliefs(score, plain[0](score), converter)
+            plain.append(make_dict_unstructure_fn_from_attrs(_score_fields(cls), cls, converter))  # type: ignore[arg-type]
+        return plain[0](score)
 
     return hook
+
+
+def _score_document(converter: cattrs.Converter) -> Callable[[CardScore], dict[str, Any]]:
+    """The CardScore unstructure hook: its fields, then each relieved parameter's reliefs."""
+    plain = _on_first_use(CardScore, converter)
+    return lambda score: _with_reliefs(score, plain(score), converter)
 
 
 def _with_reliefs(score: CardScore, document: dict[str, Any], converter: cattrs.Converter) -> dict[str, Any]:

@@ -22,9 +22,8 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, NamedTuple
-
-import attrs
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Self
 
 from scorekit import _display
 from scorekit.measurement import Evidence
@@ -40,6 +39,7 @@ __all__ = [
     "CardScore",
     "ExactValues",
     "ParameterScore",
+    "build_card_score",
     "build_parameter_score",
     "card_compare",
     "exact_projected",
@@ -49,6 +49,33 @@ __all__ = [
 
 _HUNDRED: Final = Decimal(100)
 _FRACTION_ZERO: Final = Fraction(0)
+
+
+_tuple_new: Final = tuple.__new__
+_PARAMETER_FIELDS: Final = (
+    "parameter", "actual", "target", "achievement", "effective", "contribution", "expected", "projected",
+    "status", "evidence",
+)  # fmt: skip
+
+
+def _field(index: int, doc: str) -> Any:  # noqa: ANN401 - a read-only field of a tuple, typed where it is declared
+    """A named, read-only item of a score's tuple (as fast to read as a slot)."""
+    return property(itemgetter(index), doc=doc)
+
+
+def _unordered(_self: tuple[Any, ...], _other: object) -> bool:
+    """Scores have no order (as before: comparing two raises `TypeError`)."""
+    return NotImplemented  # type: ignore[no-any-return]
+
+
+def _reduce(self: tuple[Any, ...]) -> tuple[object, ...]:
+    """Pickled as its class and items (the scoring context included)."""
+    return (_tuple_new, (self.__class__, tuple(self)))
+
+
+def _card_key(score: CardScore) -> tuple[object, ...]:
+    """What two card scores compare and hash: the fields, `as_of` as an instant."""
+    return (score[0], as_utc(score[1]), *score[2:6])
 
 
 class _Why(NamedTuple):
@@ -79,8 +106,7 @@ class _Why(NamedTuple):
         return self.elapsed < self.window.too_early
 
 
-@attrs.frozen(repr=False)
-class ParameterScore:
+class ParameterScore(tuple[Any, ...]):
     """How one active parameter scored; `target` is after proration.
 
     `actual` is None for a level with no record in the window yet; `achievement` is
@@ -90,20 +116,68 @@ class ParameterScore:
     `remaining` what is left to reach the target (higher is better only) and
     `per_day` that spread over the days left, today included (a SUM whose window is
     open).
+
+    Immutable; two scores are equal when their fields are (the scoring context is not
+    compared).  A tuple of its fields and that context, built in one step (the scoring
+    loop builds one per parameter), read through named fields.
+
+    >>> from decimal import Decimal
+    >>> from scorekit import Parameter, Status
+    >>> one = Decimal(1)
+    >>> item = ParameterScore(Parameter("deals", 10, 100), Decimal(10), Decimal(10), one, one, one, one, one, Status.ACHIEVED)
+    >>> item.key, item.status.value, item.evidence, item == ParameterScore(*(getattr(item, n) for n in ParameterScore.__match_args__))
+    ('deals', 'achieved', (), True)
     """
 
-    parameter: Parameter
-    actual: Decimal | None
-    target: Decimal
-    achievement: Decimal
-    effective: Decimal
-    contribution: Decimal
-    expected: Decimal | None
-    projected: Decimal | None
-    status: Status
-    evidence: tuple[Evidence, ...] = ()
+    __slots__ = ()
+    __match_args__ = _PARAMETER_FIELDS
+
+    parameter: Parameter = _field(0, "The parameter scored.")
+    actual: Decimal | None = _field(1, "The actual value (credits included); None for a level with no record yet.")
+    target: Decimal = _field(2, "The target, after proration (and reliefs).")
+    achievement: Decimal = _field(3, "The raw achievement (1 = 100%).")
+    effective: Decimal = _field(4, "The achievement after threshold and cap.")
+    contribution: Decimal = _field(5, "weight x effective.")
+    expected: Decimal | None = _field(6, "The share of the window elapsed; None for a level.")
+    projected: Decimal | None = _field(7, "The achievement at the current pace (a level's: its achievement).")
+    status: Status = _field(8, "The parameter's status.")
+    evidence: tuple[Evidence, ...] = _field(9, "The records behind the actual.")
     # What `explain` and the exact decisions need (see `_Why`); given by the scoring loop only.
-    _why: tuple[object, ...] | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    _why: tuple[object, ...] | None = _field(10, "The scoring context, None for a score made by hand.")
+
+    def __new__(  # noqa: PLR0917 - a score's fields, in order
+        cls,
+        parameter: Parameter,
+        actual: Decimal | None,
+        target: Decimal,
+        achievement: Decimal,
+        effective: Decimal,
+        contribution: Decimal,
+        expected: Decimal | None,
+        projected: Decimal | None,
+        status: Status,
+        evidence: tuple[Evidence, ...] = (),
+    ) -> Self:
+        """A score made by hand: no scoring context."""
+        return _tuple_new(cls, (
+            parameter, actual, target, achievement, effective, contribution, expected, projected, status, evidence, None,
+        ))  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self[:10] == other[:10]
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self[:10] != other[:10]
+
+    def __hash__(self) -> int:
+        return hash(self[:10])
+
+    __lt__ = __le__ = __gt__ = __ge__ = _unordered
+    __reduce__ = _reduce
 
     @property
     def key(self) -> str:
@@ -178,22 +252,53 @@ class ParameterScore:
         )
 
 
-@attrs.frozen(repr=False)
-class CardScore:
+class CardScore(tuple[Any, ...]):
     """A card's score as of an instant: the total, the pace, and every parameter's score.
 
     Two scores compare `as_of` as instants: the same instant in another zone (or read back
-    at its written offset) is the same `as_of`, in a repeated hour too.
+    at its written offset) is the same `as_of`, in a repeated hour too.  Immutable, built
+    as a tuple like `ParameterScore`.
     """
 
-    card: Scorecard
-    as_of: _dt.datetime = attrs.field(eq=as_utc)
-    total: Decimal
-    parameters: tuple[ParameterScore, ...]
-    projected: Decimal | None
-    status: Status
+    __slots__ = ()
+    __match_args__ = ("card", "as_of", "total", "parameters", "projected", "status")
+
+    card: Scorecard = _field(0, "The card scored.")
+    as_of: _dt.datetime = _field(1, "The instant scored at.")
+    total: Decimal = _field(2, "The sum of the contributions (1 = 100%).")
+    parameters: tuple[ParameterScore, ...] = _field(3, "Each active parameter's score, in the card's order.")
+    projected: Decimal | None = _field(4, "The projected total; None when nothing has started.")
+    status: Status = _field(5, "The card's status.")
     # Set by the scoring loop when a negative achievement voids the card's decision bands.
-    _careful: bool = attrs.field(default=False, init=False, eq=False, repr=False)
+    _careful: bool = _field(6, "Whether the card's decision bands are void (a negative achievement).")
+
+    def __new__(  # noqa: PLR0917 - a score's fields, in order
+        cls,
+        card: Scorecard,
+        as_of: _dt.datetime,
+        total: Decimal,
+        parameters: tuple[ParameterScore, ...],
+        projected: Decimal | None,
+        status: Status,
+    ) -> Self:
+        """A card's score made by hand (or read back)."""
+        return _tuple_new(cls, (card, as_of, total, parameters, projected, status, False))
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _card_key(self) == _card_key(other)
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return _card_key(self) != _card_key(other)
+
+    def __hash__(self) -> int:
+        return hash(_card_key(self))
+
+    __lt__ = __le__ = __gt__ = __ge__ = _unordered
+    __reduce__ = _reduce
 
     def percent(self, places: int = 2) -> Decimal:
         """The total as a percentage, the exact total rounded once, half up, to `places` decimals.
@@ -462,12 +567,9 @@ def read_back(result: CardScore, reliefs: Mapping[str, tuple[object, ...]] | Non
             judged = why[0]
             careful = careful or (item.actual is not None and item.achievement < ZERO) or judged is not window
         parameters.append(
-            build_parameter_score(*(getattr(item, field.name) for field in _FIELDS), why)  # type: ignore[call-arg]
+            build_parameter_score(*item[:10], why)  # type: ignore[call-arg]
         )
-    back = CardScore(card, as_of, result.total, tuple(parameters), result.projected, result.status)
-    if careful:
-        object.__setattr__(back, "_careful", True)
-    return back
+    return build_card_score(card, as_of, result.total, tuple(parameters), result.projected, result.status, careful)
 
 
 def reliefs_of(item: ParameterScore) -> tuple[object, ...]:
@@ -572,45 +674,46 @@ def _sum_error(items: Iterable[ParameterScore], *, projected: bool, early: bool)
 # Building a score in the scoring loop.
 
 
-_new_object: Final = object.__new__
-_FIELDS: Final = attrs.fields(ParameterScore)[:-1]  # all but `_why`
-_SLOT_SETTERS: Final = tuple(ParameterScore.__dict__[field.name].__set__ for field in attrs.fields(ParameterScore))
+if TYPE_CHECKING:
 
+    def build_parameter_score(  # noqa: PLR0917 - a ParameterScore's fields, in order
+        parameter: Parameter,
+        actual: Decimal | None,
+        target: Decimal,
+        achievement: Decimal,
+        effective: Decimal,
+        contribution: Decimal,
+        expected: Decimal | None,
+        projected: Decimal | None,
+        status: Status,
+        evidence: tuple[Evidence, ...],
+        why: tuple[object, ...] | None,
+    ) -> ParameterScore:
+        """``ParameterScore(...)`` with its `_why` (the scoring context)."""
 
-def build_parameter_score(  # noqa: PLR0917 - a ParameterScore's fields, in order
-    parameter: Parameter,
-    actual: Decimal | None,
-    target: Decimal,
-    achievement: Decimal,
-    effective: Decimal,
-    contribution: Decimal,
-    expected: Decimal | None,
-    projected: Decimal | None,
-    status: Status,
-    evidence: tuple[Evidence, ...],
-    why: tuple[object, ...] | None,
-) -> ParameterScore:
-    """``ParameterScore(...)`` with its `_why`, its slots set directly: the scoring loop builds one per parameter.
+    def build_card_score(  # noqa: PLR0917 - a CardScore's fields, in order
+        card: Scorecard,
+        as_of: _dt.datetime,
+        total: Decimal,
+        parameters: tuple[ParameterScore, ...],
+        projected: Decimal | None,
+        status: Status,
+        careful: bool,
+    ) -> CardScore:
+        """``CardScore(...)`` with its `_careful` (the card's decision bands void)."""
 
-    attrs' frozen ``__init__`` sets each field through ``object.__setattr__`` by name;
-    the slots' own setters cost about half as much.  The fields have no default to
-    compute, no converter and no validator, so this is what ``__init__`` does
-    (tests/core/test_scores.py checks both, field by field).
-    """
-    s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10 = _SLOT_SETTERS
-    item = _new_object(ParameterScore)
-    s0(item, parameter)
-    s1(item, actual)
-    s2(item, target)
-    s3(item, achievement)
-    s4(item, effective)
-    s5(item, contribution)
-    s6(item, expected)
-    s7(item, projected)
-    s8(item, status)
-    s9(item, evidence)
-    s10(item, why)
-    return item
+else:
+    # The scoring loop builds one ParameterScore per parameter: its fields, as given, are the
+    # tuple (nothing checked, nothing copied field by field); taking them as *fields is the
+    # cheapest call Python makes with eleven arguments.  Typed above.
+
+    def build_parameter_score(*fields: object) -> ParameterScore:
+        """``ParameterScore(...)`` with its `_why` (the scoring context)."""
+        return _tuple_new(ParameterScore, fields)
+
+    def build_card_score(*fields: object) -> CardScore:
+        """``CardScore(...)`` with its `_careful` (the card's decision bands void)."""
+        return _tuple_new(CardScore, fields)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -39,17 +39,18 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Final, TypeVar
 
 from scorekit.achievement import compare as _compare
 from scorekit.adjustment import Adjustment, AdjustmentKind, AdjustmentTotals, adjustment_totals
-from scorekit.batch import ScoreBatch, ScoreRows, _card_score, _Columns, _parameter_scores
+from scorekit.batch import ScoreBatch, ScoreRows, _Columns, _parameter_scores
 from scorekit.errors import InvalidParameter, InvalidScorecard, MissingMeasurement
 from scorekit.measurement import Evidence, ManualEntry, Measurement, latest_values
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, to_decimal
 from scorekit.period import as_instant, as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
-from scorekit.scores import CardScore, ParameterScore, build_parameter_score, card_compare
+from scorekit.scores import CardScore, ParameterScore, build_card_score, build_parameter_score, card_compare
 from scorekit.status import Status
 from scorekit.window import ParameterWindow, relief_floor
 from scorekit.window import shaped as _shaped
@@ -57,6 +58,7 @@ from scorekit.window import shaped as _shaped
 __all__ = ["CardScore", "ParameterScore", "ScoreBatch", "ScoreRows", "Status", "score", "score_many"]
 
 _T = TypeVar("_T")
+_NO_ENTRIES: Final[Mapping[str, Sequence[ManualEntry]]] = MappingProxyType({})
 _MAGNITUDE: Final = Decimal(10**15)
 _LOW: Final = -_MAGNITUDE
 # The statuses the scoring loop gives, as plain globals: an enum member looked up on its
@@ -123,17 +125,15 @@ def score(
     # score_many([card], [measurements], as_of=as_of, manual=manual)[0], without the batch around it
     instant = as_instant(as_of)
     cards = (card,)
-    return _card_score(
-        _score_columns(
-            cards,
-            (measurements,),
-            (instant,),
-            _by_card(cards, manual, "a manual entry"),
-            build=True,
-            adjustments=_by_card(cards, adjustments, "an adjustment") if adjustments else None,
-        ),
-        0,
+    _, _, (total,), (parameters,), (projected,), (status,), (careful,), _ = _score_columns(
+        cards,
+        (measurements,),
+        (instant,),
+        _by_card(cards, manual, "a manual entry") if manual else _NO_ENTRIES,
+        build=True,
+        adjustments=_by_card(cards, adjustments, "an adjustment") if adjustments else None,
     )
+    return build_card_score(card, instant, total, parameters, projected, status, careful)  # type: ignore[arg-type]  # built: ParameterScores
 
 
 def score_many(

@@ -5,10 +5,10 @@ import subprocess
 import sys
 from decimal import Decimal
 
-import attrs
 import pendulum
 import pytest
 
+from _by_hand import evolve
 from scorekit import (
     Cadence,
     CardScore,
@@ -88,9 +88,9 @@ class TestSummary:
     def test_at_risk_and_no_data_are_counted(self):
         at_risk, no_data = Status.AT_RISK, Status.NO_DATA
         scores = [
-            attrs.evolve(scored("ann", 2), status=at_risk),
-            attrs.evolve(scored("bob", 2), status=at_risk),
-            attrs.evolve(scored("cid", 0), status=no_data),
+            evolve(scored("ann", 2), status=at_risk),
+            evolve(scored("bob", 2), status=at_risk),
+            evolve(scored("cid", 0), status=no_data),
             scored("dan", 12),
         ]
         summary = summarize(scores)

@@ -8,9 +8,9 @@ import re
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
 import pendulum
 
+from _by_hand import evolve
 from scorekit import Cadence, Date, Direction, Measurement, Metric, Parameter, Scorecard, User, score
 from scorekit.scores import CardScore, ExactValues, exact_values
 
@@ -113,7 +113,7 @@ class TestExactValuesWithoutContext:
         # calls rebuilt by hand (no scoring context): its own Decimals, exactly; 10 of 30 days on April 10.
         card = Scorecard("c1", User("ann"), APRIL, APRIL.period(0), [Parameter("calls", 200, 100)])
         live = score(card, {"calls": 50}, as_of=APRIL_10).parameters[0]
-        by_hand = attrs.evolve(live)
+        by_hand = evolve(live)
         exact = exact_values(by_hand)
         assert exact.expected == Fraction(live.expected)
         assert exact.projected == Fraction(live.projected)  # 50 x 30 / 10 / 200 = 0.75

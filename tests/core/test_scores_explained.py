@@ -4,10 +4,10 @@ import decimal
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
 import pendulum
 import pytest
 
+from _by_hand import evolve
 from scorekit import (
     Cadence,
     CardScore,
@@ -425,7 +425,7 @@ class TestPercent:
         result = score(self.card(), {"a": "0.2", "b": "0.5407"}, as_of=MAY_1)
         back = codec.loads(codec.dumps(result), CardScore)
         first, second = back.parameters
-        foreign = attrs.evolve(back, parameters=(attrs.evolve(first, parameter=Parameter("zz", 3, 50)), second))
+        foreign = evolve(back, parameters=(evolve(first, parameter=Parameter("zz", 3, 50)), second))
         assert foreign.parameters[0].contribution == Decimal("0.033333333333333333333333333333333335")
         assert foreign.percent() == Decimal("12.35")
 

@@ -11,9 +11,9 @@ same `percent()` at every precision asked.
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
 import pendulum
 
+from _by_hand import evolve
 from scorekit import (
     Adjustment,
     AdjustmentKind,
@@ -142,9 +142,7 @@ class TestNotTheCardsParameter:
         # the level without a record 0 (and those after it still count): 60.01%.
         result = self.result()
         c = result.parameters[3]
-        foreign = attrs.evolve(
-            result, parameters=(*result.parameters[:3], attrs.evolve(c, parameter=Parameter("zz", 4, 10)))
-        )
+        foreign = evolve(result, parameters=(*result.parameters[:3], evolve(c, parameter=Parameter("zz", 4, 10))))
         back = _read_back(foreign)
         _assert_same(back, foreign)
         assert back.percent() == Decimal("60.01")
@@ -157,8 +155,8 @@ class TestNotTheCardsParameter:
         # b stored under a cap of 2 the card no longer has: no window, no pace, its own numbers.
         result = self.result()
         b = result.parameters[2]
-        older = attrs.evolve(b, parameter=Parameter("b", 3, 30, cap=2))
-        stored = attrs.evolve(result, parameters=(*result.parameters[:2], older, result.parameters[3]))
+        older = evolve(b, parameter=Parameter("b", 3, 30, cap=2))
+        stored = evolve(result, parameters=(*result.parameters[:2], older, result.parameters[3]))
         back = _read_back(stored)
         _assert_same(back, stored)
         assert back.parameters[2].explain().splitlines()[1:3] == ["  target: 3", "  actual: 0.9505"]
@@ -226,7 +224,7 @@ class TestCapped:
         card = _card(Parameter("a", 3, 50, cap="1.2"), Parameter("b", 1, 50))
         result = score(card, {"a": "3.5" + "9" * 38, "b": "0.0001"}, as_of=MAY_1)
         first = result.parameters[0]
-        waiting = attrs.evolve(
+        waiting = evolve(
             first,
             parameter=Parameter("zz", 1, 50),
             actual=Decimal(0),
@@ -237,7 +235,7 @@ class TestCapped:
             projected=None,
             status=Status.NOT_STARTED,
         )
-        stored = attrs.evolve(result, parameters=(waiting, *result.parameters))
+        stored = evolve(result, parameters=(waiting, *result.parameters))
         back = _read_back(stored)
         assert back == stored
         assert back.percent() == Decimal("60.00")

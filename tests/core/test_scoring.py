@@ -338,35 +338,49 @@ class TestRecordsAndHtml:
         assert "width:50.0%" in html  # 5/10
 
 
-def test_the_loops_parameter_score_builder_is_what_attrs_init_does():
-    """The scoring loop sets a `ParameterScore`'s slots directly: that is only right while every field is plain."""
-    import attrs
+def test_the_loops_builders_make_what_the_constructors_make_with_the_context():
+    """The scoring loop builds the scores as tuples with their context; by hand, the same fields and no context."""
+    import pickle
 
-    from scorekit.scores import ParameterScore
+    from scorekit.scores import CardScore, ParameterScore, build_card_score
     from scorekit.scores import build_parameter_score as _built
 
-    fields = attrs.fields(ParameterScore)
-    # A field with a default factory, a converter, a validator or an on_setattr hook would be skipped by the builder.
-    assert [f.name for f in fields] == [
+    names = ParameterScore.__match_args__
+    assert names == (
         "parameter", "actual", "target", "achievement", "effective", "contribution", "expected", "projected",
-        "status", "evidence", "_why",
-    ]  # fmt: skip
-    assert all(f.converter is None and f.validator is None for f in fields)
-    assert not any(isinstance(f.default, attrs.Factory) for f in fields)
+        "status", "evidence",
+    )  # fmt: skip
     parameter = Parameter("deals", 10, 100)
     values = (parameter, Decimal(3), Decimal(10), Decimal("0.3"), Decimal("0.3"), Decimal("0.3"), Decimal("0.5"),
               Decimal("0.6"), Status.BEHIND, (Evidence("r1", MAY_1, Decimal(3)),))  # fmt: skip
     why = ("window", 15, False, True)
     built = _built(*values, why)
-    expected = ParameterScore(*values)
-    object.__setattr__(expected, "_why", why)
-    for field in fields:
-        assert getattr(built, field.name) is getattr(expected, field.name)
-    assert built == expected
-    assert hash(built) == hash(expected)
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+    by_hand = ParameterScore(*values)
+    for name, value in zip(names, values, strict=True):
+        assert getattr(built, name) is value
+        assert getattr(by_hand, name) is value
+    assert (built._why, by_hand._why) == (why, None)
+    assert built == by_hand  # the context is not compared, nor hashed
+    assert hash(built) == hash(by_hand)
+    assert built != ParameterScore(*values[:9])  # no evidence: another score
+    with pytest.raises(AttributeError):
         built.actual = Decimal(4)
-    assert _built(*values, None)._why is None
+    with pytest.raises(TypeError):
+        _ = built < by_hand  # scores have no order
+    again = pickle.loads(pickle.dumps(built))  # noqa: S301 - our own bytes
+    assert again == built
+    assert again._why == why
+    # A card's score: as_of compared as an instant, the careful flag kept but not compared.
+    card = card_of(parameter)
+    made = build_card_score(card, MAY_1, Decimal("0.3"), (built,), Decimal("0.6"), Status.BEHIND, True)
+    warsaw = CardScore(
+        card, MAY_1.in_timezone("Europe/Warsaw"), Decimal("0.3"), (by_hand,), Decimal("0.6"), Status.BEHIND
+    )
+    assert (made._careful, warsaw._careful) == (True, False)
+    assert made == warsaw
+    assert hash(made) == hash(warsaw)
+    assert made != CardScore(card, MAY_1, Decimal("0.4"), (by_hand,), Decimal("0.6"), Status.BEHIND)
+    assert pickle.loads(pickle.dumps(made))._careful is True  # noqa: S301 - our own bytes
 
 
 class TestNumbersThatMeanWhatPeopleThink:

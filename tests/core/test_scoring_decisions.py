@@ -3,10 +3,10 @@
 from decimal import Decimal
 from fractions import Fraction
 
-import attrs
 import pendulum
 import pytest
 
+from _by_hand import evolve
 from scorekit import (
     Cadence,
     CardScore,
@@ -415,14 +415,14 @@ class TestLocalAndReadBack:
     def test_a_parameter_without_context_shows_its_achievement_once(self):
         # A parameter that is not its card's has no rule to show: the line names the number once.
         result = score(self.CARD, self.MEASUREMENTS, as_of=april(20))
-        stranger = attrs.evolve(result.parameters[1], parameter=Parameter("x", 3, 40))
+        stranger = evolve(result.parameters[1], parameter=Parameter("x", 3, 40))
         assert "  achievement = 133.33%" in stranger.explain().splitlines()
 
     def test_a_score_made_by_hand_counts_a_parameter_its_card_lacks_as_given(self):
         result = score(april_card(Parameter("a", 10, 100)), {"a": 5}, as_of=MAY_1)
-        stranger = attrs.evolve(result.parameters[0], parameter=Parameter("x", 10, 100), contribution=Decimal("0.25"))
-        mine = attrs.evolve(result.parameters[0])  # the same numbers without the scoring context
-        made = attrs.evolve(result, parameters=(mine, stranger), total=Decimal("0.75"))
+        stranger = evolve(result.parameters[0], parameter=Parameter("x", 10, 100), contribution=Decimal("0.25"))
+        mine = evolve(result.parameters[0])  # the same numbers without the scoring context
+        made = evolve(result, parameters=(mine, stranger), total=Decimal("0.75"))
         # a's 5 / 10 = 0.5 from the card's rule, then 0.25 as given: 75%.
         assert made.percent() == Decimal("75.00")
 

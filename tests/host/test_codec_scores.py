@@ -4,8 +4,22 @@ import json
 from decimal import Decimal
 
 import pendulum
+import pytest
 
-from scorekit import Cadence, Date, Direction, Metric, Parameter, Scorecard, Status, StatusPolicy, User, codec, score
+from scorekit import (
+    Cadence,
+    Date,
+    Direction,
+    InvalidDocument,
+    Metric,
+    Parameter,
+    Scorecard,
+    Status,
+    StatusPolicy,
+    User,
+    codec,
+    score,
+)
 from scorekit.scores import CardScore
 
 APRIL = Cadence.monthly(Date(2024, 4, 1))
@@ -58,3 +72,50 @@ class TestClosedSnapshotsKeepTheirNumbers:
         assert document["parameters"][0]["expected"] is None
         document["parameters"][0]["expected"] = "0.5"  # what 0.2 wrote on April 15
         assert codec.from_dict(document, CardScore).parameters[0].expected == Decimal("0.5")
+
+
+class TestTheScoresAsTuples:
+    """Issue 26: the scores are tuples, not attrs classes; their documents are as the attrs classes wrote them."""
+
+    def test_a_scores_document_word_for_word(self):
+        # deals_won 12 of 10 on May 1: 12 / 10 = 1.2, weight 100% -> contribution 1.2, the window over -> expected 1.
+        written = score(card(Parameter("deals_won", 10, 100)), {"deals_won": 12}, as_of=MAY_1)
+        document = codec.to_dict(written)
+        parameter = codec.to_dict(written.card)["parameters"][0]
+        assert list(document) == ["schema", "card", "as_of", "total", "parameters", "projected", "status"]
+        assert document["parameters"] == [
+            {
+                "parameter": parameter,
+                "actual": "12",
+                "target": "10",
+                "achievement": "1.2",
+                "effective": "1.2",
+                "contribution": "1.2",
+                "expected": "1",
+                "projected": "1.2",
+                "status": "achieved",
+                "evidence": [],
+            }
+        ]
+        assert (document["as_of"], document["total"], document["projected"]) == (
+            "2024-05-01T00:00:00+00:00",
+            "1.2",
+            "1.2",
+        )
+        assert codec.from_dict(document, CardScore) == written
+
+    def test_a_parameters_document_without_evidence_loads_with_none_and_a_bad_one_names_its_fields(self):
+        written = score(card(Parameter("deals_won", 10, 100)), {"deals_won": 12}, as_of=MAY_1)
+        document = json.loads(codec.dumps(written))
+        del document["parameters"][0]["evidence"]
+        assert codec.from_dict(document, CardScore).parameters[0].evidence == ()
+        document["parameters"][0]["status"] = "great"
+        document["parameters"][0]["colour"] = "green"
+        del document["total"]
+        with pytest.raises(InvalidDocument) as raised:
+            codec.from_dict(document, CardScore)
+        assert str(raised.value).splitlines()[1:] == [
+            "  total: required field missing",
+            "  parameters[0].status: 'great' is not a valid Status",
+            "  parameters[0]: unexpected field(s) colour",
+        ]

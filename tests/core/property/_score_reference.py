@@ -19,19 +19,17 @@ from scorekit.measurement import Evidence, ManualEntry, Measurement, as_instant,
 from scorekit.numbers import EXACT, EXACT_SUMS, ONE, ZERO, Number, exact_sum
 from scorekit.period import as_utc, local_ordinal
 from scorekit.scorecard import Scorecard
-from scorekit.scores import CardScore, ParameterScore
+from scorekit.scores import CardScore, ParameterScore, build_card_score, build_parameter_score
 from scorekit.scores import card_compare as _card_compare
 from scorekit.scoring import _LOW, _MAGNITUDE, Status, _actual
 from scorekit.window import shaped as _shaped
 
 
 def _not_started(window):
-    item = ParameterScore(
+    return build_parameter_score(
         window.parameter, ZERO, window.target, ZERO, ZERO, ZERO, None if window.level else ZERO, None,
-        Status.NOT_STARTED,
+        Status.NOT_STARTED, (), window.waiting,
     )  # fmt: skip
-    object.__setattr__(item, "_why", window.waiting)
-    return item
 
 
 def reference_score(
@@ -105,11 +103,11 @@ def reference_score(
         judging = judging or not too_early
         if actual is None and level:
             # A level with no record yet: nothing to score, nothing to project.
-            item = ParameterScore(
+            item = build_parameter_score(
                 parameter, None, target, ZERO, ZERO, ZERO, None, None,
                 Status.MISSED if over else Status.NO_DATA, evidence,
+                (window, elapsed, over, today, policy, False, False, ZERO, 1, 1),
             )  # fmt: skip
-            object.__setattr__(item, "_why", (window, elapsed, over, today, policy, False, False, ZERO, 1, 1))
             results.append(item)
             contributions.append(ZERO)
             projections.append(ZERO)
@@ -175,12 +173,11 @@ def reference_score(
                 status = Status.AT_RISK
             else:
                 status = Status.BEHIND
-        item = ParameterScore(
-            parameter, actual, target, achievement, effective, contribution, expected, projected,
-            status, evidence,
-        )  # fmt: skip
         why = (window, elapsed, over, today, policy, kept, p_kept, p_effective, pace_days, pace_elapsed)
-        object.__setattr__(item, "_why", why)
+        item = build_parameter_score(
+            parameter, actual, target, achievement, effective, contribution, expected, projected,
+            status, evidence, why,
+        )  # fmt: skip
         results.append(item)
     if not started:
         return CardScore(card, instant, ZERO, tuple(results), None, Status.NOT_STARTED)
@@ -227,7 +224,4 @@ def reference_score(
         card_status = Status.AT_RISK
     else:
         card_status = Status.BEHIND
-    result = CardScore(card, instant, total, tuple(results), projected_total, card_status)
-    if careful:
-        object.__setattr__(result, "_careful", True)
-    return result
+    return build_card_score(card, instant, total, tuple(results), projected_total, card_status, careful)
