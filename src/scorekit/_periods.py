@@ -171,7 +171,7 @@ class _Periods(_Reading):
         # through `measure`, never `aggregate`: the fingerprint holds the ids of the records counted
         # adjustments count as of the period end, as in any score: those recorded by then are kept and fingerprinted
         adjusted = self._adjustments_of(cards)
-        fresh, inputs = self._score_fresh(
+        fresh, measured, read = self._score_fresh(
             cards,
             [card.period.instants(card.timezone)[1] for card in cards],
             manual_until=now,
@@ -183,7 +183,7 @@ class _Periods(_Reading):
             by_card.setdefault(adjustment.card_id, []).append(adjustment)
         closed: list[ClosedScore] = []
         conflicted: list[str] = []
-        for (batch, index), (measurements, used) in zip(fresh, inputs, strict=True):
+        for (batch, index), measurements, used in zip(fresh, measured, read, strict=True):
             scored = batch[index]
             cutoff = as_utc(scored.as_of)
             counted = [a for a in by_card.get(scored.card.id, ()) if as_utc(a.recorded_at) <= cutoff]

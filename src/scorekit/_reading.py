@@ -31,6 +31,7 @@ from scorekit.errors import (
 from scorekit.grouping import CardFailure, Dashboard, KeyFunction, Trend, similarity_key, summarize_groups
 from scorekit.history import Change, ClosedScore, Revision
 from scorekit.measurement import (
+    ManualEntry,
     Measurement,
     as_instant,
 )
@@ -382,7 +383,7 @@ class _Reading:
         fresh = [(card, instant) for card, instant in zip(cards, instants, strict=True) if card.id not in closed]
         if not fresh:
             return ScoreRows(closed[card.id].score for card in cards)
-        scored, _inputs = self._score_fresh(
+        scored, _measured, _read = self._score_fresh(
             [c for c, _ in fresh], [i for _, i in fresh], manual_until=manual_until, evidence=evidence
         )
         if not closed:
@@ -398,8 +399,8 @@ class _Reading:
         manual_until: DateTime | None = None,
         evidence: bool,
         adjustments: Sequence[Adjustment] | None = None,
-    ) -> tuple[list[tuple[ScoreBatch, int]], list[asking.Inputs]]:
-        """Score each card as of its instant, asking the CRM once: its row (batch, index), and what it was made from.
+    ) -> tuple[list[tuple[ScoreBatch, int]], list[asking.Measurements], list[tuple[ManualEntry, ...]]]:
+        """Score each card as of its instant, asking the CRM once: its row (batch, index), its measurements, the entries it read.
 
         What to ask and how the answers become each card's measurements is
         `scorekit.asking`'s; this only calls the ports between its steps.  With
@@ -426,9 +427,9 @@ class _Reading:
             del plan
         with_manual = [card.id for card in cards if card.manual_keys]
         entries = self.manual.entries(with_manual) if with_manual else ()
-        inputs = asking.with_manual(cards, instants, measured, entries, manual_until=manual_until)
+        read = asking.with_manual(cards, instants, measured, entries, manual_until=manual_until)
         adjusted = self._adjustments_of(cards) if adjustments is None else adjustments
-        return asking.score_rows(cards, instants, [measurements for measurements, _ in inputs], adjusted), inputs
+        return asking.score_rows(cards, instants, measured, adjusted), measured, read
 
     def _adjustments_of(self, cards: Sequence[Scorecard]) -> tuple[Adjustment, ...]:
         """The adjustments of `cards`, in one read (none without an adjustment store)."""

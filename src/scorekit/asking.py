@@ -9,7 +9,8 @@ calls the port between them:
 2. `from_measurements` or `from_aggregates`: each card's measurements, a team's
    members pooled here (`Aggregate.pool`); a request left unanswered raises
    `MissingMeasurement` naming the card and metric;
-3. `with_manual`: each manual metric's latest entry (zero until someone enters one);
+3. `with_manual`: each manual metric's latest entry (zero until someone enters one), and
+   the entries each card read;
 4. `score_rows`: one `score_many` batch per distinct instant, each card's row kept as
    (batch, position).
 
@@ -24,8 +25,9 @@ calls the port between them:
 ['ann', 'bob']
 >>> answers = {r: Measurement(5 if "ann" in r.subjects else 3) for r in wanted}
 >>> measured = from_measurements(cards, per_card, answers)
->>> inputs = with_manual(cards, as_of, measured, ())
->>> [batch[at].percent() for batch, at in score_rows(cards, as_of, [m for m, _ in inputs])]
+>>> with_manual(cards, as_of, measured, ())  # no manual metric: no entry read
+[(), ()]
+>>> [batch[at].percent() for batch, at in score_rows(cards, as_of, measured)]
 [Decimal('50.00'), Decimal('30.00')]
 """
 
@@ -61,7 +63,6 @@ from scorekit.scoring import score_many
 __all__ = [
     "CellPlan",
     "ColumnPlan",
-    "Inputs",
     "cells",
     "columns",
     "from_aggregates",
@@ -74,9 +75,6 @@ __all__ = [
 
 Measurements = dict[str, Measurement | Decimal]
 """One card's measurements, by metric key, as `scorekit.score` takes them."""
-
-Inputs = tuple[Measurements, tuple[ManualEntry, ...]]
-"""What one card's score is made from: its measurements and the manual entries it read (what `close` fingerprints)."""
 
 _NO_RECORD: Final = Measurement(None)
 _LOW: Final = -MAX_MAGNITUDE
@@ -175,7 +173,9 @@ def from_aggregates(
         else:
             members = [answers.get(cell) for cell in slot]  # type: ignore[union-attr]
             found.append(None if any(member is None for member in members) else members)  # type: ignore[arg-type]
-    return _measured(cards, plan.per_card, plan.accumulations, found, "as aggregates")
+    keys = [flat[::2] for flat in plan.per_card]
+    slot_numbers = [slot for flat in plan.per_card for slot in flat[1::2]]
+    return _measured(cards, keys, slot_numbers, plan.accumulations, found, "as aggregates")
 
 
 class ColumnPlan(NamedTuple):
@@ -183,13 +183,20 @@ class ColumnPlan(NamedTuple):
 
     `columns` maps each (metric, accumulation, window start, window end) to the user ids
     whose aggregates the cards need: one question per metric and window, not one object
-    per user.  `slots` holds each distinct request's column and subjects (a user, or a
-    team's members), `per_card` each card's (key, slot number) pairs as one flat tuple.
+    per user.  Slot ``i`` is a distinct request: its column `slot_columns[i]` and its
+    subjects `slot_subjects[i]` (a user, or a team's members).  Each card's metric keys
+    are its template's (`templates[of_card[card]]`), and their slots follow one another
+    in `slot_numbers`, card after card.  Flat lists, not a tuple per card or slot: a
+    dashboard's garbage collections walk what is kept, so keeping little matters as much
+    as computing little.
     """
 
     columns: dict[ColumnKey, frozenset[str]]
-    slots: list[tuple[ColumnKey, frozenset[str]]]
-    per_card: list[tuple[Any, ...]]
+    slot_columns: list[ColumnKey]
+    slot_subjects: list[frozenset[str]]
+    templates: list[tuple[str, ...]]
+    of_card: list[int]
+    slot_numbers: list[int]
 
 
 def columns(cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> ColumnPlan:
@@ -207,46 +214,49 @@ def columns(cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> ColumnP
     >>> plan = columns([ann, team], [pendulum.datetime(2024, 4, 16, tz="UTC")] * 2)
     >>> [(key[0], key[1].value, str(key[2].date()), sorted(subjects)) for key, subjects in plan.columns.items()]
     [('deals', 'sum', '2024-04-01', ['ann', 'bob'])]
-    >>> len(plan.slots), plan.per_card
-    (2, [('deals', 0), ('deals', 1)])
+    >>> plan.templates, plan.of_card, plan.slot_numbers, [sorted(s) for s in plan.slot_subjects]
+    ([('deals',)], [0, 0], [0, 1], [['ann'], ['ann', 'bob']])
     """
     # Each card's template: its windows and its instant, by identity (every card and instant
     # is alive until the plan is made, so no id is reused).
-    templates: dict[tuple[int, int], int] = {}
+    template_of: dict[tuple[int, int], int] = {}
     firsts: list[int] = []
     of_card: list[int] = []
     for index, (card, instant) in enumerate(zip(cards, instants, strict=True)):
-        template = templates.get((id(card.windows), id(instant)))
+        template = template_of.get((id(card.windows), id(instant)))
         if template is None:
-            template = templates[id(card.windows), id(instant)] = len(firsts)
+            template = template_of[id(card.windows), id(instant)] = len(firsts)
             firsts.append(index)
         of_card.append(template)
     # A column by (metric, start, end, id(accumulation)): an enum member is a singleton, and an
     # enum hashes in Python; each column's slots by subjects.
     found: dict[tuple[str, DateTime, DateTime, int], tuple[ColumnKey, set[str], dict[frozenset[str], int]]] = {}
-    asked: list[list[tuple[str, tuple[ColumnKey, set[str], dict[frozenset[str], int]]]]] = []
+    asked: list[list[tuple[ColumnKey, set[str], dict[frozenset[str], int]]]] = []
+    templates: list[tuple[str, ...]] = []
     for requests_of_template in iter_request_tuples([cards[i] for i in firsts], [instants[i] for i in firsts]):
         wanted_by_template = []
         for metric, _subjects, start, end, accumulation in requests_of_template:
             column = found.get((metric, start, end, id(accumulation)))
             if column is None:
                 column = found[metric, start, end, id(accumulation)] = ((metric, accumulation, start, end), set(), {})
-            wanted_by_template.append((metric, column))
+            wanted_by_template.append(column)
         asked.append(wanted_by_template)
-    slots: list[tuple[ColumnKey, frozenset[str]]] = []
-    per_card: list[tuple[Any, ...]] = []
+        templates.append(tuple(metric for metric, *_ in requests_of_template))
+    slot_columns: list[ColumnKey] = []
+    slot_subjects: list[frozenset[str]] = []
+    slot_numbers: list[int] = []
     for card, template in zip(cards, of_card, strict=True):
         subjects = card.subjects
-        wanted: list[Any] = []
-        for metric, (key, members, own) in asked[template]:
+        for key, members, own in asked[template]:
             slot = own.get(subjects)
             if slot is None:
-                slot = own[subjects] = len(slots)
+                slot = own[subjects] = len(slot_columns)
                 members.update(subjects)
-                slots.append((key, subjects))
-            wanted += (metric, slot)
-        per_card.append(tuple(wanted))
-    return ColumnPlan({key: frozenset(members) for key, members, _ in found.values()}, slots, per_card)
+                slot_columns.append(key)
+                slot_subjects.append(subjects)
+            slot_numbers.append(slot)
+    columns = {key: frozenset(members) for key, members, _ in found.values()}
+    return ColumnPlan(columns, slot_columns, slot_subjects, templates, of_card, slot_numbers)
 
 
 def from_columns(
@@ -260,7 +270,7 @@ def from_columns(
     by_key = {id(key): answers.get(key) for key in plan.columns}
     accumulations: list[Accumulation] = []
     found: list[Aggregate | list[Aggregate] | None] = []
-    for key, subjects in plan.slots:
+    for key, subjects in zip(plan.slot_columns, plan.slot_subjects, strict=True):
         accumulations.append(key[1])
         column = by_key[id(key)]
         if column is None:
@@ -271,19 +281,23 @@ def from_columns(
         else:
             members = [column.get(subject) for subject in subjects]
             found.append(None if any(member is None for member in members) else members)  # type: ignore[arg-type]
-    return _measured(cards, plan.per_card, accumulations, found, "by columns")
+    keys = [plan.templates[template] for template in plan.of_card]
+    return _measured(cards, keys, plan.slot_numbers, accumulations, found, "by columns")
 
 
-def _measured(
+def _measured(  # noqa: PLR0917 - the plan's parts, in order
     cards: Sequence[Scorecard],
-    per_card: Sequence[tuple[Any, ...]],
+    keys: Sequence[tuple[str, ...]],
+    slot_numbers: Sequence[int],
     accumulations: Sequence[Accumulation],
     found: Sequence[Aggregate | list[Aggregate] | None],
     how: str,
 ) -> list[Measurements]:
     """Each card's measurements from each slot's aggregate (a user's) or aggregates (a team's members).
 
-    None for a slot the source left unanswered: a card that needs it raises `MissingMeasurement`.
+    Card ``i`` has metric keys ``keys[i]``, and their slots follow one another in
+    `slot_numbers`.  None for a slot the source left unanswered: a card that needs it
+    raises `MissingMeasurement`.
     """
     values: list[Measurement | Decimal] = []
     unanswered: list[int] = []
@@ -310,29 +324,31 @@ def _measured(
         else:
             values.append(_scorable(value, accumulation))
     if unanswered:
-        _refuse_unanswered(cards, per_card, set(unanswered), how)
-    measured: list[Measurements] = []
-    for flat in per_card:
-        pairs = iter(flat)
-        measured.append({key: values[slot] for key, slot in zip(pairs, pairs, strict=True)})
-    return measured
+        _refuse_unanswered(cards, keys, slot_numbers, set(unanswered), how)
+    slots = iter(slot_numbers)
+    return [{key: values[next(slots)] for key in own} for own in keys]
+
+
+def _refuse_unanswered(
+    cards: Sequence[Scorecard],
+    keys: Sequence[tuple[str, ...]],
+    slot_numbers: Sequence[int],
+    missing: set[int],
+    how: str,
+) -> None:
+    """Raise `MissingMeasurement` naming the first card and metric whose request the source left unanswered."""
+    slots = iter(slot_numbers)
+    for card, own in zip(cards, keys, strict=True):
+        for key in own:
+            if next(slots) in missing:
+                msg = f"the metric source left {key!r} ({how}) for card {card.id!r} unanswered"
+                raise MissingMeasurement(msg)
 
 
 def _balance(members: Sequence[Aggregate]) -> Decimal | None:
     """A team's BALANCE from its members' aggregates: the sum of each one's latest value; None when nobody has one."""
     latest = [member.last_value for member in members if member.count]
     return exact_sum(value for value in latest if value is not None) if latest else None
-
-
-def _refuse_unanswered(
-    cards: Sequence[Scorecard], per_card: Sequence[tuple[Any, ...]], unanswered: set[int], how: str
-) -> None:
-    """Raise `MissingMeasurement` naming the first card and metric whose request the source left unanswered."""
-    for card, flat in zip(cards, per_card, strict=True):
-        for key, slot in zip(flat[::2], flat[1::2], strict=True):
-            if slot in unanswered:
-                msg = f"the metric source left {key!r} ({how}) for card {card.id!r} unanswered"
-                raise MissingMeasurement(msg)
 
 
 def _scorable(value: Decimal, accumulation: Accumulation) -> Measurement | Decimal:
@@ -353,31 +369,34 @@ def with_manual(
     entries: Iterable[ManualEntry],
     *,
     manual_until: DateTime | None = None,
-) -> list[Inputs]:
-    """Each card's measurements with its manual metrics' values, and the entries read.
+) -> list[tuple[ManualEntry, ...]]:
+    """Fill each card's measurements with its manual metrics' values; the entries each card read.
 
     A manual metric's value is its latest entry as of the card's instant, or as of
     `manual_until` when given (closing a period reads the entries a manager made
     after its end, up to the close); a manual metric starts at zero until someone
-    enters a value.  `measured` is filled in place.
+    enters a value.  `measured` is filled in place; a card's measurements and the
+    entries it read are what its score is made from (what `close` fingerprints).
     """
     by_card: dict[str, list[ManualEntry]] = {}
     for entry in entries:
         by_card.setdefault(entry.card_id, []).append(entry)
-    inputs: list[Inputs] = []
+    read: list[tuple[ManualEntry, ...]] = []
+    none: tuple[ManualEntry, ...] = ()
     for card, instant, measurements in zip(cards, instants, measured, strict=True):
-        used: tuple[ManualEntry, ...] = ()
-        if card.manual_keys:
-            own = by_card.get(card.id)
-            values: dict[str, Decimal] = {}
-            if own:  # most cards of a dashboard have no entry yet
-                cutoff = manual_until or instant
-                values = latest_values(card, own, cutoff)
-                used = tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff))
-            for key in card.manual_keys:
+        keys = card.manual_keys
+        own = by_card.get(card.id) if keys and by_card else None
+        if own:
+            cutoff = manual_until or instant
+            values = latest_values(card, own, cutoff)
+            for key in keys:
                 measurements[key] = values.get(key, ZERO)
-        inputs.append((measurements, used))
-    return inputs
+            read.append(tuple(e for e in own if as_utc(e.recorded_at) <= as_utc(cutoff)))
+            continue
+        for key in keys:  # most cards of a dashboard have no entry yet
+            measurements[key] = ZERO
+        read.append(none)
+    return read
 
 
 def score_rows(

@@ -274,7 +274,6 @@ class AggregateSource(MetricSource, Protocol):
         ...
 
 
-
 @runtime_checkable
 class ColumnSource(Protocol):
     """An optional method of a `MetricSource`: one question per metric and window, with all its subjects.

@@ -432,9 +432,11 @@ class TestColumns:
             for metric, accumulation in sorted([("balance", LAST), ("deals", SUM), ("rate", AVERAGE)])
         ]
         assert set(plan.columns.values()) == {frozenset({"ann", "bob"})}
-        # ann's, the team's and bob's slots: 3 metrics x 3 subject sets
-        assert len(plan.slots) == 9
-        assert [flat[::2] for flat in plan.per_card] == [("deals", "rate", "balance")] * 3
+        # ann's, the team's and bob's slots: 3 metrics x 3 subject sets, one template
+        assert len(plan.slot_columns) == len(plan.slot_subjects) == 9
+        assert plan.templates == [("deals", "rate", "balance")]
+        assert plan.of_card == [0, 0, 0]
+        assert plan.slot_numbers == list(range(9))
 
     def test_the_same_windows_at_another_instant_ask_another_window(self):
         ann = Scorecard("ann", User("ann"), MONTHLY, MARCH, [Parameter("deals", 10, 100)])
