@@ -23,10 +23,12 @@ from decimal import Decimal
 from typing import Any, Final, NamedTuple, overload
 
 from scorekit.grouping import (
+    AddParameters,
     Fact,
     Group,
     KeyFunction,
     Summary,
+    Tallied,
     card_records,
     fact_of,
     group_scores,
@@ -136,6 +138,9 @@ class ScoreBatch(Sequence[CardScore]):
     def _facts(self) -> Iterator[Fact]:
         return (self._fact(i) for i in range(len(self._built)))
 
+    def _tallied(self, parameters: AddParameters) -> Tallied:
+        return _tallied(((self, i) for i in range(len(self._built))), parameters)
+
 
 def _same_scores(scores: Sequence[CardScore], other: object) -> bool:
     """A lazy sequence of scores equals any sequence of the same scores (a tuple included)."""
@@ -211,6 +216,44 @@ class ScoreRows(Sequence[CardScore]):
     def _facts(self) -> Iterator[Fact]:
         for row in self._rows:
             yield fact_of(row) if isinstance(row, CardScore) else row[0]._fact(row[1])  # noqa: SLF001
+
+    def _tallied(self, parameters: AddParameters) -> Tallied:
+        return _tallied(self._rows, parameters)
+
+
+def _tallied(rows: Iterable[CardScore | tuple[ScoreBatch, int]], parameters: AddParameters) -> Tallied:
+    """Each row's total and status; each distinct row of parameters' facts given to `parameters` once, with its count.
+
+    Rows replayed from another card's (`scoring._Replay`) share its flat tuple, so its
+    facts are read once for all of them.  Keys by id() are safe: the batches keep every
+    flat tuple alive.  Nothing is kept per distinct row but the count.
+    """
+    totals: list[Decimal] = []
+    statuses: list[Status] = []
+    counts: dict[int, int] = {}
+    flats: dict[int, Any] = {}
+    for row in rows:
+        if isinstance(row, CardScore):  # a closed score, built
+            totals.append(row.total)
+            statuses.append(row.status)
+            parameters(fact_of(row)[3], 1)
+            continue
+        columns = row[0]._columns  # noqa: SLF001 - this module's own class
+        index = row[1]
+        totals.append(columns.totals[index])
+        statuses.append(columns.statuses[index])
+        flat = columns.parameters[index]
+        seen = id(flat)
+        if seen in counts:
+            counts[seen] += 1
+        else:
+            counts[seen] = 1
+            flats[seen] = flat
+    for seen, flat in flats.items():
+        parameters(
+            ((flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)), counts[seen]
+        )
+    return totals, statuses
 
 
 # The batch's scores before they are objects, one column per field.  A card's parameters

@@ -58,6 +58,12 @@ KeyFunction = Callable[[Scorecard], Hashable]
 Fact = tuple[Scorecard, Decimal, Status, Iterable[tuple[str, Decimal, Status]]]
 """What a summary reads of a score: card, total, status and (key, achievement, status) per parameter."""
 
+AddParameters = Callable[[Iterable[tuple[str, Decimal, Status]], int], None]
+"""Counts one score's (key, achievement, status) per parameter for a number of scores that have the same."""
+
+Tallied = tuple[list[Decimal], list[Status]]
+"""Each total and status of many scores (their parameters given to an `AddParameters`), as a batch tallies its rows."""
+
 
 def fact_of(item: CardScore) -> Fact:
     """A built score's `Fact`."""
@@ -185,21 +191,33 @@ class _Tally:
         tally = cls()
         by_status, totals, achievements = tally.by_status, tally.totals, tally.achievements
         not_started, no_data = Status.NOT_STARTED, Status.NO_DATA  # compared by identity: members are singletons
-        count = 0
-        # a dashboard's scores are read from their batches' columns: no CardScore is built for this
-        for _card, total, status, parameters in facts(scores):
-            count += 1
-            by_status[status] += 1
-            if status is not not_started:
-                totals.append(total)
+
+        def add(parameters: Iterable[tuple[str, Decimal, Status]], cards: int) -> None:
             for key, achievement, parameter_status in parameters:
                 if parameter_status is not not_started and parameter_status is not no_data:
                     found = achievements.get(key)
                     if found is None:
-                        achievements[key] = [achievement]
-                    else:
+                        found = achievements[key] = []
+                    if cards == 1:
                         found.append(achievement)
-        tally.count = count
+                    else:
+                        found += [achievement] * cards  # a mean: the order of the values does not matter
+
+        # a dashboard's scores are read from their batches' columns: no CardScore is built for this
+        tallied = getattr(scores, "_tallied", None)
+        if tallied is not None:
+            all_totals, all_statuses = tallied(add)
+        else:
+            all_totals, all_statuses = [], []
+            for _card, total, status, parameters in facts(scores):
+                all_totals.append(total)
+                all_statuses.append(status)
+                add(parameters, 1)
+        for total, status in zip(all_totals, all_statuses, strict=True):
+            by_status[status] += 1
+            if status is not not_started:
+                totals.append(total)
+        tally.count = len(all_statuses)
         return tally
 
     @classmethod
