@@ -52,9 +52,12 @@ ColumnAnswers = Callable[[Sequence[Column]], Sequence[dict[str, Aggregate]]]
 
 
 def column_answers(
-    columns: Mapping[ColumnKey, AbstractSet[str]], answer: ColumnAnswers
+    columns: Mapping[ColumnKey, AbstractSet[str]], answer: ColumnAnswers, *, known: AbstractSet[str] = frozenset()
 ) -> dict[ColumnKey, dict[str, Aggregate]]:
-    """`aggregate_columns`: check every key and its subjects (each distinct subject once), then `answer` them."""
+    """`aggregate_columns`: check every key and its subjects (each distinct one once, none of `known`), then `answer` them.
+
+    `known` are user ids the source checked already (those of its own records).
+    """
     given: object = columns
     if not isinstance(given, Mapping):
         msg = (
@@ -66,7 +69,7 @@ def column_answers(
     asked = [_column(key, columns[key]) for key in keys]
     checked: set[object] = set()
     for column in asked:
-        fresh = column.subjects - checked  # type: ignore[operator]  # a Set, checked by _column
+        fresh = column.subjects - checked - known  # type: ignore[operator]  # a Set, checked by _column
         for subject in fresh:
             _subject(subject)
         checked |= fresh

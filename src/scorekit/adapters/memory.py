@@ -597,6 +597,9 @@ class RecordsMetricSource:
             split.setdefault(metric, []).extend(evidence)
         for metric_rows in split.values():
             check_shares(metric_rows)  # one record's rows across subjects: at most 1 in all
+        # The user ids of the records, each checked when its record was: a column asking for one
+        # needs no second check.
+        self._subjects = frozenset(subject for _metric, subject in rows)
         self.calls = 0
         self.measure_calls = 0
         self.aggregate_calls = 0
@@ -622,7 +625,7 @@ class RecordsMetricSource:
         """See `ColumnSource.aggregate_columns`: per subject, two bisections and a sum."""
         self.calls += 1
         self.column_calls += 1
-        return column_answers(columns, self._aggregates)
+        return column_answers(columns, self._aggregates, known=self._subjects)
 
     def _aggregates(self, columns: Sequence[Column]) -> list[dict[str, Aggregate]]:
         # The dashboard's hot path: every name it uses per subject is local.
