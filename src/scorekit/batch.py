@@ -139,7 +139,7 @@ class ScoreBatch(Sequence[CardScore]):
         return (self._fact(i) for i in range(len(self._built)))
 
     def _tallied(self, parameters: AddParameters) -> Tallied:
-        return _tallied(((self, i) for i in range(len(self._built))), parameters)
+        return _tallied(range(len(self._built)), (self,), parameters)
 
 
 def _same_scores(scores: Sequence[CardScore], other: object) -> bool:
@@ -166,13 +166,42 @@ class ScoreRows(Sequence[CardScore]):
     (['bob', 'ann'], True, 1)
     """
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_batches", "_rows")
 
     def __init__(self, rows: Iterable[tuple[ScoreBatch, int] | CardScore]) -> None:
-        self._rows = tuple(rows)
+        # A row is an int, ``batch number * _ROW_BASE + position``, or a `CardScore` given whole:
+        # a dashboard keeps 100,000s of rows, and an int is nothing the garbage collector walks
+        # (a (batch, position) tuple is).
+        batches: list[ScoreBatch] = []
+        numbers: dict[int, int] = {}
+        encoded: list[int | CardScore] = []
+        for row in rows:
+            if isinstance(row, CardScore):
+                encoded.append(row)
+                continue
+            batch, position = row
+            number = numbers.get(id(batch))
+            if number is None:
+                number = numbers[id(batch)] = len(batches)
+                batches.append(batch)
+            encoded.append(number * _ROW_BASE + position)
+        self._batches = tuple(batches)
+        self._rows = tuple(encoded)
+
+    @classmethod
+    def _of(cls, batches: tuple[ScoreBatch, ...], rows: tuple[int | CardScore, ...]) -> ScoreRows:
+        made = cls.__new__(cls)
+        made._batches, made._rows = batches, rows  # noqa: SLF001 - its own class
+        return made
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def _score(self, row: int | CardScore) -> CardScore:
+        if type(row) is int:
+            number, position = divmod(row, _ROW_BASE)
+            return self._batches[number][position]
+        return row  # type: ignore[return-value]
 
     @overload
     def __getitem__(self, index: int) -> CardScore: ...
@@ -180,13 +209,12 @@ class ScoreRows(Sequence[CardScore]):
     def __getitem__(self, index: slice) -> ScoreRows: ...
     def __getitem__(self, index: int | slice) -> CardScore | ScoreRows:
         if isinstance(index, slice):
-            return ScoreRows(self._rows[index])
-        row = self._rows[index]
-        return row if isinstance(row, CardScore) else row[0][row[1]]
+            return ScoreRows._of(self._batches, self._rows[index])
+        return self._score(self._rows[index])
 
     def __iter__(self) -> Iterator[CardScore]:
         for row in self._rows:
-            yield row if isinstance(row, CardScore) else row[0][row[1]]
+            yield self._score(row)
 
     def __eq__(self, other: object) -> bool:
         return _same_scores(self, other)
@@ -198,51 +226,68 @@ class ScoreRows(Sequence[CardScore]):
 
     def __add__(self, other: ScoreRows) -> ScoreRows:
         """These rows, then `other`'s (no score is built)."""
-        return ScoreRows(self._rows + other._rows)
+        shift = len(self._batches) * _ROW_BASE
+        moved = tuple(row + shift if type(row) is int else row for row in other._rows)
+        return ScoreRows._of(self._batches + other._batches, self._rows + moved)
 
     def pick(self, indices: Iterable[int]) -> ScoreRows:
         """The rows at `indices`, in that order (no score is built)."""
         rows = self._rows
-        return ScoreRows(rows[i] for i in indices)
+        return ScoreRows._of(self._batches, tuple(rows[i] for i in indices))
 
     @property
     def cards(self) -> tuple[Scorecard, ...]:
         """Each row's card, in order (no score is built), as `ScoreBatch.cards`."""
-        return tuple(
-            row.card if isinstance(row, CardScore) else row[0]._columns.cards[row[1]]  # noqa: SLF001
-            for row in self._rows
-        )
+        cards = [batch._columns.cards for batch in self._batches]  # noqa: SLF001 - this module's own class
+        found: list[Scorecard] = []
+        for row in self._rows:
+            if type(row) is int:
+                number, position = divmod(row, _ROW_BASE)
+                found.append(cards[number][position])
+            else:
+                found.append(row.card)  # type: ignore[union-attr]
+        return tuple(found)
 
     def _facts(self) -> Iterator[Fact]:
         for row in self._rows:
-            yield fact_of(row) if isinstance(row, CardScore) else row[0]._fact(row[1])  # noqa: SLF001
+            if type(row) is int:
+                number, position = divmod(row, _ROW_BASE)
+                yield self._batches[number]._fact(position)  # noqa: SLF001
+            else:
+                yield fact_of(row)  # type: ignore[arg-type]
 
     def _tallied(self, parameters: AddParameters) -> Tallied:
-        return _tallied(self._rows, parameters)
+        return _tallied(self._rows, self._batches, parameters)
 
 
-def _tallied(rows: Iterable[CardScore | tuple[ScoreBatch, int]], parameters: AddParameters) -> Tallied:
+_ROW_BASE: Final = 2**32
+"""A `ScoreRows` row's batch number times this, plus its position in the batch."""
+
+
+def _tallied(rows: Iterable[int | CardScore], batches: Sequence[ScoreBatch], parameters: AddParameters) -> Tallied:
     """Each row's total and status; each distinct row of parameters' facts given to `parameters` once, with its count.
 
-    Rows replayed from another card's (`scoring._Replay`) share its flat tuple, so its
-    facts are read once for all of them.  Keys by id() are safe: the batches keep every
-    flat tuple alive.  Nothing is kept per distinct row but the count.
+    `rows` as `ScoreRows` keeps them (an int for a row of one of `batches`).  Rows
+    replayed from another card's (`scoring._Replay`) share its flat tuple, so its facts
+    are read once for all of them.  Keys by id() are safe: the batches keep every flat
+    tuple alive.  Nothing is kept per distinct row but the count.
     """
+    columns = [batch._columns for batch in batches]  # noqa: SLF001 - this module's own class
     totals: list[Decimal] = []
     statuses: list[Status] = []
     counts: dict[int, int] = {}
     flats: dict[int, Any] = {}
     for row in rows:
-        if isinstance(row, CardScore):  # a closed score, built
-            totals.append(row.total)
-            statuses.append(row.status)
-            parameters(fact_of(row)[3], 1)
+        if type(row) is not int:  # a closed score, built
+            totals.append(row.total)  # type: ignore[union-attr]
+            statuses.append(row.status)  # type: ignore[union-attr]
+            parameters(fact_of(row)[3], 1)  # type: ignore[arg-type]
             continue
-        columns = row[0]._columns  # noqa: SLF001 - this module's own class
-        index = row[1]
-        totals.append(columns.totals[index])
-        statuses.append(columns.statuses[index])
-        flat = columns.parameters[index]
+        number, index = divmod(row, _ROW_BASE)
+        found = columns[number]
+        totals.append(found.totals[index])
+        statuses.append(found.statuses[index])
+        flat = found.parameters[index]
         seen = id(flat)
         if seen in counts:
             counts[seen] += 1
