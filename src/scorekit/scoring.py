@@ -439,7 +439,8 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                     careful = careful or window is not window.base
             if calendar is None:
                 elapsed = today - start + 1
-                elapsed = min(elapsed, days)
+                if elapsed > days:  # not min(): a call per parameter
+                    elapsed = days
             else:
                 stop = min(today + 1, end)
                 count_key = (id(calendar), start, stop)
