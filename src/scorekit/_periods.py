@@ -183,8 +183,7 @@ class _Periods(_Reading):
             by_card.setdefault(adjustment.card_id, []).append(adjustment)
         closed: list[ClosedScore] = []
         conflicted: list[str] = []
-        for (batch, index), measurements, used in zip(fresh, measured, read, strict=True):
-            scored = batch[index]
+        for scored, measurements, used in zip(fresh, measured, read, strict=True):
             cutoff = as_utc(scored.as_of)
             counted = [a for a in by_card.get(scored.card.id, ()) if as_utc(a.recorded_at) <= cutoff]
             snapshot = ClosedScore.of(

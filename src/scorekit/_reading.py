@@ -50,7 +50,7 @@ from scorekit.ports import (
     SnapshotStore,
 )
 from scorekit.scorecard import Scorecard, Team, User
-from scorekit.scoring import CardScore, ScoreBatch, ScoreRows
+from scorekit.scoring import CardScore, ScoreRows
 
 __all__: list[str] = []
 
@@ -391,9 +391,9 @@ class _Reading:
             fresh_cards, fresh_instants, manual_until=manual_until, evidence=evidence
         )
         if not closed:
-            return ScoreRows(scored)
-        rows = iter(scored)
-        return ScoreRows(closed[card.id].score if card.id in closed else next(rows) for card in cards)
+            return scored
+        given = [closed[card.id].score if card.id in closed else None for card in cards]
+        return scored._placed(given)  # noqa: SLF001 - the batch module's own rows
 
     def _score_fresh(
         self,
@@ -403,8 +403,8 @@ class _Reading:
         manual_until: DateTime | None = None,
         evidence: bool,
         adjustments: Sequence[Adjustment] | None = None,
-    ) -> tuple[list[tuple[ScoreBatch, int]], list[asking.Measurements], list[tuple[ManualEntry, ...]]]:
-        """Score each card as of its instant, asking the CRM once: its row (batch, index), its measurements, the entries it read.
+    ) -> tuple[ScoreRows, list[asking.Measurements], list[tuple[ManualEntry, ...]]]:
+        """Score each card as of its instant, asking the CRM once: the scores (as rows), each card's measurements and the entries it read.
 
         What to ask and how the answers become each card's measurements is
         `scorekit.asking`'s; this only calls the ports between its steps.  With

@@ -11,8 +11,8 @@ calls the port between them:
    `MissingMeasurement` naming the card and metric;
 3. `with_manual`: each manual metric's latest entry (zero until someone enters one), and
    the entries each card read;
-4. `score_rows`: one `score_many` batch per distinct instant, each card's row kept as
-   (batch, position).
+4. `score_rows`: one `score_many` batch per distinct instant, each card's score a row of
+   one (`ScoreRows`).
 
 >>> import pendulum
 >>> from scorekit import Cadence, Date, Parameter, Scorecard, User
@@ -27,7 +27,7 @@ calls the port between them:
 >>> measured = from_measurements(cards, per_card, answers)
 >>> with_manual(cards, as_of, measured, ())  # no manual metric: no entry read
 [(), ()]
->>> [batch[at].percent() for batch, at in score_rows(cards, as_of, measured)]
+>>> [scored.percent() for scored in score_rows(cards, as_of, measured)]
 [Decimal('50.00'), Decimal('30.00')]
 """
 
@@ -41,7 +41,7 @@ from typing import Any, Final, NamedTuple
 from pendulum import DateTime
 
 from scorekit.adjustment import Adjustment
-from scorekit.batch import ScoreBatch
+from scorekit.batch import ScoreBatch, ScoreRows
 from scorekit.errors import MissingMeasurement
 from scorekit.measurement import (
     Aggregate,
@@ -404,12 +404,13 @@ def score_rows(
     instants: Sequence[DateTime],
     measured: Sequence[Measurements],
     adjustments: Iterable[Adjustment] = (),
-) -> list[tuple[ScoreBatch, int]]:
-    """Each card's score as its row (batch, position): one `score_many` batch per distinct instant.
+) -> ScoreRows:
+    """Each card's score, in order, as a row of one `score_many` batch per distinct instant.
 
-    A dashboard has one instant, a trend one per period.  A row is the one object kept
-    per card (a dashboard holds 100,000s): no wrapper around it.  `adjustments` are the
-    cards' credits and reliefs, each given to the batch that scores its card.
+    A dashboard has one instant, a trend one per period.  No `CardScore` is built until
+    one is read, and nothing is made per card (a dashboard holds 100,000s): `ScoreRows`
+    keeps each row as a number.  `adjustments` are the cards' credits and reliefs, each
+    given to the batch that scores its card.
     """
     by_card: dict[str, list[Adjustment]] = {}
     for adjustment in adjustments:
@@ -417,12 +418,18 @@ def score_rows(
     by_instant: dict[DateTime, list[int]] = {}
     for index, instant in enumerate(instants):
         by_instant.setdefault(instant, []).append(index)
-    rows: dict[int, tuple[ScoreBatch, int]] = {}
+    if len(by_instant) == 1:  # a dashboard: one batch, in the cards' order
+        ((instant, _),) = by_instant.items()
+        own = [a for card_id in dict.fromkeys(c.id for c in cards) for a in by_card.get(card_id, ())] if by_card else ()
+        return ScoreRows.of(score_many(cards, measured, as_of=instant, adjustments=own))
+    batches: list[ScoreBatch] = []
+    at: list[tuple[int, int]] = [(0, 0)] * len(cards)
     for instant, indices in by_instant.items():
         scored = [cards[i] for i in indices]
         own = (
             [a for card_id in dict.fromkeys(c.id for c in scored) for a in by_card.get(card_id, ())] if by_card else ()
         )
-        batch = score_many(scored, [measured[i] for i in indices], as_of=instant, adjustments=own)
-        rows.update((index, (batch, at)) for at, index in enumerate(indices))
-    return [rows[index] for index in range(len(cards))]
+        batches.append(score_many(scored, [measured[i] for i in indices], as_of=instant, adjustments=own))
+        for position, index in enumerate(indices):
+            at[index] = (len(batches) - 1, position)
+    return ScoreRows((batches[number], position) for number, position in at)

@@ -189,6 +189,30 @@ class ScoreRows(Sequence[CardScore]):
         self._rows = tuple(encoded)
 
     @classmethod
+    def of(cls, batch: ScoreBatch) -> ScoreRows:
+        """Every score of `batch`, in order, as rows (no score is built)."""
+        return cls._of((batch,), tuple(range(len(batch))))
+
+    def _placed(self, given: Sequence[CardScore | None]) -> ScoreRows:
+        """`given`, each None replaced by the next of these rows in order (one for each None; no score is built).
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score_many
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> cards = [Scorecard(i, User(i), c, c.period(0), [Parameter("deals", 10, 100)]) for i in ("ann", "bob")]
+        >>> batch = score_many(cards, [{"deals": 12}, {"deals": 4}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+        >>> rows = ScoreRows.of(batch)[1:]._placed([batch[0], None])
+        >>> [s.card.id for s in rows]
+        ['ann', 'bob']
+        """
+        mine = iter(self._rows)
+        placed = tuple(next(mine) if score is None else score for score in given)
+        if next(mine, None) is not None:
+            msg = f"{len(self._rows)} rows for {sum(score is None for score in given)} places"
+            raise ValueError(msg)
+        return ScoreRows._of(self._batches, placed)
+
+    @classmethod
     def _of(cls, batches: tuple[ScoreBatch, ...], rows: tuple[int | CardScore, ...]) -> ScoreRows:
         made = cls.__new__(cls)
         made._batches, made._rows = batches, rows  # noqa: SLF001 - its own class

@@ -68,6 +68,7 @@ _AT_RISK: Final = Status.AT_RISK
 _BEHIND: Final = Status.BEHIND
 _MISSED: Final = Status.MISSED
 _NOT_STARTED: Final = Status.NOT_STARTED
+_RELIEF: Final = AdjustmentKind.RELIEF
 _NO_DATA: Final = Status.NO_DATA
 _ON_TRACK: Final = Status.ON_TRACK
 
@@ -238,16 +239,18 @@ def _adjustments_of(
 ) -> tuple[Mapping[str, AdjustmentTotals], dict[str, tuple[Adjustment, ...]]]:
     """A card's adjustments counted by `instant`: the totals per metric, and the reliefs (for `explain`)."""
     totals = adjustment_totals(card.id, items, instant)
-    known = {p.key for p in card.parameters}
     for key in totals:
-        if key not in known:
-            msg = f"card {card.id!r} has no metric {key!r} to adjust; its metrics are {', '.join(sorted(map(repr, known)))}"
+        if all(p.key != key for p in card.parameters):
+            known = ", ".join(sorted(repr(p.key) for p in card.parameters))
+            msg = f"card {card.id!r} has no metric {key!r} to adjust; its metrics are {known}"
             raise InvalidParameter(msg)
-    cutoff = as_utc(instant)
     reliefs: dict[str, tuple[Adjustment, ...]] = {}
-    for item in sorted(items, key=lambda a: (as_utc(a.recorded_at), a.id)):
-        if item.kind is AdjustmentKind.RELIEF and as_utc(item.recorded_at) <= cutoff:
-            reliefs[item.metric] = (*reliefs.get(item.metric, ()), item)
+    counted = [item for item in items if item.kind is _RELIEF and item.metric in totals]  # totals: counted by now
+    if counted:
+        cutoff = as_utc(instant)
+        for item in sorted(counted, key=lambda a: (as_utc(a.recorded_at), a.id)):
+            if as_utc(item.recorded_at) <= cutoff:
+                reliefs[item.metric] = (*reliefs.get(item.metric, ()), item)
     return totals, reliefs
 
 
@@ -439,7 +442,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                     careful = careful or window is not window.base
             if calendar is None:
                 elapsed = today - start + 1
-                if elapsed > days:  # not min(): a call per parameter
+                if elapsed > days:  # noqa: PLR1730 - not min(): a call per parameter
                     elapsed = days
             else:
                 stop = min(today + 1, end)
@@ -622,16 +625,20 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
         ):
             card_status = _ON_TRACK
         elif at_risk and (
-            card_compare(
-                projected_total,
-                at_risk,
-                at_risk_band,
-                _items(parts, build),
-                projected=True,
-                early=False,
-                careful=careful,
+            (not careful and projected_total < at_risk_band[0])
+            or (
+                (careful or projected_total <= at_risk_band[1])
+                and card_compare(
+                    projected_total,
+                    at_risk,
+                    at_risk_band,
+                    _items(parts, build),
+                    projected=True,
+                    early=False,
+                    careful=careful,
+                )
+                < 0
             )
-            < 0
         ):
             card_status = _AT_RISK
         else:

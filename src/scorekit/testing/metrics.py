@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Final
 
 import attrs
 import pendulum
@@ -48,6 +49,14 @@ class KnownAnswer:
     value: Decimal | None = attrs.field(converter=_optional_decimal)
     evidence_ids: frozenset[str] | None = attrs.field(default=None, converter=_optional_ids)
     """None: do not check the evidence (a source that lists none)."""
+
+
+# The source is only read, so one per test serves every example; every subclass (one per adapter)
+# runs the same methods, whose examples depend on its fixtures only: hence the health checks.
+_ONE_SOURCE_PER_TEST: Final = settings(
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.differing_executors, HealthCheck.too_slow],
+    deadline=None,
+)
 
 
 class MetricSourceContract:
@@ -206,16 +215,7 @@ class MetricSourceContract:
                     f"{request}: expected the sum of value x share over its records, {credited}, got {answer.value}"
                 )
 
-    # The source is only read, so one per test serves every example; every subclass (one per adapter)
-    # runs this one method, whose examples depend on its fixtures only: hence the health checks.
-    @settings(
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.differing_executors,
-            HealthCheck.too_slow,
-        ],
-        deadline=None,
-    )
+    @_ONE_SOURCE_PER_TEST
     @given(data=st.data())
     def test_aggregates_pool_to_what_measure_gives(
         self, source: MetricSource, known_answers: Sequence[KnownAnswer], data: st.DataObject
@@ -252,14 +252,7 @@ class MetricSourceContract:
                     f"(greatest instant, then id), as measure's evidence says, got {pooled.count} and {pooled.last_id!r}"
                 )
 
-    @settings(
-        suppress_health_check=[
-            HealthCheck.function_scoped_fixture,
-            HealthCheck.differing_executors,
-            HealthCheck.too_slow,
-        ],
-        deadline=None,
-    )
+    @_ONE_SOURCE_PER_TEST
     @given(data=st.data())
     def test_columns_answer_what_cells_and_measure_give(
         self, source: MetricSource, known_answers: Sequence[KnownAnswer], data: st.DataObject
