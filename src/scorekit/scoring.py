@@ -58,6 +58,9 @@ from scorekit.window import shaped as _shaped
 __all__ = ["CardScore", "ParameterScore", "ScoreBatch", "ScoreRows", "Status", "score", "score_many"]
 
 _T = TypeVar("_T")
+_new_columns: Final = tuple.__new__  # a NamedTuple's own __new__ is a Python function: one call less per batch
+_DAY_COUNTS: Final = {n: Decimal(n) for n in range(1, 367)}
+"""Counts of elapsed days up to a year's as Decimals, made once: the loop divides by one per parameter."""
 _NO_ENTRIES: Final[Mapping[str, Sequence[ManualEntry]]] = MappingProxyType({})
 _MAGNITUDE: Final = Decimal(10**15)
 _LOW: Final = -_MAGNITUDE
@@ -338,6 +341,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     """
     new = build_parameter_score
     multiply, divide, add = EXACT_SUMS.multiply, EXACT.divide, EXACT_SUMS.add
+    day_count = _DAY_COUNTS.get
     # Per-batch caches.  Keys by id() are safe: `cards` and `instants` hold every card
     # (and so its period and calendar) and instant alive until the loop ends.
     days_by_instant: dict[int, dict[str, int]] = {}
@@ -347,7 +351,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
     last_instant: _dt.datetime | None = None
     zone_days: dict[str, int] = {}
     utc = None
-    columns = _Columns(list(cards), list(instants), [], [], [], [], [], build)
+    columns = _new_columns(_Columns, (list(cards), list(instants), [], [], [], [], [], build))
     totals, flats, projected_totals, statuses, carefuls = columns[2:7]
     # Cards of one template with the same actuals score the same: the loop's own result for
     # the first is replayed for the others (see `_Replay`); a batch of one has nothing to share.
@@ -472,7 +476,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 share_key = (elapsed, days)
                 share = shares.get(share_key)
                 if share is None:
-                    share = shares[share_key] = divide(Decimal(elapsed), days_decimal)
+                    share = shares[share_key] = divide(day_count(elapsed) or Decimal(elapsed), days_decimal)
                 expected = share
             if actual is None and level:
                 # A level with no record yet: nothing to score, nothing to project.
@@ -506,7 +510,7 @@ def _score_columns(  # noqa: C901, PLR0912, PLR0915 - one loop on purpose: it is
                 else:
                     projected = achievement
             else:
-                pace_actual = divide(multiply(actual, days_decimal), Decimal(elapsed))
+                pace_actual = divide(multiply(actual, days_decimal), day_count(elapsed) or Decimal(elapsed))
                 pace_days, pace_elapsed = days, elapsed
                 projected = rule.value(pace_actual) if divisor is None else divide(pace_actual, divisor)
             if plain:
