@@ -266,9 +266,9 @@ def _per_card_pair(card, actuals, as_of, loops: int, repeats: int, *, floor, pla
     }
 
 
-def bench_score(loops: int, repeats: int, adversarial_cards: int) -> dict[str, object]:
-    card = Scorecard("c", User("ann"), MONTHLY, MONTHLY.period(3), parameters(), timezone="Europe/Warsaw")
-    as_of = pendulum.datetime(2024, 4, 17, 15, tz="UTC")
+def bench_card(card_id: str = "c") -> tuple[Scorecard, dict[str, Decimal], pendulum.DateTime]:
+    """Figure 1's bench card, its actuals and instant."""
+    card = Scorecard(card_id, User("ann"), MONTHLY, MONTHLY.period(3), parameters(), timezone="Europe/Warsaw")
     actuals = {
         "deals_won": Decimal(6),
         "calls_made": Decimal(180),
@@ -276,6 +276,11 @@ def bench_score(loops: int, repeats: int, adversarial_cards: int) -> dict[str, o
         "deals_lost": Decimal(3),
         "meetings": Decimal(4),
     }
+    return card, actuals, pendulum.datetime(2024, 4, 17, 15, tz="UTC")
+
+
+def bench_score(loops: int, repeats: int, adversarial_cards: int) -> dict[str, object]:
+    card, actuals, as_of = bench_card()
     plain = floors.card_as_dicts(card)
     utc = as_utc(as_of)
     # the floor must compute the same outputs, or the comparison means nothing

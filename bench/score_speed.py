@@ -15,27 +15,10 @@ import statistics
 import time
 from decimal import Decimal
 
-import pendulum
-
 from bench import floors
-from bench.run import MONTHLY, mixed_card, parameters
-from scorekit import Scorecard, User, score, score_many
+from bench.run import bench_card, mixed_card
+from scorekit import User, score, score_many
 from scorekit.period import as_utc
-
-_AS_OF = pendulum.datetime(2024, 4, 17, 15, tz="UTC")
-
-
-def bench_card(card_id: str = "c") -> tuple[Scorecard, dict[str, Decimal], pendulum.DateTime]:
-    """Figure 1's bench card, its actuals and instant."""
-    card = Scorecard(card_id, User("ann"), MONTHLY, MONTHLY.period(3), parameters(), timezone="Europe/Warsaw")
-    actuals = {
-        "deals_won": Decimal(6),
-        "calls_made": Decimal(180),
-        "revenue": Decimal("61250.50"),
-        "deals_lost": Decimal(3),
-        "meetings": Decimal(4),
-    }
-    return card, actuals, _AS_OF
 
 
 def versus_floor02(card, actuals, as_of, calls: int, rounds: int) -> tuple[float, float, float]:
