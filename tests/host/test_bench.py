@@ -127,6 +127,24 @@ def test_against_compares_two_trees_on_every_figure():
     assert json.loads(round_one.split("old ", 1)[1])["score_us"] > 0
 
 
+def test_score_speed_reports_both_cards_against_floor02_and_the_batch_build():
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.score_speed", "--rounds", "1", "--calls", "2", "--cards", "3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for card in ("bench card", "mixed-rule Warsaw card"):
+        (line,) = [line for line in lines if line.startswith(f"{card}: score()")]
+        assert "floor02" in line
+        assert float(line.split(", ")[-1].split("x")[0]) > 0  # the ratio, e.g. "1.437x (target 1.5x)"
+    assert any(line.startswith("list(batch) of 3 bench cards") for line in lines)
+
+
 def _figure(what, measured, ratio, target, met):
     return {
         "what": what,
