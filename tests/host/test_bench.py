@@ -8,17 +8,18 @@ from pathlib import Path
 ROOT = Path(__file__).parents[2]
 
 
-def test_quick_benchmark_run_writes_every_figure(tmp_path):
-    out = tmp_path / "results.json"
+def _run(module: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """`python -m module arguments` from the project's root, with this interpreter; it must succeed."""
     result = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench", "--quick", "--repeats", "1", "--out", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
+        [sys.executable, "-m", module, *arguments], cwd=ROOT, capture_output=True, text=True, check=False, timeout=600
     )
     assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_quick_benchmark_run_writes_every_figure(tmp_path):
+    out = tmp_path / "results.json"
+    result = _run("bench", "--quick", "--repeats", "1", "--out", str(out))
     assert "score(), 5 parameters" in result.stdout
     results = json.loads(out.read_text())
     assert results["quick"] is True
@@ -71,28 +72,7 @@ def test_quick_benchmark_run_writes_every_figure(tmp_path):
 
 def test_stages_run_writes_every_stage_and_setting(tmp_path):
     out = tmp_path / "stages.json"
-    result = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "bench.stages",
-            "--cards",
-            "200",
-            "--repeats",
-            "1",
-            "--block",
-            "1",
-            "--gc",
-            "--out",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    _run("bench.stages", "--cards", "200", "--repeats", "1", "--block", "1", "--gc", "--out", str(out))
     results = json.loads(out.read_text())
     assert results["cards"] == 200
     assert set(results["stages"]["stages"]) == {
@@ -111,15 +91,7 @@ def test_stages_run_writes_every_stage_and_setting(tmp_path):
 
 def test_against_compares_two_trees_on_every_figure():
     # The same tree twice: every figure is produced for both and the table names each one.
-    result = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.against", str(ROOT), str(ROOT), "--quick"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run("bench.against", str(ROOT), str(ROOT), "--quick")
     table = result.stdout.split("figure", 1)[1]
     for label in ("score(), us per call", "dashboard of 1,000", "dashboard of 2,000, collector paused", "heap peak"):
         assert label in table
@@ -128,15 +100,7 @@ def test_against_compares_two_trees_on_every_figure():
 
 
 def test_score_speed_reports_both_cards_against_floor02_and_the_batch_build():
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.score_speed", "--rounds", "1", "--calls", "2", "--cards", "3"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run("bench.score_speed", "--rounds", "1", "--calls", "2", "--cards", "3")
     lines = result.stdout.splitlines()
     for card in ("bench card", "mixed-rule Warsaw card"):
         (line,) = [line for line in lines if line.startswith(f"{card}: score()")]
@@ -179,10 +143,7 @@ def test_table_of_runs_gives_each_figure_per_run_with_its_target_and_how_often_i
         path = tmp_path / f"run{n}.json"
         path.write_text(json.dumps({"figures": figures, "quick": False}))
         names.append(str(path))
-    result = subprocess.run(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "bench.table", *names], cwd=ROOT, capture_output=True, text=True, check=False, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
+    result = _run("bench.table", *names)
     # one row per figure, in the order the runs first give them; "met" counts the runs that have
     # the figure (mixed compound values each with their count); a run without a figure shows "-"
     assert result.stdout.splitlines() == [
