@@ -24,7 +24,6 @@ from typing import Any, Final, NamedTuple, overload
 
 from scorekit.grouping import (
     AddParameters,
-    Fact,
     Group,
     KeyFunction,
     Summary,
@@ -92,13 +91,6 @@ class ScoreBatch(Sequence[CardScore]):
 
     __hash__ = None  # type: ignore[assignment]  # equal to a tuple of the same scores, so not hashable
 
-    def _fact(self, index: int) -> Fact:
-        """Card, total, status and (key, achievement, status) per parameter, without building the `CardScore`."""
-        columns = self._columns  # a batch's rows are flat (`built` is for `score`, which returns no batch)
-        flat: Any = columns.parameters[index]
-        items = [(flat[at].metric.key, flat[at + 3], flat[at + 8]) for at in range(0, len(flat), _STRIDE)]
-        return columns.cards[index], columns.totals[index], columns.statuses[index], items
-
     @property
     def cards(self) -> tuple[Scorecard, ...]:
         """The cards scored, in order."""
@@ -134,9 +126,6 @@ class ScoreBatch(Sequence[CardScore]):
     def pick(self, indices: Iterable[int]) -> ScoreRows:
         """The scores at `indices`, in that order, as rows (no score is built)."""
         return ScoreRows((self, i) for i in indices)
-
-    def _facts(self) -> Iterator[Fact]:
-        return (self._fact(i) for i in range(len(self._built)))
 
     def _tallied(self, parameters: AddParameters) -> Tallied:
         return _tallied(range(len(self._built)), (self,), parameters)
@@ -271,14 +260,6 @@ class ScoreRows(Sequence[CardScore]):
             else:
                 found.append(row.card)  # type: ignore[union-attr]
         return tuple(found)
-
-    def _facts(self) -> Iterator[Fact]:
-        for row in self._rows:
-            if type(row) is int:
-                number, position = divmod(row, _ROW_BASE)
-                yield self._batches[number]._fact(position)  # noqa: SLF001
-            else:
-                yield fact_of(row)  # type: ignore[arg-type]
 
     def _tallied(self, parameters: AddParameters) -> Tallied:
         return _tallied(self._rows, self._batches, parameters)

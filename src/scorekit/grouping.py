@@ -13,7 +13,7 @@ Pure: scores in, values and text out; no I/O, no clock (the dashboard's `as_of` 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from operator import itemgetter
@@ -68,14 +68,6 @@ Tallied = tuple[list[Decimal], list[Status]]
 def fact_of(item: CardScore) -> Fact:
     """A built score's `Fact`."""
     return item.card, item.total, item.status, [(p.key, p.achievement, p.status) for p in item.parameters]
-
-
-def facts(scores: Iterable[CardScore]) -> Iterator[Fact]:
-    """Each score's `Fact`, read from a batch's columns where the scores are lazy rows (`scorekit.batch`)."""
-    lazy = getattr(scores, "_facts", None)
-    if lazy is not None:
-        return lazy()  # type: ignore[no-any-return]
-    return (fact_of(item) for item in scores)
 
 
 def similarity_key(card: Scorecard) -> Hashable:
@@ -209,7 +201,7 @@ class _Tally:
             all_totals, all_statuses = tallied(add)
         else:
             all_totals, all_statuses = [], []
-            for _card, total, status, parameters in facts(scores):
+            for _card, total, status, parameters in map(fact_of, scores):
                 all_totals.append(total)
                 all_statuses.append(status)
                 add(parameters, 1)

@@ -4,6 +4,8 @@ Found missing by the mutation audit of the 0.3 core: each refusal names what was
 and what would be right; the numbers are worked out in comments.
 """
 
+from decimal import Decimal
+
 import pendulum
 import pytest
 
@@ -127,3 +129,32 @@ def test_score_rows_add_up_in_order():
     both = ScoreRows([(batch, 1)]) + ScoreRows([(batch, 0)])
     assert [s.card.id for s in both] == ["c2", "c1"]
     assert len(both) == 2
+
+
+def test_score_rows_of_two_batches_add_up_each_to_its_own_batch():
+    first = score_many([_card()], [{"deals_won": 12}], as_of=MAY_1)
+    second = score_many(
+        [_card().evolve(id="c2"), _card().evolve(id="c3")], [{"deals_won": 4}, {"deals_won": 7}], as_of=MAY_1
+    )
+    third = score_many([_card().evolve(id="c5")], [{"deals_won": 3}], as_of=MAY_1)
+    alone = score(_card().evolve(id="c4"), {"deals_won": 1}, as_of=MAY_1)
+    both = ScoreRows.of(first) + (ScoreRows([(second, 1), alone, (second, 0)]) + ScoreRows.of(third))
+    # each row is read from the batch it came from: 12/10, 7/10, the score given whole, 4/10, 3/10
+    assert [(s.card.id, s.total) for s in both] == [
+        ("c1", Decimal("1.2")),
+        ("c3", Decimal("0.7")),
+        ("c4", Decimal("0.1")),
+        ("c2", Decimal("0.4")),
+        ("c5", Decimal("0.3")),
+    ]
+    assert both.cards == tuple(s.card for s in both)
+
+
+def test_score_rows_of_a_batch_are_its_scores_and_take_given_scores_in_their_places():
+    batch = score_many([_card(), _card().evolve(id="c2")], [{"deals_won": 12}, {"deals_won": 4}], as_of=MAY_1)
+    closed = score(_card().evolve(id="c0"), {"deals_won": 9}, as_of=MAY_1)
+    assert list(ScoreRows.of(batch)) == list(batch)
+    placed = ScoreRows.of(batch)._placed([None, closed, None])
+    assert [s.card.id for s in placed] == ["c1", "c0", "c2"]
+    with pytest.raises(ValueError, match="2 rows for 1 places"):
+        ScoreRows.of(batch)._placed([None])

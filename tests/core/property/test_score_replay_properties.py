@@ -21,13 +21,16 @@ from scorekit import (
     AdjustmentKind,
     Cadence,
     Date,
+    InvalidNumber,
     ManualEntry,
     Metric,
     Parameter,
     Scorecard,
+    ScoreRows,
     User,
     score_many,
 )
+from scorekit.grouping import summarize
 from scorekit.strategies import instants_for, scorecards
 from test_score_many_properties import _signature
 
@@ -74,6 +77,8 @@ def test_a_replayed_row_is_the_row_the_loop_computes(case):
     batch = score_many(cards, measurements, as_of=as_of)
     assert [repr(t) for t in batch.totals] == [repr(e.total) for e in expected]
     assert [_signature(s) for s in batch] == [_signature(e) for e in expected]
+    # the summary reads each distinct row once with its count; the scores' own facts, one by one
+    assert batch.summary() == summarize(expected)
 
 
 def _pair() -> tuple[Scorecard, Scorecard]:
@@ -87,13 +92,53 @@ AS_OF = pendulum.datetime(2024, 4, 16, tz="UTC")
 
 def test_a_copy_with_the_same_actuals_takes_the_first_cards_row():
     ann, bob = _pair()
-    same = {"deals": Decimal(4), "calls": Decimal(30)}
-    batch = score_many([ann, bob], [same, dict(same)], as_of=AS_OF)
+    # equal Decimals, not the same objects: as two users' sums from a source are
+    batch = score_many(
+        [ann, bob],
+        [{"deals": Decimal(4), "calls": Decimal(30)}, {"deals": Decimal(4), "calls": Decimal(30)}],
+        as_of=AS_OF,
+    )
     rows = batch._columns.parameters
     assert rows[1] is rows[0]  # replayed, not computed again
     # 4/10 * 0.5 + 30/50 * 0.5 = 0.2 + 0.3 = 0.5, for both; each keeps its own card
     assert batch.totals == (Decimal("0.5"), Decimal("0.5"))
     assert [s.card.id for s in batch] == ["ann", "bob"]
+
+
+def test_a_parameter_not_started_and_not_given_does_not_stop_the_replay():
+    c = Cadence.monthly(Date(2024, 4, 1))
+    later = Parameter("demos", 5, 50, counts_from=Date(2024, 4, 20))  # not started on the 16th: not asked
+    ann = Scorecard("ann", User("ann"), c, c.period(0), [Parameter("deals", 10, 50), later])
+    bob = ann.copy_for(User("bob"), id="bob")
+    batch = score_many([ann, bob], [{"deals": Decimal(4)}, {"deals": Decimal(4)}], as_of=AS_OF)
+    assert batch._columns.parameters[1] is batch._columns.parameters[0]
+    # 4/10 * 0.5 = 0.2, and demos not started (0)
+    assert batch.totals == (Decimal("0.2"), Decimal("0.2"))
+
+
+def test_a_signalling_nan_is_refused_as_in_a_batch_of_one():
+    ann, bob = _pair()
+    given = [{"deals": Decimal(4), "calls": Decimal(30)}, {"deals": Decimal("sNaN"), "calls": Decimal(30)}]
+    with pytest.raises(InvalidNumber, match=r"sNaN"):
+        score_many([ann, bob], given, as_of=AS_OF)
+
+
+def test_a_summary_counts_each_replayed_row_once_per_card():
+    ann, bob = _pair()
+    cy = ann.copy_for(User("cy"), id="cy")
+    given = [
+        {"deals": Decimal(4), "calls": Decimal(30)},
+        {"deals": Decimal(4), "calls": Decimal(30)},
+        {"deals": Decimal(10), "calls": Decimal(0)},
+    ]
+    batch = score_many([ann, bob, cy], given, as_of=AS_OF)
+    summary = batch.summary()
+    # deals: (0.4 + 0.4 + 1) / 3 = 0.6; calls: (0.6 + 0.6 + 0) / 3 = 0.4; totals 0.5, 0.5, 0.5
+    assert (summary.count, summary.per_metric) == (3, {"calls": Decimal("0.4"), "deals": Decimal("0.6")})
+    # a score given whole beside rows counts once, as in a plain list of the same scores
+    rows = ScoreRows([batch[2], (batch, 0)])
+    assert summarize(rows) == summarize([batch[2], batch[0]])
+    assert summarize(rows).per_metric == {"calls": Decimal("0.3"), "deals": Decimal("0.7")}
 
 
 def test_an_actual_spelled_otherwise_is_scored_on_its_own():
@@ -116,10 +161,16 @@ def test_cards_with_manual_entries_or_adjustments_are_scored_on_their_own():
     entry = ManualEntry("bob", "deals_manual", 6, at, "boss")
     credit = Adjustment("a1", "ann", "calls", AdjustmentKind.CREDIT, Decimal(10), "late deal", at, "boss")
     given = {"deals_manual": Decimal(0), "calls": Decimal(30)}
+    dan = ann.copy_for(User("dan"), id="dan")
     batch = score_many(
-        [bob, ann, cy], [{"calls": Decimal(30)}, given, dict(given)], as_of=AS_OF, manual=[entry], adjustments=[credit]
+        [dan, bob, ann, cy],
+        [{"deals_manual": Decimal(10), "calls": Decimal(50)}, {"calls": Decimal(30)}, given, dict(given)],
+        as_of=AS_OF,
+        manual=[entry],
+        adjustments=[credit],
     )
+    # dan (a card scored and kept before the others): 10/10 * 0.5 + 50/50 * 0.5 = 1
     # bob: deals 6 (his entry) and calls 30: 6/10 * 0.5 + 30/50 * 0.5 = 0.3 + 0.3 = 0.6
     # ann: deals 0 and calls 30 + 10 (credit) = 40: 0 + 40/50 * 0.5 = 0.4
     # cy: ann's actuals without her credit: 0 + 30/50 * 0.5 = 0.3
-    assert batch.totals == (Decimal("0.6"), Decimal("0.4"), Decimal("0.3"))
+    assert batch.totals == (Decimal(1), Decimal("0.6"), Decimal("0.4"), Decimal("0.3"))
