@@ -9,6 +9,7 @@ cards sharing nothing) with actuals drawn from a few values in several spellings
 """
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pendulum
 import pytest
@@ -174,3 +175,42 @@ def test_cards_with_manual_entries_or_adjustments_are_scored_on_their_own():
     # ann: deals 0 and calls 30 + 10 (credit) = 40: 0 + 40/50 * 0.5 = 0.4
     # cy: ann's actuals without her credit: 0 + 30/50 * 0.5 = 0.3
     assert batch.totals == (Decimal(1), Decimal("0.6"), Decimal("0.4"), Decimal("0.3"))
+
+
+def test_a_card_replays_the_row_of_the_card_it_matches_not_the_last_one_scored():
+    ann, bob = _pair()
+    cy = ann.copy_for(User("cy"), id="cy")
+    given = [
+        {"deals": Decimal(4), "calls": Decimal(30)},
+        {"deals": Decimal(8), "calls": Decimal(30)},
+        {"deals": Decimal(4), "calls": Decimal(30)},
+    ]
+    batch = score_many([ann, bob, cy], given, as_of=AS_OF)
+    rows = batch._columns.parameters
+    assert rows[2] is rows[0]
+    # ann and cy: 4/10 * 0.5 + 30/50 * 0.5 = 0.5; bob: 8/10 * 0.5 + 0.3 = 0.7
+    assert batch.totals == (Decimal("0.5"), Decimal("0.7"), Decimal("0.5"))
+
+
+def test_a_window_longer_than_a_year_is_paced_by_its_own_day_count():
+    two_years = Cadence(Date(2024, 1, 1), 24, "months")  # 731 days (2024 is a leap year)
+    card = Scorecard("ann", User("ann"), two_years, two_years.period(0), [Parameter("deals", 731, 100)])
+    as_of = pendulum.datetime(2025, 2, 4, tz="UTC")  # 2025-02-04 is day 366 + 35 = 401 of the window
+    (scored,) = score_many([card], [{"deals": Decimal(400)}], as_of=as_of)
+    (deals,) = scored.parameters
+    # 400 deals of 731: 400/731; expected 401/731 of the window; the pace 400 * 731 / 401 deals,
+    # so projected 400/401; each a 34-digit quotient, within 1e-33 of the exact value
+    for value, exact in ((scored.total, Fraction(400, 731)), (deals.expected, Fraction(401, 731))):
+        assert abs(Fraction(value) - exact) < Fraction(1, 10**33)
+    assert abs(Fraction(deals.projected) - Fraction(400, 401)) < Fraction(1, 10**33)
+
+
+def test_a_card_not_started_replays_the_row_of_the_card_it_matches():
+    ann, bob = _pair()
+    cy = ann.copy_for(User("cy"), id="cy")
+    given = [{"deals": Decimal(4)}, {"deals": Decimal(8)}, {"deals": Decimal(4)}]
+    batch = score_many([ann, bob, cy], given, as_of=pendulum.datetime(2024, 3, 20, tz="UTC"))  # before April
+    rows = batch._columns.parameters
+    assert rows[2] is rows[0]
+    assert rows[1] is not rows[0]
+    assert [s.value for s in batch.statuses] == ["not_started"] * 3
