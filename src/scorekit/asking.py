@@ -36,7 +36,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, NamedTuple
+from typing import Final, NamedTuple
 
 from pendulum import DateTime
 
@@ -113,27 +113,28 @@ class CellPlan(NamedTuple):
     """What `aggregate` is asked (`cells`), and what each card needs of its answers.
 
     `slots` holds each distinct request's cell (a user's) or cells (a team's members),
-    `accumulations` its accumulation, and `per_card` each card's (key, slot number)
-    pairs as one flat tuple: a dashboard's garbage collections walk what is kept, so
-    keeping little matters as much as computing little.
+    `accumulations` its accumulation; each card's metric keys are `keys[card]`, and their
+    slots follow one another in `slot_numbers`, card after card (as `ColumnPlan` keeps
+    them): a dashboard's garbage collections walk what is kept, so keeping little matters
+    as much as computing little.
     """
 
     cells: list[Cell]
     slots: list[Cell | list[Cell]]
     accumulations: list[Accumulation]
-    per_card: list[tuple[Any, ...]]
+    keys: list[tuple[str, ...]]
+    slot_numbers: list[int]
 
 
 def cells(cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> CellPlan:
     """The distinct cells of `cards` as of their instants (one `aggregate` call), and each card's slots."""
-    # Requests are read one card at a time and not kept: a card keeps its (key, slot) pairs only.
+    # Requests are read one card at a time and not kept: a card keeps its keys and slot numbers only.
     slots: dict[tuple[str, DateTime, DateTime, int], dict[frozenset[str], int]] = {}
     windows: dict[tuple[str, DateTime, DateTime], dict[str, Cell]] = {}
-    plan = CellPlan([], [], [], [])
-    found_cells, slot_cells, accumulations, per_card = plan
+    plan = CellPlan([], [], [], [], [])
+    found_cells, slot_cells, accumulations, keys, slot_numbers = plan
     trusted = Cell._trusted  # noqa: SLF001 - parts from a validated card, instants in UTC, start <= end
     for wanted_by_card in iter_request_tuples(cards, instants):
-        wanted: list[Any] = []
         for metric, subjects, start, end, accumulation in wanted_by_card:
             # id(): accumulations are enum members (singletons), and an enum hashes in Python
             own = slots.get((metric, start, end, id(accumulation)))
@@ -154,8 +155,8 @@ def cells(cards: Sequence[Scorecard], instants: Sequence[DateTime]) -> CellPlan:
                         found_cells.append(cell)
                     members.append(cell)
                 slot_cells.append(members[0] if len(members) == 1 else members)
-            wanted += (metric, slot)
-        per_card.append(tuple(wanted))
+            slot_numbers.append(slot)
+        keys.append(tuple(metric for metric, *_ in wanted_by_card))
     return plan
 
 
@@ -173,9 +174,7 @@ def from_aggregates(
         else:
             members = [answers.get(cell) for cell in slot]  # type: ignore[union-attr]
             found.append(None if any(member is None for member in members) else members)  # type: ignore[arg-type]
-    keys = [flat[::2] for flat in plan.per_card]
-    slot_numbers = [slot for flat in plan.per_card for slot in flat[1::2]]
-    return _measured(cards, keys, slot_numbers, plan.accumulations, found, "as aggregates")
+    return _measured(cards, plan.keys, plan.slot_numbers, plan.accumulations, found, "as aggregates")
 
 
 class ColumnPlan(NamedTuple):
