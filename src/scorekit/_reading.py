@@ -380,11 +380,10 @@ class _Reading:
         summary and groups come from the batch's columns.
         """
         closed = self._closed(c.id for c in cards)
+        fresh_cards, fresh_instants = cards, instants
         if closed:  # two lists, not a (card, instant) pair per card: nothing per card for the collector to walk
             fresh = [i for i, card in enumerate(cards) if card.id not in closed]
             fresh_cards, fresh_instants = [cards[i] for i in fresh], [instants[i] for i in fresh]
-        else:
-            fresh_cards, fresh_instants = list(cards), list(instants)
         if not fresh_cards:
             return ScoreRows(closed[card.id].score for card in cards)
         scored, _measured, _read = self._score_fresh(
