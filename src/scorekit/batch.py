@@ -179,7 +179,17 @@ class ScoreRows(Sequence[CardScore]):
 
     @classmethod
     def of(cls, batch: ScoreBatch) -> ScoreRows:
-        """Every score of `batch`, in order, as rows (no score is built)."""
+        """Every score of `batch`, in order, as rows (no score is built).
+
+        >>> import pendulum
+        >>> from scorekit import Cadence, Date, Parameter, Scorecard, User, score_many
+        >>> c = Cadence.monthly(Date(2024, 4, 1))
+        >>> card = Scorecard("ann", User("ann"), c, c.period(0), [Parameter("deals", 10, 100)])
+        >>> batch = score_many([card], [{"deals": 5}], as_of=pendulum.datetime(2024, 5, 1, tz="UTC"))
+        >>> rows = ScoreRows.of(batch)
+        >>> rows == batch, rows[0].percent()
+        (True, Decimal('50.00'))
+        """
         return cls._of((batch,), tuple(range(len(batch))))
 
     def _placed(self, given: Sequence[CardScore | None]) -> ScoreRows:
