@@ -71,9 +71,10 @@ _AT_RISK: Final = Status.AT_RISK
 _BEHIND: Final = Status.BEHIND
 _MISSED: Final = Status.MISSED
 _NOT_STARTED: Final = Status.NOT_STARTED
-_RELIEF: Final = AdjustmentKind.RELIEF
 _NO_DATA: Final = Status.NO_DATA
 _ON_TRACK: Final = Status.ON_TRACK
+
+_RELIEF: Final = AdjustmentKind.RELIEF  # a card's adjustments are sorted for its reliefs only if it has some
 
 
 # ---------------------------------------------------------------------------------------------
